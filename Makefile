@@ -1,0 +1,108 @@
+# nlp: classic NLP as a Unix pipeline of small C programs.
+# One list of programs; their binaries, man pages and test files are derived from it.
+
+PROGS = normalize tokenize stopword
+VERSION = 0.1.0
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra
+CPPFLAGS_NLP = -Ilib -DNLP_VERSION='"$(VERSION)"' -DNLP_DATADIR_DEFAULT='"$(PREFIX)/share/nlp"' \
+	-D_GNU_SOURCE
+LDLIBS = -lutf8proc -lm
+SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer -Werror
+
+LIBSRC = $(wildcard lib/*.c)
+LIBHDR = $(wildcard lib/*.h)
+BINS = bin/nlp $(PROGS:%=bin/nlp-%)
+ASAN_BINS = $(BINS:bin/%=build/asan/bin/%)
+MAN1 = man/man1/nlp.1 $(PROGS:%=man/man1/nlp-%.1)
+MAN7 = man/man7/nlp.7
+TESTS = $(PROGS:%=tests/nlp-%.bats)
+DATA = $(wildcard share/nlp/stopwords/*.txt)
+
+.PHONY: all check test asan deps deps-bench demo bench install uninstall clean lint
+.SUFFIXES:
+
+all: $(BINS)
+
+# optimized build
+build/opt/%.o: lib/%.c $(LIBHDR) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_NLP) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+build/opt/libnlp.a: $(LIBSRC:lib/%.c=build/opt/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+bin/%: src/%.c build/opt/libnlp.a $(LIBHDR)
+	@mkdir -p bin
+	$(CC) $(CPPFLAGS_NLP) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< build/opt/libnlp.a $(LDLIBS)
+
+# sanitizer build: what `make check` tests
+build/asan/%.o: lib/%.c $(LIBHDR) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_NLP) $(CPPFLAGS) $(SANFLAGS) $(WARN) -c -o $@ $<
+
+build/asan/libnlp.a: $(LIBSRC:lib/%.c=build/asan/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+build/asan/bin/%: src/%.c build/asan/libnlp.a $(LIBHDR)
+	@mkdir -p build/asan/bin
+	$(CC) $(CPPFLAGS_NLP) $(CPPFLAGS) $(SANFLAGS) $(WARN) $(LDFLAGS) -o $@ $< build/asan/libnlp.a $(LDLIBS)
+
+build/asan/bin/test-lib: tests/test-lib.c build/asan/libnlp.a $(LIBHDR)
+	@mkdir -p build/asan/bin
+	$(CC) $(CPPFLAGS_NLP) $(CPPFLAGS) $(SANFLAGS) $(WARN) -o $@ $< build/asan/libnlp.a $(LDLIBS)
+
+# the tree beside the sanitizer binaries looks like the source tree, so data and man pages
+# are found the same way
+build/asan/share build/asan/man:
+	@mkdir -p build/asan
+	ln -sfn ../../$(@F) $@
+
+asan: $(ASAN_BINS) build/asan/bin/test-lib build/asan/share build/asan/man
+
+deps:
+	@scripts/deps
+
+deps-bench:
+	@scripts/deps --bench
+
+check: deps all asan
+	@PROGS="$(PROGS)" tests/run
+
+test: all asan
+	@PROGS="$(PROGS)" tests/run
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
+
+demo: deps all
+	@examples/demo.sh
+
+bench: deps-bench all
+	@bench/run-all.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(PREFIX)/share/nlp/stopwords
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 644 $(DATA) $(DESTDIR)$(PREFIX)/share/nlp/stopwords
+
+uninstall:
+	rm -f $(BINS:bin/%=$(DESTDIR)$(PREFIX)/bin/%) \
+		$(MAN1:man/man1/%=$(DESTDIR)$(PREFIX)/share/man/man1/%) \
+		$(MAN7:man/man7/%=$(DESTDIR)$(PREFIX)/share/man/man7/%) \
+		$(DATA:share/nlp/stopwords/%=$(DESTDIR)$(PREFIX)/share/nlp/stopwords/%)
+
+clean:
+	rm -rf bin build
+
+.SECONDARY:

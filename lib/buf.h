@@ -1,0 +1,36 @@
+/* buf.h: a growable byte buffer; the caller owns p and frees it with buf_free. */
+#ifndef NLP_BUF_H
+#define NLP_BUF_H
+
+#include <stddef.h>
+#include <string.h>
+
+struct buf {
+	char *p;    /* [cap] */
+	size_t len, cap;
+};
+
+/* Ensures room for n more bytes; exits on out-of-memory (through erealloc). */
+void buf_grow(struct buf *b, size_t n);
+void buf_free(struct buf *b);
+
+static inline void buf_reserve(struct buf *b, size_t n)
+{
+	if (b->cap - b->len < n)
+		buf_grow(b, n);
+}
+
+static inline void buf_putc(struct buf *b, char c)
+{
+	buf_reserve(b, 1);
+	b->p[b->len++] = c;
+}
+
+static inline void buf_put(struct buf *b, const char *s, size_t n)
+{
+	buf_reserve(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+#endif

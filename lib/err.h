@@ -1,0 +1,25 @@
+/* err.h: the program's name, messages and exits (only programs exit; library modules return codes). */
+#ifndef NLP_ERR_H
+#define NLP_ERR_H
+
+#include <stddef.h>
+
+#define EXIT_RUNTIME 1 /* bad input, I/O error, out of memory */
+#define EXIT_USAGE 2   /* bad options or arguments */
+
+extern const char *argv0; /* "nlp-normalize": set by prog_init() */
+
+void prog_init(const char *name);
+
+/* Print "argv0: message" to stderr; a format ending in ':' appends ": strerror(errno)". */
+void weprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* As weprintf, then exit(EXIT_RUNTIME). */
+void eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Allocation that exits with a message on failure; never returns NULL. */
+void *emalloc(size_t n);
+void *ecalloc(size_t n, size_t size);
+void *erealloc(void *p, size_t n);
+char *estrdup(const char *s);
+
+#endif

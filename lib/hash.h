@@ -1,0 +1,36 @@
+/* hash.h: a table of byte strings with dense ids (0, 1, 2 ... in insertion order), open
+ * addressing, keys stored in one arena. Vocabulary and n-gram counting build on it. */
+#ifndef NLP_HASH_H
+#define NLP_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct strtab {
+	uint32_t *slots;   /* [nslots] id + 1, 0 for empty */
+	size_t nslots;     /* a power of two */
+	uint64_t *hashes;  /* [cap] hash of each id's key */
+	size_t *offs;      /* [cap + 1] key of id i is arena[offs[i] .. offs[i+1]) */
+	uint64_t *vals;    /* [cap] a count or other value per id */
+	size_t n, cap;
+	char *arena;       /* [arena_cap] */
+	size_t arena_len, arena_cap;
+};
+
+uint64_t hash_bytes(const char *s, size_t n);
+
+/* Returns 0, or -1 when memory runs out; every function below that can allocate does the same. */
+int strtab_init(struct strtab *t, size_t expected);
+void strtab_free(struct strtab *t);
+/* Id of the key, or -1 when absent. */
+int64_t strtab_find(const struct strtab *t, const char *s, size_t n);
+/* Id of the key, inserting it (value 0) when absent; -2 when memory runs out. */
+int64_t strtab_intern(struct strtab *t, const char *s, size_t n);
+
+static inline const char *strtab_key(const struct strtab *t, size_t id, size_t *len)
+{
+	*len = t->offs[id + 1] - t->offs[id];
+	return t->arena + t->offs[id];
+}
+
+#endif

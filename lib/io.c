@@ -1,0 +1,195 @@
+/* io.c: buffered line reader of unbounded line length, and checked output. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "io.h"
+
+#define READ_CHUNK (1u << 18)  /* bytes asked of read(2) at a time */
+#define WRITE_BUF (1u << 17)
+
+int reader_open(struct reader *r, const char *path)
+{
+	memset(r, 0, sizeof(*r));
+	if (!path || strcmp(path, "-") == 0) {
+		r->fd = 0;
+		r->name = "<stdin>";
+	} else {
+		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (r->fd < 0)
+			return -1;
+		r->name = path;
+	}
+	r->cap = READ_CHUNK + 1;
+	r->buf = malloc(r->cap);
+	if (!r->buf) {
+		if (r->fd > 0)
+			close(r->fd);
+		return -1;
+	}
+	return 0;
+}
+
+void reader_close(struct reader *r)
+{
+	if (r->fd > 0)
+		close(r->fd);
+	free(r->buf);
+	r->buf = NULL;
+}
+
+/* Makes room for at least READ_CHUNK more bytes after end: moves pending bytes to the front, or
+ * grows the buffer when a single line fills it. */
+static int reader_make_room(struct reader *r)
+{
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->cap - r->end < READ_CHUNK + 1) {
+		size_t ncap = r->cap * 2;
+		char *nbuf;
+
+		while (ncap - r->end < READ_CHUNK + 1)
+			ncap *= 2;
+		nbuf = realloc(r->buf, ncap);
+		if (!nbuf)
+			return -1;
+		r->buf = nbuf;
+		r->cap = ncap;
+	}
+	return 0;
+}
+
+ssize_t reader_line(struct reader *r, char **line)
+{
+	size_t seen = 0; /* bytes after start known to hold no '\n' */
+
+	for (;;) {
+		char *from = r->buf + r->start + seen;
+		char *nl = memchr(from, '\n', r->end - r->start - seen);
+
+		if (nl) {
+			size_t len = (size_t)(nl - (r->buf + r->start));
+
+			*line = r->buf + r->start;
+			*nl = '\0';
+			r->start += len + 1;
+			return (ssize_t)len;
+		}
+		seen = r->end - r->start;
+		if (r->eof) {
+			if (seen == 0)
+				return -1;
+			*line = r->buf + r->start;
+			r->buf[r->end] = '\0'; /* cap > end always holds */
+			r->start = r->end;
+			return (ssize_t)seen;
+		}
+		if (reader_make_room(r) < 0)
+			return -2;
+		for (;;) {
+			ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end - 1);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -2;
+			if (n == 0)
+				r->eof = 1;
+			r->end += (size_t)n;
+			r->nread += (uint64_t)n;
+			break;
+		}
+	}
+}
+
+struct writer out;
+
+void writer_init(struct writer *w, int fd)
+{
+	w->fd = fd;
+	w->cap = WRITE_BUF;
+	w->buf = emalloc(w->cap);
+	w->len = 0;
+	w->err = 0;
+	w->nwritten = 0;
+}
+
+int writer_flush(struct writer *w)
+{
+	size_t off = 0;
+
+	while (off < w->len && !w->err) {
+		ssize_t n = write(w->fd, w->buf + off, w->len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			w->err = errno;
+		else
+			off += (size_t)n;
+	}
+	w->nwritten += off;
+	w->len = 0;
+	if (w->err && w == &out)
+		out_check();
+	return w->err ? -1 : 0;
+}
+
+void writer_write_slow(struct writer *w, const char *p, size_t n)
+{
+	while (n > 0) {
+		size_t k;
+
+		if (w->len == w->cap)
+			writer_flush(w);
+		k = w->cap - w->len;
+		if (k > n)
+			k = n;
+		memcpy(w->buf + w->len, p, k);
+		w->len += k;
+		p += k;
+		n -= k;
+	}
+}
+
+void writer_free(struct writer *w)
+{
+	free(w->buf);
+	w->buf = NULL;
+}
+
+void out_init(void)
+{
+	writer_init(&out, 1);
+}
+
+void out_check(void)
+{
+	if (!out.err)
+		return;
+	if (out.err == EPIPE)
+		_exit(0);
+	errno = out.err;
+	eprintf("write <stdout>:");
+}
+
+int out_close(void)
+{
+	writer_flush(&out);
+	writer_free(&out);
+	if (close(1) < 0 && errno != EINTR) {
+		if (errno == EPIPE)
+			return 0;
+		weprintf("close <stdout>:");
+		return 1;
+	}
+	return 0;
+}

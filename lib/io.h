@@ -1,0 +1,69 @@
+/* io.h: a line reader that returns lines of any length from a file descriptor without copying them
+ * more than once, and a checked, buffered writer for stdout. */
+#ifndef NLP_IO_H
+#define NLP_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct reader {
+	int fd;
+	char *buf;       /* [cap] bytes; buf[start..end) not yet returned */
+	size_t cap, start, end;
+	int eof;
+	uint64_t nread;  /* bytes read so far, for progress */
+	const char *name;
+};
+
+/* Open path for reading ("-" or NULL is stdin). Returns 0, or -1 with errno set. */
+int reader_open(struct reader *r, const char *path);
+void reader_close(struct reader *r);
+/* Next line without its '\n': *line points into the reader's buffer and stays valid until the next
+ * call; a NUL is written at line[len] so C string functions stop there. Returns the length, -1 at
+ * end of input, -2 on a read error (errno set). A last line without '\n' is returned as a line. */
+ssize_t reader_line(struct reader *r, char **line);
+
+struct writer {
+	int fd;
+	char *buf;      /* [cap] */
+	size_t cap, len;
+	int err;        /* errno of the first failed write, 0 if none */
+	uint64_t nwritten;
+};
+
+void writer_init(struct writer *w, int fd);
+/* Writes everything buffered. Returns 0 or -1 with w->err set. */
+int writer_flush(struct writer *w);
+void writer_free(struct writer *w);
+
+static inline void writer_putc(struct writer *w, char c)
+{
+	if (w->len == w->cap)
+		writer_flush(w);
+	w->buf[w->len++] = c;
+}
+
+void writer_write_slow(struct writer *w, const char *p, size_t n);
+
+static inline void writer_write(struct writer *w, const char *p, size_t n)
+{
+	if (n <= w->cap - w->len) {
+		for (size_t i = 0; i < n; i++)
+			w->buf[w->len + i] = p[i];
+		w->len += n;
+	} else {
+		writer_write_slow(w, p, n);
+	}
+}
+
+/* The program's standard output, set up by out_init(): every program writes through it. */
+extern struct writer out;
+void out_init(void);
+/* Flush and close stdout; a closed pipe ends quietly (exit 0 for the reader stopped listening, as
+ * head(1) expects), any other failure prints the reason and returns 1. Returns 0 on success. */
+int out_close(void);
+/* Called when a write fails: a closed pipe exits quietly, other errors exit 1 with a message. */
+void out_check(void);
+
+#endif

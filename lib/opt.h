@@ -1,0 +1,26 @@
+/* opt.h: what every program's option handling shares: the version, --help/usage output, and
+ * long option ids for options without a short form. */
+#ifndef NLP_OPT_H
+#define NLP_OPT_H
+
+#ifndef NLP_VERSION
+#define NLP_VERSION "0.0"
+#endif
+
+enum {
+	OPT_INVALID = 256,
+	OPT_PROGRESS,
+	OPT_VERSION,
+	OPT_FIRST_PRIVATE /* programs number their own long-only options from here */
+};
+
+/* Prints "usage: SYNOPSIS" to stderr and exits EXIT_USAGE. */
+void usage_error(const char *synopsis) __attribute__((noreturn));
+/* Prints "usage: SYNOPSIS", a blank line and the option help to stdout and exits 0. */
+void usage_help(const char *synopsis, const char *help) __attribute__((noreturn));
+/* Prints "PROG VERSION" and exits 0. */
+void print_version(void) __attribute__((noreturn));
+/* Parses --invalid's value or exits EXIT_USAGE with the synopsis. */
+int opt_policy(const char *arg);
+
+#endif

@@ -1,0 +1,20 @@
+/* textpat.h: recognizers for URLs, e-mail addresses, dates, phone numbers and numbers in valid
+ * UTF-8 text. Each returns the byte length of the match that starts at s[0] (n bytes available),
+ * or 0. They do not check what precedes s: callers try them only at a token start. */
+#ifndef NLP_TEXTPAT_H
+#define NLP_TEXTPAT_H
+
+#include <stddef.h>
+
+size_t pat_url(const char *s, size_t n);
+size_t pat_email(const char *s, size_t n);
+size_t pat_date(const char *s, size_t n);
+size_t pat_phone(const char *s, size_t n);
+size_t pat_number(const char *s, size_t n);
+
+/* True when the code point at s (or the end) may follow a match: not a letter, digit or mark. */
+int pat_ends_token(const char *s, size_t n);
+/* True when the code point ending at s[-1] (or the start) may precede a match. */
+int pat_starts_token(const char *line, size_t at);
+
+#endif

@@ -1,0 +1,86 @@
+/* nlp-tokenize: splits UTF-8 text into tokens separated by single spaces, one output line per
+ * input line; or into grapheme clusters, Hangul jamo, or sentences. Reads files or stdin. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "filter.h"
+#include "opt.h"
+#include "tokenize.h"
+
+static const char synopsis[] =
+    "nlp-tokenize [-p | -c [--space token] | -j | -J | -s] [-U] [--invalid policy] [--progress] "
+    "[file ...]";
+
+static const char help[] =
+    "Splits text into tokens by Unicode categories (default), Penn Treebank rules, grapheme\n"
+    "clusters, Hangul jamo, or sentences.\n"
+    "\n"
+    "  -p, --ptb              Penn Treebank tokens, as NLTK's TreebankWordTokenizer\n"
+    "  -c, --chars            extended grapheme clusters\n"
+    "      --space TOKEN      with --chars: write TOKEN where the text has whitespace\n"
+    "  -j, --jamo             words, with Hangul syllables as conjoining jamo\n"
+    "  -J, --compose          compose conjoining jamo back into Hangul syllables\n"
+    "  -s, --sentences        one sentence per line (text, not tokens)\n"
+    "  -U, --no-special       do not keep URLs and e-mail addresses whole\n"
+    "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
+    "      --progress         progress on stderr even when it is not a terminal\n"
+    "  -h, --help             show this help\n"
+    "      --version          show the version\n";
+
+enum { OPT_SPACE = OPT_FIRST_PRIVATE };
+
+static void set_mode(struct tok_opts *o, int *nmodes, enum tok_mode m)
+{
+	o->mode = m;
+	(*nmodes)++;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"ptb", no_argument, NULL, 'p'},        {"chars", no_argument, NULL, 'c'},
+	    {"space", required_argument, NULL, OPT_SPACE}, {"jamo", no_argument, NULL, 'j'},
+	    {"compose", no_argument, NULL, 'J'},    {"sentences", no_argument, NULL, 's'},
+	    {"no-special", no_argument, NULL, 'U'}, {"invalid", required_argument, NULL, OPT_INVALID},
+	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
+	struct tok_opts o = {.mode = TOK_WORDS};
+	struct filter f = {.policy = UTF8_REPLACE, .fn = tok_line, .ctx = &o};
+	int c, nmodes = 0;
+
+	prog_init("nlp-tokenize");
+	while ((c = getopt_long(argc, argv, "pcjJsUh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': set_mode(&o, &nmodes, TOK_PTB); break;
+		case 'c': set_mode(&o, &nmodes, TOK_CHARS); break;
+		case 'j':
+			set_mode(&o, &nmodes, TOK_WORDS);
+			o.flags |= TOK_JAMO;
+			break;
+		case 'J': set_mode(&o, &nmodes, TOK_COMPOSE); break;
+		case 's': set_mode(&o, &nmodes, TOK_SENTENCES); break;
+		case 'U': o.flags |= TOK_NO_SPECIAL; break;
+		case OPT_SPACE: o.space_tok = optarg; break;
+		case OPT_INVALID: f.policy = opt_policy(optarg); break;
+		case OPT_PROGRESS: f.progress = 1; break;
+		case 'h': usage_help(synopsis, help);
+		case OPT_VERSION: print_version();
+		default: usage_error(synopsis);
+		}
+	}
+	if (nmodes > 1) {
+		weprintf("--ptb, --chars, --jamo, --compose and --sentences exclude each other");
+		usage_error(synopsis);
+	}
+	if (o.space_tok && o.mode != TOK_CHARS) {
+		weprintf("--space needs --chars");
+		usage_error(synopsis);
+	}
+	if (o.space_tok && (!*o.space_tok || strpbrk(o.space_tok, " \t\n"))) {
+		weprintf("--space: the token must be non-empty and hold no whitespace");
+		usage_error(synopsis);
+	}
+	return filter_run(&f, argv + optind, argc - optind);
+}
