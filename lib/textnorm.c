@@ -37,6 +37,32 @@ static inline int may_start(unsigned char c)
 	       c == '-' || c == '(';
 }
 
+static inline int ascii_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* A joiner between alphanumerics ("v2.0", "1990-1995", "a/b") glues both sides into one token,
+ * so no entity starts or ends at it. */
+static inline int is_joiner(char c)
+{
+	return c == '.' || c == ',' || c == '-' || c == '/';
+}
+
+static int starts_here(const char *s, size_t i)
+{
+	if (i >= 2 && is_joiner(s[i - 1]) && ascii_alnum(s[i - 2]))
+		return 0;
+	return pat_starts_token(s, i);
+}
+
+static int ends_here(const char *s, size_t n, size_t e)
+{
+	if (e + 1 < n && is_joiner(s[e]) && ascii_alnum(s[e + 1]))
+		return 0;
+	return pat_ends_token(s + e, n - e);
+}
+
 void textnorm_placeholders(int repl, const char *s, size_t n, struct buf *out)
 {
 	size_t i = 0;
@@ -44,14 +70,14 @@ void textnorm_placeholders(int repl, const char *s, size_t n, struct buf *out)
 	while (i < n) {
 		size_t k = (size_t)utf8_seqlen((unsigned char)s[i]);
 
-		if (k == 1 && may_start((unsigned char)s[i]) && pat_starts_token(s, i)) {
-			size_t r, m = 0;
+		if (k == 1 && may_start((unsigned char)s[i]) && starts_here(s, i)) {
+			size_t r, m = 0, j = i + 1;
 
 			for (r = 0; r < sizeof(recognizers) / sizeof(*recognizers); r++) {
 				if (!(repl & recognizers[r].bit))
 					continue;
 				m = recognizers[r].match(s + i, n - i);
-				if (m > 0 && pat_ends_token(s + i + m, n - i - m))
+				if (m > 0 && ends_here(s, n, i + m))
 					break;
 				m = 0;
 			}
@@ -60,12 +86,10 @@ void textnorm_placeholders(int repl, const char *s, size_t n, struct buf *out)
 				i += m;
 				continue;
 			}
-			/* not a match here: copy the whole alphanumeric run, which cannot start one */
-			size_t j = i + 1;
-
-			while (j < n && ((s[j] >= '0' && s[j] <= '9') ||
-			                 ((s[j] | 0x20) >= 'a' && (s[j] | 0x20) <= 'z')))
-				j++;
+			/* no entity here: neither can one start inside this alphanumeric run */
+			if (ascii_alnum(s[i]))
+				while (j < n && ascii_alnum(s[j]))
+					j++;
 			buf_put(out, s + i, j - i);
 			i = j;
 			continue;

@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# nlp-normalize: forms, case folding, accents, placeholders, punctuation, whitespace, policy.
+
+load helper
+
+@test "normalize: Unicode NormalizationTest.txt, all lines, all four forms" {
+	f=/usr/share/unicode/NormalizationTest.txt.bz2
+	[ -f "$f" ] || f=/usr/share/unicode/NormalizationTest.txt
+	[ -f "$f" ] || skip "needs Debian unicode-data"
+	run $PY "$NLP_TOP/tests/normtest.py" "$f"
+	assert_success
+	assert_output --partial ": 0 differences"
+}
+
+@test "normalize: default NFC composes e + combining acute" {
+	run bash -c "printf 'cafe\xcc\x81\n' | nlp-normalize"
+	assert_success
+	assert_bytes "$(printf 'caf\xc3\xa9')" "$output"
+}
+
+@test "normalize: --form nfd decomposes, none leaves bytes alone" {
+	run bash -c "printf 'caf\xc3\xa9\n' | nlp-normalize --form nfd"
+	assert_bytes "$(printf 'cafe\xcc\x81')" "$output"
+	run bash -c "printf 'cafe\xcc\x81\n' | nlp-normalize -f none"
+	assert_bytes "$(printf 'cafe\xcc\x81')" "$output"
+}
+
+@test "normalize: --lower is full case folding (ß -> ss, Σ -> σ, ﬁ kept under NFC)" {
+	run bash -c "echo 'STRASSE Straße ΣΊΣΥΦΟΣ ＡＢＣ' | nlp-normalize --lower"
+	assert_success
+	assert_output "strasse strasse σίσυφοσ ａｂｃ"
+}
+
+@test "normalize: NFKC folds width and compatibility forms" {
+	run bash -c "echo 'Ｆｕｌｌ ﬁ ① ｶﾀｶﾅ' | nlp-normalize -f nfkc"
+	assert_output "Full fi 1 カタカナ"
+}
+
+@test "normalize: --strip-accents removes marks, also with --form none" {
+	run bash -c "echo 'Crème brûlée, naïve Ångström' | nlp-normalize --strip-accents"
+	assert_output "Creme brulee, naive Angstrom"
+	run bash -c "echo 'résumé' | nlp-normalize -a -f none"
+	assert_output "resume"
+}
+
+@test "normalize: Hangul stays composed under NFC, decomposes under NFD" {
+	run bash -c "echo '한국어' | nlp-normalize -l"
+	assert_output "한국어"
+	run bash -c "echo '한' | nlp-normalize -f nfd | od -An -tx1 | tr -d ' \n'"
+	assert_output "e18492e185a1e186ab0a"
+}
+
+@test "normalize: placeholders for url, email, date, phone, number" {
+	in='See https://example.com/x?a=1, write to ann.lee@mail.example.org on 2024-03-05 or call +1 555 123 4567; pay 1,000.50 or 3.14e5 (50%).'
+	run nlp-normalize -r <<<"$in"
+	assert_output 'See <url>, write to <email> on <date> or call <phone>; pay <num> or <num> (<num>).'
+	run nlp-normalize --url <<<"$in"
+	assert_output 'See <url>, write to ann.lee@mail.example.org on 2024-03-05 or call +1 555 123 4567; pay 1,000.50 or 3.14e5 (50%).'
+	run nlp-normalize --email --num <<<"$in"
+	assert_output 'See https://example.com/x?a=<num>, write to <email> on 2024-03-05 or call <num> <num> <num> <num>; pay <num> or <num> (<num>).'
+}
+
+@test "normalize: dates in several notations, including Korean" {
+	run nlp-normalize --date <<<'5/3/2024, 2024.03.05, 2024년 3월 5일, March 5, 2024 and 5 March 2024; not 2024-13-40'
+	assert_output '<date>, <date>, <date>, <date> and <date>; not 2024-13-40'
+}
+
+@test "normalize: phone numbers need three groups unless led by + or (" {
+	run nlp-normalize --phone <<<'010-1234-5678 (02) 123-4567 +82-10-1234-5678 but 1990-1995 stays'
+	assert_output '<phone> <phone> <phone> but 1990-1995 stays'
+}
+
+@test "normalize: numbers are whole tokens only (3rd, mp3 untouched)" {
+	run nlp-normalize -n <<<'3rd mp3 -12 +7 1,234,567 12,34 v2.0'
+	assert_output '3rd mp3 <num> <num> <num> 12,34 v2.0'
+}
+
+@test "normalize: --strip-punct deletes P* characters, keeps symbols" {
+	run nlp-normalize --strip-punct <<<'Hello, world! «quoted» — $5 + 3 = 8. 안녕하세요?'
+	assert_output 'Hello world quoted  $5 + 3 = 8 안녕하세요'
+}
+
+@test "normalize: --squeeze collapses Unicode whitespace and trims" {
+	run bash -c "printf '  a \t b\xc2\xa0\xc2\xa0c\xe3\x80\x80d  \n' | nlp-normalize --squeeze"
+	assert_bytes "a b c d" "$output"
+}
+
+@test "normalize: steps run in order: fold, placeholders, punctuation, squeeze" {
+	run nlp-normalize -l -r -p -s <<<'  VISIT WWW.Example.COM, NOW!  '
+	assert_output 'visit <url> now'
+}
+
+@test "normalize: one line in, one line out, empty lines kept" {
+	run bash -c "printf 'a\n\nb\n\n' | nlp-normalize | wc -l"
+	assert_output 4
+	run bash -c "printf 'no newline' | nlp-normalize"
+	assert_output 'no newline'
+}
+
+@test "normalize: invalid UTF-8 replaced by U+FFFD with one warning" {
+	run --separate-stderr bash -c "printf 'a\xffb\xc0\n\xfe\n' | nlp-normalize"
+	assert_success
+	assert_bytes "$(printf 'a\xef\xbf\xbdb\xef\xbf\xbd\n\xef\xbf\xbd')" "$output"
+	[[ "$stderr" == nlp-normalize:* ]]
+	[ "$(grep -c 'invalid UTF-8' <<<"$stderr")" -eq 2 ] # the first case, then the total
+}
+
+@test "normalize: --invalid=skip drops bad bytes, --invalid=fail stops with exit 1" {
+	run --separate-stderr bash -c "printf 'a\xffb\n' | nlp-normalize --invalid=skip"
+	assert_output 'ab'
+	run --separate-stderr bash -c "printf 'ok\na\xffb\n' | nlp-normalize --invalid fail"
+	assert_failure 1
+	assert_output 'ok'
+	[[ "$stderr" == *"line 2, byte 2: invalid UTF-8"* ]]
+}
+
+@test "normalize: usage errors exit 2 with usage on stderr" {
+	run --separate-stderr nlp-normalize --form nfx
+	assert_failure 2
+	[[ "$stderr" == nlp-normalize:* ]]
+	run --separate-stderr nlp-normalize -Z
+	assert_failure 2
+	[[ "$stderr" == *"usage: nlp-normalize"* ]]
+	run --separate-stderr nlp-normalize --invalid=maybe
+	assert_failure 2
+}
+
+@test "normalize: --help to stdout, --version" {
+	run nlp-normalize --help
+	assert_success
+	assert_line --index 0 --partial 'usage: nlp-normalize'
+	assert_output --partial '--strip-accents'
+	run nlp-normalize --version
+	assert_output --regexp '^nlp-normalize [0-9]+\.[0-9]+'
+}
+
+@test "normalize: missing file is reported, other files still processed, exit 1" {
+	run --separate-stderr nlp-normalize /nonexistent/x.txt <(echo HI)
+	assert_failure 1
+	assert_output 'HI'
+	[[ "$stderr" == "nlp-normalize: open /nonexistent/x.txt: No such file or directory" ]]
+}
+
+@test "normalize: --progress reports on stderr only" {
+	run --separate-stderr bash -c "echo abc | nlp-normalize --progress"
+	assert_output 'abc'
+	[[ "$stderr" == *"nlp-normalize: "*"MB"* ]]
+}

@@ -1,0 +1,239 @@
+/* test-lib.c: unit tests of libnlp pieces that no program exercises fully yet: the string table
+ * (against a naive count), the RNG (reproducibility, range, mean), number parsing, the line
+ * reader (long lines, no final newline), UTF-8 cleaning, and the normalizer's fast path (every
+ * BMP character through the cache equals utf8proc run on it directly). Prints "ok NAME" or
+ * "FAIL NAME: why" per check and exits 1 on any failure. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "hash.h"
+#include "io.h"
+#include "norm.h"
+#include "num.h"
+#include "rng.h"
+#include "utf8.h"
+
+static int failures;
+
+static void check(int ok, const char *name, const char *why)
+{
+	if (ok) {
+		printf("ok %s\n", name);
+	} else {
+		printf("FAIL %s: %s\n", name, why);
+		failures++;
+	}
+}
+
+static void test_strtab(void)
+{
+	struct strtab t;
+	char key[32];
+	int n = 200000, ok = 1;
+
+	if (strtab_init(&t, 4) < 0) {
+		check(0, "strtab", "init");
+		return;
+	}
+	/* each key i inserted (i % 7) + 1 times */
+	for (int rep = 0; rep < 7; rep++)
+		for (int i = 0; i < n; i++) {
+			if (i % 7 < rep)
+				continue;
+			int len = snprintf(key, sizeof(key), "k%d", i);
+			int64_t id = strtab_intern(&t, key, (size_t)len);
+			if (id < 0) {
+				ok = 0;
+				break;
+			}
+			t.vals[id]++;
+		}
+	ok = ok && t.n == (size_t)n;
+	for (int i = 0; i < n && ok; i++) {
+		int len = snprintf(key, sizeof(key), "k%d", i);
+		int64_t id = strtab_find(&t, key, (size_t)len);
+		size_t kl;
+		const char *k;
+
+		if (id < 0 || t.vals[id] != (uint64_t)(i % 7) + 1) {
+			ok = 0;
+			break;
+		}
+		k = strtab_key(&t, (size_t)id, &kl);
+		ok = kl == (size_t)len && memcmp(k, key, kl) == 0;
+	}
+	ok = ok && strtab_find(&t, "absent", 6) == -1 && strtab_find(&t, "", 0) == -1;
+	ok = ok && strtab_intern(&t, "", 0) == n && strtab_find(&t, "", 0) == n;
+	check(ok, "strtab counts 200000 keys exactly", "a count or key differs");
+	strtab_free(&t);
+}
+
+static void test_rng(void)
+{
+	struct rng a, b;
+	double sum = 0;
+	int same = 1, inrange = 1, n = 1000000;
+	uint64_t hist[10] = {0};
+
+	rng_seed(&a, 42);
+	rng_seed(&b, 42);
+	for (int i = 0; i < 1000; i++)
+		same &= rng_next(&a) == rng_next(&b);
+	check(same, "rng repeats with the same seed", "sequences differ");
+	rng_seed(&b, 43);
+	check(rng_next(&a) != rng_next(&b), "rng differs with another seed", "same output");
+	for (int i = 0; i < n; i++) {
+		double u = rng_uniform(&a);
+		uint64_t k = rng_below(&a, 10);
+
+		inrange &= u >= 0 && u < 1 && k < 10;
+		sum += u;
+		hist[k]++;
+	}
+	check(inrange, "rng ranges", "value out of range");
+	check(sum / n > 0.499 && sum / n < 0.501, "rng uniform mean 0.5 +- 0.001", "mean off");
+	int flat = 1;
+	for (int k = 0; k < 10; k++)
+		flat &= hist[k] > 99000 && hist[k] < 101000;
+	check(flat, "rng_below(10) flat within 1%", "histogram off");
+}
+
+static void test_num(void)
+{
+	long long v;
+	double d;
+	const char *why;
+
+	check(num_parse_ll("42", 0, 100, &v, &why) == 0 && v == 42, "num 42", "rejected");
+	check(num_parse_ll("101", 0, 100, &v, &why) < 0 && strcmp(why, "too large") == 0,
+	      "num too large", "accepted");
+	check(num_parse_ll("-1", 0, 100, &v, &why) < 0 && strcmp(why, "too small") == 0,
+	      "num too small", "accepted");
+	check(num_parse_ll("4x", 0, 100, &v, &why) < 0, "num trailing junk", "accepted");
+	check(num_parse_ll("", 0, 100, &v, &why) < 0, "num empty", "accepted");
+	check(num_parse_ll("99999999999999999999", 0, 100, &v, &why) < 0, "num overflow", "accepted");
+	check(num_parse_double("0.75", 0, 1, &d, &why) == 0 && d == 0.75, "double 0.75", "rejected");
+	check(num_parse_double("nan", 0, 1, &d, &why) < 0, "double nan", "accepted");
+}
+
+static void test_reader(void)
+{
+	char path[] = "/tmp/nlp-test-reader-XXXXXX";
+	int fd = mkstemp(path);
+	size_t big = 3u << 20;
+	char *line, *data = malloc(big);
+	struct reader r;
+	ssize_t n;
+	int ok = 1;
+
+	memset(data, 'x', big);
+	if (fd < 0 || write(fd, "a\n\nbc\n", 6) != 6 || write(fd, data, big) != (ssize_t)big ||
+	    write(fd, "\nlast", 5) != 5) {
+		check(0, "reader", "cannot write temp file");
+		return;
+	}
+	close(fd);
+	reader_open(&r, path);
+	ok &= (n = reader_line(&r, &line)) == 1 && line[0] == 'a';
+	ok &= (n = reader_line(&r, &line)) == 0;
+	ok &= (n = reader_line(&r, &line)) == 2 && memcmp(line, "bc", 2) == 0;
+	ok &= (n = reader_line(&r, &line)) == (ssize_t)big && line[0] == 'x' && line[big - 1] == 'x';
+	ok &= (n = reader_line(&r, &line)) == 4 && memcmp(line, "last", 4) == 0 && line[4] == '\0';
+	ok &= reader_line(&r, &line) == -1;
+	reader_close(&r);
+	unlink(path);
+	free(data);
+	check(ok, "reader: empty lines, 3 MB line, last line without newline", "wrong line");
+}
+
+static void test_clean(void)
+{
+	struct buf tmp = {0};
+	size_t len;
+	uint64_t bad = 0;
+	const char *s;
+
+	s = utf8_clean("a\xff" "b\xc3\xa9\xed\xa0\x80", 8, UTF8_REPLACE, &tmp, &len, &bad);
+	/* 0xFF bad; ED A0 80 is a surrogate: three bad bytes */
+	check(s && len == 1 + 3 + 1 + 2 + 9 && bad == 4 && memcmp(s, "a\xef\xbf\xbd" "b", 5) == 0,
+	      "utf8 replace", "wrong repair");
+	bad = 0;
+	s = utf8_clean("\xc0\xafok", 4, UTF8_SKIP, &tmp, &len, &bad);
+	check(s && len == 2 && memcmp(s, "ok", 2) == 0 && bad == 2, "utf8 skip overlong",
+	      "wrong repair");
+	bad = 0;
+	s = utf8_clean("ok\xf4\x90\x80\x80", 6, UTF8_FAIL, &tmp, &len, &bad);
+	check(!s && len == 2, "utf8 fail above U+10FFFF at byte 3", "accepted");
+	buf_free(&tmp);
+}
+
+/* The cache and the run splitting must give what utf8proc gives on the whole string. */
+static void test_norm_fastpath(void)
+{
+	static const utf8proc_option_t base[] = {
+	    UTF8PROC_STABLE | UTF8PROC_COMPOSE, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE,
+	    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT,
+	    UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT};
+	int worst = 0;
+
+	for (int form = 1; form <= 4; form++)
+		for (int fold = 0; fold <= 1; fold++) {
+			struct norm n;
+			struct buf out = {0};
+			int bad = 0;
+
+			norm_init(&n, form, fold, 0);
+			/* each BMP scalar value between two ASCII letters and before a combining mark */
+			for (int32_t c = 0x80; c < 0x10000 && bad < 5; c++) {
+				char in[16];
+				int k = 0;
+				utf8proc_uint8_t *ref;
+				utf8proc_ssize_t rn;
+
+				if (c >= 0xD800 && c <= 0xDFFF)
+					continue;
+				in[k++] = 'a';
+				k += utf8_encode(c, in + k);
+				k += utf8_encode(0x0301, in + k);
+				in[k++] = 'B';
+				out.len = 0;
+				norm_apply(&n, in, (size_t)k, &out);
+				rn = utf8proc_map((const utf8proc_uint8_t *)in, k, &ref,
+				                  base[form - 1] | (fold ? UTF8PROC_CASEFOLD : 0));
+				if (rn < 0 || (size_t)rn != out.len || memcmp(ref, out.p, out.len) != 0) {
+					if (bad++ == 0)
+						printf("# form %d fold %d differs at U+%04X\n", form, fold, c);
+				}
+				/* and alone, for the cached path */
+				out.len = 0;
+				norm_apply(&n, in + 1, (size_t)utf8_encode(c, in + 1), &out);
+				free(ref);
+				rn = utf8proc_map((const utf8proc_uint8_t *)in + 1,
+				                  utf8_encode(c, in + 1), &ref,
+				                  base[form - 1] | (fold ? UTF8PROC_CASEFOLD : 0));
+				if (rn < 0 || (size_t)rn != out.len || memcmp(ref, out.p, out.len) != 0) {
+					if (bad++ == 0)
+						printf("# form %d fold %d differs alone at U+%04X\n", form, fold, c);
+				}
+				free(ref);
+			}
+			worst = bad > worst ? bad : worst;
+			norm_free(&n);
+			buf_free(&out);
+		}
+	check(worst == 0, "norm fast path equals utf8proc for every BMP character", "differs");
+}
+
+int main(void)
+{
+	test_strtab();
+	test_rng();
+	test_num();
+	test_reader();
+	test_clean();
+	test_norm_fastpath();
+	return failures ? 1 : 0;
+}
