@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# nlp-tokenize: word rules, Treebank agreement with NLTK, graphemes, jamo, sentences.
+
+load helper
+
+@test "tokenize: words split by Unicode category, punctuation split off" {
+	run nlp-tokenize <<<'Hello, world! (Really?) Ça va... «bien»'
+	assert_output 'Hello , world ! ( Really ? ) Ça va ... « bien »'
+}
+
+@test "tokenize: numbers with . and , stay whole; hyphenated words stay whole" {
+	run nlp-tokenize <<<'pi is 3.14, a crowd of 1,000 people; state-of-the-art e-mail -5'
+	assert_output 'pi is 3.14 , a crowd of 1,000 people ; state-of-the-art e-mail - 5'
+}
+
+@test "tokenize: English clitics split as in the Treebank, names with apostrophes kept" {
+	run nlp-tokenize <<<"I don't think they'll go; we can't, won't. It's O'Neil's rock'n'roll."
+	assert_output "I do n't think they 'll go ; we ca n't , wo n't . It 's O'Neil 's rock'n'roll ."
+}
+
+@test "tokenize: curly apostrophe clitics" {
+	run nlp-tokenize <<<'don’t we’re'
+	assert_output 'do n’t we ’re'
+}
+
+@test "tokenize: acronyms and abbreviations with inner periods kept" {
+	run nlp-tokenize <<<'The U.S. and e.g. the U.K. are fine.'
+	assert_output 'The U.S. and e.g. the U.K. are fine .'
+}
+
+@test "tokenize: URLs and e-mail addresses whole, or split with -U" {
+	run nlp-tokenize <<<'see https://example.com/a?b=1, or www.example.org. mail ann@ex.com!'
+	assert_output 'see https://example.com/a?b=1 , or www.example.org . mail ann@ex.com !'
+	run nlp-tokenize -U <<<'mail ann@ex.com'
+	assert_output 'mail ann @ ex . com'
+}
+
+@test "tokenize: Hangul runs are words, CJK ideographs one per token" {
+	run nlp-tokenize <<<'나는 東京大学에서 공부했다. 3월에 왔어요!'
+	assert_output '나는 東 京 大 学 에서 공부했다 . 3월에 왔어요 !'
+}
+
+@test "tokenize: emoji and symbols as grapheme clusters" {
+	run nlp-tokenize <<<'I ❤️ NLP 👍🏽👨‍👩‍👧 $5 + 3 = 8 🇰🇷'
+	assert_output 'I ❤️ NLP 👍🏽 👨‍👩‍👧 $ 5 + 3 = 8 🇰🇷'
+}
+
+@test "tokenize: whitespace of any kind separates; one line in, one line out" {
+	run bash -c "printf ' a\tb\xc2\xa0c\xe3\x80\x80d \n\nlast' | nlp-tokenize"
+	assert_bytes "$(printf 'a b c d\n\nlast')" "$output"
+}
+
+@test "tokenize --ptb: equals NLTK TreebankWordTokenizer on the fixture cases" {
+	need_python_module nltk
+	run $PY "$NLP_TOP/tests/ptb_compare.py" "$DATA/ptb-cases.txt" 1.0
+	assert_success
+	assert_output --partial "25 of 25 lines identical"
+}
+
+@test "tokenize --ptb: known Treebank outputs" {
+	run nlp-tokenize --ptb <<<"They'll save and invest more. \"Cannot\" she said -- gonna go."
+	assert_output "They 'll save and invest more. \`\` Can not '' she said -- gon na go ."
+}
+
+@test "tokenize --ptb: at least 99% of 10,000 enwiki lines equal NLTK's tokens" {
+	need_shared enwiki-100M.txt.xz
+	need_python_module nltk
+	xz -dc "$SHARED/data/enwiki-100M.txt.xz" | head -n 10000 > "$BATS_TEST_TMPDIR/enwiki10k.txt"
+	run $PY "$NLP_TOP/tests/ptb_compare.py" "$BATS_TEST_TMPDIR/enwiki10k.txt" 0.99
+	assert_success
+	assert_output --regexp "of 10000 lines identical"
+}
+
+@test "tokenize --chars: extended grapheme clusters" {
+	run bash -c "printf 'e\xcc\x81a 한글 🇰🇷👍🏽\n' | nlp-tokenize --chars"
+	assert_bytes "$(printf 'e\xcc\x81 a 한 글 🇰🇷 👍🏽')" "$output"
+}
+
+@test "tokenize --chars --space: whitespace runs become one token" {
+	run nlp-tokenize --chars --space '▁' <<<'ab  cd '
+	assert_output 'a b ▁ c d'
+	run --separate-stderr nlp-tokenize --space _ <<<'x'
+	assert_failure 2
+}
+
+@test "tokenize --jamo: syllables into conjoining jamo; --compose restores them" {
+	run bash -c "echo '한국어 텍스트, 값' | nlp-tokenize --jamo | od -An -tx1 | tr -d ' \n'"
+	# 한 = 1112 1161 11AB, 국 = 1100 116E 11A8, 어 = 110B 1165
+	assert_output --partial 'e18492e185a1e186abe18480e185aee186a8e1848be185a5'
+	run bash -c "echo '한국어 텍스트, 값' | nlp-tokenize --jamo | nlp-tokenize --compose"
+	assert_output '한국어 텍스트 , 값'
+}
+
+@test "tokenize --compose: round trip over all 11,172 Hangul syllables" {
+	run bash -c "$PY -c 'print(\" \".join(chr(c) for c in range(0xAC00, 0xD7A4)))' > '$BATS_TEST_TMPDIR/s.txt'
+		nlp-tokenize --jamo '$BATS_TEST_TMPDIR/s.txt' | nlp-tokenize --compose | cmp - '$BATS_TEST_TMPDIR/s.txt' && echo same"
+	assert_output same
+}
+
+@test "tokenize --sentences: abbreviations, initials, decimals, Korean endings" {
+	run nlp-tokenize --sentences <<<'Mr. Smith paid $3.50 at 5 p.m. today. J. K. Rowling wrote it! Did he? 나는 학교에 갔다. 그리고 집에 왔어요. The U.S. Army is big. See e.g. this one... and that.'
+	assert_output "$(printf '%s\n' 'Mr. Smith paid $3.50 at 5 p.m. today.' 'J. K. Rowling wrote it!' 'Did he?' '나는 학교에 갔다.' '그리고 집에 왔어요.' 'The U.S. Army is big.' 'See e.g. this one... and that.')"
+}
+
+@test "tokenize --sentences: quotes after the period stay with the sentence; blank lines vanish" {
+	run bash -c "printf '\"Stop.\" He left.\n\n  \nEnd\n' | nlp-tokenize -s"
+	assert_output "$(printf '%s\n' '"Stop."' 'He left.' 'End')"
+}
+
+@test "tokenize: modes exclude each other (exit 2)" {
+	run --separate-stderr nlp-tokenize --ptb --chars
+	assert_failure 2
+	[[ "$stderr" == nlp-tokenize:* ]]
+}
+
+@test "tokenize: --invalid=fail reports line and byte" {
+	run --separate-stderr bash -c "printf 'ab\xc3(\n' | nlp-tokenize --invalid=fail"
+	assert_failure 1
+	[[ "$stderr" == *"line 1, byte 3: invalid UTF-8"* ]]
+}
+
+@test "tokenize: --help lists every mode, --version" {
+	run nlp-tokenize -h
+	assert_success
+	for o in --ptb --chars --space --jamo --compose --sentences --no-special --invalid --progress; do
+		assert_output --partial -- "$o"
+	done
+	run nlp-tokenize --version
+	assert_output --regexp '^nlp-tokenize [0-9]'
+}
