@@ -171,16 +171,18 @@ static int help(const char *stage)
 
 static int run_stage(const char *stage, char **argv)
 {
-	char *dir = exe_dir(), *prog = join3("nlp-", stage, "");
+	char *dir, *prog;
 
 	if (!valid_stage(stage)) {
 		weprintf("'%s' is not a stage; run 'nlp' for the list", stage);
 		return EXIT_USAGE;
 	}
+	prog = join3("nlp-", stage, "");
 	argv[0] = prog;
-	if (dir) {
+	if ((dir = exe_dir())) {
 		char *full = join3(dir, "/", prog);
 
+		free(dir);
 		if (is_exec(full))
 			execv(full, argv);
 		free(full);
@@ -188,6 +190,7 @@ static int run_stage(const char *stage, char **argv)
 	execvp(prog, argv);
 	if (errno == ENOENT) {
 		weprintf("'%s' is not a stage; run 'nlp' for the list", stage);
+		free(prog);
 		return EXIT_USAGE;
 	}
 	eprintf("exec %s:", prog);

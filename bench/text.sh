@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# bench/text.sh: speed and peak memory of the text stages against their peers, run side by side.
+#
+#   a. nlp-normalize -l (NFC + full case folding) vs uconv -x 'nfc; lower', enwiki-100M  (>= 4x)
+#   b. the same on kowiki-30M                                                             (>= 2x)
+#   c. nlp-tokenize (word mode) on enwiki-100M, in MB/s (>= 100 MB/s); `wc -w` is timed beside it
+#      as a reference only
+#   d. nlp-tokenize --ptb vs NLTK's TreebankWordTokenizer per line (bench/nltk_treebank.py) on the
+#      complete lines within the first 10 MB of enwiki-100M                                (>= 30x)
+#
+# Each round runs every job's two commands one after the other, swapping which goes first from
+# round to round; the table gives median wall times over BENCH_REPS rounds (default 5, after one
+# warm-up round whose outputs are checked), ratio = peer / nlp, and the largest peak RSS
+# (/usr/bin/time -v, maximum resident set size) seen. Timed outputs go to /dev/null.
+# Data: ../shared/data/{enwiki-100M,kowiki-30M}.txt.xz, decompressed once into
+# ${BENCH_DIR:-/tmp/nlp-bench}. Exits 0 with a message when the data is missing.
+set -euo pipefail
+
+. "$(dirname "$0")/_common.sh"
+me=text.sh
+skip_without_data $me enwiki-100M.txt.xz kowiki-30M.txt.xz
+need_bins $me nlp-normalize nlp-tokenize
+need_tools $me uconv xz wc awk
+[ -x /usr/bin/time ] || { echo "$me: /usr/bin/time is missing; run 'make deps-bench'" >&2; exit 1; }
+need_nltk $me
+
+reps=${BENCH_REPS:-5}
+en=$(unxz_cached enwiki-100M)
+ko=$(unxz_cached kowiki-30M)
+en10=$(head_bytes_cached "$en" 10000000 enwiki-10M.txt)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nlp-text-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# The jobs: id, label, input, nlp command, peer command, peer name, target.
+jobs=(a b c d)
+declare -A label input peername target
+label[a]="NFC + case fold, enwiki-100M"; input[a]=$en
+label[b]="NFC + case fold, kowiki-30M";  input[b]=$ko
+label[c]="tokenize words, enwiki-100M";  input[c]=$en
+label[d]="tokenize PTB, enwiki 10 MB";   input[d]=$en10
+nlp_a=("$bindir/nlp-normalize" -l);  peer_a=(uconv -f utf-8 -t utf-8 -x 'nfc; lower')
+nlp_b=("$bindir/nlp-normalize" -l);  peer_b=(uconv -f utf-8 -t utf-8 -x 'nfc; lower')
+nlp_c=("$bindir/nlp-tokenize");      peer_c=(wc -w)
+nlp_d=("$bindir/nlp-tokenize" --ptb); peer_d=("$PY" "$bench/nltk_treebank.py")
+peername[a]="uconv"; peername[b]="uconv"; peername[c]="wc -w (reference)"; peername[d]="NLTK Treebank"
+target[a]="ratio 4"; target[b]="ratio 2"; target[c]="mbps 100"; target[d]="ratio 30"
+
+# run_to TAG OUT CMD...: one run, stdin from the job's input, stdout to OUT; the wall time (us)
+# and peak RSS (KB) are appended to $tmp/TAG.
+run_to()
+{
+	local tag=$1 in=$2 out=$3 t0 t1 rss
+	shift 3
+	t0=${EPOCHREALTIME/[.,]/}
+	if ! /usr/bin/time -v -o "$tmp/time.txt" "$@" <"$in" >"$out" 2>"$tmp/stderr.txt"; then
+		echo "$me: command failed: $*" >&2
+		cat "$tmp/stderr.txt" "$tmp/time.txt" >&2
+		exit 1
+	fi
+	t1=${EPOCHREALTIME/[.,]/}
+	rss=$(awk -F': *' '/Maximum resident set size/{print $2}' "$tmp/time.txt")
+	echo "$((t1 - t0)) $rss" >>"$tmp/$tag"
+}
+
+# one_job ID ROUND OUTDIR: both commands of a job, in an order that swaps with the round.
+one_job()
+{
+	local id=$1 round=$2 outdir=$3
+	local -n ncmd=nlp_$id pcmd=peer_$id
+	local nout=/dev/null pout=/dev/null
+	if [ -n "$outdir" ]; then
+		nout="$outdir/$id.nlp"
+		pout="$outdir/$id.peer"
+	fi
+	if ((round % 2)); then
+		run_to "$id.nlp.r$round" "${input[$id]}" "$nout" "${ncmd[@]}"
+		run_to "$id.peer.r$round" "${input[$id]}" "$pout" "${pcmd[@]}"
+	else
+		run_to "$id.peer.r$round" "${input[$id]}" "$pout" "${pcmd[@]}"
+		run_to "$id.nlp.r$round" "${input[$id]}" "$nout" "${ncmd[@]}"
+	fi
+}
+
+echo "text.sh: $(date -u '+%Y-%m-%d %H:%M UTC'); $(machine)"
+echo "text.sh: 1 warm-up round + $reps timed rounds of ${jobs[*]} ..." >&2
+
+# warm-up round: outputs kept for the checks below, not timed
+mkdir -p "$tmp/out"
+for id in "${jobs[@]}"; do
+	one_job "$id" 0 "$tmp/out"
+done
+for r in $(seq 1 "$reps"); do
+	echo "text.sh: round $r of $reps" >&2
+	for id in "${jobs[@]}"; do
+		one_job "$id" "$r" ""
+	done
+done
+
+# stats SIDE ID: "median_seconds max_rss_kb" over the timed rounds
+stats()
+{
+	local files=()
+	for r in $(seq 1 "$reps"); do
+		files+=("$tmp/$2.$1.r$r")
+	done
+	cat "${files[@]}" | sort -n | awk '
+		{ t[NR] = $1; if ($2 > m) m = $2 }
+		END { med = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+		      printf "%.6f %d\n", med / 1e6, m }'
+}
+
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
+
+echo
+echo "| job | nlp time | peer | peer time | ratio | nlp peak RSS | peer peak RSS | target | result |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for id in "${jobs[@]}"; do
+	read -r nt nr < <(stats nlp "$id")
+	read -r pt pr < <(stats peer "$id")
+	size=$(wc -c <"${input[$id]}")
+	ratio=$(awk -v a="$pt" -v b="$nt" 'BEGIN { printf "%.1fx", a / b }')
+	set -- ${target[$id]}
+	if [ "$1" = ratio ]; then
+		tgt="nlp >= $2x faster"
+		ok=$(awk -v a="$pt" -v b="$nt" -v t="$2" 'BEGIN { print (a / b >= t) ? "PASS" : "FAIL" }')
+		res="$ok"
+	else
+		mbps=$(awk -v s="$size" -v t="$nt" 'BEGIN { printf "%.0f", s / t / 1e6 }')
+		tgt=">= $2 MB/s"
+		ok=$(awk -v m="$mbps" -v t="$2" 'BEGIN { print (m >= t) ? "PASS" : "FAIL" }')
+		res="$ok ($mbps MB/s)"
+	fi
+	printf '| %s | %.3f s | %s | %.3f s | %s | %s | %s | %s | %s |\n' "${label[$id]}" "$nt" \
+		"${peername[$id]}" "$pt" "$ratio" "$(mb "$nr")" "$(mb "$pr")" "$tgt" "$res"
+done
+
+# checks on the warm-up outputs
+echo
+echo "Median of $reps rounds; ratio = peer time / nlp time; peak RSS is the largest of the rounds."
+echo "Throughput of nlp (MB = 10^6 bytes):"
+for id in "${jobs[@]}"; do
+	read -r nt nr < <(stats nlp "$id")
+	awk -v s="$(wc -c <"${input[$id]}")" -v t="$nt" -v l="${label[$id]}" \
+		'BEGIN { printf "  %-30s %7.1f MB/s\n", l, s / t / 1e6 }'
+done
+echo "Checks on the warm-up outputs:"
+for id in a b; do
+	nin=$(wc -l <"${input[$id]}")
+	nout=$(wc -l <"$tmp/out/$id.nlp")
+	ndiff=$(paste -d '\n' "$tmp/out/$id.nlp" "$tmp/out/$id.peer" |
+		awk 'NR % 2 { a = $0; next } a != $0 { d++ } END { print d + 0 }')
+	echo "  ${label[$id]}: $nout of $nin lines out; $ndiff lines differ from uconv (expected:" \
+		"full case folding is not lowercasing: ß -> ss, ς -> σ, µ -> μ, ligatures ...)"
+done
+echo "  ${label[c]}: $(wc -w <"$tmp/out/c.nlp") nlp tokens on $(wc -l <"$tmp/out/c.nlp") lines;" \
+	"wc -w counts $(cat "$tmp/out/c.peer") words"
+same=$(paste -d '\n' "$tmp/out/d.nlp" "$tmp/out/d.peer" |
+	awk 'NR % 2 { a = $0; next } { n++ } a == $0 { s++ } END { printf "%d of %d", s, n }')
+echo "  ${label[d]}: nlp and NLTK give the same tokens on $same lines"

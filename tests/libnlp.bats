@@ -1,0 +1,13 @@
+#!/usr/bin/env bats
+# libnlp: unit tests of the library (string table, RNG, numbers, reader, UTF-8 repair, and the
+# normalizer's fast path against utf8proc for every BMP character).
+
+load helper
+
+@test "libnlp: unit tests pass" {
+	run test-lib
+	echo "$output"
+	assert_success
+	refute_output --partial FAIL
+	assert_output --partial 'ok norm fast path equals utf8proc for every BMP character'
+}
