@@ -110,6 +110,9 @@ stats()
 		      printf "%.6f %d\n", med / 1e6, m }'
 }
 
+# lines, counting a last line without '\n'
+nlines() { awk 'END { print NR }' "$1"; }
+
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
 
 echo
@@ -146,14 +149,14 @@ for id in "${jobs[@]}"; do
 done
 echo "Checks on the warm-up outputs:"
 for id in a b; do
-	nin=$(wc -l <"${input[$id]}")
-	nout=$(wc -l <"$tmp/out/$id.nlp")
+	nin=$(nlines "${input[$id]}")
+	nout=$(nlines "$tmp/out/$id.nlp")
 	ndiff=$(paste -d '\n' "$tmp/out/$id.nlp" "$tmp/out/$id.peer" |
 		awk 'NR % 2 { a = $0; next } a != $0 { d++ } END { print d + 0 }')
 	echo "  ${label[$id]}: $nout of $nin lines out; $ndiff lines differ from uconv (expected:" \
 		"full case folding is not lowercasing: ß -> ss, ς -> σ, µ -> μ, ligatures ...)"
 done
-echo "  ${label[c]}: $(wc -w <"$tmp/out/c.nlp") nlp tokens on $(wc -l <"$tmp/out/c.nlp") lines;" \
+echo "  ${label[c]}: $(wc -w <"$tmp/out/c.nlp") nlp tokens on $(nlines "$tmp/out/c.nlp") lines;" \
 	"wc -w counts $(cat "$tmp/out/c.peer") words"
 same=$(paste -d '\n' "$tmp/out/d.nlp" "$tmp/out/d.peer" |
 	awk 'NR % 2 { a = $0; next } { n++ } a == $0 { s++ } END { printf "%d of %d", s, n }')
