@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/_common.sh: helpers sourced by the bench scripts (not a benchmark itself; run-all.sh skips
 # files whose names start with '_').
 #

@@ -7,12 +7,14 @@ TreebankWordTokenizer().tokenize(line) and prints its tokens joined by single sp
 line per input line. Used by bench/text.sh (speed) and bench/ptb_agree.sh (agreement).
 """
 import io
+import signal
 import sys
 
 from nltk.tokenize import TreebankWordTokenizer
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet under head(1)
     tok = TreebankWordTokenizer().tokenize
     inp = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline="\n")
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="surrogateescape",

@@ -9,13 +9,15 @@
 #      complete lines within the first 10 MB of enwiki-100M                                (>= 30x)
 #
 # Each round runs every job's two commands one after the other, swapping which goes first from
-# round to round; the table gives median wall times over BENCH_REPS rounds (default 5, after one
-# warm-up round whose outputs are checked), ratio = peer / nlp, and the largest peak RSS
-# (/usr/bin/time -v, maximum resident set size) seen. Timed outputs go to /dev/null.
+# round to round. A warm-up round runs them under /usr/bin/time -v for peak RSS (maximum resident
+# set size) and keeps their outputs for the checks printed under the table; then BENCH_REPS timed
+# rounds (default 5) run them bare with output to /dev/null. The table gives median wall times,
+# ratio = peer time / nlp time, and the peak RSS.
 # Data: ../shared/data/{enwiki-100M,kowiki-30M}.txt.xz, decompressed once into
 # ${BENCH_DIR:-/tmp/nlp-bench}. Exits 0 with a message when the data is missing.
 set -euo pipefail
 
+# shellcheck source=bench/_common.sh
 . "$(dirname "$0")/_common.sh"
 me=text.sh
 skip_without_data $me enwiki-100M.txt.xz kowiki-30M.txt.xz
@@ -39,28 +41,39 @@ label[a]="NFC + case fold, enwiki-100M"; input[a]=$en
 label[b]="NFC + case fold, kowiki-30M";  input[b]=$ko
 label[c]="tokenize words, enwiki-100M";  input[c]=$en
 label[d]="tokenize PTB, enwiki 10 MB";   input[d]=$en10
-nlp_a=("$bindir/nlp-normalize" -l);  peer_a=(uconv -f utf-8 -t utf-8 -x 'nfc; lower')
-nlp_b=("$bindir/nlp-normalize" -l);  peer_b=(uconv -f utf-8 -t utf-8 -x 'nfc; lower')
-nlp_c=("$bindir/nlp-tokenize");      peer_c=(wc -w)
-nlp_d=("$bindir/nlp-tokenize" --ptb); peer_d=("$PY" "$bench/nltk_treebank.py")
+# shellcheck disable=SC2034 # read through namerefs in one_job
+{
+	nlp_a=("$bindir/nlp-normalize" -l);  peer_a=(uconv -f utf-8 -t utf-8 -x 'nfc; lower')
+	nlp_b=("$bindir/nlp-normalize" -l);  peer_b=(uconv -f utf-8 -t utf-8 -x 'nfc; lower')
+	nlp_c=("$bindir/nlp-tokenize");      peer_c=(wc -w)
+	nlp_d=("$bindir/nlp-tokenize" --ptb); peer_d=("$PY" "$bench/nltk_treebank.py")
+}
 peername[a]="uconv"; peername[b]="uconv"; peername[c]="wc -w (reference)"; peername[d]="NLTK Treebank"
 target[a]="ratio 4"; target[b]="ratio 2"; target[c]="mbps 100"; target[d]="ratio 30"
 
-# run_to TAG OUT CMD...: one run, stdin from the job's input, stdout to OUT; the wall time (us)
-# and peak RSS (KB) are appended to $tmp/TAG.
+# run_to TAG IN OUT CMD...: one run, stdin from IN, stdout to OUT. Appends the wall time (us) to
+# $tmp/TAG.time. With OUT other than /dev/null (the warm-up round) the command runs under
+# /usr/bin/time -v and its peak RSS (KB) goes to $tmp/TAG.rss; the timed rounds run it bare, so
+# that time's own start-up (some ms) is not counted.
 run_to()
 {
-	local tag=$1 in=$2 out=$3 t0 t1 rss
+	local tag=$1 in=$2 out=$3 t0 t1 wrap=()
 	shift 3
+	if [ "$out" != /dev/null ]; then
+		wrap=(/usr/bin/time -v -o "$tmp/time.txt")
+	fi
 	t0=${EPOCHREALTIME/[.,]/}
-	if ! /usr/bin/time -v -o "$tmp/time.txt" "$@" <"$in" >"$out" 2>"$tmp/stderr.txt"; then
+	if ! "${wrap[@]}" "$@" <"$in" >"$out" 2>"$tmp/stderr.txt"; then
 		echo "$me: command failed: $*" >&2
-		cat "$tmp/stderr.txt" "$tmp/time.txt" >&2
+		cat "$tmp/stderr.txt" >&2
+		[ ${#wrap[@]} -eq 0 ] || cat "$tmp/time.txt" >&2
 		exit 1
 	fi
 	t1=${EPOCHREALTIME/[.,]/}
-	rss=$(awk -F': *' '/Maximum resident set size/{print $2}' "$tmp/time.txt")
-	echo "$((t1 - t0)) $rss" >>"$tmp/$tag"
+	echo "$((t1 - t0))" >>"$tmp/$tag.time"
+	if [ ${#wrap[@]} -gt 0 ]; then
+		awk -F': *' '/Maximum resident set size/{print $2}' "$tmp/time.txt" >>"$tmp/$tag.rss"
+	fi
 }
 
 # one_job ID ROUND OUTDIR: both commands of a job, in an order that swaps with the round.
@@ -97,17 +110,19 @@ for r in $(seq 1 "$reps"); do
 	done
 done
 
-# stats SIDE ID: "median_seconds max_rss_kb" over the timed rounds
+# stats SIDE ID: "median_seconds peak_rss_kb": median wall time over the timed rounds, peak RSS of
+# the warm-up round
 stats()
 {
-	local files=()
+	local files=() rss
 	for r in $(seq 1 "$reps"); do
-		files+=("$tmp/$2.$1.r$r")
+		files+=("$tmp/$2.$1.r$r.time")
 	done
-	cat "${files[@]}" | sort -n | awk '
-		{ t[NR] = $1; if ($2 > m) m = $2 }
+	rss=$(cat "$tmp/$2.$1.r0.rss")
+	cat "${files[@]}" | sort -n | awk -v rss="$rss" '
+		{ t[NR] = $1 }
 		END { med = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-		      printf "%.6f %d\n", med / 1e6, m }'
+		      printf "%.6f %d\n", med / 1e6, rss }'
 }
 
 # lines, counting a last line without '\n'
@@ -123,15 +138,15 @@ for id in "${jobs[@]}"; do
 	read -r pt pr < <(stats peer "$id")
 	size=$(wc -c <"${input[$id]}")
 	ratio=$(awk -v a="$pt" -v b="$nt" 'BEGIN { printf "%.1fx", a / b }')
-	set -- ${target[$id]}
-	if [ "$1" = ratio ]; then
-		tgt="nlp >= $2x faster"
-		ok=$(awk -v a="$pt" -v b="$nt" -v t="$2" 'BEGIN { print (a / b >= t) ? "PASS" : "FAIL" }')
+	read -r kind want <<<"${target[$id]}"
+	if [ "$kind" = ratio ]; then
+		tgt="nlp >= ${want}x faster"
+		ok=$(awk -v a="$pt" -v b="$nt" -v t="$want" 'BEGIN { print (a / b >= t) ? "PASS" : "FAIL" }')
 		res="$ok"
 	else
 		mbps=$(awk -v s="$size" -v t="$nt" 'BEGIN { printf "%.0f", s / t / 1e6 }')
-		tgt=">= $2 MB/s"
-		ok=$(awk -v m="$mbps" -v t="$2" 'BEGIN { print (m >= t) ? "PASS" : "FAIL" }')
+		tgt=">= $want MB/s"
+		ok=$(awk -v m="$mbps" -v t="$want" 'BEGIN { print (m >= t) ? "PASS" : "FAIL" }')
 		res="$ok ($mbps MB/s)"
 	fi
 	printf '| %s | %.3f s | %s | %.3f s | %s | %s | %s | %s | %s |\n' "${label[$id]}" "$nt" \
@@ -140,7 +155,8 @@ done
 
 # checks on the warm-up outputs
 echo
-echo "Median of $reps rounds; ratio = peer time / nlp time; peak RSS is the largest of the rounds."
+echo "Wall time: median of $reps rounds; ratio = peer time / nlp time; peak RSS: /usr/bin/time -v"
+echo "(maximum resident set size) in the warm-up round."
 echo "Throughput of nlp (MB = 10^6 bytes):"
 for id in "${jobs[@]}"; do
 	read -r nt nr < <(stats nlp "$id")

@@ -39,100 +39,193 @@ static inline size_t cplen(const char *s)
 	return (size_t)utf8_seqlen((unsigned char)s[0]);
 }
 
-static void put_spaced(struct buf *o, const char *p, size_t n)
+/* ASCII classes: \w, Python whitespace, first letters of MacIntyre's contractions. */
+enum { A_WORD = 1, A_SPACE = 2, A_FIRST = 4 };
+static unsigned char ascii_class[128];
+
+static void ascii_class_init(void)
 {
-	buf_putc(o, ' ');
-	buf_put(o, p, n);
-	buf_putc(o, ' ');
+	if (ascii_class['a'])
+		return;
+	for (int c = 0; c < 128; c++) {
+		int word = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+
+		ascii_class[c] = (unsigned char)((word ? A_WORD : 0) |
+		                                 (c == ' ' || (c >= 9 && c <= 13) || (c >= 0x1C && c <= 0x1F)
+		                                      ? A_SPACE
+		                                      : 0) |
+		                                 (c && strchr("cdglmwCDGLMW", c) ? A_FIRST : 0));
+	}
+}
+
+/* Every pass writes at most four bytes per input byte (a '"' becomes " '' "), plus padding: it
+ * reserves that once and writes through a pointer. */
+static inline char *begin(struct buf *o, size_t n)
+{
+	buf_reserve(o, 4 * n + 16);
+	return o->p + o->len;
+}
+
+static inline void end(struct buf *o, char *w)
+{
+	o->len = (size_t)(w - o->p);
+}
+
+static inline char *put(char *w, const char *p, size_t n)
+{
+	memcpy(w, p, n);
+	return w + n;
+}
+
+static inline char *put_spaced(char *w, char c)
+{
+	w[0] = ' ';
+	w[1] = c;
+	w[2] = ' ';
+	return w + 3;
+}
+
+/* memmem for the short patterns here: memchr to each candidate first byte, then compare. */
+static const char *find(const char *s, size_t n, const char *pat, size_t pn)
+{
+	const char *end = s + n;
+
+	while ((size_t)(end - s) >= pn) {
+		const char *q = memchr(s, pat[0], (size_t)(end - s) - pn + 1);
+
+		if (!q)
+			return NULL;
+		if (memcmp(q + 1, pat + 1, pn - 1) == 0)
+			return q;
+		s = q + 1;
+	}
+	return NULL;
 }
 
 /* Replaces every occurrence of pat (non-overlapping, left to right) by rep. */
 static void replace_all(const char *s, size_t n, const char *pat, const char *rep, struct buf *o)
 {
 	size_t pn = strlen(pat), rn = strlen(rep), i = 0;
+	char *w = begin(o, n);
 
 	while (i < n) {
-		const char *hit = memmem(s + i, n - i, pat, pn);
+		const char *hit = find(s + i, n - i, pat, pn);
 
 		if (!hit) {
-			buf_put(o, s + i, n - i);
+			w = put(w, s + i, n - i);
 			break;
 		}
-		buf_put(o, s + i, (size_t)(hit - (s + i)));
-		buf_put(o, rep, rn);
+		w = put(w, s + i, (size_t)(hit - (s + i)));
+		w = put(w, rep, rn);
 		i = (size_t)(hit - s) + pn;
 	}
+	end(o, w);
 }
 
 /* Surrounds every byte of set with spaces: r"[...]" -> r" \g<0> ". */
 static void space_chars(const char *s, size_t n, const char *set, struct buf *o)
 {
+	unsigned char in[256] = {0};
+	char *w = begin(o, n);
+
+	for (; *set; set++)
+		in[(unsigned char)*set] = 1;
 	for (size_t i = 0; i < n; i++) {
-		if (strchr(set, s[i]) && s[i] != '\0')
-			put_spaced(o, s + i, 1);
+		if (in[(unsigned char)s[i]])
+			w = put_spaced(w, s[i]);
 		else
-			buf_putc(o, s[i]);
+			*w++ = s[i];
 	}
+	end(o, w);
 }
 
-/* ([ \(\[{<])(\"|\'{2}) -> \1 `` */
+/* The next occurrence of c at or after i (n when none), with a cache so that a character that
+ * does not occur is not searched for again: *at is the last answer. */
+static size_t next_of(const char *s, size_t n, size_t i, char c, size_t *at)
+{
+	if (*at < i || *at == (size_t)-1) {
+		const char *p = memchr(s + i, c, n - i);
+
+		*at = p ? (size_t)(p - s) : n;
+	}
+	return *at;
+}
+
+/* ([ \(\[{<])(\"|\'{2}) -> \1 `` : a match is an opener followed by a quote, so the scan
+ * jumps from quote to quote. */
 static void open_quotes(const char *s, size_t n, struct buf *o)
 {
-	size_t i = 0;
+	char *w = begin(o, n);
+	size_t from = 0, pos = 1, dq = (size_t)-1, sq = (size_t)-1;
 
-	while (i < n) {
-		size_t k = cplen(s + i);
+	while (pos < n) {
+		size_t ja = next_of(s, n, pos, '"', &dq), jb = next_of(s, n, pos, '\'', &sq);
+		const char *q;
+		size_t j, len;
+		char c;
 
-		if (k == 1 && strchr(" ([{<", s[i]) && s[i] != '\0' && i + 1 < n) {
-			size_t q = s[i + 1] == '"' ? 1 : (i + 2 < n && s[i + 1] == '\'' && s[i + 2] == '\'')
-			                                     ? 2
-			                                     : 0;
-
-			if (q) {
-				buf_putc(o, s[i]);
-				buf_put(o, " `` ", 4);
-				i += 1 + q;
-				continue;
-			}
+		if (ja >= n && jb >= n)
+			break;
+		j = ja < jb ? ja : jb;
+		q = s + j;
+		c = s[j - 1];
+		len = *q == '"' ? 1 : (j + 1 < n && s[j + 1] == '\'') ? 2 : 0;
+		if (len && j - 1 >= from &&
+		    (c == ' ' || c == '(' || c == '[' || c == '{' || c == '<')) {
+			w = put(w, s + from, j - from);
+			w = put(w, " `` ", 4);
+			from = j + len;
+			pos = from + 1;
+		} else {
+			pos = j + 1;
 		}
-		buf_put(o, s + i, k);
-		i += k;
 	}
+	w = put(w, s + from, n - from);
+	end(o, w);
 }
 
 /* ([:,])([^\d]) -> " \1 \2", then ([:,])$ -> " \1 " */
 static void colons_commas(const char *s, size_t n, struct buf *o)
 {
-	size_t i = 0;
+	char *w = begin(o, n);
+	size_t i = 0, colon = (size_t)-1, comma = (size_t)-1;
 
 	while (i < n) {
-		size_t k = cplen(s + i);
+		size_t a = next_of(s, n, i, ':', &colon), b = next_of(s, n, i, ',', &comma);
+		size_t j = a < b ? a : b;
+		char c;
 
-		if ((s[i] == ':' || s[i] == ',') && i + 1 < n) {
-			int32_t c;
-			size_t ck = (size_t)utf8_decode(s + i + 1, &c);
+		w = put(w, s + i, j - i);
+		if (j >= n)
+			break;
+		c = s[j];
+		if (j + 1 == n) {
+			w = put_spaced(w, c);
+			i = n;
+			break;
+		}
+		{
+			int32_t d;
+			size_t dk = (size_t)utf8_decode(s + j + 1, &d);
 
-			if (!py_digit(c)) {
-				put_spaced(o, s + i, 1);
-				buf_put(o, s + i + 1, ck);
-				i += 1 + ck;
+			if (py_digit(d)) {
+				*w++ = c;
+				i = j + 1;
 				continue;
 			}
+			w = put_spaced(w, c);
+			w = put(w, s + j + 1, dk);
+			i = j + 1 + dk;
 		}
-		if ((s[i] == ':' || s[i] == ',') && i + 1 == n) {
-			put_spaced(o, s + i, 1);
-			i++;
-			continue;
-		}
-		buf_put(o, s + i, k);
-		i += k;
 	}
+	end(o, w);
 }
 
 /* ([^\.])(\.)([\]\)}>"\']*)\s*$ -> \1 \2\3  (the final period) */
 static void final_period(const char *s, size_t n, struct buf *o)
 {
 	size_t e = n, c;
+	char *w = begin(o, n);
 
 	while (e > 0) {
 		size_t p = e - 1;
@@ -146,94 +239,126 @@ static void final_period(const char *s, size_t n, struct buf *o)
 		e = p;
 	}
 	c = e;
-	while (c > 0 && strchr("])}>\"'", s[c - 1]) && s[c - 1] != '\0')
+	while (c > 0 && (s[c - 1] == ']' || s[c - 1] == ')' || s[c - 1] == '}' || s[c - 1] == '>' ||
+	                 s[c - 1] == '"' || s[c - 1] == '\''))
 		c--;
 	if (c < 2 || s[c - 1] != '.' || s[c - 2] == '.') {
-		buf_put(o, s, n);
-		return;
+		w = put(w, s, n);
+	} else {
+		w = put(w, s, c - 1);
+		w = put(w, " .", 2);
+		w = put(w, s + c, e - c);
+		*w++ = ' ';
 	}
-	buf_put(o, s, c - 1);
-	buf_put(o, " .", 2);
-	buf_put(o, s + c, e - c);
-	buf_putc(o, ' ');
+	end(o, w);
 }
 
 /* ([^'])' -> \1 '  */
 static void single_quotes(const char *s, size_t n, struct buf *o)
 {
-	size_t i = 0;
+	char *w = begin(o, n);
+	size_t from = 0, pos = 0;
+	const char *q;
 
-	while (i < n) {
-		size_t k = cplen(s + i);
+	/* each match is (char before an apostrophe) + "' "; jump from apostrophe to apostrophe */
+	while (pos < n && (q = memchr(s + pos, '\'', n - pos))) {
+		size_t j = (size_t)(q - s), b = j;
 
-		if (s[i] != '\'' && i + k + 1 < n && s[i + k] == '\'' && s[i + k + 1] == ' ') {
-			buf_put(o, s + i, k);
-			buf_put(o, " ' ", 3);
-			i += k + 2;
-			continue;
+		if (j > 0) {
+			do
+				b--;
+			while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80);
 		}
-		buf_put(o, s + i, k);
-		i += k;
+		if (j > 0 && b >= pos && s[b] != '\'' && j + 1 < n && s[j + 1] == ' ') {
+			w = put(w, s + from, j - from);
+			w = put(w, " ' ", 3);
+			from = pos = j + 2;
+		} else {
+			pos = j + 1;
+		}
 	}
+	w = put(w, s + from, n - from);
+	end(o, w);
 }
 
-/* ([^' ])('[sS]|'[mM]|'[dD]|') -> \1 \2   and
- * ([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) -> \1 \2  */
+/* ([^' ])('[sS]|'[mM]|'[dD]|') -> \1 \2   (second == 0) and
+ * ([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) -> \1 \2   (second == 1) */
 static void clitics(const char *s, size_t n, int second, struct buf *o)
 {
-	static const char *two[] = {"'ll", "'LL", "'re", "'RE", "'ve", "'VE", "n't", "N'T"};
-	size_t i = 0;
+	static const char *two[] = {"'ll", "'LL", "'re", "'RE", "'ve", "'VE"};
+	char *w = begin(o, n);
+	size_t from = 0, pos = 0;
+	const char *q;
 
-	while (i < n) {
-		size_t k = cplen(s + i), j = i + k, g = 0;
+	while (pos < n && (q = memchr(s + pos, '\'', n - pos))) {
+		size_t a = (size_t)(q - s), j = a, g = 0, b;
 
-		if (s[i] != '\'' && s[i] != ' ' && j < n) {
-			if (!second && s[j] == '\'') {
-				if (j + 2 < n && strchr("sSmMdD", s[j + 1]) && s[j + 1] != '\0' && s[j + 2] == ' ')
-					g = 2;
-				else if (j + 1 < n && s[j + 1] == ' ')
-					g = 1;
-			} else if (second && j + 3 < n && s[j + 3] == ' ') {
-				for (int t = 0; t < 8; t++)
-					if (memcmp(s + j, two[t], 3) == 0)
-						g = 3;
-			}
+		/* the group starts at the apostrophe, or one before it for n't */
+		if (second && a >= 1 && a + 2 < n && s[a + 2] == ' ' &&
+		    ((s[a - 1] == 'n' && s[a + 1] == 't') || (s[a - 1] == 'N' && s[a + 1] == 'T')) &&
+		    a - 1 > pos) {
+			j = a - 1;
+			g = 3;
+		} else if (second && a + 3 < n && s[a + 3] == ' ') {
+			for (int t = 0; t < 6; t++)
+				if (memcmp(s + a, two[t], 3) == 0)
+					g = 3;
+		} else if (!second) {
+			char x = a + 1 < n ? s[a + 1] : 0;
+
+			if (a + 2 < n && s[a + 2] == ' ' &&
+			    (x == 's' || x == 'S' || x == 'm' || x == 'M' || x == 'd' || x == 'D'))
+				g = 2;
+			else if (x == ' ')
+				g = 1;
 		}
-		if (g) {
-			buf_put(o, s + i, k);
-			buf_putc(o, ' ');
-			buf_put(o, s + j, g);
-			buf_putc(o, ' ');
-			i = j + g + 1;
+		if (g && j > 0) {
+			b = j;
+			do
+				b--;
+			while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80);
+			if (b < pos || s[b] == '\'' || s[b] == ' ')
+				g = 0;
+		} else {
+			g = 0;
+		}
+		if (!g) {
+			pos = a + 1;
 			continue;
 		}
-		buf_put(o, s + i, k);
-		i += k;
+		w = put(w, s + from, j - from);
+		*w++ = ' ';
+		w = put(w, s + j, g);
+		*w++ = ' ';
+		from = pos = j + g + 1;
 	}
+	w = put(w, s + from, n - from);
+	end(o, w);
 }
 
-static int word_before(const char *s, size_t i)
+/* Whether the line may hold a MacIntyre contraction: a doubled n, m or t after "ca", "go",
+ * "wa", "gi", "le" or "go" (cannot, gonna, wanna, gimme, lemme, gotta), or an apostrophe after a d
+ * or before an n (d'ye, more'n), in any letter case. A cheap test that lets most lines skip the
+ * exact scan. */
+static int may_contract(const char *s, size_t n)
 {
-	size_t p = i;
-	int32_t c;
+	for (size_t i = 1; i + 1 < n; i++) {
+		char c = (char)(s[i] | 0x20), a, b;
 
-	if (i == 0)
-		return 0;
-	do
-		p--;
-	while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80);
-	utf8_decode(s + p, &c);
-	return py_word(c);
-}
-
-static int word_at(const char *s, size_t n, size_t i)
-{
-	int32_t c;
-
-	if (i >= n)
-		return 0;
-	utf8_decode(s + i, &c);
-	return py_word(c);
+		if (s[i] == '\'') {
+			if ((s[i - 1] | 0x20) == 'd' || (s[i + 1] | 0x20) == 'n')
+				return 1;
+			continue;
+		}
+		if ((c != 'n' && c != 'm' && c != 't') || (s[i + 1] | 0x20) != c || i < 2)
+			continue;
+		a = (char)(s[i - 2] | 0x20);
+		b = (char)(s[i - 1] | 0x20);
+		if ((a == 'c' && b == 'a') || (a == 'g' && b == 'o') || (a == 'w' && b == 'a') ||
+		    (a == 'g' && b == 'i') || (a == 'l' && b == 'e'))
+			return 1;
+	}
+	return 0;
 }
 
 /* MacIntyre's contractions: (?i)\b(can)(not)\b and the rest -> " \1 \2 " */
@@ -244,103 +369,185 @@ static void contractions(const char *s, size_t n, struct buf *o)
 		int lookahead_space; /* (?=\s) instead of \b */
 	} pairs[] = {{"can", "not", 0}, {"d", "'ye", 0},  {"gim", "me", 0},  {"gon", "na", 0},
 	             {"got", "ta", 0},  {"lem", "me", 0}, {"more", "'n", 0}, {"wan", "na", 1}};
+	char *w = begin(o, n);
 	size_t i = 0;
+	int prev_word = 0;
 
 	while (i < n) {
-		size_t k = cplen(s + i);
+		unsigned char c = (unsigned char)s[i];
+		int32_t cp;
+		size_t k;
 
-		if (k == 1 && strchr("cdglmwCDGLMW", s[i]) && s[i] != '\0' && !word_before(s, i)) {
+		if (c < 0x80 && (prev_word || !(ascii_class[c] & A_FIRST))) {
+			/* the common case: nothing can start here */
+			*w++ = (char)c;
+			prev_word = ascii_class[c] & A_WORD;
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			k = (size_t)utf8_decode(s + i, &cp);
+			w = put(w, s + i, k);
+			prev_word = py_word(cp);
+			i += k;
+			continue;
+		}
+		{
 			for (size_t p = 0; p < sizeof(pairs) / sizeof(*pairs); p++) {
 				size_t la = strlen(pairs[p].a), lb = strlen(pairs[p].b), e = i + la + lb;
 				int ok;
 
-				if (e > n || strncasecmp(s + i, pairs[p].a, la) != 0 ||
+				if (e > n || (c | 0x20) != pairs[p].a[0] ||
+				    strncasecmp(s + i, pairs[p].a, la) != 0 ||
 				    strncasecmp(s + i + la, pairs[p].b, lb) != 0)
 					continue;
 				if (pairs[p].lookahead_space) {
-					int32_t c;
+					int32_t d;
 
-					ok = e < n && (utf8_decode(s + e, &c), py_space(c));
+					ok = e < n && (utf8_decode(s + e, &d), py_space(d));
 				} else {
-					ok = !word_at(s, n, e);
+					int32_t d;
+
+					ok = e >= n || (utf8_decode(s + e, &d), !py_word(d));
 				}
 				if (!ok)
 					continue;
-				buf_putc(o, ' ');
-				buf_put(o, s + i, la);
-				buf_putc(o, ' ');
-				buf_put(o, s + i + la, lb);
-				buf_putc(o, ' ');
+				*w++ = ' ';
+				w = put(w, s + i, la);
+				*w++ = ' ';
+				w = put(w, s + i + la, lb);
+				*w++ = ' ';
 				i = e;
+				prev_word = 1;
 				goto next;
 			}
 		}
-		buf_put(o, s + i, k);
-		i += k;
+		*w++ = (char)c;
+		prev_word = 1;
+		i++;
 	next:;
 	}
+	end(o, w);
 }
 
-/* (?i) ('t)(is)\b and (?i) ('t)(was)\b -> " \1 \2 " */
-static void tis_twas(const char *s, size_t n, struct buf *o)
+/* (?i) ('t)(is)\b -> " \1 \2 " (word "is"), or the same with "was": NLTK applies the two one
+ * after the other, so " 'tis'twas" becomes " 't is 't was ". */
+static void tis_or_twas(const char *s, size_t n, const char *word, struct buf *o)
 {
-	size_t i = 0;
+	char *w = begin(o, n);
+	size_t i = 0, v = strlen(word);
 
 	while (i < n) {
-		if (s[i] == ' ' && i + 3 < n && s[i + 1] == '\'' && (s[i + 2] | 0x20) == 't') {
-			size_t rest = n - i - 3, w = 0;
+		const char *q = find(s + i, n - i, " '", 2);
+		int32_t d;
 
-			if (rest >= 2 && strncasecmp(s + i + 3, "is", 2) == 0)
-				w = 2;
-			else if (rest >= 3 && strncasecmp(s + i + 3, "was", 3) == 0)
-				w = 3;
-			if (w && !word_at(s, n, i + 3 + w)) {
-				buf_put(o, " ", 1);
-				buf_put(o, s + i + 1, 2);
-				buf_putc(o, ' ');
-				buf_put(o, s + i + 3, w);
-				buf_putc(o, ' ');
-				i += 3 + w;
-				continue;
-			}
+		if (!q) {
+			w = put(w, s + i, n - i);
+			break;
 		}
-		buf_putc(o, s[i]);
-		i++;
+		w = put(w, s + i, (size_t)(q - (s + i)));
+		i = (size_t)(q - s);
+		if (i + 3 + v <= n && (s[i + 2] | 0x20) == 't' && strncasecmp(s + i + 3, word, v) == 0 &&
+		    (i + 3 + v == n || (utf8_decode(s + i + 3 + v, &d), !py_word(d)))) {
+			*w++ = ' ';
+			w = put(w, s + i + 1, 2);
+			*w++ = ' ';
+			w = put(w, s + i + 3, v);
+			*w++ = ' ';
+			i += 3 + v;
+			continue;
+		}
+		*w++ = s[i++];
 	}
+	end(o, w);
+}
+
+/* Whether ' ' is the only whitespace the line can hold (no controls, only ASCII). */
+static int only_blanks(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x80 || (c < 0x20 && (ascii_class[c] & A_SPACE)))
+			return 0;
+	}
+	return 1;
 }
 
 /* Python's str.split() then ' '.join(). */
 static void split_join(const char *s, size_t n, struct buf *out)
 {
-	size_t i = 0, start = out->len;
+	char *w, *first;
+	size_t i = 0;
 	int in_tok = 0;
 
-	while (i < n) {
-		int32_t c;
-		size_t k;
+	if (only_blanks(s, n)) {
+		buf_reserve(out, n + 1);
+		w = first = out->p + out->len;
+		while (i < n) {
+			const char *sp;
+			size_t j;
 
-		if ((unsigned char)s[i] < 0x80) {
-			c = (unsigned char)s[i];
-			k = 1;
-		} else {
-			k = (size_t)utf8_decode(s + i, &c);
+			while (i < n && s[i] == ' ')
+				i++;
+			if (i >= n)
+				break;
+			sp = memchr(s + i, ' ', n - i);
+			j = sp ? (size_t)(sp - s) : n;
+			if (w > first)
+				*w++ = ' ';
+			w = put(w, s + i, j - i);
+			i = j;
 		}
-		if (py_space(c)) {
+		end(out, w);
+		return;
+	}
+
+	buf_reserve(out, n + 1);
+	w = first = out->p + out->len;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		int32_t cp;
+		size_t k = 1;
+
+		if (c < 0x80) {
+			if (!(ascii_class[c] & A_SPACE)) {
+				/* a run of ASCII token bytes */
+				size_t j = i + 1;
+
+				while (j < n && (unsigned char)s[j] < 0x80 && !(ascii_class[(unsigned char)s[j]] & A_SPACE))
+					j++;
+				if (!in_tok && w > first)
+					*w++ = ' ';
+				in_tok = 1;
+				w = put(w, s + i, j - i);
+				i = j;
+				continue;
+			}
+			cp = c;
+		} else {
+			k = (size_t)utf8_decode(s + i, &cp);
+		}
+		if (py_space(cp)) {
 			in_tok = 0;
 		} else {
-			if (!in_tok && out->len > start)
-				buf_putc(out, ' ');
+			if (!in_tok && w > first)
+				*w++ = ' ';
 			in_tok = 1;
-			buf_put(out, s + i, k);
+			w = put(w, s + i, k);
 		}
 		i += k;
 	}
+	end(out, w);
 }
 
 typedef void pass_fn(const char *s, size_t n, struct buf *o);
 
 struct ptb_state {
 	struct buf *cur, *next;
+	/* bytes the line may hold: set from the input, and for the bytes passes insert (` and ');
+	 * a byte a pass removed may still read as present, which only costs a pass */
+	unsigned char present[256];
 };
 
 static void run(struct ptb_state *st, pass_fn *fn)
@@ -354,9 +561,9 @@ static void run(struct ptb_state *st, pass_fn *fn)
 	st->next = t;
 }
 
-static int has(const struct buf *b, char c)
+static inline int has(const struct ptb_state *st, char c)
 {
-	return memchr(b->p, c, b->len) != NULL;
+	return st->present[(unsigned char)c];
 }
 
 static void p_start_quote(const char *s, size_t n, struct buf *o)
@@ -384,51 +591,68 @@ static void p_two_quotes(const char *s, size_t n, struct buf *o) { replace_all(s
 static void p_dquote(const char *s, size_t n, struct buf *o) { replace_all(s, n, "\"", " '' ", o); }
 static void p_clitics1(const char *s, size_t n, struct buf *o) { clitics(s, n, 0, o); }
 static void p_clitics2(const char *s, size_t n, struct buf *o) { clitics(s, n, 1, o); }
+static void p_tis(const char *s, size_t n, struct buf *o) { tis_or_twas(s, n, "is", o); }
+static void p_twas(const char *s, size_t n, struct buf *o) { tis_or_twas(s, n, "was", o); }
 
 void tok_ptb(const char *s, size_t n, struct buf *out)
 {
-	struct ptb_state st = {&scratch[0], &scratch[1]};
+	struct ptb_state st;
 
+	ascii_class_init();
+	memset(st.present, 0, sizeof(st.present));
+	for (size_t i = 0; i < n; i++)
+		st.present[(unsigned char)s[i]] = 1;
+	st.cur = &scratch[0];
+	st.next = &scratch[1];
 	st.cur->len = 0;
 	buf_put(st.cur, s, n);
-	if (has(st.cur, '"'))
+	if (has(&st, '"')) {
 		run(&st, p_start_quote);
-	if (has(st.cur, '`'))
+		st.present['`'] = 1;
+	}
+	if (has(&st, '`'))
 		run(&st, p_backticks);
-	if (has(st.cur, '"') || has(st.cur, '\''))
+	if (has(&st, '"') || has(&st, '\'')) {
 		run(&st, open_quotes);
-	if (has(st.cur, ':') || has(st.cur, ','))
+		st.present['`'] = 1;
+	}
+	if (has(&st, ':') || has(&st, ','))
 		run(&st, colons_commas);
-	if (has(st.cur, '.')) {
-		if (memmem(st.cur->p, st.cur->len, "...", 3))
+	if (has(&st, '.')) {
+		if (find(st.cur->p, st.cur->len, "...", 3))
 			run(&st, p_ellipsis);
 	}
-	if (has(st.cur, ';') || has(st.cur, '@') || has(st.cur, '#') || has(st.cur, '$') ||
-	    has(st.cur, '%') || has(st.cur, '&'))
+	if (has(&st, ';') || has(&st, '@') || has(&st, '#') || has(&st, '$') ||
+	    has(&st, '%') || has(&st, '&'))
 		run(&st, p_misc);
-	if (has(st.cur, '.'))
+	if (has(&st, '.'))
 		run(&st, final_period);
-	if (has(st.cur, '?') || has(st.cur, '!'))
+	if (has(&st, '?') || has(&st, '!'))
 		run(&st, p_qmark);
-	if (has(st.cur, '\''))
+	if (has(&st, '\''))
 		run(&st, single_quotes);
-	if (has(st.cur, '[') || has(st.cur, ']') || has(st.cur, '(') || has(st.cur, ')') ||
-	    has(st.cur, '{') || has(st.cur, '}') || has(st.cur, '<') || has(st.cur, '>'))
+	if (has(&st, '[') || has(&st, ']') || has(&st, '(') || has(&st, ')') ||
+	    has(&st, '{') || has(&st, '}') || has(&st, '<') || has(&st, '>'))
 		run(&st, p_brackets);
-	if (has(st.cur, '-'))
+	if (has(&st, '-'))
 		run(&st, p_dashes);
 	run(&st, p_pad);
-	if (has(st.cur, '\'')) {
+	if (has(&st, '\'')) {
 		run(&st, p_two_quotes);
 	}
-	if (has(st.cur, '"'))
+	if (has(&st, '"')) {
 		run(&st, p_dquote);
-	if (has(st.cur, '\'')) {
+		st.present['\''] = 1;
+	}
+	if (has(&st, '\'')) {
 		run(&st, p_clitics1);
 		run(&st, p_clitics2);
 	}
-	run(&st, contractions);
-	if (has(st.cur, '\''))
-		run(&st, tis_twas);
+	if (may_contract(st.cur->p, st.cur->len))
+		run(&st, contractions);
+	if (has(&st, '\'')) {
+		run(&st, p_tis);
+		run(&st, p_twas);
+	}
 	split_join(st.cur->p, st.cur->len, out);
 }

@@ -69,6 +69,34 @@ static void put_trimmed(struct buf *out, const char *s, size_t n)
 	}
 }
 
+/* "U.S", "e.g": single letters joined by periods (the final period is not included). */
+static int is_acronym(const char *w, size_t n)
+{
+	size_t i = 0;
+	int parts = 0;
+
+	while (i < n) {
+		int32_t c;
+		int k = utf8_decode(w + i, &c);
+		utf8proc_category_t cat = utf8proc_category(c);
+
+		if (cat < UTF8PROC_CATEGORY_LU || cat > UTF8PROC_CATEGORY_LO)
+			return 0;
+		i += (size_t)k;
+		parts++;
+		if (i < n && w[i] != '.')
+			return 0;
+		i++;
+	}
+	return parts >= 2;
+}
+
+/* Full stops of CJK scripts end a sentence without a following space. */
+static int is_cjk_terminal(int32_t c)
+{
+	return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF0E;
+}
+
 /* Decides whether the terminal run s[t..e) (followed by whitespace) ends a sentence. */
 static int ends_sentence(const char *s, size_t n, size_t from, size_t t, size_t e)
 {
@@ -111,7 +139,7 @@ static int ends_sentence(const char *s, size_t n, size_t from, size_t t, size_t 
 		return 0; /* an initial: J. Smith */
 	if (in_list(abbrev_never, s + w, t - w))
 		return 0;
-	if (memchr(s + w, '.', t - w))
+	if (is_acronym(s + w, t - w))
 		return nk != UTF8PROC_CATEGORY_LU; /* U.S. Army, but U.S. 한국 */
 	if (in_list(abbrev_maybe, s + w, t - w))
 		return nk == UTF8PROC_CATEGORY_LU;
@@ -140,7 +168,7 @@ void tok_sentences(const char *s, size_t n, struct buf *out)
 				break;
 			e += (size_t)dk;
 		}
-		if (e < n) {
+		if (e < n && !is_cjk_terminal(c)) {
 			int32_t d;
 
 			utf8_decode(s + e, &d);

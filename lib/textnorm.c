@@ -49,23 +49,46 @@ static inline int is_joiner(char c)
 	return c == '.' || c == ',' || c == '-' || c == '/';
 }
 
+/* Korean particles and counters attach to numbers and dates: 3개, 2024년에. */
+static int hangul_at(const char *s, size_t n, size_t i)
+{
+	int32_t c;
+
+	if (i >= n || (unsigned char)s[i] < 0x80)
+		return 0;
+	utf8_decode(s + i, &c);
+	return utf8_is_hangul_syllable(c);
+}
+
+static int hangul_before(const char *s, size_t i)
+{
+	size_t p = i;
+
+	if (i == 0)
+		return 0;
+	do
+		p--;
+	while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80);
+	return hangul_at(s, i, p);
+}
+
 static int starts_here(const char *s, size_t i)
 {
 	if (i >= 2 && is_joiner(s[i - 1]) && ascii_alnum(s[i - 2]))
 		return 0;
-	return pat_starts_token(s, i);
+	return pat_starts_token(s, i) || hangul_before(s, i);
 }
 
 static int ends_here(const char *s, size_t n, size_t e)
 {
 	if (e + 1 < n && is_joiner(s[e]) && ascii_alnum(s[e + 1]))
 		return 0;
-	return pat_ends_token(s + e, n - e);
+	return pat_ends_token(s + e, n - e) || hangul_at(s, n, e);
 }
 
 void textnorm_placeholders(int repl, const char *s, size_t n, struct buf *out)
 {
-	size_t i = 0;
+	size_t i = 0, no_email_before = 0;
 
 	while (i < n) {
 		size_t k = (size_t)utf8_seqlen((unsigned char)s[i]);
@@ -76,7 +99,16 @@ void textnorm_placeholders(int repl, const char *s, size_t n, struct buf *out)
 			for (r = 0; r < sizeof(recognizers) / sizeof(*recognizers); r++) {
 				if (!(repl & recognizers[r].bit))
 					continue;
-				m = recognizers[r].match(s + i, n - i);
+				if (recognizers[r].bit == REPL_EMAIL) {
+					/* a failed scan rules out every start inside the same run */
+					if (i < no_email_before)
+						continue;
+					m = pat_email(s + i, n - i);
+					if (m == 0)
+						no_email_before = i + pat_email_span(s + i, n - i);
+				} else {
+					m = recognizers[r].match(s + i, n - i);
+				}
 				if (m > 0 && ends_here(s, n, i + m))
 					break;
 				m = 0;

@@ -84,9 +84,9 @@ size_t pat_url(const char *s, size_t n)
 	if (p == 4)
 		return 0;
 	host = i;
-	while (i < n && (is_alnum(s[i]) || s[i] == '-' || s[i] == '.' || (unsigned char)s[i] >= 0x80))
+	while (i < n && (is_alnum(s[i]) || s[i] == '-' || s[i] == '.'))
 		i++;
-	if (i == host || (p == 3 && !memchr(s + host, '.', i - host)))
+	if (i == host || !is_alnum(s[host]) || (p == 3 && !memchr(s + host, '.', i - host)))
 		return 0;
 	while (i < n && url_char((unsigned char)s[i]))
 		i++;
@@ -109,32 +109,56 @@ size_t pat_url(const char *s, size_t n)
 			break;
 		}
 	}
+	return i > host ? i : 0;
+}
+
+static inline int email_local_char(char c)
+{
+	return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+size_t pat_email_span(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && email_local_char(s[i]))
+		i++;
 	return i;
 }
 
 size_t pat_email(const char *s, size_t n)
 {
-	size_t i = 0, at, dot = 0, tld;
+	size_t i = pat_email_span(s, n), at, label = 0, last_dot = 0;
 
-	while (i < n && (is_alnum(s[i]) || strchr("._%+-", s[i]) != NULL) && s[i] != '\0')
-		i++;
 	if (i == 0 || i >= n || s[i] != '@' || s[0] == '.' || s[i - 1] == '.')
 		return 0;
 	at = ++i;
-	while (i < n && (is_alnum(s[i]) || s[i] == '-' || s[i] == '.')) {
-		if (s[i] == '.')
-			dot = i;
-		i++;
+	/* labels of letters, digits and inner hyphens, separated by single dots */
+	for (;;) {
+		size_t start = i;
+
+		while (i < n && (is_alnum(s[i]) || s[i] == '-'))
+			i++;
+		if (i == start || s[start] == '-' || s[i - 1] == '-') {
+			i = start;
+			break;
+		}
+		label++;
+		if (i + 1 < n && s[i] == '.' && is_alnum(s[i + 1])) {
+			last_dot = i;
+			i++;
+			continue;
+		}
+		break;
 	}
-	while (i > at && (s[i - 1] == '.' || s[i - 1] == '-'))
-		i--;
-	if (dot == 0 || dot >= i || dot == at)
+	/* at least two labels, the last (top-level domain) of two or more letters */
+	if (label < 2 || last_dot < at)
 		return 0;
-	for (tld = dot + 1; tld < i; tld++)
-		if (!is_alpha(s[tld]))
+	if (i - last_dot - 1 < 2)
+		return 0;
+	for (size_t k = last_dot + 1; k < i; k++)
+		if (!is_alpha(s[k]))
 			return 0;
-	if (i - dot - 1 < 2)
-		return 0;
 	return i;
 }
 
@@ -193,6 +217,9 @@ static size_t korean_date(const char *s, size_t n)
 			break;
 		if (u == 0 && k != 4)
 			break;
+		if ((u == 1 && (num_at(s + j, k) < 1 || num_at(s + j, k) > 12)) ||
+		    (u == 2 && (num_at(s + j, k) < 1 || num_at(s + j, k) > 31)))
+			break;
 		i = j + k + 3;
 		parts++;
 	}
@@ -230,7 +257,7 @@ size_t pat_date(const char *s, size_t n)
 	}
 	if (a == 4 && (k = korean_date(s, n)) > 0)
 		return k;
-	if (a >= 1 && a <= 2 && a + 1 < n && s[a] == ' ') {
+	if (a >= 1 && a <= 2 && a + 1 < n && s[a] == ' ' && num_at(s, a) >= 1 && num_at(s, a) <= 31) {
 		/* 5 March 2024 */
 		size_t m = month_name(s + a + 1, n - a - 1);
 
@@ -275,7 +302,7 @@ size_t pat_phone(const char *s, size_t n)
 			i++;
 		}
 		g = count_digits(s + i, n - i);
-		if (g == 0 || g > 5)
+		if (g == 0 || g > 5 || (g < 2 && !(plus && groups == 0)))
 			break;
 		i += g;
 		if (paren) {
@@ -294,7 +321,7 @@ size_t pat_phone(const char *s, size_t n)
 		else if (!(i < n && s[i] == '('))
 			break;
 	}
-	if (digits < 7 || digits > 15 || groups < 2)
+	if (digits < (plus ? 7 : 9) || digits > 15 || groups < 2)
 		return 0;
 	if (groups < 3 && !plus && !open)
 		return 0;

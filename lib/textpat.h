@@ -8,6 +8,9 @@
 
 size_t pat_url(const char *s, size_t n);
 size_t pat_email(const char *s, size_t n);
+/* Length of the run of e-mail local-part characters at s: no address starts inside it once one
+ * starting at s has failed, which keeps scans over such runs linear. */
+size_t pat_email_span(const char *s, size_t n);
 size_t pat_date(const char *s, size_t n);
 size_t pat_phone(const char *s, size_t n);
 size_t pat_number(const char *s, size_t n);

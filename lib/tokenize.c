@@ -124,13 +124,15 @@ static inline int is_apostrophe(int32_t c)
 	return c == '\'' || c == 0x2019;
 }
 
+#define ACRONYM_MAX 12 /* letters in an acronym; bounds the scan on runs like "a.a.a.a..." */
+
 /* (letter '.'){2,} as in "U.S." and "e.g."; returns its length or 0. */
 static size_t acronym(const char *s, size_t n, size_t i)
 {
 	size_t j = i;
 	int parts = 0;
 
-	for (;;) {
+	for (; parts <= ACRONYM_MAX; ) {
 		int32_t c;
 		int k;
 
@@ -141,7 +143,7 @@ static size_t acronym(const char *s, size_t n, size_t i)
 		j += (size_t)k + 1;
 		parts++;
 	}
-	if (parts < 2)
+	if (parts < 2 || parts > ACRONYM_MAX)
 		return 0;
 	{
 		int32_t c;
@@ -231,13 +233,31 @@ static size_t scan_word(const char *s, size_t n, size_t i, size_t line_start, in
 	return j;
 }
 
+/* "<url>", "<num>" ...: a placeholder of nlp-normalize (lower-case ASCII letters in angle
+ * brackets) is one token. Returns its length or 0. */
+static size_t placeholder(const char *s, size_t n)
+{
+	size_t i = 1;
+
+	while (i < n && i <= 16 && s[i] >= 'a' && s[i] <= 'z')
+		i++;
+	return i > 1 && i < n && s[i] == '>' ? i + 1 : 0;
+}
+
+static int has_www(const char *s, size_t n)
+{
+	for (const char *p = s; (p = memchr(p, '.', (size_t)(s + n - p))); p++)
+		if (p - s >= 3 && strncasecmp(p - 3, "www", 3) == 0)
+			return 1;
+	return 0;
+}
+
 void tok_words(const char *s, size_t n, int flags, struct buf *out)
 {
-	size_t i = 0, line_start = out->len;
+	size_t i = 0, line_start = out->len, no_email_before = 0;
 	int specials = !(flags & TOK_NO_SPECIAL);
 	int has_at = specials && memchr(s, '@', n) != NULL;
-	int has_url = specials && (memmem(s, n, "://", 3) || memmem(s, n, "www.", 4) ||
-	                           memmem(s, n, "WWW.", 4));
+	int has_url = specials && (memmem(s, n, "://", 3) || has_www(s, n));
 
 	while (i < n) {
 		int32_t c;
@@ -256,8 +276,13 @@ void tok_words(const char *s, size_t n, int flags, struct buf *out)
 		case C_WORD:
 		case C_DIGIT:
 			if (c < 0x80 && (has_url || has_at) && pat_starts_token(s, i)) {
-				if ((has_url && (m = pat_url(s + i, n - i)) > 0) ||
-				    (has_at && (m = pat_email(s + i, n - i)) > 0)) {
+				m = has_url ? pat_url(s + i, n - i) : 0;
+				if (m == 0 && has_at && i >= no_email_before) {
+					m = pat_email(s + i, n - i);
+					if (m == 0)
+						no_email_before = i + pat_email_span(s + i, n - i);
+				}
+				if (m > 0) {
 					emit(out, line_start, s + i, m);
 					i += m;
 					break;
@@ -265,8 +290,14 @@ void tok_words(const char *s, size_t n, int flags, struct buf *out)
 			}
 			i = scan_word(s, n, i, line_start, flags, out);
 			break;
-		case C_IDEO:
 		case C_SYMBOL:
+			if (c == '<' && (m = placeholder(s + i, n - i)) > 0) {
+				emit(out, line_start, s + i, m);
+				i += m;
+				break;
+			}
+			/* fall through */
+		case C_IDEO:
 			m = tok_grapheme_end(s, n, i);
 			emit(out, line_start, s + i, m - i);
 			i = m;
@@ -293,7 +324,7 @@ void tok_chars(const char *s, size_t n, const char *space_tok, struct buf *out)
 
 		utf8_decode(s + i, &c);
 		m = tok_grapheme_end(s, n, i);
-		if (utf8_is_space(c) || (c < 32 && c != 0)) {
+		if (utf8_is_space(c) || utf8proc_category(c) == UTF8PROC_CATEGORY_CC) {
 			pending_space = out->len > line_start;
 		} else {
 			if (pending_space && space_tok)

@@ -95,6 +95,10 @@ int main(int argc, char **argv)
 		eprintf("out of memory");
 	sw.keep = keep;
 	sw.split_particles = split;
+	if (langs && strspn(langs, ",") == strlen(langs)) {
+		weprintf("--lang: no language given");
+		usage_error(synopsis);
+	}
 	if (langs || nlists == 0) {
 		char *copy = estrdup(langs ? langs : "en"), *save = NULL;
 

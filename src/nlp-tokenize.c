@@ -8,6 +8,7 @@
 #include "filter.h"
 #include "opt.h"
 #include "tokenize.h"
+#include "utf8.h"
 
 static const char synopsis[] =
     "nlp-tokenize [-p | -c [--space token] | -j | -J | -s] [-U] [--invalid policy] [--progress] "
@@ -31,10 +32,29 @@ static const char help[] =
 
 enum { OPT_SPACE = OPT_FIRST_PRIVATE };
 
-static void set_mode(struct tok_opts *o, int *nmodes, enum tok_mode m)
+/* Records a mode option; modes is the set given so far (one bit per option letter's mode). */
+static void set_mode(struct tok_opts *o, unsigned *modes, enum tok_mode m, int jamo)
 {
 	o->mode = m;
-	(*nmodes)++;
+	*modes |= 1u << (m + (jamo ? 8 : 0));
+}
+
+/* True when s is a usable --space token: non-empty, valid UTF-8, no whitespace or control. */
+static int good_space_token(const char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	if (n == 0 || utf8_valid_prefix(s, n) != n)
+		return 0;
+	while (i < n) {
+		int32_t c;
+		int k = utf8_decode(s + i, &c);
+
+		if (utf8_is_space(c) || utf8proc_category(c) == UTF8PROC_CATEGORY_CC)
+			return 0;
+		i += (size_t)k;
+	}
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -48,19 +68,20 @@ int main(int argc, char **argv)
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
 	struct tok_opts o = {.mode = TOK_WORDS};
 	struct filter f = {.policy = UTF8_REPLACE, .fn = tok_line, .ctx = &o};
-	int c, nmodes = 0;
+	unsigned modes = 0;
+	int c;
 
 	prog_init("nlp-tokenize");
 	while ((c = getopt_long(argc, argv, "pcjJsUh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': set_mode(&o, &nmodes, TOK_PTB); break;
-		case 'c': set_mode(&o, &nmodes, TOK_CHARS); break;
+		case 'p': set_mode(&o, &modes, TOK_PTB, 0); break;
+		case 'c': set_mode(&o, &modes, TOK_CHARS, 0); break;
 		case 'j':
-			set_mode(&o, &nmodes, TOK_WORDS);
+			set_mode(&o, &modes, TOK_WORDS, 1);
 			o.flags |= TOK_JAMO;
 			break;
-		case 'J': set_mode(&o, &nmodes, TOK_COMPOSE); break;
-		case 's': set_mode(&o, &nmodes, TOK_SENTENCES); break;
+		case 'J': set_mode(&o, &modes, TOK_COMPOSE, 0); break;
+		case 's': set_mode(&o, &modes, TOK_SENTENCES, 0); break;
 		case 'U': o.flags |= TOK_NO_SPECIAL; break;
 		case OPT_SPACE: o.space_tok = optarg; break;
 		case OPT_INVALID: f.policy = opt_policy(optarg); break;
@@ -70,7 +91,7 @@ int main(int argc, char **argv)
 		default: usage_error(synopsis);
 		}
 	}
-	if (nmodes > 1) {
+	if (modes & (modes - 1)) {
 		weprintf("--ptb, --chars, --jamo, --compose and --sentences exclude each other");
 		usage_error(synopsis);
 	}
@@ -78,8 +99,8 @@ int main(int argc, char **argv)
 		weprintf("--space needs --chars");
 		usage_error(synopsis);
 	}
-	if (o.space_tok && (!*o.space_tok || strpbrk(o.space_tok, " \t\n"))) {
-		weprintf("--space: the token must be non-empty and hold no whitespace");
+	if (o.space_tok && !good_space_token(o.space_tok)) {
+		weprintf("--space: the token must be non-empty UTF-8 without whitespace or controls");
 		usage_error(synopsis);
 	}
 	return filter_run(&f, argv + optind, argc - optind);

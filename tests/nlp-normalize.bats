@@ -146,3 +146,18 @@ load helper
 	assert_output 'abc'
 	[[ "$stderr" == *"nlp-normalize: "*"MB"* ]]
 }
+
+@test "normalize: Korean particles and counters may follow numbers and dates" {
+	run nlp-normalize -r <<<'2024년 3월 5일에 3개를 1,000원에 샀다; 2024년 13월 5일'
+	assert_output '<date>에 <num>개를 <num>원에 샀다; <num>년 <num>월 <num>일'
+}
+
+@test "normalize: odd addresses and hosts are left alone" {
+	run nlp-normalize -e -u <<<'x@y.com. a@.b.com a@b..com www.. http://. Www.X.com'
+	assert_output '<email>. a@.b.com a@b..com www.. http://. <url>'
+}
+
+@test "normalize: phones need 9+ digits (7+ after +), two-digit groups: dates and IPs are not phones" {
+	run nlp-normalize -t <<<'2024-03-05 192.168.0.1 02-123-4567 +1 555 1234'
+	assert_output '2024-03-05 192.168.0.1 <phone> <phone>'
+}

@@ -97,3 +97,9 @@ load helper
 	run nlp-stopword --version
 	assert_output --regexp '^nlp-stopword [0-9]'
 }
+
+@test "stopword: an empty --lang is a usage error" {
+	run --separate-stderr nlp-stopword -L '' <<<'x'
+	assert_failure 2
+	[[ "$stderr" == *"no language given"* ]]
+}

@@ -54,7 +54,7 @@ load helper
 	need_python_module nltk
 	run $PY "$NLP_TOP/tests/ptb_compare.py" "$DATA/ptb-cases.txt" 1.0
 	assert_success
-	assert_output --partial "25 of 25 lines identical"
+	assert_output --partial "29 of 29 lines identical"
 }
 
 @test "tokenize --ptb: known Treebank outputs" {
@@ -127,4 +127,36 @@ load helper
 	done
 	run nlp-tokenize --version
 	assert_output --regexp '^nlp-tokenize [0-9]'
+}
+
+@test "tokenize: placeholders of nlp-normalize stay whole" {
+	run bash -c "echo 'Mail x@y.com. at 3 pm or <url>!' | nlp-normalize --replace-all | nlp-tokenize"
+	assert_output 'Mail <email> . at <num> pm or <url> !'
+}
+
+@test "tokenize: an e-mail address before a period, and odd addresses split" {
+	run nlp-tokenize <<<'write x@y.com. not a@.b.com'
+	assert_output 'write x@y.com . not a @ . b . com'
+}
+
+@test "tokenize --sentences: after a decimal number, and CJK full stops without spaces" {
+	run nlp-tokenize -s <<<'It costs $3.50. Great! 今日は晴れ。明日は雨。'
+	assert_output "$(printf '%s\n' 'It costs $3.50.' 'Great!' '今日は晴れ。' '明日は雨。')"
+}
+
+@test "tokenize: the same mode twice is fine; --space needs a token without whitespace" {
+	run nlp-tokenize -c -c <<<'ab'
+	assert_output 'a b'
+	run --separate-stderr nlp-tokenize -c --space "$(printf 'a\xc2\xa0')" <<<'ab'
+	assert_failure 2
+}
+
+@test "tokenize: pathological lines stay linear (no hang)" {
+	$PY -c 'import sys; sys.stdout.write("a." * 2000000 + "b @x\n" + "," * 5000000 + "\n" + "a+" * 2000000 + "@\n")' > "$BATS_TEST_TMPDIR/p.txt"
+	for mode in "" --ptb --sentences; do
+		run timeout 120 nlp-tokenize $mode "$BATS_TEST_TMPDIR/p.txt"
+		[ "$status" -eq 0 ] || fail "nlp-tokenize $mode: status $status"
+	done
+	run bash -c "timeout 120 nlp-normalize -r '$BATS_TEST_TMPDIR/p.txt' | wc -l"
+	assert_output 3
 }

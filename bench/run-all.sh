@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# bench/run-all.sh: runs every benchmark script in bench/ (each executable *.sh but this one and
+# the helpers whose names start with '_'), one after the other, and prints their tables. This is
+# what `make bench` runs, after `make deps-bench all`.
+#
+# A script that skips (no ../shared/data) still exits 0. Exits 1 when a script failed to run; a
+# target that is not met shows as FAIL in its table and does not change the exit status.
+# Environment: BENCH_DIR (cache of decompressed data, default /tmp/nlp-bench), BENCH_REPS
+# (timed rounds of text.sh, default 5).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+failed=()
+for s in "$here"/*.sh; do
+	name=$(basename "$s")
+	case $name in
+	run-all.sh | _*) continue ;;
+	esac
+	[ -x "$s" ] || continue
+	echo "=== bench/$name"
+	if ! "$s"; then
+		failed+=("$name")
+	fi
+	echo
+done
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "run-all.sh: failed: ${failed[*]}" >&2
+	exit 1
+fi
