@@ -95,7 +95,11 @@ static const char *find(const char *s, size_t n, const char *pat, size_t pn)
 
 		if (!q)
 			return NULL;
-		if (memcmp(q + 1, pat + 1, pn - 1) == 0)
+		size_t k = 1;
+
+		while (k < pn && q[k] == pat[k])
+			k++;
+		if (k == pn)
 			return q;
 		s = q + 1;
 	}
@@ -228,11 +232,9 @@ static void final_period(const char *s, size_t n, struct buf *o)
 	char *w = begin(o, n);
 
 	while (e > 0) {
-		size_t p = e - 1;
+		size_t p = utf8_prev(s, e);
 		int32_t ch;
 
-		while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80)
-			p--;
 		utf8_decode(s + p, &ch);
 		if (!py_space(ch))
 			break;
@@ -264,11 +266,8 @@ static void single_quotes(const char *s, size_t n, struct buf *o)
 	while (pos < n && (q = memchr(s + pos, '\'', n - pos))) {
 		size_t j = (size_t)(q - s), b = j;
 
-		if (j > 0) {
-			do
-				b--;
-			while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80);
-		}
+		if (j > 0)
+			b = utf8_prev(s, j);
 		if (j > 0 && b >= pos && s[b] != '\'' && j + 1 < n && s[j + 1] == ' ') {
 			w = put(w, s + from, j - from);
 			w = put(w, " ' ", 3);
@@ -313,10 +312,7 @@ static void clitics(const char *s, size_t n, int second, struct buf *o)
 				g = 1;
 		}
 		if (g && j > 0) {
-			b = j;
-			do
-				b--;
-			while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80);
+			b = utf8_prev(s, j);
 			if (b < pos || s[b] == '\'' || s[b] == ' ')
 				g = 0;
 		} else {
@@ -342,6 +338,16 @@ static void clitics(const char *s, size_t n, int second, struct buf *o)
  * exact scan. */
 static int may_contract(const char *s, size_t n)
 {
+	unsigned any = 0;
+
+	/* branch-free first look for a doubled n, m or t, which the compiler can vectorize */
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned a = (unsigned char)s[i] | 0x20, b = (unsigned char)s[i + 1] | 0x20;
+
+		any |= (a == b) & ((a == 'n') | (a == 'm') | (a == 't'));
+	}
+	if (!any && !memchr(s, '\'', n))
+		return 0;
 	for (size_t i = 1; i + 1 < n; i++) {
 		char c = (char)(s[i] | 0x20), a, b;
 
@@ -435,30 +441,30 @@ static void contractions(const char *s, size_t n, struct buf *o)
 static void tis_or_twas(const char *s, size_t n, const char *word, struct buf *o)
 {
 	char *w = begin(o, n);
-	size_t i = 0, v = strlen(word);
+	size_t from = 0, pos = 1, v = strlen(word);
+	const char *q;
 
-	while (i < n) {
-		const char *q = find(s + i, n - i, " '", 2);
+	/* a match starts with " '": jump from apostrophe to apostrophe */
+	while (pos < n && (q = memchr(s + pos, '\'', n - pos))) {
+		size_t a = (size_t)(q - s);
 		int32_t d;
 
-		if (!q) {
-			w = put(w, s + i, n - i);
-			break;
+		if (s[a - 1] == ' ' && a - 1 >= from && a + 2 + v <= n && (s[a + 1] | 0x20) == 't' &&
+		    strncasecmp(s + a + 2, word, v) == 0 &&
+		    (a + 2 + v == n || (utf8_decode(s + a + 2 + v, &d), !py_word(d)))) {
+			w = put(w, s + from, a - from);
+			*w++ = ' ';
+			w = put(w, s + a, 2);
+			*w++ = ' ';
+			w = put(w, s + a + 2, v);
+			*w++ = ' ';
+			from = a + 2 + v;
+			pos = from + 1;
+		} else {
+			pos = a + 1;
 		}
-		w = put(w, s + i, (size_t)(q - (s + i)));
-		i = (size_t)(q - s);
-		if (i + 3 + v <= n && (s[i + 2] | 0x20) == 't' && strncasecmp(s + i + 3, word, v) == 0 &&
-		    (i + 3 + v == n || (utf8_decode(s + i + 3 + v, &d), !py_word(d)))) {
-			*w++ = ' ';
-			w = put(w, s + i + 1, 2);
-			*w++ = ' ';
-			w = put(w, s + i + 3, v);
-			*w++ = ' ';
-			i += 3 + v;
-			continue;
-		}
-		*w++ = s[i++];
 	}
+	w = put(w, s + from, n - from);
 	end(o, w);
 }
 

@@ -53,11 +53,9 @@ static void put_trimmed(struct buf *out, const char *s, size_t n)
 		a += (size_t)k;
 	}
 	while (b > a) {
-		size_t p = b - 1;
+		size_t p = utf8_prev(s, b);
 		int32_t c;
 
-		while (p > a && ((unsigned char)s[p] & 0xC0) == 0x80)
-			p--;
 		utf8_decode(s + p, &c);
 		if (!utf8_is_space(c))
 			break;

@@ -101,15 +101,11 @@ static void put_token(struct stopword *sw, const char *s, size_t n, struct buf *
 
 static int ends_in_hangul(const char *s, size_t n)
 {
-	size_t p = n;
 	int32_t c;
 
 	if (n == 0)
 		return 0;
-	do
-		p--;
-	while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80);
-	utf8_decode(s + p, &c);
+	utf8_decode(s + utf8_prev(s, n), &c);
 	return utf8_is_hangul_syllable(c);
 }
 

@@ -62,14 +62,7 @@ static int hangul_at(const char *s, size_t n, size_t i)
 
 static int hangul_before(const char *s, size_t i)
 {
-	size_t p = i;
-
-	if (i == 0)
-		return 0;
-	do
-		p--;
-	while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80);
-	return hangul_at(s, i, p);
+	return i > 0 && hangul_at(s, i, utf8_prev(s, i));
 }
 
 static int starts_here(const char *s, size_t i)

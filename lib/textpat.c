@@ -41,15 +41,11 @@ int pat_ends_token(const char *s, size_t n)
 
 int pat_starts_token(const char *line, size_t at)
 {
-	size_t i = at;
 	int32_t c;
 
 	if (at == 0)
 		return 1;
-	do
-		i--;
-	while (i > 0 && ((unsigned char)line[i] & 0xC0) == 0x80);
-	utf8_decode(line + i, &c);
+	utf8_decode(line + utf8_prev(line, at), &c);
 	return !is_word_cp(c);
 }
 

@@ -51,6 +51,15 @@ static inline int utf8_decode(const char *s, int32_t *cp)
 	return 4;
 }
 
+/* Start of the code point that ends right before s[i] (i > 0), in valid UTF-8. */
+static inline size_t utf8_prev(const char *s, size_t i)
+{
+	do
+		i--;
+	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80);
+	return i;
+}
+
 /* Length of the UTF-8 sequence a valid lead byte starts. */
 static inline int utf8_seqlen(unsigned char lead)
 {

@@ -160,3 +160,10 @@ load helper
 	run bash -c "timeout 120 nlp-normalize -r '$BATS_TEST_TMPDIR/p.txt' | wc -l"
 	assert_output 3
 }
+
+@test "tokenize --ptb: equals NLTK on 20,000 random lines of the rules' trigger pieces" {
+	need_python_module nltk
+	run $PY "$NLP_TOP/tests/ptb_fuzz.py" 20000
+	assert_success
+	assert_output "0 of 20000 differ"
+}
