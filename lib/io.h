@@ -60,10 +60,12 @@ static inline void writer_write(struct writer *w, const char *p, size_t n)
 /* The program's standard output, set up by out_init(): every program writes through it. */
 extern struct writer out;
 void out_init(void);
-/* Flush and close stdout; a closed pipe ends quietly (exit 0 for the reader stopped listening, as
- * head(1) expects), any other failure prints the reason and returns 1. Returns 0 on success. */
+/* Flush and close stdout. Returns 0 on success; any failure but a closed pipe prints the reason
+ * and returns 1. A closed pipe ends the program quietly, as head(1) expects: by SIGPIPE's default
+ * action, or, when SIGPIPE is ignored, through out_check() with status 0. */
 int out_close(void);
-/* Called when a write fails: a closed pipe exits quietly, other errors exit 1 with a message. */
+/* Called when a write fails: EPIPE (SIGPIPE ignored) exits 0 quietly, other errors exit 1 with
+ * a message. */
 void out_check(void);
 
 #endif
