@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 struct reader {
@@ -49,8 +50,7 @@ void writer_write_slow(struct writer *w, const char *p, size_t n);
 static inline void writer_write(struct writer *w, const char *p, size_t n)
 {
 	if (n <= w->cap - w->len) {
-		for (size_t i = 0; i < n; i++)
-			w->buf[w->len + i] = p[i];
+		memcpy(w->buf + w->len, p, n);
 		w->len += n;
 	} else {
 		writer_write_slow(w, p, n);

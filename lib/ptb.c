@@ -3,6 +3,7 @@
  * hand-written scan with the same leftmost, non-overlapping semantics. Steps whose trigger
  * character is absent from the line are skipped. Python's classes are followed: \d is Unicode Nd,
  * \w is a letter, number or '_', \s and str.split() use Python's whitespace. */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -332,21 +333,49 @@ static void clitics(const char *s, size_t n, int second, struct buf *o)
 	end(o, w);
 }
 
+/* Bytes of v that are zero get their high bit set (a byte above a zero byte may too: callers
+ * use this as a filter only). */
+static inline uint64_t zero_bytes(uint64_t v)
+{
+	return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+}
+
+/* Whether s may hold "nn", "mm" or "tt" in any letter case: eight bytes at a time, a superset
+ * (false positives are allowed, false negatives are not). */
+static int doubled_nmt(const char *s, size_t n)
+{
+	const uint64_t lower = 0x2020202020202020ull;
+	size_t i = 0;
+
+	for (; i + 9 <= n; i += 8) {
+		uint64_t a, b, x;
+
+		memcpy(&a, s + i, 8);
+		memcpy(&b, s + i + 1, 8);
+		a |= lower;
+		b |= lower;
+		x = zero_bytes(a ^ b) & (zero_bytes(a ^ 0x6e6e6e6e6e6e6e6eull) |
+		                         zero_bytes(a ^ 0x6d6d6d6d6d6d6d6dull) |
+		                         zero_bytes(a ^ 0x7474747474747474ull));
+		if (x)
+			return 1;
+	}
+	for (; i + 1 < n; i++) {
+		unsigned c = (unsigned char)s[i] | 0x20;
+
+		if (c == ((unsigned char)s[i + 1] | 0x20u) && (c == 'n' || c == 'm' || c == 't'))
+			return 1;
+	}
+	return 0;
+}
+
 /* Whether the line may hold a MacIntyre contraction: a doubled n, m or t after "ca", "go",
  * "wa", "gi", "le" or "go" (cannot, gonna, wanna, gimme, lemme, gotta), or an apostrophe after a d
  * or before an n (d'ye, more'n), in any letter case. A cheap test that lets most lines skip the
  * exact scan. */
 static int may_contract(const char *s, size_t n)
 {
-	unsigned any = 0;
-
-	/* branch-free first look for a doubled n, m or t, which the compiler can vectorize */
-	for (size_t i = 0; i + 1 < n; i++) {
-		unsigned a = (unsigned char)s[i] | 0x20, b = (unsigned char)s[i + 1] | 0x20;
-
-		any |= (a == b) & ((a == 'n') | (a == 'm') | (a == 't'));
-	}
-	if (!any && !memchr(s, '\'', n))
+	if (!doubled_nmt(s, n) && !memchr(s, '\'', n))
 		return 0;
 	for (size_t i = 1; i + 1 < n; i++) {
 		char c = (char)(s[i] | 0x20), a, b;
@@ -468,18 +497,6 @@ static void tis_or_twas(const char *s, size_t n, const char *word, struct buf *o
 	end(o, w);
 }
 
-/* Whether ' ' is the only whitespace the line can hold (no controls, only ASCII). */
-static int only_blanks(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x80 || (c < 0x20 && (ascii_class[c] & A_SPACE)))
-			return 0;
-	}
-	return 1;
-}
-
 /* Python's str.split() then ' '.join(). */
 static void split_join(const char *s, size_t n, struct buf *out)
 {
@@ -487,30 +504,34 @@ static void split_join(const char *s, size_t n, struct buf *out)
 	size_t i = 0;
 	int in_tok = 0;
 
-	if (only_blanks(s, n)) {
-		buf_reserve(out, n + 1);
-		w = first = out->p + out->len;
-		while (i < n) {
-			const char *sp;
-			size_t j;
-
-			while (i < n && s[i] == ' ')
-				i++;
-			if (i >= n)
-				break;
-			sp = memchr(s + i, ' ', n - i);
-			j = sp ? (size_t)(sp - s) : n;
-			if (w > first)
-				*w++ = ' ';
-			w = put(w, s + i, j - i);
-			i = j;
-		}
-		end(out, w);
-		return;
-	}
-
 	buf_reserve(out, n + 1);
 	w = first = out->p + out->len;
+	/* fast path: runs between plain spaces, until a byte that may be other whitespace */
+	while (i < n) {
+		const char *sp;
+		size_t j;
+
+		while (i < n && s[i] == ' ')
+			i++;
+		if (i >= n)
+			break;
+		sp = memchr(s + i, ' ', n - i);
+		j = sp ? (size_t)(sp - s) : n;
+		for (size_t k = i; k < j; k++) {
+			unsigned char c = (unsigned char)s[k];
+
+			if (c >= 0x80 || (c < 0x20 && (ascii_class[c] & A_SPACE)))
+				goto slow;
+		}
+		if (w > first)
+			*w++ = ' ';
+		w = put(w, s + i, j - i);
+		i = j;
+	}
+	end(out, w);
+	return;
+slow:
+	/* the general path, from the token at i on */
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
 		int32_t cp;
@@ -521,7 +542,8 @@ static void split_join(const char *s, size_t n, struct buf *out)
 				/* a run of ASCII token bytes */
 				size_t j = i + 1;
 
-				while (j < n && (unsigned char)s[j] < 0x80 && !(ascii_class[(unsigned char)s[j]] & A_SPACE))
+				while (j < n && (unsigned char)s[j] < 0x80 &&
+				       !(ascii_class[(unsigned char)s[j]] & A_SPACE))
 					j++;
 				if (!in_tok && w > first)
 					*w++ = ' ';
