@@ -20,6 +20,7 @@ LIBHDR = $(wildcard lib/*.h)
 BINS = bin/nlp $(PROGS:%=bin/nlp-%)
 ASAN_BINS = $(BINS:bin/%=build/asan/bin/%)
 MAN1 = man/man1/nlp.1 $(PROGS:%=man/man1/nlp-%.1)
+MAN5 = man/man5/nlp-matrix.5
 MAN7 = man/man7/nlp.7
 TESTS = $(PROGS:%=tests/nlp-%.bats)
 DATA = $(wildcard share/nlp/stopwords/*.txt)
@@ -80,7 +81,7 @@ test: all asan
 	@PROGS="$(PROGS)" tests/run
 
 lint:
-	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
 
 demo: deps all
 	@examples/demo.sh
@@ -90,15 +91,18 @@ bench: deps-bench all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(PREFIX)/share/nlp/stopwords
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
+		$(DESTDIR)$(PREFIX)/share/nlp/stopwords
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 644 $(DATA) $(DESTDIR)$(PREFIX)/share/nlp/stopwords
 
 uninstall:
 	rm -f $(BINS:bin/%=$(DESTDIR)$(PREFIX)/bin/%) \
 		$(MAN1:man/man1/%=$(DESTDIR)$(PREFIX)/share/man/man1/%) \
+		$(MAN5:man/man5/%=$(DESTDIR)$(PREFIX)/share/man/man5/%) \
 		$(MAN7:man/man7/%=$(DESTDIR)$(PREFIX)/share/man/man7/%) \
 		$(DATA:share/nlp/stopwords/%=$(DESTDIR)$(PREFIX)/share/nlp/stopwords/%)
 

@@ -110,6 +110,39 @@ ssize_t reader_line(struct reader *r, char **line)
 	}
 }
 
+ssize_t reader_read(struct reader *r, void *dst, size_t n)
+{
+	char *d = dst;
+	size_t got = 0;
+
+	while (got < n) {
+		size_t have = r->end - r->start, k;
+
+		if (have == 0) {
+			ssize_t m;
+
+			if (r->eof)
+				break;
+			r->start = r->end = 0;
+			do
+				m = read(r->fd, r->buf, r->cap - 1);
+			while (m < 0 && errno == EINTR);
+			if (m < 0)
+				return -1;
+			if (m == 0)
+				r->eof = 1;
+			r->end = (size_t)m;
+			r->nread += (uint64_t)m;
+			continue;
+		}
+		k = have < n - got ? have : n - got;
+		memcpy(d + got, r->buf + r->start, k);
+		r->start += k;
+		got += k;
+	}
+	return (ssize_t)got;
+}
+
 struct writer out;
 
 void writer_init(struct writer *w, int fd)

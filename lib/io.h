@@ -68,4 +68,9 @@ int out_close(void);
  * a message. */
 void out_check(void);
 
+
+
+/* Binary reads through the same buffer: copies up to n bytes to dst. Returns the count copied,
+ * which is less than n only at the end of input; -1 on a read error (errno set). */
+ssize_t reader_read(struct reader *r, void *dst, size_t n);
 #endif

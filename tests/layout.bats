@@ -46,7 +46,7 @@ load helper
 
 @test "layout: mandoc -Tlint reports nothing" {
 	command -v mandoc >/dev/null || skip "needs mandoc"
-	run mandoc -Tlint -Wwarning "$NLP_TOP"/man/man1/*.1 "$NLP_TOP"/man/man7/*.7
+	run mandoc -Tlint -Wwarning "$NLP_TOP"/man/man1/*.1 "$NLP_TOP"/man/man5/*.5 "$NLP_TOP"/man/man7/*.7
 	assert_success
 	assert_output ''
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# libnlp: unit tests of the library (string table, RNG, numbers, reader, UTF-8 repair, and the
-# normalizer's fast path against utf8proc for every BMP character).
+# libnlp: unit tests of the library (string table, RNG, numbers, reader, UTF-8 repair, the matrix
+# format with its round trips and every rejection, and the normalizer's fast path against
+# utf8proc for every BMP character).
 
 load helper
 
@@ -10,4 +11,6 @@ load helper
 	assert_success
 	refute_output --partial FAIL
 	assert_output --partial 'ok norm fast path equals utf8proc for every BMP character'
+	assert_output --partial 'ok matrix rejects unsorted triples'
+	assert_output --partial 'ok matrix dense f64 round trip, bit exact'
 }

@@ -1,16 +1,19 @@
 /* test-lib.c: unit tests of libnlp pieces that no program exercises fully yet: the string table
  * (against a naive count), the RNG (reproducibility, range, mean), number parsing, the line
- * reader (long lines, no final newline), UTF-8 cleaning, and the normalizer's fast path (every
- * BMP character through the cache equals utf8proc run on it directly). Prints "ok NAME" or
+ * reader (long lines, no final newline), UTF-8 cleaning, the matrix format (round trips and
+ * every rejection), and the normalizer's fast path (every BMP character through the cache equals
+ * utf8proc run on it directly). Prints "ok NAME" or
  * "FAIL NAME: why" per check and exits 1 on any failure. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "hash.h"
 #include "io.h"
+#include "matrix.h"
 #include "norm.h"
 #include "num.h"
 #include "rng.h"
@@ -227,6 +230,150 @@ static void test_norm_fastpath(void)
 	check(worst == 0, "norm fast path equals utf8proc for every BMP character", "differs");
 }
 
+/* Writes a matrix built by fill() to a temp file and opens a reader on it. */
+static void mat_file(const char *path, void (*fill)(struct writer *), struct reader *r)
+{
+	struct writer w;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	writer_init(&w, fd);
+	fill(&w);
+	writer_flush(&w);
+	writer_free(&w);
+	close(fd);
+	reader_open(r, path);
+}
+
+static const uint32_t tri[][2] = {{0, 1}, {0, 3}, {2, 0}, {2, 2}};
+
+static void fill_sparse(struct writer *w)
+{
+	struct mat_header h = {MAT_SPARSE, MAT_F32, 3, 4, 4};
+
+	mat_write_header(w, &h);
+	for (int i = 0; i < 4; i++)
+		mat_write_triple(w, MAT_F32, tri[i][0], tri[i][1], 0.5 * (i + 1));
+}
+
+static void fill_dense(struct writer *w)
+{
+	struct mat_header h = {MAT_DENSE, MAT_F64, 2, 3, 0};
+
+	mat_write_header(w, &h);
+	for (int i = 0; i < 6; i++)
+		mat_write_value(w, MAT_F64, i / 3.0);
+}
+
+/* Reads a sparse matrix to its end; returns the first error, or the triple count. */
+static long read_all(struct reader *r)
+{
+	struct mat_header h;
+	struct mat_cursor c;
+	uint32_t row, col;
+	double v;
+	int e = mat_read_header(r, &h);
+	long n = 0;
+
+	if (e < 0)
+		return e;
+	mat_cursor_init(&c, &h);
+	while ((e = mat_next_triple(r, &c, &row, &col, &v)) == 1)
+		n++;
+	return e < 0 ? e : n;
+}
+
+/* A sparse 3 x 4 f32 file with its bytes changed by edit(). */
+static long read_edited(const char *path, void (*edit)(unsigned char *, size_t *))
+{
+	struct reader r;
+	unsigned char b[256];
+	size_t n;
+	int fd;
+	long res;
+
+	mat_file(path, fill_sparse, &r);
+	n = (size_t)reader_read(&r, b, sizeof(b));
+	reader_close(&r);
+	edit(b, &n);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (write(fd, b, n) != (ssize_t)n)
+		return 99;
+	close(fd);
+	reader_open(&r, path);
+	res = read_all(&r);
+	reader_close(&r);
+	return res;
+}
+
+static void e_magic(unsigned char *b, size_t *n) { (void)n; b[0] = 'X'; }
+static void e_version(unsigned char *b, size_t *n) { (void)n; b[8] = 2; }
+static void e_kind(unsigned char *b, size_t *n) { (void)n; b[12] = 7; }
+static void e_reserved(unsigned char *b, size_t *n) { (void)n; b[50] = 1; }
+static void e_toomany(unsigned char *b, size_t *n) { (void)n; b[40] = 13; }
+static void e_header_cut(unsigned char *b, size_t *n) { (void)b; *n = 30; }
+static void e_triple_cut(unsigned char *b, size_t *n) { (void)b; *n -= 3; }
+static void e_fewer(unsigned char *b, size_t *n) { (void)b; *n -= 12; }
+static void e_extra(unsigned char *b, size_t *n) { b[*n] = 0; *n += 1; }
+static void e_order(unsigned char *b, size_t *n) { (void)n; b[64 + 12 + 4] = 0; } /* (0,0) after (0,1) */
+static void e_range(unsigned char *b, size_t *n) { (void)n; b[64 + 4] = 4; }       /* col 4 of 4 */
+static void e_nan(unsigned char *b, size_t *n) { (void)n; memcpy(b + 64 + 8, "\x00\x00\xc0\x7f", 4); }
+static void e_unknown(unsigned char *b, size_t *n) { (void)n; memset(b + 40, 0xff, 8); }
+static void e_foreign(unsigned char *b, size_t *n) { memcpy(b, "\x89PNG\r\n", 6); *n = 6; }
+
+static void test_matrix(void)
+{
+	char path[] = "/tmp/nlp-test-matrix-XXXXXX";
+	int fd = mkstemp(path);
+	struct reader r;
+	struct mat_header h;
+	struct mat_cursor c;
+	uint32_t row, col;
+	double v, d[6];
+	int ok = 1, k = 0;
+
+	close(fd);
+	mat_file(path, fill_sparse, &r);
+	ok &= mat_read_header(&r, &h) == 0 && h.kind == MAT_SPARSE && h.rows == 3 && h.cols == 4 &&
+	      h.nnz == 4;
+	mat_cursor_init(&c, &h);
+	while (mat_next_triple(&r, &c, &row, &col, &v) == 1) {
+		ok &= row == tri[k][0] && col == tri[k][1] && v == 0.5 * (k + 1);
+		k++;
+	}
+	reader_close(&r);
+	check(ok && k == 4, "matrix sparse round trip", "triples differ");
+	mat_file(path, fill_dense, &r);
+	ok = mat_read_header(&r, &h) == 0 && h.kind == MAT_DENSE && h.nnz == 6 &&
+	     mat_read_values(&r, h.type, d, 6) == 0;
+	for (int i = 0; i < 6; i++)
+		ok &= d[i] == i / 3.0;
+	reader_close(&r);
+	check(ok, "matrix dense f64 round trip, bit exact", "values differ");
+
+	check(read_edited(path, e_magic) == MAT_EMAGIC, "matrix rejects a wrong magic", "accepted");
+	check(read_edited(path, e_foreign) == MAT_EMAGIC, "matrix rejects a foreign file", "accepted");
+	check(read_edited(path, e_version) == MAT_EVERSION, "matrix rejects version 2", "accepted");
+	check(read_edited(path, e_kind) == MAT_EHEADER, "matrix rejects an unknown kind", "accepted");
+	check(read_edited(path, e_reserved) == MAT_EHEADER, "matrix rejects reserved bits", "accepted");
+	check(read_edited(path, e_toomany) == MAT_EHEADER, "matrix rejects nnz > rows * cols",
+	      "accepted");
+	check(read_edited(path, e_header_cut) == MAT_ETRUNC, "matrix rejects a cut header",
+	      "accepted");
+	check(read_edited(path, e_triple_cut) == MAT_ETRUNC, "matrix rejects a cut triple",
+	      "accepted");
+	check(read_edited(path, e_fewer) == MAT_ECOUNT, "matrix rejects missing triples", "accepted");
+	check(read_edited(path, e_extra) == MAT_ECOUNT, "matrix rejects bytes after the last triple",
+	      "accepted");
+	check(read_edited(path, e_order) == MAT_EORDER, "matrix rejects unsorted triples",
+	      "accepted");
+	check(read_edited(path, e_range) == MAT_ERANGE, "matrix rejects a column out of range",
+	      "accepted");
+	check(read_edited(path, e_nan) == MAT_EVALUE, "matrix rejects NaN", "accepted");
+	check(read_edited(path, e_unknown) == 4, "matrix reads a stream of unknown length to its end",
+	      "wrong count");
+	unlink(path);
+}
+
 int main(void)
 {
 	test_strtab();
@@ -235,5 +382,6 @@ int main(void)
 	test_reader();
 	test_clean();
 	test_norm_fastpath();
+	test_matrix();
 	return failures ? 1 : 0;
 }
