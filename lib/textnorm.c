@@ -37,11 +37,6 @@ static inline int may_start(unsigned char c)
 	       c == '-' || c == '(';
 }
 
-static inline int ascii_alnum(char c)
-{
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
 /* A joiner between alphanumerics ("v2.0", "1990-1995", "a/b") glues both sides into one token,
  * so no entity starts or ends at it. */
 static inline int is_joiner(char c)
@@ -67,14 +62,14 @@ static int hangul_before(const char *s, size_t i)
 
 static int starts_here(const char *s, size_t i)
 {
-	if (i >= 2 && is_joiner(s[i - 1]) && ascii_alnum(s[i - 2]))
+	if (i >= 2 && is_joiner(s[i - 1]) && pat_ascii_alnum(s[i - 2]))
 		return 0;
 	return pat_starts_token(s, i) || hangul_before(s, i);
 }
 
 static int ends_here(const char *s, size_t n, size_t e)
 {
-	if (e + 1 < n && is_joiner(s[e]) && ascii_alnum(s[e + 1]))
+	if (e + 1 < n && is_joiner(s[e]) && pat_ascii_alnum(s[e + 1]))
 		return 0;
 	return pat_ends_token(s + e, n - e) || hangul_at(s, n, e);
 }
@@ -112,8 +107,8 @@ void textnorm_placeholders(int repl, const char *s, size_t n, struct buf *out)
 				continue;
 			}
 			/* no entity here: neither can one start inside this alphanumeric run */
-			if (ascii_alnum(s[i]))
-				while (j < n && ascii_alnum(s[j]))
+			if (pat_ascii_alnum(s[i]))
+				while (j < n && pat_ascii_alnum(s[j]))
 					j++;
 			buf_put(out, s + i, j - i);
 			i = j;

@@ -17,11 +17,6 @@ static inline int is_alpha(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static inline int is_alnum(char c)
-{
-	return is_digit(c) || is_alpha(c);
-}
-
 static int is_word_cp(int32_t c)
 {
 	utf8proc_category_t k = utf8proc_category(c);
@@ -80,9 +75,9 @@ size_t pat_url(const char *s, size_t n)
 	if (p == 4)
 		return 0;
 	host = i;
-	while (i < n && (is_alnum(s[i]) || s[i] == '-' || s[i] == '.'))
+	while (i < n && (pat_ascii_alnum(s[i]) || s[i] == '-' || s[i] == '.'))
 		i++;
-	if (i == host || !is_alnum(s[host]) || (p == 3 && !memchr(s + host, '.', i - host)))
+	if (i == host || !pat_ascii_alnum(s[host]) || (p == 3 && !memchr(s + host, '.', i - host)))
 		return 0;
 	while (i < n && url_char((unsigned char)s[i]))
 		i++;
@@ -110,7 +105,7 @@ size_t pat_url(const char *s, size_t n)
 
 static inline int email_local_char(char c)
 {
-	return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+	return pat_ascii_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
 size_t pat_email_span(const char *s, size_t n)
@@ -133,14 +128,14 @@ size_t pat_email(const char *s, size_t n)
 	for (;;) {
 		size_t start = i;
 
-		while (i < n && (is_alnum(s[i]) || s[i] == '-'))
+		while (i < n && (pat_ascii_alnum(s[i]) || s[i] == '-'))
 			i++;
 		if (i == start || s[start] == '-' || s[i - 1] == '-') {
 			i = start;
 			break;
 		}
 		label++;
-		if (i + 1 < n && s[i] == '.' && is_alnum(s[i + 1])) {
+		if (i + 1 < n && s[i] == '.' && pat_ascii_alnum(s[i + 1])) {
 			last_dot = i;
 			i++;
 			continue;

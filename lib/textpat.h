@@ -15,6 +15,11 @@ size_t pat_date(const char *s, size_t n);
 size_t pat_phone(const char *s, size_t n);
 size_t pat_number(const char *s, size_t n);
 
+static inline int pat_ascii_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
 /* True when the code point at s (or the end) may follow a match: not a letter, digit or mark. */
 int pat_ends_token(const char *s, size_t n);
 /* True when the code point ending at s[-1] (or the start) may precede a match. */

@@ -85,13 +85,6 @@ static inline int utf8_is_hangul_syllable(int32_t c)
 	return c >= HANGUL_SBASE && c < HANGUL_SBASE + HANGUL_SCOUNT;
 }
 
-/* Conjoining jamo (U+1100..U+11FF, U+A960..U+A97F, U+D7B0..U+D7FF), which form syllables. */
-static inline int utf8_is_hangul_jamo(int32_t c)
-{
-	return (c >= 0x1100 && c <= 0x11FF) || (c >= 0xA960 && c <= 0xA97F) ||
-	       (c >= 0xD7B0 && c <= 0xD7FF);
-}
-
 /* CJK unified and compatibility ideographs (blocks of the Unicode standard). */
 static inline int utf8_is_ideograph(int32_t c)
 {

@@ -350,27 +350,30 @@ static void test_matrix(void)
 	reader_close(&r);
 	check(ok, "matrix dense f64 round trip, bit exact", "values differ");
 
-	check(read_edited(path, e_magic) == MAT_EMAGIC, "matrix rejects a wrong magic", "accepted");
-	check(read_edited(path, e_foreign) == MAT_EMAGIC, "matrix rejects a foreign file", "accepted");
-	check(read_edited(path, e_version) == MAT_EVERSION, "matrix rejects version 2", "accepted");
-	check(read_edited(path, e_kind) == MAT_EHEADER, "matrix rejects an unknown kind", "accepted");
-	check(read_edited(path, e_reserved) == MAT_EHEADER, "matrix rejects reserved bits", "accepted");
-	check(read_edited(path, e_toomany) == MAT_EHEADER, "matrix rejects nnz > rows * cols",
-	      "accepted");
-	check(read_edited(path, e_header_cut) == MAT_ETRUNC, "matrix rejects a cut header",
-	      "accepted");
-	check(read_edited(path, e_triple_cut) == MAT_ETRUNC, "matrix rejects a cut triple",
-	      "accepted");
-	check(read_edited(path, e_fewer) == MAT_ECOUNT, "matrix rejects missing triples", "accepted");
-	check(read_edited(path, e_extra) == MAT_ECOUNT, "matrix rejects bytes after the last triple",
-	      "accepted");
-	check(read_edited(path, e_order) == MAT_EORDER, "matrix rejects unsorted triples",
-	      "accepted");
-	check(read_edited(path, e_range) == MAT_ERANGE, "matrix rejects a column out of range",
-	      "accepted");
-	check(read_edited(path, e_nan) == MAT_EVALUE, "matrix rejects NaN", "accepted");
-	check(read_edited(path, e_unknown) == 4, "matrix reads a stream of unknown length to its end",
-	      "wrong count");
+	static const struct {
+		void (*edit)(unsigned char *, size_t *);
+		long want;
+		const char *name;
+	} cases[] = {
+	    {e_magic, MAT_EMAGIC, "matrix rejects a wrong magic"},
+	    {e_foreign, MAT_EMAGIC, "matrix rejects a foreign file"},
+	    {e_version, MAT_EVERSION, "matrix rejects version 2"},
+	    {e_kind, MAT_EHEADER, "matrix rejects an unknown kind"},
+	    {e_reserved, MAT_EHEADER, "matrix rejects reserved bits"},
+	    {e_toomany, MAT_EHEADER, "matrix rejects nnz > rows * cols"},
+	    {e_header_cut, MAT_ETRUNC, "matrix rejects a cut header"},
+	    {e_triple_cut, MAT_ETRUNC, "matrix rejects a cut triple"},
+	    {e_fewer, MAT_ECOUNT, "matrix rejects missing triples"},
+	    {e_extra, MAT_ECOUNT, "matrix rejects bytes after the last triple"},
+	    {e_order, MAT_EORDER, "matrix rejects unsorted triples"},
+	    {e_range, MAT_ERANGE, "matrix rejects a column out of range"},
+	    {e_nan, MAT_EVALUE, "matrix rejects NaN"},
+	    {e_unknown, 4, "matrix reads a stream of unknown length to its end"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		check(read_edited(path, cases[i].edit) == cases[i].want, cases[i].name,
+		      "wrong result");
 	unlink(path);
 }
 
