@@ -60,14 +60,13 @@ static int run_file(const struct filter *f, const char *path, struct counts *c, 
 	return 0;
 }
 
-int filter_run(const struct filter *f, char **files, int nfiles)
+int filter_lines(const struct filter *f, char **files, int nfiles)
 {
 	struct counts c = {0};
 	struct buf tmp = {0}, res = {0};
 	int ret = 0;
 
 	progress_init(f->progress);
-	out_init();
 	if (nfiles == 0) {
 		run_file(f, "-", &c, &tmp, &res, &ret);
 	} else {
@@ -81,6 +80,15 @@ int filter_run(const struct filter *f, char **files, int nfiles)
 		         f->policy == UTF8_SKIP ? "skipped" : "replaced");
 	buf_free(&tmp);
 	buf_free(&res);
+	return ret;
+}
+
+int filter_run(const struct filter *f, char **files, int nfiles)
+{
+	int ret;
+
+	out_init();
+	ret = filter_lines(f, files, nfiles);
 	if (out_close())
 		ret = EXIT_RUNTIME;
 	return ret;

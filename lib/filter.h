@@ -22,4 +22,8 @@ struct filter {
  * is reported and skipped; --invalid=fail stops at the first bad byte. Returns the exit status. */
 int filter_run(const struct filter *f, char **files, int nfiles);
 
+/* The same loop without opening or closing stdout: counting stages call it, then write their
+ * results (out_init() must come first when fn appends anything). Returns the exit status. */
+int filter_lines(const struct filter *f, char **files, int nfiles);
+
 #endif

@@ -81,6 +81,73 @@ int64_t strtab_find(const struct strtab *t, const char *s, size_t n)
 	return v ? (int64_t)v - 1 : -1;
 }
 
+static size_t table_bytes(size_t nslots, size_t arena_cap)
+{
+	size_t cap = nslots / 2;
+
+	return nslots * sizeof(uint32_t) + cap * (2 * sizeof(uint64_t) + sizeof(size_t)) + arena_cap;
+}
+
+size_t strtab_bytes(const struct strtab *t)
+{
+	return table_bytes(t->nslots, t->arena_cap);
+}
+
+/* The slot count and arena capacity that room for more keys and bytes needs. */
+static void needed(const struct strtab *t, size_t more_keys, size_t more_bytes, size_t *nslots,
+                   size_t *arena_cap)
+{
+	*nslots = t->nslots;
+	while (*nslots / 2 < t->n + more_keys)
+		*nslots *= 2;
+	*arena_cap = t->arena_cap;
+	while (*arena_cap - t->arena_len < more_bytes)
+		*arena_cap *= 2;
+}
+
+size_t strtab_bytes_after(const struct strtab *t, size_t more_keys, size_t more_bytes)
+{
+	size_t ns, ac;
+
+	needed(t, more_keys, more_bytes, &ns, &ac);
+	return table_bytes(ns, ac);
+}
+
+static int grow_arena(struct strtab *t, size_t ac)
+{
+	char *a;
+
+	if (ac == t->arena_cap)
+		return 0;
+	if (!(a = realloc(t->arena, ac)))
+		return -1;
+	t->arena = a;
+	t->arena_cap = ac;
+	return 0;
+}
+
+static int grow(struct strtab *t);
+
+int strtab_reserve(struct strtab *t, size_t more_keys, size_t more_bytes)
+{
+	size_t ns, ac;
+
+	needed(t, more_keys, more_bytes, &ns, &ac);
+	if (t->n + more_keys >= UINT32_MAX)
+		return -1;
+	while (t->nslots < ns)
+		if (grow(t) < 0)
+			return -1;
+	return grow_arena(t, ac);
+}
+
+void strtab_clear(struct strtab *t)
+{
+	memset(t->slots, 0, t->nslots * sizeof(*t->slots));
+	t->n = 0;
+	t->arena_len = 0;
+}
+
 static int grow(struct strtab *t)
 {
 	size_t ns = t->nslots * 2, mask = ns - 1, cap = ns / 2;
@@ -136,14 +203,11 @@ int64_t strtab_intern(struct strtab *t, const char *s, size_t n)
 	}
 	if (t->arena_cap - t->arena_len < n) {
 		size_t ac = t->arena_cap * 2;
-		char *a;
 
 		while (ac - t->arena_len < n)
 			ac *= 2;
-		if (!(a = realloc(t->arena, ac)))
+		if (grow_arena(t, ac) < 0)
 			return -2;
-		t->arena = a;
-		t->arena_cap = ac;
 	}
 	memcpy(t->arena + t->arena_len, s, n);
 	t->arena_len += n;

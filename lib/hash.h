@@ -27,6 +27,15 @@ int64_t strtab_find(const struct strtab *t, const char *s, size_t n);
 /* Id of the key, inserting it (value 0) when absent; -2 when memory runs out. */
 int64_t strtab_intern(struct strtab *t, const char *s, size_t n);
 
+/* Bytes the table holds in memory (its capacities, not only what is used). */
+size_t strtab_bytes(const struct strtab *t);
+/* Bytes the table would hold after room is made for more keys and key bytes. */
+size_t strtab_bytes_after(const struct strtab *t, size_t more_keys, size_t more_bytes);
+/* Makes room for more keys and key bytes, so that interning them does not allocate. */
+int strtab_reserve(struct strtab *t, size_t more_keys, size_t more_bytes);
+/* Forgets every key, keeping the memory. */
+void strtab_clear(struct strtab *t);
+
 static inline const char *strtab_key(const struct strtab *t, size_t id, size_t *len)
 {
 	*len = t->offs[id + 1] - t->offs[id];

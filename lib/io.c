@@ -35,6 +35,36 @@ int reader_open(struct reader *r, const char *path)
 	return 0;
 }
 
+int reader_fdopen(struct reader *r, int fd, const char *name)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->name = name;
+	r->cap = READ_CHUNK + 1;
+	if (!(r->buf = malloc(r->cap)))
+		return -1;
+	return 0;
+}
+
+int tmpfile_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd, e;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if (asprintf(&path, "%s/nlp-spill-XXXXXX", dir) < 0)
+		return -1;
+	fd = mkostemp(path, O_CLOEXEC);
+	e = errno;
+	if (fd >= 0)
+		unlink(path);
+	free(path);
+	errno = e;
+	return fd;
+}
+
 void reader_close(struct reader *r)
 {
 	if (r->fd > 0)

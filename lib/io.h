@@ -19,7 +19,13 @@ struct reader {
 
 /* Open path for reading ("-" or NULL is stdin). Returns 0, or -1 with errno set. */
 int reader_open(struct reader *r, const char *path);
+/* Reads an open descriptor (which reader_close closes unless it is 0). Returns 0 or -1. */
+int reader_fdopen(struct reader *r, int fd, const char *name);
 void reader_close(struct reader *r);
+
+/* A temporary file in $TMPDIR (default /tmp), already unlinked, so nothing is left behind
+ * whatever happens. Returns its descriptor, or -1 with errno set. */
+int tmpfile_open(void);
 /* Next line without its '\n': *line points into the reader's buffer and stays valid until the next
  * call; a NUL is written at line[len] so C string functions stop there. Returns the length, -1 at
  * end of input, -2 on a read error (errno set). A last line without '\n' is returned as a line. */

@@ -1,6 +1,10 @@
 /* opt.c: usage, help and version output common to all programs. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "io.h"
@@ -34,4 +38,41 @@ int opt_policy(const char *arg)
 		exit(EXIT_USAGE);
 	}
 	return p;
+}
+
+size_t opt_memory(const char *arg)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (end != arg && *end && !end[1]) {
+		const char *units = "KMGT", *u = strchr(units, *end);
+
+		shift = u ? 10 * (int)(u - units + 1) : -1;
+		end++;
+	}
+	if (end == arg || *end || errno || shift < 0 || *arg == '-' ||
+	    (shift && v > (SIZE_MAX >> shift))) {
+		fprintf(stderr, "%s: --memory: '%s' is not a size (a number of bytes with an optional K, "
+		        "M, G or T)\n", argv0, arg);
+		exit(EXIT_USAGE);
+	}
+	v <<= shift;
+	if (v < OPT_MEMORY_MIN) {
+		fprintf(stderr, "%s: --memory: '%s' is below the least budget, 1M\n", argv0, arg);
+		exit(EXIT_USAGE);
+	}
+	return (size_t)v;
+}
+
+size_t memory_default(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	if (pages <= 0 || size <= 0)
+		return (size_t)1 << 30;
+	return (size_t)pages / 4 * (size_t)size;
 }

@@ -3,8 +3,18 @@
 #ifndef NLP_OPT_H
 #define NLP_OPT_H
 
+#include <stddef.h>
+
 #ifndef NLP_VERSION
 #define NLP_VERSION "0.0"
+#define OPT_MEMORY_MIN ((size_t)1 << 20)
+
+/* Parses a --memory size: bytes with an optional K, M, G or T suffix (powers of 1024), at least
+ * OPT_MEMORY_MIN; exits EXIT_USAGE on anything else. */
+size_t opt_memory(const char *arg);
+/* The default memory budget of counting stages: a quarter of the physical memory. */
+size_t memory_default(void);
+
 #endif
 
 enum {
@@ -22,5 +32,13 @@ void usage_help(const char *synopsis, const char *help) __attribute__((noreturn)
 void print_version(void) __attribute__((noreturn));
 /* Parses --invalid's value or exits EXIT_USAGE with the synopsis. */
 int opt_policy(const char *arg);
+
+#define OPT_MEMORY_MIN ((size_t)1 << 20)
+
+/* Parses a --memory size: bytes with an optional K, M, G or T suffix (powers of 1024), at least
+ * OPT_MEMORY_MIN; exits EXIT_USAGE on anything else. */
+size_t opt_memory(const char *arg);
+/* The default memory budget of counting stages: a quarter of the physical memory. */
+size_t memory_default(void);
 
 #endif

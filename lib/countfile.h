@@ -1,0 +1,52 @@
+/* countfile.h: splitting lines of tokens into units, and the counts format shared by count
+ * files and vocabularies: "key<TAB>count" per line, the key's units joined by single spaces. */
+#ifndef NLP_COUNTFILE_H
+#define NLP_COUNTFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct span {
+	const char *p;
+	size_t n;
+};
+
+/* A growable array of spans. */
+struct spans {
+	struct span *v;
+	size_t n, cap;
+};
+
+static inline int is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Replaces sp's contents by the runs of non-blank bytes of s[0..n). */
+void split_blank(const char *s, size_t n, struct spans *sp);
+void spans_push(struct spans *sp, const char *p, size_t n);
+void spans_free(struct spans *sp);
+
+/* Parses a counts line: a key of units separated by single spaces, a tab, a decimal count.
+ * Returns NULL and the key's length, unit count and count, or the reason the line is malformed. */
+const char *countline_parse(const char *s, size_t n, size_t *keylen, unsigned *nunits,
+                            uint64_t *count);
+
+/* Where reading a counts file stopped, and why. */
+struct countfile_pos {
+	const char *name; /* the file, "<stdin>" for standard input */
+	uint64_t line;
+	const char *why;  /* a malformed line's reason */
+};
+
+typedef int countline_fn(void *ctx, const char *key, size_t len, unsigned nunits,
+                         uint64_t count);
+
+/* Reads the counts file path ("-" is stdin), cleaning each line by the UTF-8 policy (an enum
+ * utf8_policy), and calls fn for each line. Returns 0; -1 when the file cannot be opened or
+ * read (errno); -2 for a malformed line or invalid UTF-8 under the fail policy (pos says where
+ * and why); or fn's non-zero return. */
+int countfile_read(const char *path, int policy, countline_fn *fn, void *ctx,
+                   struct countfile_pos *pos);
+
+#endif

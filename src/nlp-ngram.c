@@ -1,0 +1,238 @@
+/* nlp-ngram: word or character n-grams of lines of tokens, listed one per line as they occur,
+ * or counted (in a memory budget, spilling sorted runs to disk) and sorted by count; merges
+ * count files from shards. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "count.h"
+#include "countfile.h"
+#include "err.h"
+#include "filter.h"
+#include "io.h"
+#include "num.h"
+#include "opt.h"
+#include "tokenize.h"
+
+static const char synopsis[] =
+    "nlp-ngram [-cCms] [-n N | --min-n N --max-n N] [--space token] [--min-count N] [--top K] "
+    "[-M size] [--invalid policy] [--progress] [file ...]";
+
+static const char help[] =
+    "Lists the n-grams of each line of tokens, or counts them.\n"
+    "\n"
+    "  -n, --order N          n-grams of N units (default 2)\n"
+    "      --min-n N          shortest n-grams (with --max-n: every length in between)\n"
+    "      --max-n N          longest n-grams\n"
+    "  -c, --chars            units are grapheme clusters, not tokens\n"
+    "      --space TOKEN      with --chars: a unit for the whitespace between tokens\n"
+    "  -s, --markers          add <s> before and </s> after each line\n"
+    "  -C, --counts           count: 'w1 ... wn<TAB>count', by count, then bytes\n"
+    "      --min-count N      only n-grams counted N times or more (implies --counts)\n"
+    "      --top K            only the K most frequent (implies --counts)\n"
+    "  -m, --merge            inputs are count files: sum them (implies --counts)\n"
+    "  -M, --memory SIZE      memory budget before spilling to $TMPDIR (K, M, G; default a\n"
+    "                         quarter of RAM)\n"
+    "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
+    "      --progress         progress on stderr even when it is not a terminal\n"
+    "  -h, --help             show this help\n"
+    "      --version          show the version\n";
+
+enum { OPT_MIN_N = OPT_FIRST_PRIVATE, OPT_MAX_N, OPT_SPACE, OPT_MIN_COUNT, OPT_TOP };
+
+struct ngram {
+	unsigned min_n, max_n;
+	int chars, markers;
+	const char *space;
+	struct ngcount c;
+	struct spans units;
+	struct buf cbuf;
+};
+
+/* The units of a line: its tokens, or its grapheme clusters, between optional markers. */
+static void line_units(struct ngram *g, const char *s, size_t n)
+{
+	if (g->chars) {
+		g->cbuf.len = 0;
+		tok_chars(s, n, g->space, &g->cbuf);
+		s = g->cbuf.p;
+		n = g->cbuf.len;
+	}
+	split_blank(s, n, &g->units);
+	if (g->markers) {
+		spans_push(&g->units, "</s>", 4);
+		memmove(g->units.v + 1, g->units.v, (g->units.n - 1) * sizeof(*g->units.v));
+		g->units.v[0] = (struct span){"<s>", 3};
+	}
+}
+
+/* Writes each n-gram of the line on its own line, all of the shortest length first. */
+static void list_line(void *ctx, const char *s, size_t n, struct buf *res)
+{
+	struct ngram *g = ctx;
+	const struct span *v;
+
+	line_units(g, s, n);
+	v = g->units.v;
+	for (unsigned k = g->min_n; k <= g->max_n && k <= g->units.n; k++)
+		for (size_t i = 0; i + k <= g->units.n; i++) {
+			for (unsigned j = 0; j < k; j++) {
+				if (j)
+					buf_putc(res, ' ');
+				buf_put(res, v[i + j].p, v[i + j].n);
+			}
+			buf_putc(res, '\n');
+		}
+}
+
+static void count_line(void *ctx, const char *s, size_t n, struct buf *res)
+{
+	struct ngram *g = ctx;
+
+	(void)res;
+	line_units(g, s, n);
+	if (ngc_add_units(&g->c, g->units.v, g->units.n) < 0)
+		eprintf("counting:");
+}
+
+static int merge_line(void *ctx, const char *key, size_t len, unsigned nunits, uint64_t count)
+{
+	struct ngram *g = ctx;
+
+	if (nunits < g->min_n || nunits > g->max_n)
+		return 0; /* another length than asked for */
+	if (ngc_add_key(&g->c, key, len, nunits, count) < 0)
+		eprintf("counting:");
+	return 0;
+}
+
+/* Reads count files into the counter; returns the exit status. */
+static int merge_files(struct ngram *g, char **files, int nfiles, int policy)
+{
+	char *stdin_only[] = {"-"};
+
+	if (nfiles == 0) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	for (int i = 0; i < nfiles; i++) {
+		struct countfile_pos pos;
+		int r = countfile_read(files[i], policy, merge_line, g, &pos);
+
+		if (r == -1)
+			eprintf("%s:", pos.name);
+		if (r == -2)
+			eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
+	}
+	return 0;
+}
+
+static int write_count(void *ctx, const struct ngc_entry *e)
+{
+	char num[24];
+	int k = snprintf(num, sizeof(num), "\t%llu\n", (unsigned long long)e->count);
+
+	(void)ctx;
+	writer_write(&out, e->key, e->len);
+	writer_write(&out, num, (size_t)k);
+	return 0;
+}
+
+static unsigned parse_order(const char *arg, const char *opt)
+{
+	return (unsigned)estrtonum(arg, 1, NGC_MAX_N, opt);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"order", required_argument, NULL, 'n'},  {"min-n", required_argument, NULL, OPT_MIN_N},
+	    {"max-n", required_argument, NULL, OPT_MAX_N}, {"chars", no_argument, NULL, 'c'},
+	    {"space", required_argument, NULL, OPT_SPACE}, {"markers", no_argument, NULL, 's'},
+	    {"counts", no_argument, NULL, 'C'},
+	    {"min-count", required_argument, NULL, OPT_MIN_COUNT},
+	    {"top", required_argument, NULL, OPT_TOP},   {"merge", no_argument, NULL, 'm'},
+	    {"memory", required_argument, NULL, 'M'},
+	    {"invalid", required_argument, NULL, OPT_INVALID},
+	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
+	struct ngram g = {.min_n = 0, .max_n = 0};
+	struct filter f = {.policy = UTF8_REPLACE, .ctx = &g};
+	unsigned order = 0;
+	int counts = 0, merge = 0, c, ret;
+	unsigned long long min_count = 1, top = 0;
+	size_t memory = 0;
+
+	prog_init("nlp-ngram");
+	while ((c = getopt_long(argc, argv, "n:csCmM:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n': order = parse_order(optarg, "-n"); break;
+		case OPT_MIN_N: g.min_n = parse_order(optarg, "--min-n"); break;
+		case OPT_MAX_N: g.max_n = parse_order(optarg, "--max-n"); break;
+		case 'c': g.chars = 1; break;
+		case OPT_SPACE: g.space = optarg; break;
+		case 's': g.markers = 1; break;
+		case 'C': counts = 1; break;
+		case OPT_MIN_COUNT: min_count = (unsigned long long)estrtonum(optarg, 1, LLONG_MAX,
+		                                                              "--min-count");
+		                    counts = 1; break;
+		case OPT_TOP: top = (unsigned long long)estrtonum(optarg, 1, LLONG_MAX, "--top");
+		              counts = 1; break;
+		case 'm': merge = counts = 1; break;
+		case 'M': memory = opt_memory(optarg); break;
+		case OPT_INVALID: f.policy = opt_policy(optarg); break;
+		case OPT_PROGRESS: f.progress = 1; break;
+		case 'h': usage_help(synopsis, help);
+		case OPT_VERSION: print_version();
+		default: usage_error(synopsis);
+		}
+	}
+	if (order && (g.min_n || g.max_n)) {
+		weprintf("-n and --min-n/--max-n exclude each other");
+		usage_error(synopsis);
+	}
+	if (order) {
+		g.min_n = g.max_n = order;
+	} else if (!g.min_n && !g.max_n) {
+		g.min_n = merge ? 1 : 2;
+		g.max_n = merge ? NGC_MAX_N : 2;
+	} else if (!g.min_n) {
+		g.min_n = 1;
+	} else if (!g.max_n) {
+		g.max_n = g.min_n;
+	}
+	if (g.min_n > g.max_n) {
+		weprintf("--min-n %u is above --max-n %u", g.min_n, g.max_n);
+		usage_error(synopsis);
+	}
+	if (g.space && !g.chars) {
+		weprintf("--space goes with --chars");
+		usage_error(synopsis);
+	}
+	if (merge && (g.chars || g.markers)) {
+		weprintf("--merge reads count files: --chars and --markers do not apply");
+		usage_error(synopsis);
+	}
+	out_init();
+	if (!counts) {
+		f.fn = list_line;
+		ret = filter_lines(&f, argv + optind, argc - optind);
+	} else {
+		if (ngc_init(&g.c, g.min_n, g.max_n, memory ? memory : memory_default()) < 0)
+			eprintf("out of memory");
+		f.fn = count_line;
+		ret = merge ? merge_files(&g, argv + optind, argc - optind, f.policy)
+		            : filter_lines(&f, argv + optind, argc - optind);
+		if (ngc_emit(&g.c, min_count, top, write_count, NULL) < 0)
+			eprintf("counting:");
+		ngc_free(&g.c);
+	}
+	spans_free(&g.units);
+	buf_free(&g.cbuf);
+	if (out_close())
+		ret = EXIT_RUNTIME;
+	return ret;
+}
