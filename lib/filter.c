@@ -47,7 +47,8 @@ static int run_file(const struct filter *f, const char *path, struct counts *c, 
 		}
 		res->len = 0;
 		f->fn(f->ctx, s, len, res);
-		writer_write(&out, res->p, res->len);
+		if (res->len)
+			writer_write(&out, res->p, res->len);
 		c->lines++;
 		progress_update(c->bytes + r.nread, c->lines);
 	}

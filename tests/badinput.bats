@@ -107,3 +107,97 @@ setup_file() {
 	assert_failure 1
 	[[ "$stderr" == "nlp-normalize: write <stdout>: No space left on device" ]]
 }
+
+# the counting stages, with the arguments that select each of their modes; $V is a vocabulary
+count_modes() {
+	echo "nlp-ngram"
+	echo "nlp-ngram -C --min-n 1 --max-n 3 -s"
+	echo "nlp-ngram -c -C --space _"
+	echo "nlp-vocab"
+	echo "nlp-vocab --max-size 100 --min-count 2"
+	echo "nlp-cooccur -v $V -t -w 3"
+	echo "nlp-cooccur -v $V -t --cross-lines --drop-oov after --left"
+}
+
+@test "bad input, counting stages: random bytes under each policy: valid UTF-8 out, or the failure" {
+	V="$BATS_TEST_TMPDIR/v.tsv"
+	nlp-vocab --min-count 3 < "$BATS_FILE_TMPDIR/random.bin" > "$V"
+	[ -s "$V" ] || fail "no vocabulary from random bytes"
+	while read -r cmd; do
+		for policy in replace skip; do
+			$cmd --invalid=$policy < "$BATS_FILE_TMPDIR/random.bin" > "$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || fail "$cmd --invalid=$policy exited $?: $(head -c 300 "$BATS_TEST_TMPDIR/err")"
+			[ -s "$BATS_TEST_TMPDIR/out" ] || fail "$cmd --invalid=$policy: no output"
+			$PY -c 'import sys; sys.stdin.buffer.read().decode("utf-8")' < "$BATS_TEST_TMPDIR/out" || fail "$cmd wrote invalid UTF-8"
+		done
+		run --separate-stderr $cmd --invalid=fail < "$BATS_FILE_TMPDIR/random.bin"
+		[ "$status" -eq 1 ] || fail "$cmd --invalid=fail exited $status"
+		[[ "$stderr" == nlp-*": <stdin>: line "*", byte "*": invalid UTF-8" ]] || fail "$cmd: $stderr"
+	done < <(count_modes)
+}
+
+@test "bad input, counting stages: a 20 MB line is counted whole" {
+	$PY -c 'import sys; sys.stdout.buffer.write(b"word text " * 2000000 + b"\n")' > "$BATS_TEST_TMPDIR/big.txt"
+	run timeout 120 nlp-vocab "$BATS_TEST_TMPDIR/big.txt"
+	assert_output "$(printf 'text\t2000000\nword\t2000000')"
+	run timeout 120 nlp-ngram -C -n 3 "$BATS_TEST_TMPDIR/big.txt"
+	assert_output "$(printf 'text word text\t1999999\nword text word\t1999999')"
+	printf 'text\t1\nword\t1\n' > "$BATS_TEST_TMPDIR/v.tsv"
+	run timeout 120 nlp-cooccur -v "$BATS_TEST_TMPDIR/v.tsv" -t -w 2 --weight flat "$BATS_TEST_TMPDIR/big.txt"
+	assert_output "$(printf '0\t0\t3999998\n0\t1\t3999999\n1\t0\t3999999\n1\t1\t3999998')"
+}
+
+@test "bad input, counting stages: empty input gives empty output and exit 0" {
+	V="$BATS_TEST_TMPDIR/v.tsv"
+	printf 'a\t1\n' > "$V"
+	while read -r cmd; do
+		run $cmd < /dev/null
+		[ "$status" -eq 0 ] && [ -z "$output" ] || fail "$cmd on empty input: $status '$output'"
+	done < <(count_modes)
+}
+
+@test "bad input, counting stages: a directory and a missing file are reported, exit 1" {
+	printf 'a\t1\n' > "$BATS_TEST_TMPDIR/v.tsv"
+	for p in nlp-ngram nlp-vocab "nlp-cooccur -v $BATS_TEST_TMPDIR/v.tsv"; do
+		run --separate-stderr $p "$BATS_TEST_TMPDIR"
+		assert_failure 1
+		[[ "$stderr" == "${p%% *}: read $BATS_TEST_TMPDIR: Is a directory" ]] || fail "$stderr"
+		run --separate-stderr $p /no/such
+		assert_failure 1
+		[[ "$stderr" == "${p%% *}: open /no/such: No such file or directory" ]] || fail "$stderr"
+	done
+}
+
+@test "bad input, counting stages: random bytes as a count file, a vocabulary or a matrix" {
+	run --separate-stderr nlp-ngram --merge "$BATS_FILE_TMPDIR/random.bin"
+	assert_failure 1
+	[[ "$stderr" == "nlp-ngram: $BATS_FILE_TMPDIR/random.bin: line 1: "* ]] || fail "$stderr"
+	run --separate-stderr nlp-vocab --merge "$BATS_FILE_TMPDIR/random.bin"
+	assert_failure 1
+	[[ "$stderr" == "nlp-vocab: $BATS_FILE_TMPDIR/random.bin: line 1: "* ]] || fail "$stderr"
+	run --separate-stderr nlp-vocab -d "$BATS_FILE_TMPDIR/random.bin" /dev/null
+	assert_failure 1
+	[[ "$stderr" == "nlp-vocab: $BATS_FILE_TMPDIR/random.bin: line 1: "* ]] || fail "$stderr"
+	run --separate-stderr nlp-cooccur -v "$BATS_FILE_TMPDIR/random.bin" /dev/null
+	assert_failure 1
+	[[ "$stderr" == "nlp-cooccur: $BATS_FILE_TMPDIR/random.bin: line 1: "* ]] || fail "$stderr"
+	run --separate-stderr nlp-cooccur --merge "$BATS_FILE_TMPDIR/random.bin"
+	assert_failure 1
+	[[ "$stderr" == "nlp-cooccur: $BATS_FILE_TMPDIR/random.bin: not an nlp matrix"* ]] || fail "$stderr"
+	run --separate-stderr nlp-mat info "$BATS_FILE_TMPDIR/random.bin"
+	assert_failure 1
+	[[ "$stderr" == "nlp-mat: $BATS_FILE_TMPDIR/random.bin: not an nlp matrix"* ]] || fail "$stderr"
+}
+
+@test "bad input, counting stages: a closed pipe ends quietly, a full disk is an error" {
+	printf 'the\t1\nword\t1\n' > "$BATS_TEST_TMPDIR/v.tsv"
+	yes 'the word list goes on and on' | head -n 100000 | nl > "$BATS_TEST_TMPDIR/in.txt"
+	for p in "nlp-ngram" "nlp-ngram -C" "nlp-vocab" "nlp-cooccur -t -v $BATS_TEST_TMPDIR/v.tsv"; do
+		run --separate-stderr bash -c "$p < '$BATS_TEST_TMPDIR/in.txt' | head -n 1"
+		assert_success
+		[ -n "$output" ] && [ -z "$stderr" ] || fail "$p: '$output' '$stderr'"
+		[ -w /dev/full ] || continue
+		run --separate-stderr bash -c "$p < '$BATS_TEST_TMPDIR/in.txt' > /dev/full"
+		assert_failure 1
+		[[ "$stderr" == "${p%% *}: write <stdout>: No space left on device" ]] || fail "$p: $stderr"
+	done
+}
