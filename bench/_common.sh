@@ -101,3 +101,72 @@ machine()
 	mem=$(awk '/^MemTotal/{printf "%.0f GB", $2 / 1048576}' /proc/meminfo)
 	printf '%s cores, %s, %s RAM, %s\n' "$(nproc)" "${cpu:-unknown CPU}" "$mem" "$(uname -sr)"
 }
+
+# The side-by-side runner of text.sh and count.sh. They set: me (the script's name), tmp (a scratch
+# directory), reps (timed rounds), input[ID] (the stdin of job ID) and the arrays nlp_ID and
+# peer_ID (the two commands of job ID).
+
+# run_to TAG IN OUT CMD...: one run, stdin from IN, stdout to OUT. Appends the wall time (us) to
+# $tmp/TAG.time. With OUT other than /dev/null (the warm-up round) the command runs under
+# /usr/bin/time -v and its peak RSS (KB) goes to $tmp/TAG.rss; the timed rounds run it bare, so
+# that time's own start-up (some ms) is not counted.
+run_to()
+{
+	local tag=$1 in=$2 out=$3 t0 t1 wrap=()
+	shift 3
+	if [ "$out" != /dev/null ]; then
+		wrap=(/usr/bin/time -v -o "$tmp/time.txt")
+	fi
+	t0=${EPOCHREALTIME/[.,]/}
+	if ! "${wrap[@]}" "$@" <"$in" >"$out" 2>"$tmp/$tag.err"; then
+		echo "$me: command failed: $*" >&2
+		cat "$tmp/$tag.err" >&2
+		[ ${#wrap[@]} -eq 0 ] || cat "$tmp/time.txt" >&2
+		exit 1
+	fi
+	t1=${EPOCHREALTIME/[.,]/}
+	echo "$((t1 - t0))" >>"$tmp/$tag.time"
+	if [ ${#wrap[@]} -gt 0 ]; then
+		awk -F': *' '/Maximum resident set size/{print $2}' "$tmp/time.txt" >>"$tmp/$tag.rss"
+	fi
+}
+
+# one_job ID ROUND OUTDIR: both commands of a job, in an order that swaps with the round.
+one_job()
+{
+	local id=$1 round=$2 outdir=$3
+	local -n ncmd=nlp_$id pcmd=peer_$id
+	local nout=/dev/null pout=/dev/null
+	if [ -n "$outdir" ]; then
+		nout="$outdir/$id.nlp"
+		pout="$outdir/$id.peer"
+	fi
+	if ((round % 2)); then
+		run_to "$id.nlp.r$round" "${input[$id]}" "$nout" "${ncmd[@]}"
+		run_to "$id.peer.r$round" "${input[$id]}" "$pout" "${pcmd[@]}"
+	else
+		run_to "$id.peer.r$round" "${input[$id]}" "$pout" "${pcmd[@]}"
+		run_to "$id.nlp.r$round" "${input[$id]}" "$nout" "${ncmd[@]}"
+	fi
+}
+
+# stats SIDE ID: "median_seconds peak_rss_kb": median wall time over the timed rounds, peak RSS of
+# the warm-up round
+stats()
+{
+	local files=() rss
+	for r in $(seq 1 "$reps"); do
+		files+=("$tmp/$2.$1.r$r.time")
+	done
+	rss=$(cat "$tmp/$2.$1.r0.rss")
+	cat "${files[@]}" | sort -n | awk -v rss="$rss" '
+		{ t[NR] = $1 }
+		END { med = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+		      printf "%.6f %d\n", med / 1e6, rss }'
+}
+
+# lines, counting a last line without '\n'
+nlines() { awk 'END { print NR }' "$1"; }
+
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
+

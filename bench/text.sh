@@ -51,50 +51,6 @@ label[d]="tokenize PTB, enwiki 10 MB";   input[d]=$en10
 peername[a]="uconv"; peername[b]="uconv"; peername[c]="wc -w (reference)"; peername[d]="NLTK Treebank"
 target[a]="ratio 4"; target[b]="ratio 2"; target[c]="mbps 100"; target[d]="ratio 30"
 
-# run_to TAG IN OUT CMD...: one run, stdin from IN, stdout to OUT. Appends the wall time (us) to
-# $tmp/TAG.time. With OUT other than /dev/null (the warm-up round) the command runs under
-# /usr/bin/time -v and its peak RSS (KB) goes to $tmp/TAG.rss; the timed rounds run it bare, so
-# that time's own start-up (some ms) is not counted.
-run_to()
-{
-	local tag=$1 in=$2 out=$3 t0 t1 wrap=()
-	shift 3
-	if [ "$out" != /dev/null ]; then
-		wrap=(/usr/bin/time -v -o "$tmp/time.txt")
-	fi
-	t0=${EPOCHREALTIME/[.,]/}
-	if ! "${wrap[@]}" "$@" <"$in" >"$out" 2>"$tmp/stderr.txt"; then
-		echo "$me: command failed: $*" >&2
-		cat "$tmp/stderr.txt" >&2
-		[ ${#wrap[@]} -eq 0 ] || cat "$tmp/time.txt" >&2
-		exit 1
-	fi
-	t1=${EPOCHREALTIME/[.,]/}
-	echo "$((t1 - t0))" >>"$tmp/$tag.time"
-	if [ ${#wrap[@]} -gt 0 ]; then
-		awk -F': *' '/Maximum resident set size/{print $2}' "$tmp/time.txt" >>"$tmp/$tag.rss"
-	fi
-}
-
-# one_job ID ROUND OUTDIR: both commands of a job, in an order that swaps with the round.
-one_job()
-{
-	local id=$1 round=$2 outdir=$3
-	local -n ncmd=nlp_$id pcmd=peer_$id
-	local nout=/dev/null pout=/dev/null
-	if [ -n "$outdir" ]; then
-		nout="$outdir/$id.nlp"
-		pout="$outdir/$id.peer"
-	fi
-	if ((round % 2)); then
-		run_to "$id.nlp.r$round" "${input[$id]}" "$nout" "${ncmd[@]}"
-		run_to "$id.peer.r$round" "${input[$id]}" "$pout" "${pcmd[@]}"
-	else
-		run_to "$id.peer.r$round" "${input[$id]}" "$pout" "${pcmd[@]}"
-		run_to "$id.nlp.r$round" "${input[$id]}" "$nout" "${ncmd[@]}"
-	fi
-}
-
 echo "text.sh: $(date -u '+%Y-%m-%d %H:%M UTC'); $(machine)"
 echo "text.sh: 1 warm-up round + $reps timed rounds of ${jobs[*]} ..." >&2
 
@@ -109,26 +65,6 @@ for r in $(seq 1 "$reps"); do
 		one_job "$id" "$r" ""
 	done
 done
-
-# stats SIDE ID: "median_seconds peak_rss_kb": median wall time over the timed rounds, peak RSS of
-# the warm-up round
-stats()
-{
-	local files=() rss
-	for r in $(seq 1 "$reps"); do
-		files+=("$tmp/$2.$1.r$r.time")
-	done
-	rss=$(cat "$tmp/$2.$1.r0.rss")
-	cat "${files[@]}" | sort -n | awk -v rss="$rss" '
-		{ t[NR] = $1 }
-		END { med = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-		      printf "%.6f %d\n", med / 1e6, rss }'
-}
-
-# lines, counting a last line without '\n'
-nlines() { awk 'END { print NR }' "$1"; }
-
-mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
 
 echo
 echo "| job | nlp time | peer | peer time | ratio | nlp peak RSS | peer peak RSS | target | result |"

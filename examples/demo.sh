@@ -1,5 +1,6 @@
 #!/bin/sh
-# make demo: the text stages of nlp on the bundled sample (examples/sample.txt), step by step.
+# make demo: the text and counting stages of nlp on the bundled sample (examples/sample.txt),
+# step by step.
 set -eu
 cd "$(dirname "$0")/.."
 PATH="$PWD/bin:$PATH"
@@ -20,3 +21,13 @@ echo
 echo "The main job: normalize, tokenize and drop stopwords (English and Korean), then the"
 echo "twenty most frequent tokens of the sample:"
 show "nlp-normalize --lower $sample | nlp-tokenize | nlp-stopword --lang en,ko --split-particles | tr ' ' '\n' | grep -v '^[[:punct:]]*\$' | sort | uniq -c | sort -k1,1nr -k2 | head -n 20"
+echo
+echo "Counting: the n-grams of the lecture notes' example, then the top bigrams of the sample"
+echo "(with sentence markers), its vocabulary, and a co-occurrence matrix of its frequent words:"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nlp-demo.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+show "echo '안녕하세요 만나서 진심으로 반가워요' | nlp-ngram -n 2"
+show "nlp-normalize --lower $sample | nlp-tokenize > $tmp/tokens.txt; nlp-ngram -n 2 --markers --counts --top 15 $tmp/tokens.txt"
+show "nlp-vocab --min-count 5 --specials '<unk>' $tmp/tokens.txt > $tmp/vocab.tsv; head -n 8 $tmp/vocab.tsv; wc -l < $tmp/vocab.tsv"
+show "nlp-cooccur --vocab $tmp/vocab.tsv --window 2 $tmp/tokens.txt | nlp-mat info"
+show "nlp-vocab --encode $tmp/vocab.tsv $tmp/tokens.txt | head -n 1 | cut -c 1-72"
