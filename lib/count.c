@@ -232,6 +232,19 @@ static void ranks_free(struct ranks *rk)
 	memset(rk, 0, sizeof(*rk));
 }
 
+static int has_control(const struct strtab *u)
+{
+	for (size_t id = 0; id < u->n; id++) {
+		size_t len;
+		const unsigned char *k = (const unsigned char *)strtab_key(u, id, &len);
+
+		for (size_t i = 0; i < len; i++)
+			if (k[i] < ' ')
+				return 1;
+	}
+	return 0;
+}
+
 static int ranks_build(struct ranks *rk, struct strtab *u)
 {
 	size_t n = u->n ? u->n : 1;
@@ -246,9 +259,12 @@ static int ranks_build(struct ranks *rk, struct strtab *u)
 		return -1;
 	}
 	for (size_t i = 0; i < u->n; i++)
-		rk->tord[i] = rk->pord[i] = (uint32_t)i;
-	qsort_r(rk->tord, u->n, sizeof(uint32_t), cmp_terminated, u);
+		rk->pord[i] = (uint32_t)i;
 	qsort_r(rk->pord, u->n, sizeof(uint32_t), cmp_plain, u);
+	/* the two orders differ only where a unit holds a byte below the space */
+	memcpy(rk->tord, rk->pord, u->n * sizeof(uint32_t));
+	if (has_control(u))
+		qsort_r(rk->tord, u->n, sizeof(uint32_t), cmp_terminated, u);
 	for (size_t i = 0; i < u->n; i++) {
 		rk->trank[rk->tord[i]] = (uint32_t)i;
 		rk->prank[rk->pord[i]] = (uint32_t)i;
@@ -608,6 +624,11 @@ static int merge(struct src **v, size_t k, enum order o, int sum, uint64_t min_c
 
 		if (sum && have && cur.n == s->e.n && cur.len == s->e.len &&
 		    memcmp(cur.key, s->e.key, cur.len) == 0) {
+			if (s->e.count > UINT64_MAX - cur.count) {
+				errno = EOVERFLOW;
+				r = -1;
+				break;
+			}
 			cur.count += s->e.count;
 		} else if (sum) {
 			if (have && cur.count >= min_count) {
@@ -884,6 +905,10 @@ int ngc_add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count)
 	if (count == 0)
 		return 0;
 	if (n == 1) {
+		if (count > UINT64_MAX - c->units.vals[ids[0]]) {
+			errno = EOVERFLOW;
+			return -1;
+		}
 		c->units.vals[ids[0]] += count;
 		return 0;
 	}
@@ -966,8 +991,21 @@ int ngc_add_units(struct ngcount *c, const struct span *v, size_t n)
 		bytes += v[i].n;
 	if (ids_room(c, n) < 0 || ngc_reserve(c, n, bytes) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		c->ids[i] = ngc_unit(c, v[i].p, v[i].n);
+	/* hash a few units ahead and prefetch their slots */
+	for (size_t i = 0; i < n + PREFETCH_LAG; i++) {
+		if (i >= PREFETCH_LAG) {
+			size_t j = i - PREFETCH_LAG;
+
+			c->ids[j] = (uint32_t)strtab_intern_hashed(&c->units, v[j].p, v[j].n,
+			                                           c->hs[j % PREFETCH_LAG]);
+		}
+		if (i < n) {
+			uint64_t h = hash_bytes(v[i].p, v[i].n);
+
+			c->hs[i % PREFETCH_LAG] = h;
+			strtab_prefetch(&c->units, h);
+		}
+	}
 	return ngc_add_seq(c, c->ids, n);
 }
 

@@ -41,6 +41,7 @@ struct ngcount {
 	struct runlist *runs; /* [max_n + 1]: spilled runs of each length */
 	unsigned nspills;
 	uint32_t *ids;        /* [idcap]: a line's unit ids */
+	uint64_t hs[8];       /* hashes of the units being prefetched */
 	size_t idcap;
 };
 

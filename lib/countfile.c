@@ -8,15 +8,10 @@
 #include "utf8.h"
 #include "err.h"
 
-void spans_push(struct spans *sp, const char *p, size_t n)
+void spans_grow(struct spans *sp)
 {
-	if (sp->n == sp->cap) {
-		sp->cap = sp->cap ? sp->cap * 2 : 64;
-		sp->v = erealloc(sp->v, sp->cap * sizeof(*sp->v));
-	}
-	sp->v[sp->n].p = p;
-	sp->v[sp->n].n = n;
-	sp->n++;
+	sp->cap = sp->cap ? sp->cap * 2 : 64;
+	sp->v = erealloc(sp->v, sp->cap * sizeof(*sp->v));
 }
 
 void spans_free(struct spans *sp)
@@ -26,22 +21,44 @@ void spans_free(struct spans *sp)
 	sp->n = sp->cap = 0;
 }
 
+/* Index of the first blank in s[i..n), or n: eight bytes at a time, looking for a byte below
+ * 0x21 (the lowest such byte of a word is found exactly). */
+static inline size_t find_blank(const char *s, size_t i, size_t n)
+{
+	while (i + 8 <= n) {
+		uint64_t x, m;
+
+		memcpy(&x, s + i, 8);
+		m = (x - 0x2121212121212121ull) & ~x & 0x8080808080808080ull;
+		if (!m) {
+			i += 8;
+			continue;
+		}
+		i += (size_t)__builtin_ctzll(m) / 8;
+		if (is_blank((unsigned char)s[i]))
+			return i;
+		i++;
+	}
+	while (i < n && !is_blank((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
 void split_blank(const char *s, size_t n, struct spans *sp)
 {
 	size_t i = 0;
 
 	sp->n = 0;
 	for (;;) {
-		size_t start;
+		size_t end;
 
 		while (i < n && is_blank((unsigned char)s[i]))
 			i++;
 		if (i == n)
 			return;
-		start = i;
-		while (i < n && !is_blank((unsigned char)s[i]))
-			i++;
-		spans_push(sp, s + start, i - start);
+		end = find_blank(s, i, n);
+		spans_push(sp, s + i, end - i);
+		i = end;
 	}
 }
 

@@ -24,8 +24,17 @@ static inline int is_blank(unsigned char c)
 
 /* Replaces sp's contents by the runs of non-blank bytes of s[0..n). */
 void split_blank(const char *s, size_t n, struct spans *sp);
-void spans_push(struct spans *sp, const char *p, size_t n);
+void spans_grow(struct spans *sp);
 void spans_free(struct spans *sp);
+
+static inline void spans_push(struct spans *sp, const char *p, size_t n)
+{
+	if (sp->n == sp->cap)
+		spans_grow(sp);
+	sp->v[sp->n].p = p;
+	sp->v[sp->n].n = n;
+	sp->n++;
+}
 
 /* Parses a counts line: a key of units separated by single spaces, a tab, a decimal count.
  * Returns NULL and the key's length, unit count and count, or the reason the line is malformed. */

@@ -1,19 +1,22 @@
 /* hash.h: a table of byte strings with dense ids (0, 1, 2 ... in insertion order), open
- * addressing, keys stored in one arena. Vocabulary and n-gram counting build on it. */
+ * addressing, keys stored in one arena. A slot holds a tag of the hash and the place of the key's
+ * record, so a lookup touches the slot and the record only. Vocabulary and n-gram counting
+ * build on it. */
 #ifndef NLP_HASH_H
 #define NLP_HASH_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct strtab {
-	uint32_t *slots;   /* [nslots] id + 1, 0 for empty */
+	uint64_t *slots;   /* [nslots] hash tag << 32 | (record offset / 8 + 1), 0 for empty */
 	size_t nslots;     /* a power of two */
 	uint64_t *hashes;  /* [cap] hash of each id's key */
-	size_t *offs;      /* [cap + 1] key of id i is arena[offs[i] .. offs[i+1]) */
+	size_t *offs;      /* [cap] offset of id's record in the arena */
 	uint64_t *vals;    /* [cap] a count or other value per id */
 	size_t n, cap;
-	char *arena;       /* [arena_cap] */
+	char *arena;       /* records of u32 id, u32 length, key bytes, padded to 8 bytes */
 	size_t arena_len, arena_cap;
 };
 
@@ -26,6 +29,14 @@ void strtab_free(struct strtab *t);
 int64_t strtab_find(const struct strtab *t, const char *s, size_t n);
 /* Id of the key, inserting it (value 0) when absent; -2 when memory runs out. */
 int64_t strtab_intern(struct strtab *t, const char *s, size_t n);
+/* The same with the key's hash_bytes() already computed. */
+int64_t strtab_intern_hashed(struct strtab *t, const char *s, size_t n, uint64_t h);
+
+/* Asks the cache for the slot where a key of hash h is looked up first. */
+static inline void strtab_prefetch(const struct strtab *t, uint64_t h)
+{
+	__builtin_prefetch(t->slots + (h & (t->nslots - 1)));
+}
 
 /* Bytes the table holds in memory (its capacities, not only what is used). */
 size_t strtab_bytes(const struct strtab *t);
@@ -38,8 +49,12 @@ void strtab_clear(struct strtab *t);
 
 static inline const char *strtab_key(const struct strtab *t, size_t id, size_t *len)
 {
-	*len = t->offs[id + 1] - t->offs[id];
-	return t->arena + t->offs[id];
+	const char *rec = t->arena + t->offs[id];
+	uint32_t n;
+
+	memcpy(&n, rec + 4, 4);
+	*len = n;
+	return rec + 8;
 }
 
 #endif

@@ -1,6 +1,7 @@
 /* nlp-cooccur: word-context co-occurrence counts in a window, as a sparse matrix whose rows and
  * columns are vocabulary ids; merges the matrices of shards exactly. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "err.h"
 #include "filter.h"
 #include "io.h"
+#include "matconv.h"
 #include "matrix.h"
 #include "num.h"
 #include "opt.h"
@@ -183,11 +185,11 @@ static int write_cell(void *ctx, uint32_t row, uint32_t col, uint64_t val)
 	double v = value_of(o->set, val);
 
 	if (o->set->text) {
-		char line[80];
-		int n = snprintf(line, sizeof(line), o->set->type == MAT_F32 ? "%u\t%u\t%.9g\n"
-		                                                              : "%u\t%u\t%.17g\n",
-		                 row, col, o->set->type == MAT_F32 ? (double)(float)v : v);
+		char line[32 + MAT_VALUE_BUFSIZE];
+		int n = snprintf(line, sizeof(line), "%u\t%u\t", row, col);
 
+		n += mat_format_value(line + n, o->set->type, v, 0);
+		line[n++] = '\n';
 		writer_write(&out, line, (size_t)n);
 	} else {
 		mat_write_triple(&out, o->set->type, row, col, v);
@@ -204,8 +206,6 @@ static off_t begin_matrix(const struct settings *set, uint64_t size)
 
 	if (set->text)
 		return -1;
-	if (isatty(1))
-		eprintf("not writing a binary matrix to a terminal (use --text, or redirect)");
 	mat_write_header(&out, &h);
 	return start;
 }
@@ -215,8 +215,10 @@ static void end_matrix(const struct settings *set, off_t start, uint64_t nnz)
 {
 	unsigned char le[8];
 
-	if (set->text || start < 0)
-		return;
+	int fl = fcntl(1, F_GETFL);
+
+	if (set->text || start < 0 || fl < 0 || (fl & O_APPEND))
+		return; /* appended: pwrite would not land in the header */
 	writer_flush(&out);
 	for (int i = 0; i < 8; i++)
 		le[i] = (unsigned char)(nnz >> (8 * i));
@@ -342,7 +344,7 @@ static void load_vocab(struct vocab *v, const char *path)
 	int r = vocab_load(v, path, &pos);
 
 	if (r == -1)
-		eprintf("%s:", pos.name);
+		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
 	if (r == -2)
 		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
 	if (vocab_size(v) > MAT_MAX_DIM)
@@ -434,6 +436,8 @@ int main(int argc, char **argv)
 		               : "--vocab is required");
 		usage_error(synopsis);
 	}
+	if (!set.text && isatty(1))
+		eprintf("not writing a binary matrix to a terminal (use --text, or redirect)");
 	set.dir = left ? -1 : right ? 1 : 0;
 	set.denom = set.harmonic ? lcm_upto(set.window) : 1;
 	out_init();

@@ -63,9 +63,12 @@ static void line_units(struct ngram *g, const char *s, size_t n)
 	}
 	split_blank(s, n, &g->units);
 	if (g->markers) {
-		spans_push(&g->units, "</s>", 4);
-		memmove(g->units.v + 1, g->units.v, (g->units.n - 1) * sizeof(*g->units.v));
+		size_t k = g->units.n;
+
+		spans_push(&g->units, NULL, 0); /* room for <s> at the front */
+		memmove(g->units.v + 1, g->units.v, k * sizeof(*g->units.v));
 		g->units.v[0] = (struct span){"<s>", 3};
+		spans_push(&g->units, "</s>", 4);
 	}
 }
 
@@ -123,7 +126,7 @@ static int merge_files(struct ngram *g, char **files, int nfiles, int policy)
 		int r = countfile_read(files[i], policy, merge_line, g, &pos);
 
 		if (r == -1)
-			eprintf("%s:", pos.name);
+			eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
 		if (r == -2)
 			eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
 	}
@@ -210,6 +213,10 @@ int main(int argc, char **argv)
 	}
 	if (g.space && !g.chars) {
 		weprintf("--space goes with --chars");
+		usage_error(synopsis);
+	}
+	if (g.space && (!*g.space || strpbrk(g.space, " \t\r\v\f\n"))) {
+		weprintf("--space: '%s' is not a token (empty, or with a blank)", g.space);
 		usage_error(synopsis);
 	}
 	if (merge && (g.chars || g.markers)) {

@@ -22,7 +22,7 @@ static const char synopsis[] =
     "nlp-vocab [-m] [--min-count N] [--max-size N] [-S list] [-M size] [--invalid policy] "
     "[--progress] [file ...]\n"
     "       nlp-vocab -e vocab [-u unk|skip|fail] [--invalid policy] [file ...]\n"
-    "       nlp-vocab -d vocab [file ...]";
+    "       nlp-vocab -d vocab [--invalid policy] [file ...]";
 
 static const char help[] =
     "Builds a vocabulary of tokens with their counts, or maps tokens to ids and back.\n"
@@ -101,14 +101,15 @@ static void map_line(struct mapper *m, const char *name, uint64_t lineno, const 
 
 		if (m->encode) {
 			id = vocab_id(&m->v, t->p, t->n);
-			if (id < 0 && m->unknown == UNK_FAIL)
+			if (id < 0 && m->unknown == UNK_FAIL && writer_flush(&out) == 0)
 				eprintf("%s: line %llu: '%.*s' is not in the vocabulary", name,
 				        (unsigned long long)lineno, (int)(t->n > 200 ? 200 : t->n), t->p);
 			if (id < 0 && m->unknown == UNK_SKIP)
 				continue;
 			if (id < 0)
 				id = m->unk_id;
-		} else if ((id = parse_id(t->p, t->n, vocab_size(&m->v))) < 0) {
+		} else if ((id = parse_id(t->p, t->n, vocab_size(&m->v))) < 0 &&
+		           writer_flush(&out) == 0) {
 			eprintf("%s: line %llu: '%.*s' is not an id below %zu", name,
 			        (unsigned long long)lineno, (int)(t->n > 40 ? 40 : t->n), t->p,
 			        vocab_size(&m->v));
@@ -155,7 +156,7 @@ static int map_files(struct mapper *m, enum utf8_policy policy, char **files, in
 			const char *s = utf8_clean(line, (size_t)n, policy, &m->tmp, &len, &bad);
 
 			lineno++;
-			if (!s)
+			if (!s && writer_flush(&out) == 0)
 				eprintf("%s: line %llu, byte %zu: invalid UTF-8", r.name,
 				        (unsigned long long)lineno, len + 1);
 			map_line(m, r.name, lineno, s, len);
@@ -270,7 +271,7 @@ static void merge_files(struct build *b, char **files, int nfiles, int policy)
 		int r = countfile_read(files[i], policy, merge_line, b, &pos);
 
 		if (r == -1)
-			eprintf("%s:", pos.name);
+			eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
 		if (r == -2)
 			eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
 		if (r == 1)
