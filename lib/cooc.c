@@ -168,8 +168,19 @@ static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo, u
 	return a;
 }
 
-/* Sorts the buffer, sums equal cells and writes them as a run. */
+/* Sorts the buffer and sums equal cells into (key, value) pairs; with keep, returns them in
+ * memory when they fit (*kvp, *np), else writes them as runs (and sets *np to 0). */
+static int sort_buffer(struct cooc *c, int keep, struct cooc_kv **kvp, size_t *np);
+
 int cooc_flush(struct cooc *c)
+{
+	struct cooc_kv *kv;
+	size_t n;
+
+	return sort_buffer(c, 0, &kv, &n);
+}
+
+static int sort_buffer(struct cooc *c, int keep, struct cooc_kv **kvp, size_t *np)
 {
 	uint64_t *a = radix_sort(c->buf, c->tmp, c->nbuf, c->wbits, c->wbits + 2 * c->cbits);
 	struct cooc_kv *kv = (struct cooc_kv *)(a == c->buf ? c->tmp : c->buf);
@@ -187,12 +198,19 @@ int cooc_flush(struct cooc *c)
 			if (write_run(c->runs, kv, n) < 0)
 				return -1;
 			n = 0;
+			keep = 0;
 		}
 		kv[n].key = ((cell >> c->cbits) << 32 | (cell & cmask)) + 1;
 		kv[n++].val = val;
 	}
-	r = n ? write_run(c->runs, kv, n) : 0;
 	c->nbuf = 0;
+	if (keep && c->runs->n == 0) {
+		*kvp = kv;
+		*np = n;
+		return 0;
+	}
+	*np = 0;
+	r = n ? write_run(c->runs, kv, n) : 0;
 	c->nspills++;
 	return r;
 }
@@ -409,20 +427,16 @@ static int reduce_runs(struct cooc *c)
 int cooc_emit(struct cooc *c, cooc_emit_fn *fn, void *ctx)
 {
 	struct merger m;
-	struct cooc_kv kv;
-	size_t nruns;
+	struct cooc_kv kv, *mem = NULL;
+	size_t nruns, nmem = 0;
 	int more, r = 0;
 
-	if (c->nbuf && cooc_flush(c) < 0)
-		return -1;
-	big_free(c->buf, c->capbuf * sizeof(uint64_t));
-	big_free(c->tmp, c->capbuf * sizeof(uint64_t));
-	c->buf = c->tmp = NULL;
-	if (reduce_runs(c) < 0)
+	/* the last buffer stays in memory when nothing went to disk before */
+	if (sort_buffer(c, c->runs->n == 0, &mem, &nmem) < 0 || reduce_runs(c) < 0)
 		return -1;
 	nruns = c->runs->n;
 	c->runs->n = 0; /* the merger owns the descriptors now */
-	if (merger_open(&m, c->runs->fds, nruns, NULL, 0, c->exact) < 0) {
+	if (merger_open(&m, c->runs->fds, nruns, nmem ? mem : NULL, nmem, c->exact) < 0) {
 		merger_close(&m, nruns);
 		return -1;
 	}

@@ -1142,7 +1142,8 @@ static int cmp_collected(const void *pa, const void *pb, void *ctx)
 
 static void collected_sort(struct collector *col)
 {
-	qsort_r(col->offs, col->noffs, sizeof(size_t), cmp_collected, col->arena.p);
+	if (col->noffs > 1)
+		qsort_r(col->offs, col->noffs, sizeof(size_t), cmp_collected, col->arena.p);
 }
 
 static void collected_entry(const struct collector *col, size_t i, struct ngc_entry *e)

@@ -167,7 +167,8 @@ static void count_line(void *ctx, const char *s, size_t n, struct buf *res)
 	if (set->cross) { /* keep the last window positions for the next line */
 		size_t keep = m < set->window ? m : set->window;
 
-		memmove(k->seq, k->seq + m - keep, keep * sizeof(*k->seq));
+		if (keep)
+			memmove(k->seq, k->seq + m - keep, keep * sizeof(*k->seq));
 		k->hist = keep;
 	}
 }
@@ -373,10 +374,12 @@ static int count_files(struct settings *set, const char *vocab, size_t memory,
 	f->fn = count_line;
 	f->ctx = &k;
 	ret = filter_lines(f, files, nfiles);
-	start = begin_matrix(set, vocab_size(&k.v));
-	if (cooc_emit(&k.acc, write_cell, &o) < 0)
-		eprintf("counting:");
-	end_matrix(set, start, o.nnz);
+	if (ret == 0) { /* counts of a part of the input would pass for the whole */
+		start = begin_matrix(set, vocab_size(&k.v));
+		if (cooc_emit(&k.acc, write_cell, &o) < 0)
+			eprintf("counting:");
+		end_matrix(set, start, o.nnz);
+	}
 	cooc_free(&k.acc);
 	vocab_free(&k.v);
 	free(k.weight);

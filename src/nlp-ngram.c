@@ -233,7 +233,8 @@ int main(int argc, char **argv)
 		f.fn = count_line;
 		ret = merge ? merge_files(&g, argv + optind, argc - optind, f.policy)
 		            : filter_lines(&f, argv + optind, argc - optind);
-		if (ngc_emit(&g.c, min_count, top, write_count, NULL) < 0)
+		/* counts of a part of the input would pass for the whole */
+		if (ret == 0 && ngc_emit(&g.c, min_count, top, write_count, NULL) < 0)
 			eprintf("counting:");
 		ngc_free(&g.c);
 	}

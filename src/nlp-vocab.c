@@ -52,7 +52,7 @@ struct mapper {
 	enum unknown unknown;
 	int64_t unk_id;
 	struct spans tokens;
-	struct buf tmp;
+	struct buf tmp, line; /* a line is written whole, so an error leaves no part of one */
 };
 
 static void load_vocab(struct vocab *v, const char *path)
@@ -64,14 +64,6 @@ static void load_vocab(struct vocab *v, const char *path)
 		eprintf("%s:", pos.name);
 	if (r == -2)
 		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
-}
-
-static void put_id(uint64_t id)
-{
-	char num[24];
-	int k = snprintf(num, sizeof(num), "%llu", (unsigned long long)id);
-
-	writer_write(&out, num, (size_t)k);
 }
 
 /* Parses a whole decimal id below size; returns -1 if it is not one. */
@@ -94,6 +86,7 @@ static void map_line(struct mapper *m, const char *name, uint64_t lineno, const 
 {
 	int first = 1;
 
+	m->line.len = 0;
 	split_blank(s, n, &m->tokens);
 	for (size_t i = 0; i < m->tokens.n; i++) {
 		const struct span *t = &m->tokens.v[i];
@@ -115,18 +108,22 @@ static void map_line(struct mapper *m, const char *name, uint64_t lineno, const 
 			        vocab_size(&m->v));
 		}
 		if (!first)
-			writer_putc(&out, ' ');
+			buf_putc(&m->line, ' ');
 		first = 0;
 		if (m->encode) {
-			put_id((uint64_t)id);
+			char num[24];
+
+			buf_put(&m->line, num, (size_t)snprintf(num, sizeof(num), "%llu",
+			                                        (unsigned long long)id));
 		} else {
 			size_t len;
 			const char *tok = vocab_token(&m->v, (size_t)id, &len);
 
-			writer_write(&out, tok, len);
+			buf_put(&m->line, tok, len);
 		}
 	}
-	writer_putc(&out, '\n');
+	buf_putc(&m->line, '\n');
+	writer_write(&out, m->line.p, m->line.len);
 }
 
 /* Maps every line of the files (stdin when none); returns the exit status. */
@@ -200,6 +197,7 @@ static int run_mapper(const char *vocab, int encode, const char *unknown, enum u
 	vocab_free(&m.v);
 	spans_free(&m.tokens);
 	buf_free(&m.tmp);
+	buf_free(&m.line);
 	if (out_close())
 		ret = EXIT_RUNTIME;
 	return ret;
@@ -337,7 +335,8 @@ static void parse_specials(struct build *b, const char *list)
 		weprintf("--specials: no token given");
 		exit(EXIT_USAGE);
 	}
-	b->special_counts = ecalloc(b->nspecials, sizeof(uint64_t));
+	b->special_counts = erealloc(b->special_counts, b->nspecials * sizeof(uint64_t));
+	memset(b->special_counts, 0, b->nspecials * sizeof(uint64_t));
 }
 
 int main(int argc, char **argv)
@@ -398,7 +397,8 @@ int main(int argc, char **argv)
 		merge_files(&b, argv + optind, argc - optind, f.policy);
 	else
 		ret = filter_lines(&f, argv + optind, argc - optind);
-	write_vocab(&b, min_count);
+	if (ret == 0) /* counts of a part of the input would pass for the whole */
+		write_vocab(&b, min_count);
 	ngc_free(&b.c);
 	spans_free(&b.units);
 	for (size_t i = 0; i < b.nspecials; i++)
