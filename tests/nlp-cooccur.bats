@@ -501,8 +501,7 @@ setup_file() {
 }
 
 @test "cooccur --cross-lines: a corpus that starts with a blank line" {
-	# BUG (fails until fixed): with nothing read yet, count_line calls memmove(NULL, NULL, 0),
-	# which UBSan stops at (src/nlp-cooccur.c, the --cross-lines history).
+	# nothing read yet when the first line ends: the history of --cross-lines is empty
 	run --separate-stderr bash -c "printf '\nsay hello\n' | nlp-cooccur -v '$CO/seed.vocab' -t -w 1 --weight flat --cross-lines"
 	assert_success
 	assert_equal "$stderr" ''
@@ -542,12 +541,11 @@ setup_file() {
 }
 
 @test "cooccur --memory: counts that fit in the budget need no temporary file" {
-	# BUG (fails until fixed): cooc_emit always flushes the last buffer to a run in $TMPDIR,
-	# so a count well within its budget fails when $TMPDIR is unusable; nlp-vocab and nlp-ngram
-	# do not. nlp-cooccur(1): runs are written "when the table cannot grow within its share".
-	run --separate-stderr env TMPDIR="$BATS_TEST_TMPDIR/none" nlp-cooccur -v "$BATS_FILE_TMPDIR/gen.vocab" -M 1G -t "$BATS_FILE_TMPDIR/gen.txt"
-	assert_success
-	assert_output "$(nlp-cooccur -v "$BATS_FILE_TMPDIR/gen.vocab" -t "$BATS_FILE_TMPDIR/gen.txt")"
+	# nlp-cooccur(1): runs go to $TMPDIR only when the budget is full, so an unusable $TMPDIR
+	# does not matter to a count well within its budget (as for nlp-vocab and nlp-ngram)
+	nlp-cooccur -v "$BATS_FILE_TMPDIR/gen.vocab" "$BATS_FILE_TMPDIR/gen.txt" > "$BATS_TEST_TMPDIR/want"
+	TMPDIR="$BATS_TEST_TMPDIR/none" nlp-cooccur -v "$BATS_FILE_TMPDIR/gen.vocab" -M 1G "$BATS_FILE_TMPDIR/gen.txt" > "$BATS_TEST_TMPDIR/got"
+	assert_same "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
 }
 
 # ---- merging shards ----

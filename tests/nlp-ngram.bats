@@ -466,14 +466,6 @@ nlp-ngram: --invalid: 'bogus' is not replace, skip or fail
 exit 2"
 }
 
-@test "ngram: out-of-range option values print the usage line, as every usage error does" {
-	for args in '-n 0' '-n 256' '--memory 10' '--memory 5X'; do
-		# shellcheck disable=SC2086
-		run --separate-stderr nlp-ngram $args <<<'a b'
-		[ "$status" -eq 2 ] || fail "$args: exit $status"
-		[[ "$stderr" == *"usage: nlp-ngram"* ]] || fail "$args: no usage line in: $stderr"
-	done
-}
 
 @test "ngram: empty input gives empty output in every mode" {
 	for args in '-n 1' '--min-n 1 --max-n 3 -C' '-c -C' '-m' '-C -M 1M'; do
