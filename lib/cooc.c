@@ -14,11 +14,6 @@
 #define FANIN 32
 #define RADIX 11
 
-struct cooc_runs {
-	int *fds;
-	size_t n, cap;
-};
-
 static inline uint32_t key_row(uint64_t key)
 {
 	return (uint32_t)((key - 1) >> 32);
@@ -123,9 +118,7 @@ nomem:
 void cooc_free(struct cooc *c)
 {
 	if (c->runs) {
-		for (size_t i = 0; i < c->runs->n; i++)
-			close(c->runs->fds[i]);
-		free(c->runs->fds);
+		fdlist_close(c->runs);
 		free(c->runs);
 	}
 	free(c->lim);
@@ -138,7 +131,7 @@ void cooc_free(struct cooc *c)
 
 /* ---- the buffer ---- */
 
-static int write_run(struct cooc_runs *l, const struct cooc_kv *a, size_t n);
+static int write_run(struct fdlist *l, const struct cooc_kv *a, size_t n);
 
 /* Sorts a[0..n) by bits [lo, hi) with least-significant-digit radix passes through tmp; returns
  * where the sorted words are (a or tmp). */
@@ -186,7 +179,6 @@ static int sort_buffer(struct cooc *c, int keep, struct cooc_kv **kvp, size_t *n
 	struct cooc_kv *kv = (struct cooc_kv *)(a == c->buf ? c->tmp : c->buf);
 	uint64_t wmask = ((uint64_t)1 << c->wbits) - 1, cmask = ((uint64_t)1 << c->cbits) - 1;
 	size_t n = 0, cap = c->capbuf * sizeof(uint64_t) / sizeof(*kv);
-	int r;
 
 	/* the sorted words go to the other half as (key, value) pairs, flushed when it is full */
 	for (size_t i = 0; i < c->nbuf;) {
@@ -210,28 +202,11 @@ static int sort_buffer(struct cooc *c, int keep, struct cooc_kv **kvp, size_t *n
 		return 0;
 	}
 	*np = 0;
-	r = n ? write_run(c->runs, kv, n) : 0;
-	c->nspills++;
-	return r;
-}
-
-static int runs_push(struct cooc_runs *l, int fd)
-{
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 8;
-		int *p = realloc(l->fds, nc * sizeof(*p));
-
-		if (!p)
-			return -1;
-		l->fds = p;
-		l->cap = nc;
-	}
-	l->fds[l->n++] = fd;
-	return 0;
+	return n ? write_run(c->runs, kv, n) : 0;
 }
 
 /* Writes n sorted entries as a run. */
-static int write_run(struct cooc_runs *l, const struct cooc_kv *a, size_t n)
+static int write_run(struct fdlist *l, const struct cooc_kv *a, size_t n)
 {
 	struct writer w;
 	int fd = tmpfile_open(), e;
@@ -240,7 +215,7 @@ static int write_run(struct cooc_runs *l, const struct cooc_kv *a, size_t n)
 		return -1;
 	writer_init(&w, fd);
 	writer_write(&w, (const char *)a, n * sizeof(*a));
-	if (writer_flush(&w) < 0 || runs_push(l, fd) < 0) {
+	if (writer_flush(&w) < 0 || fdlist_push(l, fd) < 0) {
 		e = w.err ? w.err : ENOMEM;
 		writer_free(&w);
 		close(fd);
@@ -392,7 +367,7 @@ static void merger_close(struct merger *m, size_t n)
 /* Merges runs FANIN at a time until at most FANIN are left. */
 static int reduce_runs(struct cooc *c)
 {
-	struct cooc_runs *l = c->runs;
+	struct fdlist *l = c->runs;
 
 	while (l->n > FANIN) {
 		struct merger m;
@@ -412,7 +387,7 @@ static int reduce_runs(struct cooc *c)
 		}
 		e = errno;
 		merger_close(&m, FANIN);
-		if (r < 0 || writer_flush(&w) < 0 || runs_push(l, fd) < 0) {
+		if (r < 0 || writer_flush(&w) < 0 || fdlist_push(l, fd) < 0) {
 			e = r < 0 ? e : w.err ? w.err : ENOMEM;
 			writer_free(&w);
 			close(fd);

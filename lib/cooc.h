@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "io.h"
+
 #define COOC_MAX_SIZE ((uint32_t)1 << 25) /* rows: an update must pack into 64 bits */
 
 struct cooc_kv {
@@ -22,7 +24,6 @@ struct cooc_kv {
 	uint64_t val;
 };
 
-struct cooc_runs;
 
 struct cooc {
 	uint32_t size;          /* rows = columns */
@@ -36,8 +37,7 @@ struct cooc {
 	uint64_t *buf, *tmp;
 	size_t nbuf, capbuf;
 	unsigned wbits, cbits;
-	struct cooc_runs *runs;
-	unsigned nspills;
+	struct fdlist *runs;    /* the runs written so far */
 };
 
 /* Called for each non-zero cell in row-major order; a non-zero return stops the output. */

@@ -15,7 +15,7 @@
 #include "io.h"
 
 #define TUP_MIN_SLOTS 1024
-#define PREFETCH_LAG 8
+#define PREFETCH_LAG NGC_PREFETCH
 
 /* ---- tuple tables ---- */
 
@@ -25,11 +25,6 @@ struct tuptab {
 	unsigned n, stride;
 	uint32_t *slots;
 	size_t nslots, used;
-};
-
-struct runlist {
-	int *fds;
-	size_t n, cap;
 };
 
 static inline size_t fastrange(uint64_t h, size_t n)
@@ -391,29 +386,6 @@ static int rec_sort(struct tuptab *t, size_t nrec, int bycount)
 
 /* ---- runs on disk: records of (u64 count, u32 n, u32 key length, key bytes) ---- */
 
-static int runlist_push(struct runlist *l, int fd)
-{
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 8;
-		int *p = realloc(l->fds, nc * sizeof(*p));
-
-		if (!p)
-			return -1;
-		l->fds = p;
-		l->cap = nc;
-	}
-	l->fds[l->n++] = fd;
-	return 0;
-}
-
-static void runlist_free(struct runlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		close(l->fds[i]);
-	free(l->fds);
-	memset(l, 0, sizeof(*l));
-}
-
 struct runw {
 	struct writer w;
 	int fd;
@@ -447,11 +419,11 @@ static int runw_entry(void *ctx, const struct ngc_entry *e)
 }
 
 /* Flushes the run and adds it to the list; returns 0 or -1 (errno). */
-static int runw_close(struct runw *rw, struct runlist *l)
+static int runw_close(struct runw *rw, struct fdlist *l)
 {
 	int e;
 
-	if (writer_flush(&rw->w) < 0 || runlist_push(l, rw->fd) < 0) {
+	if (writer_flush(&rw->w) < 0 || fdlist_push(l, rw->fd) < 0) {
 		e = rw->w.err ? rw->w.err : errno;
 		writer_free(&rw->w);
 		close(rw->fd);
@@ -661,7 +633,7 @@ static int merge(struct src **v, size_t k, enum order o, int sum, uint64_t min_c
 }
 
 /* Merges the runs of l in order o (summing equal keys when sum) into fn. */
-static int merge_runs(struct runlist *l, enum order o, int sum, uint64_t min_count, uint64_t top,
+static int merge_runs(struct fdlist *l, enum order o, int sum, uint64_t min_count, uint64_t top,
                       ngc_emit_fn *fn, void *ctx)
 {
 	struct src *srcs = calloc(l->n ? l->n : 1, sizeof(*srcs));
@@ -691,10 +663,10 @@ out:
 }
 
 /* Merges runs NGC_FANIN at a time until at most NGC_FANIN are left. */
-static int reduce_runs(struct runlist *l, enum order o, int sum)
+static int reduce_runs(struct fdlist *l, enum order o, int sum)
 {
 	while (l->n > NGC_FANIN) {
-		struct runlist part = {l->fds, NGC_FANIN, NGC_FANIN};
+		struct fdlist part = {l->fds, NGC_FANIN, NGC_FANIN};
 		struct runw rw;
 		int r;
 
@@ -739,7 +711,7 @@ void ngc_free(struct ngcount *c)
 			tup_free(&c->tabs[n]);
 	if (c->runs)
 		for (unsigned n = 0; n <= c->max_n; n++)
-			runlist_free(&c->runs[n]);
+			fdlist_close(&c->runs[n]);
 	free(c->tabs);
 	free(c->runs);
 	free(c->ids);
@@ -1117,7 +1089,7 @@ struct collector {
 	struct buf arena;    /* records as in a run file */
 	size_t *offs, noffs, cap;
 	size_t budget;
-	struct runlist runs;
+	struct fdlist runs;
 	int err;
 };
 
@@ -1242,7 +1214,7 @@ static int emit_spilled(struct ngcount *c, uint64_t min_count, uint64_t top, ngc
 out:
 	buf_free(&col.arena);
 	free(col.offs);
-	runlist_free(&col.runs);
+	fdlist_close(&col.runs);
 	return r;
 }
 

@@ -16,9 +16,11 @@
 
 #include "countfile.h"
 #include "hash.h"
+#include "io.h"
 
 #define NGC_FANIN 32      /* runs merged at once */
 #define NGC_MAX_N 255
+#define NGC_PREFETCH 8 /* hashes computed ahead of their lookups */
 
 struct ngc_entry {
 	const char *key; /* units joined by single spaces, not NUL-terminated */
@@ -31,17 +33,16 @@ struct ngc_entry {
 typedef int ngc_emit_fn(void *ctx, const struct ngc_entry *e);
 
 struct tuptab;
-struct runlist;
 
 struct ngcount {
 	unsigned min_n, max_n;
 	size_t budget;        /* bytes */
 	struct strtab units;  /* vals[id]: the unigram count */
 	struct tuptab *tabs;  /* [max_n + 1]; tabs[n] for 2 <= n, min_n <= n */
-	struct runlist *runs; /* [max_n + 1]: spilled runs of each length */
+	struct fdlist *runs;  /* [max_n + 1]: spilled runs of each length */
 	unsigned nspills;
 	uint32_t *ids;        /* [idcap]: a line's unit ids */
-	uint64_t hs[8];       /* hashes of the units being prefetched */
+	uint64_t hs[NGC_PREFETCH]; /* hashes of the units being prefetched */
 	size_t idcap;
 };
 

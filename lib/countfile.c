@@ -145,3 +145,15 @@ int countfile_read(const char *path, int policy, countline_fn *fn, void *ctx,
 	buf_free(&tmp);
 	return ret;
 }
+
+int countfiles_read(char **files, int nfiles, int policy, countline_fn *fn, void *ctx,
+                    struct countfile_pos *pos)
+{
+	int r = 0;
+
+	if (nfiles == 0)
+		return countfile_read("-", policy, fn, ctx, pos);
+	for (int i = 0; i < nfiles && !r; i++)
+		r = countfile_read(files[i], policy, fn, ctx, pos);
+	return r;
+}

@@ -57,5 +57,9 @@ typedef int countline_fn(void *ctx, const char *key, size_t len, unsigned nunits
  * and why); or fn's non-zero return. */
 int countfile_read(const char *path, int policy, countline_fn *fn, void *ctx,
                    struct countfile_pos *pos);
+/* The same over files[0..nfiles) (stdin when there are none), stopping at the first non-zero
+ * return, which it returns. */
+int countfiles_read(char **files, int nfiles, int policy, countline_fn *fn, void *ctx,
+                    struct countfile_pos *pos);
 
 #endif

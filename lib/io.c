@@ -65,6 +65,29 @@ int tmpfile_open(void)
 	return fd;
 }
 
+int fdlist_push(struct fdlist *l, int fd)
+{
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 8;
+		int *p = realloc(l->fds, nc * sizeof(*p));
+
+		if (!p)
+			return -1;
+		l->fds = p;
+		l->cap = nc;
+	}
+	l->fds[l->n++] = fd;
+	return 0;
+}
+
+void fdlist_close(struct fdlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		close(l->fds[i]);
+	free(l->fds);
+	memset(l, 0, sizeof(*l));
+}
+
 void reader_close(struct reader *r)
 {
 	if (r->fd > 0)

@@ -112,25 +112,16 @@ static int merge_line(void *ctx, const char *key, size_t len, unsigned nunits, u
 	return 0;
 }
 
-/* Reads count files into the counter; returns the exit status. */
-static int merge_files(struct ngram *g, char **files, int nfiles, int policy)
+/* Reads count files into the counter. */
+static void merge_files(struct ngram *g, char **files, int nfiles, int policy)
 {
-	char *stdin_only[] = {"-"};
+	struct countfile_pos pos;
+	int r = countfiles_read(files, nfiles, policy, merge_line, g, &pos);
 
-	if (nfiles == 0) {
-		files = stdin_only;
-		nfiles = 1;
-	}
-	for (int i = 0; i < nfiles; i++) {
-		struct countfile_pos pos;
-		int r = countfile_read(files[i], policy, merge_line, g, &pos);
-
-		if (r == -1)
-			eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
-		if (r == -2)
-			eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
-	}
-	return 0;
+	if (r == -1)
+		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
+	if (r == -2)
+		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
 }
 
 static int write_count(void *ctx, const struct ngc_entry *e)
@@ -165,7 +156,7 @@ int main(int argc, char **argv)
 	struct ngram g = {.min_n = 0, .max_n = 0};
 	struct filter f = {.policy = UTF8_REPLACE, .ctx = &g};
 	unsigned order = 0;
-	int counts = 0, merge = 0, c, ret;
+	int counts = 0, merge = 0, c, ret = 0;
 	unsigned long long min_count = 1, top = 0;
 	size_t memory = 0;
 
@@ -231,8 +222,10 @@ int main(int argc, char **argv)
 		if (ngc_init(&g.c, g.min_n, g.max_n, memory ? memory : memory_default()) < 0)
 			eprintf("out of memory");
 		f.fn = count_line;
-		ret = merge ? merge_files(&g, argv + optind, argc - optind, f.policy)
-		            : filter_lines(&f, argv + optind, argc - optind);
+		if (merge)
+			merge_files(&g, argv + optind, argc - optind, f.policy);
+		else
+			ret = filter_lines(&f, argv + optind, argc - optind);
 		/* counts of a part of the input would pass for the whole */
 		if (ret == 0 && ngc_emit(&g.c, min_count, top, write_count, NULL) < 0)
 			eprintf("counting:");

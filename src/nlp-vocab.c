@@ -258,24 +258,16 @@ static int merge_line(void *ctx, const char *key, size_t len, unsigned nunits, u
 
 static void merge_files(struct build *b, char **files, int nfiles, int policy)
 {
-	char *stdin_only[] = {"-"};
+	struct countfile_pos pos;
+	int r = countfiles_read(files, nfiles, policy, merge_line, b, &pos);
 
-	if (nfiles == 0) {
-		files = stdin_only;
-		nfiles = 1;
-	}
-	for (int i = 0; i < nfiles; i++) {
-		struct countfile_pos pos;
-		int r = countfile_read(files[i], policy, merge_line, b, &pos);
-
-		if (r == -1)
-			eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
-		if (r == -2)
-			eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
-		if (r == 1)
-			eprintf("%s: line %llu: a token with a space is not a vocabulary entry", pos.name,
-			        (unsigned long long)pos.line);
-	}
+	if (r == -1)
+		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
+	if (r == -2)
+		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
+	if (r == 1)
+		eprintf("%s: line %llu: a token with a space is not a vocabulary entry", pos.name,
+		        (unsigned long long)pos.line);
 }
 
 static void write_entry(const char *key, size_t len, uint64_t count)
