@@ -10,8 +10,8 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra
 CPPFLAGS_NLP = -Ilib -DNLP_VERSION='"$(VERSION)"' -DNLP_DATADIR_DEFAULT='"$(PREFIX)/share/nlp"' \
-	-D_GNU_SOURCE
-LDLIBS = -lutf8proc -lm
+	-D_GNU_SOURCE -pthread
+LDLIBS = -lutf8proc -llapacke -lopenblas -lm -lpthread
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -Werror
 

@@ -981,6 +981,24 @@ int ngc_add_units(struct ngcount *c, const struct span *v, size_t n)
 	return ngc_add_seq(c, c->ids, n);
 }
 
+int ngc_add_hashed(struct ngcount *c, const struct span *v, const uint64_t *h, size_t n)
+{
+	size_t bytes = 0;
+
+	for (size_t i = 0; i < n; i++)
+		bytes += v[i].n;
+	if (ids_room(c, n) < 0 || ngc_reserve(c, n, bytes) < 0)
+		return -1;
+	for (size_t i = 0; i < n && i < PREFETCH_LAG; i++)
+		strtab_prefetch(&c->units, h[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (i + PREFETCH_LAG < n)
+			strtab_prefetch(&c->units, h[i + PREFETCH_LAG]);
+		c->ids[i] = (uint32_t)strtab_intern_hashed(&c->units, v[i].p, v[i].n, h[i]);
+	}
+	return ngc_add_seq(c, c->ids, n);
+}
+
 /* A count too large for the tables goes to disk as a run of its own. */
 static int spill_record(struct ngcount *c, const char *key, size_t len, unsigned n,
                         uint64_t count)
@@ -1016,15 +1034,60 @@ int ngc_add_key(struct ngcount *c, const char *key, size_t len, unsigned n, uint
 
 /* ---- output ---- */
 
-static int cmp_unigram(const void *pa, const void *pb, void *ctx)
-{
-	const uint64_t *const *v = ctx;
-	const uint32_t *prank = (const uint32_t *)v[1];
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+/* A unigram's sort key: count descending, then the key's bytes, of which the first 8 are read
+ * as a big-endian number (zero-padded) so that most comparisons end there. */
+struct unikey {
+	uint64_t count, prefix;
+	uint32_t id;
+};
 
-	if (v[0][a] != v[0][b])
-		return v[0][a] > v[0][b] ? -1 : 1;
-	return prank[a] < prank[b] ? -1 : prank[a] > prank[b];
+static int cmp_unikey(const void *pa, const void *pb, void *ctx)
+{
+	const struct unikey *a = pa, *b = pb;
+	size_t la, lb;
+	const char *ka, *kb;
+	int r;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	if (a->prefix != b->prefix)
+		return a->prefix < b->prefix ? -1 : 1;
+	ka = strtab_key(ctx, a->id, &la);
+	kb = strtab_key(ctx, b->id, &lb);
+	r = memcmp(ka, kb, la < lb ? la : lb);
+	if (r || la == lb)
+		return r;
+	return la < lb ? -1 : 1;
+}
+
+/* Fills uni[] with the ids of the units counted at least min_count times, in output order;
+ * returns how many, or -1 (ENOMEM). */
+static ssize_t sort_unigrams(const struct strtab *u, uint64_t min_count, uint32_t *uni)
+{
+	struct unikey *k = malloc((u->n ? u->n : 1) * sizeof(*k));
+	size_t m = 0;
+
+	if (!k) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t i = 0; i < u->n; i++) {
+		size_t len;
+		const unsigned char *key;
+		uint64_t p = 0;
+
+		if (!u->vals[i] || u->vals[i] < min_count)
+			continue;
+		key = (const unsigned char *)strtab_key(u, i, &len);
+		for (size_t j = 0; j < 8; j++)
+			p = p << 8 | (j < len ? key[j] : 0);
+		k[m++] = (struct unikey){u->vals[i], p, (uint32_t)i};
+	}
+	qsort_r(k, m, sizeof(*k), cmp_unikey, (void *)u);
+	for (size_t i = 0; i < m; i++)
+		uni[i] = k[i].id;
+	free(k);
+	return (ssize_t)m;
 }
 
 /* Emits straight from the tables, when nothing was spilled. */
@@ -1038,19 +1101,16 @@ static int emit_memory(struct ngcount *c, uint64_t min_count, uint64_t top, ngc_
 	size_t k = 0;
 	int r = -1;
 
-	if (!srcs || !v || ranks_build(&rk, &c->units) < 0)
+	/* ranks order the units of longer n-grams */
+	if (!srcs || !v || (c->max_n > 1 && ranks_build(&rk, &c->units) < 0))
 		goto out;
 	if (c->min_n == 1) {
-		size_t m = 0;
-		const void *cx[2] = {c->units.vals, rk.prank};
+		ssize_t m;
 
-		if (!(uni = malloc((c->units.n ? c->units.n : 1) * sizeof(*uni))))
+		if (!(uni = malloc((c->units.n ? c->units.n : 1) * sizeof(*uni))) ||
+		    (m = sort_unigrams(&c->units, min_count, uni)) < 0)
 			goto out;
-		for (size_t i = 0; i < c->units.n; i++)
-			if (c->units.vals[i] && c->units.vals[i] >= min_count)
-				uni[m++] = (uint32_t)i;
-		qsort_r(uni, m, sizeof(*uni), cmp_unigram, cx);
-		srcs[k] = (struct src){.c = c, .rk = &rk, .unigram = uni, .nrec = m};
+		srcs[k] = (struct src){.c = c, .rk = &rk, .unigram = uni, .nrec = (size_t)m};
 		v[k] = &srcs[k];
 		k++;
 	}

@@ -4,29 +4,6 @@
 
 #include "hash.h"
 
-uint64_t hash_bytes(const char *s, size_t n)
-{
-	/* FNV-1a over 8-byte words, finished with a 64-bit mixer (splitmix64's) */
-	uint64_t h = 0xcbf29ce484222325ull ^ n;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0x100000001b3ull;
-		h ^= h >> 29;
-	}
-	for (; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
-	return h;
-}
-
 #define REC_HEAD 8 /* u32 id, u32 length */
 
 static inline size_t rec_size(size_t n)

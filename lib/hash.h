@@ -20,7 +20,44 @@ struct strtab {
 	size_t arena_len, arena_cap;
 };
 
-uint64_t hash_bytes(const char *s, size_t n);
+static inline uint64_t hash_word(const char *s, size_t size)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, s, size);
+	return w;
+}
+
+/* A 64-bit hash of s[0..n). Short keys (most words) are read as one or two overlapping loads,
+ * longer ones as 8-byte words, the last overlapping the one before; splitmix64's finalizer mixes
+ * the result. */
+static inline uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull * (n + 1), w;
+
+	if (n > 8) {
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			h = (h ^ hash_word(s + i, 8)) * 0xff51afd7ed558ccdull;
+			h ^= h >> 32;
+		}
+		w = hash_word(s + n - 8, 8);
+	} else if (n >= 4) {
+		w = hash_word(s, 4) | hash_word(s + n - 4, 4) << 32;
+	} else if (n > 0) {
+		const unsigned char *u = (const unsigned char *)s;
+
+		w = (uint64_t)u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
+	} else {
+		w = 0;
+	}
+	h ^= w;
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return h;
+}
 
 /* Returns 0, or -1 when memory runs out; every function below that can allocate does the same. */
 int strtab_init(struct strtab *t, size_t expected);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "count.h"
+#include "countfeed.h"
 #include "countfile.h"
 #include "err.h"
 #include "filter.h"
@@ -48,20 +49,22 @@ struct ngram {
 	int chars, markers;
 	const char *space;
 	struct ngcount c;
+	struct ngc_feed feed; /* counting runs on a thread of its own */
 	struct spans units;
 	struct buf cbuf;
 };
 
-/* The units of a line: its tokens, or its grapheme clusters, between optional markers. */
-static void line_units(struct ngram *g, const char *s, size_t n)
+/* The units of a line: its tokens, or its grapheme clusters, between optional markers. The units
+ * point into *s[0..*n), which --chars replaces by its buffer of clusters. */
+static void line_units(struct ngram *g, const char **s, size_t *n)
 {
 	if (g->chars) {
 		g->cbuf.len = 0;
-		tok_chars(s, n, g->space, &g->cbuf);
-		s = g->cbuf.p;
-		n = g->cbuf.len;
+		tok_chars(*s, *n, g->space, &g->cbuf);
+		*s = g->cbuf.p;
+		*n = g->cbuf.len;
 	}
-	split_blank(s, n, &g->units);
+	split_blank(*s, *n, &g->units);
 	if (g->markers) {
 		size_t k = g->units.n;
 
@@ -78,7 +81,7 @@ static void list_line(void *ctx, const char *s, size_t n, struct buf *res)
 	struct ngram *g = ctx;
 	const struct span *v;
 
-	line_units(g, s, n);
+	line_units(g, &s, &n);
 	v = g->units.v;
 	for (unsigned k = g->min_n; k <= g->max_n && k <= g->units.n; k++)
 		for (size_t i = 0; i + k <= g->units.n; i++) {
@@ -96,8 +99,8 @@ static void count_line(void *ctx, const char *s, size_t n, struct buf *res)
 	struct ngram *g = ctx;
 
 	(void)res;
-	line_units(g, s, n);
-	if (ngc_add_units(&g->c, g->units.v, g->units.n) < 0)
+	line_units(g, &s, &n);
+	if (ngc_feed_line(&g->feed, s, n, g->units.v, g->units.n) < 0)
 		eprintf("counting:");
 }
 
@@ -224,8 +227,8 @@ int main(int argc, char **argv)
 		f.fn = count_line;
 		if (merge)
 			merge_files(&g, argv + optind, argc - optind, f.policy);
-		else
-			ret = filter_lines(&f, argv + optind, argc - optind);
+		else if ((ret = ngc_feed_files(&g.feed, &g.c, &f, argv + optind, argc - optind)) < 0)
+			eprintf("counting:");
 		/* counts of a part of the input would pass for the whole */
 		if (ret == 0 && ngc_emit(&g.c, min_count, top, write_count, NULL) < 0)
 			eprintf("counting:");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "count.h"
+#include "countfeed.h"
 #include "countfile.h"
 #include "err.h"
 #include "filter.h"
@@ -205,6 +206,7 @@ static int run_mapper(const char *vocab, int encode, const char *unknown, enum u
 
 struct build {
 	struct ngcount c;
+	struct ngc_feed feed; /* counting runs on a thread of its own */
 	struct spans units;
 	char **specials;
 	uint64_t *special_counts; /* counted beside the counter: they are written first */
@@ -240,7 +242,7 @@ static void count_line(void *ctx, const char *s, size_t n, struct buf *res)
 	if (b->nspecials)
 		for (size_t i = 0; i < b->units.n; i++)
 			count_specials(b, b->units.v[i].p, b->units.v[i].n, 1);
-	if (ngc_add_units(&b->c, b->units.v, b->units.n) < 0)
+	if (ngc_feed_line(&b->feed, s, n, b->units.v, b->units.n) < 0)
 		eprintf("counting:");
 }
 
@@ -387,8 +389,8 @@ int main(int argc, char **argv)
 	ret = 0;
 	if (merge)
 		merge_files(&b, argv + optind, argc - optind, f.policy);
-	else
-		ret = filter_lines(&f, argv + optind, argc - optind);
+	else if ((ret = ngc_feed_files(&b.feed, &b.c, &f, argv + optind, argc - optind)) < 0)
+		eprintf("counting:");
 	if (ret == 0) /* counts of a part of the input would pass for the whole */
 		write_vocab(&b, min_count);
 	ngc_free(&b.c);

@@ -1,0 +1,42 @@
+/* countfeed.h: counting n-grams on a second thread. The thread that reads the input splits each
+ * line into units, copies and hashes them, and passes them on in batches; the counting thread
+ * interns the units and counts the n-grams, line after line in input order, so the counts, the
+ * unit ids and any spills are those ngc_add_units would give on one thread. */
+#ifndef NLP_COUNTFEED_H
+#define NLP_COUNTFEED_H
+
+#include <pthread.h>
+
+#include "count.h"
+#include "filter.h"
+
+#define FEED_BATCHES 4           /* batches in flight */
+#define FEED_BATCH_BYTES (1 << 18) /* unit bytes in a batch before it is passed on */
+
+struct feed_batch;
+
+struct ngc_feed {
+	struct ngcount *c;
+	struct feed_batch *b;  /* [FEED_BATCHES], used as a ring */
+	unsigned long filled;  /* batches passed on (the reading thread fills b[filled % N]) */
+	unsigned long counted; /* batches counted */
+	int done, err;         /* no more batches; errno of the first failure of the counting */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t thread;
+};
+
+/* Starts the counting thread; c belongs to it until ngc_feed_finish. Returns 0 or -1 (errno). */
+int ngc_feed_start(struct ngc_feed *f, struct ngcount *c);
+/* Passes on a line of units: those within s[0..len) are copied with the line, any others (markers)
+ * one by one. Returns 0, or -1 with errno once the counting has failed. */
+int ngc_feed_line(struct ngc_feed *f, const char *s, size_t len, const struct span *v, size_t n);
+/* Counts what is left and stops the thread. Returns 0, or -1 with errno if the counting failed. */
+int ngc_feed_finish(struct ngc_feed *f);
+
+/* filter_lines over the files with the counting on its own thread (fl's function calls
+ * ngc_feed_line on f). Returns filter_lines' exit status, or -1 with errno if the counting failed. */
+int ngc_feed_files(struct ngc_feed *f, struct ngcount *c, const struct filter *fl, char **files,
+                   int nfiles);
+
+#endif
