@@ -7,14 +7,6 @@
 
 #ifndef NLP_VERSION
 #define NLP_VERSION "0.0"
-#define OPT_MEMORY_MIN ((size_t)1 << 20)
-
-/* Parses a --memory size: bytes with an optional K, M, G or T suffix (powers of 1024), at least
- * OPT_MEMORY_MIN; exits EXIT_USAGE on anything else. */
-size_t opt_memory(const char *arg);
-/* The default memory budget of counting stages: a quarter of the physical memory. */
-size_t memory_default(void);
-
 #endif
 
 enum {
