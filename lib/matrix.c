@@ -1,7 +1,9 @@
 /* matrix.c: header, triple and value encoding of the nlp matrix format, with the checks a reader
  * makes before trusting any size. */
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "matrix.h"
 
@@ -218,4 +220,28 @@ int mat_read_values(struct reader *r, uint32_t type, double *v, uint64_t n)
 			return MAT_EVALUE;
 	}
 	return MAT_OK;
+}
+
+off_t mat_begin_stream(struct writer *w, const struct mat_header *h)
+{
+	off_t start = lseek(w->fd, 0, SEEK_CUR);
+	int fl = fcntl(w->fd, F_GETFL);
+
+	if (start >= 0)
+		start += (off_t)w->len; /* bytes buffered but not yet written */
+	mat_write_header(w, h);
+	return fl < 0 || (fl & O_APPEND) ? -1 : start; /* appended: pwrite would miss the header */
+}
+
+int mat_patch_nnz(struct writer *w, off_t start, uint64_t nnz)
+{
+	unsigned char le[8];
+
+	if (start < 0)
+		return 0;
+	if (writer_flush(w) < 0)
+		return -1;
+	for (int i = 0; i < 8; i++)
+		le[i] = (unsigned char)(nnz >> (8 * i));
+	return pwrite(w->fd, le, 8, start + 40) == 8 ? 0 : -1;
 }

@@ -1,7 +1,6 @@
 /* nlp-cooccur: word-context co-occurrence counts in a window, as a sparse matrix whose rows and
  * columns are vocabulary ids; merges the matrices of shards exactly. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -199,31 +198,18 @@ static int write_cell(void *ctx, uint32_t row, uint32_t col, uint64_t val)
 	return 0;
 }
 
-/* Starts a binary matrix on stdout; returns where it starts when stdout can seek, else -1. */
+/* Starts a binary matrix on stdout; returns where it starts when its header can be patched. */
 static off_t begin_matrix(const struct settings *set, uint64_t size)
 {
 	struct mat_header h = {MAT_SPARSE, set->type, size, size, MAT_NNZ_UNKNOWN};
-	off_t start = lseek(1, 0, SEEK_CUR);
 
-	if (set->text)
-		return -1;
-	mat_write_header(&out, &h);
-	return start;
+	return set->text ? -1 : mat_begin_stream(&out, &h);
 }
 
 /* Writes the number of triples into the header, when stdout is a file that can seek. */
-static void end_matrix(const struct settings *set, off_t start, uint64_t nnz)
+static void end_matrix(off_t start, uint64_t nnz)
 {
-	unsigned char le[8];
-
-	int fl = fcntl(1, F_GETFL);
-
-	if (set->text || start < 0 || fl < 0 || (fl & O_APPEND))
-		return; /* appended: pwrite would not land in the header */
-	writer_flush(&out);
-	for (int i = 0; i < 8; i++)
-		le[i] = (unsigned char)(nnz >> (8 * i));
-	if (pwrite(1, le, 8, start + 40) != 8)
+	if (mat_patch_nnz(&out, start, nnz) < 0)
 		weprintf("could not write the number of triples into the header (left unknown):");
 }
 
@@ -320,7 +306,7 @@ static int merge_matrices(struct settings *set, char **files, int nfiles)
 		}
 		write_cell(&o, (uint32_t)(key >> 32), (uint32_t)key, val);
 	}
-	end_matrix(set, start, o.nnz);
+	end_matrix(start, o.nnz);
 	for (int i = 0; i < nfiles; i++)
 		reader_close(&sh[i].r);
 	free(sh);
@@ -378,7 +364,7 @@ static int count_files(struct settings *set, const char *vocab, size_t memory,
 		start = begin_matrix(set, vocab_size(&k.v));
 		if (cooc_emit(&k.acc, write_cell, &o) < 0)
 			eprintf("counting:");
-		end_matrix(set, start, o.nnz);
+		end_matrix(start, o.nnz);
 	}
 	cooc_free(&k.acc);
 	vocab_free(&k.v);
