@@ -118,6 +118,16 @@ int mat_format_value(char *buf, uint32_t type, double v, int precision)
 	return snprintf(buf, MAT_VALUE_BUFSIZE, "%.17g", v);
 }
 
+void mat_write_text_triple(struct writer *w, uint32_t type, uint32_t row, uint32_t col, double v)
+{
+	char line[32 + MAT_VALUE_BUFSIZE];
+	int n = snprintf(line, sizeof(line), "%u\t%u\t", row, col);
+
+	n += mat_format_value(line + n, type, v, 0);
+	line[n++] = '\n';
+	writer_write(w, line, (size_t)n);
+}
+
 /* Decimal digits of v at p; returns the end. */
 static char *put_u64(char *p, uint64_t v)
 {

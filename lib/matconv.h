@@ -38,6 +38,8 @@ struct mc_err {
  * reads back (strtof/strtod) to the same value of `type`; 1..17: "%.<precision>g". Returns the
  * length. */
 int mat_format_value(char *buf, uint32_t type, double v, int precision);
+/* Writes "row<TAB>col<TAB>value\n", the value in its shortest form. */
+void mat_write_text_triple(struct writer *w, uint32_t type, uint32_t row, uint32_t col, double v);
 
 /* ---- summary ---- */
 

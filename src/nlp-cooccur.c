@@ -184,16 +184,10 @@ static int write_cell(void *ctx, uint32_t row, uint32_t col, uint64_t val)
 	struct output *o = ctx;
 	double v = value_of(o->set, val);
 
-	if (o->set->text) {
-		char line[32 + MAT_VALUE_BUFSIZE];
-		int n = snprintf(line, sizeof(line), "%u\t%u\t", row, col);
-
-		n += mat_format_value(line + n, o->set->type, v, 0);
-		line[n++] = '\n';
-		writer_write(&out, line, (size_t)n);
-	} else {
+	if (o->set->text)
+		mat_write_text_triple(&out, o->set->type, row, col, v);
+	else
 		mat_write_triple(&out, o->set->type, row, col, v);
-	}
 	o->nnz++;
 	return 0;
 }

@@ -1,6 +1,6 @@
 """matgen: writes nlp matrices (nlp-matrix(5)) from Python for the nlp-mat tests, following the
 man page and not the C writer, so that each checks the other: good matrices from NumPy and SciPy
-arrays, and bad ones with one rule broken. Run `python3 matgen.py` to rebuild the fixtures of
+arrays, and bad ones with one rule broken; and reads what the programs write. Run `python3 matgen.py` to rebuild the fixtures of
 this directory."""
 import os
 import struct
@@ -48,6 +48,28 @@ def rand_sparse(rng, rows, cols, density, typ=F64):
                   data_rvs=lambda n: rng.standard_normal(n) * 10)
     m.data = m.data.astype(np.float32 if typ == F32 else np.float64)
     return m.tocsr().tocoo()
+
+
+def read(path):
+    """A matrix file as the man page describes it: a dense one as an ndarray, a sparse one as a
+    SciPy COO matrix (float64 values), its count and order checked."""
+    data = open(path, "rb").read()
+    assert data[:8] == MAGIC, "not an nlp matrix"
+    version, kind, typ, _, rows, cols, nnz = struct.unpack_from("<IIIIQQQ", data, 8)
+    assert version == 1 and kind in (DENSE, SPARSE) and typ in (F32, F64)
+    val = np.dtype("<f4") if typ == F32 else np.dtype("<f8")
+    body = data[64:]
+    if kind == DENSE:
+        a = np.frombuffer(body, dtype=val)
+        assert a.size == rows * cols, "dense size"
+        return a.reshape(rows, cols).astype(np.float64)
+    rec = np.dtype([("row", "<u4"), ("col", "<u4"), ("v", val)])
+    assert len(body) % rec.itemsize == 0, "truncated"
+    t = np.frombuffer(body, dtype=rec)
+    assert nnz in (UNKNOWN, t.size), "nnz"
+    key = t["row"].astype(np.uint64) << np.uint64(32) | t["col"].astype(np.uint64)
+    assert np.all(key[1:] > key[:-1]), "order"
+    return sp.coo_matrix((t["v"].astype(np.float64), (t["row"], t["col"])), shape=(rows, cols))
 
 
 def write(path, data):
