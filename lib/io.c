@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -63,6 +64,68 @@ int tmpfile_open(void)
 	free(path);
 	errno = e;
 	return fd;
+}
+
+/* Copies fd to the end of a temporary file; returns it, or -1 with *failed naming the step. */
+static int copy_to_tmpfile(int fd, const char **failed)
+{
+	char buf[1 << 16];
+	int tmp = tmpfile_open();
+	ssize_t n;
+
+	*failed = "a temporary copy of";
+	if (tmp < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*failed = "read";
+			goto fail;
+		}
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(tmp, buf + off, (size_t)(n - off));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				goto fail;
+			off += w;
+		}
+	}
+	return tmp;
+fail:
+	n = errno;
+	close(tmp);
+	errno = (int)n;
+	return -1;
+}
+
+int open_rereadable(const char *path, const char **failed)
+{
+	struct stat st;
+	int fd = 0, tmp, e;
+
+	*failed = "open";
+	if (strcmp(path, "-") != 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0)
+		return fd;
+	tmp = copy_to_tmpfile(fd, failed);
+	e = errno;
+	if (fd != 0)
+		close(fd);
+	errno = e;
+	return tmp;
+}
+
+int reader_reread(struct reader *r, int fd, const char *name)
+{
+	int copy;
+
+	if (lseek(fd, 0, SEEK_SET) < 0 || (copy = dup(fd)) < 0)
+		return -1;
+	return reader_fdopen(r, copy, name);
 }
 
 int fdlist_push(struct fdlist *l, int fd)

@@ -27,6 +27,14 @@ void reader_close(struct reader *r);
  * whatever happens. Returns its descriptor, or -1 with errno set. */
 int tmpfile_open(void);
 
+/* A descriptor of path ("-": the standard input) that can be read more than once: the file
+ * itself when it is a regular file read from its start, else a copy of it in a temporary file.
+ * Returns it, or -1 with errno and *failed naming the step ("open", "read" or "a temporary copy
+ * of"). */
+int open_rereadable(const char *path, const char **failed);
+/* Opens r on a duplicate of fd from its first byte (fd stays open). Returns 0 or -1 (errno). */
+int reader_reread(struct reader *r, int fd, const char *name);
+
 /* A list of open descriptors, such as the runs a counting stage spilled. */
 struct fdlist {
 	int *fds;

@@ -1,14 +1,11 @@
 /* nlp-ppmi: pointwise mutual information of a co-occurrence matrix (PMI, positive PMI, shifted
  * PPMI, context distribution smoothing); a sparse matrix in, a sparse matrix out. Two passes: the
  * row and column sums, then one value per stored count, so memory holds the sums alone. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -58,45 +55,14 @@ static void matrix_error(const struct input *in, int err)
 	eprintf("%s: %s", in->name, mat_strerror(err));
 }
 
-/* A descriptor that can be read twice: the file itself, or stdin copied to a temporary file. */
-static int seekable_input(const char *path, const char **name)
+/* Opens the matrix so that it can be read twice. */
+static void input_open(struct input *in, const char *path)
 {
-	struct stat st;
-	struct writer w;
-	int fd, tmp;
-	char buf[1 << 16];
-	ssize_t n;
+	const char *failed;
 
-	if (strcmp(path, "-") != 0) {
-		*name = path;
-		if ((fd = open(path, O_RDONLY)) < 0)
-			eprintf("open %s:", path);
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-			return fd;
-	} else {
-		*name = "<stdin>";
-		fd = 0;
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0)
-			return fd;
-	}
-	if ((tmp = tmpfile_open()) < 0)
-		eprintf("a temporary copy of %s:", *name);
-	writer_init(&w, tmp);
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			eprintf("read %s:", *name);
-		writer_write(&w, buf, (size_t)n);
-	}
-	if (writer_flush(&w) < 0 || w.err) {
-		errno = w.err;
-		eprintf("a temporary copy of %s:", *name);
-	}
-	writer_free(&w);
-	if (fd != 0)
-		close(fd);
-	return tmp;
+	in->name = strcmp(path, "-") ? path : "<stdin>";
+	if ((in->fd = open_rereadable(path, &failed)) < 0)
+		eprintf("%s %s:", failed, in->name);
 }
 
 /* (Re)starts reading the matrix from its first byte. */
@@ -104,7 +70,7 @@ static void input_rewind(struct input *in)
 {
 	int err;
 
-	if (lseek(in->fd, 0, SEEK_SET) < 0 || reader_fdopen(&in->r, dup(in->fd), in->name) < 0)
+	if (reader_reread(&in->r, in->fd, in->name) < 0)
 		eprintf("read %s:", in->name);
 	if ((err = mat_read_header(&in->r, &in->h)) < 0)
 		matrix_error(in, err);
@@ -238,7 +204,7 @@ int main(int argc, char **argv)
 	if (!set.text && isatty(1))
 		eprintf("not writing a binary matrix to a terminal (use --text, or redirect)");
 	set.log_shift = log(shift) / set.log_base;
-	in.fd = seekable_input(optind < argc ? argv[optind] : "-", &in.name);
+	input_open(&in, optind < argc ? argv[optind] : "-");
 	input_rewind(&in);
 	if (in.h.kind != MAT_SPARSE)
 		eprintf("%s: a dense matrix; nlp-ppmi reads sparse counts (nlp-cooccur writes them)",
