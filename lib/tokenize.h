@@ -1,4 +1,5 @@
-/* tokenize.h: word, character, jamo and sentence segmentation of valid UTF-8 lines. Each function
+/* tokenize.h: word, character, jamo and sentence segmentation of valid UTF-8 lines, and
+ * scikit-learn's default analyzer. Each function
  * appends to out; word-like modes separate tokens by single spaces and write no newline. */
 #ifndef NLP_TOKENIZE_H
 #define NLP_TOKENIZE_H
@@ -8,8 +9,9 @@
 #include "buf.h"
 
 enum tok_flags {
-	TOK_JAMO = 1,     /* Hangul syllables of each token as conjoining jamo */
-	TOK_NO_SPECIAL = 2 /* do not keep URLs and e-mail addresses whole */
+	TOK_JAMO = 1,       /* Hangul syllables of each token as conjoining jamo */
+	TOK_NO_SPECIAL = 2, /* do not keep URLs and e-mail addresses whole */
+	TOK_KEEP_CASE = 4   /* tok_sklearn: no lower-casing first */
 };
 
 /* Words by Unicode category (see nlp-tokenize(1) for the rules). */
@@ -22,13 +24,16 @@ void tok_compose(const char *s, size_t n, struct buf *out);
 void tok_sentences(const char *s, size_t n, struct buf *out);
 /* Penn Treebank tokens as NLTK's TreebankWordTokenizer gives them. */
 void tok_ptb(const char *s, size_t n, struct buf *out);
+/* scikit-learn's default analyzer for one document: Python's str.lower() (unless
+ * TOK_KEEP_CASE), then the matches of token_pattern (?u)\b\w\w+\b under Python's re. */
+void tok_sklearn(const char *s, size_t n, int flags, struct buf *out);
 
 /* End of the extended grapheme cluster that starts at s[i] (n bytes in all). */
 size_t tok_grapheme_end(const char *s, size_t n, size_t i);
 
 
 
-enum tok_mode { TOK_WORDS, TOK_PTB, TOK_CHARS, TOK_COMPOSE, TOK_SENTENCES };
+enum tok_mode { TOK_WORDS, TOK_PTB, TOK_CHARS, TOK_COMPOSE, TOK_SENTENCES, TOK_SKLEARN };
 
 struct tok_opts {
 	enum tok_mode mode;

@@ -117,6 +117,10 @@ count_modes() {
 	echo "nlp-vocab --max-size 100 --min-count 2"
 	echo "nlp-cooccur -v $V -t -w 3"
 	echo "nlp-cooccur -v $V -t --cross-lines --drop-oov after --left"
+	echo "nlp-tfidf -t"
+	echo "nlp-tfidf --top 3 --sublinear-tf --idf plain --norm l1 --min-df 2"
+	echo "nlp-tfidf -c -b -t -v $V"
+	echo "nlp-tfidf --top 2 -v $V --docs 1000000 --idf notes"
 }
 
 @test "bad input, counting stages: random bytes under each policy: valid UTF-8 out, or the failure" {
@@ -200,4 +204,36 @@ count_modes() {
 		assert_failure 1
 		[[ "$stderr" == "${p%% *}: write <stdout>: No space left on device" ]] || fail "$p: $stderr"
 	done
+}
+
+@test "bad input, nlp-similar: random bytes as vectors, as queries and as benchmark files" {
+	V="$NLP_TOP/tests/data/similar/toy.vec"
+	for f in "" "-f text" "-f binary"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr nlp-similar $f "$BATS_FILE_TMPDIR/random.bin" king
+		assert_failure 1
+		[[ "$stderr" == "nlp-similar: $BATS_FILE_TMPDIR/random.bin: line 1: "*" is not a header of word vectors (rows and dimension)" ]] || fail "$f: $stderr"
+	done
+	{ echo '100 50'; cat "$BATS_FILE_TMPDIR/random.bin"; } > "$BATS_TEST_TMPDIR/v"
+	run --separate-stderr nlp-similar "$BATS_TEST_TMPDIR/v" king
+	assert_failure 1
+	[[ "$stderr" == "nlp-similar: $BATS_TEST_TMPDIR/v: "@(row|line)" "* ]] || fail "$stderr"
+	# every line a query: unknown words and malformed queries, reported one by one
+	run --separate-stderr nlp-similar "$V" < "$BATS_FILE_TMPDIR/random.bin"
+	assert_failure 1
+	[ -z "$(tr -d '\n' <<<"$output")" ] || fail "answers to random bytes"
+	[ -n "$stderr" ] && [ -z "$(grep -av '^nlp-similar: ' <<<"$stderr")" ] || fail "$(grep -av '^nlp-similar: ' <<<"$stderr" | head -n 3)"
+	run --separate-stderr nlp-similar --eval-pairs "$BATS_FILE_TMPDIR/random.bin" "$V"
+	assert_failure 1
+	[[ "$stderr" == "nlp-similar: $BATS_FILE_TMPDIR/random.bin: no pair has both words among the vectors"* ]] || fail "$stderr"
+	run --separate-stderr nlp-similar --eval-analogy "$BATS_FILE_TMPDIR/random.bin" "$V"
+	assert_failure 1
+	[[ "$stderr" == "nlp-similar: $BATS_FILE_TMPDIR/random.bin: line 1: a question before the first ': section' line" ]] || fail "$stderr"
+	# empty input: no query, no answer
+	run nlp-similar "$V" < /dev/null
+	assert_success
+	assert_output ''
+	run --separate-stderr nlp-similar /dev/null king
+	assert_failure 1
+	assert_equal "$stderr" "nlp-similar: /dev/null: an empty file, not word vectors"
 }

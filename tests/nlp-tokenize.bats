@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# nlp-tokenize: word rules, Treebank agreement with NLTK, graphemes, jamo, sentences.
+# nlp-tokenize: word rules, Treebank agreement with NLTK, scikit-learn's tokens, graphemes, jamo,
+# sentences.
 
 load helper
 
@@ -122,7 +123,8 @@ load helper
 @test "tokenize: --help lists every mode, --version" {
 	run nlp-tokenize -h
 	assert_success
-	for o in --ptb --chars --space --jamo --compose --sentences --no-special --invalid --progress; do
+	for o in --ptb --chars --space --jamo --compose --sklearn --keep-case --sentences --no-special \
+		--invalid --progress; do
 		assert_output --partial -- "$o"
 	done
 	run nlp-tokenize --version
@@ -166,4 +168,104 @@ load helper
 	run $PY "$NLP_TOP/tests/ptb_fuzz.py" 20000
 	assert_success
 	assert_output "0 of 20000 differ"
+}
+
+# sk_tokens FILE [keep]: scikit-learn's default analyzer (lowercase=False with keep) on each line
+# of FILE, its tokens joined by spaces, one line each, as nlp-tokenize --sklearn writes them.
+sk_tokens() {
+	$PY - "$@" <<'EOF'
+import sys
+from sklearn.feature_extraction.text import CountVectorizer
+analyze = CountVectorizer(lowercase=sys.argv[2:] != ['keep']).build_analyzer()
+data = open(sys.argv[1], 'rb').read()
+lines = data.split(b'\n')
+if data.endswith(b'\n'):
+    lines = lines[:-1]
+for l in lines:
+    sys.stdout.buffer.write(' '.join(analyze(l.decode('utf-8'))).encode() + b'\n')
+EOF
+}
+
+@test "tokenize --sklearn: lower-cased runs of 2 or more word characters" {
+	run nlp-tokenize --sklearn <<<"I don't like this actor; it's 3.14 x_y A-B Café."
+	assert_output "don like this actor it 14 x_y café"
+	run nlp-tokenize -k <<<'한국어 문장은 東京大学 Ⅻ½ ² ab² ١٢'
+	assert_output '한국어 문장은 東京大学 ⅻ½ ab² ١٢'
+	# marks are no word characters: a decomposed ï splits the word
+	run bash -c "printf 'nai\xcc\x88ve na\xc3\xafve\n' | nlp-tokenize -k"
+	assert_output "$(printf 'nai ve na\xc3\xafve')"
+	run bash -c "printf 'a\n\n!! ?\n' | nlp-tokenize -k | od -An -c"
+	assert_output '  \n  \n  \n'
+}
+
+@test "tokenize --sklearn: Python's str.lower(): final sigma, dotted I, no case folding" {
+	run nlp-tokenize -k <<<"ΟΔΟΣ ΟΔΟΣ. ΣΑΣ Σ ΑΣ'Β ΑΣ' ΑΣ́ ÅΣ ΣΑ İstanbul STRASSE Straße ﬁne ǅemal"
+	assert_output "οδος οδος σας ασ ας ας åς σα stanbul strasse straße ﬁne ǆemal"
+	run nlp-tokenize -k --keep-case <<<"ΟΔΟΣ İstanbul Straße x"
+	assert_output "ΟΔΟΣ İstanbul Straße"
+}
+
+@test "tokenize --sklearn: --keep-case needs it; it excludes the other modes (exit 2)" {
+	run --separate-stderr nlp-tokenize --keep-case <<<'x'
+	assert_failure 2
+	[[ "$stderr" == "nlp-tokenize: --keep-case needs --sklearn"* ]] || fail "$stderr"
+	for m in -p -c -j -J -s; do
+		run --separate-stderr nlp-tokenize -k $m <<<'x'
+		assert_failure 2
+		[[ "$stderr" == "nlp-tokenize: --ptb, --chars, --jamo, --compose, --sklearn and --sentences exclude each other"* ]] || fail "$m: $stderr"
+	done
+}
+
+@test "tokenize --sklearn: equals scikit-learn on every character Python assigns, in sigma contexts" {
+	need_python_module sklearn
+	cd "$BATS_TEST_TMPDIR"
+	$PY - <<'EOF'
+import random, unicodedata as ud
+random.seed(5)
+cps = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and c not in (10, 13)
+       and ud.category(chr(c)) != 'Cn']
+out = []
+for i in range(0, len(cps), 64):  # each character inside and beside words and capital sigmas
+    out.append(' '.join('a%sΣ%sb %s%s Σ%s %sΣ' % ((c,) * 6) for c in cps[i:i + 64]))
+for _ in range(3000):
+    out.append(''.join(random.choice(cps) if random.random() < 0.3 else random.choice('ΣσΑaİI .\'\u0301_1Ⅻ ') for _ in range(40)))
+open('u.txt', 'w', encoding='utf-8', newline='\n').write('\n'.join(out) + '\n')
+EOF
+	sk_tokens u.txt > want.txt
+	nlp-tokenize -k u.txt > got.txt
+	run cmp want.txt got.txt
+	assert_success
+	sk_tokens u.txt keep > want.txt
+	nlp-tokenize -k --keep-case u.txt > got.txt
+	run cmp want.txt got.txt
+	assert_success
+	[ "$(wc -l < got.txt)" -gt 5000 ]
+}
+
+@test "tokenize --sklearn: 10,000 lines of enwiki-100M give scikit-learn's tokens byte for byte" {
+	need_shared enwiki-100M.txt.xz
+	need_python_module sklearn
+	cd "$BATS_TEST_TMPDIR"
+	xz -dc "$SHARED/data/enwiki-100M.txt.xz" | head -n 10000 > en.txt
+	sk_tokens en.txt > want.txt
+	nlp-tokenize --sklearn en.txt > got.txt
+	run cmp want.txt got.txt
+	assert_success
+	[ "$(wc -w < got.txt)" -gt 500000 ]
+}
+
+@test "tokenize --sklearn: bad UTF-8 under each policy; long runs around sigmas stay linear" {
+	run --separate-stderr bash -c "printf 'ab\xffcd e\xc3\n' | nlp-tokenize -k"
+	assert_output "$(printf 'ab cd')"
+	run --separate-stderr bash -c "printf 'ab\xffcd e\xc3\n' | nlp-tokenize -k --invalid skip"
+	assert_output 'abcd'
+	run --separate-stderr bash -c "printf 'ok\nab\xffcd\n' | nlp-tokenize -k --invalid fail"
+	assert_failure 1
+	assert_output 'ok'
+	assert_equal "$stderr" "nlp-tokenize: <stdin>: line 2, byte 3: invalid UTF-8"
+	$PY -c 'import sys; sys.stdout.write("AΣ." * 1000000 + "\n" + "A" + "." * 4000000 + "Σ" + "\u0301" * 4000000 + "\n")' > "$BATS_TEST_TMPDIR/s.txt"
+	# a sigma before "." and a letter is not final, the last one is; a lone ς is no token
+	run bash -c "timeout 60 nlp-tokenize -k '$BATS_TEST_TMPDIR/s.txt' | awk '{ print NF, \$1, \$NF }'"
+	assert_success
+	assert_output "$(printf '1000000 aσ aς\n0  ')"
 }
