@@ -1,6 +1,6 @@
 #!/bin/sh
-# make demo: the text and counting stages of nlp on the bundled sample (examples/sample.txt),
-# step by step.
+# make demo: the text, counting and vector stages of nlp on the bundled sample
+# (examples/sample.txt), step by step.
 set -eu
 cd "$(dirname "$0")/.."
 PATH="$PWD/bin:$PATH"
@@ -31,3 +31,12 @@ show "nlp-normalize --lower $sample | nlp-tokenize > $tmp/tokens.txt; nlp-ngram 
 show "nlp-vocab --min-count 5 --specials '<unk>' $tmp/tokens.txt > $tmp/vocab.tsv; head -n 8 $tmp/vocab.tsv; wc -l < $tmp/vocab.tsv"
 show "nlp-cooccur --vocab $tmp/vocab.tsv --window 2 $tmp/tokens.txt | nlp-mat info"
 show "nlp-vocab --encode $tmp/vocab.tsv $tmp/tokens.txt | head -n 1 | cut -c 1-72"
+echo
+echo "Count-based word vectors: PPMI of the co-occurrence counts, a 10-dimensional SVD, and the"
+echo "nearest neighbours of a few words (a corpus this small gives rough neighbours):"
+show "nlp-vocab --min-count 3 $tmp/tokens.txt > $tmp/vocab3.tsv; nlp-cooccur --vocab $tmp/vocab3.tsv --window 5 $tmp/tokens.txt | nlp-ppmi --alpha 0.75 | nlp-svd --dim 10 --vocab $tmp/vocab3.tsv > $tmp/svd.vec; head -n 2 $tmp/svd.vec | cut -c 1-72"
+show "nlp-similar -q -k 4 $tmp/svd.vec alice rabbit she"
+echo
+echo "Document vectors: the three strongest TF-IDF terms of each paragraph (scikit-learn's tokens,"
+echo "English stopwords dropped):"
+show "head -n 5 $sample | nlp-tokenize --sklearn | nlp-stopword --lang en | nlp-tfidf --top 3"

@@ -1,5 +1,7 @@
 /* csr.c: loading a sparse matrix into column panels of compressed rows, and the products. */
 #include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,10 @@ int csr_count(struct reader *r, const struct mat_header *h, struct csr *a)
 	}
 	mat_cursor_init(&cur, h);
 	while ((e = mat_next_triple(r, &cur, &row, &col, &v)) == 1) {
+		if (fabs(v) > FLT_MAX) {
+			errno = ERANGE; /* beyond float's range */
+			return MAT_EIO;
+		}
 		row_ptr(a, col / CSR_PANEL)[row + 1]++;
 		a->nnz++;
 	}

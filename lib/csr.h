@@ -25,8 +25,8 @@ struct csr {
 
 /* Two passes over the triples after a sparse header (the caller reads the header each time):
  * csr_count sizes the matrix, csr_fill stores the values. Each returns 0, a negative enum
- * mat_err, or MAT_EIO with errno (ENOMEM when memory runs out, ESTALE when the second pass does
- * not read what the first did). */
+ * mat_err, or MAT_EIO with errno: ENOMEM when memory runs out, ERANGE for a value beyond float's
+ * range, ESTALE when the second pass does not read what the first did. */
 int csr_count(struct reader *r, const struct mat_header *h, struct csr *a);
 int csr_fill(struct reader *r, const struct mat_header *h, struct csr *a);
 void csr_free(struct csr *a);

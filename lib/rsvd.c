@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "par.h"
 #include "rng.h"
 #include "rsvd.h"
 
@@ -70,9 +71,29 @@ static int orth_householder(float *y, float *scratch, uint64_t n, size_t l, size
 	return 0;
 }
 
+#define SOLVE_BLOCK 4096
+
+struct solve {
+	float *y;
+	const float *g;
+	uint64_t n;
+	size_t l, ld;
+};
+
+/* Thread t solves the blocks of rows t, t + nt, ... */
+static void solve_part(void *ctx, int t, int nt)
+{
+	const struct solve *s = ctx;
+
+	for (uint64_t i0 = (uint64_t)t * SOLVE_BLOCK; i0 < s->n; i0 += (uint64_t)nt * SOLVE_BLOCK)
+		cblas_strsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)s->l,
+		            s->n - i0 < SOLVE_BLOCK ? (int)(s->n - i0) : SOLVE_BLOCK, 1, s->g, (int)s->l,
+		            s->y + i0 * s->ld, (int)s->ld);
+}
+
 /* One Cholesky QR step: G = Y^T Y, G = R^T R (in double), Y = Y R^-1. Returns -1 when G is not
  * numerically positive definite (Y too ill-conditioned for it). */
-static int cholesky_qr(float *y, uint64_t n, size_t l, size_t ld, float *g, double *gd)
+static int cholesky_qr(float *y, uint64_t n, size_t l, size_t ld, float *g, double *gd, int nt)
 {
 	/* in LAPACK's terms y is Y^T (column-major l x n): G = Y^T Y, then Y^T = R^-T Y^T, where
 	 * the lower triangle of column-major g is R^T */
@@ -85,24 +106,25 @@ static int cholesky_qr(float *y, uint64_t n, size_t l, size_t ld, float *g, doub
 	for (size_t j = 0; j < l; j++)
 		for (size_t i = 0; i < l; i++)
 			g[j * l + i] = i >= j ? (float)gd[j * l + i] : 0;
-	/* in blocks: OpenBLAS would take a copy of the whole of y */
-	for (uint64_t i0 = 0; i0 < n; i0 += 4096)
-		cblas_strsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)l,
-		            n - i0 < 4096 ? (int)(n - i0) : 4096, 1, g, (int)l, y + i0 * ld, (int)ld);
+	/* in blocks (OpenBLAS would take a copy of the whole of y), spread over the threads */
+	struct solve sv = {y, g, n, l, ld};
+
+	par_run(nt, solve_part, &sv);
 	return 0;
 }
 
 struct work {
 	float *scratch, *tau, *g;
 	double *gd;
+	int threads;
 };
 
 /* An orthonormal basis of the span of the first l columns of y. Between power iterations, twice
  * Cholesky QR (fast, all level-3 BLAS) does; Householder QR when it fails, and for the last. */
 static int orthonormalize(float *y, uint64_t n, size_t l, size_t ld, struct work *w, int exact)
 {
-	if (!exact && cholesky_qr(y, n, l, ld, w->g, w->gd) == 0 &&
-	    cholesky_qr(y, n, l, ld, w->g, w->gd) == 0)
+	if (!exact && cholesky_qr(y, n, l, ld, w->g, w->gd, w->threads) == 0 &&
+	    cholesky_qr(y, n, l, ld, w->g, w->gd, w->threads) == 0)
 		return 0;
 	return orth_householder(y, w->scratch, n, l, ld, w->tau);
 }
@@ -165,7 +187,7 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
 	size_t l = o->k + o->oversample > small ? (size_t)small : o->k + o->oversample;
 	size_t ld = round_up(l, 16), k = o->k;
 	float *x = NULL, *y = NULL, *ub = NULL, *s = NULL, *vt = NULL;
-	struct work w = {0};
+	struct work w = {.threads = o->threads};
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));

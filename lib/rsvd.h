@@ -36,7 +36,10 @@ struct rsvd_result {
 	float *v; /* cols x k, row-major, when want_v */
 };
 
-/* Returns 0, or -1 with *why: out of memory, a LAPACK failure, or sizes LAPACK cannot index. */
+/* Returns 0, or -1 with *why: out of memory, a LAPACK failure, or sizes LAPACK cannot index.
+ * Products and triangular solves are spread over o->threads threads in blocks of a fixed size;
+ * with BLAS itself on one thread (openblas_set_num_threads(1)) the result is then the same
+ * whatever the number of threads. */
 int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *res,
          const char **why);
 void rsvd_free(struct rsvd_result *res);

@@ -1,0 +1,327 @@
+/* nlp-svd: truncated SVD of a sparse or dense matrix by a randomized range finder; writes word
+ * vectors U S^p labelled from a vocabulary (word2vec formats) or as a matrix, and the factors. */
+#include <cblas.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csr.h"
+#include "dmat.h"
+#include "err.h"
+#include "io.h"
+#include "matrix.h"
+#include "num.h"
+#include "opt.h"
+#include "par.h"
+#include "rsvd.h"
+#include "vectors.h"
+#include "vocab.h"
+
+static const char synopsis[] =
+    "nlp-svd [-d dim] [-i iters] [--oversample N] [--seed N] [-p weight] [-n] [-v vocab [-b] "
+    "[--precision N]] [-U file] [-S file] [-V file] [-T threads] [matrix]";
+
+static const char help[] =
+    "Truncated SVD of a matrix (nlp-matrix(5), sparse or dense) by a randomized range\n"
+    "finder with power iterations; writes the rows' vectors U S^p.\n"
+    "\n"
+    "  -d, --dim K            singular values and vectors kept (default 300)\n"
+    "  -i, --iters Q          power iterations (default 5)\n"
+    "      --oversample N     extra columns of the random sketch (default 10)\n"
+    "      --seed N           seed of the random sketch (default 1)\n"
+    "  -p, --weight P         vectors are U S^P (default 0.5; 0: U, 1: U S)\n"
+    "  -n, --normalize        scale each vector to length 1\n"
+    "  -v, --vocab FILE       label row i with line i's token: word2vec text format\n"
+    "  -b, --binary           with --vocab: word2vec binary format\n"
+    "      --precision N      with --vocab: digits after the point (default 6)\n"
+    "  -U, --u FILE           also write U (rows x K) as a dense matrix\n"
+    "  -S, --s FILE           also write the singular values (K x 1) as a dense matrix\n"
+    "  -V, --v FILE           also write V (cols x K) as a dense matrix\n"
+    "  -T, --threads N        threads (default: the processors online)\n"
+    "  -h, --help             show this help\n"
+    "      --version          show the version\n";
+
+enum { OPT_OVERSAMPLE = OPT_FIRST_PRIVATE, OPT_SEED, OPT_PRECISION };
+
+struct settings {
+	struct rsvd_opts svd;
+	double weight;
+	int normalize, binary;
+	unsigned precision;
+	const char *vocab, *u_path, *s_path, *v_path;
+};
+
+/* ---- input ---- */
+
+/* The callbacks of the randomized SVD; the matrix is freed after the last product. */
+static void dense_mul(const void *a, const float *x, float *y, size_t ld, int nt)
+{
+	dmat_mul(a, x, y, ld, nt);
+}
+
+static void dense_tmul(const void *a, const float *y, float *z, size_t ld, int nt)
+{
+	dmat_tmul(a, y, z, ld, nt);
+}
+
+static void dense_release(const void *a)
+{
+	dmat_free((struct dmat *)a);
+}
+
+static void sparse_mul(const void *a, const float *x, float *y, size_t ld, int nt)
+{
+	csr_mul(a, x, y, ld, nt);
+}
+
+static void sparse_tmul(const void *a, const float *y, float *z, size_t ld, int nt)
+{
+	csr_tmul(a, y, z, ld, nt);
+}
+
+static void sparse_release(const void *a)
+{
+	csr_free((struct csr *)a);
+}
+
+struct input {
+	const char *name;
+	struct mat_header h;
+	struct csr sparse;
+	struct dmat dense;
+	struct linop op;
+};
+
+/* Reads the header of the matrix from its first byte. */
+static void reread(struct input *in, int fd, struct reader *r)
+{
+	int e;
+
+	if (reader_reread(r, fd, in->name) < 0)
+		eprintf("read %s:", in->name);
+	if ((e = mat_read_header(r, &in->h)) < 0)
+		eprintf("%s: %s", in->name, mat_strerror(e));
+}
+
+static void check(const struct input *in, int e)
+{
+	if (e == MAT_EIO && errno == ESTALE)
+		eprintf("%s: changed while it was read", in->name);
+	if (e == MAT_EIO && errno == ENOMEM)
+		eprintf("%s: out of memory", in->name);
+	if (e == MAT_EIO && errno == EFBIG)
+		eprintf("%s: %llu x %llu is too large to hold", in->name,
+		        (unsigned long long)in->h.rows, (unsigned long long)in->h.cols);
+	if (e == MAT_EIO && errno == EINVAL)
+		eprintf("%s: data after the last value", in->name);
+	if (e == MAT_EIO && errno == ERANGE)
+		eprintf("%s: a value beyond the range of 32-bit floats", in->name);
+	if (e < 0)
+		eprintf("%s: %s", in->name, mat_strerror(e));
+}
+
+/* A sparse matrix is read twice (sizes, then values): a pipe is copied to a file first. */
+static void read_input(const char *path, struct input *in)
+{
+	struct reader r;
+	const char *failed;
+	int fd;
+
+	in->name = strcmp(path, "-") ? path : "<stdin>";
+	if ((fd = open_rereadable(path, &failed)) < 0)
+		eprintf("%s %s:", failed, in->name);
+	reread(in, fd, &r);
+	if (in->h.kind == MAT_DENSE) {
+		check(in, dmat_read(&r, &in->h, &in->dense));
+		in->op = (struct linop){in->h.rows, in->h.cols, dense_mul, dense_tmul, dense_release,
+		                        &in->dense};
+	} else {
+		check(in, csr_count(&r, &in->h, &in->sparse));
+		reader_close(&r);
+		reread(in, fd, &r);
+		check(in, csr_fill(&r, &in->h, &in->sparse));
+		in->op = (struct linop){in->h.rows, in->h.cols, sparse_mul, sparse_tmul, sparse_release,
+		                        &in->sparse};
+	}
+	reader_close(&r);
+	close(fd);
+	if (in->h.rows == 0 || in->h.cols == 0)
+		eprintf("%s: an empty matrix (%llu x %llu)", in->name, (unsigned long long)in->h.rows,
+		        (unsigned long long)in->h.cols);
+}
+
+static void free_input(struct input *in)
+{
+	csr_free(&in->sparse);
+	dmat_free(&in->dense);
+}
+
+/* ---- output ---- */
+
+/* Writes a rows x cols row-major float matrix to path as a dense nlp matrix. */
+static void write_factor(const char *path, const float *v, uint64_t rows, uint64_t cols)
+{
+	struct mat_header h = {MAT_DENSE, MAT_F32, rows, cols, rows * cols};
+	struct writer w;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+
+	if (fd < 0)
+		eprintf("open %s:", path);
+	writer_init(&w, fd);
+	mat_write_header(&w, &h);
+	for (uint64_t i = 0; i < rows * cols; i++)
+		mat_write_value(&w, MAT_F32, v[i]);
+	if (writer_flush(&w) < 0 || w.err || close(fd) < 0) {
+		errno = w.err ? w.err : errno;
+		eprintf("write %s:", path);
+	}
+	writer_free(&w);
+}
+
+/* Turns U into the vectors U S^p, unit length with --normalize. */
+static void weight_rows(const struct settings *set, struct rsvd_result *res, uint64_t rows)
+{
+	float *scale = emalloc(res->k * sizeof(float));
+
+	for (size_t j = 0; j < res->k; j++)
+		scale[j] = set->weight == 0 ? 1 : res->s[j] > 0 ? (float)pow(res->s[j], set->weight) : 0;
+	for (uint64_t i = 0; i < rows; i++) {
+		float *u = res->u + i * res->k;
+		double norm = 0;
+
+		for (size_t j = 0; j < res->k; j++) {
+			u[j] *= scale[j];
+			norm += (double)u[j] * u[j];
+		}
+		if (set->normalize && norm > 0)
+			for (size_t j = 0; j < res->k; j++)
+				u[j] = (float)(u[j] / sqrt(norm));
+	}
+	free(scale);
+}
+
+static void write_vectors(const struct settings *set, const struct vocab *vocab,
+                          const struct rsvd_result *res, uint64_t rows)
+{
+	if (!vocab) {
+		struct mat_header h = {MAT_DENSE, MAT_F32, rows, res->k, rows * res->k};
+
+		mat_write_header(&out, &h);
+		for (uint64_t i = 0; i < rows * res->k; i++)
+			mat_write_value(&out, MAT_F32, res->u[i]);
+		return;
+	}
+	vec_write_header(&out, rows, res->k);
+	for (uint64_t i = 0; i < rows; i++) {
+		size_t len;
+		const char *word = vocab_token(vocab, i, &len);
+
+		vec_write_row(&out, set->binary, set->precision, word, len, res->u + i * res->k, res->k);
+	}
+}
+
+static void load_labels(struct vocab *v, const char *path, uint64_t rows)
+{
+	struct countfile_pos pos;
+	int r = vocab_load(v, path, &pos);
+
+	if (r == -1)
+		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
+	if (r == -2)
+		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
+	if (vocab_size(v) != rows)
+		eprintf("%s: %zu words for a matrix of %llu rows", path, vocab_size(v),
+		        (unsigned long long)rows);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"dim", required_argument, NULL, 'd'},
+	    {"iters", required_argument, NULL, 'i'},
+	    {"oversample", required_argument, NULL, OPT_OVERSAMPLE},
+	    {"seed", required_argument, NULL, OPT_SEED},
+	    {"weight", required_argument, NULL, 'p'},
+	    {"normalize", no_argument, NULL, 'n'},
+	    {"vocab", required_argument, NULL, 'v'},
+	    {"binary", no_argument, NULL, 'b'},
+	    {"precision", required_argument, NULL, OPT_PRECISION},
+	    {"u", required_argument, NULL, 'U'},
+	    {"s", required_argument, NULL, 'S'},
+	    {"v", required_argument, NULL, 'V'},
+	    {"threads", required_argument, NULL, 'T'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, OPT_VERSION},
+	    {NULL, 0, NULL, 0}};
+	struct settings set = {.svd = {300, 10, 5, 1, 0, 0}, .weight = 0.5,
+	                       .precision = VEC_PRECISION};
+	struct input in = {0};
+	struct vocab vocab = {0};
+	struct rsvd_result res;
+	const char *why;
+	int c, precision = 0;
+
+	prog_init("nlp-svd");
+	set.svd.threads = par_cpus();
+	while ((c = getopt_long(argc, argv, "d:i:p:nv:bU:S:V:T:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': set.svd.k = (size_t)estrtonum(optarg, 1, 100000, "--dim"); break;
+		case 'i': set.svd.iters = (unsigned)estrtonum(optarg, 0, 1000, "--iters"); break;
+		case OPT_OVERSAMPLE: set.svd.oversample = (size_t)estrtonum(optarg, 0, 100000,
+		                                                            "--oversample");
+		                     break;
+		case OPT_SEED: set.svd.seed = (uint64_t)estrtonum(optarg, 0, LLONG_MAX, "--seed"); break;
+		case 'p': set.weight = estrtod(optarg, -10, 10, "--weight"); break;
+		case 'n': set.normalize = 1; break;
+		case 'v': set.vocab = optarg; break;
+		case 'b': set.binary = 1; break;
+		case OPT_PRECISION: set.precision = (unsigned)estrtonum(optarg, 0, 9, "--precision");
+		                    precision = 1; break;
+		case 'U': set.u_path = optarg; break;
+		case 'S': set.s_path = optarg; break;
+		case 'V': set.v_path = optarg; set.svd.want_v = 1; break;
+		case 'T': set.svd.threads = (int)estrtonum(optarg, 1, 256, "--threads"); break;
+		case 'h': usage_help(synopsis, help);
+		case OPT_VERSION: print_version();
+		default: usage_error(synopsis);
+		}
+	}
+	if ((set.binary || precision) && !set.vocab) {
+		weprintf("--binary and --precision go with --vocab");
+		usage_error(synopsis);
+	}
+	if (argc - optind > 1) {
+		weprintf("one matrix at a time");
+		usage_error(synopsis);
+	}
+	if ((!set.vocab || set.binary) && isatty(1))
+		eprintf("not writing binary vectors to a terminal (redirect them)");
+	openblas_set_num_threads(1); /* ours split the work, so that -T does not change it */
+	read_input(optind < argc ? argv[optind] : "-", &in);
+	if (set.vocab)
+		load_labels(&vocab, set.vocab, in.h.rows);
+	if (set.svd.k > in.h.rows || set.svd.k > in.h.cols)
+		eprintf("%s: --dim %zu is above the smaller side of a %llu x %llu matrix", in.name,
+		        set.svd.k, (unsigned long long)in.h.rows, (unsigned long long)in.h.cols);
+	if (rsvd(&in.op, &set.svd, &res, &why) < 0)
+		eprintf("%s: %s", in.name, why);
+	free_input(&in);
+	if (set.u_path)
+		write_factor(set.u_path, res.u, in.h.rows, res.k);
+	if (set.s_path)
+		write_factor(set.s_path, res.s, res.k, 1);
+	if (set.v_path)
+		write_factor(set.v_path, res.v, in.h.cols, res.k);
+	weight_rows(&set, &res, in.h.rows);
+	out_init();
+	write_vectors(&set, set.vocab ? &vocab : NULL, &res, in.h.rows);
+	rsvd_free(&res);
+	vocab_free(&vocab);
+	return out_close() ? EXIT_RUNTIME : 0;
+}
