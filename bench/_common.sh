@@ -79,6 +79,22 @@ unxz_cached()
 	printf '%s\n' "$out"
 }
 
+# enwik100_cached: the letters-only corpus of BENCH.md, built once from enwiki-100M into
+# $BENCH_DIR/enwik100.txt (with BENCH.md's tr pipeline); prints its path.
+enwik100_cached()
+{
+	local en corpus=$BENCH_DIR/enwik100.txt
+
+	en=$(unxz_cached enwiki-100M)
+	if [ ! -s "$corpus" ] || [ "$en" -nt "$corpus" ]; then
+		echo "building $corpus (BENCH.md's tr pipeline) ..." >&2
+		tr 'A-Z' 'a-z' <"$en" | tr -c 'a-z\n' ' ' | tr -s ' ' | sed 's/^ //' | grep -v '^$' \
+			>"$corpus.tmp.$$"
+		mv "$corpus.tmp.$$" "$corpus"
+	fi
+	printf '%s\n' "$corpus"
+}
+
 # head_bytes_cached SRC BYTES NAME: the complete lines within the first BYTES bytes of SRC (a line
 # cut by the limit is dropped), cached as $BENCH_DIR/NAME; prints that path.
 head_bytes_cached()

@@ -27,13 +27,7 @@ need_tools $me mawk xz tr sed grep cmp
 	{ echo "$me: $PY needs numpy, scipy and sklearn; run 'make deps-bench'" >&2; exit 1; }
 
 reps=${BENCH_REPS:-3}
-en=$(unxz_cached enwiki-100M)
-corpus=$BENCH_DIR/enwik100.txt
-if [ ! -s "$corpus" ] || [ "$en" -nt "$corpus" ]; then
-	echo "$me: building $corpus (BENCH.md's tr pipeline) ..." >&2
-	tr 'A-Z' 'a-z' <"$en" | tr -c 'a-z\n' ' ' | tr -s ' ' | sed 's/^ //' | grep -v '^$' >"$corpus.tmp.$$"
-	mv "$corpus.tmp.$$" "$corpus"
-fi
+corpus=$(enwik100_cached)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nlp-count-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

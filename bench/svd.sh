@@ -30,13 +30,7 @@ need_tools $me xz tr sed grep
 	{ echo "$me: $PY needs numpy, scipy, sklearn and gensim; run 'make deps-bench'" >&2; exit 1; }
 
 reps=${BENCH_REPS:-1}
-en=$(unxz_cached enwiki-100M)
-corpus=$BENCH_DIR/enwik100.txt
-if [ ! -s "$corpus" ] || [ "$en" -nt "$corpus" ]; then
-	echo "$me: building $corpus (BENCH.md's tr pipeline) ..." >&2
-	tr 'A-Z' 'a-z' <"$en" | tr -c 'a-z\n' ' ' | tr -s ' ' | sed 's/^ //' | grep -v '^$' >"$corpus.tmp.$$"
-	mv "$corpus.tmp.$$" "$corpus"
-fi
+corpus=$(enwik100_cached)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nlp-svd-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

@@ -1,6 +1,7 @@
 /* vocab.c: loading a vocabulary file into a string table. */
 #include <errno.h>
 
+#include "err.h"
 #include "utf8.h"
 #include "vocab.h"
 
@@ -49,4 +50,15 @@ int vocab_load(struct vocab *v, const char *path, struct countfile_pos *pos)
 void vocab_free(struct vocab *v)
 {
 	strtab_free(&v->tab);
+}
+
+void vocab_load_or_exit(struct vocab *v, const char *path)
+{
+	struct countfile_pos pos;
+	int r = vocab_load(v, path, &pos);
+
+	if (r == -1)
+		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
+	if (r == -2)
+		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
 }

@@ -16,6 +16,8 @@ struct vocab {
 /* Loads path. Returns 0; -1 when it cannot be opened or read (errno); -2 for a malformed line,
  * a token with a space, a token given twice or invalid UTF-8 (pos says where and why). */
 int vocab_load(struct vocab *v, const char *path, struct countfile_pos *pos);
+/* The same, or exits EXIT_RUNTIME with the file, the line and the reason. */
+void vocab_load_or_exit(struct vocab *v, const char *path);
 void vocab_free(struct vocab *v);
 
 static inline size_t vocab_size(const struct vocab *v)

@@ -321,13 +321,7 @@ static int parse_choice(const char *arg, const char *opt, const char *a, const c
 
 static void load_vocab(struct vocab *v, const char *path)
 {
-	struct countfile_pos pos;
-	int r = vocab_load(v, path, &pos);
-
-	if (r == -1)
-		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
-	if (r == -2)
-		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
+	vocab_load_or_exit(v, path);
 	if (vocab_size(v) > MAT_MAX_DIM)
 		eprintf("%s: more words than a matrix can index", path);
 }

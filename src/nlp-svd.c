@@ -228,13 +228,7 @@ static void write_vectors(const struct settings *set, const struct vocab *vocab,
 
 static void load_labels(struct vocab *v, const char *path, uint64_t rows)
 {
-	struct countfile_pos pos;
-	int r = vocab_load(v, path, &pos);
-
-	if (r == -1)
-		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
-	if (r == -2)
-		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
+	vocab_load_or_exit(v, path);
 	if (vocab_size(v) != rows)
 		eprintf("%s: %zu words for a matrix of %llu rows", path, vocab_size(v),
 		        (unsigned long long)rows);

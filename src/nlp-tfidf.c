@@ -220,13 +220,7 @@ static void count_doc(void *ctx, const char *s, size_t n, struct buf *res)
 
 static void load_vocab(struct corpus *c, const char *path)
 {
-	struct countfile_pos pos;
-	int r = vocab_load(&c->v, path, &pos);
-
-	if (r == -1)
-		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
-	if (r == -2)
-		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
+	vocab_load_or_exit(&c->v, path);
 	if (vocab_size(&c->v) > MAT_MAX_DIM)
 		eprintf("%s: more terms than a matrix can index", path);
 	grow_terms(c, vocab_size(&c->v));
