@@ -10,7 +10,7 @@
 #include "io.h"
 
 #define DENSE_MAX ((size_t)64 << 20) /* bytes: the dense block should stay mostly in cache */
-#define BUF_MAX ((size_t)32 << 20) /* updates in the buffer */
+#define BUF_MAX ((size_t)16 << 20) /* updates in the buffer */
 #define FANIN 32
 #define RADIX 11
 
@@ -137,7 +137,7 @@ static int write_run(struct fdlist *l, const struct cooc_kv *a, size_t n);
  * where the sorted words are (a or tmp). */
 static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo, unsigned hi)
 {
-	static size_t count[1 << RADIX];
+	size_t count[1 << RADIX]; /* 16 KB on the stack: each thread sorts its own buffer */
 
 	for (unsigned shift = lo; shift < hi; shift += RADIX) {
 		uint64_t *t;
@@ -396,6 +396,31 @@ static int reduce_runs(struct cooc *c)
 		}
 		writer_free(&w);
 	}
+	return 0;
+}
+
+int cooc_absorb(struct cooc *a, struct cooc *b)
+{
+	if (a->size != b->size || a->ncells != b->ncells || a->exact != b->exact) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (size_t i = 0; i < a->ncells; i++)
+		a->cells[i] = cooc_sum(a->exact, a->cells[i], b->cells[i]);
+	/* b's buffered updates join a's, which go to disk only when full */
+	for (size_t i = 0; i < b->nbuf; i++) {
+		a->buf[a->nbuf++] = b->buf[i];
+		if (a->nbuf == a->capbuf && cooc_flush(a) < 0)
+			return -1;
+	}
+	b->nbuf = 0;
+	for (size_t i = 0; i < b->runs->n; i++)
+		if (fdlist_push(a->runs, b->runs->fds[i]) < 0) { /* b keeps the rest */
+			memmove(b->runs->fds, b->runs->fds + i, (b->runs->n - i) * sizeof(int));
+			b->runs->n -= i;
+			return -1;
+		}
+	b->runs->n = 0;
 	return 0;
 }
 

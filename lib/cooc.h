@@ -77,6 +77,10 @@ static inline int cooc_add(struct cooc *c, uint32_t row, uint32_t col, unsigned 
 	return c->nbuf == c->capbuf ? cooc_flush(c) : 0;
 }
 
+/* Adds what b counted to a (both made with the same size, kind, weights and budget): its dense
+ * block, its buffered updates and its runs, which a takes over. */
+int cooc_absorb(struct cooc *a, struct cooc *b);
+
 /* Emits every non-zero cell, and frees what the counting held. Returns 0, -1 (errno) or fn's
  * non-zero return. */
 int cooc_emit(struct cooc *c, cooc_emit_fn *fn, void *ctx);

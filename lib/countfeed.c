@@ -1,4 +1,4 @@
-/* countfeed.c: a reading thread and a counting thread, joined by a ring of batches. */
+/* countfeed.c: batches of hashed units for the counting thread (lib/ring). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -69,58 +69,37 @@ static int batch_room(struct feed_batch *b, size_t n, size_t nbytes)
 	return grow((void **)&b->lines, &b->linecap, b->nlines + 1, sizeof(*b->lines));
 }
 
-/* Counts the batch's lines unless the counting has failed already; returns the error. */
-static int count_batch(struct ngcount *c, struct feed_batch *b, int err)
+static void batch_empty(struct feed_batch *b)
 {
-	size_t k = 0;
-
-	for (size_t i = 0; i < b->nlines && !err; i++) {
-		if (ngc_add_hashed(c, b->v + k, b->h + k, b->lines[i]) < 0)
-			err = errno ? errno : ENOMEM;
-		k += b->lines[i];
-	}
 	b->len = b->ntok = b->nlines = 0;
-	return err;
 }
 
-static void *counter(void *arg)
+/* The worker: counts the batch's lines. */
+static int count_batch(void *ctx, void *batch)
 {
-	struct ngc_feed *f = arg;
-	int err = 0;
+	struct feed_batch *b = batch;
+	size_t k = 0;
 
-	pthread_mutex_lock(&f->lock);
-	for (;;) {
-		struct feed_batch *b;
-
-		while (f->counted == f->filled && !f->done)
-			pthread_cond_wait(&f->cond, &f->lock);
-		if (f->counted == f->filled)
-			break;
-		b = &f->b[f->counted % FEED_BATCHES];
-		pthread_mutex_unlock(&f->lock);
-		err = count_batch(f->c, b, err);
-		pthread_mutex_lock(&f->lock);
-		f->err = err;
-		f->counted++;
-		pthread_cond_broadcast(&f->cond);
+	for (size_t i = 0; i < b->nlines; i++) {
+		if (ngc_add_hashed(ctx, b->v + k, b->h + k, b->lines[i]) < 0)
+			return errno ? errno : ENOMEM;
+		k += b->lines[i];
 	}
-	pthread_mutex_unlock(&f->lock);
-	return NULL;
+	return 0;
 }
 
 int ngc_feed_start(struct ngc_feed *f, struct ngcount *c)
 {
+	void *slots[RING_SLOTS];
 	int e;
 
-	memset(f, 0, sizeof(*f));
-	f->c = c;
-	if (!(f->b = calloc(FEED_BATCHES, sizeof(*f->b)))) {
+	if (!(f->b = calloc(RING_SLOTS, sizeof(*f->b)))) {
 		errno = ENOMEM;
 		return -1;
 	}
-	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->cond, NULL);
-	if ((e = pthread_create(&f->thread, NULL, counter, f)) != 0) {
+	for (int i = 0; i < RING_SLOTS; i++)
+		slots[i] = &f->b[i];
+	if ((e = ring_start(&f->ring, slots, count_batch, c)) != 0) {
 		free(f->b);
 		errno = e;
 		return -1;
@@ -128,20 +107,20 @@ int ngc_feed_start(struct ngc_feed *f, struct ngcount *c)
 	return 0;
 }
 
-/* Passes the batch being filled on, and waits until the next one is free. Returns the counting's
- * error, if any. */
-static int pass_on(struct ngc_feed *f)
+/* Passes the batch being filled on; returns the next one, emptied, or NULL with errno when the
+ * counting has failed. */
+static struct feed_batch *pass_on(struct ngc_feed *f)
 {
-	int err;
+	struct feed_batch *b;
+	int err = ring_pass(&f->ring);
 
-	pthread_mutex_lock(&f->lock);
-	f->filled++;
-	pthread_cond_broadcast(&f->cond);
-	while (f->filled - f->counted == FEED_BATCHES)
-		pthread_cond_wait(&f->cond, &f->lock);
-	err = f->err;
-	pthread_mutex_unlock(&f->lock);
-	return err;
+	if (err) {
+		errno = err;
+		return NULL;
+	}
+	b = ring_slot(&f->ring);
+	batch_empty(b);
+	return b;
 }
 
 static int in_line(const struct span *u, const char *s, size_t len)
@@ -151,23 +130,17 @@ static int in_line(const struct span *u, const char *s, size_t len)
 
 int ngc_feed_line(struct ngc_feed *f, const char *s, size_t len, const struct span *v, size_t n)
 {
-	struct feed_batch *b = &f->b[f->filled % FEED_BATCHES];
+	struct feed_batch *b = ring_slot(&f->ring);
 	size_t nbytes = len; /* the line, and the units outside it */
 	char *line;
-	int err;
 
 	if (n == 0)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!in_line(&v[i], s, len))
 			nbytes += v[i].n;
-	if (b->len && b->len + nbytes > b->cap) {
-		if ((err = pass_on(f)) != 0) {
-			errno = err;
-			return -1;
-		}
-		b = &f->b[f->filled % FEED_BATCHES];
-	}
+	if (b->len && b->len + nbytes > b->cap && !(b = pass_on(f)))
+		return -1;
 	if (batch_room(b, n, nbytes) < 0) {
 		errno = ENOMEM;
 		return -1;
@@ -189,30 +162,19 @@ int ngc_feed_line(struct ngc_feed *f, const char *s, size_t len, const struct sp
 		b->h[b->ntok++] = hash_bytes(p, v[i].n);
 	}
 	b->lines[b->nlines++] = n;
-	if (b->len >= FEED_BATCH_BYTES && (err = pass_on(f)) != 0) {
-		errno = err;
+	if (b->len >= FEED_BATCH_BYTES && !pass_on(f))
 		return -1;
-	}
 	return 0;
 }
 
 int ngc_feed_finish(struct ngc_feed *f)
 {
-	int err;
+	struct feed_batch *b = ring_slot(&f->ring);
+	int err = ring_finish(&f->ring, b->nlines > 0);
 
-	pthread_mutex_lock(&f->lock);
-	if (f->b[f->filled % FEED_BATCHES].nlines)
-		f->filled++;
-	f->done = 1;
-	pthread_cond_broadcast(&f->cond);
-	pthread_mutex_unlock(&f->lock);
-	pthread_join(f->thread, NULL);
-	err = f->err;
-	for (int i = 0; i < FEED_BATCHES; i++)
+	for (int i = 0; i < RING_SLOTS; i++)
 		batch_free(&f->b[i]);
 	free(f->b);
-	pthread_mutex_destroy(&f->lock);
-	pthread_cond_destroy(&f->cond);
 	if (err) {
 		errno = err;
 		return -1;

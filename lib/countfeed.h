@@ -5,25 +5,17 @@
 #ifndef NLP_COUNTFEED_H
 #define NLP_COUNTFEED_H
 
-#include <pthread.h>
-
 #include "count.h"
 #include "filter.h"
+#include "ring.h"
 
-#define FEED_BATCHES 4           /* batches in flight */
 #define FEED_BATCH_BYTES (1 << 18) /* unit bytes in a batch before it is passed on */
 
 struct feed_batch;
 
 struct ngc_feed {
-	struct ngcount *c;
-	struct feed_batch *b;  /* [FEED_BATCHES], used as a ring */
-	unsigned long filled;  /* batches passed on (the reading thread fills b[filled % N]) */
-	unsigned long counted; /* batches counted */
-	int done, err;         /* no more batches; errno of the first failure of the counting */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	pthread_t thread;
+	struct feed_batch *b; /* [RING_SLOTS] */
+	struct ring ring;     /* to the counting thread */
 };
 
 /* Starts the counting thread; c belongs to it until ngc_feed_finish. Returns 0 or -1 (errno). */

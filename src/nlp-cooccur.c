@@ -17,6 +17,8 @@
 #include "matrix.h"
 #include "num.h"
 #include "opt.h"
+#include "par.h"
+#include "ring.h"
 #include "vocab.h"
 
 static const char synopsis[] =
@@ -70,13 +72,35 @@ struct settings {
 	uint64_t denom; /* values count units of 1 / denom; 0: doubles */
 };
 
+#define WORKERS 2           /* counting threads, each with its own accumulator */
+#define BATCH_IDS (1 << 16) /* ids in a batch before it is passed on */
+
+/* Ids for a counting thread: with --cross-lines one sequence whose first hist ids are context
+ * only (the end of the batch before); else lines of lengths lines[]. */
+struct id_batch {
+	uint32_t *ids;
+	size_t n, cap, hist;
+	size_t *lines;
+	size_t nlines, linecap;
+};
+
+struct worker {
+	const struct settings *set;
+	struct cooc acc;
+	struct ring ring;
+	struct id_batch batch[RING_SLOTS];
+	int flush_err;
+};
+
+/* The reading thread looks the tokens up and deals batches of ids to the workers in turn. */
 struct counter {
 	const struct settings *set;
 	struct vocab v;
-	struct cooc acc;
-	uint64_t *weight; /* [window + 1] a context's value at each distance */
-	uint32_t *seq;    /* earlier lines' last ids (with --cross-lines), then this line's */
-	size_t hist, cap;
+	uint64_t *weight;     /* [window + 1] a context's value at each distance */
+	struct worker w[WORKERS];
+	unsigned next;        /* the worker whose batch is being filled */
+	uint32_t *tail;       /* --cross-lines: the last window ids so far */
+	size_t ntail;
 	struct spans toks;
 };
 
@@ -122,54 +146,187 @@ static double value_of(const struct settings *set, uint64_t v)
 	return set->denom ? (double)v / (double)set->denom : bits_dbl(v);
 }
 
-static void add_pair(struct counter *k, uint32_t center, uint32_t context, unsigned d)
+/* Counts the pairs of seq[0..n) whose center is at start or after. Returns 0 or -1 (errno). */
+static int count_seq(struct cooc *acc, const struct settings *set, const uint32_t *seq, size_t n,
+                     size_t start)
 {
-	if (cooc_add(&k->acc, center, context, d) < 0)
+	for (size_t j = start; j < n; j++) {
+		uint32_t a = seq[j];
+
+		if (a == NONE)
+			continue;
+		for (size_t d = 1; d <= set->window && d <= j; d++) {
+			uint32_t b = seq[j - d]; /* d to the left of a */
+
+			if (b == NONE)
+				continue;
+			if (set->dir <= 0 && cooc_add(acc, a, b, (unsigned)d) < 0)
+				return -1;
+			if (set->dir >= 0 && cooc_add(acc, b, a, (unsigned)d) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* A worker's job: the pairs of a batch. */
+static int count_batch(void *ctx, void *batch)
+{
+	struct worker *w = ctx;
+	const struct id_batch *b = batch;
+	int r = 0;
+
+	if (w->set->cross)
+		r = count_seq(&w->acc, w->set, b->ids, b->n, b->hist);
+	else
+		for (size_t i = 0, at = 0; i < b->nlines && r == 0; at += b->lines[i++])
+			r = count_seq(&w->acc, w->set, b->ids + at, b->lines[i], 0);
+	return r < 0 ? (errno ? errno : ENOMEM) : 0;
+}
+
+static void batch_room(struct id_batch *b, size_t ids)
+{
+	if (b->n + ids > b->cap) {
+		b->cap = (b->n + ids) * 2 > BATCH_IDS ? (b->n + ids) * 2 : BATCH_IDS;
+		b->ids = erealloc(b->ids, b->cap * sizeof(*b->ids));
+	}
+	if (b->nlines == b->linecap) {
+		b->linecap = b->linecap ? b->linecap * 2 : 1024;
+		b->lines = erealloc(b->lines, b->linecap * sizeof(*b->lines));
+	}
+}
+
+/* Empties the batch about to be filled; with --cross-lines it starts with the last ids so far. */
+static void batch_start(struct counter *k, struct id_batch *b)
+{
+	b->n = b->hist = b->nlines = 0;
+	if (k->set->cross && k->ntail) {
+		batch_room(b, k->ntail);
+		memcpy(b->ids, k->tail, k->ntail * sizeof(*b->ids));
+		b->n = b->hist = k->ntail;
+	}
+}
+
+/* Passes the batch being filled to its worker, and starts one for the next worker. */
+static void pass_batch(struct counter *k)
+{
+	struct worker *w = &k->w[k->next];
+	struct id_batch *b = ring_slot(&w->ring);
+	int err;
+
+	if (k->set->cross) {
+		k->ntail = b->n < k->set->window ? b->n : k->set->window;
+		memcpy(k->tail, b->ids + b->n - k->ntail, k->ntail * sizeof(*k->tail));
+	}
+	if ((err = ring_pass(&w->ring)) != 0) {
+		errno = err;
 		eprintf("counting:");
+	}
+	k->next = (k->next + 1) % WORKERS;
+	batch_start(k, ring_slot(&k->w[k->next].ring));
 }
 
 static void count_line(void *ctx, const char *s, size_t n, struct buf *res)
 {
 	struct counter *k = ctx;
 	const struct settings *set = k->set;
-	size_t m = k->hist;
+	struct id_batch *b = ring_slot(&k->w[k->next].ring);
+	size_t start = b->n;
 
 	(void)res;
 	split_blank(s, n, &k->toks);
-	if (k->hist + k->toks.n > k->cap) {
-		k->cap = (k->hist + k->toks.n) * 2;
-		k->seq = erealloc(k->seq, k->cap * sizeof(*k->seq));
-	}
+	batch_room(b, k->toks.n);
 	for (size_t i = 0; i < k->toks.n; i++) {
 		int64_t id = vocab_id(&k->v, k->toks.v[i].p, k->toks.v[i].n);
 
 		if (id >= 0 || set->keep_oov)
-			k->seq[m++] = id >= 0 ? (uint32_t)id : NONE;
+			b->ids[b->n++] = id >= 0 ? (uint32_t)id : NONE;
 	}
-	for (size_t j = k->hist; j < m; j++) {
-		uint32_t a = k->seq[j];
+	if (!set->cross && b->n > start)
+		b->lines[b->nlines++] = b->n - start;
+	if (b->n >= BATCH_IDS)
+		pass_batch(k);
+}
 
-		if (a == NONE)
-			continue;
-		for (size_t d = 1; d <= set->window && d <= j; d++) {
-			uint32_t b = k->seq[j - d]; /* d to the left of a */
+/* Starts the workers, each with an accumulator of its share of the budget. */
+static void start_workers(struct counter *k, size_t memory)
+{
+	for (int t = 0; t < WORKERS; t++) {
+		struct worker *w = &k->w[t];
+		void *slots[RING_SLOTS];
+		int e;
 
-			if (b == NONE)
-				continue;
-			if (set->dir <= 0)
-				add_pair(k, a, b, (unsigned)d);
-			if (set->dir >= 0)
-				add_pair(k, b, a, (unsigned)d);
+		w->set = k->set;
+		if (cooc_init(&w->acc, (uint32_t)vocab_size(&k->v), k->set->denom != 0, k->weight,
+		              k->set->window + 1, memory / WORKERS) < 0)
+			eprintf("counting:");
+		for (int i = 0; i < RING_SLOTS; i++)
+			slots[i] = &w->batch[i];
+		if ((e = ring_start(&w->ring, slots, count_batch, w)) != 0) {
+			errno = e;
+			eprintf("counting:");
 		}
 	}
-	k->hist = 0;
-	if (set->cross) { /* keep the last window positions for the next line */
-		size_t keep = m < set->window ? m : set->window;
+	k->tail = ecalloc(k->set->window, sizeof(*k->tail));
+	batch_start(k, ring_slot(&k->w[0].ring));
+}
 
-		if (keep)
-			memmove(k->seq, k->seq + m - keep, keep * sizeof(*k->seq));
-		k->hist = keep;
+/* Whether a worker has written runs already (then the last buffers go to disk too). */
+static int spilled(const struct counter *k)
+{
+	for (int t = 0; t < WORKERS; t++)
+		if (k->w[t].acc.runs->n)
+			return 1;
+	return 0;
+}
+
+static void flush_part(void *ctx, int t, int nt)
+{
+	struct counter *k = ctx;
+
+	(void)nt;
+	k->w[t].flush_err = cooc_flush(&k->w[t].acc) < 0 ? (errno ? errno : EIO) : 0;
+}
+
+/* Counts what is left, stops the workers and sums their counts into the first accumulator. */
+static void stop_workers(struct counter *k)
+{
+	int err = 0;
+
+	for (unsigned t = 0; t < WORKERS; t++) {
+		const struct id_batch *b = ring_slot(&k->w[t].ring);
+		int e = ring_finish(&k->w[t].ring, t == k->next && b->n > b->hist);
+
+		if (e && !err)
+			err = e;
 	}
+	if (err) {
+		errno = err;
+		eprintf("counting:");
+	}
+	if (spilled(k)) { /* sort the last buffers at once, not one after the other */
+		par_run(WORKERS, flush_part, k);
+		for (int t = 0; t < WORKERS; t++)
+			if (k->w[t].flush_err) {
+				errno = k->w[t].flush_err;
+				eprintf("counting:");
+			}
+	}
+	for (int t = 1; t < WORKERS; t++)
+		if (cooc_absorb(&k->w[0].acc, &k->w[t].acc) < 0)
+			eprintf("counting:");
+}
+
+static void free_workers(struct counter *k)
+{
+	for (int t = 0; t < WORKERS; t++) {
+		cooc_free(&k->w[t].acc);
+		for (int i = 0; i < RING_SLOTS; i++) {
+			free(k->w[t].batch[i].ids);
+			free(k->w[t].batch[i].lines);
+		}
+	}
+	free(k->tail);
 }
 
 /* ---- output ---- */
@@ -342,22 +499,20 @@ static int count_files(struct settings *set, const char *vocab, size_t memory,
 	if (vocab_size(&k.v) > COOC_MAX_SIZE)
 		eprintf("%s: %zu words: at most %u can be counted", vocab, vocab_size(&k.v),
 		        COOC_MAX_SIZE);
-	if (cooc_init(&k.acc, (uint32_t)vocab_size(&k.v), set->denom != 0, k.weight,
-	              set->window + 1, memory) < 0)
-		eprintf("counting:");
+	start_workers(&k, memory);
 	f->fn = count_line;
 	f->ctx = &k;
 	ret = filter_lines(f, files, nfiles);
+	stop_workers(&k);
 	if (ret == 0) { /* counts of a part of the input would pass for the whole */
 		start = begin_matrix(set, vocab_size(&k.v));
-		if (cooc_emit(&k.acc, write_cell, &o) < 0)
+		if (cooc_emit(&k.w[0].acc, write_cell, &o) < 0)
 			eprintf("counting:");
 		end_matrix(start, o.nnz);
 	}
-	cooc_free(&k.acc);
+	free_workers(&k);
 	vocab_free(&k.v);
 	free(k.weight);
-	free(k.seq);
 	spans_free(&k.toks);
 	return ret;
 }
