@@ -56,6 +56,22 @@ need_tools()
 	fi
 }
 
+# need_time NAME: GNU time, for the peak RSS of the warm-up rounds.
+need_time()
+{
+	[ -x /usr/bin/time ] || { echo "$1: /usr/bin/time is missing; run 'make deps-bench'" >&2; exit 1; }
+}
+
+# need_py_modules NAME MODULE...: $PY must import them all.
+need_py_modules()
+{
+	local name=$1 mods
+	shift
+	mods=$(IFS=,; echo "$*")
+	"$PY" -c "import $mods" 2>/dev/null ||
+		{ echo "$name: $PY needs $*; run 'make deps-bench'" >&2; exit 1; }
+}
+
 need_nltk()
 {
 	if ! "$PY" -c 'import nltk.tokenize' 2>/dev/null; then

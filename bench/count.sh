@@ -22,9 +22,8 @@ me=count.sh
 skip_without_data $me enwiki-100M.txt.xz
 need_bins $me nlp-ngram nlp-vocab nlp-cooccur
 need_tools $me mawk xz tr sed grep cmp
-[ -x /usr/bin/time ] || { echo "$me: /usr/bin/time is missing; run 'make deps-bench'" >&2; exit 1; }
-"$PY" -c 'import numpy, scipy, sklearn' 2>/dev/null ||
-	{ echo "$me: $PY needs numpy, scipy and sklearn; run 'make deps-bench'" >&2; exit 1; }
+need_time $me
+need_py_modules $me numpy scipy sklearn
 
 reps=${BENCH_REPS:-3}
 corpus=$(enwik100_cached)

@@ -25,9 +25,8 @@ me=svd.sh
 skip_without_data $me enwiki-100M.txt.xz eval/wordsim353.tsv eval/questions-words.txt
 need_bins $me nlp-vocab nlp-cooccur nlp-ppmi nlp-svd nlp-similar
 need_tools $me xz tr sed grep
-[ -x /usr/bin/time ] || { echo "$me: /usr/bin/time is missing; run 'make deps-bench'" >&2; exit 1; }
-"$PY" -c 'import numpy, scipy, sklearn, gensim' 2>/dev/null ||
-	{ echo "$me: $PY needs numpy, scipy, sklearn and gensim; run 'make deps-bench'" >&2; exit 1; }
+need_time $me
+need_py_modules $me numpy scipy sklearn gensim
 
 reps=${BENCH_REPS:-1}
 corpus=$(enwik100_cached)

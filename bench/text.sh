@@ -23,7 +23,7 @@ me=text.sh
 skip_without_data $me enwiki-100M.txt.xz kowiki-30M.txt.xz
 need_bins $me nlp-normalize nlp-tokenize
 need_tools $me uconv xz wc awk
-[ -x /usr/bin/time ] || { echo "$me: /usr/bin/time is missing; run 'make deps-bench'" >&2; exit 1; }
+need_time $me
 need_nltk $me
 
 reps=${BENCH_REPS:-5}

@@ -205,25 +205,34 @@ static int sort_buffer(struct cooc *c, int keep, struct cooc_kv **kvp, size_t *n
 	return n ? write_run(c->runs, kv, n) : 0;
 }
 
+/* Ends the run being written to fd through w, adding it to l; err is the errno of a failure
+ * before (0: none). On any failure the run is closed and dropped. */
+static int run_end(struct fdlist *l, struct writer *w, int fd, int err)
+{
+	if (!err && writer_flush(w) < 0)
+		err = w->err;
+	if (!err && fdlist_push(l, fd) < 0)
+		err = ENOMEM;
+	writer_free(w);
+	if (err) {
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
 /* Writes n sorted entries as a run. */
 static int write_run(struct fdlist *l, const struct cooc_kv *a, size_t n)
 {
 	struct writer w;
-	int fd = tmpfile_open(), e;
+	int fd = tmpfile_open();
 
 	if (fd < 0)
 		return -1;
 	writer_init(&w, fd);
 	writer_write(&w, (const char *)a, n * sizeof(*a));
-	if (writer_flush(&w) < 0 || fdlist_push(l, fd) < 0) {
-		e = w.err ? w.err : ENOMEM;
-		writer_free(&w);
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	writer_free(&w);
-	return 0;
+	return run_end(l, &w, fd, 0);
 }
 
 /* ---- output ---- */
@@ -385,16 +394,10 @@ static int reduce_runs(struct cooc *c)
 			writer_write(&w, (const char *)&kv, sizeof(kv));
 			r = 0;
 		}
-		e = errno;
+		e = r < 0 ? (errno ? errno : EIO) : 0;
 		merger_close(&m, FANIN);
-		if (r < 0 || writer_flush(&w) < 0 || fdlist_push(l, fd) < 0) {
-			e = r < 0 ? e : w.err ? w.err : ENOMEM;
-			writer_free(&w);
-			close(fd);
-			errno = e;
+		if (run_end(l, &w, fd, e) < 0)
 			return -1;
-		}
-		writer_free(&w);
 	}
 	return 0;
 }

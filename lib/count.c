@@ -955,32 +955,6 @@ static int ids_room(struct ngcount *c, size_t n)
 	return 0;
 }
 
-int ngc_add_units(struct ngcount *c, const struct span *v, size_t n)
-{
-	size_t bytes = 0;
-
-	for (size_t i = 0; i < n; i++)
-		bytes += v[i].n;
-	if (ids_room(c, n) < 0 || ngc_reserve(c, n, bytes) < 0)
-		return -1;
-	/* hash a few units ahead and prefetch their slots */
-	for (size_t i = 0; i < n + PREFETCH_LAG; i++) {
-		if (i >= PREFETCH_LAG) {
-			size_t j = i - PREFETCH_LAG;
-
-			c->ids[j] = (uint32_t)strtab_intern_hashed(&c->units, v[j].p, v[j].n,
-			                                           c->hs[j % PREFETCH_LAG]);
-		}
-		if (i < n) {
-			uint64_t h = hash_bytes(v[i].p, v[i].n);
-
-			c->hs[i % PREFETCH_LAG] = h;
-			strtab_prefetch(&c->units, h);
-		}
-	}
-	return ngc_add_seq(c, c->ids, n);
-}
-
 int ngc_add_hashed(struct ngcount *c, const struct span *v, const uint64_t *h, size_t n)
 {
 	size_t bytes = 0;

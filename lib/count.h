@@ -20,7 +20,7 @@
 
 #define NGC_FANIN 32      /* runs merged at once */
 #define NGC_MAX_N 255
-#define NGC_PREFETCH 8 /* hashes computed ahead of their lookups */
+#define NGC_PREFETCH 8 /* lookups ahead whose slots are asked for */
 
 struct ngc_entry {
 	const char *key; /* units joined by single spaces, not NUL-terminated */
@@ -42,7 +42,6 @@ struct ngcount {
 	struct fdlist *runs;  /* [max_n + 1]: spilled runs of each length */
 	unsigned nspills;
 	uint32_t *ids;        /* [idcap]: a line's unit ids */
-	uint64_t hs[NGC_PREFETCH]; /* hashes of the units being prefetched */
 	size_t idcap;
 };
 
@@ -61,9 +60,8 @@ int ngc_add_seq(struct ngcount *c, const uint32_t *ids, size_t len);
 /* Adds count to one n-gram (merging count files); n must be within min_n..max_n. */
 int ngc_add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count);
 
-/* Counts the n-grams of a line of units (interning them, reserving room first). */
-int ngc_add_units(struct ngcount *c, const struct span *v, size_t n);
-/* The same, with h[i] = hash_bytes(v[i].p, v[i].n) computed by the caller. */
+/* Counts the n-grams of a line of units (interning them, reserving room first), given their
+ * hashes h[i] = hash_bytes(v[i].p, v[i].n) (lib/countfeed computes them on the reading thread). */
 int ngc_add_hashed(struct ngcount *c, const struct span *v, const uint64_t *h, size_t n);
 /* Adds count to the n-gram whose units, joined by single spaces, are key[0..len). */
 int ngc_add_key(struct ngcount *c, const char *key, size_t len, unsigned n, uint64_t count);

@@ -1,7 +1,7 @@
 /* countfeed.h: counting n-grams on a second thread. The thread that reads the input splits each
  * line into units, copies and hashes them, and passes them on in batches; the counting thread
  * interns the units and counts the n-grams, line after line in input order, so the counts, the
- * unit ids and any spills are those ngc_add_units would give on one thread. */
+ * unit ids and any spills are those of counting on one thread. */
 #ifndef NLP_COUNTFEED_H
 #define NLP_COUNTFEED_H
 

@@ -162,6 +162,13 @@ int mat_read_header(struct reader *r, struct mat_header *h)
 	return MAT_OK;
 }
 
+int mat_reread(struct reader *r, int fd, const char *name, struct mat_header *h)
+{
+	if (reader_reread(r, fd, name) < 0)
+		return MAT_EIO;
+	return mat_read_header(r, h);
+}
+
 void mat_cursor_init(struct mat_cursor *c, const struct mat_header *h)
 {
 	c->h = *h;

@@ -61,6 +61,10 @@ int mat_patch_nnz(struct writer *w, off_t start, uint64_t nnz);
 
 /* Reads and validates a header. */
 int mat_read_header(struct reader *r, struct mat_header *h);
+/* Opens r on fd from its first byte (reader_reread) and reads the header again: for programs
+ * that read a matrix twice (fd from open_rereadable). Returns 0, MAT_EIO (errno) or the header's
+ * error. */
+int mat_reread(struct reader *r, int fd, const char *name, struct mat_header *h);
 void mat_cursor_init(struct mat_cursor *c, const struct mat_header *h);
 /* Next triple of a sparse matrix: returns 1 with the triple, 0 at a valid end, or an error. */
 int mat_next_triple(struct reader *r, struct mat_cursor *c, uint32_t *row, uint32_t *col,

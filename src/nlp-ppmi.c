@@ -52,6 +52,8 @@ struct input {
 /* Fails with the reader's message for a matrix error. */
 static void matrix_error(const struct input *in, int err)
 {
+	if (err == MAT_EIO)
+		eprintf("read %s:", in->name);
 	eprintf("%s: %s", in->name, mat_strerror(err));
 }
 
@@ -68,11 +70,9 @@ static void input_open(struct input *in, const char *path)
 /* (Re)starts reading the matrix from its first byte. */
 static void input_rewind(struct input *in)
 {
-	int err;
+	int err = mat_reread(&in->r, in->fd, in->name, &in->h);
 
-	if (reader_reread(&in->r, in->fd, in->name) < 0)
-		eprintf("read %s:", in->name);
-	if ((err = mat_read_header(&in->r, &in->h)) < 0)
+	if (err < 0)
 		matrix_error(in, err);
 }
 

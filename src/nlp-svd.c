@@ -98,17 +98,6 @@ struct input {
 	struct linop op;
 };
 
-/* Reads the header of the matrix from its first byte. */
-static void reread(struct input *in, int fd, struct reader *r)
-{
-	int e;
-
-	if (reader_reread(r, fd, in->name) < 0)
-		eprintf("read %s:", in->name);
-	if ((e = mat_read_header(r, &in->h)) < 0)
-		eprintf("%s: %s", in->name, mat_strerror(e));
-}
-
 static void check(const struct input *in, int e)
 {
 	if (e == MAT_EIO && errno == ESTALE)
@@ -122,6 +111,8 @@ static void check(const struct input *in, int e)
 		eprintf("%s: data after the last value", in->name);
 	if (e == MAT_EIO && errno == ERANGE)
 		eprintf("%s: a value beyond the range of 32-bit floats", in->name);
+	if (e == MAT_EIO)
+		eprintf("read %s:", in->name);
 	if (e < 0)
 		eprintf("%s: %s", in->name, mat_strerror(e));
 }
@@ -136,7 +127,7 @@ static void read_input(const char *path, struct input *in)
 	in->name = strcmp(path, "-") ? path : "<stdin>";
 	if ((fd = open_rereadable(path, &failed)) < 0)
 		eprintf("%s %s:", failed, in->name);
-	reread(in, fd, &r);
+	check(in, mat_reread(&r, fd, in->name, &in->h));
 	if (in->h.kind == MAT_DENSE) {
 		check(in, dmat_read(&r, &in->h, &in->dense));
 		in->op = (struct linop){in->h.rows, in->h.cols, dense_mul, dense_tmul, dense_release,
@@ -144,7 +135,7 @@ static void read_input(const char *path, struct input *in)
 	} else {
 		check(in, csr_count(&r, &in->h, &in->sparse));
 		reader_close(&r);
-		reread(in, fd, &r);
+		check(in, mat_reread(&r, fd, in->name, &in->h));
 		check(in, csr_fill(&r, &in->h, &in->sparse));
 		in->op = (struct linop){in->h.rows, in->h.cols, sparse_mul, sparse_tmul, sparse_release,
 		                        &in->sparse};
