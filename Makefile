@@ -15,8 +15,8 @@ LDLIBS = -lutf8proc -llapacke -lopenblas -lm -lpthread
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -Werror
 
-LIBSRC = $(wildcard lib/*.c)
-LIBHDR = $(wildcard lib/*.h)
+LIBSRC = $(wildcard lib/*/*.c)
+LIBHDR = $(wildcard lib/*/*.h)
 BINS = bin/nlp $(PROGS:%=bin/nlp-%)
 ASAN_BINS = $(BINS:bin/%=build/asan/bin/%)
 MAN1 = man/man1/nlp.1 $(PROGS:%=man/man1/nlp-%.1)

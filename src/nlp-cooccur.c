@@ -8,18 +8,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cooc.h"
-#include "countfile.h"
-#include "err.h"
-#include "filter.h"
-#include "io.h"
-#include "matconv.h"
-#include "matrix.h"
-#include "num.h"
-#include "opt.h"
-#include "par.h"
-#include "ring.h"
-#include "vocab.h"
+#include "count/cooc.h"
+#include "count/countfile.h"
+#include "cli/err.h"
+#include "cli/filter.h"
+#include "cli/out.h"
+#include "base/io.h"
+#include "mat/matconv.h"
+#include "mat/matrix.h"
+#include "base/num.h"
+#include "cli/opt.h"
+#include "base/par.h"
+#include "base/ring.h"
+#include "count/vocab.h"
 
 static const char synopsis[] =
     "nlp-cooccur -v vocab [-t] [-w N] [--left | --right] [--weight flat|harmonic] "

@@ -10,12 +10,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "io.h"
-#include "matconv.h"
-#include "matrix.h"
-#include "num.h"
-#include "opt.h"
+#include "cli/err.h"
+#include "base/io.h"
+#include "mat/matconv.h"
+#include "mat/matrix.h"
+#include "base/num.h"
+#include "cli/opt.h"
+#include "cli/out.h"
 
 static const char synopsis[] =
     "nlp-mat [-dfs] [-p digits] [-m size] [--f32 | --f64] [--duplicates policy] command [file] "

@@ -8,15 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "count.h"
-#include "countfeed.h"
-#include "countfile.h"
-#include "err.h"
-#include "filter.h"
-#include "io.h"
-#include "num.h"
-#include "opt.h"
-#include "tokenize.h"
+#include "count/count.h"
+#include "count/countfeed.h"
+#include "count/countfile.h"
+#include "cli/err.h"
+#include "cli/filter.h"
+#include "cli/out.h"
+#include "base/io.h"
+#include "base/num.h"
+#include "cli/opt.h"
+#include "text/tokenize.h"
 
 static const char synopsis[] =
     "nlp-ngram [-cCms] [-n N | --min-n N --max-n N] [--space token] [--min-count N] [--top K] "

@@ -3,10 +3,10 @@
 #include <getopt.h>
 #include <stdlib.h>
 
-#include "err.h"
-#include "filter.h"
-#include "opt.h"
-#include "textnorm.h"
+#include "cli/err.h"
+#include "cli/filter.h"
+#include "cli/opt.h"
+#include "text/textnorm.h"
 
 static const char synopsis[] =
     "nlp-normalize [-laps] [-f form] [-uendtr] [--invalid policy] [--progress] [file ...]";

@@ -8,12 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "io.h"
-#include "matconv.h"
-#include "matrix.h"
-#include "num.h"
-#include "opt.h"
+#include "cli/err.h"
+#include "base/io.h"
+#include "mat/matconv.h"
+#include "mat/matrix.h"
+#include "base/num.h"
+#include "cli/opt.h"
+#include "cli/out.h"
 
 static const char synopsis[] =
     "nlp-ppmi [-a alpha] [-k shift] [-b base] [--pmi] [-t] [--f32 | --f64] [matrix]";

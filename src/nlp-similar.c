@@ -13,12 +13,13 @@
 
 #include <cblas.h>
 
-#include "err.h"
-#include "io.h"
-#include "num.h"
-#include "opt.h"
-#include "similar.h"
-#include "vectors.h"
+#include "cli/err.h"
+#include "base/io.h"
+#include "base/num.h"
+#include "cli/opt.h"
+#include "cli/out.h"
+#include "vec/similar.h"
+#include "vec/vectors.h"
 
 static const char synopsis[] =
     "nlp-similar [-i | --match-case] [-f format] [-k N] [-m add|mul] [-r N] [-q] [-t N] "

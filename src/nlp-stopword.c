@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "filter.h"
-#include "opt.h"
-#include "paths.h"
-#include "stopword.h"
+#include "cli/err.h"
+#include "cli/filter.h"
+#include "cli/opt.h"
+#include "cli/paths.h"
+#include "text/stopword.h"
 
 static const char synopsis[] =
     "nlp-stopword [-ikp] [-L lang[,lang...]] [-f list] [--invalid policy] [--progress] "

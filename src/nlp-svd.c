@@ -11,17 +11,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csr.h"
-#include "dmat.h"
-#include "err.h"
-#include "io.h"
-#include "matrix.h"
-#include "num.h"
-#include "opt.h"
-#include "par.h"
-#include "rsvd.h"
-#include "vectors.h"
-#include "vocab.h"
+#include "mat/csr.h"
+#include "mat/dmat.h"
+#include "cli/err.h"
+#include "base/io.h"
+#include "mat/matrix.h"
+#include "base/num.h"
+#include "cli/opt.h"
+#include "cli/out.h"
+#include "base/par.h"
+#include "mat/rsvd.h"
+#include "vec/vectors.h"
+#include "count/vocab.h"
 
 static const char synopsis[] =
     "nlp-svd [-d dim] [-i iters] [--oversample N] [--seed N] [-p weight] [-n] [-v vocab [-b] "

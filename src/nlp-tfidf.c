@@ -16,15 +16,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "countfile.h"
-#include "err.h"
-#include "filter.h"
-#include "io.h"
-#include "matconv.h"
-#include "matrix.h"
-#include "num.h"
-#include "opt.h"
-#include "vocab.h"
+#include "count/countfile.h"
+#include "cli/err.h"
+#include "cli/filter.h"
+#include "cli/out.h"
+#include "base/io.h"
+#include "mat/matconv.h"
+#include "mat/matrix.h"
+#include "base/num.h"
+#include "cli/opt.h"
+#include "count/vocab.h"
 
 static const char synopsis[] =
     "nlp-tfidf [-c] [-b] [--sublinear-tf] [--idf smooth|plain|notes|none] [--norm l2|l1|none] "

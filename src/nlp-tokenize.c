@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "filter.h"
-#include "opt.h"
-#include "tokenize.h"
-#include "utf8.h"
+#include "cli/err.h"
+#include "cli/filter.h"
+#include "cli/opt.h"
+#include "text/tokenize.h"
+#include "text/utf8.h"
 
 static const char synopsis[] =
     "nlp-tokenize [-p | -c [--space token] | -j | -J | -k [--keep-case] | -s] [-U] "

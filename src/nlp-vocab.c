@@ -8,16 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "count.h"
-#include "countfeed.h"
-#include "countfile.h"
-#include "err.h"
-#include "filter.h"
-#include "io.h"
-#include "num.h"
-#include "opt.h"
-#include "utf8.h"
-#include "vocab.h"
+#include "count/count.h"
+#include "count/countfeed.h"
+#include "count/countfile.h"
+#include "cli/err.h"
+#include "cli/filter.h"
+#include "cli/out.h"
+#include "base/io.h"
+#include "base/num.h"
+#include "cli/opt.h"
+#include "text/utf8.h"
+#include "count/vocab.h"
 
 static const char synopsis[] =
     "nlp-vocab [-m] [--min-count N] [--max-size N] [-S list] [-M size] [--invalid policy] "

@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "opt.h"
-#include "paths.h"
+#include "cli/err.h"
+#include "cli/opt.h"
+#include "cli/paths.h"
 
 static const char synopsis[] = "nlp [STAGE [ARGS ...] | help [STAGE] | --version]";
 

@@ -56,3 +56,24 @@ load helper
 	grep -q 'make check' "$NLP_TOP/README.md"
 	grep -q 'make check' "$NLP_TOP/.ci/run"
 }
+
+@test "layout: lib/ keeps its layers (tests/layers.sh): no include of a layer above, no printing or exiting below cli/" {
+	run "$NLP_TOP/tests/layers.sh" "$NLP_TOP/lib"
+	assert_output ''
+	assert_success
+}
+
+@test "layout: tests/layers.sh catches an include from above and a print below cli/" {
+	tmp=$(mktemp -d)
+	cp -r "$NLP_TOP/lib/." "$tmp/"
+	printf '#include "cli/err.h"\nstatic void f(void) { exit(1); }\n' >> "$tmp/base/rng.c"
+	printf '#include "utf8.h"\n' >> "$tmp/text/pat.h"
+	run "$NLP_TOP/tests/layers.sh" "$tmp"
+	rm -rf "$tmp"
+	assert_failure
+	assert_line --partial 'base/rng.c:'
+	assert_line --partial 'base may not use cli, a layer above it'
+	assert_line --partial 'prints or exits below cli/: static void f(void) { exit(1); }'
+	assert_line --partial 'text/pat.h:'
+	assert_line --partial 'does not name its layer'
+}

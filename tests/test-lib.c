@@ -10,14 +10,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "hash.h"
-#include "io.h"
-#include "matrix.h"
-#include "norm.h"
-#include "num.h"
-#include "rng.h"
-#include "utf8.h"
+#include "base/buf.h"
+#include "base/strtab.h"
+#include "base/io.h"
+#include "mat/matrix.h"
+#include "text/norm.h"
+#include "base/num.h"
+#include "base/rng.h"
+#include "text/utf8.h"
 
 static int failures;
 

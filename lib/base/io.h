@@ -1,0 +1,93 @@
+/* io.h: a line reader that returns lines of any length from a file descriptor without copying them
+ * more than once, and a checked, buffered writer for stdout. */
+#ifndef NLP_IO_H
+#define NLP_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+struct reader {
+	int fd;
+	char *buf;       /* [cap] bytes; buf[start..end) not yet returned */
+	size_t cap, start, end;
+	int eof;
+	uint64_t nread;  /* bytes read so far, for progress */
+	const char *name;
+};
+
+/* Open path for reading ("-" or NULL is stdin). Returns 0, or -1 with errno set. */
+int reader_open(struct reader *r, const char *path);
+/* Reads an open descriptor (which reader_close closes unless it is 0). Returns 0 or -1. */
+int reader_fdopen(struct reader *r, int fd, const char *name);
+void reader_close(struct reader *r);
+
+/* A temporary file in $TMPDIR (default /tmp), already unlinked, so nothing is left behind
+ * whatever happens. Returns its descriptor, or -1 with errno set. */
+int tmpfile_open(void);
+
+/* A descriptor of path ("-": the standard input) that can be read more than once: the file
+ * itself when it is a regular file read from its start, else a copy of it in a temporary file.
+ * Returns it, or -1 with errno and *failed naming the step ("open", "read" or "a temporary copy
+ * of"). */
+int open_rereadable(const char *path, const char **failed);
+/* Opens r on a duplicate of fd from its first byte (fd stays open). Returns 0 or -1 (errno). */
+int reader_reread(struct reader *r, int fd, const char *name);
+
+/* A list of open descriptors, such as the runs a counting stage spilled. */
+struct fdlist {
+	int *fds;
+	size_t n, cap;
+};
+
+/* Appends fd; returns 0, or -1 when memory runs out (fd is not closed). */
+int fdlist_push(struct fdlist *l, int fd);
+/* Closes every descriptor and frees the list. */
+void fdlist_close(struct fdlist *l);
+/* Next line without its '\n': *line points into the reader's buffer and stays valid until the next
+ * call; a NUL is written at line[len] so C string functions stop there. Returns the length, -1 at
+ * end of input, -2 on a read error (errno set). A last line without '\n' is returned as a line. */
+ssize_t reader_line(struct reader *r, char **line);
+
+struct writer {
+	int fd;
+	char *buf;      /* [cap] */
+	size_t cap, len;
+	int err;        /* errno of the first failed write, 0 if none */
+	uint64_t nwritten;
+	/* Called after a write fails, when set: a program's policy for its standard output (cli/out.h
+	 * ends the program there). The library itself only records w->err. */
+	void (*on_error)(struct writer *w);
+};
+
+/* Sets up a writer on fd with no on_error hook. */
+void writer_init(struct writer *w, int fd);
+/* Writes everything buffered. Returns 0 or -1 with w->err set. */
+int writer_flush(struct writer *w);
+void writer_free(struct writer *w);
+
+static inline void writer_putc(struct writer *w, char c)
+{
+	if (w->len == w->cap)
+		writer_flush(w);
+	w->buf[w->len++] = c;
+}
+
+void writer_write_slow(struct writer *w, const char *p, size_t n);
+
+static inline void writer_write(struct writer *w, const char *p, size_t n)
+{
+	if (n <= w->cap - w->len) {
+		memcpy(w->buf + w->len, p, n);
+		w->len += n;
+	} else {
+		writer_write_slow(w, p, n);
+	}
+}
+
+
+/* Binary reads through the same buffer: copies up to n bytes to dst. Returns the count copied,
+ * which is less than n only at the end of input; -1 on a read error (errno set). */
+ssize_t reader_read(struct reader *r, void *dst, size_t n);
+#endif

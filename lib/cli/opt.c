@@ -1,0 +1,105 @@
+/* opt.c: usage, help and version output common to all programs. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/err.h"
+#include "base/io.h"
+#include "base/num.h"
+#include "cli/opt.h"
+#include "text/utf8.h"
+
+void usage_error(const char *synopsis)
+{
+	fprintf(stderr, "usage: %s\n", synopsis);
+	exit(EXIT_USAGE);
+}
+
+void usage_help(const char *synopsis, const char *help)
+{
+	printf("usage: %s\n\n%s", synopsis, help);
+	exit(fflush(stdout) == 0 ? 0 : EXIT_RUNTIME);
+}
+
+void print_version(void)
+{
+	printf("%s %s\n", argv0, NLP_VERSION);
+	exit(fflush(stdout) == 0 ? 0 : EXIT_RUNTIME);
+}
+
+int opt_policy(const char *arg)
+{
+	int p = utf8_parse_policy(arg);
+
+	if (p < 0) {
+		fprintf(stderr, "%s: --invalid: '%s' is not replace, skip or fail\n", argv0, arg);
+		exit(EXIT_USAGE);
+	}
+	return p;
+}
+
+size_t opt_memory(const char *arg)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (end != arg && *end && !end[1]) {
+		const char *units = "KMGT", *u = strchr(units, *end);
+
+		shift = u ? 10 * (int)(u - units + 1) : -1;
+		end++;
+	}
+	if (end == arg || *end || errno || shift < 0 || *arg == '-' ||
+	    (shift && v > (SIZE_MAX >> shift))) {
+		fprintf(stderr, "%s: --memory: '%s' is not a size (a number of bytes with an optional K, "
+		        "M, G or T)\n", argv0, arg);
+		exit(EXIT_USAGE);
+	}
+	v <<= shift;
+	if (v < OPT_MEMORY_MIN) {
+		fprintf(stderr, "%s: --memory: '%s' is below the least budget, 1M\n", argv0, arg);
+		exit(EXIT_USAGE);
+	}
+	return (size_t)v;
+}
+
+size_t memory_default(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	if (pages <= 0 || size <= 0)
+		return (size_t)1 << 30;
+	return (size_t)pages / 4 * (size_t)size;
+}
+
+long long estrtonum(const char *s, long long min, long long max, const char *opt)
+{
+	const char *why;
+	long long v;
+
+	if (num_parse_ll(s, min, max, &v, &why) < 0) {
+		fprintf(stderr, "%s: %s: value '%s' is %s (expected %lld..%lld)\n", argv0, opt, s, why,
+		        min, max);
+		exit(EXIT_USAGE);
+	}
+	return v;
+}
+
+double estrtod(const char *s, double min, double max, const char *opt)
+{
+	const char *why;
+	double v;
+
+	if (num_parse_double(s, min, max, &v, &why) < 0) {
+		fprintf(stderr, "%s: %s: value '%s' is %s (expected %g..%g)\n", argv0, opt, s, why, min,
+		        max);
+		exit(EXIT_USAGE);
+	}
+	return v;
+}

@@ -1,0 +1,41 @@
+/* opt.h: what every program's option handling shares: the version, --help/usage output, and
+ * long option ids for options without a short form. */
+#ifndef NLP_OPT_H
+#define NLP_OPT_H
+
+#include <stddef.h>
+
+#ifndef NLP_VERSION
+#define NLP_VERSION "0.0"
+#endif
+
+enum {
+	OPT_INVALID = 256,
+	OPT_PROGRESS,
+	OPT_VERSION,
+	OPT_FIRST_PRIVATE /* programs number their own long-only options from here */
+};
+
+/* Prints "usage: SYNOPSIS" to stderr and exits EXIT_USAGE. */
+void usage_error(const char *synopsis) __attribute__((noreturn));
+/* Prints "usage: SYNOPSIS", a blank line and the option help to stdout and exits 0. */
+void usage_help(const char *synopsis, const char *help) __attribute__((noreturn));
+/* Prints "PROG VERSION" and exits 0. */
+void print_version(void) __attribute__((noreturn));
+/* Parses --invalid's value or exits EXIT_USAGE with the synopsis. */
+int opt_policy(const char *arg);
+
+/* A numeric option's value in [min, max], or "PROG: OPT: value 'S' is invalid|too small|too
+ * large (expected MIN..MAX)" on stderr and exit EXIT_USAGE. */
+long long estrtonum(const char *s, long long min, long long max, const char *opt);
+double estrtod(const char *s, double min, double max, const char *opt);
+
+#define OPT_MEMORY_MIN ((size_t)1 << 20)
+
+/* Parses a --memory size: bytes with an optional K, M, G or T suffix (powers of 1024), at least
+ * OPT_MEMORY_MIN; exits EXIT_USAGE on anything else. */
+size_t opt_memory(const char *arg);
+/* The default memory budget of counting stages: a quarter of the physical memory. */
+size_t memory_default(void);
+
+#endif

@@ -1,0 +1,88 @@
+/* cooc.h: accumulating a square co-occurrence matrix in a memory budget.
+ *
+ * Cells where (row + 1) * (col + 1) is small -- the pairs of frequent words, which take a large
+ * share of the updates -- live in a dense block of rows of decreasing length, small enough to
+ * stay in cache. Every other update is appended to a buffer as one 64-bit word; a full buffer is
+ * radix-sorted, equal cells are summed, and the result goes to a temporary file as a run. The
+ * output merges the dense block and the runs in row-major order, summing equal cells. Random
+ * access stays in cache; everything else is sequential.
+ *
+ * Values are 64-bit: integers (weights in units of 1/L, exact whatever the order of the sums) or
+ * the bits of doubles. Functions return 0, or -1 with errno set. */
+#ifndef NLP_COOC_H
+#define NLP_COOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/io.h"
+
+#define COOC_MAX_SIZE ((uint32_t)1 << 25) /* rows: an update must pack into 64 bits */
+
+struct cooc_kv {
+	uint64_t key; /* (row << 32 | col) + 1 */
+	uint64_t val;
+};
+
+
+struct cooc {
+	uint32_t size;          /* rows = columns */
+	int exact;              /* values are integers, else doubles */
+	const uint64_t *weight; /* [nweights] the value of an update of each kind */
+	/* the dense block: row r holds columns [0, lim[r]) at cells + off[r] */
+	uint32_t *lim;
+	uint64_t *off, *cells;
+	size_t ncells;
+	/* other updates: (row << cbits | col) << wbits | weight index, sorted when full */
+	uint64_t *buf, *tmp;
+	size_t nbuf, capbuf;
+	unsigned wbits, cbits;
+	struct fdlist *runs;    /* the runs written so far */
+};
+
+/* Called for each non-zero cell in row-major order; a non-zero return stops the output. */
+typedef int cooc_emit_fn(void *ctx, uint32_t row, uint32_t col, uint64_t val);
+
+/* size at most COOC_MAX_SIZE; weight[0..nweights) stays the caller's. */
+int cooc_init(struct cooc *c, uint32_t size, int exact, const uint64_t *weight,
+              unsigned nweights, size_t budget);
+void cooc_free(struct cooc *c);
+
+int cooc_flush(struct cooc *c);
+
+/* The sum of two values of the same kind. */
+static inline uint64_t cooc_sum(int exact, uint64_t a, uint64_t b)
+{
+	double x, y;
+
+	if (exact)
+		return a + b;
+	__builtin_memcpy(&x, &a, 8);
+	__builtin_memcpy(&y, &b, 8);
+	x += y;
+	__builtin_memcpy(&a, &x, 8);
+	return a;
+}
+
+/* Adds weight[w] to cell (row, col). */
+static inline int cooc_add(struct cooc *c, uint32_t row, uint32_t col, unsigned w)
+{
+	if (col < c->lim[row]) {
+		uint64_t *cell = &c->cells[c->off[row] + col];
+
+		*cell = cooc_sum(c->exact, *cell, c->weight[w]);
+		return 0;
+	}
+	c->buf[c->nbuf++] = (((uint64_t)row << c->cbits | col) << c->wbits) | w;
+	return c->nbuf == c->capbuf ? cooc_flush(c) : 0;
+}
+
+/* Adds what b counted to a (both made with the same size, kind, weights and budget): its dense
+ * block, its buffered updates and its runs, which a takes over. */
+int cooc_absorb(struct cooc *a, struct cooc *b);
+
+/* Emits every non-zero cell, and frees what the counting held. Returns 0, -1 (errno) or fn's
+ * non-zero return. */
+int cooc_emit(struct cooc *c, cooc_emit_fn *fn, void *ctx);
+
+#endif

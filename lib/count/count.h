@@ -1,0 +1,73 @@
+/* count.h: counting n-grams of units (words, or characters) in bounded memory.
+ *
+ * Units are interned into a string table, whose values hold the unigram counts; longer n-grams
+ * are fixed-length tuples of unit ids in one open-addressing table per length. When the next
+ * line would take the tables past the memory budget, they are written to temporary files as
+ * runs sorted by key and cleared; the result merges the runs (at most NGC_FANIN files open at
+ * once). The result comes out sorted by count descending, then by the bytes of the key (units
+ * joined by single spaces), then by length.
+ *
+ * Functions return 0, or -1 with errno set (ENOMEM, or the reason a temporary file failed). */
+#ifndef NLP_COUNT_H
+#define NLP_COUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "count/countfile.h"
+#include "base/strtab.h"
+#include "base/io.h"
+
+#define NGC_FANIN 32      /* runs merged at once */
+#define NGC_MAX_N 255
+#define NGC_PREFETCH 8 /* lookups ahead whose slots are asked for */
+
+struct ngc_entry {
+	const char *key; /* units joined by single spaces, not NUL-terminated */
+	size_t len;
+	unsigned n;
+	uint64_t count;
+};
+
+/* Called for each result in order; a non-zero return stops the output and is returned. */
+typedef int ngc_emit_fn(void *ctx, const struct ngc_entry *e);
+
+struct tuptab;
+
+struct ngcount {
+	unsigned min_n, max_n;
+	size_t budget;        /* bytes */
+	struct strtab units;  /* vals[id]: the unigram count */
+	struct tuptab *tabs;  /* [max_n + 1]; tabs[n] for 2 <= n, min_n <= n */
+	struct fdlist *runs;  /* [max_n + 1]: spilled runs of each length */
+	unsigned nspills;
+	uint32_t *ids;        /* [idcap]: a line's unit ids */
+	size_t idcap;
+};
+
+int ngc_init(struct ngcount *c, unsigned min_n, unsigned max_n, size_t budget);
+void ngc_free(struct ngcount *c);
+
+/* Makes room for a line of at most nunits new units of nbytes bytes in all, spilling to disk
+ * first when the room would exceed the budget; the ids ngc_unit returns stay valid until the
+ * next call. */
+int ngc_reserve(struct ngcount *c, size_t nunits, size_t nbytes);
+/* Id of a unit (interned); ngc_reserve must have made room for it. */
+uint32_t ngc_unit(struct ngcount *c, const char *s, size_t n);
+/* Counts every n-gram of ids[0..len) once, for each n from min_n to max_n. Tables are made and
+ * grown as needed (ngc_reserve has usually made the room already). */
+int ngc_add_seq(struct ngcount *c, const uint32_t *ids, size_t len);
+/* Adds count to one n-gram (merging count files); n must be within min_n..max_n. */
+int ngc_add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count);
+
+/* Counts the n-grams of a line of units (interning them, reserving room first), given their
+ * hashes h[i] = hash_bytes(v[i].p, v[i].n) (lib/countfeed computes them on the reading thread). */
+int ngc_add_hashed(struct ngcount *c, const struct span *v, const uint64_t *h, size_t n);
+/* Adds count to the n-gram whose units, joined by single spaces, are key[0..len). */
+int ngc_add_key(struct ngcount *c, const char *key, size_t len, unsigned n, uint64_t count);
+
+/* Emits the n-grams counted at least min_count times, the first top of them (0: all), in the
+ * order above; frees what the counting held. Returns 0, -1 (errno), or fn's non-zero return. */
+int ngc_emit(struct ngcount *c, uint64_t min_count, uint64_t top, ngc_emit_fn *fn, void *ctx);
+
+#endif

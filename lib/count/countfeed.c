@@ -1,0 +1,196 @@
+/* countfeed.c: batches of hashed units for the counting thread (lib/ring). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "count/countfeed.h"
+
+struct feed_batch {
+	char *bytes; /* the units, back to back; never moved while the batch holds units */
+	size_t len, cap;
+	struct span *v; /* units, pointing into bytes */
+	uint64_t *h;    /* their hashes */
+	size_t ntok, tokcap;
+	size_t *lines; /* units per line */
+	size_t nlines, linecap;
+};
+
+static void batch_free(struct feed_batch *b)
+{
+	free(b->bytes);
+	free(b->v);
+	free(b->h);
+	free(b->lines);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 1024;
+	void *q;
+
+	while (c < need)
+		c *= 2;
+	if (c == *cap)
+		return 0;
+	if (!(q = realloc(*p, c * size)))
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+/* Room for a line of n units of nbytes bytes; bytes only grows while the batch is empty. */
+static int batch_room(struct feed_batch *b, size_t n, size_t nbytes)
+{
+	size_t tokcap = b->tokcap;
+
+	if (b->len + nbytes > b->cap) {
+		char *p;
+		size_t cap = b->cap ? b->cap : FEED_BATCH_BYTES;
+
+		while (cap < nbytes)
+			cap *= 2;
+		if (!(p = malloc(cap)))
+			return -1;
+		free(b->bytes);
+		b->bytes = p;
+		b->cap = cap;
+	}
+	if (grow((void **)&b->v, &b->tokcap, b->ntok + n, sizeof(*b->v)) < 0)
+		return -1;
+	if (b->tokcap != tokcap) {
+		uint64_t *h = realloc(b->h, b->tokcap * sizeof(*h));
+
+		if (!h)
+			return -1;
+		b->h = h;
+	}
+	return grow((void **)&b->lines, &b->linecap, b->nlines + 1, sizeof(*b->lines));
+}
+
+static void batch_empty(struct feed_batch *b)
+{
+	b->len = b->ntok = b->nlines = 0;
+}
+
+/* The worker: counts the batch's lines. */
+static int count_batch(void *ctx, void *batch)
+{
+	struct feed_batch *b = batch;
+	size_t k = 0;
+
+	for (size_t i = 0; i < b->nlines; i++) {
+		if (ngc_add_hashed(ctx, b->v + k, b->h + k, b->lines[i]) < 0)
+			return errno ? errno : ENOMEM;
+		k += b->lines[i];
+	}
+	return 0;
+}
+
+int ngc_feed_start(struct ngc_feed *f, struct ngcount *c)
+{
+	void *slots[RING_SLOTS];
+	int e;
+
+	if (!(f->b = calloc(RING_SLOTS, sizeof(*f->b)))) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (int i = 0; i < RING_SLOTS; i++)
+		slots[i] = &f->b[i];
+	if ((e = ring_start(&f->ring, slots, count_batch, c)) != 0) {
+		free(f->b);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* Passes the batch being filled on; returns the next one, emptied, or NULL with errno when the
+ * counting has failed. */
+static struct feed_batch *pass_on(struct ngc_feed *f)
+{
+	struct feed_batch *b;
+	int err = ring_pass(&f->ring);
+
+	if (err) {
+		errno = err;
+		return NULL;
+	}
+	b = ring_slot(&f->ring);
+	batch_empty(b);
+	return b;
+}
+
+static int in_line(const struct span *u, const char *s, size_t len)
+{
+	return (uintptr_t)u->p >= (uintptr_t)s && (uintptr_t)u->p + u->n <= (uintptr_t)s + len;
+}
+
+int ngc_feed_line(struct ngc_feed *f, const char *s, size_t len, const struct span *v, size_t n)
+{
+	struct feed_batch *b = ring_slot(&f->ring);
+	size_t nbytes = len; /* the line, and the units outside it */
+	char *line;
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!in_line(&v[i], s, len))
+			nbytes += v[i].n;
+	if (b->len && b->len + nbytes > b->cap && !(b = pass_on(f)))
+		return -1;
+	if (batch_room(b, n, nbytes) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	line = b->bytes + b->len;
+	if (len)
+		memcpy(line, s, len); /* one copy, the units pointing into it */
+	b->len += len;
+	for (size_t i = 0; i < n; i++) {
+		const char *p;
+
+		if (in_line(&v[i], s, len)) {
+			p = line + (v[i].p - s);
+		} else {
+			p = memcpy(b->bytes + b->len, v[i].p, v[i].n);
+			b->len += v[i].n;
+		}
+		b->v[b->ntok] = (struct span){p, v[i].n};
+		b->h[b->ntok++] = hash_bytes(p, v[i].n);
+	}
+	b->lines[b->nlines++] = n;
+	if (b->len >= FEED_BATCH_BYTES && !pass_on(f))
+		return -1;
+	return 0;
+}
+
+int ngc_feed_finish(struct ngc_feed *f)
+{
+	struct feed_batch *b = ring_slot(&f->ring);
+	int err = ring_finish(&f->ring, b->nlines > 0);
+
+	for (int i = 0; i < RING_SLOTS; i++)
+		batch_free(&f->b[i]);
+	free(f->b);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+int ngc_feed_files(struct ngc_feed *f, struct ngcount *c, const struct filter *fl, char **files,
+                   int nfiles)
+{
+	int ret;
+
+	if (ngc_feed_start(f, c) < 0)
+		return -1;
+	ret = filter_lines(fl, files, nfiles);
+	if (ngc_feed_finish(f) < 0)
+		return -1;
+	return ret;
+}

@@ -1,0 +1,39 @@
+/* csr.h: a sparse matrix in memory for products with tall dense matrices. The columns are cut
+ * into panels of CSR_PANEL columns, each held as compressed rows with 16-bit column offsets, so
+ * that a product goes over one panel at a time while the dense rows of that panel stay in cache,
+ * and a stored cell takes 6 bytes. Products are split over threads so that each output row is
+ * summed by one thread in a fixed order: results do not depend on the number of threads. */
+#ifndef NLP_CSR_H
+#define NLP_CSR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/io.h"
+#include "mat/matrix.h"
+
+#define CSR_LANES 16     /* dense operands have a multiple of this many columns */
+#define CSR_PANEL 4096   /* columns per panel, at most 65536 */
+
+struct csr {
+	uint64_t rows, cols, nnz;
+	size_t npanels;
+	uint64_t *ptr;  /* [npanels * (rows + 1)]: row i of panel p is ptr[p*(rows+1) + i] .. + 1 */
+	uint16_t *col;  /* [nnz]: column - p * CSR_PANEL, increasing within a row of a panel */
+	float *val;     /* [nnz] */
+};
+
+/* Two passes over the triples after a sparse header (the caller reads the header each time):
+ * csr_count sizes the matrix, csr_fill stores the values. Each returns 0, a negative enum
+ * mat_err, or MAT_EIO with errno: ENOMEM when memory runs out, ERANGE for a value beyond float's
+ * range, ESTALE when the second pass does not read what the first did. */
+int csr_count(struct reader *r, const struct mat_header *h, struct csr *a);
+int csr_fill(struct reader *r, const struct mat_header *h, struct csr *a);
+void csr_free(struct csr *a);
+
+/* Row-major dense operands of ld columns (a multiple of CSR_LANES): y (rows x ld) = A x, where x
+ * is cols x ld; z (cols x ld) = A^T y. */
+void csr_mul(const struct csr *a, const float *x, float *y, size_t ld, int nt);
+void csr_tmul(const struct csr *a, const float *y, float *z, size_t ld, int nt);
+
+#endif

@@ -1,0 +1,103 @@
+/* dmat.c: dense matrices read from nlp matrices, and blocked products. */
+#include <cblas.h>
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mat/dmat.h"
+#include "base/par.h"
+
+#define BLOCK 256 /* output rows per BLAS call */
+
+int dmat_read(struct reader *r, const struct mat_header *h, struct dmat *a)
+{
+	double *row;
+	char extra;
+	int e = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (h->cols && h->rows > SIZE_MAX / sizeof(float) / h->cols) {
+		errno = EFBIG;
+		return MAT_EIO;
+	}
+	a->rows = h->rows;
+	a->cols = h->cols;
+	row = malloc((h->cols + 1) * sizeof(double));
+	a->v = malloc((h->rows * h->cols + 1) * sizeof(float));
+	if (!row || !a->v) {
+		free(row);
+		errno = ENOMEM;
+		return MAT_EIO;
+	}
+	for (uint64_t i = 0; i < a->rows && !e; i++) {
+		if ((e = mat_read_values(r, h->type, row, a->cols)) < 0)
+			break;
+		for (uint64_t j = 0; j < a->cols; j++) {
+			if (fabs(row[j]) > FLT_MAX) {
+				errno = ERANGE;
+				e = MAT_EIO;
+				break;
+			}
+			a->v[i * a->cols + j] = (float)row[j];
+		}
+	}
+	free(row);
+	if (e)
+		return e;
+	if (reader_read(r, &extra, 1) != 0) {
+		errno = EINVAL;
+		return MAT_EIO;
+	}
+	return 0;
+}
+
+void dmat_free(struct dmat *a)
+{
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+struct product {
+	const struct dmat *a;
+	const float *in;
+	float *out;
+	size_t ld;
+	int trans;
+};
+
+/* Thread t computes the output blocks t, t + nt, t + 2 nt ... */
+static void product_part(void *ctx, int t, int nt)
+{
+	const struct product *p = ctx;
+	const struct dmat *a = p->a;
+	uint64_t n = p->trans ? a->cols : a->rows, inner = p->trans ? a->rows : a->cols;
+
+	for (uint64_t b = (uint64_t)t * BLOCK; b < n; b += (uint64_t)nt * BLOCK) {
+		int rows = n - b < BLOCK ? (int)(n - b) : BLOCK;
+
+		if (p->trans) /* rows b.. of A^T y are columns b.. of A */
+			cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, rows, (int)p->ld, (int)inner,
+			            1, a->v + b, (int)a->cols, p->in, (int)p->ld, 0, p->out + b * p->ld,
+			            (int)p->ld);
+		else
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, (int)p->ld,
+			            (int)inner, 1, a->v + b * a->cols, (int)a->cols, p->in, (int)p->ld, 0,
+			            p->out + b * p->ld, (int)p->ld);
+	}
+}
+
+void dmat_mul(const struct dmat *a, const float *x, float *y, size_t ld, int nt)
+{
+	struct product p = {a, x, y, ld, 0};
+
+	par_run(nt, product_part, &p);
+}
+
+void dmat_tmul(const struct dmat *a, const float *y, float *z, size_t ld, int nt)
+{
+	struct product p = {a, y, z, ld, 1};
+
+	par_run(nt, product_part, &p);
+}

@@ -1,0 +1,28 @@
+/* dmat.h: a dense float matrix in memory and its products with tall dense matrices through
+ * OpenBLAS, in row blocks of a fixed size spread over threads (each calling BLAS on one thread), so
+ * that results do not depend on the number of threads. */
+#ifndef NLP_DMAT_H
+#define NLP_DMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/io.h"
+#include "mat/matrix.h"
+
+struct dmat {
+	uint64_t rows, cols;
+	float *v; /* row-major */
+};
+
+/* Reads the values after a dense header, and checks that nothing follows them. Returns 0, a
+ * negative enum mat_err, or MAT_EIO with errno: ENOMEM, EFBIG when the matrix cannot be held,
+ * ERANGE for a value beyond float's range, EINVAL for data after the last value. */
+int dmat_read(struct reader *r, const struct mat_header *h, struct dmat *a);
+void dmat_free(struct dmat *a);
+
+/* As csr_mul and csr_tmul: y (rows x ld) = A x, z (cols x ld) = A^T y, row-major. */
+void dmat_mul(const struct dmat *a, const float *x, float *y, size_t ld, int nt);
+void dmat_tmul(const struct dmat *a, const float *y, float *z, size_t ld, int nt);
+
+#endif

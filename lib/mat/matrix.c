@@ -1,0 +1,254 @@
+/* matrix.c: header, triple and value encoding of the nlp matrix format, with the checks a reader
+ * makes before trusting any size. */
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mat/matrix.h"
+
+const char *mat_strerror(int err)
+{
+	switch (err) {
+	case MAT_OK: return "no error";
+	case MAT_EIO: return "read or write error";
+	case MAT_ETRUNC: return "truncated matrix";
+	case MAT_EMAGIC: return "not an nlp matrix (bad magic)";
+	case MAT_EVERSION: return "unsupported matrix format version";
+	case MAT_EHEADER: return "invalid matrix header";
+	case MAT_ERANGE: return "index out of range";
+	case MAT_EORDER: return "triples not sorted by row then column";
+	case MAT_ECOUNT: return "number of triples differs from the header";
+	case MAT_EVALUE: return "value is not finite";
+	default: return "unknown matrix error";
+	}
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	uint32_t v = 0;
+
+	for (int i = 3; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static size_t type_size(uint32_t type)
+{
+	return type == MAT_F32 ? 4 : 8;
+}
+
+/* Layout: magic[8], version u32, kind u32, type u32, reserved u32 (0), rows u64, cols u64,
+ * nnz u64, reserved u64 (0) x 2 = 64 bytes. */
+int mat_write_header(struct writer *w, const struct mat_header *h)
+{
+	unsigned char b[MAT_HEADER_SIZE] = {0};
+
+	if ((h->kind != MAT_DENSE && h->kind != MAT_SPARSE) ||
+	    (h->type != MAT_F32 && h->type != MAT_F64) || h->rows > MAT_MAX_DIM ||
+	    h->cols > MAT_MAX_DIM)
+		return MAT_EHEADER;
+	memcpy(b, MAT_MAGIC, 8);
+	put_u32(b + 8, MAT_VERSION);
+	put_u32(b + 12, h->kind);
+	put_u32(b + 16, h->type);
+	put_u64(b + 24, h->rows);
+	put_u64(b + 32, h->cols);
+	put_u64(b + 40, h->kind == MAT_DENSE ? h->rows * h->cols : h->nnz);
+	writer_write(w, (const char *)b, sizeof(b));
+	return w->err ? MAT_EIO : MAT_OK;
+}
+
+static void put_value(unsigned char *p, uint32_t type, double v)
+{
+	if (type == MAT_F32) {
+		float f = (float)v;
+		uint32_t u;
+
+		memcpy(&u, &f, 4);
+		put_u32(p, u);
+	} else {
+		uint64_t u;
+
+		memcpy(&u, &v, 8);
+		put_u64(p, u);
+	}
+}
+
+static double get_value(const unsigned char *p, uint32_t type)
+{
+	if (type == MAT_F32) {
+		uint32_t u = get_u32(p);
+		float f;
+
+		memcpy(&f, &u, 4);
+		return f;
+	} else {
+		uint64_t u = get_u64(p);
+		double d;
+
+		memcpy(&d, &u, 8);
+		return d;
+	}
+}
+
+void mat_write_triple(struct writer *w, uint32_t type, uint32_t row, uint32_t col, double v)
+{
+	unsigned char b[16];
+
+	put_u32(b, row);
+	put_u32(b + 4, col);
+	put_value(b + 8, type, v);
+	writer_write(w, (const char *)b, 8 + type_size(type));
+}
+
+void mat_write_value(struct writer *w, uint32_t type, double v)
+{
+	unsigned char b[8];
+
+	put_value(b, type, v);
+	writer_write(w, (const char *)b, type_size(type));
+}
+
+int mat_read_header(struct reader *r, struct mat_header *h)
+{
+	unsigned char b[MAT_HEADER_SIZE];
+	ssize_t n = reader_read(r, b, sizeof(b));
+
+	if (n < 0)
+		return MAT_EIO;
+	if (n >= 8 && memcmp(b, MAT_MAGIC, 8) != 0)
+		return MAT_EMAGIC;
+	if (n < (ssize_t)sizeof(b))
+		return n < 8 && memcmp(b, MAT_MAGIC, (size_t)n) != 0 ? MAT_EMAGIC : MAT_ETRUNC;
+	if (get_u32(b + 8) != MAT_VERSION)
+		return MAT_EVERSION;
+	h->kind = get_u32(b + 12);
+	h->type = get_u32(b + 16);
+	h->rows = get_u64(b + 24);
+	h->cols = get_u64(b + 32);
+	h->nnz = get_u64(b + 40);
+	if ((h->kind != MAT_DENSE && h->kind != MAT_SPARSE) ||
+	    (h->type != MAT_F32 && h->type != MAT_F64) || get_u32(b + 20) != 0 ||
+	    get_u64(b + 48) != 0 || get_u64(b + 56) != 0 || h->rows > MAT_MAX_DIM ||
+	    h->cols > MAT_MAX_DIM)
+		return MAT_EHEADER;
+	if (h->kind == MAT_DENSE && h->nnz != h->rows * h->cols)
+		return MAT_EHEADER;
+	if (h->kind == MAT_SPARSE && h->nnz != MAT_NNZ_UNKNOWN &&
+	    h->nnz > h->rows * h->cols) /* both below 2^32: no overflow */
+		return MAT_EHEADER;        /* more entries than cells */
+	return MAT_OK;
+}
+
+int mat_reread(struct reader *r, int fd, const char *name, struct mat_header *h)
+{
+	if (reader_reread(r, fd, name) < 0)
+		return MAT_EIO;
+	return mat_read_header(r, h);
+}
+
+void mat_cursor_init(struct mat_cursor *c, const struct mat_header *h)
+{
+	c->h = *h;
+	c->seen = 0;
+	c->last_row = c->last_col = 0;
+}
+
+int mat_next_triple(struct reader *r, struct mat_cursor *c, uint32_t *row, uint32_t *col,
+                    double *v)
+{
+	unsigned char b[16];
+	size_t size = 8 + type_size(c->h.type);
+	ssize_t n;
+
+	if (c->h.nnz != MAT_NNZ_UNKNOWN && c->seen == c->h.nnz) {
+		/* the header's count is reached: anything after it is an error */
+		n = reader_read(r, b, 1);
+		return n < 0 ? MAT_EIO : n > 0 ? MAT_ECOUNT : 0;
+	}
+	n = reader_read(r, b, size);
+	if (n < 0)
+		return MAT_EIO;
+	if (n == 0)
+		return c->h.nnz == MAT_NNZ_UNKNOWN ? 0 : MAT_ECOUNT;
+	if ((size_t)n < size)
+		return MAT_ETRUNC;
+	*row = get_u32(b);
+	*col = get_u32(b + 4);
+	*v = get_value(b + 8, c->h.type);
+	if (*row >= c->h.rows || *col >= c->h.cols)
+		return MAT_ERANGE;
+	if (c->seen > 0 && (*row < c->last_row || (*row == c->last_row && *col <= c->last_col)))
+		return MAT_EORDER;
+	if (!isfinite(*v))
+		return MAT_EVALUE;
+	c->last_row = *row;
+	c->last_col = *col;
+	c->seen++;
+	return 1;
+}
+
+int mat_read_values(struct reader *r, uint32_t type, double *v, uint64_t n)
+{
+	unsigned char b[8];
+	size_t size = type_size(type);
+
+	for (uint64_t i = 0; i < n; i++) {
+		ssize_t k = reader_read(r, b, size);
+
+		if (k < 0)
+			return MAT_EIO;
+		if ((size_t)k < size)
+			return MAT_ETRUNC;
+		v[i] = get_value(b, type);
+		if (!isfinite(v[i]))
+			return MAT_EVALUE;
+	}
+	return MAT_OK;
+}
+
+off_t mat_begin_stream(struct writer *w, const struct mat_header *h)
+{
+	off_t start = lseek(w->fd, 0, SEEK_CUR);
+	int fl = fcntl(w->fd, F_GETFL);
+
+	if (start >= 0)
+		start += (off_t)w->len; /* bytes buffered but not yet written */
+	mat_write_header(w, h);
+	return fl < 0 || (fl & O_APPEND) ? -1 : start; /* appended: pwrite would miss the header */
+}
+
+int mat_patch_nnz(struct writer *w, off_t start, uint64_t nnz)
+{
+	unsigned char le[8];
+
+	if (start < 0)
+		return 0;
+	if (writer_flush(w) < 0)
+		return -1;
+	for (int i = 0; i < 8; i++)
+		le[i] = (unsigned char)(nnz >> (8 * i));
+	return pwrite(w->fd, le, 8, start + 40) == 8 ? 0 : -1;
+}

@@ -1,0 +1,197 @@
+/* norm.c: normalization with a fast path.
+ *
+ * A character is "safe" when it is a starter (combining class 0), not a mark, not a conjoining
+ * jamo vowel or trailing consonant, and its own mapping starts with such a character. Such a
+ * character can never combine with or reorder against what precedes it, so a normalization
+ * boundary lies before it and a run of safe characters maps character by character through the
+ * cache. An unsafe character sends the span from the preceding safe character up to the next safe
+ * one through utf8proc's full algorithm. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/err.h"
+#include "text/norm.h"
+#include "text/utf8.h"
+
+int norm_parse_form(const char *s)
+{
+	static const char *names[] = {"none", "nfc", "nfd", "nfkc", "nfkd"};
+
+	for (int i = 0; i < 5; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* A starter that no composition can take as its second part. */
+static int is_plain_starter(int32_t c)
+{
+	const utf8proc_property_t *p = utf8proc_get_property(c);
+
+	if (p->combining_class != 0)
+		return 0;
+	if (p->category == UTF8PROC_CATEGORY_MN || p->category == UTF8PROC_CATEGORY_MC ||
+	    p->category == UTF8PROC_CATEGORY_ME)
+		return 0;
+	/* jamo vowels and trailing consonants compose with a preceding jamo or LV syllable */
+	if ((c >= 0x1160 && c <= 0x11FF) || (c >= 0xD7B0 && c <= 0xD7FF))
+		return 0;
+	return 1;
+}
+
+/* Runs utf8proc on s[0..len) and appends the result to out. */
+static void full_apply(struct norm *n, const char *s, size_t len, struct buf *out)
+{
+	utf8proc_ssize_t k;
+
+	for (;;) {
+		k = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, n->cps,
+		                       (utf8proc_ssize_t)n->ncps, n->flags);
+		if (k < 0)
+			eprintf("utf8proc: %s", utf8proc_errmsg(k));
+		if ((size_t)k <= n->ncps)
+			break;
+		n->ncps = (size_t)k * 2;
+		n->cps = erealloc(n->cps, n->ncps * sizeof(int32_t));
+	}
+	k = utf8proc_reencode(n->cps, k, n->flags);
+	if (k < 0)
+		eprintf("utf8proc: %s", utf8proc_errmsg(k));
+	buf_put(out, (const char *)n->cps, (size_t)k);
+}
+
+static void fill_entry(struct norm *n, int32_t c, struct norm_entry *e)
+{
+	char in[4];
+	struct buf tmp = {0};
+	int32_t first;
+
+	e->state = 2;
+	if (!is_plain_starter(c))
+		return;
+	full_apply(n, in, (size_t)utf8_encode(c, in), &tmp);
+	if (tmp.len <= NORM_ENTRY_MAX && (tmp.len == 0 || (utf8_decode(tmp.p, &first),
+	                                                   is_plain_starter(first)))) {
+		e->state = 1;
+		e->len = (uint8_t)tmp.len;
+		memcpy(e->bytes, tmp.p, tmp.len);
+	}
+	buf_free(&tmp);
+}
+
+int norm_init(struct norm *n, enum norm_form form, int casefold, int strip_marks)
+{
+	static const utf8proc_option_t forms[] = {
+	    [NORM_NONE] = 0,
+	    [NORM_NFC] = UTF8PROC_STABLE | UTF8PROC_COMPOSE,
+	    [NORM_NFD] = UTF8PROC_STABLE | UTF8PROC_DECOMPOSE,
+	    [NORM_NFKC] = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT,
+	    [NORM_NFKD] = UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT,
+	};
+
+	memset(n, 0, sizeof(*n));
+	n->flags = forms[form];
+	if (casefold)
+		n->flags |= UTF8PROC_CASEFOLD;
+	if (strip_marks) {
+		if (form == NORM_NONE)
+			n->flags |= UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+		n->flags |= UTF8PROC_STRIPMARK;
+	}
+	n->identity = n->flags == 0;
+	n->ncps = 64;
+	n->cps = emalloc(n->ncps * sizeof(int32_t));
+	n->bmp = ecalloc(0x10000, sizeof(struct norm_entry));
+	for (int c = 0; c < 128; c++) {
+		struct norm_entry *e = &n->bmp[c];
+
+		fill_entry(n, c, e);
+		if (e->state != 1 || e->len != 1)
+			return -1; /* cannot happen with utf8proc's data: ASCII maps to ASCII */
+		n->ascii[c] = (unsigned char)e->bytes[0];
+	}
+	return 0;
+}
+
+void norm_free(struct norm *n)
+{
+	free(n->cps);
+	free(n->bmp);
+	n->cps = NULL;
+	n->bmp = NULL;
+}
+
+/* The cache entry for the character at s, or NULL when it needs the full algorithm. */
+static inline const struct norm_entry *lookup(struct norm *n, const char *s, int *clen)
+{
+	int32_t c;
+	struct norm_entry *e;
+
+	*clen = utf8_decode(s, &c);
+	if (c >= 0x10000)
+		return NULL;
+	e = &n->bmp[c];
+	if (e->state == 0)
+		fill_entry(n, c, e);
+	return e->state == 1 ? e : NULL;
+}
+
+void norm_apply(struct norm *n, const char *s, size_t len, struct buf *out)
+{
+	size_t i = 0, safe_in = 0, safe_out = out->len;
+	int have_safe = 0;
+
+	if (n->identity) {
+		buf_put(out, s, len);
+		return;
+	}
+	buf_reserve(out, len + 16);
+	while (i < len) {
+		unsigned char b = (unsigned char)s[i];
+		const struct norm_entry *e;
+		int clen;
+
+		if (b < 0x80) {
+			/* a run of ASCII: the last byte is the boundary a later mark may need */
+			size_t j = i;
+			char *o;
+
+			while (j < len && (unsigned char)s[j] < 0x80)
+				j++;
+			buf_reserve(out, j - i);
+			o = out->p + out->len;
+			for (size_t k = i; k < j; k++)
+				*o++ = (char)n->ascii[(unsigned char)s[k]];
+			out->len += j - i;
+			safe_in = j - 1;
+			safe_out = out->len - 1;
+			have_safe = 1;
+			i = j;
+			continue;
+		}
+		e = lookup(n, s + i, &clen);
+		if (e) {
+			safe_in = i;
+			safe_out = out->len;
+			have_safe = 1;
+			buf_put(out, e->bytes, e->len);
+			i += (size_t)clen;
+			continue;
+		}
+		/* from the last safe character through the unsafe run */
+		size_t from = have_safe ? safe_in : i, j = i + (size_t)clen;
+
+		if (have_safe)
+			out->len = safe_out;
+		while (j < len) {
+			int k;
+
+			if ((unsigned char)s[j] < 0x80 || lookup(n, s + j, &k))
+				break;
+			j += (size_t)k;
+		}
+		full_apply(n, s + from, j - from, out);
+		have_safe = 0;
+		i = j;
+	}
+}

@@ -1,0 +1,44 @@
+/* norm.h: Unicode normalization forms, case folding and accent stripping over utf8proc, with a
+ * per-character cache so that text made of stable characters is copied, not re-decomposed. */
+#ifndef NLP_NORM_H
+#define NLP_NORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <utf8proc.h>
+
+#include "base/buf.h"
+
+enum norm_form { NORM_NONE, NORM_NFC, NORM_NFD, NORM_NFKC, NORM_NFKD };
+
+#define NORM_ENTRY_MAX 14 /* longest mapping kept in the cache, in bytes */
+
+struct norm_entry {
+	uint8_t state;  /* 0 not yet computed, 1 safe (mapping below), 2 needs the full algorithm */
+	uint8_t len;
+	char bytes[NORM_ENTRY_MAX];
+};
+
+struct norm {
+	utf8proc_option_t flags;
+	int identity;             /* nothing to do: input is copied */
+	unsigned char ascii[128]; /* ASCII maps to one ASCII byte under every option */
+	struct norm_entry *bmp;   /* [0x10000], filled on first use of each character */
+	int32_t *cps;             /* [ncps] scratch for the full algorithm */
+	size_t ncps;
+};
+
+/* "nfc", "nfd", "nfkc", "nfkd" or "none" to a form; -1 for anything else. */
+int norm_parse_form(const char *s);
+
+/* casefold: full Unicode case folding; strip_marks: remove combining marks after canonical
+ * decomposition (implies composition when form is NORM_NONE). Returns 0, or -1 for an option
+ * combination utf8proc rejects. */
+int norm_init(struct norm *n, enum norm_form form, int casefold, int strip_marks);
+void norm_free(struct norm *n);
+
+/* Appends the transformed s[0..len) to out; s must be valid UTF-8 (see utf8_clean). */
+void norm_apply(struct norm *n, const char *s, size_t len, struct buf *out);
+
+#endif
