@@ -41,6 +41,20 @@ int opt_policy(const char *arg)
 	return p;
 }
 
+int opt_choice(const char *opt, const char *arg, const char *const *words)
+{
+	size_t n = 0;
+
+	for (; words[n]; n++)
+		if (strcmp(arg, words[n]) == 0)
+			return (int)n;
+	fprintf(stderr, "%s: %s: '%s' is not ", argv0, opt, arg);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", words[i]);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
 size_t opt_memory(const char *arg)
 {
 	char *end;

@@ -30,6 +30,10 @@ int opt_policy(const char *arg);
 long long estrtonum(const char *s, long long min, long long max, const char *opt);
 double estrtod(const char *s, double min, double max, const char *opt);
 
+/* The index of arg among words (NULL-terminated), or "PROG: OPT: 'ARG' is not A, B or C" on
+ * stderr and exit EXIT_USAGE. Every option that takes one word of a fixed list uses it. */
+int opt_choice(const char *opt, const char *arg, const char *const *words);
+
 #define OPT_MEMORY_MIN ((size_t)1 << 20)
 
 /* Parses a --memory size: bytes with an optional K, M, G or T suffix (powers of 1024), at least
