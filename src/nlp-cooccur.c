@@ -16,6 +16,7 @@
 #include "base/io.h"
 #include "mat/matconv.h"
 #include "mat/matrix.h"
+#include "mat/sink.h"
 #include "base/num.h"
 #include "cli/opt.h"
 #include "base/par.h"
@@ -334,35 +335,33 @@ static void free_workers(struct counter *k)
 
 struct output {
 	const struct settings *set;
-	uint64_t nnz;
+	struct mat_sink sink;
 };
 
 static int write_cell(void *ctx, uint32_t row, uint32_t col, uint64_t val)
 {
 	struct output *o = ctx;
-	double v = value_of(o->set, val);
 
-	if (o->set->text)
-		mat_write_text_triple(&out, o->set->type, row, col, v);
-	else
-		mat_write_triple(&out, o->set->type, row, col, v);
-	o->nnz++;
+	mat_sink_put(&o->sink, row, col, value_of(o->set, val));
 	return 0;
 }
 
-/* Starts a binary matrix on stdout; returns where it starts when its header can be patched. */
-static off_t begin_matrix(const struct settings *set, uint64_t size)
+/* Starts the matrix on stdout; its header is patched at the end where stdout can seek. */
+static void begin_matrix(struct output *o, uint64_t size)
 {
-	struct mat_header h = {MAT_SPARSE, set->type, size, size, MAT_NNZ_UNKNOWN};
+	struct error e;
 
-	return set->text ? -1 : mat_begin_stream(&out, &h);
+	if (mat_sink_begin(&o->sink, &out, o->set->text, o->set->type, size, size, MAT_NNZ_UNKNOWN,
+	                   &e) < 0)
+		eprint_error(&e);
 }
 
-/* Writes the number of triples into the header, when stdout is a file that can seek. */
-static void end_matrix(off_t start, uint64_t nnz)
+static void end_matrix(struct output *o)
 {
-	if (mat_patch_nnz(&out, start, nnz) < 0)
-		weprintf("could not write the number of triples into the header (left unknown):");
+	struct error e;
+
+	if (mat_sink_end(&o->sink, &e) < 0)
+		weprint_error(&e);
 }
 
 /* ---- merging shards ---- */
@@ -410,9 +409,8 @@ static void shard_next(const struct settings *set, struct shard *s)
 static int merge_matrices(struct settings *set, char **files, int nfiles)
 {
 	struct shard *sh = ecalloc((size_t)nfiles, sizeof(*sh));
-	struct output o = {set, 0};
+	struct output o = {.set = set};
 	uint64_t size = 0;
-	off_t start;
 	int live = 0;
 
 	for (int i = 0; i < nfiles; i++) {
@@ -440,7 +438,7 @@ static int merge_matrices(struct settings *set, char **files, int nfiles)
 		shard_next(set, &sh[i]);
 		live += !sh[i].done;
 	}
-	start = begin_matrix(set, size);
+	begin_matrix(&o, size);
 	while (live > 0) {
 		uint64_t key = UINT64_MAX, val = 0;
 		int first = 1;
@@ -458,7 +456,7 @@ static int merge_matrices(struct settings *set, char **files, int nfiles)
 		}
 		write_cell(&o, (uint32_t)(key >> 32), (uint32_t)key, val);
 	}
-	end_matrix(start, o.nnz);
+	end_matrix(&o);
 	for (int i = 0; i < nfiles; i++)
 		reader_close(&sh[i].r);
 	free(sh);
@@ -488,8 +486,7 @@ static int count_files(struct settings *set, const char *vocab, size_t memory,
                        struct filter *f, char **files, int nfiles)
 {
 	struct counter k = {.set = set};
-	struct output o = {set, 0};
-	off_t start;
+	struct output o = {.set = set};
 	int ret;
 
 	load_vocab(&k.v, vocab);
@@ -506,10 +503,10 @@ static int count_files(struct settings *set, const char *vocab, size_t memory,
 	ret = filter_lines(f, files, nfiles);
 	stop_workers(&k);
 	if (ret == 0) { /* counts of a part of the input would pass for the whole */
-		start = begin_matrix(set, vocab_size(&k.v));
+		begin_matrix(&o, vocab_size(&k.v));
 		if (cooc_emit(&k.w[0].acc, write_cell, &o) < 0)
 			eprintf("counting:");
-		end_matrix(start, o.nnz);
+		end_matrix(&o);
 	}
 	free_workers(&k);
 	vocab_free(&k.v);

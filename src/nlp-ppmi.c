@@ -12,6 +12,7 @@
 #include "base/io.h"
 #include "mat/matconv.h"
 #include "mat/matrix.h"
+#include "mat/sink.h"
 #include "base/num.h"
 #include "cli/opt.h"
 #include "cli/out.h"
@@ -125,12 +126,14 @@ static uint64_t write_pmi(struct input *in, const struct settings *set, const st
 {
 	struct mat_cursor cur;
 	uint32_t row, col, type = set->type ? set->type : in->h.type;
-	struct mat_header oh = {MAT_SPARSE, type, in->h.rows, in->h.cols, MAT_NNZ_UNKNOWN};
-	off_t start = set->text ? -1 : mat_begin_stream(&out, &oh);
-	uint64_t nnz = 0;
+	struct mat_sink sink;
+	struct error e;
 	double v;
 	int r;
 
+	if (mat_sink_begin(&sink, &out, set->text, type, in->h.rows, in->h.cols, MAT_NNZ_UNKNOWN,
+	                   &e) < 0)
+		eprint_error(&e);
 	mat_cursor_init(&cur, &in->h);
 	while ((r = mat_next_triple(&in->r, &cur, &row, &col, &v)) == 1) {
 		double pmi;
@@ -142,18 +145,14 @@ static uint64_t write_pmi(struct input *in, const struct settings *set, const st
 			continue;
 		if (type == MAT_F32 && !set->pmi && !((float)pmi > 0))
 			continue; /* positive, but below the smallest float */
-		if (set->text)
-			mat_write_text_triple(&out, type, row, col, pmi);
-		else
-			mat_write_triple(&out, type, row, col, pmi);
-		nnz++;
+		mat_sink_put(&sink, row, col, pmi);
 	}
 	if (r < 0)
 		matrix_error(in, r);
 	reader_close(&in->r);
-	if (mat_patch_nnz(&out, start, nnz) < 0)
-		weprintf("could not write the number of triples into the header (left unknown):");
-	return nnz;
+	if (mat_sink_end(&sink, &e) < 0)
+		weprint_error(&e);
+	return sink.nnz;
 }
 
 static double parse_base(const char *arg)

@@ -229,14 +229,14 @@ int mat_read_values(struct reader *r, uint32_t type, double *v, uint64_t n)
 	return MAT_OK;
 }
 
-off_t mat_begin_stream(struct writer *w, const struct mat_header *h)
+off_t mat_begin_stream(struct writer *w, const struct mat_header *h, int *err)
 {
 	off_t start = lseek(w->fd, 0, SEEK_CUR);
 	int fl = fcntl(w->fd, F_GETFL);
 
 	if (start >= 0)
 		start += (off_t)w->len; /* bytes buffered but not yet written */
-	mat_write_header(w, h);
+	*err = mat_write_header(w, h);
 	return fl < 0 || (fl & O_APPEND) ? -1 : start; /* appended: pwrite would miss the header */
 }
 

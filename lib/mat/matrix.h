@@ -53,10 +53,11 @@ int mat_write_header(struct writer *w, const struct mat_header *h);
 void mat_write_triple(struct writer *w, uint32_t type, uint32_t row, uint32_t col, double v);
 void mat_write_value(struct writer *w, uint32_t type, double v);
 
-/* Writes the header of a sparse stream (nnz MAT_NNZ_UNKNOWN) and returns where it starts when
- * w's file can seek and is not opened for appending, else -1; mat_patch_nnz then writes the
- * number of triples into it (a no-op for -1). Returns 0, or -1 with errno. */
-off_t mat_begin_stream(struct writer *w, const struct mat_header *h);
+/* Writes the header of a sparse stream (nnz MAT_NNZ_UNKNOWN), with mat_write_header's result in
+ * *err, and returns where it starts when w's file can seek and is not opened for appending, else
+ * -1; mat_patch_nnz then writes the number of triples into it (a no-op for -1). Returns 0, or -1
+ * with errno. */
+off_t mat_begin_stream(struct writer *w, const struct mat_header *h, int *err);
 int mat_patch_nnz(struct writer *w, off_t start, uint64_t nnz);
 
 /* Reads and validates a header. */
