@@ -31,6 +31,15 @@ static const char help[] =
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
+/* filter_line_fn: textnorm_line, ending the program on its error. */
+static void normalize_line(void *tn, const char *s, size_t n, struct buf *out)
+{
+	struct error e;
+
+	if (textnorm_line(tn, s, n, out, &e) < 0)
+		eprint_error(&e);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -43,7 +52,8 @@ int main(int argc, char **argv)
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
 	struct textnorm tn;
-	struct filter f = {.policy = UTF8_REPLACE, .fn = textnorm_line, .ctx = &tn};
+	struct error e;
+	struct filter f = {.policy = UTF8_REPLACE, .fn = normalize_line, .ctx = &tn};
 	int form = NORM_NFC, lower = 0, accents = 0, punct = 0, squeeze = 0, repl = 0, c, ret;
 
 	prog_init("nlp-normalize");
@@ -72,8 +82,8 @@ int main(int argc, char **argv)
 		default: usage_error(synopsis);
 		}
 	}
-	if (textnorm_init(&tn, form, lower, accents) < 0)
-		eprintf("cannot set up normalization with these options");
+	if (textnorm_init(&tn, form, lower, accents, &e) < 0)
+		eprint_error(&e);
 	tn.repl = repl;
 	tn.strip_punct = punct;
 	tn.squeeze = squeeze;

@@ -32,13 +32,19 @@ static const char help[] =
 
 static void load(struct stopword *sw, const char *path, int particles)
 {
-	unsigned long lineno;
-	int r = stopword_load(sw, path, particles, &lineno);
+	struct error e;
 
-	if (r == -1)
-		eprintf("open %s:", path);
-	if (r == -2)
-		eprintf("%s: line %lu: invalid UTF-8", path, lineno);
+	if (stopword_load(sw, path, particles, &e) < 0)
+		eprint_error(&e);
+}
+
+/* filter_line_fn: stopword_line, ending the program on its error. */
+static void stopword_filter(void *sw, const char *s, size_t n, struct buf *out)
+{
+	struct error e;
+
+	if (stopword_line(sw, s, n, out, &e) < 0)
+		eprint_error(&e);
 }
 
 /* Loads the built-in list stopwords/NAME.txt. */
@@ -71,7 +77,8 @@ int main(int argc, char **argv)
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
 	struct stopword sw;
-	struct filter f = {.policy = UTF8_REPLACE, .fn = stopword_line, .ctx = &sw};
+	struct error e;
+	struct filter f = {.policy = UTF8_REPLACE, .fn = stopword_filter, .ctx = &sw};
 	const char *langs = NULL;
 	char **lists = ecalloc((size_t)argc, sizeof(char *));
 	int nlists = 0, fold = 0, keep = 0, split = 0, c, ret;
@@ -91,8 +98,8 @@ int main(int argc, char **argv)
 		default: usage_error(synopsis);
 		}
 	}
-	if (stopword_init(&sw, fold) < 0)
-		eprintf("out of memory");
+	if (stopword_init(&sw, fold, &e) < 0)
+		eprint_error(&e);
 	sw.keep = keep;
 	sw.split_particles = split;
 	if (langs && strspn(langs, ",") == strlen(langs)) {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/err.h"
+#include "base/mem.h"
 #include "text/norm.h"
 #include "text/utf8.h"
 
@@ -39,8 +39,9 @@ static int is_plain_starter(int32_t c)
 	return 1;
 }
 
-/* Runs utf8proc on s[0..len) and appends the result to out. */
-static void full_apply(struct norm *n, const char *s, size_t len, struct buf *out)
+/* Runs utf8proc on s[0..len) and appends the result to out. Returns 0, or utf8proc's negative
+ * error code (out unchanged). */
+static int full_apply(struct norm *n, const char *s, size_t len, struct buf *out)
 {
 	utf8proc_ssize_t k;
 
@@ -48,7 +49,7 @@ static void full_apply(struct norm *n, const char *s, size_t len, struct buf *ou
 		k = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, n->cps,
 		                       (utf8proc_ssize_t)n->ncps, n->flags);
 		if (k < 0)
-			eprintf("utf8proc: %s", utf8proc_errmsg(k));
+			return (int)k;
 		if ((size_t)k <= n->ncps)
 			break;
 		n->ncps = (size_t)k * 2;
@@ -56,10 +57,18 @@ static void full_apply(struct norm *n, const char *s, size_t len, struct buf *ou
 	}
 	k = utf8proc_reencode(n->cps, k, n->flags);
 	if (k < 0)
-		eprintf("utf8proc: %s", utf8proc_errmsg(k));
+		return (int)k;
 	buf_put(out, (const char *)n->cps, (size_t)k);
+	return 0;
 }
 
+int norm_error(struct error *e, int code)
+{
+	return error_set(e, -1, 0, NULL, 0, "utf8proc: %s", utf8proc_errmsg(code));
+}
+
+/* Computes the cache entry of c. When utf8proc fails on c alone the entry says "full
+ * algorithm", which meets the same failure and reports it. */
 static void fill_entry(struct norm *n, int32_t c, struct norm_entry *e)
 {
 	char in[4];
@@ -69,7 +78,10 @@ static void fill_entry(struct norm *n, int32_t c, struct norm_entry *e)
 	e->state = 2;
 	if (!is_plain_starter(c))
 		return;
-	full_apply(n, in, (size_t)utf8_encode(c, in), &tmp);
+	if (full_apply(n, in, (size_t)utf8_encode(c, in), &tmp) < 0) {
+		buf_free(&tmp);
+		return;
+	}
 	if (tmp.len <= NORM_ENTRY_MAX && (tmp.len == 0 || (utf8_decode(tmp.p, &first),
 	                                                   is_plain_starter(first)))) {
 		e->state = 1;
@@ -136,14 +148,14 @@ static inline const struct norm_entry *lookup(struct norm *n, const char *s, int
 	return e->state == 1 ? e : NULL;
 }
 
-void norm_apply(struct norm *n, const char *s, size_t len, struct buf *out)
+int norm_apply(struct norm *n, const char *s, size_t len, struct buf *out)
 {
 	size_t i = 0, safe_in = 0, safe_out = out->len;
-	int have_safe = 0;
+	int have_safe = 0, r;
 
 	if (n->identity) {
 		buf_put(out, s, len);
-		return;
+		return 0;
 	}
 	buf_reserve(out, len + 16);
 	while (i < len) {
@@ -190,8 +202,10 @@ void norm_apply(struct norm *n, const char *s, size_t len, struct buf *out)
 				break;
 			j += (size_t)k;
 		}
-		full_apply(n, s + from, j - from, out);
+		if ((r = full_apply(n, s + from, j - from, out)) < 0)
+			return r;
 		have_safe = 0;
 		i = j;
 	}
+	return 0;
 }

@@ -9,6 +9,7 @@
 #include <utf8proc.h>
 
 #include "base/buf.h"
+#include "base/error.h"
 
 enum norm_form { NORM_NONE, NORM_NFC, NORM_NFD, NORM_NFKC, NORM_NFKD };
 
@@ -34,11 +35,16 @@ int norm_parse_form(const char *s);
 
 /* casefold: full Unicode case folding; strip_marks: remove combining marks after canonical
  * decomposition (implies composition when form is NORM_NONE). Returns 0, or -1 for an option
- * combination utf8proc rejects. */
+ * combination utf8proc rejects. Either way n holds memory that norm_free releases. */
 int norm_init(struct norm *n, enum norm_form form, int casefold, int strip_marks);
+/* Releases what norm_init allocated (n itself belongs to the caller). */
 void norm_free(struct norm *n);
 
-/* Appends the transformed s[0..len) to out; s must be valid UTF-8 (see utf8_clean). */
-void norm_apply(struct norm *n, const char *s, size_t len, struct buf *out);
+/* Appends the transformed s[0..len) to out (the caller's buffer); s must be valid UTF-8 (see
+ * utf8_clean). Returns 0, or utf8proc's negative error code, which norm_error turns into a
+ * struct error; out may then hold part of the result. */
+int norm_apply(struct norm *n, const char *s, size_t len, struct buf *out);
+/* Fills e with "utf8proc: MESSAGE" for norm_apply's negative result code; returns -1. */
+int norm_error(struct error *e, int code);
 
 #endif

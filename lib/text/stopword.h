@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "base/buf.h"
+#include "base/error.h"
 #include "base/strtab.h"
 #include "text/norm.h"
 
@@ -20,16 +21,20 @@ struct stopword {
 	struct buf tmp;
 };
 
-/* Returns 0, or -1 when memory runs out. */
-int stopword_init(struct stopword *sw, int fold);
+/* Sets up an empty set (fold: match case-insensitively); keep and split_particles are 0 until
+ * the caller sets them. Returns 0, or -1 with e filled. Either way sw holds memory that
+ * stopword_free releases. */
+int stopword_init(struct stopword *sw, int fold, struct error *e);
+/* Releases what sw holds (sw itself belongs to the caller). */
 void stopword_free(struct stopword *sw);
 
 /* Adds the words of a list file: one per line, '#' starts a comment, surrounding whitespace is
- * ignored. particles: add to the particle list instead. Returns 0; -1 when the file cannot be
- * read (errno set); -2 for invalid UTF-8, with *lineno set to the line. */
-int stopword_load(struct stopword *sw, const char *path, int particles, unsigned long *lineno);
+ * ignored. particles: add to the particle list instead. Returns 0, or -1 with e filled when the
+ * file cannot be read ("open PATH: reason") or holds invalid UTF-8 ("PATH: line N: ..."). */
+int stopword_load(struct stopword *sw, const char *path, int particles, struct error *e);
 
-/* filter_line_fn: the tokens of the line that pass, separated by single spaces, and '\n'. */
-void stopword_line(void *sw, const char *s, size_t n, struct buf *out);
+/* Appends the tokens of the line s[0..n) (valid UTF-8) that pass, separated by single spaces,
+ * and '\n' to out, the caller's buffer. Returns 0, or -1 with e filled when case folding fails. */
+int stopword_line(struct stopword *sw, const char *s, size_t n, struct buf *out, struct error *e);
 
 #endif

@@ -6,12 +6,15 @@
 #include "text/pat.h"
 #include "text/utf8.h"
 
-int textnorm_init(struct textnorm *t, enum norm_form form, int casefold, int strip_accents)
+int textnorm_init(struct textnorm *t, enum norm_form form, int casefold, int strip_accents,
+                  struct error *e)
 {
 	struct textnorm z = {0};
 
 	*t = z;
-	return norm_init(&t->norm, form, casefold, strip_accents);
+	if (norm_init(&t->norm, form, casefold, strip_accents) < 0)
+		return error_bad(e, NULL, 0, "cannot set up normalization with these options");
+	return 0;
 }
 
 void textnorm_free(struct textnorm *t)
@@ -147,17 +150,19 @@ static void punct_space(const char *s, size_t n, int strip_punct, int squeeze, s
 	}
 }
 
-void textnorm_line(void *ctx, const char *s, size_t n, struct buf *out)
+int textnorm_line(struct textnorm *t, const char *s, size_t n, struct buf *out, struct error *e)
 {
-	struct textnorm *t = ctx;
+	int r;
 
 	if (!t->repl && !t->strip_punct && !t->squeeze) {
-		norm_apply(&t->norm, s, n, out);
+		if ((r = norm_apply(&t->norm, s, n, out)) < 0)
+			return norm_error(e, r);
 		buf_putc(out, '\n');
-		return;
+		return 0;
 	}
 	t->a.len = 0;
-	norm_apply(&t->norm, s, n, &t->a);
+	if ((r = norm_apply(&t->norm, s, n, &t->a)) < 0)
+		return norm_error(e, r);
 	if (t->repl) {
 		t->b.len = 0;
 		textnorm_placeholders(t->repl, t->a.p, t->a.len, &t->b);
@@ -170,4 +175,5 @@ void textnorm_line(void *ctx, const char *s, size_t n, struct buf *out)
 	else
 		buf_put(out, t->a.p, t->a.len);
 	buf_putc(out, '\n');
+	return 0;
 }
