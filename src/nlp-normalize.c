@@ -9,7 +9,8 @@
 #include "text/textnorm.h"
 
 static const char synopsis[] =
-    "nlp-normalize [-laps] [-f form] [-uendtr] [--invalid policy] [--progress] [file ...]";
+    "nlp-normalize [-lAPr] [-f form] [--squeeze] [--url] [--email] [--date] [--phone] [--num] "
+    "[--invalid policy] [--progress] [file ...]";
 
 static const char help[] =
     "Normalizes UTF-8 text line by line: Unicode form, case folding, accents, placeholders for\n"
@@ -17,19 +18,21 @@ static const char help[] =
     "\n"
     "  -f, --form FORM        nfc (default), nfd, nfkc, nfkd or none\n"
     "  -l, --lower            full Unicode case folding\n"
-    "  -a, --strip-accents    remove combining marks after canonical decomposition\n"
-    "  -p, --strip-punct      delete punctuation (Unicode categories P*)\n"
-    "  -s, --squeeze          collapse whitespace runs into one space, trim both ends\n"
-    "  -u, --url              replace URLs by <url>\n"
-    "  -e, --email            replace e-mail addresses by <email>\n"
-    "  -d, --date             replace dates by <date>\n"
-    "  -t, --phone            replace phone numbers by <phone>\n"
-    "  -n, --num              replace numbers by <num>\n"
+    "  -A, --strip-accents    remove combining marks after canonical decomposition\n"
+    "  -P, --strip-punct      delete punctuation (Unicode categories P*)\n"
+    "      --squeeze          collapse whitespace runs into one space, trim both ends\n"
+    "      --url              replace URLs by <url>\n"
+    "      --email            replace e-mail addresses by <email>\n"
+    "      --date             replace dates by <date>\n"
+    "      --phone            replace phone numbers by <phone>\n"
+    "      --num              replace numbers by <num>\n"
     "  -r, --replace-all      all five replacements\n"
     "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
+
+enum { OPT_SQUEEZE = OPT_FIRST_PRIVATE, OPT_URL, OPT_EMAIL, OPT_DATE, OPT_PHONE, OPT_NUM };
 
 /* filter_line_fn: textnorm_line, ending the program on its error. */
 static void normalize_line(void *tn, const char *s, size_t n, struct buf *out)
@@ -44,10 +47,10 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"form", required_argument, NULL, 'f'},    {"lower", no_argument, NULL, 'l'},
-	    {"strip-accents", no_argument, NULL, 'a'}, {"strip-punct", no_argument, NULL, 'p'},
-	    {"squeeze", no_argument, NULL, 's'},       {"url", no_argument, NULL, 'u'},
-	    {"email", no_argument, NULL, 'e'},         {"date", no_argument, NULL, 'd'},
-	    {"phone", no_argument, NULL, 't'},         {"num", no_argument, NULL, 'n'},
+	    {"strip-accents", no_argument, NULL, 'A'}, {"strip-punct", no_argument, NULL, 'P'},
+	    {"squeeze", no_argument, NULL, OPT_SQUEEZE}, {"url", no_argument, NULL, OPT_URL},
+	    {"email", no_argument, NULL, OPT_EMAIL},   {"date", no_argument, NULL, OPT_DATE},
+	    {"phone", no_argument, NULL, OPT_PHONE},   {"num", no_argument, NULL, OPT_NUM},
 	    {"replace-all", no_argument, NULL, 'r'},   {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
@@ -57,7 +60,7 @@ int main(int argc, char **argv)
 	int form = NORM_NFC, lower = 0, accents = 0, punct = 0, squeeze = 0, repl = 0, c, ret;
 
 	prog_init("nlp-normalize");
-	while ((c = getopt_long(argc, argv, "f:lapsuedtnrh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:lAPrh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if ((form = norm_parse_form(optarg)) < 0) {
@@ -66,14 +69,14 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'l': lower = 1; break;
-		case 'a': accents = 1; break;
-		case 'p': punct = 1; break;
-		case 's': squeeze = 1; break;
-		case 'u': repl |= REPL_URL; break;
-		case 'e': repl |= REPL_EMAIL; break;
-		case 'd': repl |= REPL_DATE; break;
-		case 't': repl |= REPL_PHONE; break;
-		case 'n': repl |= REPL_NUM; break;
+		case 'A': accents = 1; break;
+		case 'P': punct = 1; break;
+		case OPT_SQUEEZE: squeeze = 1; break;
+		case OPT_URL: repl |= REPL_URL; break;
+		case OPT_EMAIL: repl |= REPL_EMAIL; break;
+		case OPT_DATE: repl |= REPL_DATE; break;
+		case OPT_PHONE: repl |= REPL_PHONE; break;
+		case OPT_NUM: repl |= REPL_NUM; break;
 		case 'r': repl = REPL_URL | REPL_EMAIL | REPL_DATE | REPL_PHONE | REPL_NUM; break;
 		case OPT_INVALID: f.policy = opt_policy(optarg); break;
 		case OPT_PROGRESS: f.progress = 1; break;

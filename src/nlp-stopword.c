@@ -13,22 +13,24 @@
 #include "text/stopword.h"
 
 static const char synopsis[] =
-    "nlp-stopword [-ikp] [-L lang[,lang...]] [-f list] [--invalid policy] [--progress] "
-    "[file ...]";
+    "nlp-stopword [-i] [--keep] [--split-particles] [-L lang[,lang...]] [--list file] "
+    "[--invalid policy] [--progress] [file ...]";
 
 static const char help[] =
     "Removes stopwords from lines of tokens separated by spaces.\n"
     "\n"
     "  -L, --lang LANGS       built-in lists, comma-separated: en, ko (default en)\n"
-    "  -f, --list FILE        a user list, one word per line, '#' comments (repeatable);\n"
+    "      --list FILE        a user list, one word per line, '#' comments (repeatable);\n"
     "                         without --lang only user lists are used\n"
     "  -i, --ignore-case      match case-insensitively (full Unicode case folding)\n"
-    "  -k, --keep             keep only the stopwords\n"
-    "  -p, --split-particles  split a trailing Korean particle off a Hangul token first\n"
+    "      --keep             keep only the stopwords\n"
+    "      --split-particles  split a trailing Korean particle off a Hangul token first\n"
     "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
+
+enum { OPT_LIST = OPT_FIRST_PRIVATE, OPT_KEEP, OPT_SPLIT };
 
 static void load(struct stopword *sw, const char *path, int particles)
 {
@@ -70,9 +72,9 @@ static void load_builtin(struct stopword *sw, const char *name, int particles)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"lang", required_argument, NULL, 'L'},  {"list", required_argument, NULL, 'f'},
-	    {"ignore-case", no_argument, NULL, 'i'}, {"keep", no_argument, NULL, 'k'},
-	    {"split-particles", no_argument, NULL, 'p'},
+	    {"lang", required_argument, NULL, 'L'},  {"list", required_argument, NULL, OPT_LIST},
+	    {"ignore-case", no_argument, NULL, 'i'}, {"keep", no_argument, NULL, OPT_KEEP},
+	    {"split-particles", no_argument, NULL, OPT_SPLIT},
 	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
@@ -84,13 +86,13 @@ int main(int argc, char **argv)
 	int nlists = 0, fold = 0, keep = 0, split = 0, c, ret;
 
 	prog_init("nlp-stopword");
-	while ((c = getopt_long(argc, argv, "L:f:ikph", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "L:ih", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'L': langs = optarg; break;
-		case 'f': lists[nlists++] = optarg; break;
+		case OPT_LIST: lists[nlists++] = optarg; break;
 		case 'i': fold = 1; break;
-		case 'k': keep = 1; break;
-		case 'p': split = 1; break;
+		case OPT_KEEP: keep = 1; break;
+		case OPT_SPLIT: split = 1; break;
 		case OPT_INVALID: f.policy = opt_policy(optarg); break;
 		case OPT_PROGRESS: f.progress = 1; break;
 		case 'h': usage_help(synopsis, help);

@@ -12,7 +12,7 @@
 #include "text/utf8.h"
 
 static const char synopsis[] =
-    "nlp-tokenize [-p | -c [--space token] | -j | -J | -k [--keep-case] | -s] [-U] "
+    "nlp-tokenize [-p | -c [--space token] | -j | -J | --sklearn [--keep-case] | -s] [-U] "
     "[--invalid policy] [--progress] [file ...]";
 
 static const char help[] =
@@ -24,7 +24,7 @@ static const char help[] =
     "      --space TOKEN      with --chars: write TOKEN where the text has whitespace\n"
     "  -j, --jamo             words, with Hangul syllables as conjoining jamo\n"
     "  -J, --compose          compose conjoining jamo back into Hangul syllables\n"
-    "  -k, --sklearn          scikit-learn's default tokens: lower-cased as Python's\n"
+    "      --sklearn          scikit-learn's default tokens: lower-cased as Python's\n"
     "                         str.lower(), then runs of 2 or more word characters\n"
     "      --keep-case        with --sklearn: no lower-casing (lowercase=False)\n"
     "  -s, --sentences        one sentence per line (text, not tokens)\n"
@@ -34,7 +34,7 @@ static const char help[] =
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
-enum { OPT_SPACE = OPT_FIRST_PRIVATE, OPT_KEEP_CASE };
+enum { OPT_SPACE = OPT_FIRST_PRIVATE, OPT_KEEP_CASE, OPT_SKLEARN };
 
 /* Records a mode option; modes is the set given so far (one bit per option letter's mode). */
 static void set_mode(struct tok_opts *o, unsigned *modes, enum tok_mode m, int jamo)
@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 	    {"ptb", no_argument, NULL, 'p'},        {"chars", no_argument, NULL, 'c'},
 	    {"space", required_argument, NULL, OPT_SPACE}, {"jamo", no_argument, NULL, 'j'},
 	    {"compose", no_argument, NULL, 'J'},    {"sentences", no_argument, NULL, 's'},
-	    {"sklearn", no_argument, NULL, 'k'},    {"keep-case", no_argument, NULL, OPT_KEEP_CASE},
+	    {"sklearn", no_argument, NULL, OPT_SKLEARN},    {"keep-case", no_argument, NULL, OPT_KEEP_CASE},
 	    {"no-special", no_argument, NULL, 'U'}, {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	int c;
 
 	prog_init("nlp-tokenize");
-	while ((c = getopt_long(argc, argv, "pcjJksUh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "pcjJsUh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': set_mode(&o, &modes, TOK_PTB, 0); break;
 		case 'c': set_mode(&o, &modes, TOK_CHARS, 0); break;
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 			o.flags |= TOK_JAMO;
 			break;
 		case 'J': set_mode(&o, &modes, TOK_COMPOSE, 0); break;
-		case 'k': set_mode(&o, &modes, TOK_SKLEARN, 0); break;
+		case OPT_SKLEARN: set_mode(&o, &modes, TOK_SKLEARN, 0); break;
 		case OPT_KEEP_CASE: o.flags |= TOK_KEEP_CASE; break;
 		case 's': set_mode(&o, &modes, TOK_SENTENCES, 0); break;
 		case 'U': o.flags |= TOK_NO_SPECIAL; break;

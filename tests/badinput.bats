@@ -8,7 +8,7 @@ load helper
 # every program with the arguments that select each of its modes
 modes() {
 	echo "nlp-normalize"
-	echo "nlp-normalize -l -a -p -s -r -f nfkc"
+	echo "nlp-normalize -l -A -P --squeeze -r -f nfkc"
 	echo "nlp-normalize -f nfd"
 	echo "nlp-tokenize"
 	echo "nlp-tokenize --ptb"
@@ -16,7 +16,7 @@ modes() {
 	echo "nlp-tokenize --jamo"
 	echo "nlp-tokenize --compose"
 	echo "nlp-tokenize --sentences"
-	echo "nlp-stopword -L en,ko -i -p"
+	echo "nlp-stopword -L en,ko -i --split-particles"
 }
 
 setup_file() {
@@ -55,7 +55,7 @@ setup_file() {
 
 @test "bad input: a 100 MB line through every program" {
 	$PY -c 'import sys; sys.stdout.buffer.write(("Word, 한국어 text. " * 5000000).encode()[:100000000] + b"\n")' > "$BATS_FILE_TMPDIR/big.txt"
-	for cmd in "nlp-normalize -l -s" "nlp-tokenize" "nlp-tokenize --ptb" "nlp-stopword"; do
+	for cmd in "nlp-normalize -l --squeeze" "nlp-tokenize" "nlp-tokenize --ptb" "nlp-stopword"; do
 		n=$($cmd < "$BATS_FILE_TMPDIR/big.txt" | wc -l) || fail "$cmd failed"
 		[ "$n" -eq 1 ] || fail "$cmd: $n lines"
 	done

@@ -39,7 +39,7 @@ load helper
 @test "normalize: --strip-accents removes marks, also with --form none" {
 	run bash -c "echo 'Crème brûlée, naïve Ångström' | nlp-normalize --strip-accents"
 	assert_output "Creme brulee, naive Angstrom"
-	run bash -c "echo 'résumé' | nlp-normalize -a -f none"
+	run bash -c "echo 'résumé' | nlp-normalize -A -f none"
 	assert_output "resume"
 }
 
@@ -71,7 +71,7 @@ load helper
 }
 
 @test "normalize: numbers are whole tokens only (3rd, mp3 untouched)" {
-	run nlp-normalize -n <<<'3rd mp3 -12 +7 1,234,567 12,34 v2.0'
+	run nlp-normalize --num <<<'3rd mp3 -12 +7 1,234,567 12,34 v2.0'
 	assert_output '3rd mp3 <num> <num> <num> 12,34 v2.0'
 }
 
@@ -86,7 +86,7 @@ load helper
 }
 
 @test "normalize: steps run in order: fold, placeholders, punctuation, squeeze" {
-	run nlp-normalize -l -r -p -s <<<'  VISIT WWW.Example.COM, NOW!  '
+	run nlp-normalize -l -r -P --squeeze <<<'  VISIT WWW.Example.COM, NOW!  '
 	assert_output 'visit <url> now'
 }
 
@@ -153,11 +153,11 @@ load helper
 }
 
 @test "normalize: odd addresses and hosts are left alone" {
-	run nlp-normalize -e -u <<<'x@y.com. a@.b.com a@b..com www.. http://. Www.X.com'
+	run nlp-normalize --email --url <<<'x@y.com. a@.b.com a@b..com www.. http://. Www.X.com'
 	assert_output '<email>. a@.b.com a@b..com www.. http://. <url>'
 }
 
 @test "normalize: phones need 9+ digits (7+ after +), two-digit groups: dates and IPs are not phones" {
-	run nlp-normalize -t <<<'2024-03-05 192.168.0.1 02-123-4567 +1 555 1234'
+	run nlp-normalize --phone <<<'2024-03-05 192.168.0.1 02-123-4567 +1 555 1234'
 	assert_output '2024-03-05 192.168.0.1 <phone> <phone>'
 }

@@ -26,14 +26,14 @@ load helper
 }
 
 @test "stopword: --split-particles splits the longest trailing particle (영화가 -> 영화)" {
-	run nlp-stopword -L ko -p <<<'영화가 정말 재미있었다 학교에서 친구와 도서관에서는'
+	run nlp-stopword -L ko --split-particles <<<'영화가 정말 재미있었다 학교에서 친구와 도서관에서는'
 	assert_output '영화 정말 재미있었다 학교 친구 도서관'
-	run nlp-stopword -L ko -p --keep <<<'영화가 학교에서는'
+	run nlp-stopword -L ko --split-particles --keep <<<'영화가 학교에서는'
 	assert_output '가 에서는'
 }
 
 @test "stopword: a particle alone is not split off itself (가 stays a token)" {
-	run nlp-stopword -L en -p <<<'가 이 영화가'
+	run nlp-stopword -L en --split-particles <<<'가 이 영화가'
 	assert_output '가 이 영화 가'
 }
 
@@ -46,7 +46,7 @@ load helper
 	printf '# my list\nmovie  \n\n  famous # trailing comment\n' > "$BATS_TEST_TMPDIR/l.txt"
 	run nlp-stopword --list "$BATS_TEST_TMPDIR/l.txt" <<<'this movie is famous'
 	assert_output 'this is'
-	run nlp-stopword -f "$BATS_TEST_TMPDIR/l.txt" -L en <<<'this movie is famous too'
+	run nlp-stopword --list "$BATS_TEST_TMPDIR/l.txt" -L en <<<'this movie is famous too'
 	assert_output ''
 }
 
@@ -71,14 +71,14 @@ load helper
 	[[ "$stderr" == *"no built-in list for 'klingon'"* ]]
 	run --separate-stderr nlp-stopword -L '../etc' <<<'x'
 	assert_failure 2
-	run --separate-stderr nlp-stopword -f /nonexistent <<<'x'
+	run --separate-stderr nlp-stopword --list /nonexistent <<<'x'
 	assert_failure 1
 	[[ "$stderr" == "nlp-stopword: open /nonexistent: No such file or directory" ]]
 }
 
 @test "stopword: a list with invalid UTF-8 is rejected with its line" {
 	printf 'ok\nbad\xff\n' > "$BATS_TEST_TMPDIR/bad.txt"
-	run --separate-stderr nlp-stopword -f "$BATS_TEST_TMPDIR/bad.txt" <<<'x'
+	run --separate-stderr nlp-stopword --list "$BATS_TEST_TMPDIR/bad.txt" <<<'x'
 	assert_failure 1
 	[[ "$stderr" == *"bad.txt: line 2: invalid UTF-8"* ]]
 }

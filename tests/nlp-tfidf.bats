@@ -90,8 +90,8 @@ header() {
 }
 
 setup_file() {
-	nlp-tokenize -k "$TF/notes.txt" > "$BATS_FILE_TMPDIR/notes.tok"
-	nlp-tokenize -k "$TF/small.txt" > "$BATS_FILE_TMPDIR/small.tok"
+	nlp-tokenize --sklearn "$TF/notes.txt" > "$BATS_FILE_TMPDIR/notes.tok"
+	nlp-tokenize --sklearn "$TF/small.txt" > "$BATS_FILE_TMPDIR/small.tok"
 }
 
 @test "tfidf: the course notes' example gives the printed TfidfVectorizer() matrix and vocabulary" {
@@ -226,8 +226,8 @@ EOF
 	cd "$BATS_TEST_TMPDIR"
 	head -n 15 "$TF/small.txt" > train.txt
 	tail -n 10 "$TF/small.txt" > test.txt
-	nlp-tokenize -k train.txt > train.tok
-	nlp-tokenize -k test.txt > test.tok
+	nlp-tokenize --sklearn train.txt > train.tok
+	nlp-tokenize --sklearn test.txt > test.tok
 	while IFS='|' read -r cls kw opts fitopts; do
 		# shellcheck disable=SC2086
 		nlp-tfidf $opts $fitopts -o train.vocab train.tok > /dev/null

@@ -189,19 +189,19 @@ EOF
 @test "tokenize --sklearn: lower-cased runs of 2 or more word characters" {
 	run nlp-tokenize --sklearn <<<"I don't like this actor; it's 3.14 x_y A-B Café."
 	assert_output "don like this actor it 14 x_y café"
-	run nlp-tokenize -k <<<'한국어 문장은 東京大学 Ⅻ½ ² ab² ١٢'
+	run nlp-tokenize --sklearn <<<'한국어 문장은 東京大学 Ⅻ½ ² ab² ١٢'
 	assert_output '한국어 문장은 東京大学 ⅻ½ ab² ١٢'
 	# marks are no word characters: a decomposed ï splits the word
-	run bash -c "printf 'nai\xcc\x88ve na\xc3\xafve\n' | nlp-tokenize -k"
+	run bash -c "printf 'nai\xcc\x88ve na\xc3\xafve\n' | nlp-tokenize --sklearn"
 	assert_output "$(printf 'nai ve na\xc3\xafve')"
-	run bash -c "printf 'a\n\n!! ?\n' | nlp-tokenize -k | od -An -c"
+	run bash -c "printf 'a\n\n!! ?\n' | nlp-tokenize --sklearn | od -An -c"
 	assert_output '  \n  \n  \n'
 }
 
 @test "tokenize --sklearn: Python's str.lower(): final sigma, dotted I, no case folding" {
-	run nlp-tokenize -k <<<"ΟΔΟΣ ΟΔΟΣ. ΣΑΣ Σ ΑΣ'Β ΑΣ' ΑΣ́ ÅΣ ΣΑ İstanbul STRASSE Straße ﬁne ǅemal"
+	run nlp-tokenize --sklearn <<<"ΟΔΟΣ ΟΔΟΣ. ΣΑΣ Σ ΑΣ'Β ΑΣ' ΑΣ́ ÅΣ ΣΑ İstanbul STRASSE Straße ﬁne ǅemal"
 	assert_output "οδος οδος σας ασ ας ας åς σα stanbul strasse straße ﬁne ǆemal"
-	run nlp-tokenize -k --keep-case <<<"ΟΔΟΣ İstanbul Straße x"
+	run nlp-tokenize --sklearn --keep-case <<<"ΟΔΟΣ İstanbul Straße x"
 	assert_output "ΟΔΟΣ İstanbul Straße"
 }
 
@@ -210,7 +210,7 @@ EOF
 	assert_failure 2
 	[[ "$stderr" == "nlp-tokenize: --keep-case needs --sklearn"* ]] || fail "$stderr"
 	for m in -p -c -j -J -s; do
-		run --separate-stderr nlp-tokenize -k $m <<<'x'
+		run --separate-stderr nlp-tokenize --sklearn $m <<<'x'
 		assert_failure 2
 		[[ "$stderr" == "nlp-tokenize: --ptb, --chars, --jamo, --compose, --sklearn and --sentences exclude each other"* ]] || fail "$m: $stderr"
 	done
@@ -232,11 +232,11 @@ for _ in range(3000):
 open('u.txt', 'w', encoding='utf-8', newline='\n').write('\n'.join(out) + '\n')
 EOF
 	sk_tokens u.txt > want.txt
-	nlp-tokenize -k u.txt > got.txt
+	nlp-tokenize --sklearn u.txt > got.txt
 	run cmp want.txt got.txt
 	assert_success
 	sk_tokens u.txt keep > want.txt
-	nlp-tokenize -k --keep-case u.txt > got.txt
+	nlp-tokenize --sklearn --keep-case u.txt > got.txt
 	run cmp want.txt got.txt
 	assert_success
 	[ "$(wc -l < got.txt)" -gt 5000 ]
@@ -255,17 +255,17 @@ EOF
 }
 
 @test "tokenize --sklearn: bad UTF-8 under each policy; long runs around sigmas stay linear" {
-	run --separate-stderr bash -c "printf 'ab\xffcd e\xc3\n' | nlp-tokenize -k"
+	run --separate-stderr bash -c "printf 'ab\xffcd e\xc3\n' | nlp-tokenize --sklearn"
 	assert_output "$(printf 'ab cd')"
-	run --separate-stderr bash -c "printf 'ab\xffcd e\xc3\n' | nlp-tokenize -k --invalid skip"
+	run --separate-stderr bash -c "printf 'ab\xffcd e\xc3\n' | nlp-tokenize --sklearn --invalid skip"
 	assert_output 'abcd'
-	run --separate-stderr bash -c "printf 'ok\nab\xffcd\n' | nlp-tokenize -k --invalid fail"
+	run --separate-stderr bash -c "printf 'ok\nab\xffcd\n' | nlp-tokenize --sklearn --invalid fail"
 	assert_failure 1
 	assert_output 'ok'
 	assert_equal "$stderr" "nlp-tokenize: <stdin>: line 2, byte 3: invalid UTF-8"
 	$PY -c 'import sys; sys.stdout.write("AΣ." * 1000000 + "\n" + "A" + "." * 4000000 + "Σ" + "\u0301" * 4000000 + "\n")' > "$BATS_TEST_TMPDIR/s.txt"
 	# a sigma before "." and a letter is not final, the last one is; a lone ς is no token
-	run bash -c "timeout 60 nlp-tokenize -k '$BATS_TEST_TMPDIR/s.txt' | awk '{ print NF, \$1, \$NF }'"
+	run bash -c "timeout 60 nlp-tokenize --sklearn '$BATS_TEST_TMPDIR/s.txt' | awk '{ print NF, \$1, \$NF }'"
 	assert_success
 	assert_output "$(printf '1000000 aσ aς\n0  ')"
 }
