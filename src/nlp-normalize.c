@@ -57,17 +57,14 @@ int main(int argc, char **argv)
 	struct textnorm tn;
 	struct error e;
 	struct filter f = {.policy = UTF8_REPLACE, .fn = normalize_line, .ctx = &tn};
+	static const char *const forms[] = {"nfc", "nfd", "nfkc", "nfkd", "none", NULL};
+	static const enum norm_form form_of[] = {NORM_NFC, NORM_NFD, NORM_NFKC, NORM_NFKD, NORM_NONE};
 	int form = NORM_NFC, lower = 0, accents = 0, punct = 0, squeeze = 0, repl = 0, c, ret;
 
 	prog_init("nlp-normalize");
 	while ((c = getopt_long(argc, argv, "f:lAPrh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f':
-			if ((form = norm_parse_form(optarg)) < 0) {
-				weprintf("--form: '%s' is not nfc, nfd, nfkc, nfkd or none", optarg);
-				exit(EXIT_USAGE);
-			}
-			break;
+		case 'f': form = form_of[opt_choice("--form", optarg, forms)]; break;
 		case 'l': lower = 1; break;
 		case 'A': accents = 1; break;
 		case 'P': punct = 1; break;

@@ -32,13 +32,7 @@ void print_version(void)
 
 int opt_policy(const char *arg)
 {
-	int p = utf8_parse_policy(arg);
-
-	if (p < 0) {
-		fprintf(stderr, "%s: --invalid: '%s' is not replace, skip or fail\n", argv0, arg);
-		exit(EXIT_USAGE);
-	}
-	return p;
+	return opt_choice("--invalid", arg, utf8_policy_names);
 }
 
 int opt_choice(const char *opt, const char *arg, const char *const *words)

@@ -22,7 +22,8 @@ void usage_error(const char *synopsis) __attribute__((noreturn));
 void usage_help(const char *synopsis, const char *help) __attribute__((noreturn));
 /* Prints "PROG VERSION" and exits 0. */
 void print_version(void) __attribute__((noreturn));
-/* Parses --invalid's value or exits EXIT_USAGE with the synopsis. */
+/* --invalid's value as an enum utf8_policy, through opt_choice (which exits EXIT_USAGE on a
+ * word that is not a policy). */
 int opt_policy(const char *arg);
 
 /* A numeric option's value in [min, max], or "PROG: OPT: value 'S' is invalid|too small|too

@@ -13,16 +13,6 @@
 #include "text/norm.h"
 #include "text/utf8.h"
 
-int norm_parse_form(const char *s)
-{
-	static const char *names[] = {"none", "nfc", "nfd", "nfkc", "nfkd"};
-
-	for (int i = 0; i < 5; i++)
-		if (strcmp(s, names[i]) == 0)
-			return i;
-	return -1;
-}
-
 /* A starter that no composition can take as its second part. */
 static int is_plain_starter(int32_t c)
 {

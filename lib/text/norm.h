@@ -30,9 +30,6 @@ struct norm {
 	size_t ncps;
 };
 
-/* "nfc", "nfd", "nfkc", "nfkd" or "none" to a form; -1 for anything else. */
-int norm_parse_form(const char *s);
-
 /* casefold: full Unicode case folding; strip_marks: remove combining marks after canonical
  * decomposition (implies composition when form is NORM_NONE). Returns 0, or -1 for an option
  * combination utf8proc rejects. Either way n holds memory that norm_free releases. */

@@ -4,16 +4,8 @@
 
 #include "text/utf8.h"
 
-int utf8_parse_policy(const char *s)
-{
-	if (strcmp(s, "replace") == 0)
-		return UTF8_REPLACE;
-	if (strcmp(s, "skip") == 0)
-		return UTF8_SKIP;
-	if (strcmp(s, "fail") == 0)
-		return UTF8_FAIL;
-	return -1;
-}
+const char *const utf8_policy_names[] = {
+    [UTF8_REPLACE] = "replace", [UTF8_SKIP] = "skip", [UTF8_FAIL] = "fail", NULL};
 
 /* Length of the valid sequence at s[0..n), or 0 when s does not start one. */
 static size_t valid_seq(const unsigned char *s, size_t n)

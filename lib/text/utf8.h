@@ -16,8 +16,8 @@ enum utf8_policy {
 	UTF8_FAIL     /* the first one is an error */
 };
 
-/* "replace", "skip" or "fail" to a policy; returns -1 for anything else. */
-int utf8_parse_policy(const char *s);
+/* The policies' names, indexed by enum utf8_policy and NULL-terminated (for opt_choice). */
+extern const char *const utf8_policy_names[];
 
 /* Length of the longest valid UTF-8 prefix of s[0..n) (Unicode's definition: no overlong forms,
  * no surrogates, nothing above U+10FFFF). */
