@@ -78,6 +78,21 @@ static inline char *put(char *w, const char *p, size_t n)
 	return w + n;
 }
 
+/* Ends a pass that rewrites matches: copies the text after the last one, s[0..n). */
+static inline void end_rest(struct buf *o, char *w, const char *s, size_t n)
+{
+	end(o, put(w, s, n));
+}
+
+/* Inserts a space before s[at]: copies s[*from..at), writes ' ' and moves *from to at. */
+static inline char *space_at(char *w, const char *s, size_t *from, size_t at)
+{
+	w = put(w, s + *from, at - *from);
+	*w++ = ' ';
+	*from = at;
+	return w;
+}
+
 static inline char *put_spaced(char *w, char c)
 {
 	w[0] = ' ';
@@ -185,8 +200,7 @@ static void open_quotes(const char *s, size_t n, struct buf *o)
 			pos = j + 1;
 		}
 	}
-	w = put(w, s + from, n - from);
-	end(o, w);
+	end_rest(o, w, s + from, n - from);
 }
 
 /* ([:,])([^\d]) -> " \1 \2", then ([:,])$ -> " \1 " */
@@ -229,19 +243,9 @@ static void colons_commas(const char *s, size_t n, struct buf *o)
 /* ([^\.])(\.)([\]\)}>"\']*)\s*$ -> \1 \2\3  (the final period) */
 static void final_period(const char *s, size_t n, struct buf *o)
 {
-	size_t e = n, c;
+	size_t e = utf8_trim_end(s, n, py_space), c = e;
 	char *w = begin(o, n);
 
-	while (e > 0) {
-		size_t p = utf8_prev(s, e);
-		int32_t ch;
-
-		utf8_decode(s + p, &ch);
-		if (!py_space(ch))
-			break;
-		e = p;
-	}
-	c = e;
 	while (c > 0 && (s[c - 1] == ']' || s[c - 1] == ')' || s[c - 1] == '}' || s[c - 1] == '>' ||
 	                 s[c - 1] == '"' || s[c - 1] == '\''))
 		c--;
@@ -270,15 +274,13 @@ static void single_quotes(const char *s, size_t n, struct buf *o)
 		if (j > 0)
 			b = utf8_prev(s, j);
 		if (j > 0 && b >= pos && s[b] != '\'' && j + 1 < n && s[j + 1] == ' ') {
-			w = put(w, s + from, j - from);
-			w = put(w, " ' ", 3);
-			from = pos = j + 2;
+			w = space_at(w, s, &from, j); /* "' " -> " ' " */
+			pos = j + 2;
 		} else {
 			pos = j + 1;
 		}
 	}
-	w = put(w, s + from, n - from);
-	end(o, w);
+	end_rest(o, w, s + from, n - from);
 }
 
 /* ([^' ])('[sS]|'[mM]|'[dD]|') -> \1 \2   (second == 0) and
@@ -323,14 +325,10 @@ static void clitics(const char *s, size_t n, int second, struct buf *o)
 			pos = a + 1;
 			continue;
 		}
-		w = put(w, s + from, j - from);
-		*w++ = ' ';
-		w = put(w, s + j, g);
-		*w++ = ' ';
-		from = pos = j + g + 1;
+		w = space_at(w, s, &from, j); /* a space already follows the group */
+		pos = j + g + 1;
 	}
-	w = put(w, s + from, n - from);
-	end(o, w);
+	end_rest(o, w, s + from, n - from);
 }
 
 /* Bytes of v that are zero get their high bit set (a byte above a zero byte may too: callers
@@ -481,20 +479,15 @@ static void tis_or_twas(const char *s, size_t n, const char *word, struct buf *o
 		if (s[a - 1] == ' ' && a - 1 >= from && a + 2 + v <= n && (s[a + 1] | 0x20) == 't' &&
 		    strncasecmp(s + a + 2, word, v) == 0 &&
 		    (a + 2 + v == n || (utf8_decode(s + a + 2 + v, &d), !py_word(d)))) {
-			w = put(w, s + from, a - from);
-			*w++ = ' ';
-			w = put(w, s + a, 2);
-			*w++ = ' ';
-			w = put(w, s + a + 2, v);
-			*w++ = ' ';
-			from = a + 2 + v;
+			w = space_at(w, s, &from, a);
+			w = space_at(w, s, &from, a + 2);
+			w = space_at(w, s, &from, a + 2 + v);
 			pos = from + 1;
 		} else {
 			pos = a + 1;
 		}
 	}
-	w = put(w, s + from, n - from);
-	end(o, w);
+	end_rest(o, w, s + from, n - from);
 }
 
 /* Python's str.split() then ' '.join(). */

@@ -42,9 +42,9 @@ static int is_closer(int32_t c)
 
 static void put_trimmed(struct buf *out, const char *s, size_t n)
 {
-	size_t a = 0, b = n;
+	size_t a = 0, b;
 
-	while (a < b) {
+	while (a < n) {
 		int32_t c;
 		int k = utf8_decode(s + a, &c);
 
@@ -52,15 +52,7 @@ static void put_trimmed(struct buf *out, const char *s, size_t n)
 			break;
 		a += (size_t)k;
 	}
-	while (b > a) {
-		size_t p = utf8_prev(s, b);
-		int32_t c;
-
-		utf8_decode(s + p, &c);
-		if (!utf8_is_space(c))
-			break;
-		b = p;
-	}
+	b = a + utf8_trim_end(s + a, n - a, utf8_is_space);
 	if (b > a) {
 		buf_put(out, s + a, b - a);
 		buf_putc(out, '\n');

@@ -103,6 +103,22 @@ static inline int utf8_is_space(int32_t c)
 	return k == UTF8PROC_CATEGORY_ZS || k == UTF8PROC_CATEGORY_ZL || k == UTF8PROC_CATEGORY_ZP;
 }
 
+/* The end of s[0..n) (valid UTF-8) once the characters at its end for which is_space holds are
+ * trimmed off: n when there are none, 0 when all are. */
+static inline size_t utf8_trim_end(const char *s, size_t n, int (*is_space)(int32_t))
+{
+	while (n > 0) {
+		size_t p = utf8_prev(s, n);
+		int32_t c;
+
+		utf8_decode(s + p, &c);
+		if (!is_space(c))
+			break;
+		n = p;
+	}
+	return n;
+}
+
 static inline int utf8_is_punct(int32_t c)
 {
 	utf8proc_category_t k = utf8proc_category(c);
