@@ -61,7 +61,7 @@ static void line_units(struct ngram *g, const char **s, size_t *n)
 {
 	if (g->chars) {
 		g->cbuf.len = 0;
-		tok_chars(*s, *n, g->space, &g->cbuf);
+		tokenize_chars(*s, *n, g->space, &g->cbuf);
 		*s = g->cbuf.p;
 		*n = g->cbuf.len;
 	}

@@ -60,7 +60,7 @@ static void load_builtin(struct stopword *sw, const char *name, int particles)
 		usage_error(synopsis);
 	}
 	snprintf(rel, sizeof(rel), "stopwords/%s.txt", name);
-	if (!(path = data_path(rel))) {
+	if (!(path = paths_data(rel))) {
 		weprintf("no built-in list for '%s' (looked for %s under $NLP_DATADIR, the program's "
 		         "../share/nlp and the installed share/nlp)", name, rel);
 		exit(EXIT_USAGE);

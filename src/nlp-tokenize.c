@@ -37,7 +37,7 @@ static const char help[] =
 enum { OPT_SPACE = OPT_FIRST_PRIVATE, OPT_KEEP_CASE, OPT_SKLEARN };
 
 /* Records a mode option; modes is the set given so far (one bit per option letter's mode). */
-static void set_mode(struct tok_opts *o, unsigned *modes, enum tok_mode m, int jamo)
+static void set_mode(struct tokenize_opts *o, unsigned *modes, enum tokenize_mode m, int jamo)
 {
 	o->mode = m;
 	*modes |= 1u << (m + (jamo ? 8 : 0));
@@ -67,12 +67,13 @@ int main(int argc, char **argv)
 	    {"ptb", no_argument, NULL, 'p'},        {"chars", no_argument, NULL, 'c'},
 	    {"space", required_argument, NULL, OPT_SPACE}, {"jamo", no_argument, NULL, 'j'},
 	    {"compose", no_argument, NULL, 'J'},    {"sentences", no_argument, NULL, 's'},
-	    {"sklearn", no_argument, NULL, OPT_SKLEARN},    {"keep-case", no_argument, NULL, OPT_KEEP_CASE},
+	    {"sklearn", no_argument, NULL, OPT_SKLEARN},
+	    {"keep-case", no_argument, NULL, OPT_KEEP_CASE},
 	    {"no-special", no_argument, NULL, 'U'}, {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
-	struct tok_opts o = {.mode = TOK_WORDS};
-	struct filter f = {.policy = UTF8_REPLACE, .fn = tok_line, .ctx = &o};
+	struct tokenize_opts o = {.mode = TOK_WORDS};
+	struct filter f = {.policy = UTF8_REPLACE, .fn = tokenize_line, .ctx = &o};
 	unsigned modes = 0;
 	int c;
 

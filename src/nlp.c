@@ -40,7 +40,7 @@ static int valid_stage(const char *s)
 static char *man_file(const char *page)
 {
 	static const char *dirs[] = {"/../man/man", "/../share/man/man"};
-	char *dir = exe_dir(), *p;
+	char *dir = paths_exe_dir(), *p;
 	char sect[3] = {page[strlen(page) - 1], '/', '\0'};
 
 	if (!dir)
@@ -123,7 +123,7 @@ static int list_stages(void)
 {
 	char **names = NULL, desc[512];
 	size_t n = 0, cap = 0;
-	char *dir = exe_dir(), *path = getenv("PATH") ? estrdup(getenv("PATH")) : NULL, *save = NULL;
+	char *dir = paths_exe_dir(), *path = getenv("PATH") ? estrdup(getenv("PATH")) : NULL, *save = NULL;
 
 	if (dir)
 		scan_dir(dir, &names, &n, &cap);
@@ -179,7 +179,7 @@ static int run_stage(const char *stage, char **argv)
 	}
 	prog = join3("nlp-", stage, "");
 	argv[0] = prog;
-	if ((dir = exe_dir())) {
+	if ((dir = paths_exe_dir())) {
 		char *full = join3(dir, "/", prog);
 
 		free(dir);

@@ -1,4 +1,5 @@
-/* err.h: the program's name, messages and exits (only programs exit; library modules return codes). */
+/* err.h: the program's name, messages and exits (only programs exit; library modules return
+ * codes). */
 #ifndef NLP_ERR_H
 #define NLP_ERR_H
 

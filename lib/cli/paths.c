@@ -12,7 +12,7 @@
 #define NLP_DATADIR_DEFAULT "/usr/local/share/nlp"
 #endif
 
-char *exe_dir(void)
+char *paths_exe_dir(void)
 {
 	char buf[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
@@ -37,7 +37,7 @@ static char *join(const char *a, const char *b, const char *c)
 	return p;
 }
 
-char *data_path(const char *rel)
+char *paths_data(const char *rel)
 {
 	const char *env = getenv("NLP_DATADIR");
 	char *dir, *p;
@@ -48,7 +48,7 @@ char *data_path(const char *rel)
 			return p;
 		free(p);
 	}
-	if ((dir = exe_dir())) {
+	if ((dir = paths_exe_dir())) {
 		p = join(dir, "/../share/nlp/", rel);
 		free(dir);
 		if (access(p, R_OK) == 0)

@@ -4,9 +4,9 @@
 #define NLP_PATHS_H
 
 /* Directory of the running executable (from /proc/self/exe), or NULL. Caller frees. */
-char *exe_dir(void);
+char *paths_exe_dir(void);
 /* First existing file among $NLP_DATADIR/rel, EXE_DIR/../share/nlp/rel and NLP_DATADIR_DEFAULT/rel
  * (the install prefix's share/nlp). Returns a path the caller frees, or NULL. */
-char *data_path(const char *rel);
+char *paths_data(const char *rel);
 
 #endif

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "text/tokenize.h"
+#include "text/ptb.h"
 #include "text/utf8.h"
 
 static struct buf scratch[2];
@@ -615,7 +615,7 @@ static void p_clitics2(const char *s, size_t n, struct buf *o) { clitics(s, n, 1
 static void p_tis(const char *s, size_t n, struct buf *o) { tis_or_twas(s, n, "is", o); }
 static void p_twas(const char *s, size_t n, struct buf *o) { tis_or_twas(s, n, "was", o); }
 
-void tok_ptb(const char *s, size_t n, struct buf *out)
+void ptb_tokenize(const char *s, size_t n, struct buf *out)
 {
 	struct ptb_state st;
 

@@ -2,7 +2,7 @@
  * decimals and lower-case continuations ruled out; Hangul after a terminal starts a sentence. */
 #include <string.h>
 
-#include "text/tokenize.h"
+#include "text/sentence.h"
 #include "text/utf8.h"
 
 /* Abbreviations after which a period never ends a sentence. */
@@ -136,7 +136,7 @@ static int ends_sentence(const char *s, size_t n, size_t from, size_t t, size_t 
 	return 1;
 }
 
-void tok_sentences(const char *s, size_t n, struct buf *out)
+void sentence_split(const char *s, size_t n, struct buf *out)
 {
 	size_t i = 0, start = 0;
 

@@ -1,9 +1,11 @@
-/* tokenize.c: word, grapheme, jamo and sentence segmentation by Unicode categories from
- * utf8proc, and scikit-learn's default analyzer; the Treebank rules are in ptb.c. */
+/* tokenize.c: word, grapheme and jamo segmentation by Unicode categories from utf8proc, and
+ * scikit-learn's default analyzer; the Treebank rules are in ptb.c, sentences in sentence.c. */
 #include <string.h>
 #include <strings.h>
 
 #include "text/pat.h"
+#include "text/ptb.h"
+#include "text/sentence.h"
 #include "text/tokenize.h"
 #include "text/utf8.h"
 
@@ -92,7 +94,7 @@ static inline void emit_tok(struct buf *out, size_t line_start, const char *p, s
 	put_jamo(out, p, len);
 }
 
-size_t tok_grapheme_end(const char *s, size_t n, size_t i)
+size_t tokenize_grapheme_end(const char *s, size_t n, size_t i)
 {
 	int32_t state = 0, a, b;
 	size_t j = i + (size_t)utf8_decode(s + i, &a);
@@ -252,7 +254,7 @@ static int has_www(const char *s, size_t n)
 	return 0;
 }
 
-void tok_words(const char *s, size_t n, int flags, struct buf *out)
+void tokenize_words(const char *s, size_t n, int flags, struct buf *out)
 {
 	size_t i = 0, line_start = out->len, no_email_before = 0;
 	int specials = !(flags & TOK_NO_SPECIAL);
@@ -298,7 +300,7 @@ void tok_words(const char *s, size_t n, int flags, struct buf *out)
 			}
 			/* fall through */
 		case C_IDEO:
-			m = tok_grapheme_end(s, n, i);
+			m = tokenize_grapheme_end(s, n, i);
 			emit(out, line_start, s + i, m - i);
 			i = m;
 			break;
@@ -313,7 +315,7 @@ void tok_words(const char *s, size_t n, int flags, struct buf *out)
 	}
 }
 
-void tok_chars(const char *s, size_t n, const char *space_tok, struct buf *out)
+void tokenize_chars(const char *s, size_t n, const char *space_tok, struct buf *out)
 {
 	size_t i = 0, line_start = out->len;
 	int pending_space = 0;
@@ -323,7 +325,7 @@ void tok_chars(const char *s, size_t n, const char *space_tok, struct buf *out)
 		size_t m;
 
 		utf8_decode(s + i, &c);
-		m = tok_grapheme_end(s, n, i);
+		m = tokenize_grapheme_end(s, n, i);
 		if (utf8_is_space(c) || utf8proc_category(c) == UTF8PROC_CATEGORY_CC) {
 			pending_space = out->len > line_start;
 		} else {
@@ -336,7 +338,7 @@ void tok_chars(const char *s, size_t n, const char *space_tok, struct buf *out)
 	}
 }
 
-void tok_compose(const char *s, size_t n, struct buf *out)
+void tokenize_compose(const char *s, size_t n, struct buf *out)
 {
 	size_t i = 0;
 	char tmp[4];
@@ -468,7 +470,7 @@ static int py_lower(const char *s, size_t n, size_t i, int32_t c, int32_t lc[2])
 	return 1;
 }
 
-void tok_sklearn(const char *s, size_t n, int flags, struct buf *out)
+void tokenize_sklearn(const char *s, size_t n, int flags, struct buf *out)
 {
 	size_t i = 0, line_start = out->len, tok_start = out->len, run = 0;
 
@@ -503,28 +505,28 @@ void tok_sklearn(const char *s, size_t n, int flags, struct buf *out)
 		out->len = tok_start;
 }
 
-void tok_line(void *opts, const char *s, size_t n, struct buf *out)
+void tokenize_line(void *opts, const char *s, size_t n, struct buf *out)
 {
-	const struct tok_opts *o = opts;
+	const struct tokenize_opts *o = opts;
 
 	switch (o->mode) {
 	case TOK_WORDS:
-		tok_words(s, n, o->flags, out);
+		tokenize_words(s, n, o->flags, out);
 		break;
 	case TOK_PTB:
-		tok_ptb(s, n, out);
+		ptb_tokenize(s, n, out);
 		break;
 	case TOK_CHARS:
-		tok_chars(s, n, o->space_tok, out);
+		tokenize_chars(s, n, o->space_tok, out);
 		break;
 	case TOK_COMPOSE:
-		tok_compose(s, n, out);
+		tokenize_compose(s, n, out);
 		break;
 	case TOK_SKLEARN:
-		tok_sklearn(s, n, o->flags, out);
+		tokenize_sklearn(s, n, o->flags, out);
 		break;
 	case TOK_SENTENCES:
-		tok_sentences(s, n, out);
+		sentence_split(s, n, out);
 		return; /* each sentence carries its newline */
 	}
 	buf_putc(out, '\n');
