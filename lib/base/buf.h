@@ -12,20 +12,24 @@ struct buf {
 
 /* Ensures room for n more bytes; exits on out-of-memory (through erealloc). */
 void buf_grow(struct buf *b, size_t n);
+/* Frees b->p and leaves b empty (b itself is the caller's). */
 void buf_free(struct buf *b);
 
+/* Ensures room for n more bytes, growing only when needed. */
 static inline void buf_reserve(struct buf *b, size_t n)
 {
 	if (b->cap - b->len < n)
 		buf_grow(b, n);
 }
 
+/* Appends one byte. */
 static inline void buf_putc(struct buf *b, char c)
 {
 	buf_reserve(b, 1);
 	b->p[b->len++] = c;
 }
 
+/* Appends s[0..n). */
 static inline void buf_put(struct buf *b, const char *s, size_t n)
 {
 	buf_reserve(b, n);

@@ -19,8 +19,10 @@ struct reader {
 
 /* Open path for reading ("-" or NULL is stdin). Returns 0, or -1 with errno set. */
 int reader_open(struct reader *r, const char *path);
-/* Reads an open descriptor (which reader_close closes unless it is 0). Returns 0 or -1. */
+/* Reads an open descriptor (which reader_close closes unless it is 0). Returns 0, or -1 with
+ * errno set when memory runs out. name is kept, not copied. */
 int reader_fdopen(struct reader *r, int fd, const char *name);
+/* Closes the descriptor (unless it is the standard input) and frees the buffer. */
 void reader_close(struct reader *r);
 
 /* A temporary file in $TMPDIR (default /tmp), already unlinked, so nothing is left behind
@@ -65,8 +67,11 @@ struct writer {
 void writer_init(struct writer *w, int fd);
 /* Writes everything buffered. Returns 0 or -1 with w->err set. */
 int writer_flush(struct writer *w);
+/* Frees the buffer without flushing it (the descriptor stays open). */
 void writer_free(struct writer *w);
 
+/* Buffers one byte, flushing first when the buffer is full; a failed write is recorded in w->err
+ * (and reported through on_error). */
 static inline void writer_putc(struct writer *w, char c)
 {
 	if (w->len == w->cap)
@@ -74,8 +79,10 @@ static inline void writer_putc(struct writer *w, char c)
 	w->buf[w->len++] = c;
 }
 
+/* writer_write's path when p[0..n) does not fit in what is left of the buffer. */
 void writer_write_slow(struct writer *w, const char *p, size_t n);
 
+/* Buffers p[0..n), flushing as needed; failures as for writer_putc. */
 static inline void writer_write(struct writer *w, const char *p, size_t n)
 {
 	if (n <= w->cap - w->len) {

@@ -7,6 +7,7 @@
 
 #define MEM_EXIT 1 /* = EXIT_RUNTIME */
 
+/* malloc, calloc, realloc and strdup that never return NULL; the caller frees with free(). */
 void *emalloc(size_t n);
 void *ecalloc(size_t n, size_t size);
 void *erealloc(void *p, size_t n);

@@ -9,13 +9,16 @@ struct rng {
 	uint64_t s[4];
 };
 
+/* Sets r's state from seed through splitmix64 (the same seed gives the same sequence). */
 void rng_seed(struct rng *r, uint64_t seed);
 
+/* x rotated left by k bits (0 < k < 64). */
 static inline uint64_t rng_rotl(uint64_t x, int k)
 {
 	return (x << k) | (x >> (64 - k));
 }
 
+/* Returns the next 64 random bits and advances r. */
 static inline uint64_t rng_next(struct rng *r)
 {
 	uint64_t *s = r->s, out = rng_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;

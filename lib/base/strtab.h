@@ -20,6 +20,7 @@ struct strtab {
 	size_t arena_len, arena_cap;
 };
 
+/* The first size (at most 8) bytes of s as an integer, in the machine's byte order. */
 static inline uint64_t hash_word(const char *s, size_t size)
 {
 	uint64_t w = 0;
@@ -61,6 +62,7 @@ static inline uint64_t hash_bytes(const char *s, size_t n)
 
 /* Returns 0, or -1 when memory runs out; every function below that can allocate does the same. */
 int strtab_init(struct strtab *t, size_t expected);
+/* Frees what the table holds (t itself is the caller's). */
 void strtab_free(struct strtab *t);
 /* Id of the key, or -1 when absent. */
 int64_t strtab_find(const struct strtab *t, const char *s, size_t n);
@@ -84,6 +86,8 @@ int strtab_reserve(struct strtab *t, size_t more_keys, size_t more_bytes);
 /* Forgets every key, keeping the memory. */
 void strtab_clear(struct strtab *t);
 
+/* The key of id, in the table's arena: valid until the next call that may allocate
+ * (strtab_intern*, strtab_reserve) or strtab_free. *len receives its length. */
 static inline const char *strtab_key(const struct strtab *t, size_t id, size_t *len)
 {
 	const char *rec = t->arena + t->offs[id];

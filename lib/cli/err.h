@@ -13,6 +13,7 @@
 
 extern const char *argv0; /* "nlp-normalize": set by prog_init() */
 
+/* Sets argv0, the name every message starts with (name is kept, not copied). */
 void prog_init(const char *name);
 
 /* Print "argv0: message" to stderr; a format ending in ':' appends ": strerror(errno)". */

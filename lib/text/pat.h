@@ -15,6 +15,7 @@ size_t pat_date(const char *s, size_t n);
 size_t pat_phone(const char *s, size_t n);
 size_t pat_number(const char *s, size_t n);
 
+/* True for an ASCII letter or digit. */
 static inline int pat_ascii_alnum(char c)
 {
 	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');

@@ -80,6 +80,7 @@ int utf8_encode(int32_t cp, char *s);
 #define HANGUL_NCOUNT (HANGUL_VCOUNT * HANGUL_TCOUNT)
 #define HANGUL_SCOUNT (HANGUL_LCOUNT * HANGUL_NCOUNT)
 
+/* True for a precomposed Hangul syllable, U+AC00 to U+D7A3. */
 static inline int utf8_is_hangul_syllable(int32_t c)
 {
 	return c >= HANGUL_SBASE && c < HANGUL_SBASE + HANGUL_SCOUNT;
@@ -119,12 +120,14 @@ static inline size_t utf8_trim_end(const char *s, size_t n, int (*is_space)(int3
 	return n;
 }
 
+/* True for Unicode punctuation: the categories Pc, Pd, Ps, Pe, Pi, Pf and Po. */
 static inline int utf8_is_punct(int32_t c)
 {
 	utf8proc_category_t k = utf8proc_category(c);
 	return k >= UTF8PROC_CATEGORY_PC && k <= UTF8PROC_CATEGORY_PO;
 }
 
+/* True for a combining mark: the categories Mn, Mc and Me. */
 static inline int utf8_is_mark(int32_t c)
 {
 	utf8proc_category_t k = utf8proc_category(c);
