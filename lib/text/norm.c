@@ -29,8 +29,8 @@ static int is_plain_starter(int32_t c)
 	return 1;
 }
 
-/* Runs utf8proc on s[0..len) and appends the result to out. Returns 0, or utf8proc's negative
- * error code (out unchanged). */
+/* Runs utf8proc on s[0..len) and appends the result to out. Returns 0, or -1 with utf8proc's
+ * negative code in n->err unless an earlier one is there (out unchanged). */
 static int full_apply(struct norm *n, const char *s, size_t len, struct buf *out)
 {
 	utf8proc_ssize_t k;
@@ -39,7 +39,7 @@ static int full_apply(struct norm *n, const char *s, size_t len, struct buf *out
 		k = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, n->cps,
 		                       (utf8proc_ssize_t)n->ncps, n->flags);
 		if (k < 0)
-			return (int)k;
+			goto fail;
 		if ((size_t)k <= n->ncps)
 			break;
 		n->ncps = (size_t)k * 2;
@@ -47,9 +47,13 @@ static int full_apply(struct norm *n, const char *s, size_t len, struct buf *out
 	}
 	k = utf8proc_reencode(n->cps, k, n->flags);
 	if (k < 0)
-		return (int)k;
+		goto fail;
 	buf_put(out, (const char *)n->cps, (size_t)k);
 	return 0;
+fail:
+	if (!n->err)
+		n->err = (int)k;
+	return -1;
 }
 
 int norm_error(struct error *e, int code)
@@ -57,8 +61,8 @@ int norm_error(struct error *e, int code)
 	return error_set(e, -1, 0, NULL, 0, "utf8proc: %s", utf8proc_errmsg(code));
 }
 
-/* Computes the cache entry of c. When utf8proc fails on c alone the entry says "full
- * algorithm", which meets the same failure and reports it. */
+/* Computes the cache entry of c; when utf8proc fails (n->err is set) the entry says "full
+ * algorithm". */
 static void fill_entry(struct norm *n, int32_t c, struct norm_entry *e)
 {
 	char in[4];
@@ -138,14 +142,14 @@ static inline const struct norm_entry *lookup(struct norm *n, const char *s, int
 	return e->state == 1 ? e : NULL;
 }
 
-int norm_apply(struct norm *n, const char *s, size_t len, struct buf *out)
+void norm_apply(struct norm *n, const char *s, size_t len, struct buf *out)
 {
 	size_t i = 0, safe_in = 0, safe_out = out->len;
-	int have_safe = 0, r;
+	int have_safe = 0;
 
 	if (n->identity) {
 		buf_put(out, s, len);
-		return 0;
+		return;
 	}
 	buf_reserve(out, len + 16);
 	while (i < len) {
@@ -192,10 +196,9 @@ int norm_apply(struct norm *n, const char *s, size_t len, struct buf *out)
 				break;
 			j += (size_t)k;
 		}
-		if ((r = full_apply(n, s + from, j - from, out)) < 0)
-			return r;
+		if (full_apply(n, s + from, j - from, out) < 0)
+			return;
 		have_safe = 0;
 		i = j;
 	}
-	return 0;
 }

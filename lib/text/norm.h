@@ -28,6 +28,7 @@ struct norm {
 	struct norm_entry *bmp;   /* [0x10000], filled on first use of each character */
 	int32_t *cps;             /* [ncps] scratch for the full algorithm */
 	size_t ncps;
+	int err;                  /* utf8proc's code of the first failure, or 0: sticky, as ferror() */
 };
 
 /* casefold: full Unicode case folding; strip_marks: remove combining marks after canonical
@@ -38,10 +39,11 @@ int norm_init(struct norm *n, enum norm_form form, int casefold, int strip_marks
 void norm_free(struct norm *n);
 
 /* Appends the transformed s[0..len) to out (the caller's buffer); s must be valid UTF-8 (see
- * utf8_clean). Returns 0, or utf8proc's negative error code, which norm_error turns into a
- * struct error; out may then hold part of the result. */
-int norm_apply(struct norm *n, const char *s, size_t len, struct buf *out);
-/* Fills e with "utf8proc: MESSAGE" for norm_apply's negative result code; returns -1. */
+ * utf8_clean). When utf8proc fails (valid input under options norm_init accepted does not make
+ * it), out may hold part of the result and n->err keeps utf8proc's negative code: callers check
+ * it once per line, not per call, and norm_error turns it into a struct error. */
+void norm_apply(struct norm *n, const char *s, size_t len, struct buf *out);
+/* Fills e with "utf8proc: MESSAGE" for utf8proc's negative code (n->err); returns -1. */
 int norm_error(struct error *e, int code);
 
 #endif

@@ -27,22 +27,18 @@ void stopword_free(struct stopword *sw)
 	buf_free(&sw->tmp);
 }
 
-/* The key a token is looked up by, in *k and *kn: itself, or its case folding. Returns 0, or
- * norm_apply's negative code. */
-static inline int key(struct stopword *sw, const char *s, size_t n, const char **k, size_t *kn)
+/* The key a token is looked up by: itself, or its case folding (whose failure sw->norm.err
+ * keeps for the caller to report after the line). */
+static const char *key(struct stopword *sw, const char *s, size_t n, size_t *kn)
 {
-	int r;
-
 	if (!sw->fold) {
-		*k = s;
 		*kn = n;
-		return 0;
+		return s;
 	}
 	sw->tmp.len = 0;
-	r = norm_apply(&sw->norm, s, n, &sw->tmp);
-	*k = sw->tmp.p;
+	norm_apply(&sw->norm, s, n, &sw->tmp);
 	*kn = sw->tmp.len;
-	return r;
+	return sw->tmp.p;
 }
 
 int stopword_load(struct stopword *sw, const char *path, int particles, struct error *e)
@@ -59,7 +55,6 @@ int stopword_load(struct stopword *sw, const char *path, int particles, struct e
 		size_t a = 0, b, kn;
 		char *hash = memchr(line, '#', (size_t)n);
 		const char *k;
-		int fail;
 
 		++lineno;
 		b = hash ? (size_t)(hash - line) : (size_t)n;
@@ -73,9 +68,10 @@ int stopword_load(struct stopword *sw, const char *path, int particles, struct e
 			reader_close(&r);
 			return error_bad(e, path, lineno, "invalid UTF-8");
 		}
-		if ((fail = key(sw, line + a, b - a, &k, &kn)) < 0) {
+		k = key(sw, line + a, b - a, &kn);
+		if (sw->norm.err) {
 			reader_close(&r);
-			return norm_error(e, fail);
+			return norm_error(e, sw->norm.err);
 		}
 		if (strtab_intern(particles ? &sw->particles : &sw->words, k, kn) < 0) {
 			reader_close(&r);
@@ -91,30 +87,22 @@ int stopword_load(struct stopword *sw, const char *path, int particles, struct e
 	return 0;
 }
 
-/* 1 when s[0..n) is a stopword, 0 when not, or norm_apply's negative code. */
-static inline int is_stop(struct stopword *sw, const char *s, size_t n)
+static int is_stop(struct stopword *sw, const char *s, size_t n)
 {
 	size_t kn;
-	const char *k;
-	int r = key(sw, s, n, &k, &kn);
+	const char *k = key(sw, s, n, &kn);
 
-	return r < 0 ? r : strtab_find(&sw->words, k, kn) >= 0;
+	return strtab_find(&sw->words, k, kn) >= 0;
 }
 
-/* Returns 0, or norm_apply's negative code. */
-static int put_token(struct stopword *sw, const char *s, size_t n, struct buf *out,
-                     size_t line_start)
+static void put_token(struct stopword *sw, const char *s, size_t n, struct buf *out,
+                      size_t line_start)
 {
-	int stop = is_stop(sw, s, n);
-
-	if (stop < 0)
-		return stop;
-	if (stop != sw->keep)
-		return 0;
+	if (is_stop(sw, s, n) != sw->keep)
+		return;
 	if (out->len > line_start)
 		buf_putc(out, ' ');
 	buf_put(out, s, n);
-	return 0;
 }
 
 static int ends_in_hangul(const char *s, size_t n)
@@ -127,30 +115,27 @@ static int ends_in_hangul(const char *s, size_t n)
 	return utf8_is_hangul_syllable(c);
 }
 
-/* Byte length of the longest particle that ends s and leaves a non-empty stem, or 0, in *best.
- * Returns 0, or norm_apply's negative code. */
-static int particle_suffix(struct stopword *sw, const char *s, size_t n, size_t *best)
+/* Byte length of the longest particle that ends s and leaves a non-empty stem, or 0. */
+static size_t particle_suffix(struct stopword *sw, const char *s, size_t n)
 {
-	*best = 0;
+	size_t best = 0;
+
 	for (size_t k = 3; k < n && k <= sw->longest_particle; k += 3) {
 		size_t kn;
 		const char *key_;
-		int r;
 
 		if (((unsigned char)s[n - k] & 0xC0) == 0x80)
 			continue;
-		if ((r = key(sw, s + n - k, k, &key_, &kn)) < 0)
-			return r;
+		key_ = key(sw, s + n - k, k, &kn);
 		if (strtab_find(&sw->particles, key_, kn) >= 0)
-			*best = k;
+			best = k;
 	}
-	return 0;
+	return best;
 }
 
 int stopword_line(struct stopword *sw, const char *s, size_t n, struct buf *out, struct error *e)
 {
 	size_t i = 0, line_start = out->len;
-	int r;
 
 	while (i < n) {
 		size_t j;
@@ -163,22 +148,20 @@ int stopword_line(struct stopword *sw, const char *s, size_t n, struct buf *out,
 		while (j < n && s[j] != ' ' && s[j] != '\t')
 			j++;
 		if (sw->split_particles && ends_in_hangul(s + i, j - i)) {
-			size_t p;
+			size_t p = particle_suffix(sw, s + i, j - i);
 
-			if ((r = particle_suffix(sw, s + i, j - i, &p)) < 0)
-				return norm_error(e, r);
 			if (p > 0) {
-				if ((r = put_token(sw, s + i, j - i - p, out, line_start)) < 0 ||
-				    (r = put_token(sw, s + j - p, p, out, line_start)) < 0)
-					return norm_error(e, r);
+				put_token(sw, s + i, j - i - p, out, line_start);
+				put_token(sw, s + j - p, p, out, line_start);
 				i = j;
 				continue;
 			}
 		}
-		if ((r = put_token(sw, s + i, j - i, out, line_start)) < 0)
-			return norm_error(e, r);
+		put_token(sw, s + i, j - i, out, line_start);
 		i = j;
 	}
+	if (sw->norm.err)
+		return norm_error(e, sw->norm.err);
 	buf_putc(out, '\n');
 	return 0;
 }

@@ -17,7 +17,7 @@ struct stopword {
 	int fold;                /* compare case-folded (NFC + full case folding) */
 	int keep;                /* keep only the stopwords */
 	int split_particles;
-	struct norm norm;        /* for fold */
+	struct norm norm;        /* for fold; norm.err: the folding failed */
 	struct buf tmp;
 };
 

@@ -152,17 +152,17 @@ static void punct_space(const char *s, size_t n, int strip_punct, int squeeze, s
 
 int textnorm_line(struct textnorm *t, const char *s, size_t n, struct buf *out, struct error *e)
 {
-	int r;
-
 	if (!t->repl && !t->strip_punct && !t->squeeze) {
-		if ((r = norm_apply(&t->norm, s, n, out)) < 0)
-			return norm_error(e, r);
+		norm_apply(&t->norm, s, n, out);
+		if (t->norm.err)
+			return norm_error(e, t->norm.err);
 		buf_putc(out, '\n');
 		return 0;
 	}
 	t->a.len = 0;
-	if ((r = norm_apply(&t->norm, s, n, &t->a)) < 0)
-		return norm_error(e, r);
+	norm_apply(&t->norm, s, n, &t->a);
+	if (t->norm.err)
+		return norm_error(e, t->norm.err);
 	if (t->repl) {
 		t->b.len = 0;
 		textnorm_placeholders(t->repl, t->a.p, t->a.len, &t->b);
