@@ -1,7 +1,6 @@
 /* nlp-normalize: Unicode normalization, case folding and cleaning of text, one line in and one
  * line out. Reads files or stdin; writes stdout. */
 #include <getopt.h>
-#include <stdlib.h>
 
 #include "cli/err.h"
 #include "cli/filter.h"
