@@ -477,7 +477,10 @@ static int parse_choice(const char *arg, const char *opt, const char *a, const c
 
 static void load_vocab(struct vocab *v, const char *path)
 {
-	vocab_load_or_exit(v, path);
+	struct error e;
+
+	if (vocab_load(v, path, &e) < 0)
+		eprint_error(&e);
 	if (vocab_size(v) > MAT_MAX_DIM)
 		eprintf("%s: more words than a matrix can index", path);
 }

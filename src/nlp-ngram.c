@@ -119,13 +119,23 @@ static int merge_line(void *ctx, const char *key, size_t len, unsigned nunits, u
 /* Reads count files into the counter. */
 static void merge_files(struct ngram *g, char **files, int nfiles, int policy)
 {
-	struct countfile_pos pos;
-	int r = countfiles_read(files, nfiles, policy, merge_line, g, &pos);
+	struct error e;
 
-	if (r == -1)
-		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
-	if (r == -2)
-		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
+	if (countfiles_read(files, nfiles, policy, merge_line, g, &e) < 0)
+		eprint_error(&e);
+}
+
+/* Reads the files with the counting on its own thread; returns filter_lines' exit status. */
+static int feed_files(struct ngram *g, const struct filter *f, char **files, int nfiles)
+{
+	int ret;
+
+	if (ngc_feed_start(&g->feed, &g->c) < 0)
+		eprintf("counting:");
+	ret = filter_lines(f, files, nfiles);
+	if (ngc_feed_finish(&g->feed) < 0)
+		eprintf("counting:");
+	return ret;
 }
 
 static int write_count(void *ctx, const struct ngc_entry *e)
@@ -228,8 +238,8 @@ int main(int argc, char **argv)
 		f.fn = count_line;
 		if (merge)
 			merge_files(&g, argv + optind, argc - optind, f.policy);
-		else if ((ret = ngc_feed_files(&g.feed, &g.c, &f, argv + optind, argc - optind)) < 0)
-			eprintf("counting:");
+		else
+			ret = feed_files(&g, &f, argv + optind, argc - optind);
 		/* counts of a part of the input would pass for the whole */
 		if (ret == 0 && ngc_emit(&g.c, min_count, top, write_count, NULL) < 0)
 			eprintf("counting:");

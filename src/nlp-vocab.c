@@ -57,17 +57,6 @@ struct mapper {
 	struct buf tmp, line; /* a line is written whole, so an error leaves no part of one */
 };
 
-static void load_vocab(struct vocab *v, const char *path)
-{
-	struct countfile_pos pos;
-	int r = vocab_load(v, path, &pos);
-
-	if (r == -1)
-		eprintf("%s:", pos.name);
-	if (r == -2)
-		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
-}
-
 /* Parses a whole decimal id below size; returns -1 if it is not one. */
 static int64_t parse_id(const char *s, size_t n, size_t size)
 {
@@ -190,7 +179,10 @@ static int run_mapper(const char *vocab, int encode, const char *unknown, enum u
 	struct mapper m = {.encode = encode, .unknown = unknown ? parse_unknown(unknown) : UNK_ID};
 	int ret;
 
-	load_vocab(&m.v, vocab);
+	struct error e;
+
+	if (vocab_load(&m.v, vocab, &e) < 0)
+		eprint_error(&e);
 	if (encode && m.unknown == UNK_ID && (m.unk_id = vocab_id(&m.v, "<unk>", 5)) < 0)
 		eprintf("%s has no <unk> for unknown tokens: add it (--specials '<unk>') or use "
 		        "--unknown skip or fail", vocab);
@@ -261,16 +253,26 @@ static int merge_line(void *ctx, const char *key, size_t len, unsigned nunits, u
 
 static void merge_files(struct build *b, char **files, int nfiles, int policy)
 {
-	struct countfile_pos pos;
-	int r = countfiles_read(files, nfiles, policy, merge_line, b, &pos);
+	struct error e;
+	int r = countfiles_read(files, nfiles, policy, merge_line, b, &e);
 
-	if (r == -1)
-		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
-	if (r == -2)
-		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
 	if (r == 1)
-		eprintf("%s: line %llu: a token with a space is not a vocabulary entry", pos.name,
-		        (unsigned long long)pos.line);
+		error_bad(&e, e.name, e.line, "a token with a space is not a vocabulary entry");
+	if (r)
+		eprint_error(&e);
+}
+
+/* Reads the files with the counting on its own thread; returns filter_lines' exit status. */
+static int feed_files(struct build *b, const struct filter *f, char **files, int nfiles)
+{
+	int ret;
+
+	if (ngc_feed_start(&b->feed, &b->c) < 0)
+		eprintf("counting:");
+	ret = filter_lines(f, files, nfiles);
+	if (ngc_feed_finish(&b->feed) < 0)
+		eprintf("counting:");
+	return ret;
 }
 
 static void write_entry(const char *key, size_t len, uint64_t count)
@@ -390,8 +392,8 @@ int main(int argc, char **argv)
 	ret = 0;
 	if (merge)
 		merge_files(&b, argv + optind, argc - optind, f.policy);
-	else if ((ret = ngc_feed_files(&b.feed, &b.c, &f, argv + optind, argc - optind)) < 0)
-		eprintf("counting:");
+	else
+		ret = feed_files(&b, &f, argv + optind, argc - optind);
 	if (ret == 0) /* counts of a part of the input would pass for the whole */
 		write_vocab(&b, min_count);
 	ngc_free(&b.c);

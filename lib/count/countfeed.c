@@ -181,16 +181,3 @@ int ngc_feed_finish(struct ngc_feed *f)
 	}
 	return 0;
 }
-
-int ngc_feed_files(struct ngc_feed *f, struct ngcount *c, const struct filter *fl, char **files,
-                   int nfiles)
-{
-	int ret;
-
-	if (ngc_feed_start(f, c) < 0)
-		return -1;
-	ret = filter_lines(fl, files, nfiles);
-	if (ngc_feed_finish(f) < 0)
-		return -1;
-	return ret;
-}

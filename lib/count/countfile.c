@@ -105,55 +105,53 @@ const char *countline_parse(const char *s, size_t n, size_t *keylen, unsigned *n
 	return NULL;
 }
 
-int countfile_read(const char *path, int policy, countline_fn *fn, void *ctx,
-                   struct countfile_pos *pos)
+int countfile_read(const char *path, int policy, countline_fn *fn, void *ctx, struct error *e)
 {
 	struct reader r;
 	struct buf tmp = {0};
 	char *line;
 	ssize_t n;
-	uint64_t bad = 0;
+	uint64_t bad = 0, lineno = 0;
+	const char *name = path && strcmp(path, "-") ? path : "<stdin>";
 	int ret = 0;
 
-	pos->name = path && strcmp(path, "-") ? path : "<stdin>";
-	pos->line = 0;
-	pos->why = NULL;
 	if (reader_open(&r, path) < 0)
-		return -1;
+		return error_sys(e, NULL, "open %s", name);
 	while ((n = reader_line(&r, &line)) >= 0) {
 		size_t len, keylen;
 		unsigned units;
 		uint64_t count;
-		const char *s = utf8_clean(line, (size_t)n, policy, &tmp, &len, &bad);
+		const char *why, *s = utf8_clean(line, (size_t)n, policy, &tmp, &len, &bad);
 
-		pos->line++;
+		lineno++;
 		if (!s) {
-			pos->why = "invalid UTF-8";
-			ret = -2;
+			ret = error_bad(e, name, lineno, "invalid UTF-8");
 			break;
 		}
-		if ((pos->why = countline_parse(s, len, &keylen, &units, &count))) {
-			ret = -2;
+		if ((why = countline_parse(s, len, &keylen, &units, &count))) {
+			ret = error_bad(e, name, lineno, "%s", why);
 			break;
 		}
-		if ((ret = fn(ctx, s, keylen, units, count)))
+		if ((ret = fn(ctx, s, keylen, units, count))) {
+			error_set(e, ret, 0, name, lineno, "stopped");
 			break;
+		}
 	}
 	if (n == -2)
-		ret = -1;
+		ret = error_sys(e, NULL, "read %s", name);
 	reader_close(&r);
 	buf_free(&tmp);
 	return ret;
 }
 
 int countfiles_read(char **files, int nfiles, int policy, countline_fn *fn, void *ctx,
-                    struct countfile_pos *pos)
+                    struct error *e)
 {
 	int r = 0;
 
 	if (nfiles == 0)
-		return countfile_read("-", policy, fn, ctx, pos);
+		return countfile_read("-", policy, fn, ctx, e);
 	for (int i = 0; i < nfiles && !r; i++)
-		r = countfile_read(files[i], policy, fn, ctx, pos);
+		r = countfile_read(files[i], policy, fn, ctx, e);
 	return r;
 }

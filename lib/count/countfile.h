@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
+
 struct span {
 	const char *p;
 	size_t n;
@@ -41,25 +43,18 @@ static inline void spans_push(struct spans *sp, const char *p, size_t n)
 const char *countline_parse(const char *s, size_t n, size_t *keylen, unsigned *nunits,
                             uint64_t *count);
 
-/* Where reading a counts file stopped, and why. */
-struct countfile_pos {
-	const char *name; /* the file, "<stdin>" for standard input */
-	uint64_t line;
-	const char *why;  /* a malformed line's reason */
-};
-
 typedef int countline_fn(void *ctx, const char *key, size_t len, unsigned nunits,
                          uint64_t count);
 
 /* Reads the counts file path ("-" is stdin), cleaning each line by the UTF-8 policy (an enum
- * utf8_policy), and calls fn for each line. Returns 0; -1 when the file cannot be opened or
- * read (errno); -2 for a malformed line or invalid UTF-8 under the fail policy (pos says where
- * and why); or fn's non-zero return. */
-int countfile_read(const char *path, int policy, countline_fn *fn, void *ctx,
-                   struct countfile_pos *pos);
+ * utf8_policy), and calls fn for each line. Returns 0; -1 with e filled when the file cannot be
+ * opened or read ("open NAME: reason", "read NAME: reason"), or for a malformed line or invalid
+ * UTF-8 under the fail policy ("NAME: line N: why"); or fn's non-zero return, with e->name (the
+ * file, "<stdin>" for standard input) and e->line saying where, for the caller's message. */
+int countfile_read(const char *path, int policy, countline_fn *fn, void *ctx, struct error *e);
 /* The same over files[0..nfiles) (stdin when there are none), stopping at the first non-zero
  * return, which it returns. */
 int countfiles_read(char **files, int nfiles, int policy, countline_fn *fn, void *ctx,
-                    struct countfile_pos *pos);
+                    struct error *e);
 
 #endif

@@ -1,7 +1,7 @@
 /* vocab.c: loading a vocabulary file into a string table. */
 #include <errno.h>
+#include <string.h>
 
-#include "cli/err.h"
 #include "text/utf8.h"
 #include "count/vocab.h"
 
@@ -23,25 +23,20 @@ static int add_token(void *ctx, const char *key, size_t len, unsigned nunits, ui
 	return 0;
 }
 
-int vocab_load(struct vocab *v, const char *path, struct countfile_pos *pos)
+int vocab_load(struct vocab *v, const char *path, struct error *e)
 {
 	int r;
 
-	if (strtab_init(&v->tab, 1024) < 0) {
-		errno = ENOMEM;
-		return -1;
-	}
-	r = countfile_read(path, UTF8_FAIL, add_token, &v->tab, pos);
+	if (strtab_init(&v->tab, 1024) < 0)
+		return error_set(e, -1, ENOMEM, NULL, 0, "open %s",
+		                 path && strcmp(path, "-") ? path : "<stdin>");
+	r = countfile_read(path, UTF8_FAIL, add_token, &v->tab, e);
 	if (r == HAS_SPACE)
-		pos->why = "a token with a space is not a vocabulary entry";
-	if (r == REPEATED)
-		pos->why = "the token is already in the vocabulary";
-	if (r == NOMEM) {
-		errno = ENOMEM;
-		r = -1;
-	} else if (r > 0) {
-		r = -2;
-	}
+		r = error_bad(e, e->name, e->line, "a token with a space is not a vocabulary entry");
+	else if (r == REPEATED)
+		r = error_bad(e, e->name, e->line, "the token is already in the vocabulary");
+	else if (r == NOMEM)
+		r = error_set(e, -1, ENOMEM, NULL, 0, "read %s", e->name);
 	if (r)
 		strtab_free(&v->tab);
 	return r;
@@ -50,15 +45,4 @@ int vocab_load(struct vocab *v, const char *path, struct countfile_pos *pos)
 void vocab_free(struct vocab *v)
 {
 	strtab_free(&v->tab);
-}
-
-void vocab_load_or_exit(struct vocab *v, const char *path)
-{
-	struct countfile_pos pos;
-	int r = vocab_load(v, path, &pos);
-
-	if (r == -1)
-		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
-	if (r == -2)
-		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
 }

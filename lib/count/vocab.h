@@ -13,11 +13,10 @@ struct vocab {
 	struct strtab tab; /* id = line number; vals[id] = the count */
 };
 
-/* Loads path. Returns 0; -1 when it cannot be opened or read (errno); -2 for a malformed line,
- * a token with a space, a token given twice or invalid UTF-8 (pos says where and why). */
-int vocab_load(struct vocab *v, const char *path, struct countfile_pos *pos);
-/* The same, or exits EXIT_RUNTIME with the file, the line and the reason. */
-void vocab_load_or_exit(struct vocab *v, const char *path);
+/* Loads path ("-" is stdin). Returns 0, or -1 with e filled when it cannot be opened or read,
+ * or for a malformed line, a token with a space, a token given twice or invalid UTF-8 (e says
+ * the file, the line and why). vocab_free frees what it holds. */
+int vocab_load(struct vocab *v, const char *path, struct error *e);
 void vocab_free(struct vocab *v);
 
 static inline size_t vocab_size(const struct vocab *v)
