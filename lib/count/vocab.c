@@ -1,5 +1,6 @@
 /* vocab.c: loading a vocabulary file into a string table. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "text/utf8.h"
@@ -45,4 +46,66 @@ int vocab_load(struct vocab *v, const char *path, struct error *e)
 void vocab_free(struct vocab *v)
 {
 	strtab_free(&v->tab);
+}
+
+/* Parses a whole decimal id below size; returns -1 if it is not one. */
+static int64_t parse_id(const char *s, size_t n, size_t size)
+{
+	uint64_t id = 0;
+
+	if (n == 0 || n > 19)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		id = id * 10 + (uint64_t)(s[i] - '0');
+	}
+	return id < size ? (int64_t)id : -1;
+}
+
+int vocab_map_line(struct vocab_mapper *m, const char *s, size_t n, struct buf *out,
+                   const char *name, uint64_t line, struct error *e)
+{
+	int first = 1;
+
+	split_blank(s, n, &m->tokens);
+	for (size_t i = 0; i < m->tokens.n; i++) {
+		const struct span *t = &m->tokens.v[i];
+		int64_t id;
+
+		if (m->encode) {
+			id = vocab_id(m->v, t->p, t->n);
+			if (id < 0 && m->unknown == VOCAB_UNK_FAIL)
+				return error_bad(e, name, line, "'%.*s' is not in the vocabulary",
+				                 (int)(t->n > 200 ? 200 : t->n), t->p);
+			if (id < 0 && m->unknown == VOCAB_UNK_SKIP)
+				continue;
+			if (id < 0)
+				id = m->unk_id;
+		} else if ((id = parse_id(t->p, t->n, vocab_size(m->v))) < 0) {
+			return error_bad(e, name, line, "'%.*s' is not an id below %zu",
+			                 (int)(t->n > 40 ? 40 : t->n), t->p, vocab_size(m->v));
+		}
+		if (!first)
+			buf_putc(out, ' ');
+		first = 0;
+		if (m->encode) {
+			char num[24];
+
+			buf_put(out, num, (size_t)snprintf(num, sizeof(num), "%llu",
+			                                   (unsigned long long)id));
+		} else {
+			size_t len;
+			const char *tok = vocab_token(m->v, (size_t)id, &len);
+
+			buf_put(out, tok, len);
+		}
+	}
+	buf_putc(out, '\n');
+	return 0;
+}
+
+void vocab_mapper_free(struct vocab_mapper *m)
+{
+	spans_free(&m->tokens);
 }

@@ -6,8 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "count/countfile.h"
+#include "base/buf.h"
+#include "base/error.h"
 #include "base/strtab.h"
+#include "count/countfile.h"
 
 struct vocab {
 	struct strtab tab; /* id = line number; vals[id] = the count */
@@ -34,5 +36,24 @@ static inline const char *vocab_token(const struct vocab *v, size_t id, size_t *
 {
 	return strtab_key(&v->tab, id, len);
 }
+
+/* What --encode does with a token not in the vocabulary. */
+enum vocab_unknown { VOCAB_UNK_ID, VOCAB_UNK_SKIP, VOCAB_UNK_FAIL };
+
+/* Maps lines of tokens to ids (encode) or ids to tokens. */
+struct vocab_mapper {
+	const struct vocab *v;
+	int encode;
+	enum vocab_unknown unknown;
+	int64_t unk_id;      /* VOCAB_UNK_ID: the id of <unk> */
+	struct spans tokens; /* the line's, freed by vocab_mapper_free */
+};
+
+/* Appends to out the ids (or tokens) of the blank-separated tokens (or ids) of s[0..n), joined by
+ * single spaces, and a newline. Returns 0, or -1 with e filled, naming the input name and its
+ * line: "'T' is not in the vocabulary" (VOCAB_UNK_FAIL), "'T' is not an id below N". */
+int vocab_map_line(struct vocab_mapper *m, const char *s, size_t n, struct buf *out,
+                   const char *name, uint64_t line, struct error *e);
+void vocab_mapper_free(struct vocab_mapper *m);
 
 #endif
