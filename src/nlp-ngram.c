@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "count/count.h"
-#include "count/countfeed.h"
+#include "count/ngc.h"
+#include "count/ngcfeed.h"
 #include "count/countfile.h"
 #include "cli/err.h"
 #include "cli/filter.h"
@@ -50,7 +50,7 @@ struct ngram {
 	int chars, markers;
 	const char *space;
 	struct ngcount c;
-	struct ngc_feed feed; /* counting runs on a thread of its own */
+	struct ngcfeed feed; /* counting runs on a thread of its own */
 	struct spans units;
 	struct buf cbuf;
 };
@@ -65,7 +65,7 @@ static void line_units(struct ngram *g, const char **s, size_t *n)
 		*s = g->cbuf.p;
 		*n = g->cbuf.len;
 	}
-	split_blank(*s, *n, &g->units);
+	spans_split_blank(*s, *n, &g->units);
 	if (g->markers) {
 		size_t k = g->units.n;
 
@@ -101,7 +101,7 @@ static void count_line(void *ctx, const char *s, size_t n, struct buf *res)
 
 	(void)res;
 	line_units(g, &s, &n);
-	if (ngc_feed_line(&g->feed, s, n, g->units.v, g->units.n) < 0)
+	if (ngcfeed_line(&g->feed, s, n, g->units.v, g->units.n) < 0)
 		eprintf("counting:");
 }
 
@@ -121,7 +121,7 @@ static void merge_files(struct ngram *g, char **files, int nfiles, int policy)
 {
 	struct error e;
 
-	if (countfiles_read(files, nfiles, policy, merge_line, g, &e) < 0)
+	if (countfile_read_all(files, nfiles, policy, merge_line, g, &e) < 0)
 		eprint_error(&e);
 }
 
@@ -130,22 +130,18 @@ static int feed_files(struct ngram *g, const struct filter *f, char **files, int
 {
 	int ret;
 
-	if (ngc_feed_start(&g->feed, &g->c) < 0)
+	if (ngcfeed_start(&g->feed, &g->c) < 0)
 		eprintf("counting:");
 	ret = filter_lines(f, files, nfiles);
-	if (ngc_feed_finish(&g->feed) < 0)
+	if (ngcfeed_finish(&g->feed) < 0)
 		eprintf("counting:");
 	return ret;
 }
 
 static int write_count(void *ctx, const struct ngc_entry *e)
 {
-	char num[24];
-	int k = snprintf(num, sizeof(num), "\t%llu\n", (unsigned long long)e->count);
-
 	(void)ctx;
-	writer_write(&out, e->key, e->len);
-	writer_write(&out, num, (size_t)k);
+	countfile_put(&out, e->key, e->len, e->count);
 	return 0;
 }
 

@@ -196,9 +196,9 @@ static void count_doc(void *ctx, const char *s, size_t n, struct buf *res)
 	while (i < n) {
 		size_t j;
 
-		while (i < n && is_blank((unsigned char)s[i]))
+		while (i < n && spans_is_blank((unsigned char)s[i]))
 			i++;
-		for (j = i; j < n && !is_blank((unsigned char)s[j]); j++)
+		for (j = i; j < n && !spans_is_blank((unsigned char)s[j]); j++)
 			;
 		if (j > i)
 			add_token(c, s + i, j - i);

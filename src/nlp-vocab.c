@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "count/count.h"
-#include "count/countfeed.h"
+#include "count/ngc.h"
+#include "count/ngcfeed.h"
 #include "count/countfile.h"
 #include "cli/err.h"
 #include "cli/filter.h"
@@ -132,7 +132,7 @@ static int run_mapper(const char *vocab, int encode, const char *unknown, enum u
 
 struct build {
 	struct ngcount c;
-	struct ngc_feed feed; /* counting runs on a thread of its own */
+	struct ngcfeed feed; /* counting runs on a thread of its own */
 	struct spans units;
 	struct specials sp;   /* counted beside the counter: they are written first */
 	uint64_t max_size, written;
@@ -143,11 +143,11 @@ static void count_line(void *ctx, const char *s, size_t n, struct buf *res)
 	struct build *b = ctx;
 
 	(void)res;
-	split_blank(s, n, &b->units);
+	spans_split_blank(s, n, &b->units);
 	if (b->sp.n)
 		for (size_t i = 0; i < b->units.n; i++)
 			specials_count(&b->sp, b->units.v[i].p, b->units.v[i].n, 1);
-	if (ngc_feed_line(&b->feed, s, n, b->units.v, b->units.n) < 0)
+	if (ngcfeed_line(&b->feed, s, n, b->units.v, b->units.n) < 0)
 		eprintf("counting:");
 }
 
@@ -166,7 +166,7 @@ static int merge_line(void *ctx, const char *key, size_t len, unsigned nunits, u
 static void merge_files(struct build *b, char **files, int nfiles, int policy)
 {
 	struct error e;
-	int r = countfiles_read(files, nfiles, policy, merge_line, b, &e);
+	int r = countfile_read_all(files, nfiles, policy, merge_line, b, &e);
 
 	if (r == 1)
 		error_bad(&e, e.name, e.line, "a token with a space is not a vocabulary entry");
@@ -179,21 +179,12 @@ static int feed_files(struct build *b, const struct filter *f, char **files, int
 {
 	int ret;
 
-	if (ngc_feed_start(&b->feed, &b->c) < 0)
+	if (ngcfeed_start(&b->feed, &b->c) < 0)
 		eprintf("counting:");
 	ret = filter_lines(f, files, nfiles);
-	if (ngc_feed_finish(&b->feed) < 0)
+	if (ngcfeed_finish(&b->feed) < 0)
 		eprintf("counting:");
 	return ret;
-}
-
-static void write_entry(const char *key, size_t len, uint64_t count)
-{
-	char num[24];
-	int k = snprintf(num, sizeof(num), "\t%llu\n", (unsigned long long)count);
-
-	writer_write(&out, key, len);
-	writer_write(&out, num, (size_t)k);
 }
 
 /* Writes the entries after the specials, which were written first. */
@@ -205,7 +196,7 @@ static int write_counted(void *ctx, const struct ngc_entry *e)
 		return 0;
 	if (b->max_size && b->written == b->max_size)
 		return 1; /* full: stop */
-	write_entry(e->key, e->len, e->count);
+	countfile_put(&out, e->key, e->len, e->count);
 	b->written++;
 	return 0;
 }
@@ -213,7 +204,7 @@ static int write_counted(void *ctx, const struct ngc_entry *e)
 static void write_vocab(struct build *b, uint64_t min_count)
 {
 	for (size_t i = 0; i < b->sp.n && (!b->max_size || b->written < b->max_size); i++) {
-		write_entry(b->sp.tok[i], b->sp.len[i], b->sp.counts[i]);
+		countfile_put(&out, b->sp.tok[i], b->sp.len[i], b->sp.counts[i]);
 		b->written++;
 	}
 	if (ngc_emit(&b->c, min_count, 0, write_counted, b) < 0)

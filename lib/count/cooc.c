@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/bigmem.h"
+#include "base/heap.h"
 #include "count/cooc.h"
 #include "base/io.h"
 
@@ -289,22 +290,11 @@ struct merger {
 	int exact;
 };
 
-static void heap_down(struct merger *m, size_t i)
+/* The heap of sources (base/heap.h): pointers, by their heads' keys. */
+static int src_less(const void *a, const void *b, void *ctx)
 {
-	for (;;) {
-		size_t l = 2 * i + 1, k = i;
-
-		if (l < m->n && m->heap[l]->cur.key < m->heap[k]->cur.key)
-			k = l;
-		if (l + 1 < m->n && m->heap[l + 1]->cur.key < m->heap[k]->cur.key)
-			k = l + 1;
-		if (k == i)
-			return;
-		struct src *t = m->heap[i];
-		m->heap[i] = m->heap[k];
-		m->heap[k] = t;
-		i = k;
-	}
+	(void)ctx;
+	return (*(struct src *const *)a)->cur.key < (*(struct src *const *)b)->cur.key;
 }
 
 /* The next entry of the merge, equal keys summed; returns 1, 0 at the end, or -1. */
@@ -325,8 +315,9 @@ static int merger_next(struct merger *m, struct cooc_kv *out)
 		if (src_next(s) < 0)
 			return -1;
 		if (s->done)
-			m->heap[0] = m->heap[--m->n];
-		heap_down(m, 0);
+			heap_pop(m->heap, &m->n, sizeof(*m->heap), src_less, NULL);
+		else
+			heap_down(m->heap, m->n, 0, sizeof(*m->heap), src_less, NULL);
 	}
 	return have;
 }
@@ -357,8 +348,7 @@ static int merger_open(struct merger *m, int *fds, size_t n, const struct cooc_k
 	for (size_t i = 0; i <= n; i++)
 		if (!m->srcs[i].done && (i < n || mem))
 			m->heap[m->n++] = &m->srcs[i];
-	for (size_t i = m->n; i-- > 0;)
-		heap_down(m, i);
+	heap_make(m->heap, m->n, sizeof(*m->heap), src_less, NULL);
 	if (r)
 		m->n = 0;
 	return r;

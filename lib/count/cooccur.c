@@ -149,7 +149,7 @@ int cooccur_line(struct cooccur *k, const char *s, size_t n, struct error *e)
 	struct cooccur_batch *b = ring_slot(&k->w[k->next].ring);
 	size_t start = b->n;
 
-	split_blank(s, n, &k->toks);
+	spans_split_blank(s, n, &k->toks);
 	batch_room(b, k->toks.n);
 	for (size_t i = 0; i < k->toks.n; i++) {
 		int64_t id = vocab_id(k->v, k->toks.v[i].p, k->toks.v[i].n);

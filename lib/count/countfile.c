@@ -1,4 +1,5 @@
-/* countfile.c: unit splitting and counts lines. */
+/* countfile.c: reading and writing counts lines. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,64 +7,9 @@
 #include "count/countfile.h"
 #include "base/io.h"
 #include "text/utf8.h"
-#include "base/mem.h"
 
-void spans_grow(struct spans *sp)
-{
-	sp->cap = sp->cap ? sp->cap * 2 : 64;
-	sp->v = erealloc(sp->v, sp->cap * sizeof(*sp->v));
-}
-
-void spans_free(struct spans *sp)
-{
-	free(sp->v);
-	sp->v = NULL;
-	sp->n = sp->cap = 0;
-}
-
-/* Index of the first blank in s[i..n), or n: eight bytes at a time, looking for a byte below
- * 0x21 (the lowest such byte of a word is found exactly). */
-static inline size_t find_blank(const char *s, size_t i, size_t n)
-{
-	while (i + 8 <= n) {
-		uint64_t x, m;
-
-		memcpy(&x, s + i, 8);
-		m = (x - 0x2121212121212121ull) & ~x & 0x8080808080808080ull;
-		if (!m) {
-			i += 8;
-			continue;
-		}
-		i += (size_t)__builtin_ctzll(m) / 8;
-		if (is_blank((unsigned char)s[i]))
-			return i;
-		i++;
-	}
-	while (i < n && !is_blank((unsigned char)s[i]))
-		i++;
-	return i;
-}
-
-void split_blank(const char *s, size_t n, struct spans *sp)
-{
-	size_t i = 0;
-
-	sp->n = 0;
-	for (;;) {
-		size_t end;
-
-		while (i < n && is_blank((unsigned char)s[i]))
-			i++;
-		if (i == n)
-			return;
-		end = find_blank(s, i, n);
-		spans_push(sp, s + i, end - i);
-		i = end;
-	}
-}
-
-const char *countline_parse(const char *s, size_t n, size_t *keylen, unsigned *nunits,
-                            uint64_t *count)
+const char *countfile_parse_line(const char *s, size_t n, size_t *keylen, unsigned *nunits,
+                                 uint64_t *count)
 {
 	const char *tab = memchr(s, '\t', n);
 	uint64_t c = 0;
@@ -84,7 +30,7 @@ const char *countline_parse(const char *s, size_t n, size_t *keylen, unsigned *n
 			if (units == UINT32_MAX)
 				return "too many units in the key";
 			units++;
-		} else if (is_blank(ch)) {
+		} else if (spans_is_blank(ch)) {
 			return "a blank other than a space in the key";
 		}
 	}
@@ -105,7 +51,8 @@ const char *countline_parse(const char *s, size_t n, size_t *keylen, unsigned *n
 	return NULL;
 }
 
-int countfile_read(const char *path, int policy, countline_fn *fn, void *ctx, struct error *e)
+int countfile_read(const char *path, int policy, countfile_line_fn *fn, void *ctx,
+                   struct error *e)
 {
 	struct reader r;
 	struct buf tmp = {0};
@@ -128,7 +75,7 @@ int countfile_read(const char *path, int policy, countline_fn *fn, void *ctx, st
 			ret = error_bad(e, name, lineno, "invalid UTF-8");
 			break;
 		}
-		if ((why = countline_parse(s, len, &keylen, &units, &count))) {
+		if ((why = countfile_parse_line(s, len, &keylen, &units, &count))) {
 			ret = error_bad(e, name, lineno, "%s", why);
 			break;
 		}
@@ -144,8 +91,8 @@ int countfile_read(const char *path, int policy, countline_fn *fn, void *ctx, st
 	return ret;
 }
 
-int countfiles_read(char **files, int nfiles, int policy, countline_fn *fn, void *ctx,
-                    struct error *e)
+int countfile_read_all(char **files, int nfiles, int policy, countfile_line_fn *fn, void *ctx,
+                       struct error *e)
 {
 	int r = 0;
 
@@ -154,4 +101,13 @@ int countfiles_read(char **files, int nfiles, int policy, countline_fn *fn, void
 	for (int i = 0; i < nfiles && !r; i++)
 		r = countfile_read(files[i], policy, fn, ctx, e);
 	return r;
+}
+
+void countfile_put(struct writer *w, const char *key, size_t len, uint64_t count)
+{
+	char num[24];
+	int k = snprintf(num, sizeof(num), "\t%llu\n", (unsigned long long)count);
+
+	writer_write(w, key, len);
+	writer_write(w, num, (size_t)k);
 }

@@ -13,7 +13,7 @@ int specials_parse(struct specials *sp, const char *list, struct error *e)
 
 	for (char *t = strtok_r(copy, ",", &save); t && !r; t = strtok_r(NULL, ",", &save)) {
 		for (const char *p = t; *p && !r; p++)
-			if (is_blank((unsigned char)*p))
+			if (spans_is_blank((unsigned char)*p))
 				r = error_bad(e, NULL, 0, "'%s' has a blank", t);
 		if (!r && *t && specials_index(sp, t, strlen(t)) >= 0)
 			r = error_bad(e, NULL, 0, "'%s' is given twice", t);

@@ -68,7 +68,7 @@ int vocab_map_line(struct vocab_mapper *m, const char *s, size_t n, struct buf *
 {
 	int first = 1;
 
-	split_blank(s, n, &m->tokens);
+	spans_split_blank(s, n, &m->tokens);
 	for (size_t i = 0; i < m->tokens.n; i++) {
 		const struct span *t = &m->tokens.v[i];
 		int64_t id;

@@ -1,4 +1,4 @@
-/* count.c: n-gram counting with a memory budget, sorted runs on disk and a k-way merge.
+/* ngc.c: n-gram counting with a memory budget, sorted runs on disk and a k-way merge.
  *
  * Order of keys without building them: units never hold a space, so the bytes of "a b c" compare
  * as the units compare one by one, each but the last as if followed by a space ("terminated"),
@@ -11,7 +11,8 @@
 
 #include "base/bigmem.h"
 #include "base/buf.h"
-#include "count/count.h"
+#include "base/heap.h"
+#include "count/ngc.h"
 #include "base/io.h"
 
 #define TUP_MIN_SLOTS 1024
@@ -546,33 +547,12 @@ static void src_close(struct src *s)
 	buf_free(&s->key);
 }
 
-struct heap {
-	struct src **v;
-	size_t n;
-	enum order o;
-};
-
-static int heap_less(const struct heap *h, size_t a, size_t b)
+/* The heap of sources (base/heap.h): pointers, by their heads in the order *ctx. */
+static int src_less(const void *a, const void *b, void *ctx)
 {
-	return cmp_entry(&h->v[a]->e, &h->v[b]->e, h->o) < 0;
-}
+	const struct src *x = *(struct src *const *)a, *y = *(struct src *const *)b;
 
-static void heap_down(struct heap *h, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-
-		if (l < h->n && heap_less(h, l, m))
-			m = l;
-		if (l + 1 < h->n && heap_less(h, l + 1, m))
-			m = l + 1;
-		if (m == i)
-			return;
-		struct src *t = h->v[i];
-		h->v[i] = h->v[m];
-		h->v[m] = t;
-		i = m;
-	}
+	return cmp_entry(&x->e, &y->e, *(const enum order *)ctx) < 0;
 }
 
 /* Merges the sources in order o into fn; with sum, equal keys become one entry with the sum of
@@ -580,19 +560,18 @@ static void heap_down(struct heap *h, size_t i)
 static int merge(struct src **v, size_t k, enum order o, int sum, uint64_t min_count,
                  uint64_t top, ngc_emit_fn *fn, void *ctx)
 {
-	struct heap h = {v, 0, o};
 	struct buf acc = {0};
+	size_t n = 0;
 	struct ngc_entry cur = {0};
 	uint64_t emitted = 0;
 	int have = 0, r = 0;
 
 	for (size_t i = 0; i < k; i++)
 		if (!v[i]->done)
-			v[h.n++] = v[i];
-	for (size_t i = h.n; i-- > 0;)
-		heap_down(&h, i);
-	while (h.n > 0 && !(top && emitted == top)) {
-		struct src *s = h.v[0];
+			v[n++] = v[i];
+	heap_make(v, n, sizeof(*v), src_less, &o);
+	while (n > 0 && !(top && emitted == top)) {
+		struct src *s = v[0];
 
 		if (sum && have && cur.n == s->e.n && cur.len == s->e.len &&
 		    memcmp(cur.key, s->e.key, cur.len) == 0) {
@@ -623,8 +602,9 @@ static int merge(struct src **v, size_t k, enum order o, int sum, uint64_t min_c
 			break;
 		}
 		if (s->done)
-			h.v[0] = h.v[--h.n];
-		heap_down(&h, 0);
+			heap_pop(v, &n, sizeof(*v), src_less, &o);
+		else
+			heap_down(v, n, 0, sizeof(*v), src_less, &o);
 	}
 	if (!r && sum && have && cur.count >= min_count && !(top && emitted == top))
 		r = fn(ctx, &cur);
