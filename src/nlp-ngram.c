@@ -20,7 +20,7 @@
 #include "text/tokenize.h"
 
 static const char synopsis[] =
-    "nlp-ngram [-cCms] [-n N | --min-n N --max-n N] [--space token] [--min-count N] [--top K] "
+    "nlp-ngram [-cCm] [--markers] [-n N | --min-n N --max-n N] [--space token] [--min-count N] [--top K] "
     "[-M size] [--invalid policy] [--progress] [file ...]";
 
 static const char help[] =
@@ -31,7 +31,7 @@ static const char help[] =
     "      --max-n N          longest n-grams\n"
     "  -c, --chars            units are grapheme clusters, not tokens\n"
     "      --space TOKEN      with --chars: a unit for the whitespace between tokens\n"
-    "  -s, --markers          add <s> before and </s> after each line\n"
+    "      --markers          add <s> before and </s> after each line\n"
     "  -C, --counts           count: 'w1 ... wn<TAB>count', by count, then bytes\n"
     "      --min-count N      only n-grams counted N times or more (implies --counts)\n"
     "      --top K            only the K most frequent (implies --counts)\n"
@@ -43,7 +43,14 @@ static const char help[] =
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
-enum { OPT_MIN_N = OPT_FIRST_PRIVATE, OPT_MAX_N, OPT_SPACE, OPT_MIN_COUNT, OPT_TOP };
+enum {
+	OPT_MIN_N = OPT_FIRST_PRIVATE,
+	OPT_MAX_N,
+	OPT_SPACE,
+	OPT_MIN_COUNT,
+	OPT_TOP,
+	OPT_MARKERS
+};
 
 struct ngram {
 	unsigned min_n, max_n;
@@ -155,7 +162,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"order", required_argument, NULL, 'n'},  {"min-n", required_argument, NULL, OPT_MIN_N},
 	    {"max-n", required_argument, NULL, OPT_MAX_N}, {"chars", no_argument, NULL, 'c'},
-	    {"space", required_argument, NULL, OPT_SPACE}, {"markers", no_argument, NULL, 's'},
+	    {"space", required_argument, NULL, OPT_SPACE}, {"markers", no_argument, NULL, OPT_MARKERS},
 	    {"counts", no_argument, NULL, 'C'},
 	    {"min-count", required_argument, NULL, OPT_MIN_COUNT},
 	    {"top", required_argument, NULL, OPT_TOP},   {"merge", no_argument, NULL, 'm'},
@@ -171,14 +178,14 @@ int main(int argc, char **argv)
 	size_t memory = 0;
 
 	prog_init("nlp-ngram");
-	while ((c = getopt_long(argc, argv, "n:csCmM:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:cCmM:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': order = parse_order(optarg, "-n"); break;
 		case OPT_MIN_N: g.min_n = parse_order(optarg, "--min-n"); break;
 		case OPT_MAX_N: g.max_n = parse_order(optarg, "--max-n"); break;
 		case 'c': g.chars = 1; break;
 		case OPT_SPACE: g.space = optarg; break;
-		case 's': g.markers = 1; break;
+		case OPT_MARKERS: g.markers = 1; break;
 		case 'C': counts = 1; break;
 		case OPT_MIN_COUNT: min_count = (unsigned long long)estrtonum(optarg, 1, LLONG_MAX,
 		                                                              "--min-count");

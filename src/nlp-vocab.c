@@ -25,7 +25,7 @@ static const char synopsis[] =
     "nlp-vocab [-m] [--min-count N] [--max-size N] [-S list] [-M size] [--invalid policy] "
     "[--progress] [file ...]\n"
     "       nlp-vocab -e vocab [-u unk|skip|fail] [--invalid policy] [file ...]\n"
-    "       nlp-vocab -d vocab [--invalid policy] [file ...]";
+    "       nlp-vocab -D vocab [--invalid policy] [file ...]";
 
 static const char help[] =
     "Builds a vocabulary of tokens with their counts, or maps tokens to ids and back.\n"
@@ -39,7 +39,7 @@ static const char help[] =
     "  -e, --encode VOCAB     write the id of each token\n"
     "  -u, --unknown ACTION   with --encode, a token not in VOCAB: unk (the id of <unk>,\n"
     "                         default), skip, or fail\n"
-    "  -d, --decode VOCAB     write the token of each id\n"
+    "  -D, --decode VOCAB     write the token of each id\n"
     "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
@@ -229,7 +229,7 @@ int main(int argc, char **argv)
 	    {"max-size", required_argument, NULL, OPT_MAX_SIZE},
 	    {"specials", required_argument, NULL, 'S'}, {"merge", no_argument, NULL, 'm'},
 	    {"memory", required_argument, NULL, 'M'},   {"encode", required_argument, NULL, 'e'},
-	    {"unknown", required_argument, NULL, 'u'},  {"decode", required_argument, NULL, 'd'},
+	    {"unknown", required_argument, NULL, 'u'},  {"decode", required_argument, NULL, 'D'},
 	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
@@ -241,7 +241,7 @@ int main(int argc, char **argv)
 	int merge = 0, building = 0, c, ret;
 
 	prog_init("nlp-vocab");
-	while ((c = getopt_long(argc, argv, "S:mM:e:u:d:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "S:mM:e:u:D:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_MIN_COUNT: min_count = (unsigned long long)estrtonum(optarg, 1, LLONG_MAX,
 		                                                              "--min-count");
@@ -253,7 +253,7 @@ int main(int argc, char **argv)
 		case 'M': memory = opt_memory(optarg); building = 1; break;
 		case 'e': encode = optarg; break;
 		case 'u': unknown = optarg; break;
-		case 'd': decode = optarg; break;
+		case 'D': decode = optarg; break;
 		case OPT_INVALID: f.policy = opt_policy(optarg); break;
 		case OPT_PROGRESS: f.progress = 1; break;
 		case 'h': usage_help(synopsis, help);
