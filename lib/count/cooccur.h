@@ -81,6 +81,7 @@ int cooccur_finish(struct cooccur *k, struct error *e);
 /* After cooccur_finish: calls fn for every non-zero cell in row-major order (values as units or
  * double bits: cooccur_value). Returns 0, fn's non-zero return, or -1 with e filled. */
 int cooccur_emit(struct cooccur *k, cooc_emit_fn *fn, void *ctx, struct error *e);
+/* Stops the threads if they still run and frees what k holds (not set or v). */
 void cooccur_free(struct cooccur *k);
 
 /* One input of a merge. */
@@ -112,6 +113,7 @@ int cooccur_merge_open(struct cooccur_merge *m, struct cooccur_settings *set, ch
 /* Calls fn for each cell of the sum in row-major order. Returns 0, fn's non-zero return, or -1
  * with e filled (a bad file, or a value that is not a count of the settings). */
 int cooccur_merge_run(struct cooccur_merge *m, cooc_emit_fn *fn, void *ctx, struct error *e);
+/* Closes the files and frees what m holds. */
 void cooccur_merge_close(struct cooccur_merge *m);
 
 #endif

@@ -19,6 +19,7 @@ struct specials {
 /* Adds the tokens of a comma-separated list. Returns 0, or -1 with e filled (no name: "'T' has a
  * blank", "'T' is given twice", "no token given"); specials_free frees what it holds. */
 int specials_parse(struct specials *sp, const char *list, struct error *e);
+/* Frees what sp holds and empties it. */
 void specials_free(struct specials *sp);
 
 /* The index of the special s[0..n), or -1. */

@@ -19,6 +19,7 @@ struct vocab {
  * or for a malformed line, a token with a space, a token given twice or invalid UTF-8 (e says
  * the file, the line and why). vocab_free frees what it holds. */
 int vocab_load(struct vocab *v, const char *path, struct error *e);
+/* Frees what v holds. */
 void vocab_free(struct vocab *v);
 
 static inline size_t vocab_size(const struct vocab *v)
@@ -54,6 +55,7 @@ struct vocab_mapper {
  * line: "'T' is not in the vocabulary" (VOCAB_UNK_FAIL), "'T' is not an id below N". */
 int vocab_map_line(struct vocab_mapper *m, const char *s, size_t n, struct buf *out,
                    const char *name, uint64_t line, struct error *e);
+/* Frees what m holds (not the vocabulary). */
 void vocab_mapper_free(struct vocab_mapper *m);
 
 #endif
