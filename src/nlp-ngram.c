@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "count/count.h"
-#include "count/countfeed.h"
+#include "count/ngc.h"
+#include "count/ngcfeed.h"
 #include "count/countfile.h"
 #include "cli/err.h"
 #include "cli/filter.h"
@@ -20,7 +20,7 @@
 #include "text/tokenize.h"
 
 static const char synopsis[] =
-    "nlp-ngram [-cCms] [-n N | --min-n N --max-n N] [--space token] [--min-count N] [--top K] "
+    "nlp-ngram [-cCm] [--markers] [-n N | --min-n N --max-n N] [--space token] [--min-count N] [--top K] "
     "[-M size] [--invalid policy] [--progress] [file ...]";
 
 static const char help[] =
@@ -31,7 +31,7 @@ static const char help[] =
     "      --max-n N          longest n-grams\n"
     "  -c, --chars            units are grapheme clusters, not tokens\n"
     "      --space TOKEN      with --chars: a unit for the whitespace between tokens\n"
-    "  -s, --markers          add <s> before and </s> after each line\n"
+    "      --markers          add <s> before and </s> after each line\n"
     "  -C, --counts           count: 'w1 ... wn<TAB>count', by count, then bytes\n"
     "      --min-count N      only n-grams counted N times or more (implies --counts)\n"
     "      --top K            only the K most frequent (implies --counts)\n"
@@ -43,14 +43,21 @@ static const char help[] =
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
-enum { OPT_MIN_N = OPT_FIRST_PRIVATE, OPT_MAX_N, OPT_SPACE, OPT_MIN_COUNT, OPT_TOP };
+enum {
+	OPT_MIN_N = OPT_FIRST_PRIVATE,
+	OPT_MAX_N,
+	OPT_SPACE,
+	OPT_MIN_COUNT,
+	OPT_TOP,
+	OPT_MARKERS
+};
 
 struct ngram {
 	unsigned min_n, max_n;
 	int chars, markers;
 	const char *space;
 	struct ngcount c;
-	struct ngc_feed feed; /* counting runs on a thread of its own */
+	struct ngcfeed feed; /* counting runs on a thread of its own */
 	struct spans units;
 	struct buf cbuf;
 };
@@ -65,7 +72,7 @@ static void line_units(struct ngram *g, const char **s, size_t *n)
 		*s = g->cbuf.p;
 		*n = g->cbuf.len;
 	}
-	split_blank(*s, *n, &g->units);
+	spans_split_blank(*s, *n, &g->units);
 	if (g->markers) {
 		size_t k = g->units.n;
 
@@ -101,7 +108,7 @@ static void count_line(void *ctx, const char *s, size_t n, struct buf *res)
 
 	(void)res;
 	line_units(g, &s, &n);
-	if (ngc_feed_line(&g->feed, s, n, g->units.v, g->units.n) < 0)
+	if (ngcfeed_line(&g->feed, s, n, g->units.v, g->units.n) < 0)
 		eprintf("counting:");
 }
 
@@ -119,23 +126,29 @@ static int merge_line(void *ctx, const char *key, size_t len, unsigned nunits, u
 /* Reads count files into the counter. */
 static void merge_files(struct ngram *g, char **files, int nfiles, int policy)
 {
-	struct countfile_pos pos;
-	int r = countfiles_read(files, nfiles, policy, merge_line, g, &pos);
+	struct error e;
 
-	if (r == -1)
-		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
-	if (r == -2)
-		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
+	if (countfile_read_all(files, nfiles, policy, merge_line, g, &e) < 0)
+		eprint_error(&e);
+}
+
+/* Reads the files with the counting on its own thread; returns filter_lines' exit status. */
+static int feed_files(struct ngram *g, const struct filter *f, char **files, int nfiles)
+{
+	int ret;
+
+	if (ngcfeed_start(&g->feed, &g->c) < 0)
+		eprintf("counting:");
+	ret = filter_lines(f, files, nfiles);
+	if (ngcfeed_finish(&g->feed) < 0)
+		eprintf("counting:");
+	return ret;
 }
 
 static int write_count(void *ctx, const struct ngc_entry *e)
 {
-	char num[24];
-	int k = snprintf(num, sizeof(num), "\t%llu\n", (unsigned long long)e->count);
-
 	(void)ctx;
-	writer_write(&out, e->key, e->len);
-	writer_write(&out, num, (size_t)k);
+	countfile_put(&out, e->key, e->len, e->count);
 	return 0;
 }
 
@@ -149,7 +162,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"order", required_argument, NULL, 'n'},  {"min-n", required_argument, NULL, OPT_MIN_N},
 	    {"max-n", required_argument, NULL, OPT_MAX_N}, {"chars", no_argument, NULL, 'c'},
-	    {"space", required_argument, NULL, OPT_SPACE}, {"markers", no_argument, NULL, 's'},
+	    {"space", required_argument, NULL, OPT_SPACE}, {"markers", no_argument, NULL, OPT_MARKERS},
 	    {"counts", no_argument, NULL, 'C'},
 	    {"min-count", required_argument, NULL, OPT_MIN_COUNT},
 	    {"top", required_argument, NULL, OPT_TOP},   {"merge", no_argument, NULL, 'm'},
@@ -165,14 +178,14 @@ int main(int argc, char **argv)
 	size_t memory = 0;
 
 	prog_init("nlp-ngram");
-	while ((c = getopt_long(argc, argv, "n:csCmM:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:cCmM:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': order = parse_order(optarg, "-n"); break;
 		case OPT_MIN_N: g.min_n = parse_order(optarg, "--min-n"); break;
 		case OPT_MAX_N: g.max_n = parse_order(optarg, "--max-n"); break;
 		case 'c': g.chars = 1; break;
 		case OPT_SPACE: g.space = optarg; break;
-		case 's': g.markers = 1; break;
+		case OPT_MARKERS: g.markers = 1; break;
 		case 'C': counts = 1; break;
 		case OPT_MIN_COUNT: min_count = (unsigned long long)estrtonum(optarg, 1, LLONG_MAX,
 		                                                              "--min-count");
@@ -228,8 +241,8 @@ int main(int argc, char **argv)
 		f.fn = count_line;
 		if (merge)
 			merge_files(&g, argv + optind, argc - optind, f.policy);
-		else if ((ret = ngc_feed_files(&g.feed, &g.c, &f, argv + optind, argc - optind)) < 0)
-			eprintf("counting:");
+		else
+			ret = feed_files(&g, &f, argv + optind, argc - optind);
 		/* counts of a part of the input would pass for the whole */
 		if (ret == 0 && ngc_emit(&g.c, min_count, top, write_count, NULL) < 0)
 			eprintf("counting:");

@@ -220,7 +220,10 @@ static void write_vectors(const struct settings *set, const struct vocab *vocab,
 
 static void load_labels(struct vocab *v, const char *path, uint64_t rows)
 {
-	vocab_load_or_exit(v, path);
+	struct error e;
+
+	if (vocab_load(v, path, &e) < 0)
+		eprint_error(&e);
 	if (vocab_size(v) != rows)
 		eprintf("%s: %zu words for a matrix of %llu rows", path, vocab_size(v),
 		        (unsigned long long)rows);

@@ -196,9 +196,9 @@ static void count_doc(void *ctx, const char *s, size_t n, struct buf *res)
 	while (i < n) {
 		size_t j;
 
-		while (i < n && is_blank((unsigned char)s[i]))
+		while (i < n && spans_is_blank((unsigned char)s[i]))
 			i++;
-		for (j = i; j < n && !is_blank((unsigned char)s[j]); j++)
+		for (j = i; j < n && !spans_is_blank((unsigned char)s[j]); j++)
 			;
 		if (j > i)
 			add_token(c, s + i, j - i);
@@ -221,7 +221,10 @@ static void count_doc(void *ctx, const char *s, size_t n, struct buf *res)
 
 static void load_vocab(struct corpus *c, const char *path)
 {
-	vocab_load_or_exit(&c->v, path);
+	struct error e;
+
+	if (vocab_load(&c->v, path, &e) < 0)
+		eprint_error(&e);
 	if (vocab_size(&c->v) > MAT_MAX_DIM)
 		eprintf("%s: more terms than a matrix can index", path);
 	grow_terms(c, vocab_size(&c->v));

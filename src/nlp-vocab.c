@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "count/count.h"
-#include "count/countfeed.h"
+#include "count/ngc.h"
+#include "count/ngcfeed.h"
 #include "count/countfile.h"
 #include "cli/err.h"
 #include "cli/filter.h"
@@ -18,13 +18,14 @@
 #include "base/num.h"
 #include "cli/opt.h"
 #include "text/utf8.h"
+#include "count/specials.h"
 #include "count/vocab.h"
 
 static const char synopsis[] =
     "nlp-vocab [-m] [--min-count N] [--max-size N] [-S list] [-M size] [--invalid policy] "
     "[--progress] [file ...]\n"
     "       nlp-vocab -e vocab [-u unk|skip|fail] [--invalid policy] [file ...]\n"
-    "       nlp-vocab -d vocab [--invalid policy] [file ...]";
+    "       nlp-vocab -D vocab [--invalid policy] [file ...]";
 
 static const char help[] =
     "Builds a vocabulary of tokens with their counts, or maps tokens to ids and back.\n"
@@ -38,100 +39,26 @@ static const char help[] =
     "  -e, --encode VOCAB     write the id of each token\n"
     "  -u, --unknown ACTION   with --encode, a token not in VOCAB: unk (the id of <unk>,\n"
     "                         default), skip, or fail\n"
-    "  -d, --decode VOCAB     write the token of each id\n"
+    "  -D, --decode VOCAB     write the token of each id\n"
     "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
 enum { OPT_MIN_COUNT = OPT_FIRST_PRIVATE, OPT_MAX_SIZE };
-enum unknown { UNK_ID, UNK_SKIP, UNK_FAIL };
 
 /* --encode and --decode */
 struct mapper {
 	struct vocab v;
-	int encode;
-	enum unknown unknown;
-	int64_t unk_id;
-	struct spans tokens;
+	struct vocab_mapper map;
 	struct buf tmp, line; /* a line is written whole, so an error leaves no part of one */
 };
-
-static void load_vocab(struct vocab *v, const char *path)
-{
-	struct countfile_pos pos;
-	int r = vocab_load(v, path, &pos);
-
-	if (r == -1)
-		eprintf("%s:", pos.name);
-	if (r == -2)
-		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
-}
-
-/* Parses a whole decimal id below size; returns -1 if it is not one. */
-static int64_t parse_id(const char *s, size_t n, size_t size)
-{
-	uint64_t id = 0;
-
-	if (n == 0 || n > 19)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		id = id * 10 + (uint64_t)(s[i] - '0');
-	}
-	return id < size ? (int64_t)id : -1;
-}
-
-static void map_line(struct mapper *m, const char *name, uint64_t lineno, const char *s,
-                     size_t n)
-{
-	int first = 1;
-
-	m->line.len = 0;
-	split_blank(s, n, &m->tokens);
-	for (size_t i = 0; i < m->tokens.n; i++) {
-		const struct span *t = &m->tokens.v[i];
-		int64_t id;
-
-		if (m->encode) {
-			id = vocab_id(&m->v, t->p, t->n);
-			if (id < 0 && m->unknown == UNK_FAIL && writer_flush(&out) == 0)
-				eprintf("%s: line %llu: '%.*s' is not in the vocabulary", name,
-				        (unsigned long long)lineno, (int)(t->n > 200 ? 200 : t->n), t->p);
-			if (id < 0 && m->unknown == UNK_SKIP)
-				continue;
-			if (id < 0)
-				id = m->unk_id;
-		} else if ((id = parse_id(t->p, t->n, vocab_size(&m->v))) < 0 &&
-		           writer_flush(&out) == 0) {
-			eprintf("%s: line %llu: '%.*s' is not an id below %zu", name,
-			        (unsigned long long)lineno, (int)(t->n > 40 ? 40 : t->n), t->p,
-			        vocab_size(&m->v));
-		}
-		if (!first)
-			buf_putc(&m->line, ' ');
-		first = 0;
-		if (m->encode) {
-			char num[24];
-
-			buf_put(&m->line, num, (size_t)snprintf(num, sizeof(num), "%llu",
-			                                        (unsigned long long)id));
-		} else {
-			size_t len;
-			const char *tok = vocab_token(&m->v, (size_t)id, &len);
-
-			buf_put(&m->line, tok, len);
-		}
-	}
-	buf_putc(&m->line, '\n');
-	writer_write(&out, m->line.p, m->line.len);
-}
 
 /* Maps every line of the files (stdin when none); returns the exit status. */
 static int map_files(struct mapper *m, enum utf8_policy policy, char **files, int nfiles)
 {
 	char *stdin_only[] = {"-"};
+	struct error e;
 	uint64_t bad = 0;
 	int ret = 0;
 
@@ -158,7 +85,11 @@ static int map_files(struct mapper *m, enum utf8_policy policy, char **files, in
 			if (!s && writer_flush(&out) == 0)
 				eprintf("%s: line %llu, byte %zu: invalid UTF-8", r.name,
 				        (unsigned long long)lineno, len + 1);
-			map_line(m, r.name, lineno, s, len);
+			m->line.len = 0;
+			if (vocab_map_line(&m->map, s, len, &m->line, r.name, lineno, &e) < 0 &&
+			    writer_flush(&out) == 0)
+				eprint_error(&e);
+			writer_write(&out, m->line.p, m->line.len);
 		}
 		if (n == -2) {
 			weprintf("read %s:", r.name);
@@ -172,32 +103,26 @@ static int map_files(struct mapper *m, enum utf8_policy policy, char **files, in
 	return ret;
 }
 
-static enum unknown parse_unknown(const char *arg)
-{
-	if (strcmp(arg, "unk") == 0)
-		return UNK_ID;
-	if (strcmp(arg, "skip") == 0)
-		return UNK_SKIP;
-	if (strcmp(arg, "fail") == 0)
-		return UNK_FAIL;
-	weprintf("--unknown: '%s' is not unk, skip or fail", arg);
-	exit(EXIT_USAGE);
-}
-
 static int run_mapper(const char *vocab, int encode, const char *unknown, enum utf8_policy policy,
                       char **files, int nfiles)
 {
-	struct mapper m = {.encode = encode, .unknown = unknown ? parse_unknown(unknown) : UNK_ID};
+	static const char *const actions[] = {"unk", "skip", "fail", NULL};
+	struct mapper m = {.map = {.v = &m.v, .encode = encode}};
+	struct error e;
 	int ret;
 
-	load_vocab(&m.v, vocab);
-	if (encode && m.unknown == UNK_ID && (m.unk_id = vocab_id(&m.v, "<unk>", 5)) < 0)
+	if (unknown)
+		m.map.unknown = (enum vocab_unknown)opt_choice("--unknown", unknown, actions);
+	if (vocab_load(&m.v, vocab, &e) < 0)
+		eprint_error(&e);
+	if (encode && m.map.unknown == VOCAB_UNK_ID &&
+	    (m.map.unk_id = vocab_id(&m.v, "<unk>", 5)) < 0)
 		eprintf("%s has no <unk> for unknown tokens: add it (--specials '<unk>') or use "
 		        "--unknown skip or fail", vocab);
 	out_init();
 	ret = map_files(&m, policy, files, nfiles);
 	vocab_free(&m.v);
-	spans_free(&m.tokens);
+	vocab_mapper_free(&m.map);
 	buf_free(&m.tmp);
 	buf_free(&m.line);
 	if (out_close())
@@ -207,43 +132,22 @@ static int run_mapper(const char *vocab, int encode, const char *unknown, enum u
 
 struct build {
 	struct ngcount c;
-	struct ngc_feed feed; /* counting runs on a thread of its own */
+	struct ngcfeed feed; /* counting runs on a thread of its own */
 	struct spans units;
-	char **specials;
-	uint64_t *special_counts; /* counted beside the counter: they are written first */
-	size_t nspecials;
-	unsigned char first[256]; /* first bytes of the specials */
+	struct specials sp;   /* counted beside the counter: they are written first */
 	uint64_t max_size, written;
 };
-
-static int special_index(const struct build *b, const char *s, size_t n)
-{
-	if (!n || !b->first[(unsigned char)s[0]])
-		return -1;
-	for (size_t i = 0; i < b->nspecials; i++)
-		if (strlen(b->specials[i]) == n && memcmp(b->specials[i], s, n) == 0)
-			return (int)i;
-	return -1;
-}
-
-static void count_specials(struct build *b, const char *s, size_t n, uint64_t count)
-{
-	int i = special_index(b, s, n);
-
-	if (i >= 0)
-		b->special_counts[i] += count;
-}
 
 static void count_line(void *ctx, const char *s, size_t n, struct buf *res)
 {
 	struct build *b = ctx;
 
 	(void)res;
-	split_blank(s, n, &b->units);
-	if (b->nspecials)
+	spans_split_blank(s, n, &b->units);
+	if (b->sp.n)
 		for (size_t i = 0; i < b->units.n; i++)
-			count_specials(b, b->units.v[i].p, b->units.v[i].n, 1);
-	if (ngc_feed_line(&b->feed, s, n, b->units.v, b->units.n) < 0)
+			specials_count(&b->sp, b->units.v[i].p, b->units.v[i].n, 1);
+	if (ngcfeed_line(&b->feed, s, n, b->units.v, b->units.n) < 0)
 		eprintf("counting:");
 }
 
@@ -253,7 +157,7 @@ static int merge_line(void *ctx, const char *key, size_t len, unsigned nunits, u
 
 	if (nunits != 1)
 		return 1;
-	count_specials(b, key, len, count);
+	specials_count(&b->sp, key, len, count);
 	if (ngc_add_key(&b->c, key, len, 1, count) < 0)
 		eprintf("counting:");
 	return 0;
@@ -261,25 +165,26 @@ static int merge_line(void *ctx, const char *key, size_t len, unsigned nunits, u
 
 static void merge_files(struct build *b, char **files, int nfiles, int policy)
 {
-	struct countfile_pos pos;
-	int r = countfiles_read(files, nfiles, policy, merge_line, b, &pos);
+	struct error e;
+	int r = countfile_read_all(files, nfiles, policy, merge_line, b, &e);
 
-	if (r == -1)
-		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
-	if (r == -2)
-		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
 	if (r == 1)
-		eprintf("%s: line %llu: a token with a space is not a vocabulary entry", pos.name,
-		        (unsigned long long)pos.line);
+		error_bad(&e, e.name, e.line, "a token with a space is not a vocabulary entry");
+	if (r)
+		eprint_error(&e);
 }
 
-static void write_entry(const char *key, size_t len, uint64_t count)
+/* Reads the files with the counting on its own thread; returns filter_lines' exit status. */
+static int feed_files(struct build *b, const struct filter *f, char **files, int nfiles)
 {
-	char num[24];
-	int k = snprintf(num, sizeof(num), "\t%llu\n", (unsigned long long)count);
+	int ret;
 
-	writer_write(&out, key, len);
-	writer_write(&out, num, (size_t)k);
+	if (ngcfeed_start(&b->feed, &b->c) < 0)
+		eprintf("counting:");
+	ret = filter_lines(f, files, nfiles);
+	if (ngcfeed_finish(&b->feed) < 0)
+		eprintf("counting:");
+	return ret;
 }
 
 /* Writes the entries after the specials, which were written first. */
@@ -287,51 +192,34 @@ static int write_counted(void *ctx, const struct ngc_entry *e)
 {
 	struct build *b = ctx;
 
-	if (special_index(b, e->key, e->len) >= 0)
+	if (specials_index(&b->sp, e->key, e->len) >= 0)
 		return 0;
 	if (b->max_size && b->written == b->max_size)
 		return 1; /* full: stop */
-	write_entry(e->key, e->len, e->count);
+	countfile_put(&out, e->key, e->len, e->count);
 	b->written++;
 	return 0;
 }
 
 static void write_vocab(struct build *b, uint64_t min_count)
 {
-	for (size_t i = 0; i < b->nspecials && (!b->max_size || b->written < b->max_size); i++) {
-		write_entry(b->specials[i], strlen(b->specials[i]), b->special_counts[i]);
+	for (size_t i = 0; i < b->sp.n && (!b->max_size || b->written < b->max_size); i++) {
+		countfile_put(&out, b->sp.tok[i], b->sp.len[i], b->sp.counts[i]);
 		b->written++;
 	}
 	if (ngc_emit(&b->c, min_count, 0, write_counted, b) < 0)
 		eprintf("counting:");
 }
 
-/* Splits --specials' list; each must be a token (no blanks), none repeated. */
+/* Adds --specials' list; each must be a token (no blanks), none repeated. */
 static void parse_specials(struct build *b, const char *list)
 {
-	char *copy = estrdup(list), *save = NULL;
+	struct error e;
 
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		for (const char *p = t; *p; p++)
-			if (is_blank((unsigned char)*p)) {
-				weprintf("--specials: '%s' has a blank", t);
-				exit(EXIT_USAGE);
-			}
-		if (*t && special_index(b, t, strlen(t)) >= 0) {
-			weprintf("--specials: '%s' is given twice", t);
-			exit(EXIT_USAGE);
-		}
-		b->specials = erealloc(b->specials, (b->nspecials + 1) * sizeof(char *));
-		b->specials[b->nspecials++] = estrdup(t);
-		b->first[(unsigned char)t[0]] = 1;
-	}
-	free(copy);
-	if (b->nspecials == 0) {
-		weprintf("--specials: no token given");
+	if (specials_parse(&b->sp, list, &e) < 0) {
+		weprintf("--specials: %s", e.msg);
 		exit(EXIT_USAGE);
 	}
-	b->special_counts = erealloc(b->special_counts, b->nspecials * sizeof(uint64_t));
-	memset(b->special_counts, 0, b->nspecials * sizeof(uint64_t));
 }
 
 int main(int argc, char **argv)
@@ -341,7 +229,7 @@ int main(int argc, char **argv)
 	    {"max-size", required_argument, NULL, OPT_MAX_SIZE},
 	    {"specials", required_argument, NULL, 'S'}, {"merge", no_argument, NULL, 'm'},
 	    {"memory", required_argument, NULL, 'M'},   {"encode", required_argument, NULL, 'e'},
-	    {"unknown", required_argument, NULL, 'u'},  {"decode", required_argument, NULL, 'd'},
+	    {"unknown", required_argument, NULL, 'u'},  {"decode", required_argument, NULL, 'D'},
 	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
@@ -353,7 +241,7 @@ int main(int argc, char **argv)
 	int merge = 0, building = 0, c, ret;
 
 	prog_init("nlp-vocab");
-	while ((c = getopt_long(argc, argv, "S:mM:e:u:d:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "S:mM:e:u:D:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_MIN_COUNT: min_count = (unsigned long long)estrtonum(optarg, 1, LLONG_MAX,
 		                                                              "--min-count");
@@ -365,7 +253,7 @@ int main(int argc, char **argv)
 		case 'M': memory = opt_memory(optarg); building = 1; break;
 		case 'e': encode = optarg; break;
 		case 'u': unknown = optarg; break;
-		case 'd': decode = optarg; break;
+		case 'D': decode = optarg; break;
 		case OPT_INVALID: f.policy = opt_policy(optarg); break;
 		case OPT_PROGRESS: f.progress = 1; break;
 		case 'h': usage_help(synopsis, help);
@@ -390,16 +278,13 @@ int main(int argc, char **argv)
 	ret = 0;
 	if (merge)
 		merge_files(&b, argv + optind, argc - optind, f.policy);
-	else if ((ret = ngc_feed_files(&b.feed, &b.c, &f, argv + optind, argc - optind)) < 0)
-		eprintf("counting:");
+	else
+		ret = feed_files(&b, &f, argv + optind, argc - optind);
 	if (ret == 0) /* counts of a part of the input would pass for the whole */
 		write_vocab(&b, min_count);
 	ngc_free(&b.c);
 	spans_free(&b.units);
-	for (size_t i = 0; i < b.nspecials; i++)
-		free(b.specials[i]);
-	free(b.specials);
-	free(b.special_counts);
+	specials_free(&b.sp);
 	if (out_close())
 		ret = EXIT_RUNTIME;
 	return ret;

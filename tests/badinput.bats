@@ -111,7 +111,7 @@ setup_file() {
 # the counting stages, with the arguments that select each of their modes; $V is a vocabulary
 count_modes() {
 	echo "nlp-ngram"
-	echo "nlp-ngram -C --min-n 1 --max-n 3 -s"
+	echo "nlp-ngram -C --min-n 1 --max-n 3 --markers"
 	echo "nlp-ngram -c -C --space _"
 	echo "nlp-vocab"
 	echo "nlp-vocab --max-size 100 --min-count 2"
@@ -178,7 +178,7 @@ count_modes() {
 	run --separate-stderr nlp-vocab --merge "$BATS_FILE_TMPDIR/random.bin"
 	assert_failure 1
 	[[ "$stderr" == "nlp-vocab: $BATS_FILE_TMPDIR/random.bin: line 1: "* ]] || fail "$stderr"
-	run --separate-stderr nlp-vocab -d "$BATS_FILE_TMPDIR/random.bin" /dev/null
+	run --separate-stderr nlp-vocab -D "$BATS_FILE_TMPDIR/random.bin" /dev/null
 	assert_failure 1
 	[[ "$stderr" == "nlp-vocab: $BATS_FILE_TMPDIR/random.bin: line 1: "* ]] || fail "$stderr"
 	run --separate-stderr nlp-cooccur -v "$BATS_FILE_TMPDIR/random.bin" /dev/null

@@ -356,8 +356,23 @@ setup_file() {
 	done
 	# the last line of a and the first of b are neighbours only with --cross-lines
 	run nlp-cooccur -v "$CO/small.vocab" -t -w 1 --weight flat --cross-lines "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	assert_success
+	[ -n "$output" ] || fail "--cross-lines wrote nothing"
 	run diff <(nlp-cooccur -v "$CO/small.vocab" -t -w 1 --weight flat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b") - <<<"$output"
 	assert_failure 1
+	# with every token in the vocabulary, -w 1 --weight flat counts each pair of neighbours both
+	# ways: 2 (tokens - non-blank lines) within lines, 2 (tokens - 1) when windows cross them
+	nlp-vocab "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" > "$BATS_TEST_TMPDIR/v"
+	read -r tokens lines < <(cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" | awk 'NF { l++; t += NF } END { print t, l }')
+	[ "$tokens" -gt "$lines" ] && [ "$lines" -gt 1 ] || fail "a and b: $tokens tokens, $lines lines"
+	for opts in "'' $lines" "--cross-lines 1"; do
+		read -r opt ends <<<"$opts"
+		[ "$opt" = "''" ] && opt=
+		# shellcheck disable=SC2086
+		run nlp-cooccur -v "$BATS_TEST_TMPDIR/v" -t -w 1 --weight flat $opt "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+		assert_success
+		assert_equal "$opt: $(awk '{ s += $3 } END { print s + 0 }' <<<"$output")" "$opt: $((2 * (tokens - ends)))"
+	done
 }
 
 @test "cooccur --invalid: replace (default) and skip agree with NumPy/SciPy; fail stops with the line" {

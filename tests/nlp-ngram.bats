@@ -122,18 +122,18 @@ EOF
 }
 
 @test "ngram --markers: <s> before and </s> after each line, an empty line too" {
-	run nlp-ngram -s -n 2 <<<'a b c'
+	run nlp-ngram --markers -n 2 <<<'a b c'
 	assert_success
 	assert_output "$(printf '%s\n' '<s> a' 'a b' 'b c' 'c </s>')"
 	run bash -c "printf 'a b\n\n' | nlp-ngram --markers --min-n 1 --max-n 2"
 	assert_output "$(printf '%s\n' '<s>' a b '</s>' '<s> a' 'a b' 'b </s>' '<s>' '</s>' '<s> </s>')"
-	run nlp-ngram -c -s -n 2 <<<'ab'
+	run nlp-ngram -c --markers -n 2 <<<'ab'
 	assert_output "$(printf '%s\n' '<s> a' 'a b' 'b </s>')"
 }
 
 @test "ngram --markers --counts: equal to awk with the markers added to each line" {
 	sed 's/^/<s> /; s/$/ <\/s>/' "$CNT/tokens.txt" > "$BATS_TEST_TMPDIR/marked"
-	nlp-ngram -s --min-n 1 --max-n 3 -C "$CNT/tokens.txt" > "$BATS_TEST_TMPDIR/got"
+	nlp-ngram --markers --min-n 1 --max-n 3 -C "$CNT/tokens.txt" > "$BATS_TEST_TMPDIR/got"
 	for n in 1 2 3; do awk_ngrams $n "$BATS_TEST_TMPDIR/marked"; done | csort > "$BATS_TEST_TMPDIR/want"
 	assert_same "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
 	run grep -c -e '^<s> ' -e '^</s>' "$BATS_TEST_TMPDIR/got"
@@ -417,7 +417,7 @@ EOF
 	usage=$(nlp-ngram --help | head -n 1)
 	[[ "$usage" == "usage: nlp-ngram "* ]] || fail "$usage"
 	run bash -c 'for a in "$@"; do nlp-ngram $a <<<"a b" 2>&1; echo "exit $?"; done' _ \
-		'--min-n 3 --max-n 2' '-n 2 --min-n 1' '--space _' '--merge --chars' '-m -s' \
+		'--min-n 3 --max-n 2' '-n 2 --min-n 1' '--space _' '--merge --chars' '-m --markers' \
 		'--no-such-option'
 	assert_output "nlp-ngram: --min-n 3 is above --max-n 2
 $usage

@@ -219,7 +219,7 @@ exit 1"
 	nlp-vocab -e "$BATS_TEST_TMPDIR/v" -u fail "$CNT/tokens.txt" > "$BATS_TEST_TMPDIR/ids"
 	awk_encode "$BATS_TEST_TMPDIR/v" "$CNT/tokens.txt" > "$BATS_TEST_TMPDIR/want"
 	assert_same "$BATS_TEST_TMPDIR/ids" "$BATS_TEST_TMPDIR/want"
-	nlp-vocab -d "$BATS_TEST_TMPDIR/v" "$BATS_TEST_TMPDIR/ids" > "$BATS_TEST_TMPDIR/back"
+	nlp-vocab -D "$BATS_TEST_TMPDIR/v" "$BATS_TEST_TMPDIR/ids" > "$BATS_TEST_TMPDIR/back"
 	LC_ALL=C awk '{$1 = $1; print}' "$CNT/tokens.txt" > "$BATS_TEST_TMPDIR/orig"
 	assert_same "$BATS_TEST_TMPDIR/back" "$BATS_TEST_TMPDIR/orig"
 }
@@ -232,13 +232,13 @@ exit 1"
 	nlp-vocab -e "$BATS_TEST_TMPDIR/v" -u fail "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/ids"
 	awk_encode "$BATS_TEST_TMPDIR/v" "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/want"
 	assert_same "$BATS_TEST_TMPDIR/ids" "$BATS_TEST_TMPDIR/want"
-	nlp-vocab -d "$BATS_TEST_TMPDIR/v" "$BATS_TEST_TMPDIR/ids" > "$BATS_TEST_TMPDIR/back"
+	nlp-vocab -D "$BATS_TEST_TMPDIR/v" "$BATS_TEST_TMPDIR/ids" > "$BATS_TEST_TMPDIR/back"
 	sed 's/^ *//; s/ *$//' "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/orig"
 	assert_same "$BATS_TEST_TMPDIR/back" "$BATS_TEST_TMPDIR/orig"
 	# the 1000 most frequent words: the rest become <unk> (PTB's own <unk> is among the 1000)
 	head -n 1000 "$BATS_TEST_TMPDIR/v" > "$BATS_TEST_TMPDIR/v1k"
 	nlp-vocab -e "$BATS_TEST_TMPDIR/v1k" "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/ids1k"
-	nlp-vocab -d "$BATS_TEST_TMPDIR/v1k" "$BATS_TEST_TMPDIR/ids1k" > "$BATS_TEST_TMPDIR/back"
+	nlp-vocab -D "$BATS_TEST_TMPDIR/v1k" "$BATS_TEST_TMPDIR/ids1k" > "$BATS_TEST_TMPDIR/back"
 	LC_ALL=C awk -F'\t' 'NR == FNR {v[$1] = 1; next} {o = ""; for (i = 1; i <= NF; i++) o = o (i > 1 ? " " : "") (($i in v) ? $i : "<unk>"); print o}' \
 		"$BATS_TEST_TMPDIR/v1k" FS=' ' "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/want"
 	assert_same "$BATS_TEST_TMPDIR/back" "$BATS_TEST_TMPDIR/want"
@@ -251,7 +251,7 @@ exit 1"
 	ids=(18 -1 x 1.0 99999999999999999999)
 	run bash -c 'for id in "${@:2}"; do
 			printf "0 1\n17 %s 2\n" "$id" > "$1/ids"
-			nlp-vocab -d "$1/v" "$1/ids" > "$1/out" 2> "$1/err"; echo "exit $?"
+			nlp-vocab -D "$1/v" "$1/ids" > "$1/out" 2> "$1/err"; echo "exit $?"
 			cat "$1/err"; sed -n 1p "$1/out"
 		done' _ "$BATS_TEST_TMPDIR" "${ids[@]}"
 	f="$BATS_TEST_TMPDIR/ids"
@@ -272,20 +272,20 @@ exit 1"
 		printf '<unk>\t0\nthe\t2\n%b\n' "${cases[i]%%|*}" > "$BATS_TEST_TMPDIR/v$i"
 		want+="nlp-vocab: $BATS_TEST_TMPDIR/v$i: line 3: ${cases[i]#*|}"$'\n'"exit 1"$'\n'
 	done
-	# stdout and stderr together: the message and nothing else; -d too, whatever --invalid says
+	# stdout and stderr together: the message and nothing else; -D too, whatever --invalid says
 	run bash -c 'for ((i = 0; i < $2; i++)); do nlp-vocab -e "$1/v$i" <<<"the" 2>&1; echo "exit $?"; done' _ "$BATS_TEST_TMPDIR" "${#cases[@]}"
 	assert_output "${want%$'\n'}"
-	run --separate-stderr nlp-vocab -d "$BATS_TEST_TMPDIR/v4" --invalid skip <<<'0'
+	run --separate-stderr nlp-vocab -D "$BATS_TEST_TMPDIR/v4" --invalid skip <<<'0'
 	assert_failure 1
 	assert_output ''
 	assert_equal "$stderr" "nlp-vocab: $BATS_TEST_TMPDIR/v4: line 3: invalid UTF-8"
-	run --separate-stderr nlp-vocab -d "$BATS_TEST_TMPDIR/v2" <<<'0'
+	run --separate-stderr nlp-vocab -D "$BATS_TEST_TMPDIR/v2" <<<'0'
 	assert_failure 1
 	assert_equal "$stderr" "nlp-vocab: $BATS_TEST_TMPDIR/v2: line 3: the token is already in the vocabulary"
 	run --separate-stderr nlp-vocab -e /no/such/vocab <<<'a'
 	assert_failure 1
 	[[ "$stderr" == "nlp-vocab: "*"/no/such/vocab: No such file or directory" ]] || fail "$stderr"
-	run --separate-stderr nlp-vocab -d "$BATS_TEST_TMPDIR" <<<'0'
+	run --separate-stderr nlp-vocab -D "$BATS_TEST_TMPDIR" <<<'0'
 	assert_failure 1
 	[[ "$stderr" == "nlp-vocab: "*"$BATS_TEST_TMPDIR: Is a directory" ]] || fail "$stderr"
 }
@@ -299,7 +299,7 @@ exit 1"
 	[[ "$usage" == "usage: nlp-vocab "* ]] || fail "$usage"
 	conflict="nlp-vocab: --encode, --decode and building options exclude each other; --unknown goes with --encode"
 	run bash -c 'for a in "${@:2}"; do nlp-vocab ${a//V/$1} </dev/null 2>&1 | sed -n 1p; echo "exit ${PIPESTATUS[0]}"; done' _ "$v" \
-		'--encode V --decode V' '--unknown skip' '--encode V --min-count 2' '-d V -S <unk>' \
+		'--encode V --decode V' '--unknown skip' '--encode V --min-count 2' '-D V -S <unk>' \
 		"--specials ,," '--specials a,b,a' '-e V -u bogus' '--memory 5X' '--no-such-option'
 	assert_output "$conflict
 exit 2
@@ -331,7 +331,7 @@ exit 2"
 
 @test "vocab: empty input gives empty output (specials alone when asked)" {
 	printf '<unk>\t0\n' > "$BATS_TEST_TMPDIR/v"
-	for args in '' '-m' "-e $BATS_TEST_TMPDIR/v" "-d $BATS_TEST_TMPDIR/v"; do
+	for args in '' '-m' "-e $BATS_TEST_TMPDIR/v" "-D $BATS_TEST_TMPDIR/v"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr nlp-vocab $args < /dev/null
 		[ "$status" -eq 0 ] && [ -z "$output" ] && [ -z "$stderr" ] || fail "$args: $status '$output' '$stderr'"

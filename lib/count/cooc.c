@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "base/bigmem.h"
+#include "base/heap.h"
+#include "base/runs.h"
 #include "count/cooc.h"
 #include "base/io.h"
 
@@ -205,34 +207,15 @@ static int sort_buffer(struct cooc *c, int keep, struct cooc_kv **kvp, size_t *n
 	return n ? write_run(c->runs, kv, n) : 0;
 }
 
-/* Ends the run being written to fd through w, adding it to l; err is the errno of a failure
- * before (0: none). On any failure the run is closed and dropped. */
-static int run_end(struct fdlist *l, struct writer *w, int fd, int err)
-{
-	if (!err && writer_flush(w) < 0)
-		err = w->err;
-	if (!err && fdlist_push(l, fd) < 0)
-		err = ENOMEM;
-	writer_free(w);
-	if (err) {
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	return 0;
-}
-
-/* Writes n sorted entries as a run. */
+/* Writes n sorted entries as a run (base/runs). */
 static int write_run(struct fdlist *l, const struct cooc_kv *a, size_t n)
 {
-	struct writer w;
-	int fd = tmpfile_open();
+	struct runs_writer rw;
 
-	if (fd < 0)
+	if (runs_begin(&rw) < 0)
 		return -1;
-	writer_init(&w, fd);
-	writer_write(&w, (const char *)a, n * sizeof(*a));
-	return run_end(l, &w, fd, 0);
+	writer_write(&rw.w, (const char *)a, n * sizeof(*a));
+	return runs_end(&rw, l, 0);
 }
 
 /* ---- output ---- */
@@ -273,8 +256,7 @@ static int src_open(struct src *s, int fd)
 {
 	memset(s, 0, sizeof(*s));
 	s->file = 1;
-	if (lseek(fd, 0, SEEK_SET) < 0 || reader_fdopen(&s->r, fd, "run") < 0) {
-		close(fd);
+	if (runs_read(&s->r, fd) < 0) {
 		s->file = 0;
 		s->done = 1;
 		return -1;
@@ -289,22 +271,11 @@ struct merger {
 	int exact;
 };
 
-static void heap_down(struct merger *m, size_t i)
+/* The heap of sources (base/heap.h): pointers, by their heads' keys. */
+static int src_less(const void *a, const void *b, void *ctx)
 {
-	for (;;) {
-		size_t l = 2 * i + 1, k = i;
-
-		if (l < m->n && m->heap[l]->cur.key < m->heap[k]->cur.key)
-			k = l;
-		if (l + 1 < m->n && m->heap[l + 1]->cur.key < m->heap[k]->cur.key)
-			k = l + 1;
-		if (k == i)
-			return;
-		struct src *t = m->heap[i];
-		m->heap[i] = m->heap[k];
-		m->heap[k] = t;
-		i = k;
-	}
+	(void)ctx;
+	return (*(struct src *const *)a)->cur.key < (*(struct src *const *)b)->cur.key;
 }
 
 /* The next entry of the merge, equal keys summed; returns 1, 0 at the end, or -1. */
@@ -325,8 +296,9 @@ static int merger_next(struct merger *m, struct cooc_kv *out)
 		if (src_next(s) < 0)
 			return -1;
 		if (s->done)
-			m->heap[0] = m->heap[--m->n];
-		heap_down(m, 0);
+			heap_pop(m->heap, &m->n, sizeof(*m->heap), src_less, NULL);
+		else
+			heap_down(m->heap, m->n, 0, sizeof(*m->heap), src_less, NULL);
 	}
 	return have;
 }
@@ -357,8 +329,7 @@ static int merger_open(struct merger *m, int *fds, size_t n, const struct cooc_k
 	for (size_t i = 0; i <= n; i++)
 		if (!m->srcs[i].done && (i < n || mem))
 			m->heap[m->n++] = &m->srcs[i];
-	for (size_t i = m->n; i-- > 0;)
-		heap_down(m, i);
+	heap_make(m->heap, m->n, sizeof(*m->heap), src_less, NULL);
 	if (r)
 		m->n = 0;
 	return r;
@@ -373,33 +344,28 @@ static void merger_close(struct merger *m, size_t n)
 	free(m->heap);
 }
 
+/* runs_reduce's merge: the runs fds[0..n), equal cells summed, into w. */
+static int reduce_merge(void *ctx, int *fds, size_t n, struct writer *w)
+{
+	const struct cooc *c = ctx;
+	struct merger m;
+	struct cooc_kv kv;
+	int r = merger_open(&m, fds, n, NULL, 0, c->exact), e;
+
+	while (r == 0 && (r = merger_next(&m, &kv)) == 1) {
+		writer_write(w, (const char *)&kv, sizeof(kv));
+		r = 0;
+	}
+	e = r < 0 ? (errno ? errno : EIO) : 0;
+	merger_close(&m, n);
+	errno = e;
+	return r < 0 ? -1 : 0;
+}
+
 /* Merges runs FANIN at a time until at most FANIN are left. */
 static int reduce_runs(struct cooc *c)
 {
-	struct fdlist *l = c->runs;
-
-	while (l->n > FANIN) {
-		struct merger m;
-		struct writer w;
-		struct cooc_kv kv;
-		int fd = tmpfile_open(), r, e;
-
-		if (fd < 0)
-			return -1;
-		r = merger_open(&m, l->fds, FANIN, NULL, 0, c->exact);
-		memmove(l->fds, l->fds + FANIN, (l->n - FANIN) * sizeof(int));
-		l->n -= FANIN;
-		writer_init(&w, fd);
-		while (r == 0 && (r = merger_next(&m, &kv)) == 1) {
-			writer_write(&w, (const char *)&kv, sizeof(kv));
-			r = 0;
-		}
-		e = r < 0 ? (errno ? errno : EIO) : 0;
-		merger_close(&m, FANIN);
-		if (run_end(l, &w, fd, e) < 0)
-			return -1;
-	}
-	return 0;
+	return runs_reduce(c->runs, FANIN, reduce_merge, c);
 }
 
 int cooc_absorb(struct cooc *a, struct cooc *b)

@@ -1,7 +1,8 @@
 /* vocab.c: loading a vocabulary file into a string table. */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
-#include "cli/err.h"
 #include "text/utf8.h"
 #include "count/vocab.h"
 
@@ -23,25 +24,20 @@ static int add_token(void *ctx, const char *key, size_t len, unsigned nunits, ui
 	return 0;
 }
 
-int vocab_load(struct vocab *v, const char *path, struct countfile_pos *pos)
+int vocab_load(struct vocab *v, const char *path, struct error *e)
 {
 	int r;
 
-	if (strtab_init(&v->tab, 1024) < 0) {
-		errno = ENOMEM;
-		return -1;
-	}
-	r = countfile_read(path, UTF8_FAIL, add_token, &v->tab, pos);
+	if (strtab_init(&v->tab, 1024) < 0)
+		return error_set(e, -1, ENOMEM, NULL, 0, "open %s",
+		                 path && strcmp(path, "-") ? path : "<stdin>");
+	r = countfile_read(path, UTF8_FAIL, add_token, &v->tab, e);
 	if (r == HAS_SPACE)
-		pos->why = "a token with a space is not a vocabulary entry";
-	if (r == REPEATED)
-		pos->why = "the token is already in the vocabulary";
-	if (r == NOMEM) {
-		errno = ENOMEM;
-		r = -1;
-	} else if (r > 0) {
-		r = -2;
-	}
+		r = error_bad(e, e->name, e->line, "a token with a space is not a vocabulary entry");
+	else if (r == REPEATED)
+		r = error_bad(e, e->name, e->line, "the token is already in the vocabulary");
+	else if (r == NOMEM)
+		r = error_set(e, -1, ENOMEM, NULL, 0, "read %s", e->name);
 	if (r)
 		strtab_free(&v->tab);
 	return r;
@@ -52,13 +48,64 @@ void vocab_free(struct vocab *v)
 	strtab_free(&v->tab);
 }
 
-void vocab_load_or_exit(struct vocab *v, const char *path)
+/* Parses a whole decimal id below size; returns -1 if it is not one. */
+static int64_t parse_id(const char *s, size_t n, size_t size)
 {
-	struct countfile_pos pos;
-	int r = vocab_load(v, path, &pos);
+	uint64_t id = 0;
 
-	if (r == -1)
-		eprintf("%s %s:", pos.line ? "read" : "open", pos.name);
-	if (r == -2)
-		eprintf("%s: line %llu: %s", pos.name, (unsigned long long)pos.line, pos.why);
+	if (n == 0 || n > 19)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		id = id * 10 + (uint64_t)(s[i] - '0');
+	}
+	return id < size ? (int64_t)id : -1;
+}
+
+int vocab_map_line(struct vocab_mapper *m, const char *s, size_t n, struct buf *out,
+                   const char *name, uint64_t line, struct error *e)
+{
+	int first = 1;
+
+	spans_split_blank(s, n, &m->tokens);
+	for (size_t i = 0; i < m->tokens.n; i++) {
+		const struct span *t = &m->tokens.v[i];
+		int64_t id;
+
+		if (m->encode) {
+			id = vocab_id(m->v, t->p, t->n);
+			if (id < 0 && m->unknown == VOCAB_UNK_FAIL)
+				return error_bad(e, name, line, "'%.*s' is not in the vocabulary",
+				                 (int)(t->n > 200 ? 200 : t->n), t->p);
+			if (id < 0 && m->unknown == VOCAB_UNK_SKIP)
+				continue;
+			if (id < 0)
+				id = m->unk_id;
+		} else if ((id = parse_id(t->p, t->n, vocab_size(m->v))) < 0) {
+			return error_bad(e, name, line, "'%.*s' is not an id below %zu",
+			                 (int)(t->n > 40 ? 40 : t->n), t->p, vocab_size(m->v));
+		}
+		if (!first)
+			buf_putc(out, ' ');
+		first = 0;
+		if (m->encode) {
+			char num[24];
+
+			buf_put(out, num, (size_t)snprintf(num, sizeof(num), "%llu",
+			                                   (unsigned long long)id));
+		} else {
+			size_t len;
+			const char *tok = vocab_token(m->v, (size_t)id, &len);
+
+			buf_put(out, tok, len);
+		}
+	}
+	buf_putc(out, '\n');
+	return 0;
+}
+
+void vocab_mapper_free(struct vocab_mapper *m)
+{
+	spans_free(&m->tokens);
 }

@@ -6,18 +6,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "count/countfile.h"
+#include "base/buf.h"
+#include "base/error.h"
 #include "base/strtab.h"
+#include "count/countfile.h"
 
 struct vocab {
 	struct strtab tab; /* id = line number; vals[id] = the count */
 };
 
-/* Loads path. Returns 0; -1 when it cannot be opened or read (errno); -2 for a malformed line,
- * a token with a space, a token given twice or invalid UTF-8 (pos says where and why). */
-int vocab_load(struct vocab *v, const char *path, struct countfile_pos *pos);
-/* The same, or exits EXIT_RUNTIME with the file, the line and the reason. */
-void vocab_load_or_exit(struct vocab *v, const char *path);
+/* Loads path ("-" is stdin). Returns 0, or -1 with e filled when it cannot be opened or read,
+ * or for a malformed line, a token with a space, a token given twice or invalid UTF-8 (e says
+ * the file, the line and why). vocab_free frees what it holds. */
+int vocab_load(struct vocab *v, const char *path, struct error *e);
+/* Frees what v holds. */
 void vocab_free(struct vocab *v);
 
 static inline size_t vocab_size(const struct vocab *v)
@@ -35,5 +37,25 @@ static inline const char *vocab_token(const struct vocab *v, size_t id, size_t *
 {
 	return strtab_key(&v->tab, id, len);
 }
+
+/* What --encode does with a token not in the vocabulary. */
+enum vocab_unknown { VOCAB_UNK_ID, VOCAB_UNK_SKIP, VOCAB_UNK_FAIL };
+
+/* Maps lines of tokens to ids (encode) or ids to tokens. */
+struct vocab_mapper {
+	const struct vocab *v;
+	int encode;
+	enum vocab_unknown unknown;
+	int64_t unk_id;      /* VOCAB_UNK_ID: the id of <unk> */
+	struct spans tokens; /* the line's, freed by vocab_mapper_free */
+};
+
+/* Appends to out the ids (or tokens) of the blank-separated tokens (or ids) of s[0..n), joined by
+ * single spaces, and a newline. Returns 0, or -1 with e filled, naming the input name and its
+ * line: "'T' is not in the vocabulary" (VOCAB_UNK_FAIL), "'T' is not an id below N". */
+int vocab_map_line(struct vocab_mapper *m, const char *s, size_t n, struct buf *out,
+                   const char *name, uint64_t line, struct error *e);
+/* Frees what m holds (not the vocabulary). */
+void vocab_mapper_free(struct vocab_mapper *m);
 
 #endif

@@ -1,10 +1,10 @@
-/* countfeed.c: batches of hashed units for the counting thread (lib/ring). */
+/* ngcfeed.c: batches of hashed units for the counting thread (base/ring.h). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "count/countfeed.h"
+#include "count/ngcfeed.h"
 
 struct feed_batch {
 	char *bytes; /* the units, back to back; never moved while the batch holds units */
@@ -88,7 +88,7 @@ static int count_batch(void *ctx, void *batch)
 	return 0;
 }
 
-int ngc_feed_start(struct ngc_feed *f, struct ngcount *c)
+int ngcfeed_start(struct ngcfeed *f, struct ngcount *c)
 {
 	void *slots[RING_SLOTS];
 	int e;
@@ -109,7 +109,7 @@ int ngc_feed_start(struct ngc_feed *f, struct ngcount *c)
 
 /* Passes the batch being filled on; returns the next one, emptied, or NULL with errno when the
  * counting has failed. */
-static struct feed_batch *pass_on(struct ngc_feed *f)
+static struct feed_batch *pass_on(struct ngcfeed *f)
 {
 	struct feed_batch *b;
 	int err = ring_pass(&f->ring);
@@ -128,7 +128,7 @@ static int in_line(const struct span *u, const char *s, size_t len)
 	return (uintptr_t)u->p >= (uintptr_t)s && (uintptr_t)u->p + u->n <= (uintptr_t)s + len;
 }
 
-int ngc_feed_line(struct ngc_feed *f, const char *s, size_t len, const struct span *v, size_t n)
+int ngcfeed_line(struct ngcfeed *f, const char *s, size_t len, const struct span *v, size_t n)
 {
 	struct feed_batch *b = ring_slot(&f->ring);
 	size_t nbytes = len; /* the line, and the units outside it */
@@ -167,7 +167,7 @@ int ngc_feed_line(struct ngc_feed *f, const char *s, size_t len, const struct sp
 	return 0;
 }
 
-int ngc_feed_finish(struct ngc_feed *f)
+int ngcfeed_finish(struct ngcfeed *f)
 {
 	struct feed_batch *b = ring_slot(&f->ring);
 	int err = ring_finish(&f->ring, b->nlines > 0);
@@ -180,17 +180,4 @@ int ngc_feed_finish(struct ngc_feed *f)
 		return -1;
 	}
 	return 0;
-}
-
-int ngc_feed_files(struct ngc_feed *f, struct ngcount *c, const struct filter *fl, char **files,
-                   int nfiles)
-{
-	int ret;
-
-	if (ngc_feed_start(f, c) < 0)
-		return -1;
-	ret = filter_lines(fl, files, nfiles);
-	if (ngc_feed_finish(f) < 0)
-		return -1;
-	return ret;
 }

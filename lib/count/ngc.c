@@ -1,4 +1,4 @@
-/* count.c: n-gram counting with a memory budget, sorted runs on disk and a k-way merge.
+/* ngc.c: n-gram counting with a memory budget, sorted runs on disk and a k-way merge.
  *
  * Order of keys without building them: units never hold a space, so the bytes of "a b c" compare
  * as the units compare one by one, each but the last as if followed by a space ("terminated"),
@@ -11,7 +11,9 @@
 
 #include "base/bigmem.h"
 #include "base/buf.h"
-#include "count/count.h"
+#include "base/heap.h"
+#include "base/runs.h"
+#include "count/ngc.h"
 #include "base/io.h"
 
 #define TUP_MIN_SLOTS 1024
@@ -384,54 +386,26 @@ static int rec_sort(struct tuptab *t, size_t nrec, int bycount)
 	return 0;
 }
 
-/* ---- runs on disk: records of (u64 count, u32 n, u32 key length, key bytes) ---- */
+/* ---- runs on disk (base/runs): records of (u64 count, u32 n, u32 key length, key bytes) ---- */
 
-struct runw {
-	struct writer w;
-	int fd;
-};
-
-static int runw_open(struct runw *rw)
-{
-	if ((rw->fd = tmpfile_open()) < 0)
-		return -1;
-	writer_init(&rw->w, rw->fd);
-	return 0;
-}
-
-static void runw_head(struct runw *rw, uint64_t count, uint32_t n, uint32_t len)
+static void runw_head(struct writer *w, uint64_t count, uint32_t n, uint32_t len)
 {
 	char h[16];
 
 	memcpy(h, &count, 8);
 	memcpy(h + 8, &n, 4);
 	memcpy(h + 12, &len, 4);
-	writer_write(&rw->w, h, sizeof(h));
+	writer_write(w, h, sizeof(h));
 }
 
+/* An ngc_emit_fn writing the entry to the writer ctx. */
 static int runw_entry(void *ctx, const struct ngc_entry *e)
 {
-	struct runw *rw = ctx;
+	struct writer *w = ctx;
 
-	runw_head(rw, e->count, e->n, (uint32_t)e->len);
-	writer_write(&rw->w, e->key, e->len);
-	return rw->w.err ? -1 : 0;
-}
-
-/* Flushes the run and adds it to the list; returns 0 or -1 (errno). */
-static int runw_close(struct runw *rw, struct fdlist *l)
-{
-	int e;
-
-	if (writer_flush(&rw->w) < 0 || fdlist_push(l, rw->fd) < 0) {
-		e = rw->w.err ? rw->w.err : errno;
-		writer_free(&rw->w);
-		close(rw->fd);
-		errno = e;
-		return -1;
-	}
-	writer_free(&rw->w);
-	return 0;
+	runw_head(w, e->count, e->n, (uint32_t)e->len);
+	writer_write(w, e->key, e->len);
+	return w->err ? -1 : 0;
 }
 
 /* ---- sources of sorted entries, and their merge ---- */
@@ -530,8 +504,7 @@ static int src_next(struct src *s)
 static int src_open_run(struct src *s, int fd)
 {
 	memset(s, 0, sizeof(*s));
-	if (lseek(fd, 0, SEEK_SET) < 0 || reader_fdopen(&s->r, fd, "run") < 0) {
-		close(fd);
+	if (runs_read(&s->r, fd) < 0) {
 		s->r.fd = -1;
 		s->r.buf = NULL;
 		return -1;
@@ -546,33 +519,12 @@ static void src_close(struct src *s)
 	buf_free(&s->key);
 }
 
-struct heap {
-	struct src **v;
-	size_t n;
-	enum order o;
-};
-
-static int heap_less(const struct heap *h, size_t a, size_t b)
+/* The heap of sources (base/heap.h): pointers, by their heads in the order *ctx. */
+static int src_less(const void *a, const void *b, void *ctx)
 {
-	return cmp_entry(&h->v[a]->e, &h->v[b]->e, h->o) < 0;
-}
+	const struct src *x = *(struct src *const *)a, *y = *(struct src *const *)b;
 
-static void heap_down(struct heap *h, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-
-		if (l < h->n && heap_less(h, l, m))
-			m = l;
-		if (l + 1 < h->n && heap_less(h, l + 1, m))
-			m = l + 1;
-		if (m == i)
-			return;
-		struct src *t = h->v[i];
-		h->v[i] = h->v[m];
-		h->v[m] = t;
-		i = m;
-	}
+	return cmp_entry(&x->e, &y->e, *(const enum order *)ctx) < 0;
 }
 
 /* Merges the sources in order o into fn; with sum, equal keys become one entry with the sum of
@@ -580,19 +532,18 @@ static void heap_down(struct heap *h, size_t i)
 static int merge(struct src **v, size_t k, enum order o, int sum, uint64_t min_count,
                  uint64_t top, ngc_emit_fn *fn, void *ctx)
 {
-	struct heap h = {v, 0, o};
 	struct buf acc = {0};
+	size_t n = 0;
 	struct ngc_entry cur = {0};
 	uint64_t emitted = 0;
 	int have = 0, r = 0;
 
 	for (size_t i = 0; i < k; i++)
 		if (!v[i]->done)
-			v[h.n++] = v[i];
-	for (size_t i = h.n; i-- > 0;)
-		heap_down(&h, i);
-	while (h.n > 0 && !(top && emitted == top)) {
-		struct src *s = h.v[0];
+			v[n++] = v[i];
+	heap_make(v, n, sizeof(*v), src_less, &o);
+	while (n > 0 && !(top && emitted == top)) {
+		struct src *s = v[0];
 
 		if (sum && have && cur.n == s->e.n && cur.len == s->e.len &&
 		    memcmp(cur.key, s->e.key, cur.len) == 0) {
@@ -623,8 +574,9 @@ static int merge(struct src **v, size_t k, enum order o, int sum, uint64_t min_c
 			break;
 		}
 		if (s->done)
-			h.v[0] = h.v[--h.n];
-		heap_down(&h, 0);
+			heap_pop(v, &n, sizeof(*v), src_less, &o);
+		else
+			heap_down(v, n, 0, sizeof(*v), src_less, &o);
 	}
 	if (!r && sum && have && cur.count >= min_count && !(top && emitted == top))
 		r = fn(ctx, &cur);
@@ -662,28 +614,26 @@ out:
 	return r;
 }
 
+/* runs_reduce's merge: the runs fds[0..n) in the order and summing of *ctx into w. */
+struct reduce {
+	enum order o;
+	int sum;
+};
+
+static int reduce_merge(void *ctx, int *fds, size_t n, struct writer *w)
+{
+	const struct reduce *rd = ctx;
+	struct fdlist part = {fds, n, n};
+
+	return merge_runs(&part, rd->o, rd->sum, 0, 0, runw_entry, w) ? -1 : 0;
+}
+
 /* Merges runs NGC_FANIN at a time until at most NGC_FANIN are left. */
 static int reduce_runs(struct fdlist *l, enum order o, int sum)
 {
-	while (l->n > NGC_FANIN) {
-		struct fdlist part = {l->fds, NGC_FANIN, NGC_FANIN};
-		struct runw rw;
-		int r;
+	struct reduce rd = {o, sum};
 
-		if (runw_open(&rw) < 0)
-			return -1;
-		r = merge_runs(&part, o, sum, 0, 0, runw_entry, &rw);
-		memmove(l->fds, l->fds + NGC_FANIN, (l->n - NGC_FANIN) * sizeof(int));
-		l->n -= NGC_FANIN;
-		if (r) {
-			writer_free(&rw.w);
-			close(rw.fd);
-			return -1;
-		}
-		if (runw_close(&rw, l) < 0)
-			return -1;
-	}
-	return 0;
+	return runs_reduce(l, NGC_FANIN, reduce_merge, &rd);
 }
 
 /* ---- counting ---- */
@@ -752,9 +702,9 @@ static size_t bytes_after(const struct ngcount *c, size_t nunits, size_t nbytes)
 
 static int spill_unigrams(struct ngcount *c, const struct ranks *rk)
 {
-	struct runw rw;
+	struct runs_writer rw;
 
-	if (runw_open(&rw) < 0)
+	if (runs_begin(&rw) < 0)
 		return -1;
 	for (size_t i = 0; i < c->units.n; i++) {
 		uint32_t id = rk->pord[i];
@@ -762,22 +712,22 @@ static int spill_unigrams(struct ngcount *c, const struct ranks *rk)
 		const char *k = strtab_key(&c->units, id, &len);
 
 		if (c->units.vals[id]) {
-			runw_head(&rw, c->units.vals[id], 1, (uint32_t)len);
+			runw_head(&rw.w, c->units.vals[id], 1, (uint32_t)len);
 			writer_write(&rw.w, k, len);
 		}
 	}
-	return runw_close(&rw, &c->runs[1]);
+	return runs_end(&rw, &c->runs[1], 0);
 }
 
 /* Writes table n to disk as a run sorted by key, and clears it. */
 static int spill_table(struct ngcount *c, const struct ranks *rk, unsigned n)
 {
 	struct tuptab *t = &c->tabs[n];
-	struct runw rw;
+	struct runs_writer rw;
 	size_t nrec = tup_compact(t, 1);
 
 	ranks_apply(rk, t, nrec);
-	if (rec_sort(t, nrec, 0) < 0 || runw_open(&rw) < 0)
+	if (rec_sort(t, nrec, 0) < 0 || runs_begin(&rw) < 0)
 		return -1;
 	for (size_t i = 0; i < nrec; i++) {
 		const uint32_t *rec = t->slots + i * t->stride, *ids = rec + 1;
@@ -787,7 +737,7 @@ static int spill_table(struct ngcount *c, const struct ranks *rk, unsigned n)
 			strtab_key(&c->units, rank_unit(rk, ids[j], j, n), &l);
 			len += l;
 		}
-		runw_head(&rw, rec[0], n, (uint32_t)len);
+		runw_head(&rw.w, rec[0], n, (uint32_t)len);
 		for (unsigned j = 0; j < n; j++) {
 			const char *k = strtab_key(&c->units, rank_unit(rk, ids[j], j, n), &l);
 
@@ -796,7 +746,7 @@ static int spill_table(struct ngcount *c, const struct ranks *rk, unsigned n)
 			writer_write(&rw.w, k, l);
 		}
 	}
-	if (runw_close(&rw, &c->runs[n]) < 0)
+	if (runs_end(&rw, &c->runs[n], 0) < 0)
 		return -1;
 	tup_clear(t);
 	c->nspills++;
@@ -977,13 +927,13 @@ int ngc_add_hashed(struct ngcount *c, const struct span *v, const uint64_t *h, s
 static int spill_record(struct ngcount *c, const char *key, size_t len, unsigned n,
                         uint64_t count)
 {
-	struct runw rw;
+	struct runs_writer rw;
 
-	if (runw_open(&rw) < 0)
+	if (runs_begin(&rw) < 0)
 		return -1;
-	runw_head(&rw, count, n, (uint32_t)len);
+	runw_head(&rw.w, count, n, (uint32_t)len);
 	writer_write(&rw.w, key, len);
-	if (runw_close(&rw, &c->runs[n]) < 0)
+	if (runs_end(&rw, &c->runs[n], 0) < 0)
 		return -1;
 	c->nspills++;
 	return 0;
@@ -1166,17 +1116,17 @@ static void collected_entry(const struct collector *col, size_t i, struct ngc_en
 
 static int collector_flush(struct collector *col)
 {
-	struct runw rw;
+	struct runs_writer rw;
 	struct ngc_entry e;
 
 	collected_sort(col);
-	if (runw_open(&rw) < 0)
+	if (runs_begin(&rw) < 0)
 		return -1;
 	for (size_t i = 0; i < col->noffs; i++) {
 		collected_entry(col, i, &e);
-		runw_entry(&rw, &e);
+		runw_entry(&rw.w, &e);
 	}
-	if (runw_close(&rw, &col->runs) < 0)
+	if (runs_end(&rw, &col->runs, 0) < 0)
 		return -1;
 	col->arena.len = 0;
 	col->noffs = 0;

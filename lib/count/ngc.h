@@ -1,4 +1,4 @@
-/* count.h: counting n-grams of units (words, or characters) in bounded memory.
+/* ngc.h: counting n-grams of units (words, or characters) in bounded memory.
  *
  * Units are interned into a string table, whose values hold the unigram counts; longer n-grams
  * are fixed-length tuples of unit ids in one open-addressing table per length. When the next
@@ -8,8 +8,8 @@
  * joined by single spaces), then by length.
  *
  * Functions return 0, or -1 with errno set (ENOMEM, or the reason a temporary file failed). */
-#ifndef NLP_COUNT_H
-#define NLP_COUNT_H
+#ifndef NLP_NGC_H
+#define NLP_NGC_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -61,7 +61,7 @@ int ngc_add_seq(struct ngcount *c, const uint32_t *ids, size_t len);
 int ngc_add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count);
 
 /* Counts the n-grams of a line of units (interning them, reserving room first), given their
- * hashes h[i] = hash_bytes(v[i].p, v[i].n) (lib/countfeed computes them on the reading thread). */
+ * hashes h[i] = hash_bytes(v[i].p, v[i].n) (count/ngcfeed computes them on the reading thread). */
 int ngc_add_hashed(struct ngcount *c, const struct span *v, const uint64_t *h, size_t n);
 /* Adds count to the n-gram whose units, joined by single spaces, are key[0..len). */
 int ngc_add_key(struct ngcount *c, const char *key, size_t len, unsigned n, uint64_t count);

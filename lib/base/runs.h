@@ -1,0 +1,37 @@
+/* runs.h: sorted runs spilled to disk, the one spill-to-disk engine of the counting stages
+ * (count/ngc, count/cooc). A run is a temporary file in $TMPDIR, unlinked as soon as it is made
+ * so nothing is left behind whatever happens; the runs of a count are a list of descriptors
+ * (struct fdlist, base/io.h), merged fanin at a time by the module's own k-way merge, which
+ * knows the records. */
+#ifndef NLP_RUNS_H
+#define NLP_RUNS_H
+
+#include <stddef.h>
+
+#include "base/io.h"
+
+/* A run being written. */
+struct runs_writer {
+	struct writer w;
+	int fd;
+};
+
+/* Starts a run in a new temporary file. Returns 0, or -1 with errno. */
+int runs_begin(struct runs_writer *rw);
+/* Ends the run: flushes it and appends its descriptor to l. err is the errno value of a failure
+ * while it was written (0: none). On any failure the run is closed and dropped. Returns 0, or -1
+ * with errno. */
+int runs_end(struct runs_writer *rw, struct fdlist *l, int err);
+
+/* Opens r on the run fd from its first byte; on failure fd is closed. Returns 0, or -1 with
+ * errno. reader_close closes fd. */
+int runs_read(struct reader *r, int fd);
+
+/* Merges fds[0..n) (closing them) into w. Returns 0, or -1 with errno. */
+typedef int runs_merge_fn(void *ctx, int *fds, size_t n, struct writer *w);
+
+/* While l holds more than fanin runs, merges its first fanin into a new run appended at its
+ * end. Returns 0, or -1 with errno. */
+int runs_reduce(struct fdlist *l, size_t fanin, runs_merge_fn *merge, void *ctx);
+
+#endif

@@ -1,0 +1,399 @@
+/* cooccur.c: the counting threads of co-occurrence in a window, and the k-way merge of shards. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/heap.h"
+#include "base/mem.h"
+#include "base/par.h"
+#include "count/cooccur.h"
+
+#define EXACT_MAX UINT32_MAX /* the largest unit denominator counted in integers */
+#define BATCH_IDS (1 << 16)  /* ids in a batch before it is passed on */
+
+/* Ids for a counting thread: with --cross-lines one sequence whose first hist ids are context
+ * only (the end of the batch before); else lines of lengths lines[]. */
+struct cooccur_batch {
+	uint32_t *ids;
+	size_t n, cap, hist;
+	size_t *lines;
+	size_t nlines, linecap;
+};
+
+struct cooccur_worker {
+	const struct cooccur_settings *set;
+	struct cooc acc;
+	struct ring ring;
+	struct cooccur_batch batch[RING_SLOTS];
+	int started, flush_err;
+};
+
+uint64_t cooccur_denom(const struct cooccur_settings *set)
+{
+	uint64_t l = 1;
+
+	if (!set->harmonic)
+		return 1;
+	for (uint64_t k = 2; k <= set->window; k++) { /* the least common multiple of 1..window */
+		uint64_t a = l, b = k;
+
+		while (b) {
+			uint64_t t = a % b;
+			a = b;
+			b = t;
+		}
+		l = l / a * k;
+		if (l > EXACT_MAX)
+			return 0;
+	}
+	return l;
+}
+
+static uint64_t dbl_bits(double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, 8);
+	return u;
+}
+
+/* Counts the pairs of seq[0..n) whose center is at start or after. Returns 0 or -1 (errno). */
+static int count_seq(struct cooc *acc, const struct cooccur_settings *set, const uint32_t *seq,
+                     size_t n, size_t start)
+{
+	for (size_t j = start; j < n; j++) {
+		uint32_t a = seq[j];
+
+		if (a == COOCCUR_NONE)
+			continue;
+		for (size_t d = 1; d <= set->window && d <= j; d++) {
+			uint32_t b = seq[j - d]; /* d to the left of a */
+
+			if (b == COOCCUR_NONE)
+				continue;
+			if (set->dir <= 0 && cooc_add(acc, a, b, (unsigned)d) < 0)
+				return -1;
+			if (set->dir >= 0 && cooc_add(acc, b, a, (unsigned)d) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* A worker's job: the pairs of a batch. */
+static int count_batch(void *ctx, void *batch)
+{
+	struct cooccur_worker *w = ctx;
+	const struct cooccur_batch *b = batch;
+	int r = 0;
+
+	if (w->set->cross)
+		r = count_seq(&w->acc, w->set, b->ids, b->n, b->hist);
+	else
+		for (size_t i = 0, at = 0; i < b->nlines && r == 0; at += b->lines[i++])
+			r = count_seq(&w->acc, w->set, b->ids + at, b->lines[i], 0);
+	return r < 0 ? (errno ? errno : ENOMEM) : 0;
+}
+
+static void batch_room(struct cooccur_batch *b, size_t ids)
+{
+	if (b->n + ids > b->cap) {
+		b->cap = (b->n + ids) * 2 > BATCH_IDS ? (b->n + ids) * 2 : BATCH_IDS;
+		b->ids = erealloc(b->ids, b->cap * sizeof(*b->ids));
+	}
+	if (b->nlines == b->linecap) {
+		b->linecap = b->linecap ? b->linecap * 2 : 1024;
+		b->lines = erealloc(b->lines, b->linecap * sizeof(*b->lines));
+	}
+}
+
+/* Empties the batch about to be filled; with --cross-lines it starts with the last ids so far. */
+static void batch_start(struct cooccur *k, struct cooccur_batch *b)
+{
+	b->n = b->hist = b->nlines = 0;
+	if (k->set->cross && k->ntail) {
+		batch_room(b, k->ntail);
+		memcpy(b->ids, k->tail, k->ntail * sizeof(*b->ids));
+		b->n = b->hist = k->ntail;
+	}
+}
+
+static int counting_error(struct error *e, int err)
+{
+	errno = err ? err : EIO;
+	return error_sys(e, NULL, "counting");
+}
+
+/* Passes the batch being filled to its worker, and starts one for the next worker. */
+static int pass_batch(struct cooccur *k, struct error *e)
+{
+	struct cooccur_worker *w = &k->w[k->next];
+	struct cooccur_batch *b = ring_slot(&w->ring);
+	int err;
+
+	if (k->set->cross) {
+		k->ntail = b->n < k->set->window ? b->n : k->set->window;
+		memcpy(k->tail, b->ids + b->n - k->ntail, k->ntail * sizeof(*k->tail));
+	}
+	if ((err = ring_pass(&w->ring)) != 0)
+		return counting_error(e, err);
+	k->next = (k->next + 1) % COOCCUR_WORKERS;
+	batch_start(k, ring_slot(&k->w[k->next].ring));
+	return 0;
+}
+
+int cooccur_line(struct cooccur *k, const char *s, size_t n, struct error *e)
+{
+	const struct cooccur_settings *set = k->set;
+	struct cooccur_batch *b = ring_slot(&k->w[k->next].ring);
+	size_t start = b->n;
+
+	spans_split_blank(s, n, &k->toks);
+	batch_room(b, k->toks.n);
+	for (size_t i = 0; i < k->toks.n; i++) {
+		int64_t id = vocab_id(k->v, k->toks.v[i].p, k->toks.v[i].n);
+
+		if (id >= 0 || set->keep_oov)
+			b->ids[b->n++] = id >= 0 ? (uint32_t)id : COOCCUR_NONE;
+	}
+	if (!set->cross && b->n > start)
+		b->lines[b->nlines++] = b->n - start;
+	if (b->n >= BATCH_IDS)
+		return pass_batch(k, e);
+	return 0;
+}
+
+int cooccur_start(struct cooccur *k, const struct cooccur_settings *set, const struct vocab *v,
+                  size_t memory, struct error *e)
+{
+	*k = (struct cooccur){.set = set, .v = v};
+	k->weight = ecalloc(set->window + 1, sizeof(*k->weight));
+	for (unsigned d = 1; d <= set->window; d++)
+		k->weight[d] = !set->harmonic ? (set->denom ? 1 : dbl_bits(1.0))
+		               : set->denom ? set->denom / d : dbl_bits(1.0 / d);
+	k->w = ecalloc(COOCCUR_WORKERS, sizeof(*k->w));
+	k->tail = ecalloc(set->window, sizeof(*k->tail));
+	for (int t = 0; t < COOCCUR_WORKERS; t++) {
+		struct cooccur_worker *w = &k->w[t];
+		void *slots[RING_SLOTS];
+		int err;
+
+		w->set = set;
+		if (cooc_init(&w->acc, (uint32_t)vocab_size(v), set->denom != 0, k->weight,
+		              set->window + 1, memory / COOCCUR_WORKERS) < 0)
+			return counting_error(e, errno);
+		for (int i = 0; i < RING_SLOTS; i++)
+			slots[i] = &w->batch[i];
+		if ((err = ring_start(&w->ring, slots, count_batch, w)) != 0)
+			return counting_error(e, err);
+		w->started = 1;
+	}
+	batch_start(k, ring_slot(&k->w[0].ring));
+	return 0;
+}
+
+/* Whether a worker has written runs already (then the last buffers go to disk too). */
+static int spilled(const struct cooccur *k)
+{
+	for (int t = 0; t < COOCCUR_WORKERS; t++)
+		if (k->w[t].acc.runs->n)
+			return 1;
+	return 0;
+}
+
+static void flush_part(void *ctx, int t, int nt)
+{
+	struct cooccur *k = ctx;
+
+	(void)nt;
+	k->w[t].flush_err = cooc_flush(&k->w[t].acc) < 0 ? (errno ? errno : EIO) : 0;
+}
+
+int cooccur_finish(struct cooccur *k, struct error *e)
+{
+	int err = 0;
+
+	for (unsigned t = 0; t < COOCCUR_WORKERS; t++) {
+		const struct cooccur_batch *b = ring_slot(&k->w[t].ring);
+		int r = ring_finish(&k->w[t].ring, t == k->next && b->n > b->hist);
+
+		k->w[t].started = 0;
+		if (r && !err)
+			err = r;
+	}
+	if (err)
+		return counting_error(e, err);
+	if (spilled(k)) { /* sort the last buffers at once, not one after the other */
+		par_run(COOCCUR_WORKERS, flush_part, k);
+		for (int t = 0; t < COOCCUR_WORKERS; t++)
+			if (k->w[t].flush_err)
+				return counting_error(e, k->w[t].flush_err);
+	}
+	for (int t = 1; t < COOCCUR_WORKERS; t++)
+		if (cooc_absorb(&k->w[0].acc, &k->w[t].acc) < 0)
+			return counting_error(e, errno);
+	return 0;
+}
+
+int cooccur_emit(struct cooccur *k, cooc_emit_fn *fn, void *ctx, struct error *e)
+{
+	int r = cooc_emit(&k->w[0].acc, fn, ctx);
+
+	return r < 0 ? counting_error(e, errno) : r;
+}
+
+void cooccur_free(struct cooccur *k)
+{
+	for (int t = 0; k->w && t < COOCCUR_WORKERS; t++) {
+		if (k->w[t].started)
+			ring_finish(&k->w[t].ring, 0);
+		cooc_free(&k->w[t].acc);
+		for (int i = 0; i < RING_SLOTS; i++) {
+			free(k->w[t].batch[i].ids);
+			free(k->w[t].batch[i].lines);
+		}
+	}
+	free(k->w);
+	free(k->tail);
+	free(k->weight);
+	spans_free(&k->toks);
+	k->w = NULL;
+	k->tail = NULL;
+	k->weight = NULL;
+}
+
+/* ---- merging shards ---- */
+
+static uint64_t shard_key(const struct cooccur_shard *s)
+{
+	return (uint64_t)s->row << 32 | s->col;
+}
+
+/* The heap of shard indices, by cell and then index: equal cells come out in file order. */
+static int shard_less(const void *a, const void *b, void *ctx)
+{
+	const struct cooccur_shard *sh = ctx;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	uint64_t ki = shard_key(&sh[i]), kj = shard_key(&sh[j]);
+
+	return ki < kj || (ki == kj && i < j);
+}
+
+/* The value of a triple as units of the settings (exact), or as double bits. */
+static int to_units(const struct cooccur_settings *set, struct cooccur_shard *s, double v,
+                    struct error *e)
+{
+	double u;
+
+	if (!set->denom) {
+		s->val = dbl_bits(v);
+		return 0;
+	}
+	u = v * (double)set->denom;
+	if (u < 0 || u > 9007199254740992.0 || fabs(u - nearbyint(u)) > 1e-6 * (u > 1 ? u : 1))
+		return error_bad(e, s->name, 0,
+		                 "value %.17g at (%u, %u) is not a count of this --window and --weight: "
+		                 "merge matrices counted with the same settings", v, s->row, s->col);
+	s->val = (uint64_t)nearbyint(u);
+	return 0;
+}
+
+/* Reads the shard's next triple; returns 0 (s->done at the end) or -1 with e filled. */
+static int shard_next(const struct cooccur_settings *set, struct cooccur_shard *s,
+                      struct error *e)
+{
+	double v;
+	int r = mat_next_triple(&s->r, &s->cur, &s->row, &s->col, &v);
+
+	if (r < 0)
+		return error_bad(e, s->name, 0, "%s", mat_strerror(r));
+	s->done = r == 0;
+	return s->done ? 0 : to_units(set, s, v, e);
+}
+
+int cooccur_merge_open(struct cooccur_merge *m, struct cooccur_settings *set, char **files,
+                       int nfiles, void (*warn)(const char *name), struct error *e)
+{
+	*m = (struct cooccur_merge){.set = set, .n = (size_t)nfiles};
+	m->sh = ecalloc((size_t)nfiles, sizeof(*m->sh));
+	m->heap = ecalloc((size_t)nfiles, sizeof(*m->heap));
+	m->taken = ecalloc((size_t)nfiles, sizeof(*m->taken));
+	for (int i = 0; i < nfiles; i++) {
+		struct cooccur_shard *s = &m->sh[i];
+		struct mat_header h;
+		int r;
+
+		s->name = strcmp(files[i], "-") ? files[i] : "<stdin>";
+		if (reader_open(&s->r, files[i]) < 0)
+			return error_sys(e, NULL, "open %s", files[i]);
+		s->open = 1;
+		if ((r = mat_read_header(&s->r, &h)) < 0)
+			return error_bad(e, s->name, 0, "%s", mat_strerror(r));
+		if (h.kind != MAT_SPARSE || h.rows != h.cols)
+			return error_bad(e, s->name, 0, "not a square sparse matrix");
+		if (i > 0 && h.rows != m->size)
+			return error_bad(e, s->name, 0, "%llu rows, but %s has %llu",
+			                 (unsigned long long)h.rows, m->sh[0].name,
+			                 (unsigned long long)m->size);
+		m->size = h.rows;
+		if (h.type == MAT_F32 && set->denom) {
+			if (warn)
+				warn(s->name);
+			set->denom = 0;
+		}
+		mat_cursor_init(&s->cur, &h);
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		if (shard_next(set, &m->sh[i], e) < 0)
+			return -1;
+		if (!m->sh[i].done)
+			m->heap[m->live++] = (uint32_t)i;
+	}
+	heap_make(m->heap, m->live, sizeof(*m->heap), shard_less, m->sh);
+	return 0;
+}
+
+int cooccur_merge_run(struct cooccur_merge *m, cooc_emit_fn *fn, void *ctx, struct error *e)
+{
+	int exact = m->set->denom != 0;
+
+	while (m->live > 0) {
+		uint64_t key = shard_key(&m->sh[m->heap[0]]), val = 0;
+		size_t ntaken = 0;
+		int r;
+
+		/* the shards at this cell, in file order; each gives one triple, as it always did */
+		while (m->live > 0 && shard_key(&m->sh[m->heap[0]]) == key) {
+			uint32_t i = m->heap[0];
+
+			val = ntaken ? cooc_sum(exact, val, m->sh[i].val) : m->sh[i].val;
+			m->taken[ntaken++] = i;
+			heap_pop(m->heap, &m->live, sizeof(*m->heap), shard_less, m->sh);
+		}
+		for (size_t t = 0; t < ntaken; t++) {
+			uint32_t i = m->taken[t];
+
+			if (shard_next(m->set, &m->sh[i], e) < 0)
+				return -1;
+			if (!m->sh[i].done)
+				heap_push(m->heap, &m->live, &i, sizeof(i), shard_less, m->sh);
+		}
+		if ((r = fn(ctx, (uint32_t)(key >> 32), (uint32_t)key, val)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+void cooccur_merge_close(struct cooccur_merge *m)
+{
+	for (size_t i = 0; m->sh && i < m->n; i++)
+		if (m->sh[i].open)
+			reader_close(&m->sh[i].r);
+	free(m->sh);
+	free(m->heap);
+	free(m->taken);
+	m->sh = NULL;
+	m->heap = NULL;
+	m->taken = NULL;
+}

@@ -1,0 +1,119 @@
+/* cooccur.h: word-context co-occurrence counting in a window, and the exact merge of the
+ * matrices of shards (nlp-cooccur).
+ *
+ * Counting: the reading thread splits each line into tokens, looks them up in the vocabulary
+ * and deals batches of ids in turn to WORKERS counting threads, each with its own accumulator
+ * (count/cooc.h) holding its share of the memory budget; the end sums them into one.
+ *
+ * Values: a context d tokens away counts 1/d (harmonic) or 1 (flat). When the least common
+ * multiple of 1..window (the denominator) fits, values are counted as integers in units of
+ * 1/denominator, exact whatever the order of the sums; else as doubles.
+ *
+ * Merging: the shards' triples come out in row-major order by a k-way merge (base/heap.h),
+ * equal cells summed in the order of the files, as units of the settings when they are exact. */
+#ifndef NLP_COOCCUR_H
+#define NLP_COOCCUR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "base/io.h"
+#include "base/ring.h"
+#include "count/cooc.h"
+#include "count/countfile.h"
+#include "count/vocab.h"
+#include "mat/matrix.h"
+
+#define COOCCUR_MAX_WINDOW 10000
+#define COOCCUR_NONE UINT32_MAX /* a position held by a word not in the vocabulary */
+#define COOCCUR_WORKERS 2       /* counting threads, each with its own accumulator */
+
+struct cooccur_settings {
+	unsigned window;
+	int dir;        /* 0 both sides, -1 left only, 1 right only */
+	int harmonic;   /* 1/d, else flat */
+	int cross;      /* windows run on across line ends */
+	int keep_oov;   /* words not in the vocabulary take up positions (--drop-oov after) */
+	uint64_t denom; /* values count units of 1 / denom; 0: doubles (cooccur_denom) */
+};
+
+/* The denominator of the settings' values: the least common multiple of 1..window for
+ * harmonic weights, 1 for flat ones, or 0 (doubles) when it would pass UINT32_MAX. */
+uint64_t cooccur_denom(const struct cooccur_settings *set);
+
+/* A value as written: units divided by the denominator, or the double itself. */
+static inline double cooccur_value(const struct cooccur_settings *set, uint64_t v)
+{
+	double d;
+
+	if (set->denom)
+		return (double)v / (double)set->denom;
+	__builtin_memcpy(&d, &v, 8);
+	return d;
+}
+
+struct cooccur_batch;
+struct cooccur_worker;
+
+/* The counting of one run. */
+struct cooccur {
+	const struct cooccur_settings *set;
+	const struct vocab *v;
+	uint64_t *weight; /* [window + 1] a context's value at each distance */
+	struct cooccur_worker *w; /* [COOCCUR_WORKERS] */
+	unsigned next;    /* the worker whose batch is being filled */
+	uint32_t *tail;   /* --cross-lines: the last window ids so far */
+	size_t ntail;
+	struct spans toks;
+};
+
+/* Starts the counting threads for the vocabulary v (at most COOC_MAX_SIZE words; set and v stay
+ * the caller's), in a budget of memory bytes. Returns 0, or -1 with e filled ("counting:
+ * reason"); cooccur_free frees what it holds in both cases. */
+int cooccur_start(struct cooccur *k, const struct cooccur_settings *set, const struct vocab *v,
+                  size_t memory, struct error *e);
+/* Counts a line of blank-separated tokens. Returns 0, or -1 with e filled once the counting has
+ * failed. */
+int cooccur_line(struct cooccur *k, const char *s, size_t n, struct error *e);
+/* Counts what is left, stops the threads and sums their counts. Returns 0 or -1 with e filled. */
+int cooccur_finish(struct cooccur *k, struct error *e);
+/* After cooccur_finish: calls fn for every non-zero cell in row-major order (values as units or
+ * double bits: cooccur_value). Returns 0, fn's non-zero return, or -1 with e filled. */
+int cooccur_emit(struct cooccur *k, cooc_emit_fn *fn, void *ctx, struct error *e);
+/* Stops the threads if they still run and frees what k holds (not set or v). */
+void cooccur_free(struct cooccur *k);
+
+/* One input of a merge. */
+struct cooccur_shard {
+	struct reader r;
+	struct mat_cursor cur;
+	const char *name;
+	uint32_t row, col;
+	uint64_t val;
+	int done, open;
+};
+
+/* The merge of the matrices of shards. */
+struct cooccur_merge {
+	struct cooccur_settings *set;
+	struct cooccur_shard *sh; /* [n] */
+	uint32_t *heap;           /* [n] indices of the shards not done, by (cell, index) */
+	uint32_t *taken;          /* [n] the shards of the cell being summed */
+	size_t n, live;
+	uint64_t size;            /* rows = columns */
+};
+
+/* Opens files[0..nfiles) ("-" is stdin) and reads their headers: square sparse matrices of one
+ * size. A shard of 32-bit values makes the merge sum doubles (set->denom becomes 0): warn, when
+ * not NULL, is called with its name the first time. Returns 0, or -1 with e filled ("open NAME:
+ * reason", "NAME: why"); cooccur_merge_close frees what it holds in both cases. */
+int cooccur_merge_open(struct cooccur_merge *m, struct cooccur_settings *set, char **files,
+                       int nfiles, void (*warn)(const char *name), struct error *e);
+/* Calls fn for each cell of the sum in row-major order. Returns 0, fn's non-zero return, or -1
+ * with e filled (a bad file, or a value that is not a count of the settings). */
+int cooccur_merge_run(struct cooccur_merge *m, cooc_emit_fn *fn, void *ctx, struct error *e);
+/* Closes the files and frees what m holds. */
+void cooccur_merge_close(struct cooccur_merge *m);
+
+#endif

@@ -1,0 +1,44 @@
+/* specials.c: parsing the list of special tokens. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "count/countfile.h"
+#include "count/specials.h"
+
+int specials_parse(struct specials *sp, const char *list, struct error *e)
+{
+	char *copy = estrdup(list), *save = NULL;
+	int r = 0;
+
+	for (char *t = strtok_r(copy, ",", &save); t && !r; t = strtok_r(NULL, ",", &save)) {
+		for (const char *p = t; *p && !r; p++)
+			if (spans_is_blank((unsigned char)*p))
+				r = error_bad(e, NULL, 0, "'%s' has a blank", t);
+		if (!r && *t && specials_index(sp, t, strlen(t)) >= 0)
+			r = error_bad(e, NULL, 0, "'%s' is given twice", t);
+		if (r)
+			break;
+		sp->tok = erealloc(sp->tok, (sp->n + 1) * sizeof(*sp->tok));
+		sp->len = erealloc(sp->len, (sp->n + 1) * sizeof(*sp->len));
+		sp->counts = erealloc(sp->counts, (sp->n + 1) * sizeof(*sp->counts));
+		sp->tok[sp->n] = estrdup(t);
+		sp->len[sp->n] = strlen(t);
+		sp->counts[sp->n++] = 0;
+		sp->first[(unsigned char)t[0]] = 1;
+	}
+	free(copy);
+	if (!r && sp->n == 0)
+		r = error_bad(e, NULL, 0, "no token given");
+	return r;
+}
+
+void specials_free(struct specials *sp)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		free(sp->tok[i]);
+	free(sp->tok);
+	free(sp->len);
+	free(sp->counts);
+	memset(sp, 0, sizeof(*sp));
+}
