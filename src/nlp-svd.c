@@ -61,37 +61,6 @@ struct settings {
 
 /* ---- input ---- */
 
-/* The callbacks of the randomized SVD; the matrix is freed after the last product. */
-static void dense_mul(const void *a, const float *x, float *y, size_t ld, int nt)
-{
-	dmat_mul(a, x, y, ld, nt);
-}
-
-static void dense_tmul(const void *a, const float *y, float *z, size_t ld, int nt)
-{
-	dmat_tmul(a, y, z, ld, nt);
-}
-
-static void dense_release(const void *a)
-{
-	dmat_free((struct dmat *)a);
-}
-
-static void sparse_mul(const void *a, const float *x, float *y, size_t ld, int nt)
-{
-	csr_mul(a, x, y, ld, nt);
-}
-
-static void sparse_tmul(const void *a, const float *y, float *z, size_t ld, int nt)
-{
-	csr_tmul(a, y, z, ld, nt);
-}
-
-static void sparse_release(const void *a)
-{
-	csr_free((struct csr *)a);
-}
-
 struct input {
 	const char *name;
 	struct mat_header h;
@@ -116,8 +85,7 @@ static void read_input(const char *path, struct input *in)
 	if (in->h.kind == MAT_DENSE) {
 		if (dmat_read(&r, &in->h, &in->dense, &e) < 0)
 			eprint_error(&e);
-		in->op = (struct linop){in->h.rows, in->h.cols, dense_mul, dense_tmul, dense_release,
-		                        &in->dense};
+		in->op = dmat_linop(&in->dense);
 	} else {
 		if (csr_count(&r, &in->h, &in->sparse, &e) < 0)
 			eprint_error(&e);
@@ -125,8 +93,7 @@ static void read_input(const char *path, struct input *in)
 		if (mat_reread(&r, fd, in->name, &in->h, &e) < 0 ||
 		    csr_fill(&r, &in->h, &in->sparse, &e) < 0)
 			eprint_error(&e);
-		in->op = (struct linop){in->h.rows, in->h.cols, sparse_mul, sparse_tmul, sparse_release,
-		                        &in->sparse};
+		in->op = csr_linop(&in->sparse);
 	}
 	reader_close(&r);
 	close(fd);

@@ -267,3 +267,24 @@ void csr_tmul(const struct csr *a, const float *y, float *z, size_t ld, int nt)
 	free(w);
 	par_run(nt, tmul_part, &p);
 }
+
+/* The callbacks of struct linop. */
+static void op_mul(const void *a, const float *x, float *y, size_t ld, int nt)
+{
+	csr_mul(a, x, y, ld, nt);
+}
+
+static void op_tmul(const void *a, const float *y, float *z, size_t ld, int nt)
+{
+	csr_tmul(a, y, z, ld, nt);
+}
+
+static void op_release(const void *a)
+{
+	csr_free((struct csr *)a);
+}
+
+struct linop csr_linop(struct csr *a)
+{
+	return (struct linop){a->rows, a->cols, op_mul, op_tmul, op_release, a};
+}

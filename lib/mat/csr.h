@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "base/io.h"
 #include "mat/matrix.h"
+#include "mat/rsvd.h"
 
 #define CSR_LANES 16     /* dense operands have a multiple of this many columns */
 #define CSR_PANEL 4096   /* columns per panel, at most 65536 */
@@ -37,5 +38,9 @@ void csr_free(struct csr *a);
  * is cols x ld; z (cols x ld) = A^T y. */
 void csr_mul(const struct csr *a, const float *x, float *y, size_t ld, int nt);
 void csr_tmul(const struct csr *a, const float *y, float *z, size_t ld, int nt);
+
+/* a as the operator rsvd() multiplies with; its release callback frees a (csr_free) after the
+ * last product. */
+struct linop csr_linop(struct csr *a);
 
 #endif

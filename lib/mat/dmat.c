@@ -99,3 +99,24 @@ void dmat_tmul(const struct dmat *a, const float *y, float *z, size_t ld, int nt
 
 	par_run(nt, product_part, &p);
 }
+
+/* The callbacks of struct linop. */
+static void op_mul(const void *a, const float *x, float *y, size_t ld, int nt)
+{
+	dmat_mul(a, x, y, ld, nt);
+}
+
+static void op_tmul(const void *a, const float *y, float *z, size_t ld, int nt)
+{
+	dmat_tmul(a, y, z, ld, nt);
+}
+
+static void op_release(const void *a)
+{
+	dmat_free((struct dmat *)a);
+}
+
+struct linop dmat_linop(struct dmat *a)
+{
+	return (struct linop){a->rows, a->cols, op_mul, op_tmul, op_release, a};
+}

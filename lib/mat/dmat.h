@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "base/io.h"
 #include "mat/matrix.h"
+#include "mat/rsvd.h"
 
 struct dmat {
 	uint64_t rows, cols;
@@ -26,5 +27,9 @@ void dmat_free(struct dmat *a);
 /* As csr_mul and csr_tmul: y (rows x ld) = A x, z (cols x ld) = A^T y, row-major. */
 void dmat_mul(const struct dmat *a, const float *x, float *y, size_t ld, int nt);
 void dmat_tmul(const struct dmat *a, const float *y, float *z, size_t ld, int nt);
+
+/* a as the operator rsvd() multiplies with; its release callback frees a (dmat_free) after the
+ * last product. */
+struct linop dmat_linop(struct dmat *a);
 
 #endif
