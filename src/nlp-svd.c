@@ -25,30 +25,31 @@
 #include "count/vocab.h"
 
 static const char synopsis[] =
-    "nlp-svd [-d dim] [-i iters] [--oversample N] [--seed N] [-p weight] [-n] [-v vocab [-b] "
-    "[--precision N]] [-U file] [-S file] [-V file] [-T threads] [matrix]";
+    "nlp-svd [-d dim] [-I iters] [--oversample N] [--seed N] [--weight P] [--normalize] "
+    "[-v vocab [-b] [--precision N]] [--u file] [--s file] [--v file] [-T threads] [matrix]";
 
 static const char help[] =
     "Truncated SVD of a matrix (nlp-matrix(5), sparse or dense) by a randomized range\n"
     "finder with power iterations; writes the rows' vectors U S^p.\n"
     "\n"
     "  -d, --dim K            singular values and vectors kept (default 300)\n"
-    "  -i, --iters Q          power iterations (default 5)\n"
+    "  -I, --iters Q          power iterations (default 5)\n"
     "      --oversample N     extra columns of the random sketch (default 10)\n"
     "      --seed N           seed of the random sketch (default 1)\n"
-    "  -p, --weight P         vectors are U S^P (default 0.5; 0: U, 1: U S)\n"
-    "  -n, --normalize        scale each vector to length 1\n"
+    "      --weight P         vectors are U S^P (default 0.5; 0: U, 1: U S)\n"
+    "      --normalize        scale each vector to length 1\n"
     "  -v, --vocab FILE       label row i with line i's token: word2vec text format\n"
     "  -b, --binary           with --vocab: word2vec binary format\n"
     "      --precision N      with --vocab: digits after the point (default 6)\n"
-    "  -U, --u FILE           also write U (rows x K) as a dense matrix\n"
-    "  -S, --s FILE           also write the singular values (K x 1) as a dense matrix\n"
-    "  -V, --v FILE           also write V (cols x K) as a dense matrix\n"
+    "      --u FILE           also write U (rows x K) as a dense matrix\n"
+    "      --s FILE           also write the singular values (K x 1) as a dense matrix\n"
+    "      --v FILE           also write V (cols x K) as a dense matrix\n"
     "  -T, --threads N        threads (default: the processors online)\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
-enum { OPT_OVERSAMPLE = OPT_FIRST_PRIVATE, OPT_SEED, OPT_PRECISION };
+enum { OPT_OVERSAMPLE = OPT_FIRST_PRIVATE, OPT_SEED, OPT_PRECISION, OPT_WEIGHT, OPT_NORMALIZE,
+       OPT_U, OPT_S, OPT_V };
 
 struct settings {
 	struct rsvd_opts svd;
@@ -60,37 +61,6 @@ struct settings {
 
 /* ---- input ---- */
 
-/* The callbacks of the randomized SVD; the matrix is freed after the last product. */
-static void dense_mul(const void *a, const float *x, float *y, size_t ld, int nt)
-{
-	dmat_mul(a, x, y, ld, nt);
-}
-
-static void dense_tmul(const void *a, const float *y, float *z, size_t ld, int nt)
-{
-	dmat_tmul(a, y, z, ld, nt);
-}
-
-static void dense_release(const void *a)
-{
-	dmat_free((struct dmat *)a);
-}
-
-static void sparse_mul(const void *a, const float *x, float *y, size_t ld, int nt)
-{
-	csr_mul(a, x, y, ld, nt);
-}
-
-static void sparse_tmul(const void *a, const float *y, float *z, size_t ld, int nt)
-{
-	csr_tmul(a, y, z, ld, nt);
-}
-
-static void sparse_release(const void *a)
-{
-	csr_free((struct csr *)a);
-}
-
 struct input {
 	const char *name;
 	struct mat_header h;
@@ -99,47 +69,31 @@ struct input {
 	struct linop op;
 };
 
-static void check(const struct input *in, int e)
-{
-	if (e == MAT_EIO && errno == ESTALE)
-		eprintf("%s: changed while it was read", in->name);
-	if (e == MAT_EIO && errno == ENOMEM)
-		eprintf("%s: out of memory", in->name);
-	if (e == MAT_EIO && errno == EFBIG)
-		eprintf("%s: %llu x %llu is too large to hold", in->name,
-		        (unsigned long long)in->h.rows, (unsigned long long)in->h.cols);
-	if (e == MAT_EIO && errno == EINVAL)
-		eprintf("%s: data after the last value", in->name);
-	if (e == MAT_EIO && errno == ERANGE)
-		eprintf("%s: a value beyond the range of 32-bit floats", in->name);
-	if (e == MAT_EIO)
-		eprintf("read %s:", in->name);
-	if (e < 0)
-		eprintf("%s: %s", in->name, mat_strerror(e));
-}
-
 /* A sparse matrix is read twice (sizes, then values): a pipe is copied to a file first. */
 static void read_input(const char *path, struct input *in)
 {
 	struct reader r;
+	struct error e;
 	const char *failed;
 	int fd;
 
 	in->name = strcmp(path, "-") ? path : "<stdin>";
 	if ((fd = open_rereadable(path, &failed)) < 0)
 		eprintf("%s %s:", failed, in->name);
-	check(in, mat_reread(&r, fd, in->name, &in->h));
+	if (mat_reread(&r, fd, in->name, &in->h, &e) < 0)
+		eprint_error(&e);
 	if (in->h.kind == MAT_DENSE) {
-		check(in, dmat_read(&r, &in->h, &in->dense));
-		in->op = (struct linop){in->h.rows, in->h.cols, dense_mul, dense_tmul, dense_release,
-		                        &in->dense};
+		if (dmat_read(&r, &in->h, &in->dense, &e) < 0)
+			eprint_error(&e);
+		in->op = dmat_linop(&in->dense);
 	} else {
-		check(in, csr_count(&r, &in->h, &in->sparse));
+		if (csr_count(&r, &in->h, &in->sparse, &e) < 0)
+			eprint_error(&e);
 		reader_close(&r);
-		check(in, mat_reread(&r, fd, in->name, &in->h));
-		check(in, csr_fill(&r, &in->h, &in->sparse));
-		in->op = (struct linop){in->h.rows, in->h.cols, sparse_mul, sparse_tmul, sparse_release,
-		                        &in->sparse};
+		if (mat_reread(&r, fd, in->name, &in->h, &e) < 0 ||
+		    csr_fill(&r, &in->h, &in->sparse, &e) < 0)
+			eprint_error(&e);
+		in->op = csr_linop(&in->sparse);
 	}
 	reader_close(&r);
 	close(fd);
@@ -161,12 +115,16 @@ static void write_factor(const char *path, const float *v, uint64_t rows, uint64
 {
 	struct mat_header h = {MAT_DENSE, MAT_F32, rows, cols, rows * cols};
 	struct writer w;
+	struct error e;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 
 	if (fd < 0)
 		eprintf("open %s:", path);
 	writer_init(&w, fd);
-	mat_write_header(&w, &h);
+	if (mat_write_header(&w, &h, &e) < 0) {
+		e.name = path;
+		eprint_error(&e);
+	}
 	for (uint64_t i = 0; i < rows * cols; i++)
 		mat_write_value(&w, MAT_F32, v[i]);
 	if (writer_flush(&w) < 0 || w.err || close(fd) < 0) {
@@ -176,35 +134,15 @@ static void write_factor(const char *path, const float *v, uint64_t rows, uint64
 	writer_free(&w);
 }
 
-/* Turns U into the vectors U S^p, unit length with --normalize. */
-static void weight_rows(const struct settings *set, struct rsvd_result *res, uint64_t rows)
-{
-	float *scale = emalloc(res->k * sizeof(float));
-
-	for (size_t j = 0; j < res->k; j++)
-		scale[j] = set->weight == 0 ? 1 : res->s[j] > 0 ? (float)pow(res->s[j], set->weight) : 0;
-	for (uint64_t i = 0; i < rows; i++) {
-		float *u = res->u + i * res->k;
-		double norm = 0;
-
-		for (size_t j = 0; j < res->k; j++) {
-			u[j] *= scale[j];
-			norm += (double)u[j] * u[j];
-		}
-		if (set->normalize && norm > 0)
-			for (size_t j = 0; j < res->k; j++)
-				u[j] = (float)(u[j] / sqrt(norm));
-	}
-	free(scale);
-}
-
 static void write_vectors(const struct settings *set, const struct vocab *vocab,
                           const struct rsvd_result *res, uint64_t rows)
 {
 	if (!vocab) {
 		struct mat_header h = {MAT_DENSE, MAT_F32, rows, res->k, rows * res->k};
+		struct error e;
 
-		mat_write_header(&out, &h);
+		if (mat_write_header(&out, &h, &e) < 0)
+			eprint_error(&e);
 		for (uint64_t i = 0; i < rows * res->k; i++)
 			mat_write_value(&out, MAT_F32, res->u[i]);
 		return;
@@ -233,17 +171,17 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"dim", required_argument, NULL, 'd'},
-	    {"iters", required_argument, NULL, 'i'},
+	    {"iters", required_argument, NULL, 'I'},
 	    {"oversample", required_argument, NULL, OPT_OVERSAMPLE},
 	    {"seed", required_argument, NULL, OPT_SEED},
-	    {"weight", required_argument, NULL, 'p'},
-	    {"normalize", no_argument, NULL, 'n'},
+	    {"weight", required_argument, NULL, OPT_WEIGHT},
+	    {"normalize", no_argument, NULL, OPT_NORMALIZE},
 	    {"vocab", required_argument, NULL, 'v'},
 	    {"binary", no_argument, NULL, 'b'},
 	    {"precision", required_argument, NULL, OPT_PRECISION},
-	    {"u", required_argument, NULL, 'U'},
-	    {"s", required_argument, NULL, 'S'},
-	    {"v", required_argument, NULL, 'V'},
+	    {"u", required_argument, NULL, OPT_U},
+	    {"s", required_argument, NULL, OPT_S},
+	    {"v", required_argument, NULL, OPT_V},
 	    {"threads", required_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},
@@ -258,23 +196,23 @@ int main(int argc, char **argv)
 
 	prog_init("nlp-svd");
 	set.svd.threads = par_cpus();
-	while ((c = getopt_long(argc, argv, "d:i:p:nv:bU:S:V:T:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:I:v:bT:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': set.svd.k = (size_t)estrtonum(optarg, 1, 100000, "--dim"); break;
-		case 'i': set.svd.iters = (unsigned)estrtonum(optarg, 0, 1000, "--iters"); break;
+		case 'I': set.svd.iters = (unsigned)estrtonum(optarg, 0, 1000, "--iters"); break;
 		case OPT_OVERSAMPLE: set.svd.oversample = (size_t)estrtonum(optarg, 0, 100000,
 		                                                            "--oversample");
 		                     break;
 		case OPT_SEED: set.svd.seed = (uint64_t)estrtonum(optarg, 0, LLONG_MAX, "--seed"); break;
-		case 'p': set.weight = estrtod(optarg, -10, 10, "--weight"); break;
-		case 'n': set.normalize = 1; break;
+		case OPT_WEIGHT: set.weight = estrtod(optarg, -10, 10, "--weight"); break;
+		case OPT_NORMALIZE: set.normalize = 1; break;
 		case 'v': set.vocab = optarg; break;
 		case 'b': set.binary = 1; break;
 		case OPT_PRECISION: set.precision = (unsigned)estrtonum(optarg, 0, 9, "--precision");
 		                    precision = 1; break;
-		case 'U': set.u_path = optarg; break;
-		case 'S': set.s_path = optarg; break;
-		case 'V': set.v_path = optarg; set.svd.want_v = 1; break;
+		case OPT_U: set.u_path = optarg; break;
+		case OPT_S: set.s_path = optarg; break;
+		case OPT_V: set.v_path = optarg; set.svd.want_v = 1; break;
 		case 'T': set.svd.threads = (int)estrtonum(optarg, 1, 256, "--threads"); break;
 		case 'h': usage_help(synopsis, help);
 		case OPT_VERSION: print_version();
@@ -307,7 +245,7 @@ int main(int argc, char **argv)
 		write_factor(set.s_path, res.s, res.k, 1);
 	if (set.v_path)
 		write_factor(set.v_path, res.v, in.h.cols, res.k);
-	weight_rows(&set, &res, in.h.rows);
+	rsvd_weight(&res, in.h.rows, set.weight, set.normalize);
 	out_init();
 	write_vectors(&set, set.vocab ? &vocab : NULL, &res, in.h.rows);
 	rsvd_free(&res);

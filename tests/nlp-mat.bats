@@ -78,11 +78,11 @@ assert_rejects() {
 	assert_bytes "$(printf '0\t1\t1.5\n0\t3\t2\n2\t0\t0.1\n2\t3\t-3\n')" "$output"
 	run nlp-mat print --dense "$MAT/tiny.mat"
 	assert_bytes "$(printf '0 1.5 0 2\n0 0 0 0\n0.1 0 0 -3\n')" "$output"
-	run nlp-mat -d print "$MAT/tiny.mat"
+	run nlp-mat --dense print "$MAT/tiny.mat"
 	assert_bytes "$(printf '0 1.5 0 2\n0 0 0 0\n0.1 0 0 -3\n')" "$output"
 	run nlp-mat print "$MAT/tiny-dense.mat"
 	assert_bytes "$(printf '1 0 2.5\n0 0 -0.001\n')" "$output"
-	run nlp-mat print -s "$MAT/tiny-dense.mat"
+	run nlp-mat print --sparse "$MAT/tiny-dense.mat"
 	assert_bytes "$(printf '0\t0\t1\n0\t2\t2.5\n1\t2\t-0.001\n')" "$output"
 }
 
@@ -90,7 +90,7 @@ assert_rejects() {
 	run nlp-mat print --f64 "$MAT/tiny.mat"
 	assert_success
 	assert_line --index 2 "$(printf '2\t0\t0.10000000149011612')"
-	run nlp-mat print -p 3 "$MAT/tiny.mat"
+	run nlp-mat print --precision 3 "$MAT/tiny.mat"
 	assert_line --index 2 "$(printf '2\t0\t0.1')"
 	run nlp-mat print --precision=17 "$MAT/tiny.mat"
 	assert_line --index 2 "$(printf '2\t0\t0.10000000149011612')"
@@ -243,7 +243,7 @@ assert_rejects() {
 		nlp-mat from-mtx dup.mtx
 	nlp-mat from-mtx --duplicates=sum dup.mtx | nlp-mat print > out
 	assert_bytes "$(printf '0\t0\t0.25\n1\t1\t3\n')" "$(cat out)"
-	nlp-mat from-mtx --duplicates fail -m 1K dup.mtx > /dev/null && fail "accepted"
+	nlp-mat from-mtx --duplicates fail -M 1M dup.mtx > /dev/null && fail "accepted"
 	# a symmetric entry given in both triangles is the same cell twice
 	printf '%%%%MatrixMarket matrix coordinate real symmetric\n2 2 2\n2 1 1\n1 2 1\n' > sym.mtx
 	assert_rejects "nlp-mat: sym.mtx: repeated entry (row 1, column 2) (--duplicates=sum adds repeated entries up)" \
@@ -257,22 +257,22 @@ assert_rejects() {
 	from matgen import *
 	import scipy.io
 	rng = np.random.default_rng(4)
-	s = rand_sparse(rng, 200, 150, 0.1)
+	s = rand_sparse(rng, 600, 500, 0.2)  # 60000 entries: two runs of 1M
 	perm = rng.permutation(s.nnz)
 	s = sp.coo_matrix((s.data[perm], (s.row[perm], s.col[perm])), shape=s.shape)
 	scipy.io.mmwrite("big.mtx", s)
-	d = sp.coo_matrix((np.ones(5000), (rng.integers(0, 30, 5000), rng.integers(0, 30, 5000))), shape=(30, 30))
+	d = sp.coo_matrix((np.ones(100000), (rng.integers(0, 30, 100000), rng.integers(0, 30, 100000))), shape=(30, 30))
 	scipy.io.mmwrite("dups.mtx", d, symmetry="general")
 	# mmwrite keeps 16 digits, not always enough for a float64: compare with what SciPy reads
 	write("big.ref.mat", sparse_of(scipy.io.mmread("big.mtx").tocsr(), F64))
 	EOF
 	mkdir tmp
-	TMPDIR=$PWD/tmp nlp-mat from-mtx -m 1K big.mtx > big.mat
+	TMPDIR=$PWD/tmp nlp-mat from-mtx -M 1M big.mtx > big.mat
 	cmp big.mat big.ref.mat
-	TMPDIR=$PWD/tmp nlp-mat from-mtx --memory=2K --duplicates=sum dups.mtx > dups-runs.mat
+	TMPDIR=$PWD/tmp nlp-mat from-mtx --memory=1M --duplicates=sum dups.mtx > dups-runs.mat
 	nlp-mat from-mtx --duplicates=sum dups.mtx > dups-mem.mat
 	run nlp-mat info dups-runs.mat
-	assert_line 'sum	5000'
+	assert_line 'sum	100000'
 	assert_line 'header-nnz	unknown'
 	nlp-mat print dups-runs.mat > a
 	nlp-mat print dups-mem.mat > b
@@ -366,11 +366,14 @@ assert_rejects() {
 	write("d.mat", dense_bytes(d, F32))
 	np.save("dT.npy", d.T)
 	write("stream.mat", sparse_of(s, F64, nnz=UNKNOWN))
+	write("big.mat", sparse_of(rand_sparse(rng, 400, 300, 0.35), F64))  # 42000 triples: runs of 1M
 	EOF
 	mkdir tmp
 	nlp-mat transpose s.mat > t.mat
-	TMPDIR=$PWD/tmp nlp-mat transpose -m 1K s.mat > t-runs.mat
-	cmp t.mat t-runs.mat
+	nlp-mat transpose big.mat > bt.mat
+	TMPDIR=$PWD/tmp nlp-mat transpose -M 1M big.mat > bt-runs.mat
+	cmp bt.mat bt-runs.mat
+	nlp-mat transpose bt.mat | cmp - big.mat
 	nlp-mat transpose stream.mat | cmp - t.mat
 	[ -z "$(ls tmp)" ] || fail "temporary files left"
 	nlp-mat to-npy t.mat > t.npy
@@ -440,9 +443,9 @@ assert_rejects() {
 	nlp-mat convert --dense "$MAT/tiny.mat" > d.mat
 	nlp-mat print d.mat > out
 	assert_bytes "$(printf '0 1.5 0 2\n0 0 0 0\n0.1 0 0 -3\n')" "$(cat out)"
-	nlp-mat convert -s d.mat | nlp-mat print > out
+	nlp-mat convert --sparse d.mat | nlp-mat print > out
 	assert_bytes "$(nlp-mat print "$MAT/tiny.mat")" "$(cat out)"
-	nlp-mat convert -s d.mat | nlp-mat info > out
+	nlp-mat convert --sparse d.mat | nlp-mat info > out
 	grep -qx 'header-nnz	unknown' out
 	nlp-mat convert --f64 "$MAT/tiny.mat" | nlp-mat convert --f32 | cmp - "$MAT/tiny.mat"
 	nlp-mat convert "$MAT/tiny-dense.mat" | cmp - "$MAT/tiny-dense.mat"
@@ -652,10 +655,10 @@ assert_rejects() {
 }
 
 @test "mat: bad commands and options exit 2 with the usage" {
-	usage="usage: nlp-mat [-dfs] [-p digits] [-m size] [--f32 | --f64] [--duplicates policy] command [file] | --sum file ..."
+	usage="usage: nlp-mat [-M size] [--dense | --sparse] [--precision digits] [--f32 | --f64] [--duplicates policy] [--force] command [file] | --sum file ..."
 	for args in "" "frobnicate" "--no-such info" "info -d" "to-npy --precision 3" \
-		"print -p 0" "print -p 18" "print -p x" "from-mtx --duplicates=maybe" "transpose -m 0" \
-		"transpose -m 12Q" "print --dense --sparse" "print a b" "sum" "sum - -" "info --memory"; do
+		"print --precision 0" "print --precision 18" "print --precision x" "from-mtx --duplicates=maybe" \
+		"transpose -M 0" "transpose -M 12Q" "transpose -M 1K" "print -p 3" "convert -s" "transpose -m 1M" "print --dense --sparse" "print a b" "sum" "sum - -" "info --memory"; do
 		run --separate-stderr nlp-mat $args
 		[ "$status" -eq 2 ] || fail "nlp-mat $args: exit $status"
 		[[ "$stderr" == *"$usage"* ]] || [[ "$stderr" == "nlp-mat: "* ]] || fail "nlp-mat $args: $stderr"
@@ -665,7 +668,7 @@ assert_rejects() {
 	assert_bytes "$(printf "nlp-mat: 'frobnicate' is not a command\n%s" "$usage")" "$stderr"
 	run --separate-stderr nlp-mat info --dense x
 	assert_bytes "$(printf 'nlp-mat: --dense does not apply to info\n%s' "$usage")" "$stderr"
-	run --separate-stderr nlp-mat print -p 0 x
+	run --separate-stderr nlp-mat print --precision 0 x
 	assert_bytes "nlp-mat: --precision: value '0' is too small (expected 1..17)" "$stderr"
 	run --separate-stderr nlp-mat sum - -
 	assert_bytes "$(printf 'nlp-mat: the standard input can be read only once\n%s' "$usage")" "$stderr"
@@ -709,17 +712,17 @@ assert_rejects() {
 	assert_output --partial "nlp-mat: binary output not written to a terminal; redirect it, or use --force"
 	run script -qec "nlp-mat convert --force '$MAT/tiny.mat' | wc -c" /dev/null
 	assert_success
-	run script -qec "nlp-mat -f convert '$MAT/tiny.mat' > /dev/null" /dev/null
+	run script -qec "nlp-mat --force convert '$MAT/tiny.mat' > /dev/null" /dev/null
 	assert_success
 }
 
 @test "mat: a temporary directory that cannot be written is an error" {
 	py <<-'EOF'
 	from matgen import *
-	write("m.mat", sparse_of(sp.random(20, 20, density=0.5, random_state=1), F64))
+	write("m.mat", sparse_of(sp.random(200, 200, density=1.0, random_state=1), F64))  # > 1M of triples
 	EOF
 	assert_rejects "nlp-mat: create a temporary file in /no/such: No such file or directory" \
-		env TMPDIR=/no/such nlp-mat transpose -m 1K m.mat
+		env TMPDIR=/no/such nlp-mat transpose -M 1M m.mat
 	assert_rejects "nlp-mat: create a temporary file in /no/such: No such file or directory" \
 		env TMPDIR=/no/such bash -c "nlp-mat convert --sparse '$MAT/tiny-dense.mat' | nlp-mat to-mtx"
 	TMPDIR=/no/such nlp-mat transpose m.mat > /dev/null

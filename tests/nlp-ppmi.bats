@@ -54,9 +54,9 @@ ppmi_ref() {
 		END { printf "%.2f %.2f\n", the_car, car_drive }' <<< "$output"
 	assert_output "2.32 7.97"
 	# PPMI drops what --pmi keeps: the negative associations with x
-	run nlp-ppmi -b 2 -t notes.mat
+	run nlp-ppmi -B 2 -t notes.mat
 	assert_equal "${#lines[@]}" 6
-	run nlp-ppmi -b 2 -t --pmi notes.mat
+	run nlp-ppmi -B 2 -t --pmi notes.mat
 	assert_equal "${#lines[@]}" 11
 	assert_line --regexp '^1	3	-1\.84317989025717'
 }
@@ -86,9 +86,9 @@ ppmi_ref() {
 	done <<-'EOF'
 	--alpha=1 1 1 2.718281828459045 0
 	-a0.75 0.75 1 2.718281828459045 0
-	-a0.5_-k5 0.5 5 2.718281828459045 0
-	-b2 1 1 2 0
-	-b10_-k2_--pmi 1 2 10 1
+	-a0.5_--shift=5 0.5 5 2.718281828459045 0
+	-B2 1 1 2 0
+	-B10_--shift=2_--pmi 1 2 10 1
 	--pmi 1 1 2.718281828459045 1
 	-a0.75_--shift=3 0.75 3 2.718281828459045 0
 	--base=e 1 1 2.718281828459045 0
@@ -165,7 +165,7 @@ ppmi_ref() {
 	run ppmi_ref c.mat p.mat 0.75 1 2.718281828459045 0 1e-9
 	assert_success
 	assert_output --regexp '^agree: [0-9]{6,} cells$'
-	nlp-ppmi -a 0.75 -k 5 --f32 c.mat > s.mat
+	nlp-ppmi -a 0.75 --shift 5 --f32 c.mat > s.mat
 	run ppmi_ref c.mat s.mat 0.75 5 2.718281828459045 0 1e-5
 	assert_success
 }

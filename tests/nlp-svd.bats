@@ -57,7 +57,7 @@ setup() {
 	F="$BATS_FILE_TMPDIR"
 }
 
-# svd_check [nlp-svd options --] MATRIX:K ...: runs nlp-svd -d K -U -S -V on each MATRIX and
+# svd_check [nlp-svd options --] MATRIX:K ...: runs nlp-svd -d K --u --s --v on each MATRIX and
 # checks the factors against numpy (svdref.check, its default tolerances); prints the measures of
 # each and "agree".
 svd_check() {
@@ -68,7 +68,7 @@ svd_check() {
 	fi
 	for mk in "$@"; do
 		i=$((i + 1))
-		nlp-svd -d "${mk##*:}" -U "u$i.mat" -S "s$i.mat" -V "v$i.mat" "${opts[@]}" "${mk%:*}" \
+		nlp-svd -d "${mk##*:}" --u "u$i.mat" --s "s$i.mat" --v "v$i.mat" "${opts[@]}" "${mk%:*}" \
 			> /dev/null || return
 	done
 	py "$@" <<-'EOF'
@@ -107,9 +107,9 @@ svd_check() {
 	write('col.mat', sparse_bytes(4, 1, [(0, 0, 3.0), (1, 0, -4.0), (3, 0, 12.0)]))
 	write('zero.mat', sparse_bytes(3, 4, []))
 	EOF
-	nlp-svd -d 1 -S one-s.mat -V one-v.mat -p 1 one.mat > one-out.mat
-	nlp-svd -d 1 -S row-s.mat -V row-v.mat -p 0 row.mat > row-out.mat
-	nlp-svd -d 1 -S col-s.mat -V col-v.mat -p 1 col.mat > col-out.mat
+	nlp-svd -d 1 --s one-s.mat --v one-v.mat --weight 1 one.mat > one-out.mat
+	nlp-svd -d 1 --s row-s.mat --v row-v.mat --weight 0 row.mat > row-out.mat
+	nlp-svd -d 1 --s col-s.mat --v col-v.mat --weight 1 col.mat > col-out.mat
 	run py <<-'EOF'
 	import numpy as np
 	from matgen import read
@@ -127,7 +127,7 @@ svd_check() {
 	assert_success
 	assert_line ok
 	# nothing to find: zero singular values and zero vectors
-	nlp-svd -d 2 -S s.mat zero.mat > out.mat
+	nlp-svd -d 2 --s s.mat zero.mat > out.mat
 	run nlp-mat print s.mat
 	assert_output "$(printf '0\n0')"
 	run nlp-mat info out.mat
@@ -140,27 +140,27 @@ svd_check() {
 @test "svd: --iters and --oversample: a slow spectrum needs them; estimates never exceed the truth" {
 	# relative error of the top 10 with each setting, and whether every estimate is at most the
 	# true value (the singular values of Q^T A interlace those of A)
-	for opts in "-i 0" "-i 1" "-i 2" "-i 5" "--oversample 0" "--oversample 30" "-i 0 --oversample 500"; do
+	for opts in "-I 0" "-I 1" "-I 2" "-I 5" "--oversample 0" "--oversample 30" "-I 0 --oversample 500"; do
 		# shellcheck disable=SC2086
-		nlp-svd -d 10 -S "s${opts// /}.mat" $opts "$F/slow.mat" > /dev/null
+		nlp-svd -d 10 --s "s${opts// /}.mat" $opts "$F/slow.mat" > /dev/null
 	done
 	run py "$F/slow.mat" <<-'EOF'
 	import sys, numpy as np
 	from matgen import read
 	true = np.linalg.svd(read(sys.argv[1]), compute_uv=False)[:10]
 	err = {}
-	for o in ['-i0', '-i1', '-i2', '-i5', '--oversample0', '--oversample30', '-i0--oversample500']:
+	for o in ['-I0', '-I1', '-I2', '-I5', '--oversample0', '--oversample30', '-I0--oversample500']:
 	    s = read('s%s.mat' % o).ravel()
 	    err[o] = (abs(s - true) / true).max()
 	    print(o, '%.1e' % err[o])
 	    assert np.all(s <= true * (1 + 1e-6)), (o, 'an estimate above the true value')
 	# each power iteration helps; 5 (the default) resolve the top 10 to 1e-3 (seen: 3e-5)
-	assert err['-i0'] > 1e-2 and err['-i0'] > err['-i1'] > err['-i2'] > err['-i5'], err
-	assert err['-i5'] < 1e-3, err
+	assert err['-I0'] > 1e-2 and err['-I0'] > err['-I1'] > err['-I2'] > err['-I5'], err
+	assert err['-I5'] < 1e-3, err
 	# more columns help: none is worse than the default 10, 30 better; 500 is capped at 150, the
 	# whole space, and exact without iterations
-	assert err['--oversample0'] > err['-i5'] > err['--oversample30'], err
-	assert err['--oversample30'] < 1e-5 and err['-i0--oversample500'] < 1e-5, err
+	assert err['--oversample0'] > err['-I5'] > err['--oversample30'], err
+	assert err['--oversample30'] < 1e-5 and err['-I0--oversample500'] < 1e-5, err
 	print('ok')
 	EOF
 	assert_success
@@ -168,12 +168,12 @@ svd_check() {
 }
 
 @test "svd: --weight 0, 0.5 and 1 are U, U S^0.5 and U S; --normalize gives unit rows" {
-	nlp-svd -d 8 -U u.mat -S s.mat "$F/dense.mat" > p05.mat
-	nlp-svd -d 8 -p 0 "$F/dense.mat" > p0.mat
+	nlp-svd -d 8 --u u.mat --s s.mat "$F/dense.mat" > p05.mat
+	nlp-svd -d 8 --weight 0 "$F/dense.mat" > p0.mat
 	nlp-svd -d 8 --weight=1 "$F/dense.mat" > p1.mat
-	nlp-svd -d 8 -p 0.25 -n "$F/dense.mat" > n.mat
-	nlp-svd -d 8 -p 0 --normalize "$F/dense.mat" > n0.mat
-	nlp-svd -d 8 -U u2.mat -p 1 -n "$F/dense.mat" > /dev/null
+	nlp-svd -d 8 --weight 0.25 --normalize "$F/dense.mat" > n.mat
+	nlp-svd -d 8 --weight 0 --normalize "$F/dense.mat" > n0.mat
+	nlp-svd -d 8 --u u2.mat --weight 1 --normalize "$F/dense.mat" > /dev/null
 	cmp u.mat p0.mat
 	cmp u.mat u2.mat
 	run py <<-'EOF'
@@ -197,8 +197,8 @@ svd_check() {
 	assert_line ok
 }
 
-@test "svd: without --vocab, stdout is a dense float32 rows x k matrix; -U, -S, -V are dense float32" {
-	nlp-svd -d 8 -U u.mat -S s.mat -V v.mat "$F/wide.mat" > out.mat
+@test "svd: without --vocab, stdout is a dense float32 rows x k matrix; --u, --s, --v are dense float32" {
+	nlp-svd -d 8 --u u.mat --s s.mat --v v.mat "$F/wide.mat" > out.mat
 	run nlp-mat info out.mat
 	assert_line 'kind	dense'
 	assert_line 'type	float32'
@@ -294,9 +294,9 @@ svd_check() {
 }
 
 @test "svd: the same --seed gives the same bytes; another seed other vectors, the same values" {
-	nlp-svd -d 8 -S s1.mat "$F/wide.mat" > a.mat
+	nlp-svd -d 8 --s s1.mat "$F/wide.mat" > a.mat
 	nlp-svd -d 8 --seed 1 "$F/wide.mat" > b.mat
-	nlp-svd -d 8 --seed 2 -S s2.mat "$F/wide.mat" > c.mat
+	nlp-svd -d 8 --seed 2 --s s2.mat "$F/wide.mat" > c.mat
 	nlp-svd -d 8 --seed=2 "$F/wide.mat" > d.mat
 	cmp a.mat b.mat
 	cmp c.mat d.mat
@@ -316,8 +316,8 @@ svd_check() {
 
 @test "svd: -T 1 and -T 3 give the same bytes (sparse over three panels, and dense)" {
 	for m in wide dense; do
-		nlp-svd -d 8 -T 1 -V v1.mat "$F/$m.mat" > t1.mat
-		nlp-svd -d 8 -T 3 -V v3.mat "$F/$m.mat" > t3.mat
+		nlp-svd -d 8 -T 1 --v v1.mat "$F/$m.mat" > t1.mat
+		nlp-svd -d 8 -T 3 --v v3.mat "$F/$m.mat" > t3.mat
 		cmp t1.mat t3.mat || fail "$m: -T 1 and -T 3 differ"
 		cmp v1.mat v3.mat || fail "$m: V differs between -T 1 and -T 3"
 	done
@@ -325,8 +325,8 @@ svd_check() {
 
 @test "svd: a pipe gives the bytes a file gives; a streamed header (nnz unknown) too; TMPDIR" {
 	for m in wide dense; do
-		nlp-svd -d 8 -V v-file.mat "$F/$m.mat" > file.mat
-		cat "$F/$m.mat" | nlp-svd -d 8 -V v-pipe.mat > pipe.mat
+		nlp-svd -d 8 --v v-file.mat "$F/$m.mat" > file.mat
+		cat "$F/$m.mat" | nlp-svd -d 8 --v v-pipe.mat > pipe.mat
 		nlp-svd -d 8 - < "$F/$m.mat" > redirected.mat
 		cmp file.mat pipe.mat
 		cmp file.mat redirected.mat
@@ -354,7 +354,7 @@ svd_check() {
 	nlp-cooccur --vocab v.tsv --window 5 "$DATA/cooc/small.txt" | nlp-ppmi --alpha 0.75 > p.mat
 	nlp-cooccur --vocab v.tsv --window 5 "$DATA/cooc/small.txt" | nlp-ppmi --alpha 0.75 \
 		| nlp-svd --dim 4 --vocab v.tsv > svd.vec
-	nlp-svd -d 4 -U u.mat -S s.mat p.mat > /dev/null
+	nlp-svd -d 4 --u u.mat --s s.mat p.mat > /dev/null
 	run head -n 1 svd.vec
 	assert_output "$(wc -l < v.tsv) 4"
 	diff <(cut -f1 v.tsv) <(sed 1d svd.vec | cut -d' ' -f1)
@@ -486,7 +486,7 @@ svd_check() {
 	assert_regex "$stderr" "^nlp-svd: --dim: value 'x' is invalid"
 	run -2 --separate-stderr nlp-svd --iters -1 "$F/dense.mat"
 	assert_regex "$stderr" "^nlp-svd: --iters: value '-1' is too small"
-	run -2 --separate-stderr nlp-svd -i 1001 "$F/dense.mat"
+	run -2 --separate-stderr nlp-svd -I 1001 "$F/dense.mat"
 	assert_regex "$stderr" "^nlp-svd: --iters: value '1001' is too large"
 	run -2 --separate-stderr nlp-svd --weight x "$F/dense.mat"
 	assert_regex "$stderr" "^nlp-svd: --weight: value 'x' is invalid"
@@ -522,10 +522,10 @@ svd_check() {
 		assert_equal "$stderr" 'nlp-svd: write <stdout>: No space left on device'
 		run -1 --separate-stderr bash -c "nlp-svd -d 8 -v '$F/words.tsv' '$F/dense.mat' > /dev/full"
 		assert_equal "$stderr" 'nlp-svd: write <stdout>: No space left on device'
-		run -1 --separate-stderr nlp-svd -d 8 -S /dev/full "$F/dense.mat"
+		run -1 --separate-stderr nlp-svd -d 8 --s /dev/full "$F/dense.mat"
 		assert_equal "$stderr" 'nlp-svd: write /dev/full: No space left on device'
 	fi
-	run -1 --separate-stderr nlp-svd -d 8 -U no/such/u.mat "$F/dense.mat"
+	run -1 --separate-stderr nlp-svd -d 8 --u no/such/u.mat "$F/dense.mat"
 	assert_equal "$stderr" 'nlp-svd: open no/such/u.mat: No such file or directory'
 	# a reader that stops early ends the program quietly (the text is larger than a pipe holds)
 	run --separate-stderr bash -c "nlp-svd -d 8 -v '$F/words.tsv' --precision 9 '$F/dense.mat' | head -c 100 | head -n 1"
@@ -553,11 +553,11 @@ svd_check() {
 	printf 'a\t2\nb\t1\n' > v.tsv
 	# either finite vectors, or a clear refusal with no output (exit 1 for this matrix, or 2 if
 	# negative weights go)
-	run --separate-stderr bash -c 'nlp-svd -d 2 -p -1 rank1.mat > out.mat'
+	run --separate-stderr bash -c 'nlp-svd -d 2 --weight -1 rank1.mat > out.mat'
 	if [ "$status" -eq 0 ]; then
 		run nlp-mat info out.mat
 		assert_success
-		run nlp-svd -d 2 -p -1 -v v.tsv rank1.mat
+		run nlp-svd -d 2 --weight -1 -v v.tsv rank1.mat
 		assert_success
 		refute_output --regexp 'inf|nan'
 	else
@@ -584,7 +584,7 @@ svd_check() {
 	need_shared ptb/ptb.train.txt
 	nlp-vocab --min-count 5 "$PTB" > v.tsv
 	nlp-cooccur -v v.tsv -w 5 "$PTB" | nlp-ppmi -a 0.75 | tee p.mat \
-		| nlp-svd --dim 50 -S s.mat > /dev/null
+		| nlp-svd --dim 50 --s s.mat > /dev/null
 	# PPMI's spectrum decays slowly (s_20 / s_61 is 1.23), and 5 power iterations resolve the top
 	# values only: the top 10 to 1e-3 (seen: 6e-5), the top 20 to 1e-2 (seen: 3e-3), all 50 to
 	# 10% (seen: 5%), as scikit-learn's randomized_svd with the same settings does (seen: 8e-5,

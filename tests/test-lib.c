@@ -250,7 +250,7 @@ static void fill_sparse(struct writer *w)
 {
 	struct mat_header h = {MAT_SPARSE, MAT_F32, 3, 4, 4};
 
-	mat_write_header(w, &h);
+	mat_write_header(w, &h, NULL);
 	for (int i = 0; i < 4; i++)
 		mat_write_triple(w, MAT_F32, tri[i][0], tri[i][1], 0.5 * (i + 1));
 }
@@ -259,7 +259,7 @@ static void fill_dense(struct writer *w)
 {
 	struct mat_header h = {MAT_DENSE, MAT_F64, 2, 3, 0};
 
-	mat_write_header(w, &h);
+	mat_write_header(w, &h, NULL);
 	for (int i = 0; i < 6; i++)
 		mat_write_value(w, MAT_F64, i / 3.0);
 }
@@ -271,13 +271,13 @@ static long read_all(struct reader *r)
 	struct mat_cursor c;
 	uint32_t row, col;
 	double v;
-	int e = mat_read_header(r, &h);
+	int e = mat_read_header(r, &h, NULL);
 	long n = 0;
 
 	if (e < 0)
 		return e;
 	mat_cursor_init(&c, &h);
-	while ((e = mat_next_triple(r, &c, &row, &col, &v)) == 1)
+	while ((e = mat_next_triple(r, &c, &row, &col, &v, NULL)) == 1)
 		n++;
 	return e < 0 ? e : n;
 }
@@ -333,18 +333,18 @@ static void test_matrix(void)
 
 	close(fd);
 	mat_file(path, fill_sparse, &r);
-	ok &= mat_read_header(&r, &h) == 0 && h.kind == MAT_SPARSE && h.rows == 3 && h.cols == 4 &&
+	ok &= mat_read_header(&r, &h, NULL) == 0 && h.kind == MAT_SPARSE && h.rows == 3 && h.cols == 4 &&
 	      h.nnz == 4;
 	mat_cursor_init(&c, &h);
-	while (mat_next_triple(&r, &c, &row, &col, &v) == 1) {
+	while (mat_next_triple(&r, &c, &row, &col, &v, NULL) == 1) {
 		ok &= row == tri[k][0] && col == tri[k][1] && v == 0.5 * (k + 1);
 		k++;
 	}
 	reader_close(&r);
 	check(ok && k == 4, "matrix sparse round trip", "triples differ");
 	mat_file(path, fill_dense, &r);
-	ok = mat_read_header(&r, &h) == 0 && h.kind == MAT_DENSE && h.nnz == 6 &&
-	     mat_read_values(&r, h.type, d, 6) == 0;
+	ok = mat_read_header(&r, &h, NULL) == 0 && h.kind == MAT_DENSE && h.nnz == 6 &&
+	     mat_read_values(&r, h.type, d, 6, NULL) == 0;
 	for (int i = 0; i < 6; i++)
 		ok &= d[i] == i / 3.0;
 	reader_close(&r);

@@ -1,5 +1,4 @@
 /* csr.c: loading a sparse matrix into column panels of compressed rows, and the products. */
-#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -22,32 +21,31 @@ static uint64_t *row_ptr(const struct csr *a, size_t p)
 	return a->ptr + p * (a->rows + 1);
 }
 
-int csr_count(struct reader *r, const struct mat_header *h, struct csr *a)
+int csr_count(struct reader *r, const struct mat_header *h, struct csr *a, struct error *e)
 {
 	struct mat_cursor cur;
 	uint32_t row, col;
 	double v;
-	int e;
+	int k;
 
 	memset(a, 0, sizeof(*a));
 	a->rows = h->rows;
 	a->cols = h->cols;
 	a->npanels = (size_t)((h->cols + CSR_PANEL - 1) / CSR_PANEL);
 	if (!(a->ptr = calloc(a->npanels * (a->rows + 1) + 1, sizeof(*a->ptr)))) {
-		errno = ENOMEM;
-		return MAT_EIO;
+		return error_set(e, MAT_ENOMEM, 0, r->name, 0, "out of memory");
 	}
 	mat_cursor_init(&cur, h);
-	while ((e = mat_next_triple(r, &cur, &row, &col, &v)) == 1) {
+	while ((k = mat_next_triple(r, &cur, &row, &col, &v, e)) == 1) {
 		if (fabs(v) > FLT_MAX) {
-			errno = ERANGE; /* beyond float's range */
-			return MAT_EIO;
+			return error_set(e, MAT_EFORMAT, 0, r->name, 0,
+			                 "a value beyond the range of 32-bit floats");
 		}
 		row_ptr(a, col / CSR_PANEL)[row + 1]++;
 		a->nnz++;
 	}
-	if (e < 0)
-		return e;
+	if (k < 0)
+		return k;
 	/* offsets: panel after panel, row after row */
 	uint64_t sum = 0;
 
@@ -63,30 +61,28 @@ int csr_count(struct reader *r, const struct mat_header *h, struct csr *a)
 	a->col = malloc((a->nnz ? a->nnz : 1) * sizeof(*a->col));
 	a->val = malloc((a->nnz ? a->nnz : 1) * sizeof(*a->val));
 	if (!a->col || !a->val) {
-		errno = ENOMEM;
-		return MAT_EIO;
+		return error_set(e, MAT_ENOMEM, 0, r->name, 0, "out of memory");
 	}
 	return 0;
 }
 
-int csr_fill(struct reader *r, const struct mat_header *h, struct csr *a)
+int csr_fill(struct reader *r, const struct mat_header *h, struct csr *a, struct error *e)
 {
 	struct mat_cursor cur;
 	uint64_t *next = malloc((a->npanels ? a->npanels : 1) * sizeof(*next)), seen = 0;
 	uint32_t row, col, last_row = 0;
 	double v;
-	int e;
+	int k;
 
 	if (!next) {
-		errno = ENOMEM;
-		return MAT_EIO;
+		return error_set(e, MAT_ENOMEM, 0, r->name, 0, "out of memory");
 	}
 	if (h->rows != a->rows || h->cols != a->cols)
 		goto changed;
 	for (size_t p = 0; p < a->npanels; p++)
 		next[p] = row_ptr(a, p)[0];
 	mat_cursor_init(&cur, h);
-	while ((e = mat_next_triple(r, &cur, &row, &col, &v)) == 1) {
+	while ((k = mat_next_triple(r, &cur, &row, &col, &v, e)) == 1) {
 		size_t p = col / CSR_PANEL;
 
 		if (row != last_row) /* a new row: each panel goes on from its start */
@@ -99,17 +95,14 @@ int csr_fill(struct reader *r, const struct mat_header *h, struct csr *a)
 		a->val[next[p]++] = (float)v;
 	}
 	free(next);
-	if (e < 0)
-		return e;
-	if (seen != a->nnz) {
-		errno = ESTALE;
-		return MAT_EIO;
-	}
+	if (k < 0)
+		return k;
+	if (seen != a->nnz)
+		return error_set(e, MAT_EFORMAT, 0, r->name, 0, "changed while it was read");
 	return 0;
 changed:
 	free(next);
-	errno = ESTALE;
-	return MAT_EIO;
+	return error_set(e, MAT_EFORMAT, 0, r->name, 0, "changed while it was read");
 }
 
 void csr_free(struct csr *a)
@@ -273,4 +266,25 @@ void csr_tmul(const struct csr *a, const float *y, float *z, size_t ld, int nt)
 	}
 	free(w);
 	par_run(nt, tmul_part, &p);
+}
+
+/* The callbacks of struct linop. */
+static void op_mul(const void *a, const float *x, float *y, size_t ld, int nt)
+{
+	csr_mul(a, x, y, ld, nt);
+}
+
+static void op_tmul(const void *a, const float *y, float *z, size_t ld, int nt)
+{
+	csr_tmul(a, y, z, ld, nt);
+}
+
+static void op_release(const void *a)
+{
+	csr_free((struct csr *)a);
+}
+
+struct linop csr_linop(struct csr *a)
+{
+	return (struct linop){a->rows, a->cols, op_mul, op_tmul, op_release, a};
 }

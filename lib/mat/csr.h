@@ -9,8 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "base/io.h"
 #include "mat/matrix.h"
+#include "mat/rsvd.h"
 
 #define CSR_LANES 16     /* dense operands have a multiple of this many columns */
 #define CSR_PANEL 4096   /* columns per panel, at most 65536 */
@@ -24,16 +26,21 @@ struct csr {
 };
 
 /* Two passes over the triples after a sparse header (the caller reads the header each time):
- * csr_count sizes the matrix, csr_fill stores the values. Each returns 0, a negative enum
- * mat_err, or MAT_EIO with errno: ENOMEM when memory runs out, ERANGE for a value beyond float's
- * range, ESTALE when the second pass does not read what the first did. */
-int csr_count(struct reader *r, const struct mat_header *h, struct csr *a);
-int csr_fill(struct reader *r, const struct mat_header *h, struct csr *a);
+ * csr_count sizes the matrix, csr_fill stores the values. Each returns 0 or a negative code with
+ * e filled: the reader's, or "NAME: out of memory", "NAME: a value beyond the range of 32-bit
+ * floats", "NAME: changed while it was read" (the second pass does not read what the first
+ * did). csr_free frees a in every case. */
+int csr_count(struct reader *r, const struct mat_header *h, struct csr *a, struct error *e);
+int csr_fill(struct reader *r, const struct mat_header *h, struct csr *a, struct error *e);
 void csr_free(struct csr *a);
 
 /* Row-major dense operands of ld columns (a multiple of CSR_LANES): y (rows x ld) = A x, where x
  * is cols x ld; z (cols x ld) = A^T y. */
 void csr_mul(const struct csr *a, const float *x, float *y, size_t ld, int nt);
 void csr_tmul(const struct csr *a, const float *y, float *z, size_t ld, int nt);
+
+/* a as the operator rsvd() multiplies with; its release callback frees a (csr_free) after the
+ * last product. */
+struct linop csr_linop(struct csr *a);
 
 #endif

@@ -1,6 +1,5 @@
 /* dmat.c: dense matrices read from nlp matrices, and blocked products. */
 #include <cblas.h>
-#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -11,45 +10,44 @@
 
 #define BLOCK 256 /* output rows per BLAS call */
 
-int dmat_read(struct reader *r, const struct mat_header *h, struct dmat *a)
+int dmat_read(struct reader *r, const struct mat_header *h, struct dmat *a, struct error *e)
 {
 	double *row;
 	char extra;
-	int e = 0;
+	ssize_t n;
+	int k = 0;
 
 	memset(a, 0, sizeof(*a));
-	if (h->cols && h->rows > SIZE_MAX / sizeof(float) / h->cols) {
-		errno = EFBIG;
-		return MAT_EIO;
-	}
+	if (h->cols && h->rows > SIZE_MAX / sizeof(float) / h->cols)
+		return error_set(e, MAT_ENOMEM, 0, r->name, 0, "%llu x %llu is too large to hold",
+		                 (unsigned long long)h->rows, (unsigned long long)h->cols);
 	a->rows = h->rows;
 	a->cols = h->cols;
 	row = malloc((h->cols + 1) * sizeof(double));
 	a->v = malloc((h->rows * h->cols + 1) * sizeof(float));
 	if (!row || !a->v) {
 		free(row);
-		errno = ENOMEM;
-		return MAT_EIO;
+		return error_set(e, MAT_ENOMEM, 0, r->name, 0, "out of memory");
 	}
-	for (uint64_t i = 0; i < a->rows && !e; i++) {
-		if ((e = mat_read_values(r, h->type, row, a->cols)) < 0)
+	for (uint64_t i = 0; i < a->rows && !k; i++) {
+		if ((k = mat_read_values(r, h->type, row, a->cols, e)) < 0)
 			break;
 		for (uint64_t j = 0; j < a->cols; j++) {
 			if (fabs(row[j]) > FLT_MAX) {
-				errno = ERANGE;
-				e = MAT_EIO;
+				k = error_set(e, MAT_EFORMAT, 0, r->name, 0,
+				              "a value beyond the range of 32-bit floats");
 				break;
 			}
 			a->v[i * a->cols + j] = (float)row[j];
 		}
 	}
 	free(row);
-	if (e)
-		return e;
-	if (reader_read(r, &extra, 1) != 0) {
-		errno = EINVAL;
-		return MAT_EIO;
-	}
+	if (k)
+		return k;
+	if ((n = reader_read(r, &extra, 1)) < 0)
+		return mat_read_error(e, r);
+	if (n > 0)
+		return error_set(e, MAT_EFORMAT, 0, r->name, 0, "data after the last value");
 	return 0;
 }
 
@@ -100,4 +98,25 @@ void dmat_tmul(const struct dmat *a, const float *y, float *z, size_t ld, int nt
 	struct product p = {a, y, z, ld, 1};
 
 	par_run(nt, product_part, &p);
+}
+
+/* The callbacks of struct linop. */
+static void op_mul(const void *a, const float *x, float *y, size_t ld, int nt)
+{
+	dmat_mul(a, x, y, ld, nt);
+}
+
+static void op_tmul(const void *a, const float *y, float *z, size_t ld, int nt)
+{
+	dmat_tmul(a, y, z, ld, nt);
+}
+
+static void op_release(const void *a)
+{
+	dmat_free((struct dmat *)a);
+}
+
+struct linop dmat_linop(struct dmat *a)
+{
+	return (struct linop){a->rows, a->cols, op_mul, op_tmul, op_release, a};
 }

@@ -1,13 +1,20 @@
 /* matrix.c: header, triple and value encoding of the nlp matrix format, with the checks a reader
- * makes before trusting any size. */
+ * makes before trusting any size; reading a whole body; the text form of values. */
+#include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "mat/matrix.h"
 
-const char *mat_strerror(int err)
+#define VALUE_BLOCK 4096 /* dense values read at a time */
+
+/* What a reader's or writer's code means, as users read it. */
+static const char *mat_what(int err)
 {
 	switch (err) {
 	case MAT_OK: return "no error";
@@ -22,6 +29,24 @@ const char *mat_strerror(int err)
 	case MAT_EVALUE: return "value is not finite";
 	default: return "unknown matrix error";
 	}
+}
+
+int mat_read_error(struct error *e, const struct reader *r)
+{
+	return error_set(e, MAT_EIO, errno, NULL, 0, "read %s", r->name);
+}
+
+/* Fills e for err met while reading r: "read NAME: reason" or "NAME: what". */
+static int read_fail(struct error *e, int err, const struct reader *r)
+{
+	if (err == MAT_EIO)
+		return mat_read_error(e, r);
+	return error_set(e, err, 0, r->name, 0, "%s", mat_what(err));
+}
+
+const char *mat_type_name(uint32_t type)
+{
+	return type == MAT_F32 ? "float32" : "float64";
 }
 
 static void put_u32(unsigned char *p, uint32_t v)
@@ -61,14 +86,15 @@ static size_t type_size(uint32_t type)
 
 /* Layout: magic[8], version u32, kind u32, type u32, reserved u32 (0), rows u64, cols u64,
  * nnz u64, reserved u64 (0) x 2 = 64 bytes. */
-int mat_write_header(struct writer *w, const struct mat_header *h)
+int mat_write_header(struct writer *w, const struct mat_header *h, struct error *e)
 {
 	unsigned char b[MAT_HEADER_SIZE] = {0};
 
 	if ((h->kind != MAT_DENSE && h->kind != MAT_SPARSE) ||
 	    (h->type != MAT_F32 && h->type != MAT_F64) || h->rows > MAT_MAX_DIM ||
 	    h->cols > MAT_MAX_DIM)
-		return MAT_EHEADER;
+		return error_set(e, MAT_EHEADER, 0, NULL, 0, "write the matrix header: %s",
+		                 mat_what(MAT_EHEADER));
 	memcpy(b, MAT_MAGIC, 8);
 	put_u32(b + 8, MAT_VERSION);
 	put_u32(b + 12, h->kind);
@@ -77,7 +103,10 @@ int mat_write_header(struct writer *w, const struct mat_header *h)
 	put_u64(b + 32, h->cols);
 	put_u64(b + 40, h->kind == MAT_DENSE ? h->rows * h->cols : h->nnz);
 	writer_write(w, (const char *)b, sizeof(b));
-	return w->err ? MAT_EIO : MAT_OK;
+	if (w->err)
+		return error_set(e, MAT_EIO, w->err, NULL, 0, "write the matrix header: %s",
+		                 mat_what(MAT_EIO));
+	return MAT_OK;
 }
 
 static void put_value(unsigned char *p, uint32_t type, double v)
@@ -131,7 +160,8 @@ void mat_write_value(struct writer *w, uint32_t type, double v)
 	writer_write(w, (const char *)b, type_size(type));
 }
 
-int mat_read_header(struct reader *r, struct mat_header *h)
+/* The header's error, without e. */
+static int read_header(struct reader *r, struct mat_header *h)
 {
 	unsigned char b[MAT_HEADER_SIZE];
 	ssize_t n = reader_read(r, b, sizeof(b));
@@ -162,11 +192,19 @@ int mat_read_header(struct reader *r, struct mat_header *h)
 	return MAT_OK;
 }
 
-int mat_reread(struct reader *r, int fd, const char *name, struct mat_header *h)
+int mat_read_header(struct reader *r, struct mat_header *h, struct error *e)
+{
+	int k = read_header(r, h);
+
+	return k < 0 ? read_fail(e, k, r) : 0;
+}
+
+int mat_reread(struct reader *r, int fd, const char *name, struct mat_header *h,
+               struct error *e)
 {
 	if (reader_reread(r, fd, name) < 0)
-		return MAT_EIO;
-	return mat_read_header(r, h);
+		return error_set(e, MAT_EIO, errno, NULL, 0, "read %s", name);
+	return mat_read_header(r, h, e);
 }
 
 void mat_cursor_init(struct mat_cursor *c, const struct mat_header *h)
@@ -176,8 +214,9 @@ void mat_cursor_init(struct mat_cursor *c, const struct mat_header *h)
 	c->last_row = c->last_col = 0;
 }
 
-int mat_next_triple(struct reader *r, struct mat_cursor *c, uint32_t *row, uint32_t *col,
-                    double *v)
+/* mat_next_triple's work, its error without e. */
+static inline int next_triple(struct reader *r, struct mat_cursor *c, uint32_t *row,
+                              uint32_t *col, double *v)
 {
 	unsigned char b[16];
 	size_t size = 8 + type_size(c->h.type);
@@ -210,7 +249,15 @@ int mat_next_triple(struct reader *r, struct mat_cursor *c, uint32_t *row, uint3
 	return 1;
 }
 
-int mat_read_values(struct reader *r, uint32_t type, double *v, uint64_t n)
+int mat_next_triple(struct reader *r, struct mat_cursor *c, uint32_t *row, uint32_t *col,
+                    double *v, struct error *e)
+{
+	int k = next_triple(r, c, row, col, v);
+
+	return k < 0 ? read_fail(e, k, r) : k;
+}
+
+static int read_values(struct reader *r, uint32_t type, double *v, uint64_t n)
 {
 	unsigned char b[8];
 	size_t size = type_size(type);
@@ -229,26 +276,152 @@ int mat_read_values(struct reader *r, uint32_t type, double *v, uint64_t n)
 	return MAT_OK;
 }
 
-off_t mat_begin_stream(struct writer *w, const struct mat_header *h, int *err)
+int mat_read_values(struct reader *r, uint32_t type, double *v, uint64_t n, struct error *e)
 {
-	off_t start = lseek(w->fd, 0, SEEK_CUR);
-	int fl = fcntl(w->fd, F_GETFL);
+	int k = read_values(r, type, v, n);
 
-	if (start >= 0)
-		start += (off_t)w->len; /* bytes buffered but not yet written */
-	*err = mat_write_header(w, h);
-	return fl < 0 || (fl & O_APPEND) ? -1 : start; /* appended: pwrite would miss the header */
+	return k < 0 ? read_fail(e, k, r) : 0;
 }
 
-int mat_patch_nnz(struct writer *w, off_t start, uint64_t nnz)
+int mat_dense_end(struct reader *r, const char *what, struct error *e)
+{
+	char b;
+	ssize_t n = reader_read(r, &b, 1);
+
+	if (n < 0)
+		return mat_read_error(e, r);
+	if (n > 0)
+		return error_set(e, MAT_EFORMAT, 0, r->name, 0, "bytes after the last value of the %s",
+		                 what);
+	return 0;
+}
+
+int mat_load_dense(struct reader *r, const struct mat_header *h, double **v, struct error *e)
+{
+	uint64_t n = h->rows * h->cols;
+	int k;
+
+	*v = NULL;
+	if (n > SIZE_MAX / sizeof(double) || !(*v = malloc(n ? n * sizeof(double) : 1)))
+		return error_set(e, MAT_ENOMEM, 0, NULL, 0, "out of memory");
+	if ((k = mat_read_values(r, h->type, *v, n, e)) == 0)
+		k = mat_dense_end(r, "matrix", e);
+	if (k < 0) {
+		free(*v);
+		*v = NULL;
+	}
+	return k;
+}
+
+int mat_visit(struct reader *r, const struct mat_header *h, mat_visit_fn fn, void *ctx,
+              struct error *e)
+{
+	uint32_t row, col;
+	double v;
+	int k;
+
+	if (h->kind == MAT_SPARSE) {
+		struct mat_cursor c;
+
+		mat_cursor_init(&c, h);
+		while ((k = mat_next_triple(r, &c, &row, &col, &v, e)) == 1)
+			if ((k = fn(ctx, row, col, v, e)) < 0)
+				return k;
+		return k;
+	}
+	double *buf = malloc(VALUE_BLOCK * sizeof(double));
+	uint64_t left = h->rows * h->cols, i = 0, j = 0;
+
+	if (!buf)
+		return error_set(e, MAT_ENOMEM, 0, NULL, 0, "out of memory");
+	while (left > 0) {
+		uint64_t n = left < VALUE_BLOCK ? left : VALUE_BLOCK;
+
+		if ((k = mat_read_values(r, h->type, buf, n, e)) < 0) {
+			free(buf);
+			return k;
+		}
+		for (uint64_t x = 0; x < n; x++) {
+			if ((k = fn(ctx, (uint32_t)i, (uint32_t)j, buf[x], e)) < 0) {
+				free(buf);
+				return k;
+			}
+			if (++j == h->cols) {
+				j = 0;
+				i++;
+			}
+		}
+		left -= n;
+	}
+	free(buf);
+	return mat_dense_end(r, "matrix", e);
+}
+
+int mat_begin_stream(struct writer *w, const struct mat_header *h, off_t *start,
+                     struct error *e)
+{
+	off_t at = lseek(w->fd, 0, SEEK_CUR);
+	int fl = fcntl(w->fd, F_GETFL);
+
+	if (at >= 0)
+		at += (off_t)w->len; /* bytes buffered but not yet written */
+	*start = fl < 0 || (fl & O_APPEND) ? -1 : at; /* appended: pwrite would miss the header */
+	return mat_write_header(w, h, e);
+}
+
+int mat_patch_nnz(struct writer *w, off_t start, uint64_t nnz, struct error *e)
 {
 	unsigned char le[8];
 
 	if (start < 0)
 		return 0;
-	if (writer_flush(w) < 0)
-		return -1;
-	for (int i = 0; i < 8; i++)
-		le[i] = (unsigned char)(nnz >> (8 * i));
-	return pwrite(w->fd, le, 8, start + 40) == 8 ? 0 : -1;
+	if (writer_flush(w) == 0) {
+		for (int i = 0; i < 8; i++)
+			le[i] = (unsigned char)(nnz >> (8 * i));
+		if (pwrite(w->fd, le, 8, start + 40) == 8)
+			return 0;
+	} else {
+		errno = w->err;
+	}
+	return error_set(e, MAT_EIO, errno, NULL, 0,
+	                 "could not write the number of triples into the header (left unknown)");
+}
+
+/* ---- values as text ---- */
+
+int mat_format_value(char *buf, uint32_t type, double v, int precision)
+{
+	if (type == MAT_F32) {
+		float f = (float)v;
+
+		if (precision > 0)
+			return snprintf(buf, MAT_VALUE_BUFSIZE, "%.*g", precision, (double)f);
+		/* %g drops trailing zeros: the first precision that reads back is the shortest */
+		for (int p = FLT_DIG; p < 9; p++) {
+			int n = snprintf(buf, MAT_VALUE_BUFSIZE, "%.*g", p, (double)f);
+
+			if (strtof(buf, NULL) == f)
+				return n;
+		}
+		return snprintf(buf, MAT_VALUE_BUFSIZE, "%.9g", (double)f);
+	}
+	if (precision > 0)
+		return snprintf(buf, MAT_VALUE_BUFSIZE, "%.*g", precision, v);
+	for (int p = DBL_DIG; p < 17; p++) {
+		int n = snprintf(buf, MAT_VALUE_BUFSIZE, "%.*g", p, v);
+
+		if (strtod(buf, NULL) == v)
+			return n;
+	}
+	return snprintf(buf, MAT_VALUE_BUFSIZE, "%.17g", v);
+}
+
+void mat_write_text_triple(struct writer *w, uint32_t type, uint32_t row, uint32_t col, double v)
+{
+	char line[32 + MAT_VALUE_BUFSIZE];
+	int n = snprintf(line, sizeof(line), "%u\t%u\t", row, col);
+
+	n += mat_format_value(line + n, type, v, 0);
+	line[n++] = '\n';
+	writer_write(w, line, (size_t)n);
 }

@@ -1,13 +1,15 @@
 /* matrix.h: the nlp binary matrix format (nlp-matrix(5)), dense or sparse, read and written
- * field by field in little-endian, validated on read. One reader and one writer for every
- * program that touches matrices. Functions return 0 or a negative enum mat_err; mat_strerror
- * says what went wrong. */
+ * field by field in little-endian, validated on read, and the text form of its values. One
+ * reader and one writer for every program that touches matrices. Functions that can fail return
+ * a negative enum mat_err and fill the caller's struct error (base/error.h) with it as `code`
+ * and the message a user sees. */
 #ifndef NLP_MATRIX_H
 #define NLP_MATRIX_H
 
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "base/error.h"
 #include "base/io.h"
 
 #define MAT_MAGIC "NLPMATRX"
@@ -29,7 +31,13 @@ enum mat_err {
 	MAT_ERANGE = -6,     /* an index at or beyond rows or cols */
 	MAT_EORDER = -7,     /* triples not sorted by row then column, or repeated */
 	MAT_ECOUNT = -8,     /* more or fewer triples than the header's nnz */
-	MAT_EVALUE = -9      /* a value that is NaN or infinite */
+	MAT_EVALUE = -9,     /* a value that is NaN or infinite */
+	/* the codes of the modules that work on whole matrices (mat/cells, sorter, merge, mtx,
+	 * npy, matconv, ppmi) */
+	MAT_ENOMEM = -10,    /* out of memory */
+	MAT_EFORMAT = -11,   /* a foreign file breaks its format, or the data do not fit */
+	MAT_ETEMP = -12,     /* a temporary file could not be created, written or read */
+	MAT_EDUP = -13       /* a cell given twice where that is an error */
 };
 
 struct mat_header {
@@ -45,32 +53,67 @@ struct mat_cursor {
 	uint64_t last_row, last_col;
 };
 
-const char *mat_strerror(int err);
+/* Fills e for a failed read of r (errno): "read NAME: reason", code MAT_EIO. Returns MAT_EIO. */
+int mat_read_error(struct error *e, const struct reader *r);
 
-/* Writes the 64-byte header. For a dense matrix nnz is ignored (rows * cols is written). */
-int mat_write_header(struct writer *w, const struct mat_header *h);
+/* Writes the 64-byte header. For a dense matrix nnz is ignored (rows * cols is written).
+ * Returns 0, MAT_EHEADER (a header the format cannot hold) or MAT_EIO (w->err), with e filled
+ * ("write the matrix header: ..."). */
+int mat_write_header(struct writer *w, const struct mat_header *h, struct error *e);
 /* Appends one sparse triple or one dense value in the header's element type. */
 void mat_write_triple(struct writer *w, uint32_t type, uint32_t row, uint32_t col, double v);
 void mat_write_value(struct writer *w, uint32_t type, double v);
 
-/* Writes the header of a sparse stream (nnz MAT_NNZ_UNKNOWN), with mat_write_header's result in
- * *err, and returns where it starts when w's file can seek and is not opened for appending, else
- * -1; mat_patch_nnz then writes the number of triples into it (a no-op for -1). Returns 0, or -1
- * with errno. */
-off_t mat_begin_stream(struct writer *w, const struct mat_header *h, int *err);
-int mat_patch_nnz(struct writer *w, off_t start, uint64_t nnz);
+/* Writes the header of a sparse stream (nnz MAT_NNZ_UNKNOWN) as mat_write_header does and sets
+ * *start to where it starts when w's file can seek and is not opened for appending, else to -1;
+ * mat_patch_nnz then writes the number of triples into it (a no-op for -1). Both return 0 or a
+ * negative code with e filled. */
+int mat_begin_stream(struct writer *w, const struct mat_header *h, off_t *start,
+                     struct error *e);
+int mat_patch_nnz(struct writer *w, off_t start, uint64_t nnz, struct error *e);
 
-/* Reads and validates a header. */
-int mat_read_header(struct reader *r, struct mat_header *h);
+/* Reads and validates a header. Returns 0 or a negative code with e filled ("NAME: truncated
+ * matrix", "read NAME: reason", ...). */
+int mat_read_header(struct reader *r, struct mat_header *h, struct error *e);
 /* Opens r on fd from its first byte (reader_reread) and reads the header again: for programs
- * that read a matrix twice (fd from open_rereadable). Returns 0, MAT_EIO (errno) or the header's
- * error. */
-int mat_reread(struct reader *r, int fd, const char *name, struct mat_header *h);
+ * that read a matrix twice (fd from open_rereadable). Returns 0 or a negative code (e filled). */
+int mat_reread(struct reader *r, int fd, const char *name, struct mat_header *h,
+               struct error *e);
 void mat_cursor_init(struct mat_cursor *c, const struct mat_header *h);
-/* Next triple of a sparse matrix: returns 1 with the triple, 0 at a valid end, or an error. */
+/* Next triple of a sparse matrix: returns 1 with the triple, 0 at a valid end, or a negative
+ * code with e filled. */
 int mat_next_triple(struct reader *r, struct mat_cursor *c, uint32_t *row, uint32_t *col,
-                    double *v);
-/* Reads n dense values into v (converted to double). */
-int mat_read_values(struct reader *r, uint32_t type, double *v, uint64_t n);
+                    double *v, struct error *e);
+/* Reads n dense values into v (converted to double). Returns 0 or a negative code (e filled). */
+int mat_read_values(struct reader *r, uint32_t type, double *v, uint64_t n, struct error *e);
+/* Reads a dense body of h->rows * h->cols values into a new array (*v, row-major, freed by the
+ * caller) and checks that the input ends there. Returns 0 or a negative code (e filled). */
+int mat_load_dense(struct reader *r, const struct mat_header *h, double **v, struct error *e);
+
+/* Called for each stored value by mat_visit; returns 0 or a negative code with e filled. */
+typedef int (*mat_visit_fn)(void *ctx, uint32_t row, uint32_t col, double v, struct error *e);
+/* Reads the body that follows header h and calls fn for each stored value in row-major order
+ * (each triple of a sparse matrix, each cell of a dense one), then checks that the input ends
+ * where the matrix does ("bytes after the last value of the matrix"). Returns 0, fn's error or
+ * the reader's. */
+int mat_visit(struct reader *r, const struct mat_header *h, mat_visit_fn fn, void *ctx,
+              struct error *e);
+/* After a dense body: returns 0 when r ends there, else a negative code with e filled ("NAME:
+ * bytes after the last value of the WHAT"). */
+int mat_dense_end(struct reader *r, const char *what, struct error *e);
+
+/* "float32" or "float64". */
+const char *mat_type_name(uint32_t type);
+
+/* ---- values as text: the --text output of every stage that writes matrices ---- */
+
+#define MAT_VALUE_BUFSIZE 48
+
+/* Formats v for text output into buf[MAT_VALUE_BUFSIZE]. precision 0: the shortest %g form that
+ * reads back (strtof/strtod) to the same value of `type`; 1..17: "%.<precision>g". Returns the
+ * length. */
+int mat_format_value(char *buf, uint32_t type, double v, int precision);
+/* Writes "row<TAB>col<TAB>value\n", the value in its shortest form. */
+void mat_write_text_triple(struct writer *w, uint32_t type, uint32_t row, uint32_t col, double v);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "base/par.h"
 #include "base/rng.h"
 #include "mat/rsvd.h"
@@ -271,4 +272,26 @@ void rsvd_free(struct rsvd_result *res)
 	free(res->u);
 	free(res->v);
 	memset(res, 0, sizeof(*res));
+}
+
+/* U S^weight: each row scaled column by column, then normalised. */
+void rsvd_weight(struct rsvd_result *res, uint64_t rows, double weight, int normalize)
+{
+	float *scale = emalloc(res->k * sizeof(float));
+
+	for (size_t j = 0; j < res->k; j++)
+		scale[j] = weight == 0 ? 1 : res->s[j] > 0 ? (float)pow(res->s[j], weight) : 0;
+	for (uint64_t i = 0; i < rows; i++) {
+		float *u = res->u + i * res->k;
+		double norm = 0;
+
+		for (size_t j = 0; j < res->k; j++) {
+			u[j] *= scale[j];
+			norm += (double)u[j] * u[j];
+		}
+		if (normalize && norm > 0)
+			for (size_t j = 0; j < res->k; j++)
+				u[j] = (float)(u[j] / sqrt(norm));
+	}
+	free(scale);
 }

@@ -44,4 +44,8 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
          const char **why);
 void rsvd_free(struct rsvd_result *res);
 
+/* Turns res->u (rows x k) into the vectors U S^weight in place (weight 0: U itself), each scaled
+ * to length 1 when normalize is set. */
+void rsvd_weight(struct rsvd_result *res, uint64_t rows, double weight, int normalize);
+
 #endif

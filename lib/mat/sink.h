@@ -11,7 +11,6 @@
 
 #include "base/error.h"
 #include "base/io.h"
-#include "mat/matconv.h"
 #include "mat/matrix.h"
 
 struct mat_sink {

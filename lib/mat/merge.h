@@ -1,0 +1,46 @@
+/* merge.h: the k-way merge of sorted sparse matrices of our format (nlp-matrix(5)): cells come
+ * out in (row, col) order with the values of every input that holds them added up. nlp-mat's sum
+ * and the sorter's spilled runs use it. */
+#ifndef NLP_MERGE_H
+#define NLP_MERGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "base/io.h"
+#include "mat/matrix.h"
+
+/* One sorted sparse input of a merge, opened with merge_source_open (or on a run file). */
+struct merge_source {
+	struct reader r;
+	struct mat_header h;
+	struct mat_cursor c;
+	uint32_t row, col; /* the current triple, while the source is in the merge's heap */
+	double v;
+};
+
+/* Opens path ("-" is stdin) and reads its header. Returns 0, or a negative code with e filled
+ * ("open PATH: reason", the header's error); on failure nothing stays open. */
+int merge_source_open(struct merge_source *s, const char *path, struct error *e);
+void merge_source_close(struct merge_source *s);
+
+struct merge {
+	struct merge_source **src; /* [n], not owned */
+	size_t n;
+	size_t *heap;              /* [n] sources holding a triple, a min-heap on (row, col, index) */
+	size_t nheap;
+};
+
+/* Reads the first triple of every source. Returns 0 or a negative code with e filled; call
+ * merge_free in both cases. */
+int merge_init(struct merge *m, struct merge_source **src, size_t n, struct error *e);
+/* The next cell in (row, col) order: *v is the sum of the values all sources hold for it, added
+ * in source order; *count how many sources hold it. Returns 1, 0 at the end, or a negative code
+ * with e filled (e->name the failing source). */
+int merge_next(struct merge *m, uint32_t *row, uint32_t *col, double *v, size_t *count,
+               struct error *e);
+/* Frees the heap (the sources stay open). */
+void merge_free(struct merge *m);
+
+#endif

@@ -1,0 +1,62 @@
+/* ppmi.c: the two passes of pointwise mutual information over a sparse co-occurrence matrix. */
+#include <stdlib.h>
+
+#include "mat/ppmi.h"
+
+int ppmi_sums(struct ppmi *p, struct reader *r, const struct mat_header *h, struct error *e)
+{
+	struct mat_cursor cur;
+	uint32_t row, col;
+	double v, ctotal = 0;
+	int k;
+
+	p->rows = h->rows;
+	p->cols = h->cols;
+	p->row = calloc(h->rows ? h->rows : 1, sizeof(double));
+	p->col = calloc(h->cols ? h->cols : 1, sizeof(double));
+	if (!p->row || !p->col)
+		return error_set(e, MAT_ENOMEM, 0, NULL, 0, "out of memory");
+	mat_cursor_init(&cur, h);
+	while ((k = mat_next_triple(r, &cur, &row, &col, &v, e)) == 1) {
+		if (v < 0)
+			return error_set(e, MAT_EFORMAT, 0, r->name, 0,
+			                 "count %g at (%u, %u) is negative: not a co-occurrence matrix", v,
+			                 row, col);
+		p->row[row] += v;
+		p->col[col] += v;
+	}
+	if (k < 0)
+		return k;
+	/* the sums are replaced by the terms ppmi_value subtracts */
+	for (uint64_t j = 0; j < p->cols; j++) {
+		p->col[j] = p->col[j] > 0 ? pow(p->col[j], p->alpha) : 0;
+		ctotal += p->col[j];
+	}
+	for (uint64_t i = 0; i < p->rows; i++)
+		p->row[i] = log(p->row[i]);
+	for (uint64_t j = 0; j < p->cols; j++)
+		p->col[j] = log(p->col[j]) - log(ctotal);
+	return 0;
+}
+
+int ppmi_write(const struct ppmi *p, struct reader *r, const struct mat_header *h,
+               struct mat_sink *sink, struct error *e)
+{
+	struct mat_cursor cur;
+	uint32_t row, col;
+	double v, pmi;
+	int k;
+
+	mat_cursor_init(&cur, h);
+	while ((k = mat_next_triple(r, &cur, &row, &col, &v, e)) == 1)
+		if (ppmi_value(p, row, col, v, &pmi))
+			mat_sink_put(sink, row, col, pmi);
+	return k;
+}
+
+void ppmi_free(struct ppmi *p)
+{
+	free(p->row);
+	free(p->col);
+	p->row = p->col = NULL;
+}
