@@ -304,10 +304,10 @@ static int shard_next(const struct cooccur_settings *set, struct cooccur_shard *
                       struct error *e)
 {
 	double v;
-	int r = mat_next_triple(&s->r, &s->cur, &s->row, &s->col, &v);
+	int r = mat_next_triple(&s->r, &s->cur, &s->row, &s->col, &v, e);
 
 	if (r < 0)
-		return error_bad(e, s->name, 0, "%s", mat_strerror(r));
+		return -1;
 	s->done = r == 0;
 	return s->done ? 0 : to_units(set, s, v, e);
 }
@@ -322,14 +322,13 @@ int cooccur_merge_open(struct cooccur_merge *m, struct cooccur_settings *set, ch
 	for (int i = 0; i < nfiles; i++) {
 		struct cooccur_shard *s = &m->sh[i];
 		struct mat_header h;
-		int r;
 
 		s->name = strcmp(files[i], "-") ? files[i] : "<stdin>";
 		if (reader_open(&s->r, files[i]) < 0)
 			return error_sys(e, NULL, "open %s", files[i]);
 		s->open = 1;
-		if ((r = mat_read_header(&s->r, &h)) < 0)
-			return error_bad(e, s->name, 0, "%s", mat_strerror(r));
+		if (mat_read_header(&s->r, &h, e) < 0)
+			return -1;
 		if (h.kind != MAT_SPARSE || h.rows != h.cols)
 			return error_bad(e, s->name, 0, "not a square sparse matrix");
 		if (i > 0 && h.rows != m->size)
