@@ -67,17 +67,6 @@ struct settings {
 
 /* ---- options ---- */
 
-/* The index of arg in words (NULL-terminated), or exit 2 naming them (said). */
-static int parse_word(const char *arg, const char *opt, const char *const *words,
-                      const char *said)
-{
-	for (int i = 0; words[i]; i++)
-		if (strcmp(arg, words[i]) == 0)
-			return i;
-	weprintf("%s: '%s' is not %s", opt, arg, said);
-	exit(EXIT_USAGE);
-}
-
 /* A count of documents, or with a '.' (or an exponent) a share of them from 0 to 1. */
 static struct tfidf_df_bound parse_df(const char *arg, const char *opt)
 {
@@ -121,11 +110,11 @@ static int parse_options(struct settings *s, struct filter *f, int argc, char **
 		case 'b': set->binary = 1; break;
 		case OPT_SUBLINEAR: set->sublinear = weighting = 1; break;
 		case OPT_IDF:
-			set->idf = (enum tfidf_idf)parse_word(optarg, "--idf", idfs, "smooth, plain, notes or none");
+			set->idf = (enum tfidf_idf)opt_choice("--idf", optarg, idfs);
 			weighting = 1;
 			break;
 		case OPT_NORM:
-			set->norm = (enum tfidf_norm)parse_word(optarg, "--norm", norms, "l2, l1 or none");
+			set->norm = (enum tfidf_norm)opt_choice("--norm", optarg, norms);
 			weighting = 1;
 			break;
 		case 'v': set->vocab = optarg; break;
