@@ -20,10 +20,10 @@
 #include "vec/wordeval.h"
 
 static const char synopsis[] =
-    "nlp-similar [-i | --match-case] [-f format] [-k N] [-m add|mul] [-r N] [-q] [-t N] "
-    "vectors [query ...]\n"
+    "nlp-similar [-i | --match-case] [--format format] [-k N] [--method add|mul] [-R N] [-q] "
+    "[-T N] vectors [query ...]\n"
     "       nlp-similar --eval-pairs file | --eval-analogy file ... [-i | --match-case] "
-    "[-f format] [-m add|mul] [-r N] [-t N] vectors";
+    "[--format format] [--method add|mul] [-R N] [-T N] vectors";
 
 static const char help[] =
     "Nearest neighbours and analogies by cosine similarity in word vectors, and word-pair\n"
@@ -31,8 +31,8 @@ static const char help[] =
     "words 'a b c' for a is to b as c is to ?; each answer is a 'word<TAB>similarity' line.\n"
     "\n"
     "  -k, --top N            answers per query (default 10)\n"
-    "  -m, --method METHOD    analogies by add (3CosAdd, default) or mul (3CosMul)\n"
-    "  -r, --restrict N       candidates are the first N rows; benchmarks know only them\n"
+    "      --method METHOD    analogies by add (3CosAdd, default) or mul (3CosMul)\n"
+    "  -R, --restrict N       candidates are the first N rows; benchmarks know only them\n"
     "                         (default: all rows; 300000 for --eval-pairs, 30000 for\n"
     "                         --eval-analogy)\n"
     "  -i, --ignore-case      match words by their upper case, the first row of each wins\n"
@@ -45,12 +45,18 @@ static const char help[] =
     "      --eval-analogy FILE\n"
     "                         accuracy on ': section' and 'a b c d' lines\n"
     "                         (questions-words.txt)\n"
-    "  -f, --format FORMAT    the vectors are text, binary or auto (default: detected)\n"
-    "  -t, --threads N        threads (default: the number of CPUs)\n"
+    "      --format FORMAT    the vectors are text, binary or auto (default: detected)\n"
+    "  -T, --threads N        threads (default: the number of CPUs)\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
-enum { OPT_MATCH_CASE = OPT_FIRST_PRIVATE, OPT_EVAL_PAIRS, OPT_EVAL_ANALOGY };
+enum {
+	OPT_MATCH_CASE = OPT_FIRST_PRIVATE,
+	OPT_EVAL_PAIRS,
+	OPT_EVAL_ANALOGY,
+	OPT_METHOD,
+	OPT_FORMAT
+};
 
 #define DEFAULT_TOP 10
 #define PAIRS_RESTRICT 300000   /* gensim's default */
@@ -185,28 +191,28 @@ static void run_eval(const struct settings *set, const struct vectors *v, const 
 static void parse_options(struct settings *set, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"top", required_argument, NULL, 'k'},      {"method", required_argument, NULL, 'm'},
-	    {"restrict", required_argument, NULL, 'r'}, {"ignore-case", no_argument, NULL, 'i'},
+	    {"top", required_argument, NULL, 'k'},      {"method", required_argument, NULL, OPT_METHOD},
+	    {"restrict", required_argument, NULL, 'R'}, {"ignore-case", no_argument, NULL, 'i'},
 	    {"match-case", no_argument, NULL, OPT_MATCH_CASE},
 	    {"with-query", no_argument, NULL, 'q'},
 	    {"eval-pairs", required_argument, NULL, OPT_EVAL_PAIRS},
 	    {"eval-analogy", required_argument, NULL, OPT_EVAL_ANALOGY},
-	    {"format", required_argument, NULL, 'f'},   {"threads", required_argument, NULL, 't'},
+	    {"format", required_argument, NULL, OPT_FORMAT},   {"threads", required_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, OPT_VERSION},
 	    {NULL, 0, NULL, 0}};
 	static const char *const formats[] = {"auto", "text", "binary", NULL};
 	static const char *const methods[] = {"add", "mul", NULL}; /* enum similar_method */
 	int c;
 
-	while ((c = getopt_long(argc, argv, "k:m:r:iqf:t:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:R:iqT:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': set->top = (size_t)estrtonum(optarg, 1, INT32_MAX, "--top"); break;
-		case 'm': /* gensim's names are aliases */
+		case OPT_METHOD: /* gensim's names are aliases */
 			set->method = (enum similar_method)opt_choice(
 			    "--method", strcmp(optarg, "3cosadd") == 0   ? "add"
 			                : strcmp(optarg, "3cosmul") == 0 ? "mul" : optarg, methods);
 			break;
-		case 'r': set->restrict_to = estrtonum(optarg, 1, INT64_MAX, "--restrict"); break;
+		case 'R': set->restrict_to = estrtonum(optarg, 1, INT64_MAX, "--restrict"); break;
 		case 'i': set->fold = 1; break;
 		case OPT_MATCH_CASE: set->fold = 0; break;
 		case 'q': set->with_query = 1; break;
@@ -215,8 +221,8 @@ static void parse_options(struct settings *set, int argc, char **argv)
 			set->evals = erealloc(set->evals, (size_t)(set->nevals + 1) * sizeof(*set->evals));
 			set->evals[set->nevals++] = (struct eval){c == OPT_EVAL_ANALOGY, optarg};
 			break;
-		case 'f': set->format = (enum vec_format)opt_choice("--format", optarg, formats); break;
-		case 't': set->threads = (int)estrtonum(optarg, 1, MAX_THREADS, "--threads"); break;
+		case OPT_FORMAT: set->format = (enum vec_format)opt_choice("--format", optarg, formats); break;
+		case 'T': set->threads = (int)estrtonum(optarg, 1, MAX_THREADS, "--threads"); break;
 		case 'h': usage_help(synopsis, help);
 		case OPT_VERSION: print_version();
 		default: usage_error(synopsis);

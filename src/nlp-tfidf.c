@@ -16,7 +16,7 @@
 #include "vec/tfidf.h"
 
 static const char synopsis[] =
-    "nlp-tfidf [-c] [-b] [--sublinear-tf] [--idf smooth|plain|notes|none] [--norm l2|l1|none] "
+    "nlp-tfidf [-C] [--binary] [--sublinear-tf] [--idf smooth|plain|notes|none] [--norm l2|l1|none] "
     "[-v vocab [--docs N] | [--min-df N] [--max-df N] [--max-features K]] [-o vocab-out] "
     "[-t | --top K] [--f32] [--invalid policy] [--progress] [file ...]";
 
@@ -24,8 +24,8 @@ static const char help[] =
     "Weighs each document (a line of tokens) as a row of a sparse matrix, documents x\n"
     "terms: TF-IDF as scikit-learn's TfidfVectorizer() does, counts or one-hot.\n"
     "\n"
-    "  -c, --counts           raw counts (bag of words): no idf, no normalization\n"
-    "  -b, --binary           a term present counts 1 (with -c: one-hot vectors)\n"
+    "  -C, --counts           raw counts (bag of words): no idf, no normalization\n"
+    "      --binary           a term present counts 1 (with -C: one-hot vectors)\n"
     "      --sublinear-tf     a count tf weighs 1 + ln(tf)\n"
     "      --idf KIND         smooth: ln((1+N)/(1+df)) + 1 (default);\n"
     "                         plain: ln(N/df) + 1; notes: ln(N/(1+df)); none: 1\n"
@@ -50,6 +50,7 @@ static const char help[] =
 
 enum {
 	OPT_SUBLINEAR = OPT_FIRST_PRIVATE,
+	OPT_BINARY,
 	OPT_IDF,
 	OPT_NORM,
 	OPT_DOCS,
@@ -87,7 +88,7 @@ static void usage_conflict(const char *why)
 static int parse_options(struct settings *s, struct filter *f, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"counts", no_argument, NULL, 'c'},         {"binary", no_argument, NULL, 'b'},
+	    {"counts", no_argument, NULL, 'C'},    {"binary", no_argument, NULL, OPT_BINARY},
 	    {"sublinear-tf", no_argument, NULL, OPT_SUBLINEAR},
 	    {"idf", required_argument, NULL, OPT_IDF}, {"norm", required_argument, NULL, OPT_NORM},
 	    {"vocab", required_argument, NULL, 'v'},   {"docs", required_argument, NULL, OPT_DOCS},
@@ -104,10 +105,10 @@ static int parse_options(struct settings *s, struct filter *f, int argc, char **
 	struct tfidf_settings *set = &s->t;
 	int counts = 0, weighting = 0, pruning = 0, c;
 
-	while ((c = getopt_long(argc, argv, "cbv:o:th", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Cv:o:th", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': counts = 1; break;
-		case 'b': set->binary = 1; break;
+		case 'C': counts = 1; break;
+		case OPT_BINARY: set->binary = 1; break;
 		case OPT_SUBLINEAR: set->sublinear = weighting = 1; break;
 		case OPT_IDF:
 			set->idf = (enum tfidf_idf)opt_choice("--idf", optarg, idfs);
