@@ -14,9 +14,10 @@
 
 #include "base/buf.h"
 
-/* Python's str.isspace() of one code point (bidirectional class WS, B or S, or category Zs):
- * which is the ASCII blanks 9-13, 0x1C-0x1F and the space, U+0085, and categories Zs, Zl and
- * Zp. Returns 1 or 0; 0 for c < 0 (a byte that starts no valid sequence). */
+/* Python's str.isspace() of one code point, Python's \s and what str.split() splits at: Python
+ * defines it as bidirectional class WS, B or S, or category Zs, which comes to the ASCII space,
+ * 9-13 and 0x1C-0x1F, U+0085, and categories Zs, Zl and Zp. Returns 1 or 0; 0 for c < 0 (a byte
+ * that starts no valid sequence). */
 static inline int pystr_isspace(int32_t c)
 {
 	utf8proc_category_t k;
@@ -45,6 +46,7 @@ static inline int pystr_isword(int32_t c)
 	}
 }
 
+/* pystr_lower beyond ASCII (call pystr_lower): returns 1 or 2 as it does. */
 int pystr_lower_slow_(const char *s, size_t n, size_t i, int32_t c, int32_t lc[2]);
 
 /* Python's str.lower() of the code point c at s[i] of the valid UTF-8 s[0..n): its full lower-case

@@ -44,6 +44,7 @@ int answers_add(struct answers *a, struct writer *w, const char *s, size_t n,
  * runs out. */
 int answers_flush(struct answers *a, struct writer *w);
 
+/* Frees what a holds (not the vectors). */
 void answers_free(struct answers *a);
 
 #endif

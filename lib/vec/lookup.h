@@ -25,6 +25,7 @@ struct lookup {
 /* Begins the lookup among the first known rows of v (kept by pointer), folding case or not.
  * Returns 0, or -1 when memory runs out; lookup_free frees it. */
 int lookup_init(struct lookup *lk, const struct vectors *v, size_t known, int fold);
+/* Frees what lk holds (not the vectors). */
 void lookup_free(struct lookup *lk);
 /* The row of the word w[0..n), or -1 when it is not known. */
 int64_t lookup_find(struct lookup *lk, const char *w, size_t n);

@@ -89,6 +89,7 @@ int tfidf_write_vocab(const struct tfidf *t, const char *path, struct error *e);
  * spool not read, the header not written). */
 int tfidf_write(struct tfidf *t, struct writer *w, struct error *e);
 
+/* Frees what t holds and closes the spool. */
 void tfidf_free(struct tfidf *t);
 
 #endif

@@ -40,6 +40,7 @@ struct vectors {
  * (a read error, malformed contents or memory exhausted; it names r and the line, or the row and
  * its first byte in a binary file); v is then empty. vec_free frees v. */
 int vec_read(struct vectors *v, struct reader *r, enum vec_format f, struct error *e);
+/* Frees what v holds; v is then empty. */
 void vec_free(struct vectors *v);
 
 /* The word of a row, not NUL-terminated. */

@@ -50,6 +50,7 @@ struct wordeval_analogies {
  * filled (naming r); res is to be freed with wordeval_analogies_free either way. */
 int wordeval_analogies(struct lookup *lk, struct reader *r, enum similar_method m, int threads,
                        struct wordeval_analogies *res, struct error *e);
+/* Frees what res holds (the sections and their names). */
 void wordeval_analogies_free(struct wordeval_analogies *res);
 
 /* Writes the line "key<TAB>value" to w, the value formatted as printf's fmt (cut at 127 bytes):
