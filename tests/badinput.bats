@@ -119,7 +119,7 @@ count_modes() {
 	echo "nlp-cooccur -v $V -t --cross-lines --drop-oov after --left"
 	echo "nlp-tfidf -t"
 	echo "nlp-tfidf --top 3 --sublinear-tf --idf plain --norm l1 --min-df 2"
-	echo "nlp-tfidf -c -b -t -v $V"
+	echo "nlp-tfidf -C --binary -t -v $V"
 	echo "nlp-tfidf --top 2 -v $V --docs 1000000 --idf notes"
 }
 
@@ -208,7 +208,7 @@ count_modes() {
 
 @test "bad input, nlp-similar: random bytes as vectors, as queries and as benchmark files" {
 	V="$NLP_TOP/tests/data/similar/toy.vec"
-	for f in "" "-f text" "-f binary"; do
+	for f in "" "--format text" "--format binary"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr nlp-similar $f "$BATS_FILE_TMPDIR/random.bin" king
 		assert_failure 1

@@ -300,12 +300,12 @@ check_eval() {
 	local vf="$1" fmt="$2" r="$3" ci="$4" opts=()
 	shift 4
 	[ "$ci" = 1 ] || opts+=(--match-case)
-	[ "$1" = cosmul ] && opts+=(-m mul)
+	[ "$1" = cosmul ] && opts+=(--method mul)
 	for ((i = 1; i <= $#; i += 2)); do
 		kind=${!i} j=$((i + 1))
 		[ "$kind" = pairs ] && opts+=(--eval-pairs "${!j}") || opts+=(--eval-analogy "${!j}")
 	done
-	nlp-similar -r "$r" "${opts[@]}" "$vf" > "$BATS_TEST_TMPDIR/ours" || fail "nlp-similar ${opts[*]}: exit $?"
+	nlp-similar -R "$r" "${opts[@]}" "$vf" > "$BATS_TEST_TMPDIR/ours" || fail "nlp-similar ${opts[*]}: exit $?"
 	gensim_eval "$vf" "$fmt" "$r" "$ci" "$@" > "$BATS_TEST_TMPDIR/theirs" || fail "gensim failed"
 	run compare_eval "$BATS_TEST_TMPDIR/ours" "$BATS_TEST_TMPDIR/theirs"
 	echo "$output"
@@ -329,7 +329,7 @@ setup_file() {
 		'germany	0.999546' 'boy	-0.047042' 'man	-0.064154')"
 	run nlp-similar -k 2 --method mul "$SIM/toy.vec" 'man king woman'
 	assert_output "$(printf 'queen\t1.272273\nprincess\t1.093525')"
-	run nlp-similar -m 3cosadd -k 1 "$SIM/toy.vec" 'man king woman'
+	run nlp-similar --method 3cosadd -k 1 "$SIM/toy.vec" 'man king woman'
 	assert_output "$(printf 'queen\t0.999978')"
 	# every other word, best first
 	run nlp-similar -k 100 "$SIM/toy.vec" paris
@@ -382,13 +382,13 @@ setup_file() {
 }
 
 @test "similar: -k and --restrict limit the answers and the candidates, not the queries" {
-	run nlp-similar -k 2 -r 4 "$SIM/toy.vec" king germany
+	run nlp-similar -k 2 -R 4 "$SIM/toy.vec" king germany
 	assert_success
 	assert_output "$(printf 'man\t0.563771\nqueen\t0.146667\n\nman\t-0.069594\nking\t-0.314919')"
 	run nlp-similar --top 1 --restrict 1 "$SIM/toy.vec" king
 	assert_success
 	assert_output ''
-	run nlp-similar -k 1 -r 100000 "$SIM/toy.vec" king
+	run nlp-similar -k 1 -R 100000 "$SIM/toy.vec" king
 	assert_output "$(printf 'prince\t0.934550')"
 }
 
@@ -411,7 +411,7 @@ setup_file() {
 	R="$BATS_FILE_TMPDIR/r"
 	nlp-similar -k 5 "$R.txt" w1 W16 'w3 w4 w5' > "$BATS_TEST_TMPDIR/want"
 	[ "$(grep -c . "$BATS_TEST_TMPDIR/want")" -eq 15 ] || fail "$(cat "$BATS_TEST_TMPDIR/want")"
-	for f in "$R.bin" "$R.c.bin" "$R.vec" "-f binary $R.bin" "--format=text $R.vec"; do
+	for f in "$R.bin" "$R.c.bin" "$R.vec" "--format binary $R.bin" "--format=text $R.vec"; do
 		# shellcheck disable=SC2086
 		nlp-similar -k 5 $f w1 W16 'w3 w4 w5' | cmp - "$BATS_TEST_TMPDIR/want" || fail "$f differs"
 	done
@@ -427,7 +427,7 @@ setup_file() {
 	q=(w1 w7 W16 w250 w499)
 	for spec in "txt 10 0" "bin 10 0" "bin 25 100" "txt 3 17"; do
 		set -- $spec
-		r=(); [ "$3" = 0 ] || r=(-r "$3")
+		r=(); [ "$3" = 0 ] || r=(-R "$3")
 		nlp-similar -k "$2" "${r[@]}" "$R.$1" "${q[@]}" > "$BATS_TEST_TMPDIR/ours"
 		gensim_answers "$R.$1" "$1" "$2" "$3" add "${q[@]}" > "$BATS_TEST_TMPDIR/theirs"
 		run compare_answers "$BATS_TEST_TMPDIR/ours" "$BATS_TEST_TMPDIR/theirs"
@@ -442,8 +442,8 @@ setup_file() {
 	q=('w1 w2 w3' 'w10 W33 w12' 'w5 w5 w6' 'w400 w401 w1')
 	for spec in "txt 10 0 add" "bin 7 50 add" "txt 10 0 mul" "bin 20 0 mul"; do
 		set -- $spec
-		r=(); [ "$3" = 0 ] || r=(-r "$3")
-		nlp-similar -k "$2" -m "$4" "${r[@]}" "$R.$1" "${q[@]}" > "$BATS_TEST_TMPDIR/ours"
+		r=(); [ "$3" = 0 ] || r=(-R "$3")
+		nlp-similar -k "$2" --method "$4" "${r[@]}" "$R.$1" "${q[@]}" > "$BATS_TEST_TMPDIR/ours"
 		gensim_answers "$R.$1" "$1" "$2" "$3" "$4" "${q[@]}" > "$BATS_TEST_TMPDIR/theirs"
 		run compare_answers "$BATS_TEST_TMPDIR/ours" "$BATS_TEST_TMPDIR/theirs"
 		echo "$spec: $output"
@@ -456,13 +456,13 @@ setup_file() {
 	R="$BATS_FILE_TMPDIR/r"
 	awk 'function w(i) { return (i % 17 == 16 ? "W" : "w") i }
 		BEGIN { for (i = 0; i < 3000; i++) print (i % 3 ? w((i * 7) % 500) : w((i * 7) % 500) " " w((i * 13) % 500) " " w((i * 31) % 500)) }' > "$BATS_TEST_TMPDIR/q"
-	nlp-similar -t 2 -k 3 "$R.bin" < "$BATS_TEST_TMPDIR/q" > "$BATS_TEST_TMPDIR/all"
-	head -n 5 "$BATS_TEST_TMPDIR/q" | while read -r line; do nlp-similar -t 1 -k 3 "$R.bin" "$line"; echo; done |
+	nlp-similar -T 2 -k 3 "$R.bin" < "$BATS_TEST_TMPDIR/q" > "$BATS_TEST_TMPDIR/all"
+	head -n 5 "$BATS_TEST_TMPDIR/q" | while read -r line; do nlp-similar -T 1 -k 3 "$R.bin" "$line"; echo; done |
 		head -n -1 > "$BATS_TEST_TMPDIR/one"
 	head -n 19 "$BATS_TEST_TMPDIR/all" | cmp - "$BATS_TEST_TMPDIR/one"
 	run grep -c . "$BATS_TEST_TMPDIR/all"
 	assert_output 9000
-	nlp-similar -t 1 -k 3 "$R.bin" < "$BATS_TEST_TMPDIR/q" | cmp - "$BATS_TEST_TMPDIR/all"
+	nlp-similar -T 1 -k 3 "$R.bin" < "$BATS_TEST_TMPDIR/q" | cmp - "$BATS_TEST_TMPDIR/all"
 }
 
 @test "similar: a zero vector has cosine 0 with every word" {
@@ -494,7 +494,7 @@ setup_file() {
 		'questions	7' 'oov	1' 'oov_percent	14.285714' 'invalid	1' 'correct	5' 'evaluated	6' \
 		'accuracy	0.833333')"
 	# exact case: 'King' and 'Man Prince Woman Princess' are unknown
-	run nlp-similar --match-case -r 5 -m mul --eval-analogy "$SIM/toy-questions.txt" "$SIM/toy.vec"
+	run nlp-similar --match-case -R 5 --method mul --eval-analogy "$SIM/toy-questions.txt" "$SIM/toy.vec"
 	assert_success
 	assert_line 'restrict	5'
 	assert_line 'words	5'
@@ -516,7 +516,7 @@ setup_file() {
 	done
 }
 
-@test "similar --eval-analogy -m mul agrees with gensim's rules through most_similar_cosmul" {
+@test "similar --eval-analogy --method mul agrees with gensim's rules through most_similar_cosmul" {
 	need_python_module gensim
 	F="$BATS_FILE_TMPDIR"
 	check_eval "$F/v.txt" txt 300000 1 cosmul "$F/questions.txt"
@@ -605,11 +605,11 @@ setup_file() {
 		run --separate-stderr nlp-similar cut.bin a
 		[ "$status" -eq 1 ] && [[ "$stderr" == "nlp-similar: cut.bin: "* ]] || fail "$n bytes: exit $status: $stderr"
 		# through a pipe, where the length is not known beforehand
-		run --separate-stderr nlp-similar -f binary - a < cut.bin
+		run --separate-stderr nlp-similar --format binary - a < cut.bin
 		[ "$status" -eq 1 ] || fail "$n bytes on stdin: exit $status: $stderr"
 	done
-	head -c 20 ok.bin | { run --separate-stderr nlp-similar -f binary - a; assert_equal "$stderr" "nlp-similar: <stdin>: row 2 (byte 15): the file ends in the vector of 'bb' (2 of 8 bytes)"; }
-	head -c 15 ok.bin | { run --separate-stderr nlp-similar -f binary - a; assert_equal "$stderr" "nlp-similar: <stdin>: row 2 (byte 15): the file ends after 1 of the header's 2 rows"; }
+	head -c 20 ok.bin | { run --separate-stderr nlp-similar --format binary - a; assert_equal "$stderr" "nlp-similar: <stdin>: row 2 (byte 15): the file ends in the vector of 'bb' (2 of 8 bytes)"; }
+	head -c 15 ok.bin | { run --separate-stderr nlp-similar --format binary - a; assert_equal "$stderr" "nlp-similar: <stdin>: row 2 (byte 15): the file ends after 1 of the header's 2 rows"; }
 	printf '1 2\na \0\0\xc0\x7f\0\0\0\0\n' > nan.bin
 	run --separate-stderr nlp-similar nan.bin a
 	assert_failure 1
@@ -683,10 +683,10 @@ setup_file() {
 	check 'requires an argument' "$SIM/toy.vec" -k
 	check "--top: value '0' is too small" -k 0 "$SIM/toy.vec" king
 	check "--top: value 'ten' is invalid" -k ten "$SIM/toy.vec" king
-	check "--restrict: value '-1' is too small" -r -1 "$SIM/toy.vec" king
-	check "--threads: value '0' is too small" -t 0 "$SIM/toy.vec" king
-	check "--method: 'sum' is not add or mul" -m sum "$SIM/toy.vec" king
-	check "--format: 'csv' is not auto, text or binary" -f csv "$SIM/toy.vec" king
+	check "--restrict: value '-1' is too small" -R -1 "$SIM/toy.vec" king
+	check "--threads: value '0' is too small" -T 0 "$SIM/toy.vec" king
+	check "--method: 'sum' is not add or mul" --method sum "$SIM/toy.vec" king
+	check "--format: 'csv' is not auto, text or binary" --format csv "$SIM/toy.vec" king
 	check 'the benchmarks take no queries' --eval-pairs "$SIM/toy-pairs.tsv" "$SIM/toy.vec" king
 	check 'vectors on stdin take their queries as arguments' -
 	[ -z "$bad" ] || fail "$bad"
@@ -697,9 +697,9 @@ setup_file() {
 	assert_success
 	assert_equal "$stderr" ''
 	assert_line --index 0 --partial 'usage: nlp-similar [-i | --match-case]'
-	for o in '-k, --top N' '-m, --method METHOD' '-r, --restrict N' '-i, --ignore-case' \
-		--match-case '-q, --with-query' '--eval-pairs FILE' --eval-analogy '-f, --format FORMAT' \
-		'-t, --threads N' '-h, --help' --version; do
+	for o in '-k, --top N' '--method METHOD' '-R, --restrict N' '-i, --ignore-case' \
+		--match-case '-q, --with-query' '--eval-pairs FILE' --eval-analogy '--format FORMAT' \
+		'-T, --threads N' '-h, --help' --version; do
 		assert_output --partial " $o"
 	done
 	run nlp-similar -h

@@ -173,21 +173,21 @@ tfidf|{"smooth_idf": false}|--idf plain
 tfidf|{"norm": "l1"}|--norm l1
 tfidf|{"norm": null}|--norm none
 tfidf|{"use_idf": false}|--idf none
-tfidf|{"binary": true}|-b
+tfidf|{"binary": true}|--binary
 tfidf|{"binary": true, "sublinear_tf": true, "smooth_idf": false, "norm": "l1"}|--binary --sublinear-tf --idf plain --norm l1
 tfidf|{"sublinear_tf": true, "norm": null}|--sublinear-tf --norm=none
-count|{}|-c
+count|{}|-C
 count|{}|--counts
-count|{"binary": true}|-c -b
+count|{"binary": true}|-C --binary
 tfidf|{}|--f32
-count|{}|-c --f32
+count|{}|-C --f32
 tfidf|{"min_df": 2}|--min-df 2
 tfidf|{"min_df": 0.1, "max_df": 0.5}|--min-df 0.1 --max-df 0.5
 tfidf|{"max_df": 3}|--max-df 3
 tfidf|{"max_df": 1}|--max-df 1
 tfidf|{"min_df": 1e-1}|--min-df 1e-1
 tfidf|{"max_features": 5}|--max-features 5
-count|{"max_features": 11, "binary": true}|-c -b --max-features 11
+count|{"max_features": 11, "binary": true}|-C --binary --max-features 11
 tfidf|{"max_features": 9, "min_df": 2, "max_df": 0.9}|--max-features 9 --min-df 2 --max-df 0.9
 EOF
 }
@@ -195,12 +195,12 @@ EOF
 @test "tfidf: --max-features keeps the terms of highest count, equal counts in byte order" {
 	# the, cat, dog, music are counted 5, 3, 3 and 3 times: of those with 3, the first by bytes
 	printf '%s\n' 'the cat dog the' 'the music music music' 'cat the dog zebra' 'the cat dog' \
-		| nlp-tfidf -c -t --max-features 3 -o "$BATS_TEST_TMPDIR/v.tsv" > /dev/null
+		| nlp-tfidf -C -t --max-features 3 -o "$BATS_TEST_TMPDIR/v.tsv" > /dev/null
 	run cat "$BATS_TEST_TMPDIR/v.tsv"
 	assert_output "$(printf 'cat\t3\ndog\t3\nthe\t4')"
-	# with -b a term counts once a document: music falls behind
+	# with --binary a term counts once a document: music falls behind
 	printf '%s\n' 'music music music music' 'the cat' 'the dog cat' 'music the' \
-		| nlp-tfidf -c -b -t --max-features 2 -o "$BATS_TEST_TMPDIR/v.tsv" > /dev/null
+		| nlp-tfidf -C --binary -t --max-features 2 -o "$BATS_TEST_TMPDIR/v.tsv" > /dev/null
 	run cat "$BATS_TEST_TMPDIR/v.tsv"
 	assert_output "$(printf 'cat\t2\nthe\t3')"
 }
@@ -215,7 +215,7 @@ EOF
 	echo "$output"
 	assert_success
 	assert_output --partial '10000 x 37129'
-	nlp-tokenize --sklearn en.txt | nlp-tfidf -c -o en.vocab > en.mat
+	nlp-tokenize --sklearn en.txt | nlp-tfidf -C -o en.vocab > en.mat
 	run sk_ref count '{}' en.txt en.mat en.vocab
 	echo "$output"
 	assert_success
@@ -242,7 +242,7 @@ EOF
 	done <<'EOF'
 tfidf|{}||
 tfidf|{"smooth_idf": false, "sublinear_tf": true}|--idf plain --sublinear-tf|
-tfidf|{"norm": "l1", "binary": true, "min_df": 2}|--norm l1 -b|--min-df 2
+tfidf|{"norm": "l1", "binary": true, "min_df": 2}|--norm l1 --binary|--min-df 2
 EOF
 	# the last one: the training terms in 2 documents or more, in how many of the test set
 	run awk -F '\t' '$2 > 0' test.vocab
@@ -255,14 +255,14 @@ EOF
 	# a vocabulary in nlp-vocab's order, with terms the input lacks and without some it has
 	nlp-vocab "$BATS_FILE_TMPDIR/small.tok" | head -n 30 > v.tsv
 	printf 'absent\t7\nzzz\t1\n' >> v.tsv
-	for args in "" "-c" "-c -b" "--sublinear-tf --idf plain --norm l1"; do
+	for args in "" "-C" "-C --binary" "--sublinear-tf --idf plain --norm l1"; do
 		# shellcheck disable=SC2086
 		nlp-tfidf $args -v v.tsv -o out.tsv "$BATS_FILE_TMPDIR/small.tok" > m.mat
 		kw='{"vocabulary": "@"}'
 		cls=tfidf
 		case "$args" in
-		-c) cls=count ;;
-		"-c -b") cls=count kw='{"vocabulary": "@", "binary": true}' ;;
+		-C) cls=count ;;
+		"-C --binary") cls=count kw='{"vocabulary": "@", "binary": true}' ;;
 		--sub*) kw='{"vocabulary": "@", "sublinear_tf": true, "smooth_idf": false, "norm": "l1"}' ;;
 		esac
 		run sk_ref "$cls" "$kw" "$TF/small.txt" m.mat v.tsv
@@ -278,8 +278,8 @@ EOF
 	cd "$BATS_TEST_TMPDIR"
 	head -n 12 "$BATS_FILE_TMPDIR/small.tok" > a.tok
 	tail -n +13 "$BATS_FILE_TMPDIR/small.tok" > b.tok
-	nlp-tfidf -c -o a.df a.tok > /dev/null
-	nlp-tfidf -c -o b.df b.tok > /dev/null
+	nlp-tfidf -C -o a.df a.tok > /dev/null
+	nlp-tfidf -C -o b.df b.tok > /dev/null
 	nlp-vocab --merge a.df b.df > ab.df
 	nlp-tfidf -v ab.df --docs 25 --sublinear-tf a.tok b.tok > merged.mat
 	nlp-tfidf -v ab.df --sublinear-tf a.tok b.tok > whole.mat
@@ -291,7 +291,7 @@ EOF
 
 @test "tfidf: --top lists each row's largest weights, as the matrix holds them" {
 	cd "$BATS_TEST_TMPDIR"
-	for opts in "" "-c" "--sublinear-tf --norm l1" "--idf notes"; do
+	for opts in "" "-C" "--sublinear-tf --norm l1" "--idf notes"; do
 		# shellcheck disable=SC2086
 		nlp-tfidf $opts --top 4 "$BATS_FILE_TMPDIR/small.tok" > top.txt
 		# shellcheck disable=SC2086
@@ -316,7 +316,7 @@ EOF
 	nlp-tfidf --top 3 "$BATS_FILE_TMPDIR/small.tok" > top.txt
 	[ "$(wc -l < top.txt)" -eq 25 ] && [ -z "$(sed -n 5p top.txt)" ] && [ -n "$(sed -n 4p top.txt)" ]
 	# a term with a colon: the weight follows the last colon
-	run bash -c "echo 'a:b c' | nlp-tfidf --top 1 -c"
+	run bash -c "echo 'a:b c' | nlp-tfidf --top 1 -C"
 	assert_output 'a:b:1'
 }
 
@@ -368,15 +368,15 @@ print(sum(np.float32(float(x[2])) == np.float32(float(y[2])) for x, y in zip(a, 
 @test "tfidf: invalid UTF-8 is replaced, skipped or fails as --invalid says" {
 	cd "$BATS_TEST_TMPDIR"
 	printf 'a\xffb cd\ncd\n' > bad.tok
-	run --separate-stderr nlp-tfidf -c -t -o v.tsv bad.tok
+	run --separate-stderr nlp-tfidf -C -t -o v.tsv bad.tok
 	assert_success
 	assert_output "$(printf '0\t0\t1\n0\t1\t1\n1\t1\t1')"
 	assert_equal "$(cut -f 1 v.tsv | head -n 1)" "$(printf 'a\xef\xbf\xbdb')"
 	assert_equal "$stderr" "nlp-tfidf: bad.tok: line 1: invalid UTF-8 replaced by U+FFFD (later cases are counted)"
-	run --separate-stderr nlp-tfidf -c -t -o v.tsv --invalid=skip bad.tok
+	run --separate-stderr nlp-tfidf -C -t -o v.tsv --invalid=skip bad.tok
 	assert_success
 	assert_equal "$(cut -f 1 v.tsv | tr '\n' ' ')" "ab cd "
-	run --separate-stderr nlp-tfidf -c -t -o v2.tsv --invalid fail bad.tok
+	run --separate-stderr nlp-tfidf -C -t -o v2.tsv --invalid fail bad.tok
 	assert_failure 1
 	assert_output ''
 	assert_equal "$stderr" "nlp-tfidf: bad.tok: line 1, byte 2: invalid UTF-8"
@@ -385,7 +385,7 @@ print(sum(np.float32(float(x[2])) == np.float32(float(y[2])) for x, y in zip(a, 
 
 @test "tfidf: a 20 MB line is one document, counted whole" {
 	$PY -c 'import sys; sys.stdout.buffer.write(b"word text " * 2000000 + b"\n")' > "$BATS_TEST_TMPDIR/big.txt"
-	run timeout 120 nlp-tfidf -c -t "$BATS_TEST_TMPDIR/big.txt"
+	run timeout 120 nlp-tfidf -C -t "$BATS_TEST_TMPDIR/big.txt"
 	assert_output "$(printf '0\t0\t2000000\n0\t1\t2000000')"
 	run timeout 120 nlp-tfidf --top 2 --sublinear-tf --norm none "$BATS_TEST_TMPDIR/big.txt"
 	assert_output "text:15.508657738524219 word:15.508657738524219"
@@ -413,9 +413,9 @@ print(sum(np.float32(float(x[2])) == np.float32(float(y[2])) for x, y in zip(a, 
 --docs 0 -v $V|nlp-tfidf: --docs: value '0' is too small
 --docs 5|nlp-tfidf: --docs needs --vocab and an idf
 --docs 5 -v $V --idf none|nlp-tfidf: --docs needs --vocab and an idf
---docs 5 -v $V -c|nlp-tfidf: --docs needs --vocab and an idf
--c --idf smooth|nlp-tfidf: --counts excludes --sublinear-tf, --idf and --norm
--c --norm l1|nlp-tfidf: --counts excludes
+--docs 5 -v $V -C|nlp-tfidf: --docs needs --vocab and an idf
+-C --idf smooth|nlp-tfidf: --counts excludes --sublinear-tf, --idf and --norm
+-C --norm l1|nlp-tfidf: --counts excludes
 --counts --sublinear-tf|nlp-tfidf: --counts excludes
 -v $V --min-df 2|nlp-tfidf: --min-df, --max-df and --max-features choose terms: not with --vocab
 -v $V --max-features 2|choose terms: not with --vocab

@@ -8,25 +8,10 @@
 #include <strings.h>
 
 #include "text/ptb.h"
+#include "text/pystr.h"
 #include "text/utf8.h"
 
 static struct buf scratch[2];
-
-static inline int py_space(int32_t c)
-{
-	return (c >= 0x1C && c <= 0x1F) || utf8_is_space(c);
-}
-
-static inline int py_word(int32_t c)
-{
-	utf8proc_category_t k;
-
-	if (c < 0x80)
-		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
-	k = utf8proc_category(c);
-	return k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_NO && k != UTF8PROC_CATEGORY_MN &&
-	       k != UTF8PROC_CATEGORY_MC && k != UTF8PROC_CATEGORY_ME;
-}
 
 static inline int py_digit(int32_t c)
 {
@@ -243,7 +228,7 @@ static void colons_commas(const char *s, size_t n, struct buf *o)
 /* ([^\.])(\.)([\]\)}>"\']*)\s*$ -> \1 \2\3  (the final period) */
 static void final_period(const char *s, size_t n, struct buf *o)
 {
-	size_t e = utf8_trim_end(s, n, py_space), c = e;
+	size_t e = utf8_trim_end(s, n, pystr_isspace), c = e;
 	char *w = begin(o, n);
 
 	while (c > 0 && (s[c - 1] == ']' || s[c - 1] == ')' || s[c - 1] == '}' || s[c - 1] == '>' ||
@@ -421,7 +406,7 @@ static void contractions(const char *s, size_t n, struct buf *o)
 		if (c >= 0x80) {
 			k = (size_t)utf8_decode(s + i, &cp);
 			w = put(w, s + i, k);
-			prev_word = py_word(cp);
+			prev_word = pystr_isword(cp);
 			i += k;
 			continue;
 		}
@@ -437,11 +422,11 @@ static void contractions(const char *s, size_t n, struct buf *o)
 				if (pairs[p].lookahead_space) {
 					int32_t d;
 
-					ok = e < n && (utf8_decode(s + e, &d), py_space(d));
+					ok = e < n && (utf8_decode(s + e, &d), pystr_isspace(d));
 				} else {
 					int32_t d;
 
-					ok = e >= n || (utf8_decode(s + e, &d), !py_word(d));
+					ok = e >= n || (utf8_decode(s + e, &d), !pystr_isword(d));
 				}
 				if (!ok)
 					continue;
@@ -478,7 +463,7 @@ static void tis_or_twas(const char *s, size_t n, const char *word, struct buf *o
 
 		if (s[a - 1] == ' ' && a - 1 >= from && a + 2 + v <= n && (s[a + 1] | 0x20) == 't' &&
 		    strncasecmp(s + a + 2, word, v) == 0 &&
-		    (a + 2 + v == n || (utf8_decode(s + a + 2 + v, &d), !py_word(d)))) {
+		    (a + 2 + v == n || (utf8_decode(s + a + 2 + v, &d), !pystr_isword(d)))) {
 			w = space_at(w, s, &from, a);
 			w = space_at(w, s, &from, a + 2);
 			w = space_at(w, s, &from, a + 2 + v);
@@ -549,7 +534,7 @@ slow:
 		} else {
 			k = (size_t)utf8_decode(s + i, &cp);
 		}
-		if (py_space(cp)) {
+		if (pystr_isspace(cp)) {
 			in_tok = 0;
 		} else {
 			if (!in_tok && w > first)

@@ -5,6 +5,7 @@
 
 #include "text/pat.h"
 #include "text/ptb.h"
+#include "text/pystr.h"
 #include "text/sentence.h"
 #include "text/tokenize.h"
 #include "text/utf8.h"
@@ -368,107 +369,7 @@ void tokenize_compose(const char *s, size_t n, struct buf *out)
 	}
 }
 
-/* ---- scikit-learn's analyzer: Python's str.lower(), then (?u)\b\w\w+\b ---- */
-
-/* Python's \w on str patterns: str.isalnum() or '_', which is exactly the letters (L*) and
- * numbers (N*); combining marks are not word characters. */
-static inline int py_word(int32_t c)
-{
-	if (c < 0x80)
-		return (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? 1 : (c >= '0' && c <= '9') || c == '_';
-	switch (utf8proc_category(c)) {
-	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
-	case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* Unicode's Case_Ignorable: the categories Mn, Me, Cf, Lm and Sk, and the characters whose
- * Word_Break is MidLetter, MidNumLet or Single_Quote. */
-static int case_ignorable(int32_t c)
-{
-	switch (c) {
-	case 0x27: case 0x2E: case 0x3A: case 0xB7: case 0x387: case 0x55F: case 0x5F4:
-	case 0x2018: case 0x2019: case 0x2024: case 0x2027: case 0xFE13: case 0xFE52: case 0xFE55:
-	case 0xFF07: case 0xFF0E: case 0xFF1A:
-		return 1;
-	}
-	switch (utf8proc_category(c)) {
-	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_CF:
-	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_SK:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* Unicode's Cased, for the characters that are not Case_Ignorable (the only ones the sigma rule
- * asks about): Lu, Ll, Lt, anything with a case mapping, and the Other_Lowercase and
- * Other_Uppercase characters without one (ª, º and the squared, circled and negative squared
- * Latin capitals of U+1F130 to U+1F189). */
-static int cased(int32_t c)
-{
-	switch (utf8proc_category(c)) {
-	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-		return 1;
-	default:
-		break;
-	}
-	if (utf8proc_tolower(c) != c || utf8proc_toupper(c) != c || utf8proc_totitle(c) != c)
-		return 1;
-	return c == 0xAA || c == 0xBA || (c >= 0x1F130 && c <= 0x1F149) ||
-	       (c >= 0x1F150 && c <= 0x1F169) || (c >= 0x1F170 && c <= 0x1F189);
-}
-
-/* The Final_Sigma condition of Python's str.lower() for the U+03A3 at s[i..i+2): a cased letter
- * before it and none after it, case-ignorable characters skipped both ways. */
-static int final_sigma(const char *s, size_t n, size_t i)
-{
-	int32_t c = 0;
-	size_t j = i;
-	int found = 0;
-
-	while (j > 0) {
-		j = utf8_prev(s, j);
-		utf8_decode(s + j, &c);
-		if (!case_ignorable(c)) {
-			found = 1;
-			break;
-		}
-	}
-	if (!found || !cased(c))
-		return 0;
-	for (j = i + 2; j < n; ) {
-		j += (size_t)utf8_decode(s + j, &c);
-		if (!case_ignorable(c))
-			return !cased(c);
-	}
-	return 1;
-}
-
-/* Python's str.lower() of the character c at s[i]: its full lower-case mapping, one or two
- * characters written to lc; returns how many. */
-static int py_lower(const char *s, size_t n, size_t i, int32_t c, int32_t lc[2])
-{
-	if (c < 0x80) {
-		lc[0] = c >= 'A' && c <= 'Z' ? c + 32 : c;
-		return 1;
-	}
-	if (c == 0x130) { /* the one unconditional mapping to two characters */
-		lc[0] = 'i';
-		lc[1] = 0x307;
-		return 2;
-	}
-	if (c == 0x3A3) {
-		lc[0] = final_sigma(s, n, i) ? 0x3C2 : 0x3C3;
-		return 1;
-	}
-	lc[0] = utf8proc_tolower(c);
-	return 1;
-}
+/* ---- scikit-learn's analyzer: Python's str.lower(), then (?u)\b\w\w+\b (text/pystr.h) ---- */
 
 void tokenize_sklearn(const char *s, size_t n, int flags, struct buf *out)
 {
@@ -477,10 +378,10 @@ void tokenize_sklearn(const char *s, size_t n, int flags, struct buf *out)
 	while (i < n) {
 		int32_t c, lc[2];
 		int k = utf8_decode(s + i, &c);
-		int m = flags & TOK_KEEP_CASE ? (lc[0] = c, 1) : py_lower(s, n, i, c, lc);
+		int m = flags & TOK_KEEP_CASE ? (lc[0] = c, 1) : pystr_lower(s, n, i, c, lc);
 
 		for (int x = 0; x < m; x++) {
-			if (!py_word(lc[x])) {
+			if (!pystr_isword(lc[x])) {
 				if (run == 1) /* \w\w+: a single character is no token */
 					out->len = tok_start;
 				run = 0;

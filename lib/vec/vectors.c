@@ -192,27 +192,6 @@ const char *vec_excerpt(char *dst, size_t cap, const char *s, size_t n)
 	return dst;
 }
 
-static int fail(struct vec_error *e, uint64_t line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(struct vec_error *e, uint64_t line, const char *fmt, ...)
-{
-	va_list ap;
-
-	e->line = line;
-	va_start(ap, fmt);
-	vsnprintf(e->why, sizeof(e->why), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static int fail_read(struct vec_error *e)
-{
-	e->sys = errno;
-	e->why[0] = '\0';
-	return -1;
-}
-
 /* The bytes of a binary file after its header: what format detection read first, then r. */
 struct src {
 	struct reader *r;
@@ -261,12 +240,38 @@ static ssize_t src_read(struct src *s, void *dst, size_t n)
 
 struct loader {
 	struct vectors *v;
-	struct vec_error *e;
-	uint64_t want;  /* rows the header gives */
-	size_t cap;     /* rows allocated in v->unit */
-	float *row;     /* [dim] the values of the row being read */
-	double *wide;   /* [dim] the same in double precision */
+	struct error *e;
+	const char *name; /* the file, for messages */
+	int binary;       /* rows of a binary file: messages say "row N (byte B)", not "line N" */
+	uint64_t offset;  /* binary: the first byte of the row being read */
+	uint64_t want;    /* rows the header gives */
+	size_t cap;       /* rows allocated in v->unit */
+	float *row;       /* [dim] the values of the row being read */
+	double *wide;     /* [dim] the same in double precision */
 };
+
+static int fail(struct loader *ld, uint64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Fills ld->e with what is wrong at line (a row when binary; 0: the whole file). Returns -1. */
+static int fail(struct loader *ld, uint64_t line, const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (ld->binary && line)
+		return error_bad(ld->e, ld->name, 0, "row %llu (byte %llu): %s",
+		                 (unsigned long long)line, (unsigned long long)ld->offset, why);
+	return error_bad(ld->e, ld->name, line, "%s", why);
+}
+
+static int fail_read(struct loader *ld)
+{
+	return error_set(ld->e, -1, errno, NULL, 0, "read %s", ld->name);
+}
 
 /* Adds the row just read (ld->row) under word, normalised. */
 static int add_row(struct loader *ld, const char *word, size_t len, uint64_t line)
@@ -279,19 +284,19 @@ static int add_row(struct loader *ld, const char *word, size_t len, uint64_t lin
 	float *u;
 
 	if (len == 0)
-		return fail(ld->e, line, "an empty word");
+		return fail(ld, line, "an empty word");
 	id = strtab_intern(&v->words, word, len);
 	if (id == -2)
-		return fail(ld->e, line, "out of memory");
+		return fail(ld, line, "out of memory");
 	if ((size_t)id != v->rows)
-		return fail(ld->e, line, "the word '%s' again (first in row %lld)",
+		return fail(ld, line, "the word '%s' again (first in row %lld)",
 		            vec_excerpt(ex, sizeof(ex), word, len), (long long)id + 1);
 	if (v->rows == ld->cap) {
 		size_t nc = ld->cap * 2 < ld->want ? ld->cap * 2 : (size_t)ld->want;
 		float *p = realloc(v->unit, nc * d * sizeof(float));
 
 		if (!p)
-			return fail(ld->e, line, "out of memory for %zu rows of %zu values", nc, d);
+			return fail(ld, line, "out of memory for %zu rows of %zu values", nc, d);
 		v->unit = p;
 		ld->cap = nc;
 	}
@@ -324,7 +329,7 @@ static int text_row(struct loader *ld, const char *s, size_t n, uint64_t line)
 	while (n > 0 && is_space_ascii(s[n - 1]))
 		n--;
 	if (n == 0)
-		return fail(ld->e, line, "an empty line where a row should be");
+		return fail(ld, line, "an empty line where a row should be");
 	sp = memchr(s, ' ', n);
 	wlen = sp ? (size_t)(sp - s) : n;
 	for (p = s + wlen, end = s + n; p < end;) {
@@ -341,16 +346,16 @@ static int text_row(struct loader *ld, const char *s, size_t n, uint64_t line)
 			continue;
 		}
 		if (vec_parse_decimal(t, (size_t)(p - t), &x) < 0)
-			return fail(ld->e, line, "value %zu, '%s', is not a number", count + 1,
+			return fail(ld, line, "value %zu, '%s', is not a number", count + 1,
 			            vec_excerpt(ex, sizeof(ex), t, (size_t)(p - t)));
 		ld->row[count] = (float)x;
 		if (!isfinite(ld->row[count]))
-			return fail(ld->e, line, "value %zu, '%s', is out of the range of float32",
+			return fail(ld, line, "value %zu, '%s', is out of the range of float32",
 			            count + 1, vec_excerpt(ex, sizeof(ex), t, (size_t)(p - t)));
 		count++;
 	}
 	if (count != d)
-		return fail(ld->e, line, "%zu values after the word, the header says %zu", count, d);
+		return fail(ld, line, "%zu values after the word, the header says %zu", count, d);
 	return add_row(ld, s, wlen, line);
 }
 
@@ -364,9 +369,9 @@ static int read_text(struct loader *ld, struct reader *r)
 
 		n = reader_line(r, &line);
 		if (n == -2)
-			return fail_read(ld->e);
+			return fail_read(ld);
 		if (n == -1)
-			return fail(ld->e, lineno, "the file ends after %zu of the header's %llu rows",
+			return fail(ld, lineno, "the file ends after %zu of the header's %llu rows",
 			            ld->v->rows, (unsigned long long)ld->want);
 		if (text_row(ld, line, (size_t)n, lineno) < 0)
 			return -1;
@@ -374,9 +379,9 @@ static int read_text(struct loader *ld, struct reader *r)
 	for (uint64_t lineno = ld->want + 2; (n = reader_line(r, &line)) >= 0; lineno++)
 		for (ssize_t i = 0; i < n; i++)
 			if (!is_space_ascii(line[i]))
-				return fail(ld->e, lineno, "more rows than the header's %llu",
+				return fail(ld, lineno, "more rows than the header's %llu",
 				            (unsigned long long)ld->want);
-	return n == -2 ? fail_read(ld->e) : 0;
+	return n == -2 ? fail_read(ld) : 0;
 }
 
 /* A binary row: newlines (word2vec.c ends rows with one, gensim does not), the word up to a space,
@@ -392,20 +397,20 @@ static int binary_row(struct loader *ld, struct src *s, struct buf *w)
 
 	while ((c = src_getc(s)) == '\n')
 		;
-	ld->e->offset = s->off - (c >= 0);
+	ld->offset = s->off - (c >= 0);
 	w->len = 0;
 	for (; c >= 0 && c != ' '; c = src_getc(s))
 		buf_putc(w, (char)c);
 	if (c == -2)
-		return fail_read(ld->e);
+		return fail_read(ld);
 	if (c == -1)
-		return fail(ld->e, row, "the file ends after %zu of the header's %llu rows%s",
+		return fail(ld, row, "the file ends after %zu of the header's %llu rows%s",
 		            ld->v->rows, (unsigned long long)ld->want,
 		            w->len ? ", in a word" : "");
 	if ((got = src_read(s, b, d * 4)) < 0)
-		return fail_read(ld->e);
+		return fail_read(ld);
 	if ((size_t)got < d * 4)
-		return fail(ld->e, row, "the file ends in the vector of '%s' (%zu of %zu bytes)",
+		return fail(ld, row, "the file ends in the vector of '%s' (%zu of %zu bytes)",
 		            vec_excerpt(ex, sizeof(ex), w->p, w->len), (size_t)got, d * 4);
 	for (size_t i = 0; i < d; i++) {
 		uint32_t u = (uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 |
@@ -413,7 +418,7 @@ static int binary_row(struct loader *ld, struct src *s, struct buf *w)
 
 		memcpy(&ld->row[i], &u, 4);
 		if (!isfinite(ld->row[i]))
-			return fail(ld->e, row, "value %zu of '%s' is not a finite number", i + 1,
+			return fail(ld, row, "value %zu of '%s' is not a finite number", i + 1,
 			            vec_excerpt(ex, sizeof(ex), w->p, w->len));
 	}
 	return add_row(ld, w->p, w->len, row);
@@ -424,7 +429,7 @@ static int read_binary(struct loader *ld, struct src *s)
 	struct buf w = {0};
 	int c, ret = 0;
 
-	ld->e->binary = 1;
+	ld->binary = 1;
 	while (ld->v->rows < ld->want && ret == 0)
 		ret = binary_row(ld, s, &w);
 	buf_free(&w);
@@ -432,11 +437,11 @@ static int read_binary(struct loader *ld, struct src *s)
 		return -1;
 	while ((c = src_getc(s)) >= 0)
 		if (!is_space_ascii((char)c)) {
-			ld->e->offset = s->off - 1;
-			return fail(ld->e, ld->want + 1, "more data than the header's %llu rows",
+			ld->offset = s->off - 1;
+			return fail(ld, ld->want + 1, "more data than the header's %llu rows",
 			            (unsigned long long)ld->want);
 		}
-	return c == -2 ? fail_read(ld->e) : 0;
+	return c == -2 ? fail_read(ld) : 0;
 }
 
 /* "rows dim", two decimal numbers between blanks. */
@@ -473,17 +478,17 @@ static int read_header(struct loader *ld, struct reader *r, enum vec_format f)
 	ssize_t n = reader_line(r, &line);
 
 	if (n == -2)
-		return fail_read(ld->e);
+		return fail_read(ld);
 	if (n == -1)
-		return fail(ld->e, 0, "an empty file, not word vectors");
+		return fail(ld, 0, "an empty file, not word vectors");
 	if (parse_header(line, (size_t)n, num) < 0)
-		return fail(ld->e, 1, "'%s' is not a header of word vectors (rows and dimension)",
+		return fail(ld, 1, "'%s' is not a header of word vectors (rows and dimension)",
 		            vec_excerpt(ex, sizeof(ex), line, (size_t)n));
 	if (num[1] == 0 || num[1] > VEC_MAX_DIM)
-		return fail(ld->e, 1, "the dimension %llu is not within 1..%llu",
+		return fail(ld, 1, "the dimension %llu is not within 1..%llu",
 		            (unsigned long long)num[1], (unsigned long long)VEC_MAX_DIM);
 	if (num[0] > VEC_MAX_ROWS)
-		return fail(ld->e, 1, "%llu rows: at most %llu can be read", (unsigned long long)num[0],
+		return fail(ld, 1, "%llu rows: at most %llu can be read", (unsigned long long)num[0],
 		            (unsigned long long)VEC_MAX_ROWS);
 	if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) && num[0] > 0) {
 		/* the shortest row: "w 0 0 ... 0" in text, "w " and the floats in binary */
@@ -491,7 +496,7 @@ static int read_header(struct loader *ld, struct reader *r, enum vec_format f)
 		left = (uint64_t)st.st_size > r->nread ? (uint64_t)st.st_size - r->nread : 0;
 		left += r->end - r->start + 1;
 		if (num[0] > left / minrow)
-			return fail(ld->e, 1, "the header says %llu rows of %llu values, more than the "
+			return fail(ld, 1, "the header says %llu rows of %llu values, more than the "
 			            "file's %lld bytes can hold", (unsigned long long)num[0],
 			            (unsigned long long)num[1], (long long)st.st_size);
 	}
@@ -511,7 +516,7 @@ static enum vec_format detect(struct loader *ld, struct reader *r, struct src *s
 
 	*len = n;
 	if (n == -2) {
-		fail_read(ld->e);
+		fail_read(ld);
 		return VEC_AUTO;
 	}
 	if (n < 0)
@@ -522,7 +527,7 @@ static enum vec_format detect(struct loader *ld, struct reader *r, struct src *s
 		if ((*p < 0x20 || *p > 0x7e) && *p != '\t' && *p != '\r') {
 			s->npend = (size_t)n + !unterminated;
 			if (!(s->pend = malloc(s->npend))) {
-				fail(ld->e, 2, "out of memory");
+				fail(ld, 2, "out of memory");
 				return VEC_AUTO;
 			}
 			memcpy(s->pend, *line, (size_t)n);
@@ -533,18 +538,17 @@ static enum vec_format detect(struct loader *ld, struct reader *r, struct src *s
 	return VEC_TEXT;
 }
 
-int vec_read(struct vectors *v, struct reader *r, enum vec_format f, struct vec_error *e)
+int vec_read(struct vectors *v, struct reader *r, enum vec_format f, struct error *e)
 {
-	struct loader ld = {.v = v, .e = e};
+	struct loader ld = {.v = v, .e = e, .name = r->name};
 	struct src s = {.r = r};
 	char *line = NULL;
 	ssize_t n = 0;
 	int ret = -1;
 
 	memset(v, 0, sizeof(*v));
-	memset(e, 0, sizeof(*e));
 	if (strtab_init(&v->words, 1024) < 0)
-		return fail(e, 0, "out of memory");
+		return fail(&ld, 0, "out of memory");
 	if (read_header(&ld, r, f) < 0)
 		goto out;
 	s.off = r->nread - (r->end - r->start);
@@ -553,7 +557,7 @@ int vec_read(struct vectors *v, struct reader *r, enum vec_format f, struct vec_
 	ld.wide = malloc(v->dim * sizeof(double));
 	v->unit = malloc((ld.cap ? ld.cap : 1) * v->dim * sizeof(float));
 	if (!ld.row || !ld.wide || !v->unit) {
-		fail(e, 1, "out of memory for vectors of %zu values", v->dim);
+		fail(&ld, 1, "out of memory for vectors of %zu values", v->dim);
 		goto out;
 	}
 	if (f == VEC_AUTO && ld.want > 0 && (f = detect(&ld, r, &s, &line, &n)) == VEC_AUTO)

@@ -10,8 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "base/strtab.h"
+#include "base/error.h"
 #include "base/io.h"
+#include "base/strtab.h"
 
 #define VEC_PRECISION 6 /* digits after the point in text values, as word2vec.c writes them */
 #define VEC_MAX_ROWS ((uint64_t)INT32_MAX) /* rows and dimensions index BLAS matrices (int) */
@@ -35,19 +36,11 @@ struct vectors {
 	int binary;           /* the format read */
 };
 
-/* Where and why reading failed. */
-struct vec_error {
-	int sys;          /* errno of a failed read (why is empty), 0 for bad contents */
-	int binary;       /* line counts rows of a binary file, offset is the row's first byte */
-	uint64_t line;    /* text: the line, from 1 (the header is line 1); binary: the row, from 1;
-	                   * 0 when the whole file is at fault */
-	uint64_t offset;
-	char why[160];
-};
-
-/* Reads vectors from r in the given format (VEC_AUTO: detected). Returns 0, or -1 with *e filled
- * in (a read error, malformed contents or memory exhausted); v is then empty. */
-int vec_read(struct vectors *v, struct reader *r, enum vec_format f, struct vec_error *e);
+/* Reads vectors from r in the given format (VEC_AUTO: detected). Returns 0, or -1 with e filled
+ * (a read error, malformed contents or memory exhausted; it names r and the line, or the row and
+ * its first byte in a binary file); v is then empty. vec_free frees v. */
+int vec_read(struct vectors *v, struct reader *r, enum vec_format f, struct error *e);
+/* Frees what v holds; v is then empty. */
 void vec_free(struct vectors *v);
 
 /* The word of a row, not NUL-terminated. */

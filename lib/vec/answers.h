@@ -1,0 +1,50 @@
+/* answers.h: the queries of nlp-similar answered in batches: each query is a word (its nearest
+ * neighbours) or three words a b c (a is to b as c is to ?), and its answers are written as
+ * "word<TAB>similarity" lines, a blank line between queries, or each line led by the query and a
+ * tab. Batches let one pass over the candidates (vec/similar.h) serve many queries. */
+#ifndef NLP_ANSWERS_H
+#define NLP_ANSWERS_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "base/io.h"
+#include "vec/lookup.h"
+#include "vec/similar.h"
+
+struct answers {
+	struct lookup lk;
+	struct similar_search s;
+	int with_query;             /* lines begin with the query and a tab; no blank lines */
+	struct similar_query *q;    /* [cap] */
+	struct buf *text;           /* [cap] each query's words, for with_query */
+	int *ok;                    /* [cap] the query could be asked */
+	size_t n, cap, done;        /* done: queries answered so far */
+	struct similar_hit *hits;   /* [cap][k] */
+	size_t *nhits;              /* [cap] */
+};
+
+/* Called with each reason a query cannot be asked (it then gets no answers). */
+typedef void answers_warn_fn(const struct error *e);
+
+/* Begins answering among the first cands rows of v (kept by pointer), top answers a query,
+ * words matched by upper case when fold. Returns 0, or -1 when memory runs out; answers_free
+ * frees a. */
+int answers_init(struct answers *a, const struct vectors *v, size_t cands, size_t top,
+                 enum similar_method m, int fold, int threads, int with_query);
+
+/* Adds the query s[0..n) (blank: none); each problem with it goes to warn. A full batch is
+ * answered to w. Returns 0 for a query asked or blank, 1 for one that cannot be asked, -1 when
+ * memory runs out. */
+int answers_add(struct answers *a, struct writer *w, const char *s, size_t n,
+                answers_warn_fn *warn);
+
+/* Answers the queries added so far and writes their answers to w. Returns 0, or -1 when memory
+ * runs out. */
+int answers_flush(struct answers *a, struct writer *w);
+
+/* Frees what a holds (not the vectors). */
+void answers_free(struct answers *a);
+
+#endif
