@@ -5,6 +5,9 @@ load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
 : "${NLP_TOP:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
+# the programs: make check passes the Makefile's list; bats run by hand reads it there
+: "${PROGS:=$(sed -n 's/^PROGS = //p' "$NLP_TOP/Makefile")}"
+[ -n "$PROGS" ] || { echo "helper.bash: no PROGS in $NLP_TOP/Makefile" >&2; exit 1; }
 DATA="$NLP_TOP/tests/data"
 SHARED="$NLP_TOP/../shared"
 PY=/usr/bin/python3
