@@ -106,10 +106,10 @@ def run_child(args, cwd, env, base_path):
     extra = [os.path.abspath(p) for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     sys.path[:] = [first] + extra + base_path
     main = types.ModuleType("__main__")
-    main.__dict__["__builtins__"] = __builtins__
-    main.__file__ = name if name[0] != "<" else None
-    if main.__file__ is None:
-        del main.__file__
+    main.__dict__.update(__builtins__=__builtins__, __annotations__={}, __spec__=None)
+    if args[0] != "-c":
+        main.__file__ = name if args[0] == "-" else os.path.abspath(name)
+        main.__cached__ = None
     sys.modules["__main__"] = main
     code = 0
     try:
