@@ -188,3 +188,27 @@ help_of_table() {
 	assert_line --partial 'text/pat.h:'
 	assert_line --partial 'does not name its layer'
 }
+
+@test "layout: tests/py gives a script's exit status, output, errors and stdin as python3 does" {
+	[ -S "${NLP_PYSERVER:-}" ] || echo "# no tests/pyserver.py running: tests/py is python3 itself" >&3
+	py="$NLP_TOP/tests/py"
+	run "$py" -c 'import sys; sys.exit(3)'
+	assert_failure 3
+	run --separate-stderr "$py" -c 'raise ValueError("boom")'
+	assert_failure 1
+	[[ "$stderr" == *"ValueError: boom" ]] || fail "stderr: $stderr"
+	run "$py" -c 'import sys; sys.exit("why")'
+	assert_failure 1
+	assert_output 'why'
+	run "$py" - a 'b c' <<<'import sys; print(sys.argv, sys.stdin.read() == "")'
+	assert_success
+	assert_output "['-', 'a', 'b c'] True"
+	printf 'import sys, os\nprint(sys.argv[1:], os.getcwd(), os.environ["X"], sys.stdin.read().strip())\n' > "$BATS_TEST_TMPDIR/s.py"
+	cd "$BATS_TEST_TMPDIR"
+	run bash -c "echo piped | X=set '$py' s.py 1"
+	assert_success
+	assert_output "['1'] $BATS_TEST_TMPDIR set piped"
+	run bash -o pipefail -c "'$py' -c 'print(\"x\" * 1000000)' | head -c 3"
+	assert_failure 1
+	assert_output --partial 'xxx'
+}
