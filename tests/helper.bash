@@ -1,8 +1,15 @@
 # helper.bash: loaded by every bats file. The programs under test are the sanitizer build,
 # first on PATH (tests/run sets it up); NLP_TOP is the source tree.
 bats_require_minimum_version 1.5.0
-load '/usr/lib/bats/bats-support/load'
-load '/usr/lib/bats/bats-assert/load'
+# bats-support and bats-assert: their load.bash files, without the two processes each of their
+# lines starts (this file is loaded before every test)
+for _lib in /usr/lib/bats/bats-support /usr/lib/bats/bats-assert; do
+	for _f in "$_lib"/src/*.bash; do
+		# shellcheck disable=SC1090
+		source "$_f"
+	done
+done
+unset _lib _f
 
 : "${NLP_TOP:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
 # the programs: make check passes the Makefile's list; bats run by hand reads it there
