@@ -74,10 +74,15 @@ deps:
 deps-bench:
 	@scripts/deps --bench
 
-check: deps all asan
+# the builds run in parallel (one job per processor), and so do the test files (tests/run)
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
+check: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) all asan
 	@PROGS="$(PROGS)" tests/run
 
-test: all asan
+test:
+	@$(MAKE) --no-print-directory -j$(NPROC) all asan
 	@PROGS="$(PROGS)" tests/run
 
 lint:

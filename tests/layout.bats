@@ -1,8 +1,54 @@
 #!/usr/bin/env bats
 # layout: every program has its source, man page and tests; every option its --help prints is in
-# its page; man pages lint clean; the README keeps its two set-up commands.
+# its page; every short option letter means what the table of nlp(7) says; man pages lint clean;
+# the README keeps its two set-up commands.
 
 load helper
+
+# letters_table: the table "Option letters" of nlp(7), one line per letter:
+# LETTER<TAB>LONG OPTION<TAB>STAGES (space-separated, or "all").
+letters_table() {
+	awk '/^\.Ss Option letters$/ { on = 1; next }
+	     on && /^\.(Ss|Sh|El)/ { exit }
+	     on && /^\.It Fl [A-Za-z] Ta Fl -[a-z0-9-]+ Ta / {
+	         split($0, f, / Ta /); p = f[3]; gsub(/, */, " ", p)
+	         print substr(f[1], 8) "\t" substr(f[2], 5) "\t" p }' "$NLP_TOP/man/man7/nlp.7"
+}
+
+# help_letters: the short options of a --help text on stdin, one line per option:
+# LETTER<TAB>LONG OPTION (empty when the letter has none).
+help_letters() {
+	sed -nE 's/^ +-([A-Za-z])(, --([a-z0-9-]+))?([ =\[].*)?$/\1\t\3/p'
+}
+
+# check_letters TABLE STAGE: the short options of STAGE's --help text on stdin against TABLE (as
+# letters_table prints it): prints one line per disagreement, nothing when they agree. A letter of
+# the help must be the table's, stand for the table's long option and be listed for STAGE; every
+# letter the table lists for STAGE must be in the help.
+check_letters() {
+	help_letters | awk -F'\t' -v prog="$2" '
+		NR == FNR {
+			long[$1] = $2
+			n = split($3, s, " ")
+			for (i = 1; i <= n; i++) if (s[i] == prog || s[i] == "all") mine[$1] = 1
+			next
+		}
+		{
+			seen[$1] = 1
+			if (!($1 in long)) print "nlp-" prog ": -" $1 " (" ($2 == "" ? "no long form" : "--" $2) ") is not in the table"
+			else if ($2 != long[$1]) print "nlp-" prog ": -" $1 " is --" $2 "; the table says -" $1 " is --" long[$1]
+			else if (!($1 in mine)) print "nlp-" prog ": -" $1 " (--" $2 ") is not listed for " prog " in the table"
+		}
+		END {
+			for (l in mine) if (!(l in seen)) print "nlp-" prog ": the table gives -" l " (--" long[l] "), --help does not"
+		}' "$1" - | LC_ALL=C sort
+}
+
+# help_of_table TABLE STAGE: the --help option lines STAGE would print if it followed TABLE exactly.
+help_of_table() {
+	awk -F'\t' -v prog="$2" '{ n = split($3, s, " "); for (i = 1; i <= n; i++)
+		if (s[i] == prog || s[i] == "all") printf "  -%s, --%s    what it does\n", $1, $2 }' "$1"
+}
 
 @test "layout: each program has src, man page, bats file and a binary" {
 	for p in $PROGS; do
@@ -52,9 +98,74 @@ load helper
 }
 
 @test "layout: README shows exactly the two set-up commands and .ci/run runs make check" {
-	grep -q 'make demo' "$NLP_TOP/README.md"
-	grep -q 'make check' "$NLP_TOP/README.md"
-	grep -q 'make check' "$NLP_TOP/.ci/run"
+	# the commands of the first code block under "## Set up", comments and blank lines aside
+	run awk '/^## Set up/ { sec = 1; next } sec && /^## / { exit }
+		sec && /^```/ { if (code) exit; code = 1; next }
+		code { sub(/[ \t]*#.*/, ""); if ($0 != "") print }' "$NLP_TOP/README.md"
+	assert_success
+	assert_output "$(printf 'make demo\nmake check')"
+	grep -qx 'make check' "$NLP_TOP/.ci/run" || fail ".ci/run has no line 'make check'"
+}
+
+@test "layout: nlp(7) has one table of option letters: one long option per letter, one letter per long option" {
+	letters_table > "$BATS_TEST_TMPDIR/table"
+	run wc -l < "$BATS_TEST_TMPDIR/table"
+	[ "$output" -ge 30 ] || fail "only $output rows in the table of nlp(7)"
+	run bash -c "cut -f1 '$BATS_TEST_TMPDIR/table' | sort | uniq -d"
+	assert_output ''
+	run bash -c "cut -f2 '$BATS_TEST_TMPDIR/table' | sort | uniq -d"
+	assert_output ''
+	# every stage the table names is a program, and --help is every program's -h
+	for s in $(cut -f3 "$BATS_TEST_TMPDIR/table"); do
+		[[ " $PROGS all " == *" $s "* ]] || fail "the table names '$s', not a stage"
+	done
+	assert_equal "$(grep -P '^h\t' "$BATS_TEST_TMPDIR/table")" "$(printf 'h\thelp\tall')"
+}
+
+@test "layout: check_letters accepts the table itself and names each kind of disagreement" {
+	letters_table > "$BATS_TEST_TMPDIR/table"
+	for p in $PROGS; do
+		help_of_table "$BATS_TEST_TMPDIR/table" "$p" > "$BATS_TEST_TMPDIR/help"
+		[ -s "$BATS_TEST_TMPDIR/help" ] || fail "no letters for $p"
+		run check_letters "$BATS_TEST_TMPDIR/table" "$p" < "$BATS_TEST_TMPDIR/help"
+		assert_success
+		assert_output ''
+	done
+	# nlp-similar as it was: -t threads, -r restrict, -m method, -f format
+	{
+		help_of_table "$BATS_TEST_TMPDIR/table" similar | grep -vE -- '--(threads|restrict)'
+		printf '  -t, --threads N        threads\n  -r, --restrict N       candidates\n'
+		printf '  -m, --method METHOD    add or mul\n  -f, --format FORMAT    text\n'
+		printf '  -x                     no long form\n'
+	} > "$BATS_TEST_TMPDIR/help"
+	run check_letters "$BATS_TEST_TMPDIR/table" similar < "$BATS_TEST_TMPDIR/help"
+	assert_output "$(printf '%s\n' \
+		'nlp-similar: -f is --format; the table says -f is --form' \
+		'nlp-similar: -m is --method; the table says -m is --merge' \
+		'nlp-similar: -r is --restrict; the table says -r is --replace-all' \
+		'nlp-similar: -t is --threads; the table says -t is --text' \
+		'nlp-similar: -x (no long form) is not in the table' \
+		'nlp-similar: the table gives -R (--restrict), --help does not' \
+		'nlp-similar: the table gives -T (--threads), --help does not')"
+	# a letter of the table that is another stage's
+	printf '  -w, --window N\n' >> "$BATS_TEST_TMPDIR/help"
+	run check_letters "$BATS_TEST_TMPDIR/table" similar < "$BATS_TEST_TMPDIR/help"
+	assert_line 'nlp-similar: -w (--window) is not listed for similar in the table'
+}
+
+@test "layout: every program's short options are the letters of the table in nlp(7)" {
+	letters_table > "$BATS_TEST_TMPDIR/table"
+	bad=0
+	for p in $PROGS; do
+		"nlp-$p" --help > "$BATS_TEST_TMPDIR/help" || fail "nlp-$p --help: exit $?"
+		[ -s "$BATS_TEST_TMPDIR/help" ] || fail "nlp-$p --help printed nothing"
+		check_letters "$BATS_TEST_TMPDIR/table" "$p" < "$BATS_TEST_TMPDIR/help" > "$BATS_TEST_TMPDIR/diff"
+		if [ -s "$BATS_TEST_TMPDIR/diff" ]; then
+			cat "$BATS_TEST_TMPDIR/diff"
+			bad=$((bad + 1))
+		fi
+	done
+	[ "$bad" -eq 0 ] || fail "$bad programs disagree with the table of option letters in nlp(7)"
 }
 
 @test "layout: lib/ keeps its layers (tests/layers.sh): no include of a layer above, no printing or exiting below cli/" {
@@ -76,4 +187,28 @@ load helper
 	assert_line --partial 'prints or exits below cli/: static void f(void) { exit(1); }'
 	assert_line --partial 'text/pat.h:'
 	assert_line --partial 'does not name its layer'
+}
+
+@test "layout: tests/py gives a script's exit status, output, errors and stdin as python3 does" {
+	[ -S "${NLP_PYSERVER:-}" ] || echo "# no tests/pyserver.py running: tests/py is python3 itself" >&3
+	py="$NLP_TOP/tests/py"
+	run "$py" -c 'import sys; sys.exit(3)'
+	assert_failure 3
+	run --separate-stderr "$py" -c 'raise ValueError("boom")'
+	assert_failure 1
+	[[ "$stderr" == *"ValueError: boom" ]] || fail "stderr: $stderr"
+	run "$py" -c 'import sys; sys.exit("why")'
+	assert_failure 1
+	assert_output 'why'
+	run "$py" - a 'b c' <<<'import sys; print(sys.argv, sys.stdin.read() == "")'
+	assert_success
+	assert_output "['-', 'a', 'b c'] True"
+	printf 'import sys, os\nprint(sys.argv[1:], os.getcwd(), os.environ["X"], sys.stdin.read().strip())\n' > "$BATS_TEST_TMPDIR/s.py"
+	cd "$BATS_TEST_TMPDIR"
+	run bash -c "echo piped | X=set '$py' s.py 1"
+	assert_success
+	assert_output "['1'] $BATS_TEST_TMPDIR set piped"
+	run bash -o pipefail -c "'$py' -c 'print(\"x\" * 1000000)' | head -c 3"
+	assert_failure 1
+	assert_output --partial 'xxx'
 }

@@ -38,15 +38,6 @@ for k, v in sorted(c.items(), key=lambda kv: (-kv[1], kv[0])):
 EOF
 }
 
-# assert_same GOT WANT: byte-identical files; WANT must not be empty.
-assert_same() {
-	[ -s "$2" ] || fail "reference $2 is empty"
-	if ! cmp -s "$1" "$2"; then
-		diff "$1" "$2" | head -n 20 | cat -A >&2
-		fail "$1 differs from $2"
-	fi
-}
-
 setup_file() {
 	# 12,000 lines of tokens with bytes that make the order matter (control bytes, NUL, '!',
 	# upper case, multi-byte) and a 20,001-word vocabulary: --memory 1M spills it.

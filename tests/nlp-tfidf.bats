@@ -19,6 +19,7 @@ sk_ref() {
 import json, sys
 import numpy as np, scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from matgen import read_triples, F32, F64
 
 
 def lines(path):
@@ -30,19 +31,9 @@ def lines(path):
 
 
 def read_matrix(path):
-    b = open(path, 'rb').read()
-    assert b[:8] == b'NLPMATRX', 'bad magic'
-    ver, kind, typ, res = (int(x) for x in np.frombuffer(b, '<u4', 4, 8))
-    rows, cols, nnz = (int(x) for x in np.frombuffer(b, '<u8', 3, 24))
-    assert (ver, kind, res) == (1, 2, 0) and typ in (1, 2), 'bad header'
-    assert not any(np.frombuffer(b, '<u8', 2, 48)), 'reserved fields set'
-    dt = np.dtype([('r', '<u4'), ('c', '<u4'), ('v', '<f4' if typ == 1 else '<f8')])
-    t = np.frombuffer(b, dt, offset=64)
-    assert len(t) == nnz, 'nnz %d in the header, %d triples' % (nnz, len(t))
-    key = t['r'].astype(np.int64) << 32 | t['c'].astype(np.int64)
-    assert np.all(np.diff(key) > 0), 'triples out of order'
+    rows, cols, t = read_triples(path, known_nnz=True)
     m = sp.csr_matrix((t['v'].astype(np.float64), (t['r'], t['c'])), shape=(rows, cols))
-    return m, typ
+    return m, F32 if t['v'].dtype == np.float32 else F64
 
 
 cls, kw, fit, mat, vocab = sys.argv[1:6]

@@ -25,14 +25,6 @@ awk_encode() {
 		 o = o (o == "" ? "" : " ") x} print o}' "$1" "$2"
 }
 
-assert_same() {
-	[ -s "$2" ] || fail "reference $2 is empty"
-	if ! cmp -s "$1" "$2"; then
-		diff "$1" "$2" | head -n 20 | cat -A >&2
-		fail "$1 differs from $2"
-	fi
-}
-
 # ---- building ----
 
 @test "vocab: counts of the fixture equal awk | sort (count, then bytes); files and - concatenate; every blank separates" {

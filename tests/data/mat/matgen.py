@@ -1,7 +1,8 @@
-"""matgen: writes nlp matrices (nlp-matrix(5)) from Python for the nlp-mat tests, following the
-man page and not the C writer, so that each checks the other: good matrices from NumPy and SciPy
-arrays, and bad ones with one rule broken; and reads what the programs write. Run `python3 matgen.py` to rebuild the fixtures of
-this directory."""
+"""matgen: the tests' one Python module for nlp matrices (nlp-matrix(5)). It writes them from
+NumPy and SciPy arrays following the man page and not the C writer, so that each checks the
+other: good matrices, and bad ones with one rule broken; and it reads what the programs write,
+checking every rule of the man page (every bats file finds it on PYTHONPATH: tests/helper.bash).
+Run `python3 matgen.py` to rebuild the fixtures of this directory."""
 import os
 import struct
 
@@ -50,26 +51,59 @@ def rand_sparse(rng, rows, cols, density, typ=F64):
     return m.tocsr().tocoo()
 
 
-def read(path):
-    """A matrix file as the man page describes it: a dense one as an ndarray, a sparse one as a
-    SciPy COO matrix (float64 values), its count and order checked."""
-    data = open(path, "rb").read()
+def read_header(data, typ=None):
+    """The header of a matrix file's bytes as (kind, typ, rows, cols, nnz), every field checked;
+    typ (F32 or F64), when given, is the element type the file must have."""
     assert data[:8] == MAGIC, "not an nlp matrix"
-    version, kind, typ, _, rows, cols, nnz = struct.unpack_from("<IIIIQQQ", data, 8)
-    assert version == 1 and kind in (DENSE, SPARSE) and typ in (F32, F64)
-    val = np.dtype("<f4") if typ == F32 else np.dtype("<f8")
-    body = data[64:]
+    assert len(data) >= 64, "truncated header"
+    version, kind, t, res, rows, cols, nnz, r0, r1 = struct.unpack_from("<IIIIQQQQQ", data, 8)
+    assert version == 1, "version %d" % version
+    assert kind in (DENSE, SPARSE) and t in (F32, F64), "kind %d, type %d" % (kind, t)
+    assert (res, r0, r1) == (0, 0, 0), "reserved fields set"
+    assert rows < 2**32 and cols < 2**32, "rows or cols above 2^32 - 1"
+    assert typ is None or t == typ, "type %d, not %d" % (t, typ)
     if kind == DENSE:
-        a = np.frombuffer(body, dtype=val)
-        assert a.size == rows * cols, "dense size"
-        return a.reshape(rows, cols).astype(np.float64)
-    rec = np.dtype([("row", "<u4"), ("col", "<u4"), ("v", val)])
+        assert nnz == rows * cols, "dense nnz"
+    else:
+        assert nnz == UNKNOWN or nnz <= rows * cols, "nnz above rows x cols"
+    return kind, t, rows, cols, nnz
+
+
+def read_triples(path, typ=None, known_nnz=False):
+    """A sparse matrix file as (rows, cols, t), t a NumPy record array of fields r, c (uint32)
+    and v (the file's element type), checked as the man page says: the header (typ as in
+    read_header), the count (known_nnz: the header must give it, not UNKNOWN), the order, the
+    indices and finite values."""
+    return _triples(open(path, "rb").read(), typ, known_nnz)
+
+
+def _triples(data, typ, known_nnz):
+    kind, t, rows, cols, nnz = read_header(data, typ)
+    assert kind == SPARSE, "not a sparse matrix"
+    rec = np.dtype([("r", "<u4"), ("c", "<u4"), ("v", "<f4" if t == F32 else "<f8")])
+    body = data[64:]
     assert len(body) % rec.itemsize == 0, "truncated"
-    t = np.frombuffer(body, dtype=rec)
-    assert nnz in (UNKNOWN, t.size), "nnz"
-    key = t["row"].astype(np.uint64) << np.uint64(32) | t["col"].astype(np.uint64)
-    assert np.all(key[1:] > key[:-1]), "order"
-    return sp.coo_matrix((t["v"].astype(np.float64), (t["row"], t["col"])), shape=(rows, cols))
+    tr = np.frombuffer(body, dtype=rec)
+    assert nnz == tr.size or (nnz == UNKNOWN and not known_nnz), \
+        "nnz %d in the header, %d triples" % (nnz, tr.size)
+    key = tr["r"].astype(np.uint64) << np.uint64(32) | tr["c"].astype(np.uint64)
+    assert np.all(key[1:] > key[:-1]), "triples not sorted by row then column"
+    assert np.all(tr["r"] < rows) and np.all(tr["c"] < cols), "index out of range"
+    assert np.all(np.isfinite(tr["v"])), "a value is NaN or infinite"
+    return rows, cols, tr
+
+
+def read(path, typ=None, known_nnz=False):
+    """A matrix file: a dense one as an ndarray, a sparse one as a SciPy COO matrix (float64
+    values), checked as read_header and read_triples say."""
+    data = open(path, "rb").read()
+    kind, t, rows, cols, nnz = read_header(data, typ)
+    if kind == SPARSE:
+        rows, cols, tr = _triples(data, typ, known_nnz)
+        return sp.coo_matrix((tr["v"].astype(np.float64), (tr["r"], tr["c"])), shape=(rows, cols))
+    a = np.frombuffer(data[64:], dtype=np.dtype("<f4") if t == F32 else np.dtype("<f8"))
+    assert a.size == rows * cols, "dense size"
+    return a.reshape(rows, cols).astype(np.float64)
 
 
 def write(path, data):
