@@ -182,6 +182,36 @@ one_job()
 	fi
 }
 
+# run_rounds [HOOK]: the warm-up round (round 0, outputs kept in $tmp/out for the checks) and
+# $reps timed rounds of every job of ${jobs[@]}; HOOK ID ROUND, when given, runs after each job.
+run_rounds()
+{
+	local hook=${1:-} r id
+	mkdir -p "$tmp/out"
+	for r in $(seq 0 "$reps"); do
+		[ "$r" -eq 0 ] || echo "$me: round $r of $reps" >&2
+		for id in "${jobs[@]}"; do
+			if [ "$r" -eq 0 ]; then one_job "$id" 0 "$tmp/out"; else one_job "$id" "$r" ""; fi
+			[ -z "$hook" ] || "$hook" "$id" "$r"
+		done
+	done
+}
+
+# table_head: the head of the side-by-side table, after a blank line.
+table_head()
+{
+	echo
+	echo "| job | nlp time | peer | peer time | ratio | nlp peak RSS | peer peak RSS | target | result |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+}
+
+# job_stats ID: sets nt nr (nlp median seconds, peak RSS KB) and pt pr (the peer's) of job ID.
+job_stats()
+{
+	read -r nt nr < <(stats nlp "$1")
+	read -r pt pr < <(stats peer "$1")
+}
+
 # stats SIDE ID: "median_seconds peak_rss_kb": median wall time over the timed rounds, peak RSS of
 # the warm-up round
 stats()

@@ -63,24 +63,17 @@ echo "$me: 1 warm-up round + $reps timed rounds of ${jobs[*]} ..." >&2
 # the reference script's own time for its co-occurrence step, from its stderr
 ref_step() { sed -n 's/^cooccur nnz=[0-9]*: \([0-9.]*\) s.*/\1/p' "$tmp/d.peer.r$1.err"; }
 
-mkdir -p "$tmp/out"
-for r in $(seq 0 "$reps"); do
-	[ "$r" -eq 0 ] || echo "$me: round $r of $reps" >&2
-	for id in "${jobs[@]}"; do
-		if [ "$r" -eq 0 ]; then one_job "$id" 0 "$tmp/out"; else one_job "$id" "$r" ""; fi
-		if [ "$id" = d ]; then # replace the script's wall time by its step time
-			sed -i '$d' "$tmp/d.peer.r$r.time"
-			awk -v s="$(ref_step "$r")" 'BEGIN { printf "%d\n", s * 1e6 }' >>"$tmp/d.peer.r$r.time"
-		fi
-	done
-done
+# the co-occurrence peer: replace the script's wall time by its own time of the step
+ref_time() {
+	[ "$1" = d ] || return 0
+	sed -i '$d' "$tmp/d.peer.r$2.time"
+	awk -v s="$(ref_step "$2")" 'BEGIN { printf "%d\n", s * 1e6 }' >>"$tmp/d.peer.r$2.time"
+}
+run_rounds ref_time
 
-echo
-echo "| job | nlp time | peer | peer time | ratio | nlp peak RSS | peer peak RSS | target | result |"
-echo "|---|---|---|---|---|---|---|---|---|"
+table_head
 for id in "${jobs[@]}"; do
-	read -r nt nr < <(stats nlp "$id")
-	read -r pt pr < <(stats peer "$id")
+	job_stats "$id"
 	if [ "${target[$id]}" = - ]; then
 		printf '| %s | %.3f s | - | - | - | %s | - | identical output | %s |\n' "${label[$id]}" \
 			"$nt" "$(mb "$nr")" "$(cmp -s "$tmp/out/$id.nlp" "$tmp/out/$([ "$id" = c ] && echo b || echo d).nlp" && echo PASS || echo FAIL)"

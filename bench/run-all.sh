@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# bench/run-all.sh: runs every benchmark script in bench/ (each executable *.sh but this one and
-# the helpers whose names start with '_'), one after the other, and prints their tables. This is
-# what `make bench` runs, after `make deps-bench all`.
+# bench/run-all.sh: runs every benchmark script in bench/ (each executable *.sh but this one,
+# outputs.sh, which compares two builds and is no benchmark, and the helpers whose names start
+# with '_'), one after the other, and prints their tables. This is what `make bench` runs, after
+# `make deps-bench all`.
 #
 # A script that skips (no ../shared/data) still exits 0. Exits 1 when a script failed to run; a
 # target that is not met shows as FAIL in its table and does not change the exit status.
@@ -14,7 +15,7 @@ failed=()
 for s in "$here"/*.sh; do
 	name=$(basename "$s")
 	case $name in
-	run-all.sh | _*) continue ;;
+	run-all.sh | outputs.sh | _*) continue ;;
 	esac
 	[ -x "$s" ] || continue
 	echo "=== bench/$name"

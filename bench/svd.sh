@@ -57,19 +57,10 @@ label[h]="analogies, 30,000 words"; input[h]=/dev/null
 peername[f]="sklearn randomized_svd"; peername[g]="-"; peername[h]="gensim (eval_vectors.py)"
 
 echo "$me: 1 warm-up round + $reps timed rounds of ${jobs[*]} ..." >&2
-mkdir -p "$tmp/out"
-for r in $(seq 0 "$reps"); do
-	[ "$r" -eq 0 ] || echo "$me: round $r of $reps" >&2
-	for id in "${jobs[@]}"; do
-		if [ "$r" -eq 0 ]; then one_job "$id" 0 "$tmp/out"; else one_job "$id" "$r" ""; fi
-	done
-done
+run_rounds
 
-echo
-echo "| job | nlp time | peer | peer time | ratio | nlp peak RSS | peer peak RSS | target | result |"
-echo "|---|---|---|---|---|---|---|---|---|"
-read -r nt nr < <(stats nlp f)
-read -r pt pr < <(stats peer f)
+table_head
+job_stats f
 printf '| %s | %.1f s | %s | %.1f s | %s | %s | %s | >= 2x faster, <= half the RSS | %s |\n' \
 	"${label[f]}" "$nt" "${peername[f]}" "$pt" \
 	"$(awk -v a="$pt" -v b="$nt" 'BEGIN { printf "%.1fx", a / b }')" "$(mb "$nr")" "$(mb "$pr")" \

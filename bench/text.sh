@@ -51,27 +51,14 @@ label[d]="tokenize PTB, enwiki 10 MB";   input[d]=$en10
 peername[a]="uconv"; peername[b]="uconv"; peername[c]="wc -w (reference)"; peername[d]="NLTK Treebank"
 target[a]="ratio 4"; target[b]="ratio 2"; target[c]="mbps 100"; target[d]="ratio 30"
 
-echo "text.sh: $(date -u '+%Y-%m-%d %H:%M UTC'); $(machine)"
-echo "text.sh: 1 warm-up round + $reps timed rounds of ${jobs[*]} ..." >&2
+echo "$me: $(date -u '+%Y-%m-%d %H:%M UTC'); $(machine)"
+echo "$me: 1 warm-up round + $reps timed rounds of ${jobs[*]} ..." >&2
 
-# warm-up round: outputs kept for the checks below, not timed
-mkdir -p "$tmp/out"
-for id in "${jobs[@]}"; do
-	one_job "$id" 0 "$tmp/out"
-done
-for r in $(seq 1 "$reps"); do
-	echo "text.sh: round $r of $reps" >&2
-	for id in "${jobs[@]}"; do
-		one_job "$id" "$r" ""
-	done
-done
+run_rounds
 
-echo
-echo "| job | nlp time | peer | peer time | ratio | nlp peak RSS | peer peak RSS | target | result |"
-echo "|---|---|---|---|---|---|---|---|---|"
+table_head
 for id in "${jobs[@]}"; do
-	read -r nt nr < <(stats nlp "$id")
-	read -r pt pr < <(stats peer "$id")
+	job_stats "$id"
 	size=$(wc -c <"${input[$id]}")
 	ratio=$(awk -v a="$pt" -v b="$nt" 'BEGIN { printf "%.1fx", a / b }')
 	read -r kind want <<<"${target[$id]}"
