@@ -14,6 +14,7 @@
 #include "base/strtab.h"
 #include "base/io.h"
 #include "mat/matrix.h"
+#include "mat/sorter.h"
 #include "text/norm.h"
 #include "base/num.h"
 #include "base/rng.h"
@@ -377,6 +378,52 @@ static void test_matrix(void)
 	unlink(path);
 }
 
+/* Spilled through base/runs with 16 triples a run (200 runs, so the oldest SORTER_MAX_RUNS - 1
+ * are merged thrice), the cells come out in order, each the sum of its runs' sums added in the
+ * order the runs were written, bit for bit: the merged run takes the place of its inputs. */
+static void test_sorter(void)
+{
+	enum { RUN = 16, N = RUN * 200, CELLS = 100 };
+	struct sorter t;
+	struct rng r;
+	double total[CELLS], run[CELLS];
+	int in_total[CELLS] = {0}, in_run[CELLS] = {0};
+	uint32_t row, col, prev = 0;
+	uint64_t nnz;
+	double v;
+	int ok = 1, k = -1, n = 0;
+
+	rng_seed(&r, 7);
+	sorter_init(&t, 0, SORTER_DUPS_SUM); /* the smallest chunk: 16 triples */
+	for (int i = 0; i < N; i++) {
+		int c = (int)rng_below(&r, CELLS);
+
+		v = rng_uniform(&r) * 1e3 - 500;
+		ok &= sorter_add(&t, (uint32_t)c / 10, (uint32_t)c % 10, v, NULL) == 0;
+		run[c] = in_run[c] ? run[c] + v : v;
+		in_run[c] = 1;
+		if ((i + 1) % RUN == 0)
+			for (c = 0; c < CELLS; c++) {
+				if (in_run[c])
+					total[c] = in_total[c] ? total[c] + run[c] : run[c];
+				in_total[c] |= in_run[c];
+				in_run[c] = 0;
+			}
+	}
+	ok &= sorter_finish(&t, &nnz, NULL) == 0 && nnz == MAT_NNZ_UNKNOWN;
+	while (ok && (k = sorter_next(&t, &row, &col, &v, NULL)) == 1) {
+		uint32_t c = row * 10 + col;
+
+		ok = c < CELLS && (n == 0 || c > prev) && in_total[c] && memcmp(&v, &total[c], 8) == 0;
+		prev = c;
+		n++;
+	}
+	check(ok && k == 0 && n == CELLS,
+	      "sorter: 200 runs through base/runs give every cell, in order, summed run by run",
+	      "a cell is missing, out of order or summed in another order");
+	sorter_free(&t);
+}
+
 int main(void)
 {
 	test_strtab();
@@ -386,5 +433,6 @@ int main(void)
 	test_clean();
 	test_norm_fastpath();
 	test_matrix();
+	test_sorter();
 	return failures ? 1 : 0;
 }

@@ -36,15 +36,20 @@ int reader_open(struct reader *r, const char *path)
 	return 0;
 }
 
-int reader_fdopen(struct reader *r, int fd, const char *name)
+int reader_fdopen_size(struct reader *r, int fd, const char *name, size_t size)
 {
 	memset(r, 0, sizeof(*r));
 	r->fd = fd;
 	r->name = name;
-	r->cap = READ_CHUNK + 1;
+	r->cap = size + 1;
 	if (!(r->buf = malloc(r->cap)))
 		return -1;
 	return 0;
+}
+
+int reader_fdopen(struct reader *r, int fd, const char *name)
+{
+	return reader_fdopen_size(r, fd, name, READ_CHUNK);
 }
 
 int tmpfile_open(void)

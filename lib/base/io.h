@@ -22,6 +22,9 @@ int reader_open(struct reader *r, const char *path);
 /* Reads an open descriptor (which reader_close closes unless it is 0). Returns 0, or -1 with
  * errno set when memory runs out. name is kept, not copied. */
 int reader_fdopen(struct reader *r, int fd, const char *name);
+/* reader_fdopen with a buffer of `size` bytes (the default is 256 KiB) for readers that are open
+ * many at once. */
+int reader_fdopen_size(struct reader *r, int fd, const char *name, size_t size);
 /* Closes the descriptor (unless it is the standard input) and frees the buffer. */
 void reader_close(struct reader *r);
 

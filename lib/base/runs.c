@@ -30,7 +30,7 @@ int runs_end(struct runs_writer *rw, struct fdlist *l, int err)
 
 int runs_read(struct reader *r, int fd)
 {
-	if (lseek(fd, 0, SEEK_SET) < 0 || reader_fdopen(r, fd, "run") < 0) {
+	if (lseek(fd, 0, SEEK_SET) < 0 || reader_fdopen_size(r, fd, "run", RUNS_READ_BUF) < 0) {
 		int e = errno;
 
 		close(fd);
@@ -44,7 +44,7 @@ int runs_reduce(struct fdlist *l, size_t fanin, runs_merge_fn *merge, void *ctx)
 {
 	while (l->n > fanin) {
 		struct runs_writer rw;
-		int err;
+		int err, fd;
 
 		if (runs_begin(&rw) < 0)
 			return -1;
@@ -53,6 +53,10 @@ int runs_reduce(struct fdlist *l, size_t fanin, runs_merge_fn *merge, void *ctx)
 		l->n -= fanin;
 		if (runs_end(&rw, l, err) < 0)
 			return -1;
+		/* the merged run takes its inputs' place at the head: runs stay oldest first */
+		fd = l->fds[l->n - 1];
+		memmove(l->fds + 1, l->fds, (l->n - 1) * sizeof(*l->fds));
+		l->fds[0] = fd;
 	}
 	return 0;
 }

@@ -1,6 +1,6 @@
-/* runs.h: sorted runs spilled to disk, the one spill-to-disk engine of the counting stages
- * (count/ngc, count/cooc). A run is a temporary file in $TMPDIR, unlinked as soon as it is made
- * so nothing is left behind whatever happens; the runs of a count are a list of descriptors
+/* runs.h: sorted runs spilled to disk, the one spill-to-disk engine (count/ngc, count/cooc and
+ * mat/sorter spill through it). A run is a temporary file in $TMPDIR, unlinked as soon as it is
+ * made so nothing is left behind whatever happens; the runs of a job are a list of descriptors
  * (struct fdlist, base/io.h), merged fanin at a time by the module's own k-way merge, which
  * knows the records. */
 #ifndef NLP_RUNS_H
@@ -9,6 +9,8 @@
 #include <stddef.h>
 
 #include "base/io.h"
+
+#define RUNS_READ_BUF (1u << 16) /* the read buffer of a run: a merge holds fanin of them */
 
 /* A run being written. */
 struct runs_writer {
@@ -30,8 +32,9 @@ int runs_read(struct reader *r, int fd);
 /* Merges fds[0..n) (closing them) into w. Returns 0, or -1 with errno. */
 typedef int runs_merge_fn(void *ctx, int *fds, size_t n, struct writer *w);
 
-/* While l holds more than fanin runs, merges its first fanin into a new run appended at its
- * end. Returns 0, or -1 with errno. */
+/* While l holds more than fanin runs, merges its first fanin into a new run that takes their
+ * place at the head of l, so the runs stay in the order they were written (a merge that adds
+ * values up in run order adds them in the order they came). Returns 0, or -1 with errno. */
 int runs_reduce(struct fdlist *l, size_t fanin, runs_merge_fn *merge, void *ctx);
 
 #endif

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/io.h"
+#include "base/runs.h"
 #include "mat/sorter.h"
 
 #define TRIPLE_COST (2 * sizeof(struct sorter_triple)) /* a triple and its place in the sort */
@@ -90,38 +91,6 @@ static int sort_chunk(struct sorter *t, struct error *e)
 	return 0;
 }
 
-/* A new run file and its writer, the header written. Returns the fd or a negative code. */
-static int run_open(struct writer *w, uint64_t nnz, struct error *e)
-{
-	struct mat_header h = {MAT_SPARSE, MAT_F64, MAT_MAX_DIM, MAT_MAX_DIM, nnz};
-	int fd = tmpfile_open(), k;
-
-	if (fd < 0)
-		return sorter_temp_error(e, "create a", errno);
-	writer_init(w, fd);
-	if ((k = mat_write_header(w, &h, e)) < 0) {
-		writer_free(w);
-		close(fd);
-		return k;
-	}
-	return fd;
-}
-
-/* Flushes run writer w, frees it and rewinds fd for reading; closes fd on failure. */
-static int run_close(struct writer *w, int fd, struct error *e)
-{
-	int err;
-
-	writer_flush(w);
-	err = w->err;
-	writer_free(w);
-	if (!err && lseek(fd, 0, SEEK_SET) == 0)
-		return 0;
-	sorter_temp_error(e, err ? "write a" : "rewind a", err ? err : errno);
-	close(fd);
-	return MAT_ETEMP;
-}
-
 static void sorter_close_merge(struct sorter *t)
 {
 	for (size_t i = 0; i < t->nsrc; i++)
@@ -134,29 +103,31 @@ static void sorter_close_merge(struct sorter *t)
 	merge_free(&t->m);
 }
 
-/* Moves the runs' fds into merge sources and starts the merge. */
-static int sorter_open_merge(struct sorter *t, struct error *e)
+/* Starts the merge of the runs fds[0..n), which it takes: each becomes a merge source, or is
+ * closed on failure (sorter_close_merge closes the sources). */
+static int sorter_open_merge(struct sorter *t, int *fds, size_t n, struct error *e)
 {
-	int k;
+	size_t i = 0;
+	int k = 0;
 
-	t->src = calloc(t->nruns, sizeof(*t->src));
-	t->srcp = calloc(t->nruns, sizeof(*t->srcp));
+	t->src = calloc(n, sizeof(*t->src));
+	t->srcp = calloc(n, sizeof(*t->srcp));
 	if (!t->src || !t->srcp)
-		return nomem(e);
-	for (size_t i = 0; i < t->nruns; i++) {
+		k = nomem(e);
+	while (k == 0 && i < n) {
 		struct merge_source *s = &t->src[i];
 
-		if (reader_fdopen(&s->r, t->runs[i], "<temporary run>") < 0)
-			return nomem(e); /* the fds not yet moved are closed by sorter_free */
-		t->runs[i] = -1;
-		t->nsrc++;
-		t->srcp[i] = s;
-		if ((k = mat_read_header(&s->r, &s->h, e)) < 0)
-			return k;
-		mat_cursor_init(&s->c, &s->h);
+		if (runs_read(&s->r, fds[i++]) < 0) {
+			k = sorter_temp_error(e, "read a", errno);
+			break;
+		}
+		t->srcp[t->nsrc++] = s;
+		if ((k = mat_read_header(&s->r, &s->h, e)) == 0)
+			mat_cursor_init(&s->c, &s->h);
 	}
-	t->nruns = 0;
-	return merge_init(&t->m, t->srcp, t->nsrc, e);
+	while (i < n)
+		close(fds[i++]);
+	return k < 0 ? k : merge_init(&t->m, t->srcp, t->nsrc, e);
 }
 
 static int sorter_merge_next(struct sorter *t, uint32_t *row, uint32_t *col, double *v,
@@ -170,48 +141,60 @@ static int sorter_merge_next(struct sorter *t, uint32_t *row, uint32_t *col, dou
 	return k;
 }
 
-/* Merges all runs into one. */
-static int sorter_compact(struct sorter *t, struct error *e)
+/* runs_reduce's merge and where it reports: the code and e of the merge's own failures. */
+struct reduce {
+	struct sorter *t;
+	struct error *e;
+	int code;
+};
+
+/* Merges the runs fds[0..n) (taking them) into one run written to w. */
+static int reduce_merge(void *ctx, int *fds, size_t n, struct writer *w)
 {
-	struct writer w;
+	struct reduce *rd = ctx;
+	struct mat_header h = {MAT_SPARSE, MAT_F64, MAT_MAX_DIM, MAT_MAX_DIM, MAT_NNZ_UNKNOWN};
 	uint32_t row, col;
 	double v;
-	int fd, k;
+	int k;
 
-	if ((k = sorter_open_merge(t, e)) < 0)
-		return k;
-	if ((fd = run_open(&w, MAT_NNZ_UNKNOWN, e)) < 0)
-		return fd;
-	while ((k = sorter_merge_next(t, &row, &col, &v, e)) == 1)
-		mat_write_triple(&w, MAT_F64, row, col, v);
-	sorter_close_merge(t);
+	if ((k = sorter_open_merge(rd->t, fds, n, rd->e)) == 0 &&
+	    (k = mat_write_header(w, &h, rd->e)) == 0)
+		while ((k = sorter_merge_next(rd->t, &row, &col, &v, rd->e)) == 1)
+			mat_write_triple(w, MAT_F64, row, col, v);
+	sorter_close_merge(rd->t);
 	if (k < 0) {
-		writer_free(&w);
-		close(fd);
-		return k;
+		rd->code = k;
+		errno = 0;
+		return -1;
 	}
-	if ((k = run_close(&w, fd, e)) < 0)
-		return k;
-	t->runs[t->nruns++] = fd;
 	return 0;
 }
 
+/* Sorts the chunk, spills it as a run and keeps the runs below SORTER_MAX_RUNS. */
 static int sorter_spill(struct sorter *t, struct error *e)
 {
-	struct writer w;
-	int fd, k;
+	struct mat_header h = {MAT_SPARSE, MAT_F64, MAT_MAX_DIM, MAT_MAX_DIM, 0};
+	struct runs_writer rw;
+	struct reduce rd = {t, e, 0};
+	int k;
 
 	if ((k = sort_chunk(t, e)) < 0)
 		return k;
-	if ((fd = run_open(&w, t->n, e)) < 0)
-		return fd;
-	for (size_t i = 0; i < t->n; i++)
-		mat_write_triple(&w, MAT_F64, t->a[i].row, t->a[i].col, t->a[i].v);
-	if ((k = run_close(&w, fd, e)) < 0)
+	if (runs_begin(&rw) < 0)
+		return sorter_temp_error(e, "create a", errno);
+	h.nnz = t->n;
+	if ((k = mat_write_header(&rw.w, &h, e)) < 0) {
+		runs_end(&rw, &t->runs, EIO); /* drops the run */
 		return k;
-	t->runs[t->nruns++] = fd;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		mat_write_triple(&rw.w, MAT_F64, t->a[i].row, t->a[i].col, t->a[i].v);
+	if (runs_end(&rw, &t->runs, 0) < 0)
+		return sorter_temp_error(e, "write a", errno);
 	t->n = 0;
-	return t->nruns == SORTER_MAX_RUNS ? sorter_compact(t, e) : 0;
+	if (runs_reduce(&t->runs, SORTER_MAX_RUNS - 1, reduce_merge, &rd) < 0)
+		return rd.code ? rd.code : sorter_temp_error(e, "write a", errno);
+	return 0;
 }
 
 int sorter_add(struct sorter *t, uint32_t row, uint32_t col, double v, struct error *e)
@@ -241,9 +224,10 @@ int sorter_add(struct sorter *t, uint32_t row, uint32_t col, double v, struct er
 
 int sorter_finish(struct sorter *t, uint64_t *nnz, struct error *e)
 {
+	size_t n;
 	int k;
 
-	if (t->nruns == 0) {
+	if (t->runs.n == 0) {
 		t->pos = 0;
 		if ((k = sort_chunk(t, e)) < 0)
 			return k;
@@ -253,7 +237,9 @@ int sorter_finish(struct sorter *t, uint64_t *nnz, struct error *e)
 	if (t->n > 0 && (k = sorter_spill(t, e)) < 0)
 		return k;
 	*nnz = t->dups == SORTER_DUPS_FAIL ? t->total : MAT_NNZ_UNKNOWN;
-	return sorter_open_merge(t, e);
+	n = t->runs.n;
+	t->runs.n = 0; /* the merge takes the runs */
+	return sorter_open_merge(t, t->runs.fds, n, e);
 }
 
 int sorter_next(struct sorter *t, uint32_t *row, uint32_t *col, double *v, struct error *e)
@@ -272,9 +258,7 @@ int sorter_next(struct sorter *t, uint32_t *row, uint32_t *col, double *v, struc
 void sorter_free(struct sorter *t)
 {
 	sorter_close_merge(t);
-	for (size_t i = 0; i < t->nruns; i++)
-		if (t->runs[i] >= 0)
-			close(t->runs[i]);
+	fdlist_close(&t->runs);
 	free(t->a);
 	t->a = NULL;
 }

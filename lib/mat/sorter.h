@@ -1,9 +1,10 @@
 /* sorter.h: sorting triples in bounded memory. Triples come in any order and leave sorted by
  * (row, col), repeated cells added up in the order they came or rejected. Chunks that fill the
- * memory budget are sorted and spilled as runs of our format (float64, so values stay exact) to
- * unlinked temporary files in $TMPDIR (tmpfile_open); the runs are merged (mat/merge) at the end,
- * and into one run whenever there are SORTER_MAX_RUNS of them. nlp-mat's transpose and from-mtx
- * use it. */
+ * memory budget are sorted and spilled as runs of our format (float64, so values stay exact)
+ * through base/runs (unlinked temporary files in $TMPDIR); the runs are merged (mat/merge) at the
+ * end, and whenever a spill makes SORTER_MAX_RUNS of them, the oldest SORTER_MAX_RUNS - 1 are
+ * merged into one that takes their place, so repeated cells are still added up in the order they
+ * came. nlp-mat's transpose and from-mtx use it. */
 #ifndef NLP_SORTER_H
 #define NLP_SORTER_H
 
@@ -11,9 +12,10 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/io.h"
 #include "mat/merge.h"
 
-#define SORTER_MAX_RUNS 64 /* runs are merged into one when there are this many */
+#define SORTER_MAX_RUNS 64 /* the most runs open at once, but for the one being merged into */
 
 enum sorter_dups { SORTER_DUPS_FAIL, SORTER_DUPS_SUM };
 
@@ -27,8 +29,7 @@ struct sorter {
 	size_t n, cap, max;          /* max: triples a chunk may hold */
 	enum sorter_dups dups;
 	uint64_t total;              /* triples added */
-	int runs[SORTER_MAX_RUNS];   /* fds of the spilled runs, positioned at their start */
-	size_t nruns;
+	struct fdlist runs;          /* the spilled runs, oldest first */
 	size_t pos;                  /* next triple of a[] when nothing was spilled */
 	struct merge_source *src;    /* [nsrc] the runs being merged */
 	struct merge_source **srcp;
