@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 	set.denom = cooccur_denom(&set);
 	out_init();
 	ret = merge ? merge_matrices(&o, &set, argv + optind, argc - optind)
-	            : count_files(&o, &set, vocab, memory ? memory : memory_default(), &f,
+	            : count_files(&o, &set, vocab, memory ? memory : opt_memory_default(), &f,
 	                          argv + optind, argc - optind);
 	if (out_close())
 		ret = EXIT_RUNTIME;

@@ -236,7 +236,7 @@ int main(int argc, char **argv)
 		f.fn = list_line;
 		ret = filter_lines(&f, argv + optind, argc - optind);
 	} else {
-		if (ngc_init(&g.c, g.min_n, g.max_n, memory ? memory : memory_default()) < 0)
+		if (ngc_init(&g.c, g.min_n, g.max_n, memory ? memory : opt_memory_default()) < 0)
 			eprintf("out of memory");
 		f.fn = count_line;
 		if (merge)

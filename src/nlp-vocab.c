@@ -271,7 +271,7 @@ int main(int argc, char **argv)
 		                  argc - optind);
 	}
 	out_init();
-	if (ngc_init(&b.c, 1, 1, memory ? memory : memory_default()) < 0)
+	if (ngc_init(&b.c, 1, 1, memory ? memory : opt_memory_default()) < 0)
 		eprintf("out of memory");
 	f.fn = count_line;
 	f.ctx = &b;

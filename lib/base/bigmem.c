@@ -6,7 +6,7 @@
 
 #define BIG_MIN ((size_t)1 << 21) /* one huge page: below it, calloc */
 
-void *big_alloc(size_t bytes)
+void *bigmem_alloc(size_t bytes)
 {
 	void *p;
 
@@ -21,7 +21,7 @@ void *big_alloc(size_t bytes)
 	return p;
 }
 
-void big_free(void *p, size_t bytes)
+void bigmem_free(void *p, size_t bytes)
 {
 	if (!p)
 		return;

@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 /* Returns zeroed memory of the given size, or NULL. */
-void *big_alloc(size_t bytes);
-/* Frees what big_alloc returned for the same size (NULL is ignored). */
-void big_free(void *p, size_t bytes);
+void *bigmem_alloc(size_t bytes);
+/* Frees what bigmem_alloc returned for the same size (NULL is ignored). */
+void bigmem_free(void *p, size_t bytes);
 
 #endif

@@ -98,7 +98,7 @@ static inline uint32_t slot_id(const struct strtab *t, uint64_t v)
 
 int64_t strtab_find(const struct strtab *t, const char *s, size_t n)
 {
-	uint64_t v = t->slots[probe(t, hash_bytes(s, n), s, n)];
+	uint64_t v = t->slots[probe(t, strtab_hash_bytes(s, n), s, n)];
 
 	return v ? (int64_t)slot_id(t, v) : -1;
 }
@@ -207,7 +207,7 @@ void strtab_clear(struct strtab *t)
 
 int64_t strtab_intern(struct strtab *t, const char *s, size_t n)
 {
-	return strtab_intern_hashed(t, s, n, hash_bytes(s, n));
+	return strtab_intern_hashed(t, s, n, strtab_hash_bytes(s, n));
 }
 
 int64_t strtab_intern_hashed(struct strtab *t, const char *s, size_t n, uint64_t h)

@@ -21,7 +21,7 @@ struct strtab {
 };
 
 /* The first size (at most 8) bytes of s as an integer, in the machine's byte order. */
-static inline uint64_t hash_word(const char *s, size_t size)
+static inline uint64_t strtab_hash_word(const char *s, size_t size)
 {
 	uint64_t w = 0;
 
@@ -32,18 +32,18 @@ static inline uint64_t hash_word(const char *s, size_t size)
 /* A 64-bit hash of s[0..n). Short keys (most words) are read as one or two overlapping loads,
  * longer ones as 8-byte words, the last overlapping the one before; splitmix64's finalizer mixes
  * the result. */
-static inline uint64_t hash_bytes(const char *s, size_t n)
+static inline uint64_t strtab_hash_bytes(const char *s, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull * (n + 1), w;
 
 	if (n > 8) {
 		for (size_t i = 0; i + 8 < n; i += 8) {
-			h = (h ^ hash_word(s + i, 8)) * 0xff51afd7ed558ccdull;
+			h = (h ^ strtab_hash_word(s + i, 8)) * 0xff51afd7ed558ccdull;
 			h ^= h >> 32;
 		}
-		w = hash_word(s + n - 8, 8);
+		w = strtab_hash_word(s + n - 8, 8);
 	} else if (n >= 4) {
-		w = hash_word(s, 4) | hash_word(s + n - 4, 4) << 32;
+		w = strtab_hash_word(s, 4) | strtab_hash_word(s + n - 4, 4) << 32;
 	} else if (n > 0) {
 		const unsigned char *u = (const unsigned char *)s;
 
@@ -68,7 +68,7 @@ void strtab_free(struct strtab *t);
 int64_t strtab_find(const struct strtab *t, const char *s, size_t n);
 /* Id of the key, inserting it (value 0) when absent; -2 when memory runs out. */
 int64_t strtab_intern(struct strtab *t, const char *s, size_t n);
-/* The same with the key's hash_bytes() already computed. */
+/* The same with the key's strtab_hash_bytes() already computed. */
 int64_t strtab_intern_hashed(struct strtab *t, const char *s, size_t n, uint64_t h);
 
 /* Asks the cache for the slot where a key of hash h is looked up first. */

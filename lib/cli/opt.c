@@ -77,7 +77,7 @@ size_t opt_memory(const char *arg)
 	return (size_t)v;
 }
 
-size_t memory_default(void)
+size_t opt_memory_default(void)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
 

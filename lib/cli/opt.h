@@ -41,6 +41,6 @@ int opt_choice(const char *opt, const char *arg, const char *const *words);
  * OPT_MEMORY_MIN; exits EXIT_USAGE on anything else. */
 size_t opt_memory(const char *arg);
 /* The default memory budget of counting stages: a quarter of the physical memory. */
-size_t memory_default(void);
+size_t opt_memory_default(void);
 
 #endif

@@ -67,7 +67,7 @@ static int dense_init(struct cooc *c, size_t bytes)
 		at += c->lim[r];
 	}
 	c->ncells = at;
-	return (c->cells = big_alloc(at * sizeof(uint64_t))) ? 0 : -1;
+	return (c->cells = bigmem_alloc(at * sizeof(uint64_t))) ? 0 : -1;
 }
 
 static unsigned bits_for(uint64_t n)
@@ -107,8 +107,8 @@ int cooc_init(struct cooc *c, uint32_t size, int exact, const uint64_t *weight,
 		c->capbuf = BUF_MAX; /* larger buffers gain little and cost their first touch */
 	if (c->capbuf < 1024)
 		c->capbuf = 1024;
-	if (!(c->buf = big_alloc(c->capbuf * sizeof(uint64_t))) ||
-	    !(c->tmp = big_alloc(c->capbuf * sizeof(uint64_t))))
+	if (!(c->buf = bigmem_alloc(c->capbuf * sizeof(uint64_t))) ||
+	    !(c->tmp = bigmem_alloc(c->capbuf * sizeof(uint64_t))))
 		goto nomem;
 	return 0;
 nomem:
@@ -125,9 +125,9 @@ void cooc_free(struct cooc *c)
 	}
 	free(c->lim);
 	free(c->off);
-	big_free(c->cells, c->ncells * sizeof(uint64_t));
-	big_free(c->buf, c->capbuf * sizeof(uint64_t));
-	big_free(c->tmp, c->capbuf * sizeof(uint64_t));
+	bigmem_free(c->cells, c->ncells * sizeof(uint64_t));
+	bigmem_free(c->buf, c->capbuf * sizeof(uint64_t));
+	bigmem_free(c->tmp, c->capbuf * sizeof(uint64_t));
 	memset(c, 0, sizeof(*c));
 }
 

@@ -111,7 +111,7 @@ static int tup_resize(struct tuptab *t, size_t nslots)
 	uint64_t hs[PREFETCH_LAG];
 	const uint32_t *pend[PREFETCH_LAG];
 
-	if (!(t->slots = big_alloc(tup_bytes(t, nslots)))) {
+	if (!(t->slots = bigmem_alloc(tup_bytes(t, nslots)))) {
 		t->slots = old;
 		return -1;
 	}
@@ -135,7 +135,7 @@ static int tup_resize(struct tuptab *t, size_t nslots)
 		j = tail++ % PREFETCH_LAG;
 		tup_bump(t, pend[j] + 1, hs[j], pend[j][0]);
 	}
-	big_free(old, tup_bytes(t, oldn));
+	bigmem_free(old, tup_bytes(t, oldn));
 	return 0;
 }
 
@@ -151,7 +151,7 @@ static int tup_init(struct tuptab *t, unsigned n)
 
 static void tup_free(struct tuptab *t)
 {
-	big_free(t->slots, tup_bytes(t, t->nslots));
+	bigmem_free(t->slots, tup_bytes(t, t->nslots));
 	t->slots = NULL;
 	t->nslots = t->used = 0;
 }

@@ -61,7 +61,8 @@ int ngc_add_seq(struct ngcount *c, const uint32_t *ids, size_t len);
 int ngc_add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count);
 
 /* Counts the n-grams of a line of units (interning them, reserving room first), given their
- * hashes h[i] = hash_bytes(v[i].p, v[i].n) (count/ngcfeed computes them on the reading thread). */
+ * hashes h[i] = strtab_hash_bytes(v[i].p, v[i].n) (count/ngcfeed computes them on the reading
+ * thread). */
 int ngc_add_hashed(struct ngcount *c, const struct span *v, const uint64_t *h, size_t n);
 /* Adds count to the n-gram whose units, joined by single spaces, are key[0..len). */
 int ngc_add_key(struct ngcount *c, const char *key, size_t len, unsigned n, uint64_t count);

@@ -159,7 +159,7 @@ int ngcfeed_line(struct ngcfeed *f, const char *s, size_t len, const struct span
 			b->len += v[i].n;
 		}
 		b->v[b->ntok] = (struct span){p, v[i].n};
-		b->h[b->ntok++] = hash_bytes(p, v[i].n);
+		b->h[b->ntok++] = strtab_hash_bytes(p, v[i].n);
 	}
 	b->lines[b->nlines++] = n;
 	if (b->len >= FEED_BATCH_BYTES && !pass_on(f))

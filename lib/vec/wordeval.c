@@ -9,7 +9,7 @@
 #include <cblas.h>
 
 #include "text/pystr.h"
-#include "vec/stats.h"
+#include "vec/corr.h"
 #include "vec/wordeval.h"
 
 #define BATCH_QUESTIONS 65536 /* analogy questions answered together */
@@ -149,11 +149,11 @@ int wordeval_pairs(struct lookup *lk, struct reader *r, struct wordeval_pairs *r
 	}
 	res->pairs = acc.n;
 	res->oov_percent = 100.0 * (double)res->oov / (double)(res->pairs + res->oov);
-	res->pearson = stats_pearson(acc.gold, acc.model, acc.n);
+	res->pearson = corr_pearson(acc.gold, acc.model, acc.n);
 	for (size_t i = 0; i < acc.n; i++)
 		if (isnan(acc.gold[i]))
 			res->pearson = NAN;
-	ret = stats_spearman(acc.gold, acc.model, acc.n, &res->spearman) < 0
+	ret = corr_spearman(acc.gold, acc.model, acc.n, &res->spearman) < 0
 	          ? error_bad(e, r->name, 0, "out of memory") : 0;
 out:
 	free(acc.gold);

@@ -1,10 +1,10 @@
-/* stats.c: Pearson's and Spearman's correlations, as scipy's pearsonr and spearmanr. */
+/* corr.c: Pearson's and Spearman's correlations, as scipy's pearsonr and spearmanr. */
 #include <math.h>
 #include <stdlib.h>
 
-#include "vec/stats.h"
+#include "vec/corr.h"
 
-double stats_pearson(const double *x, const double *y, size_t n)
+double corr_pearson(const double *x, const double *y, size_t n)
 {
 	double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0, r;
 
@@ -57,7 +57,7 @@ static int ranks(double *rank, const double *x, size_t n)
 	return 0;
 }
 
-int stats_spearman(const double *x, const double *y, size_t n, double *rho)
+int corr_spearman(const double *x, const double *y, size_t n, double *rho)
 {
 	double *rx = malloc((n ? n : 1) * sizeof(*rx)), *ry = malloc((n ? n : 1) * sizeof(*ry));
 	int ret = 0;
@@ -69,7 +69,7 @@ int stats_spearman(const double *x, const double *y, size_t n, double *rho)
 		*rho = NAN;
 		ret = -1;
 	} else {
-		*rho = stats_pearson(rx, ry, n);
+		*rho = corr_pearson(rx, ry, n);
 	}
 	free(rx);
 	free(ry);
