@@ -174,11 +174,15 @@ help_of_table() {
 	assert_success
 }
 
-@test "layout: tests/layers.sh catches an include from above and a print below cli/" {
+@test "layout: tests/layers.sh catches includes from above or in <...>, printing, exiting and asserting below cli/, nested folders" {
 	tmp=$(mktemp -d)
 	cp -r "$NLP_TOP/lib/." "$tmp/"
 	printf '#include "cli/err.h"\nstatic void f(void) { exit(1); }\n' >> "$tmp/base/rng.c"
 	printf '#include "utf8.h"\n' >> "$tmp/text/pat.h"
+	printf '#include <cli/out.h>\nstatic void g(va_list a) { vfprintf(f, "x", a); assert(0); }\n' >> "$tmp/mat/csr.c"
+	printf 'static void h(void) { write(STDERR_FILENO, "x", 1); _Exit(3); }\n' >> "$tmp/vec/corr.c"
+	mkdir "$tmp/count/deep" && printf 'int x;\n' > "$tmp/count/deep/x.c"
+	printf '/* exit(1) in a comment and snprintf( are fine */\n' >> "$tmp/text/utf8.c"
 	run "$NLP_TOP/tests/layers.sh" "$tmp"
 	rm -rf "$tmp"
 	assert_failure
@@ -187,6 +191,12 @@ help_of_table() {
 	assert_line --partial 'prints or exits below cli/: static void f(void) { exit(1); }'
 	assert_line --partial 'text/pat.h:'
 	assert_line --partial 'does not name its layer'
+	assert_line --regexp '^mat/csr.c:[0-9]+: a project header in <...>: #include <cli/out.h>$'
+	assert_line --regexp '^mat/csr.c:[0-9]+: prints or exits below cli/: static void g'
+	assert_line --regexp '^vec/corr.c:[0-9]+: prints or exits below cli/: static void h'
+	assert_line 'count/deep/x.c: a folder inside a layer (one level of folders only)'
+	refute_line --partial 'text/utf8.c'
+	assert_equal "${#lines[@]}" 7
 }
 
 @test "layout: tests/py gives a script's exit status, output, errors and stdin as python3 does" {

@@ -189,7 +189,7 @@ static void test_norm_fastpath(void)
 			struct buf out = {0};
 			int bad = 0;
 
-			norm_init(&n, form, fold, 0);
+			norm_init(&n, form, fold, 0, NULL);
 			/* each BMP scalar value between two ASCII letters and before a combining mark */
 			for (int32_t c = 0x80; c < 0x10000 && bad < 5; c++) {
 				char in[16];

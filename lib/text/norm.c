@@ -85,7 +85,8 @@ static void fill_entry(struct norm *n, int32_t c, struct norm_entry *e)
 	buf_free(&tmp);
 }
 
-int norm_init(struct norm *n, enum norm_form form, int casefold, int strip_marks)
+int norm_init(struct norm *n, enum norm_form form, int casefold, int strip_marks,
+              struct error *err)
 {
 	static const utf8proc_option_t forms[] = {
 	    [NORM_NONE] = 0,
@@ -112,8 +113,8 @@ int norm_init(struct norm *n, enum norm_form form, int casefold, int strip_marks
 		struct norm_entry *e = &n->bmp[c];
 
 		fill_entry(n, c, e);
-		if (e->state != 1 || e->len != 1)
-			return -1; /* cannot happen with utf8proc's data: ASCII maps to ASCII */
+		if (e->state != 1 || e->len != 1) /* not with utf8proc's data: ASCII maps to ASCII */
+			return error_bad(err, NULL, 0, "cannot set up normalization with these options");
 		n->ascii[c] = (unsigned char)e->bytes[0];
 	}
 	return 0;

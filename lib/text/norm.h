@@ -32,9 +32,11 @@ struct norm {
 };
 
 /* casefold: full Unicode case folding; strip_marks: remove combining marks after canonical
- * decomposition (implies composition when form is NORM_NONE). Returns 0, or -1 for an option
- * combination utf8proc rejects. Either way n holds memory that norm_free releases. */
-int norm_init(struct norm *n, enum norm_form form, int casefold, int strip_marks);
+ * decomposition (implies composition when form is NORM_NONE). Returns 0, or -1 with err filled
+ * ("cannot set up normalization with these options") for an option combination utf8proc
+ * rejects. Either way n holds memory that norm_free releases. */
+int norm_init(struct norm *n, enum norm_form form, int casefold, int strip_marks,
+              struct error *err);
 /* Releases what norm_init allocated (n itself belongs to the caller). */
 void norm_free(struct norm *n);
 

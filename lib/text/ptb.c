@@ -13,19 +13,13 @@
 
 static struct buf scratch[2];
 
-static inline int py_digit(int32_t c)
-{
-	if (c < 0x80)
-		return c >= '0' && c <= '9';
-	return utf8proc_category(c) == UTF8PROC_CATEGORY_ND;
-}
-
 static inline size_t cplen(const char *s)
 {
 	return (size_t)utf8_seqlen((unsigned char)s[0]);
 }
 
-/* ASCII classes: \w, Python whitespace, first letters of MacIntyre's contractions. */
+/* ASCII classes, a table for the hot loops: \w and Python whitespace (from text/pystr.h), and
+ * the first letters of MacIntyre's contractions. */
 enum { A_WORD = 1, A_SPACE = 2, A_FIRST = 4 };
 static unsigned char ascii_class[128];
 
@@ -33,15 +27,10 @@ static void ascii_class_init(void)
 {
 	if (ascii_class['a'])
 		return;
-	for (int c = 0; c < 128; c++) {
-		int word = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
-
-		ascii_class[c] = (unsigned char)((word ? A_WORD : 0) |
-		                                 (c == ' ' || (c >= 9 && c <= 13) || (c >= 0x1C && c <= 0x1F)
-		                                      ? A_SPACE
-		                                      : 0) |
+	for (int c = 0; c < 128; c++)
+		ascii_class[c] = (unsigned char)((pystr_isword(c) ? A_WORD : 0) |
+		                                 (pystr_isspace(c) ? A_SPACE : 0) |
 		                                 (c && strchr("cdglmwCDGLMW", c) ? A_FIRST : 0));
-	}
 }
 
 /* Every pass writes at most four bytes per input byte (a '"' becomes " '' "), plus padding: it
@@ -212,7 +201,7 @@ static void colons_commas(const char *s, size_t n, struct buf *o)
 			int32_t d;
 			size_t dk = (size_t)utf8_decode(s + j + 1, &d);
 
-			if (py_digit(d)) {
+			if (pystr_isdigit(d)) {
 				*w++ = c;
 				i = j + 1;
 				continue;

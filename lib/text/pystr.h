@@ -46,6 +46,14 @@ static inline int pystr_isword(int32_t c)
 	}
 }
 
+/* Python's \d on str patterns (str.isdecimal()): category Nd. Returns 1 or 0. */
+static inline int pystr_isdigit(int32_t c)
+{
+	if (c < 0x80)
+		return c >= '0' && c <= '9';
+	return utf8proc_category(c) == UTF8PROC_CATEGORY_ND;
+}
+
 /* pystr_lower beyond ASCII (call pystr_lower): returns 1 or 2 as it does. */
 int pystr_lower_slow_(const char *s, size_t n, size_t i, int32_t c, int32_t lc[2]);
 

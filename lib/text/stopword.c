@@ -13,9 +13,7 @@ int stopword_init(struct stopword *sw, int fold, struct error *e)
 	sw->fold = fold;
 	if (strtab_init(&sw->words, 512) < 0 || strtab_init(&sw->particles, 64) < 0)
 		return error_bad(e, NULL, 0, "out of memory");
-	if (fold && norm_init(&sw->norm, NORM_NFC, 1, 0) < 0)
-		return error_bad(e, NULL, 0, "cannot set up case folding");
-	return 0;
+	return fold ? norm_init(&sw->norm, NORM_NFC, 1, 0, e) : 0;
 }
 
 void stopword_free(struct stopword *sw)

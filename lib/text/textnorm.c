@@ -12,9 +12,7 @@ int textnorm_init(struct textnorm *t, enum norm_form form, int casefold, int str
 	struct textnorm z = {0};
 
 	*t = z;
-	if (norm_init(&t->norm, form, casefold, strip_accents) < 0)
-		return error_bad(e, NULL, 0, "cannot set up normalization with these options");
-	return 0;
+	return norm_init(&t->norm, form, casefold, strip_accents, e);
 }
 
 void textnorm_free(struct textnorm *t)
