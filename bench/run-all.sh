@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/run-all.sh: runs every benchmark script in bench/ (each executable *.sh but this one,
-# outputs.sh, which compares two builds and is no benchmark, and the helpers whose names start
+# outputs.sh and versus.sh, which compare two builds, and the helpers whose names start
 # with '_'), one after the other, and prints their tables. This is what `make bench` runs, after
 # `make deps-bench all`.
 #
@@ -15,7 +15,7 @@ failed=()
 for s in "$here"/*.sh; do
 	name=$(basename "$s")
 	case $name in
-	run-all.sh | outputs.sh | _*) continue ;;
+	run-all.sh | outputs.sh | versus.sh | _*) continue ;;
 	esac
 	[ -x "$s" ] || continue
 	echo "=== bench/$name"
