@@ -1,7 +1,6 @@
 /* io.c: buffered line reader of unbounded line length, and checked output. */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

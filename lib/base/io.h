@@ -1,5 +1,6 @@
 /* io.h: a line reader that returns lines of any length from a file descriptor without copying them
- * more than once, and a checked, buffered writer for stdout. */
+ * more than once, a checked, buffered writer on any descriptor (the policy for the program's
+ * standard output is cli/out.h's), temporary files and lists of descriptors. */
 #ifndef NLP_IO_H
 #define NLP_IO_H
 

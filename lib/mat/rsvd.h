@@ -1,7 +1,8 @@
 /* rsvd.h: truncated singular value decomposition by a randomized range finder with power
  * iterations (Halko, Martinsson and Tropp 2011, algorithms 4.4 and 5.1), in single precision:
- * products with the matrix through a callback (sparse, lib/csr, or dense, OpenBLAS), QR by LAPACK
- * (sgelqf/sorglq on the transposed storage), the small dense SVD by LAPACK's sgesdd. */
+ * products with the matrix through a callback (sparse, mat/csr, or dense, mat/dmat on
+ * OpenBLAS), QR by LAPACK (sgelqf/sorglq on the transposed storage), the small dense SVD by
+ * LAPACK's sgesdd. */
 #ifndef NLP_RSVD_H
 #define NLP_RSVD_H
 
