@@ -113,7 +113,14 @@ const char *mat_type_name(uint32_t type);
  * reads back (strtof/strtod) to the same value of `type`; 1..17: "%.<precision>g". Returns the
  * length. */
 int mat_format_value(char *buf, uint32_t type, double v, int precision);
-/* Writes "row<TAB>col<TAB>value\n", the value in its shortest form. */
-void mat_write_text_triple(struct writer *w, uint32_t type, uint32_t row, uint32_t col, double v);
+/* The two text forms of a triple. */
+enum mat_text_form {
+	MAT_TEXT_TSV, /* "row<TAB>col<TAB>value\n", row and col from 0: our --text output */
+	MAT_TEXT_MTX  /* "row col value\n", row and col from 1: Matrix Market's coordinate lines */
+};
+/* Writes one triple as a line of text in form, the value as mat_format_value writes it with
+ * precision (0: the shortest form that reads back). The one writer of triples as text. */
+void mat_write_text_triple(struct writer *w, enum mat_text_form form, uint32_t type,
+                           uint32_t row, uint32_t col, double v, int precision);
 
 #endif
