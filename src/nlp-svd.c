@@ -113,7 +113,6 @@ static void free_input(struct input *in)
 /* Writes a rows x cols row-major float matrix to path as a dense nlp matrix. */
 static void write_factor(const char *path, const float *v, uint64_t rows, uint64_t cols)
 {
-	struct mat_header h = {MAT_DENSE, MAT_F32, rows, cols, rows * cols};
 	struct writer w;
 	struct error e;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
@@ -121,12 +120,10 @@ static void write_factor(const char *path, const float *v, uint64_t rows, uint64
 	if (fd < 0)
 		eprintf("open %s:", path);
 	writer_init(&w, fd);
-	if (mat_write_header(&w, &h, &e) < 0) {
+	if (mat_write_dense(&w, v, rows, cols, &e) < 0) {
 		e.name = path;
 		eprint_error(&e);
 	}
-	for (uint64_t i = 0; i < rows * cols; i++)
-		mat_write_value(&w, MAT_F32, v[i]);
 	if (writer_flush(&w) < 0 || w.err || close(fd) < 0) {
 		errno = w.err ? w.err : errno;
 		eprintf("write %s:", path);
@@ -138,13 +135,10 @@ static void write_vectors(const struct settings *set, const struct vocab *vocab,
                           const struct rsvd_result *res, uint64_t rows)
 {
 	if (!vocab) {
-		struct mat_header h = {MAT_DENSE, MAT_F32, rows, res->k, rows * res->k};
 		struct error e;
 
-		if (mat_write_header(&out, &h, &e) < 0)
+		if (mat_write_dense(&out, res->u, rows, res->k, &e) < 0)
 			eprint_error(&e);
-		for (uint64_t i = 0; i < rows * res->k; i++)
-			mat_write_value(&out, MAT_F32, res->u[i]);
 		return;
 	}
 	vec_write_header(&out, rows, res->k);

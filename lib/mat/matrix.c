@@ -160,6 +160,19 @@ void mat_write_value(struct writer *w, uint32_t type, double v)
 	writer_write(w, (const char *)b, type_size(type));
 }
 
+int mat_write_dense(struct writer *w, const float *v, uint64_t rows, uint64_t cols,
+                    struct error *e)
+{
+	struct mat_header h = {MAT_DENSE, MAT_F32, rows, cols, rows * cols};
+	int k = mat_write_header(w, &h, e);
+
+	if (k < 0)
+		return k;
+	for (uint64_t i = 0; i < rows * cols; i++)
+		mat_write_value(w, MAT_F32, v[i]);
+	return 0;
+}
+
 /* The header's error, without e. */
 static int read_header(struct reader *r, struct mat_header *h)
 {

@@ -63,6 +63,11 @@ int mat_write_header(struct writer *w, const struct mat_header *h, struct error 
 /* Appends one sparse triple or one dense value in the header's element type. */
 void mat_write_triple(struct writer *w, uint32_t type, uint32_t row, uint32_t col, double v);
 void mat_write_value(struct writer *w, uint32_t type, double v);
+/* Writes a whole dense float32 matrix: the header, then v[0 .. rows * cols) (row-major, the
+ * caller's). Returns 0 or mat_write_header's error (e filled); a failed write of the values is
+ * recorded in w->err, as for mat_write_value. */
+int mat_write_dense(struct writer *w, const float *v, uint64_t rows, uint64_t cols,
+                    struct error *e);
 
 /* Writes the header of a sparse stream (nnz MAT_NNZ_UNKNOWN) as mat_write_header does and sets
  * *start to where it starts when w's file can seek and is not opened for appending, else to -1;
