@@ -74,12 +74,11 @@ static void read_input(const char *path, struct input *in)
 {
 	struct reader r;
 	struct error e;
-	const char *failed;
 	int fd;
 
 	in->name = strcmp(path, "-") ? path : "<stdin>";
-	if ((fd = open_rereadable(path, &failed)) < 0)
-		eprintf("%s %s:", failed, in->name);
+	if ((fd = open_rereadable(path, in->name, &e)) < 0)
+		eprint_error(&e);
 	if (mat_reread(&r, fd, in->name, &in->h, &e) < 0)
 		eprint_error(&e);
 	if (in->h.kind == MAT_DENSE) {

@@ -105,21 +105,22 @@ fail:
 	return -1;
 }
 
-int open_rereadable(const char *path, const char **failed)
+int open_rereadable(const char *path, const char *name, struct error *e)
 {
 	struct stat st;
-	int fd = 0, tmp, e;
+	const char *failed;
+	int fd = 0, tmp, errnum;
 
-	*failed = "open";
 	if (strcmp(path, "-") != 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
+		return error_sys(e, NULL, "open %s", name);
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0)
 		return fd;
-	tmp = copy_to_tmpfile(fd, failed);
-	e = errno;
+	tmp = copy_to_tmpfile(fd, &failed);
+	errnum = errno;
 	if (fd != 0)
 		close(fd);
-	errno = e;
+	if (tmp < 0)
+		return error_set(e, -1, errnum, NULL, 0, "%s %s", failed, name);
 	return tmp;
 }
 

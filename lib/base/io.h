@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "base/error.h"
+
 struct reader {
 	int fd;
 	char *buf;       /* [cap] bytes; buf[start..end) not yet returned */
@@ -35,9 +37,9 @@ int tmpfile_open(void);
 
 /* A descriptor of path ("-": the standard input) that can be read more than once: the file
  * itself when it is a regular file read from its start, else a copy of it in a temporary file.
- * Returns it, or -1 with errno and *failed naming the step ("open", "read" or "a temporary copy
- * of"). */
-int open_rereadable(const char *path, const char **failed);
+ * Returns it (the caller closes it), or -1 with e filled: "open NAME", "read NAME" or "a
+ * temporary copy of NAME", and the system's reason; name is what messages call path. */
+int open_rereadable(const char *path, const char *name, struct error *e);
 /* Opens r on a duplicate of fd from its first byte (fd stays open). Returns 0 or -1 (errno). */
 int reader_reread(struct reader *r, int fd, const char *name);
 
