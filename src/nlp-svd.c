@@ -184,7 +184,7 @@ int main(int argc, char **argv)
 	struct input in = {0};
 	struct vocab vocab = {0};
 	struct rsvd_result res;
-	const char *why;
+	struct error e;
 	int c, precision = 0;
 
 	prog_init("nlp-svd");
@@ -229,8 +229,10 @@ int main(int argc, char **argv)
 	if (set.svd.k > in.h.rows || set.svd.k > in.h.cols)
 		eprintf("%s: --dim %zu is above the smaller side of a %llu x %llu matrix", in.name,
 		        set.svd.k, (unsigned long long)in.h.rows, (unsigned long long)in.h.cols);
-	if (rsvd(&in.op, &set.svd, &res, &why) < 0)
-		eprintf("%s: %s", in.name, why);
+	if (rsvd(&in.op, &set.svd, &res, &e) < 0) {
+		e.name = in.name;
+		eprint_error(&e);
+	}
 	free_input(&in);
 	if (set.u_path)
 		write_factor(set.u_path, res.u, in.h.rows, res.k);
