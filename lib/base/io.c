@@ -51,15 +51,19 @@ int reader_fdopen(struct reader *r, int fd, const char *name)
 	return reader_fdopen_size(r, fd, name, READ_CHUNK);
 }
 
-int tmpfile_open(void)
+const char *tmpfile_dir(void)
 {
 	const char *dir = getenv("TMPDIR");
+
+	return dir && *dir ? dir : "/tmp";
+}
+
+int tmpfile_open(void)
+{
 	char *path;
 	int fd, e;
 
-	if (!dir || !*dir)
-		dir = "/tmp";
-	if (asprintf(&path, "%s/nlp-spill-XXXXXX", dir) < 0)
+	if (asprintf(&path, "%s/nlp-spill-XXXXXX", tmpfile_dir()) < 0)
 		return -1;
 	fd = mkostemp(path, O_CLOEXEC);
 	e = errno;

@@ -31,9 +31,12 @@ int reader_fdopen_size(struct reader *r, int fd, const char *name, size_t size);
 /* Closes the descriptor (unless it is the standard input) and frees the buffer. */
 void reader_close(struct reader *r);
 
-/* A temporary file in $TMPDIR (default /tmp), already unlinked, so nothing is left behind
- * whatever happens. Returns its descriptor, or -1 with errno set. */
+/* A temporary file in tmpfile_dir(), already unlinked, so nothing is left behind whatever
+ * happens. Returns its descriptor (the caller closes it), or -1 with errno set. */
 int tmpfile_open(void);
+/* The directory of temporary files: $TMPDIR when it is set and not empty, else /tmp. Returns the
+ * environment's string or a constant (not to be freed), for messages too. */
+const char *tmpfile_dir(void);
 
 /* A descriptor of path ("-": the standard input) that can be read more than once: the file
  * itself when it is a regular file read from its start, else a copy of it in a temporary file.

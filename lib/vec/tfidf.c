@@ -67,7 +67,7 @@ int tfidf_begin(struct tfidf *t, const struct tfidf_settings *set, struct vocab 
 {
 	memset(t, 0, sizeof(*t));
 	t->set = set;
-	t->spool_fd = -1;
+	t->spool.fd = -1;
 	if (terms) {
 		t->v = *terms;
 		memset(terms, 0, sizeof(*terms));
@@ -79,9 +79,8 @@ int tfidf_begin(struct tfidf *t, const struct tfidf_settings *set, struct vocab 
 	}
 	if (set->docs && check_training_df(t, set, e) < 0)
 		return -1;
-	if ((t->spool_fd = tmpfile_open()) < 0)
+	if (runs_begin(&t->spool) < 0) /* spool.fd is -1 then */
 		return error_sys(e, NULL, "temporary file");
-	writer_init(&t->spool, t->spool_fd);
 	return 0;
 }
 
@@ -121,18 +120,18 @@ int tfidf_add_doc(struct tfidf *t, const char *s, size_t n, struct error *e)
 		}
 		t->ids[t->nids++] = (uint32_t)id;
 	}
-	put_varint(&t->spool, t->nids);
+	put_varint(&t->spool.w, t->nids);
 	for (size_t k = 0; k < t->nids; k++) {
 		uint32_t id = t->ids[k];
 
-		put_varint(&t->spool, id);
-		put_varint(&t->spool, t->cnt[id]);
+		put_varint(&t->spool.w, id);
+		put_varint(&t->spool.w, t->cnt[id]);
 		t->df[id]++;
 		t->total[id] += t->set->binary ? 1 : t->cnt[id];
 		t->cnt[id] = 0;
 	}
-	if (t->spool.err)
-		return error_set(e, -1, t->spool.err, NULL, 0, "write temporary file");
+	if (t->spool.w.err)
+		return error_set(e, -1, t->spool.w.err, NULL, 0, "write temporary file");
 	t->ndocs++;
 	return 0;
 }
@@ -389,14 +388,13 @@ int tfidf_write(struct tfidf *t, struct writer *w, struct error *e)
 	struct reader r;
 	struct cell *row = NULL;
 	size_t cap = 0;
-	int ret = -1;
+	int ret = -1, fd = runs_finish(&t->spool, 0);
 
-	writer_flush(&t->spool);
-	if (t->spool.err)
-		return error_set(e, -1, t->spool.err, NULL, 0, "write temporary file");
-	if (lseek(t->spool_fd, 0, SEEK_SET) < 0 || reader_fdopen(&r, t->spool_fd, "spool") < 0)
+	t->spool.fd = -1; /* ended (closed when that failed) */
+	if (fd < 0)
+		return error_sys(e, NULL, "write temporary file");
+	if (runs_read(&r, fd) < 0)
 		return error_sys(e, NULL, "read temporary file");
-	t->spool_fd = -1; /* the reader closes it */
 	if (!set->top && mat_sink_begin(&sink, w, set->text, set->type, t->ndocs, t->ncols, t->nnz,
 	                                e) < 0)
 		goto out;
@@ -434,9 +432,10 @@ void tfidf_free(struct tfidf *t)
 	free(t->cnt);
 	free(t->ids);
 	spans_free(&t->tokens);
-	writer_free(&t->spool);
-	if (t->spool_fd >= 0)
-		close(t->spool_fd);
+	if (t->spool.fd >= 0) {
+		writer_free(&t->spool.w);
+		close(t->spool.fd);
+	}
 	free(t->of_term);
 	free(t->term);
 	free(t->idf);

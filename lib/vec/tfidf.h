@@ -14,6 +14,7 @@
 
 #include "base/error.h"
 #include "base/io.h"
+#include "base/runs.h"
 #include "base/spans.h"
 #include "count/countfile.h"
 #include "count/vocab.h"
@@ -53,8 +54,8 @@ struct tfidf {
 	size_t nids, capids;
 	struct spans tokens; /* the current document's tokens */
 	uint64_t ndocs;
-	int spool_fd;
-	struct writer spool; /* per document: n, then n (term, count) pairs, all as varints */
+	struct runs_writer spool; /* a run of base/runs.h, per document: n, then n (term, count)
+	                           * pairs, all as varints; spool.fd -1 once it has ended */
 	/* the columns, after tfidf_fit */
 	uint32_t *of_term; /* [nterms] a term's column, or TFIDF_NONE */
 	uint32_t *term;    /* [ncols] the term of each column */
