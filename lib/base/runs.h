@@ -1,8 +1,8 @@
 /* runs.h: sorted runs spilled to disk, the one spill-to-disk engine (count/ngc, count/cooc and
- * mat/sorter spill through it, vec/tfidf and mat/mtx spool through it). A run is a temporary file in $TMPDIR, unlinked as soon as it is
- * made so nothing is left behind whatever happens; the runs of a job are a list of descriptors
- * (struct fdlist, base/io.h), merged fanin at a time by the module's own k-way merge, which
- * knows the records. */
+ * mat/sorter spill through it; vec/tfidf and mat/mtx spool through it). A run is a temporary
+ * file in $TMPDIR, unlinked as soon as it is made so nothing is left behind whatever happens;
+ * the runs of a job are a list of descriptors (struct fdlist, base/io.h), merged fanin at a
+ * time by the module's own k-way merge, which knows the records. */
 #ifndef NLP_RUNS_H
 #define NLP_RUNS_H
 

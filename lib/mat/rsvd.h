@@ -40,9 +40,10 @@ struct rsvd_result {
 };
 
 /* Fills res (freed with rsvd_free). Returns 0, or -1 with e filled: "out of memory", a LAPACK
- * failure, or sizes LAPACK cannot index (no name: the caller sets e->name). Products and triangular solves are spread over o->threads threads in blocks of a fixed size;
- * with BLAS itself on one thread (openblas_set_num_threads(1)) the result is then the same
- * whatever the number of threads. */
+ * failure, or sizes LAPACK cannot index (no name: the caller sets e->name). Products and
+ * triangular solves are spread over o->threads threads in blocks of a fixed size; with BLAS
+ * itself on one thread (openblas_set_num_threads(1)) the result is then the same whatever the
+ * number of threads. */
 int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *res,
          struct error *e);
 /* Frees what res holds. */
