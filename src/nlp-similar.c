@@ -3,7 +3,6 @@
  * gensim's conventions. Queries come as arguments or one per line on stdin; answers go to stdout
  * as word<TAB>similarity lines. The engines are lib/vec: vectors, similar, answers, wordeval. */
 #include <getopt.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -93,15 +92,6 @@ static void load_vectors(struct vectors *v, const char *path, enum vec_format f)
 
 /* ---- queries ---- */
 
-/* Whether another line of r can be had without waiting. */
-static int more_ready(struct reader *r)
-{
-	struct pollfd p = {r->fd, POLLIN, 0};
-
-	return memchr(r->buf + r->start, '\n', r->end - r->start) || r->eof ||
-	       poll(&p, 1, 0) > 0;
-}
-
 static int ask(struct answers *a, const char *s, size_t n)
 {
 	struct error e;
@@ -136,7 +126,7 @@ static int run_queries(const struct settings *set, const struct vectors *v, char
 			eprintf("open <stdin>:");
 		while ((n = reader_line(&r, &line)) >= 0) {
 			ret |= ask(&a, line, (size_t)n);
-			if (a.n > 0 && !more_ready(&r)) { /* answer now: someone may be waiting */
+			if (a.n > 0 && !reader_ready(&r)) { /* answer now: someone may be waiting */
 				if (answers_flush(&a, &out, &e) < 0)
 					eprint_error(&e);
 				writer_flush(&out);

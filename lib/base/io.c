@@ -1,6 +1,7 @@
 /* io.c: buffered line reader of unbounded line length, and checked output. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,13 @@ void fdlist_close(struct fdlist *l)
 		close(l->fds[i]);
 	free(l->fds);
 	memset(l, 0, sizeof(*l));
+}
+
+int reader_ready(const struct reader *r)
+{
+	struct pollfd p = {r->fd, POLLIN, 0};
+
+	return memchr(r->buf + r->start, '\n', r->end - r->start) || r->eof || poll(&p, 1, 0) > 0;
 }
 
 void reader_close(struct reader *r)

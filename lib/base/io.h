@@ -30,6 +30,9 @@ int reader_fdopen(struct reader *r, int fd, const char *name);
 int reader_fdopen_size(struct reader *r, int fd, const char *name, size_t size);
 /* Closes the descriptor (unless it is the standard input) and frees the buffer. */
 void reader_close(struct reader *r);
+/* Whether reader_line can return a line without waiting for input: a whole line is buffered,
+ * the input has ended, or the descriptor has bytes to read now. Returns 1 or 0. */
+int reader_ready(const struct reader *r);
 
 /* A temporary file in tmpfile_dir(), already unlinked, so nothing is left behind whatever
  * happens. Returns its descriptor (the caller closes it), or -1 with errno set. */
