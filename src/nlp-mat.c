@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
+#include "base/fds.h"
 #include "base/io.h"
 #include "cli/err.h"
 #include "cli/opt.h"
@@ -146,25 +146,13 @@ static void run_from(const char *cmd, const char *path)
 	reader_close(&r);
 }
 
-/* Every shard is open at once: lift the soft limit on open files to the hard one. */
-static void raise_fd_limit(size_t n)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < n + 16 &&
-	    rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 static void run_sum(char **files, int n)
 {
 	struct merge_source *src = ecalloc((size_t)n, sizeof(*src));
 	struct merge_source **p = ecalloc((size_t)n, sizeof(*p));
 	struct error e;
 
-	raise_fd_limit((size_t)n);
+	(void)fds_raise_limit((size_t)n); /* every shard is open at once; too many fail to open */
 	for (int i = 0; i < n; i++) {
 		if (merge_source_open(&src[i], files[i], &e) < 0)
 			die(&e);

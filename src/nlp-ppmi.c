@@ -47,11 +47,11 @@ struct input {
 /* Opens the matrix so that it can be read twice. */
 static void input_open(struct input *in, const char *path)
 {
-	const char *failed;
+	struct error e;
 
 	in->name = strcmp(path, "-") ? path : "<stdin>";
-	if ((in->fd = open_rereadable(path, &failed)) < 0)
-		eprintf("%s %s:", failed, in->name);
+	if ((in->fd = open_rereadable(path, in->name, &e)) < 0)
+		eprint_error(&e);
 }
 
 /* (Re)starts reading the matrix from its first byte. */

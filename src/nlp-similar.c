@@ -3,7 +3,6 @@
  * gensim's conventions. Queries come as arguments or one per line on stdin; answers go to stdout
  * as word<TAB>similarity lines. The engines are lib/vec: vectors, similar, answers, wordeval. */
 #include <getopt.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -93,21 +92,13 @@ static void load_vectors(struct vectors *v, const char *path, enum vec_format f)
 
 /* ---- queries ---- */
 
-/* Whether another line of r can be had without waiting. */
-static int more_ready(struct reader *r)
-{
-	struct pollfd p = {r->fd, POLLIN, 0};
-
-	return memchr(r->buf + r->start, '\n', r->end - r->start) || r->eof ||
-	       poll(&p, 1, 0) > 0;
-}
-
 static int ask(struct answers *a, const char *s, size_t n)
 {
-	int r = answers_add(a, &out, s, n, weprint_error);
+	struct error e;
+	int r = answers_add(a, &out, s, n, weprint_error, &e);
 
 	if (r < 0)
-		eprintf("out of memory");
+		eprint_error(&e);
 	return r > 0 ? EXIT_RUNTIME : 0;
 }
 
@@ -115,13 +106,14 @@ static int run_queries(const struct settings *set, const struct vectors *v, char
                        int nargs)
 {
 	struct answers a;
+	struct error e;
 	size_t cands = set->restrict_to > 0 && (size_t)set->restrict_to < v->rows
 	                   ? (size_t)set->restrict_to : v->rows;
 	int ret = 0;
 
 	if (answers_init(&a, v, cands, set->top, set->method, set->fold > 0, set->threads,
-	                 set->with_query) < 0)
-		eprintf("out of memory");
+	                 set->with_query, &e) < 0)
+		eprint_error(&e);
 	if (nargs > 0) {
 		for (int i = 0; i < nargs; i++)
 			ret |= ask(&a, args[i], strlen(args[i]));
@@ -134,9 +126,9 @@ static int run_queries(const struct settings *set, const struct vectors *v, char
 			eprintf("open <stdin>:");
 		while ((n = reader_line(&r, &line)) >= 0) {
 			ret |= ask(&a, line, (size_t)n);
-			if (a.n > 0 && !more_ready(&r)) { /* answer now: someone may be waiting */
-				if (answers_flush(&a, &out) < 0)
-					eprintf("out of memory");
+			if (a.n > 0 && !reader_ready(&r)) { /* answer now: someone may be waiting */
+				if (answers_flush(&a, &out, &e) < 0)
+					eprint_error(&e);
 				writer_flush(&out);
 			}
 		}
@@ -144,8 +136,8 @@ static int run_queries(const struct settings *set, const struct vectors *v, char
 			eprintf("read <stdin>:");
 		reader_close(&r);
 	}
-	if (answers_flush(&a, &out) < 0)
-		eprintf("out of memory");
+	if (answers_flush(&a, &out, &e) < 0)
+		eprint_error(&e);
 	answers_free(&a);
 	return ret;
 }
@@ -165,8 +157,8 @@ static void run_eval(const struct settings *set, const struct vectors *v, const 
 
 	if (reader_open(&r, ev->file) < 0)
 		eprintf("open %s:", ev->file);
-	if (lookup_init(&lk, v, (size_t)restrict_to, fold) < 0)
-		eprintf("out of memory");
+	if (lookup_init(&lk, v, (size_t)restrict_to, fold, &e) < 0)
+		eprint_error(&e);
 	if (ev->analogy ? wordeval_analogies(&lk, &r, set->method, set->threads, &a, &e) < 0
 	                : wordeval_pairs(&lk, &r, &p, &e) < 0)
 		eprint_error(&e);

@@ -74,12 +74,11 @@ static void read_input(const char *path, struct input *in)
 {
 	struct reader r;
 	struct error e;
-	const char *failed;
 	int fd;
 
 	in->name = strcmp(path, "-") ? path : "<stdin>";
-	if ((fd = open_rereadable(path, &failed)) < 0)
-		eprintf("%s %s:", failed, in->name);
+	if ((fd = open_rereadable(path, in->name, &e)) < 0)
+		eprint_error(&e);
 	if (mat_reread(&r, fd, in->name, &in->h, &e) < 0)
 		eprint_error(&e);
 	if (in->h.kind == MAT_DENSE) {
@@ -113,7 +112,6 @@ static void free_input(struct input *in)
 /* Writes a rows x cols row-major float matrix to path as a dense nlp matrix. */
 static void write_factor(const char *path, const float *v, uint64_t rows, uint64_t cols)
 {
-	struct mat_header h = {MAT_DENSE, MAT_F32, rows, cols, rows * cols};
 	struct writer w;
 	struct error e;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
@@ -121,12 +119,10 @@ static void write_factor(const char *path, const float *v, uint64_t rows, uint64
 	if (fd < 0)
 		eprintf("open %s:", path);
 	writer_init(&w, fd);
-	if (mat_write_header(&w, &h, &e) < 0) {
+	if (mat_write_dense(&w, v, rows, cols, &e) < 0) {
 		e.name = path;
 		eprint_error(&e);
 	}
-	for (uint64_t i = 0; i < rows * cols; i++)
-		mat_write_value(&w, MAT_F32, v[i]);
 	if (writer_flush(&w) < 0 || w.err || close(fd) < 0) {
 		errno = w.err ? w.err : errno;
 		eprintf("write %s:", path);
@@ -138,13 +134,10 @@ static void write_vectors(const struct settings *set, const struct vocab *vocab,
                           const struct rsvd_result *res, uint64_t rows)
 {
 	if (!vocab) {
-		struct mat_header h = {MAT_DENSE, MAT_F32, rows, res->k, rows * res->k};
 		struct error e;
 
-		if (mat_write_header(&out, &h, &e) < 0)
+		if (mat_write_dense(&out, res->u, rows, res->k, &e) < 0)
 			eprint_error(&e);
-		for (uint64_t i = 0; i < rows * res->k; i++)
-			mat_write_value(&out, MAT_F32, res->u[i]);
 		return;
 	}
 	vec_write_header(&out, rows, res->k);
@@ -191,7 +184,7 @@ int main(int argc, char **argv)
 	struct input in = {0};
 	struct vocab vocab = {0};
 	struct rsvd_result res;
-	const char *why;
+	struct error e;
 	int c, precision = 0;
 
 	prog_init("nlp-svd");
@@ -236,8 +229,10 @@ int main(int argc, char **argv)
 	if (set.svd.k > in.h.rows || set.svd.k > in.h.cols)
 		eprintf("%s: --dim %zu is above the smaller side of a %llu x %llu matrix", in.name,
 		        set.svd.k, (unsigned long long)in.h.rows, (unsigned long long)in.h.cols);
-	if (rsvd(&in.op, &set.svd, &res, &why) < 0)
-		eprintf("%s: %s", in.name, why);
+	if (rsvd(&in.op, &set.svd, &res, &e) < 0) {
+		e.name = in.name;
+		eprint_error(&e);
+	}
 	free_input(&in);
 	if (set.u_path)
 		write_factor(set.u_path, res.u, in.h.rows, res.k);

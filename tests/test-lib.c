@@ -109,18 +109,24 @@ static void test_num(void)
 {
 	long long v;
 	double d;
-	const char *why;
+	struct error e;
 
-	check(num_parse_ll("42", 0, 100, &v, &why) == 0 && v == 42, "num 42", "rejected");
-	check(num_parse_ll("101", 0, 100, &v, &why) < 0 && strcmp(why, "too large") == 0,
-	      "num too large", "accepted");
-	check(num_parse_ll("-1", 0, 100, &v, &why) < 0 && strcmp(why, "too small") == 0,
-	      "num too small", "accepted");
-	check(num_parse_ll("4x", 0, 100, &v, &why) < 0, "num trailing junk", "accepted");
-	check(num_parse_ll("", 0, 100, &v, &why) < 0, "num empty", "accepted");
-	check(num_parse_ll("99999999999999999999", 0, 100, &v, &why) < 0, "num overflow", "accepted");
-	check(num_parse_double("0.75", 0, 1, &d, &why) == 0 && d == 0.75, "double 0.75", "rejected");
-	check(num_parse_double("nan", 0, 1, &d, &why) < 0, "double nan", "accepted");
+	check(num_parse_ll("42", 0, 100, &v, &e) == 0 && v == 42, "num 42", "rejected");
+	check(num_parse_ll("101", 0, 100, &v, &e) < 0 &&
+	      strcmp(e.msg, "value '101' is too large (expected 0..100)") == 0 && !e.name,
+	      "num too large", "accepted, or another message");
+	check(num_parse_ll("-1", 0, 100, &v, &e) < 0 &&
+	      strcmp(e.msg, "value '-1' is too small (expected 0..100)") == 0,
+	      "num too small", "accepted, or another message");
+	check(num_parse_ll("4x", 0, 100, &v, &e) < 0 &&
+	      strcmp(e.msg, "value '4x' is invalid (expected 0..100)") == 0,
+	      "num trailing junk", "accepted, or another message");
+	check(num_parse_ll("", 0, 100, &v, &e) < 0, "num empty", "accepted");
+	check(num_parse_ll("99999999999999999999", 0, 100, &v, &e) < 0, "num overflow", "accepted");
+	check(num_parse_double("0.75", 0, 1, &d, &e) == 0 && d == 0.75, "double 0.75", "rejected");
+	check(num_parse_double("nan", 0, 1, &d, &e) < 0 &&
+	      strcmp(e.msg, "value 'nan' is invalid (expected 0..1)") == 0,
+	      "double nan", "accepted, or another message");
 }
 
 static void test_reader(void)

@@ -1,7 +1,7 @@
 /* io.c: buffered line reader of unbounded line length, and checked output. */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,15 +52,19 @@ int reader_fdopen(struct reader *r, int fd, const char *name)
 	return reader_fdopen_size(r, fd, name, READ_CHUNK);
 }
 
-int tmpfile_open(void)
+const char *tmpfile_dir(void)
 {
 	const char *dir = getenv("TMPDIR");
+
+	return dir && *dir ? dir : "/tmp";
+}
+
+int tmpfile_open(void)
+{
 	char *path;
 	int fd, e;
 
-	if (!dir || !*dir)
-		dir = "/tmp";
-	if (asprintf(&path, "%s/nlp-spill-XXXXXX", dir) < 0)
+	if (asprintf(&path, "%s/nlp-spill-XXXXXX", tmpfile_dir()) < 0)
 		return -1;
 	fd = mkostemp(path, O_CLOEXEC);
 	e = errno;
@@ -106,21 +110,22 @@ fail:
 	return -1;
 }
 
-int open_rereadable(const char *path, const char **failed)
+int open_rereadable(const char *path, const char *name, struct error *e)
 {
 	struct stat st;
-	int fd = 0, tmp, e;
+	const char *failed;
+	int fd = 0, tmp, errnum;
 
-	*failed = "open";
 	if (strcmp(path, "-") != 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
+		return error_sys(e, NULL, "open %s", name);
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0)
 		return fd;
-	tmp = copy_to_tmpfile(fd, failed);
-	e = errno;
+	tmp = copy_to_tmpfile(fd, &failed);
+	errnum = errno;
 	if (fd != 0)
 		close(fd);
-	errno = e;
+	if (tmp < 0)
+		return error_set(e, -1, errnum, NULL, 0, "%s %s", failed, name);
 	return tmp;
 }
 
@@ -154,6 +159,13 @@ void fdlist_close(struct fdlist *l)
 		close(l->fds[i]);
 	free(l->fds);
 	memset(l, 0, sizeof(*l));
+}
+
+int reader_ready(const struct reader *r)
+{
+	struct pollfd p = {r->fd, POLLIN, 0};
+
+	return memchr(r->buf + r->start, '\n', r->end - r->start) || r->eof || poll(&p, 1, 0) > 0;
 }
 
 void reader_close(struct reader *r)

@@ -1,5 +1,6 @@
 /* io.h: a line reader that returns lines of any length from a file descriptor without copying them
- * more than once, and a checked, buffered writer for stdout. */
+ * more than once, a checked, buffered writer on any descriptor (the policy for the program's
+ * standard output is cli/out.h's), temporary files and lists of descriptors. */
 #ifndef NLP_IO_H
 #define NLP_IO_H
 
@@ -7,6 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/types.h>
+
+#include "base/error.h"
 
 struct reader {
 	int fd;
@@ -27,16 +30,22 @@ int reader_fdopen(struct reader *r, int fd, const char *name);
 int reader_fdopen_size(struct reader *r, int fd, const char *name, size_t size);
 /* Closes the descriptor (unless it is the standard input) and frees the buffer. */
 void reader_close(struct reader *r);
+/* Whether reader_line can return a line without waiting for input: a whole line is buffered,
+ * the input has ended, or the descriptor has bytes to read now. Returns 1 or 0. */
+int reader_ready(const struct reader *r);
 
-/* A temporary file in $TMPDIR (default /tmp), already unlinked, so nothing is left behind
- * whatever happens. Returns its descriptor, or -1 with errno set. */
+/* A temporary file in tmpfile_dir(), already unlinked, so nothing is left behind whatever
+ * happens. Returns its descriptor (the caller closes it), or -1 with errno set. */
 int tmpfile_open(void);
+/* The directory of temporary files: $TMPDIR when it is set and not empty, else /tmp. Returns the
+ * environment's string or a constant (not to be freed), for messages too. */
+const char *tmpfile_dir(void);
 
 /* A descriptor of path ("-": the standard input) that can be read more than once: the file
  * itself when it is a regular file read from its start, else a copy of it in a temporary file.
- * Returns it, or -1 with errno and *failed naming the step ("open", "read" or "a temporary copy
- * of"). */
-int open_rereadable(const char *path, const char **failed);
+ * Returns it (the caller closes it), or -1 with e filled: "open NAME", "read NAME" or "a
+ * temporary copy of NAME", and the system's reason; name is what messages call path. */
+int open_rereadable(const char *path, const char *name, struct error *e);
 /* Opens r on a duplicate of fd from its first byte (fd stays open). Returns 0 or -1 (errno). */
 int reader_reread(struct reader *r, int fd, const char *name);
 

@@ -13,16 +13,28 @@ int runs_begin(struct runs_writer *rw)
 	return 0;
 }
 
-int runs_end(struct runs_writer *rw, struct fdlist *l, int err)
+int runs_finish(struct runs_writer *rw, int err)
 {
 	if (!err && writer_flush(&rw->w) < 0)
 		err = rw->w.err ? rw->w.err : EIO;
-	if (!err && fdlist_push(l, rw->fd) < 0)
-		err = ENOMEM;
 	writer_free(&rw->w);
 	if (err) {
 		close(rw->fd);
 		errno = err;
+		return -1;
+	}
+	return rw->fd;
+}
+
+int runs_end(struct runs_writer *rw, struct fdlist *l, int err)
+{
+	int fd = runs_finish(rw, err);
+
+	if (fd < 0)
+		return -1;
+	if (fdlist_push(l, fd) < 0) {
+		close(fd);
+		errno = ENOMEM;
 		return -1;
 	}
 	return 0;

@@ -1,8 +1,8 @@
 /* runs.h: sorted runs spilled to disk, the one spill-to-disk engine (count/ngc, count/cooc and
- * mat/sorter spill through it). A run is a temporary file in $TMPDIR, unlinked as soon as it is
- * made so nothing is left behind whatever happens; the runs of a job are a list of descriptors
- * (struct fdlist, base/io.h), merged fanin at a time by the module's own k-way merge, which
- * knows the records. */
+ * mat/sorter spill through it; vec/tfidf and mat/mtx spool through it). A run is a temporary
+ * file in $TMPDIR, unlinked as soon as it is made so nothing is left behind whatever happens;
+ * the runs of a job are a list of descriptors (struct fdlist, base/io.h), merged fanin at a
+ * time by the module's own k-way merge, which knows the records. */
 #ifndef NLP_RUNS_H
 #define NLP_RUNS_H
 
@@ -24,6 +24,9 @@ int runs_begin(struct runs_writer *rw);
  * while it was written (0: none). On any failure the run is closed and dropped. Returns 0, or -1
  * with errno. */
 int runs_end(struct runs_writer *rw, struct fdlist *l, int err);
+/* Ends a run that is read back on its own (a spool), as runs_end does but without a list.
+ * Returns its descriptor, for runs_read (which closes it), or -1 with errno (the run closed). */
+int runs_finish(struct runs_writer *rw, int err);
 
 /* Opens r on the run fd from its first byte; on failure fd is closed. Returns 0, or -1 with
  * errno. reader_close closes fd. */

@@ -88,12 +88,12 @@ size_t opt_memory_default(void)
 
 long long estrtonum(const char *s, long long min, long long max, const char *opt)
 {
-	const char *why;
+	struct error e;
 	long long v;
 
-	if (num_parse_ll(s, min, max, &v, &why) < 0) {
-		fprintf(stderr, "%s: %s: value '%s' is %s (expected %lld..%lld)\n", argv0, opt, s, why,
-		        min, max);
+	if (num_parse_ll(s, min, max, &v, &e) < 0) {
+		e.name = opt;
+		weprint_error(&e);
 		exit(EXIT_USAGE);
 	}
 	return v;
@@ -101,12 +101,12 @@ long long estrtonum(const char *s, long long min, long long max, const char *opt
 
 double estrtod(const char *s, double min, double max, const char *opt)
 {
-	const char *why;
+	struct error e;
 	double v;
 
-	if (num_parse_double(s, min, max, &v, &why) < 0) {
-		fprintf(stderr, "%s: %s: value '%s' is %s (expected %g..%g)\n", argv0, opt, s, why, min,
-		        max);
+	if (num_parse_double(s, min, max, &v, &e) < 0) {
+		e.name = opt;
+		weprint_error(&e);
 		exit(EXIT_USAGE);
 	}
 	return v;

@@ -1,5 +1,4 @@
 /* cells.c: the cells of a matrix written as binary or text triples, or as dense rows. */
-#include <stdio.h>
 
 #include "mat/cells.h"
 
@@ -10,43 +9,20 @@ int cells_range_error(struct error *e, uint32_t type, uint64_t row, uint64_t col
 	                 (unsigned long long)row, (unsigned long long)col, mat_type_name(type));
 }
 
-/* Decimal digits of v at p; returns the end. */
-static char *put_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	int n = 0;
-
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) > 0);
-	while (n > 0)
-		*p++ = tmp[--n];
-	return p;
-}
-
 int cells_sparse_put(void *ctx, uint32_t row, uint32_t col, double v, struct error *e)
 {
 	struct cells_sparse *s = ctx;
-	char b[2 * 21 + MAT_VALUE_BUFSIZE + 2], *p = b;
-	uint64_t base = s->format == CELLS_MTX;
-	char sep = s->format == CELLS_MTX ? ' ' : '\t';
 
 	if (s->skip_zeros && v == 0)
 		return 0;
 	if (!cells_fit(s->type, &v))
 		return cells_range_error(e, s->type, row, col);
 	s->n++;
-	if (s->format == CELLS_BINARY) {
+	if (s->format == CELLS_BINARY)
 		mat_write_triple(s->w, s->type, row, col, v);
-		return 0;
-	}
-	p = put_u64(p, row + base);
-	*p++ = sep;
-	p = put_u64(p, col + base);
-	*p++ = sep;
-	p += mat_format_value(p, s->type, v, s->precision);
-	*p++ = '\n';
-	writer_write(s->w, b, (size_t)(p - b));
+	else
+		mat_write_text_triple(s->w, s->format == CELLS_MTX ? MAT_TEXT_MTX : MAT_TEXT_TSV,
+		                      s->type, row, col, v, s->precision);
 	return 0;
 }
 

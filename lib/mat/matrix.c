@@ -160,6 +160,19 @@ void mat_write_value(struct writer *w, uint32_t type, double v)
 	writer_write(w, (const char *)b, type_size(type));
 }
 
+int mat_write_dense(struct writer *w, const float *v, uint64_t rows, uint64_t cols,
+                    struct error *e)
+{
+	struct mat_header h = {MAT_DENSE, MAT_F32, rows, cols, rows * cols};
+	int k = mat_write_header(w, &h, e);
+
+	if (k < 0)
+		return k;
+	for (uint64_t i = 0; i < rows * cols; i++)
+		mat_write_value(w, MAT_F32, v[i]);
+	return 0;
+}
+
 /* The header's error, without e. */
 static int read_header(struct reader *r, struct mat_header *h)
 {
@@ -416,12 +429,32 @@ int mat_format_value(char *buf, uint32_t type, double v, int precision)
 	return snprintf(buf, MAT_VALUE_BUFSIZE, "%.17g", v);
 }
 
-void mat_write_text_triple(struct writer *w, uint32_t type, uint32_t row, uint32_t col, double v)
+/* The decimal digits of v at p; returns their end. */
+static char *put_decimal(char *p, uint64_t v)
 {
-	char line[32 + MAT_VALUE_BUFSIZE];
-	int n = snprintf(line, sizeof(line), "%u\t%u\t", row, col);
+	char tmp[20];
+	int n = 0;
 
-	n += mat_format_value(line + n, type, v, 0);
-	line[n++] = '\n';
-	writer_write(w, line, (size_t)n);
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+void mat_write_text_triple(struct writer *w, enum mat_text_form form, uint32_t type,
+                           uint32_t row, uint32_t col, double v, int precision)
+{
+	char line[2 * 21 + MAT_VALUE_BUFSIZE + 2], *p = line;
+	uint64_t base = form == MAT_TEXT_MTX;
+	char sep = form == MAT_TEXT_MTX ? ' ' : '\t';
+
+	p = put_decimal(p, row + base);
+	*p++ = sep;
+	p = put_decimal(p, col + base);
+	*p++ = sep;
+	p += mat_format_value(p, type, v, precision);
+	*p++ = '\n';
+	writer_write(w, line, (size_t)(p - line));
 }

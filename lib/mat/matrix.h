@@ -63,6 +63,11 @@ int mat_write_header(struct writer *w, const struct mat_header *h, struct error 
 /* Appends one sparse triple or one dense value in the header's element type. */
 void mat_write_triple(struct writer *w, uint32_t type, uint32_t row, uint32_t col, double v);
 void mat_write_value(struct writer *w, uint32_t type, double v);
+/* Writes a whole dense float32 matrix: the header, then v[0 .. rows * cols) (row-major, the
+ * caller's). Returns 0 or mat_write_header's error (e filled); a failed write of the values is
+ * recorded in w->err, as for mat_write_value. */
+int mat_write_dense(struct writer *w, const float *v, uint64_t rows, uint64_t cols,
+                    struct error *e);
 
 /* Writes the header of a sparse stream (nnz MAT_NNZ_UNKNOWN) as mat_write_header does and sets
  * *start to where it starts when w's file can seek and is not opened for appending, else to -1;
@@ -113,7 +118,14 @@ const char *mat_type_name(uint32_t type);
  * reads back (strtof/strtod) to the same value of `type`; 1..17: "%.<precision>g". Returns the
  * length. */
 int mat_format_value(char *buf, uint32_t type, double v, int precision);
-/* Writes "row<TAB>col<TAB>value\n", the value in its shortest form. */
-void mat_write_text_triple(struct writer *w, uint32_t type, uint32_t row, uint32_t col, double v);
+/* The two text forms of a triple. */
+enum mat_text_form {
+	MAT_TEXT_TSV, /* "row<TAB>col<TAB>value\n", row and col from 0: our --text output */
+	MAT_TEXT_MTX  /* "row col value\n", row and col from 1: Matrix Market's coordinate lines */
+};
+/* Writes one triple as a line of text in form, the value as mat_format_value writes it with
+ * precision (0: the shortest form that reads back). The one writer of triples as text. */
+void mat_write_text_triple(struct writer *w, enum mat_text_form form, uint32_t type,
+                           uint32_t row, uint32_t col, double v, int precision);
 
 #endif

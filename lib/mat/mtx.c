@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
+#include "base/runs.h"
 #include "mat/cells.h"
 #include "mat/mtx.h"
 #include "mat/sorter.h"
 
-#define SPOOL_BUF (1u << 16) /* bytes copied at a time from the spool */
+#define SPOOL_BUF (1u << 14) /* bytes copied at a time from the spool */
 
 /* ---- Matrix Market out ---- */
 
@@ -35,62 +35,39 @@ static void write_dims(struct writer *w, uint64_t a, uint64_t b, uint64_t c, int
 	writer_write(w, buf, (size_t)n);
 }
 
-/* Copies spooled text from fd to w. */
+/* Copies the spooled run fd (closed here) to w. Returns 0 or MAT_ETEMP with e filled. */
 static int copy_spool(int fd, struct writer *w, struct error *e)
 {
-	char *buf = malloc(SPOOL_BUF);
+	struct reader r;
+	char buf[SPOOL_BUF];
 	ssize_t n;
 
-	if (!buf)
-		return error_set(e, MAT_ENOMEM, 0, NULL, 0, "out of memory");
-	if (lseek(fd, 0, SEEK_SET) < 0) {
-		free(buf);
+	if (runs_read(&r, fd) < 0)
 		return sorter_temp_error(e, "rewind a", errno);
-	}
-	while ((n = read(fd, buf, SPOOL_BUF)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int errnum = errno;
-
-			free(buf);
-			return sorter_temp_error(e, "read a", errnum);
-		}
+	while ((n = reader_read(&r, buf, sizeof(buf))) > 0)
 		writer_write(w, buf, (size_t)n);
-	}
-	free(buf);
-	return 0;
+	if (n < 0)
+		sorter_temp_error(e, "read a", errno);
+	reader_close(&r);
+	return n < 0 ? MAT_ETEMP : 0;
 }
 
-/* A sparse stream of unknown length: the entries go to a temporary file until they are
- * counted, then follow the size line. */
+/* A sparse stream of unknown length: the entries go to a temporary file (a run of base/runs.h)
+ * until they are counted, then follow the size line. */
 static int sparse_to_mtx_spooled(struct reader *r, const struct mat_header *h,
                                  struct cells_sparse *s, struct writer *w, struct error *e)
 {
-	struct writer spool;
-	int fd = tmpfile_open(), k;
+	struct runs_writer spool;
+	int k, fd;
 
-	if (fd < 0)
+	if (runs_begin(&spool) < 0)
 		return sorter_temp_error(e, "create a", errno);
-	writer_init(&spool, fd);
-	s->w = &spool;
-	if ((k = mat_visit(r, h, cells_sparse_put, s, e)) < 0) {
-		writer_free(&spool);
-		close(fd);
-		return k;
-	}
-	writer_flush(&spool);
-	if (spool.err) {
-		k = spool.err;
-		writer_free(&spool);
-		close(fd);
-		return sorter_temp_error(e, "write a", k);
-	}
-	writer_free(&spool);
+	s->w = &spool.w;
+	k = mat_visit(r, h, cells_sparse_put, s, e);
+	if ((fd = runs_finish(&spool, k < 0 ? EIO : 0)) < 0)
+		return k < 0 ? k : sorter_temp_error(e, "write a", errno);
 	write_dims(w, h->rows, h->cols, s->n, 1);
-	k = copy_spool(fd, w, e);
-	close(fd);
-	return k;
+	return copy_spool(fd, w, e);
 }
 
 int mtx_write(struct reader *r, const struct mat_header *h, uint32_t type, int precision,

@@ -182,25 +182,21 @@ static void flip_signs(struct rsvd_result *res, uint64_t rows, uint64_t cols)
 }
 
 int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *res,
-         const char **why)
+         struct error *e)
 {
 	uint64_t m = a->rows, n = a->cols, small = m < n ? m : n, big = m > n ? m : n;
 	size_t l = o->k + o->oversample > small ? (size_t)small : o->k + o->oversample;
 	size_t ld = round_up(l, 16), k = o->k;
 	float *x = NULL, *y = NULL, *ub = NULL, *s = NULL, *vt = NULL;
 	struct work w = {.threads = o->threads};
+	const char *why = "out of memory"; /* what failed, if it does */
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
-	*why = "out of memory";
-	if (k == 0 || k > small) {
-		*why = "the rank asked for is above the matrix's smaller side";
-		return -1;
-	}
-	if (big * ld > INT_MAX) {
-		*why = "the matrix is too large for LAPACK's 32-bit indices";
-		return -1;
-	}
+	if (k == 0 || k > small)
+		return error_bad(e, NULL, 0, "the rank asked for is above the matrix's smaller side");
+	if (big * ld > INT_MAX)
+		return error_bad(e, NULL, 0, "the matrix is too large for LAPACK's 32-bit indices");
 	/* x and y take turns as the other's scratch space, so both hold the larger side */
 	x = calloc(big * ld, sizeof(float));
 	y = calloc(big * ld, sizeof(float));
@@ -214,7 +210,7 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
 	/* range finder: Y = (A A^T)^q A X, orthonormalized after every product */
 	gaussian(x, n, l, ld, o->seed);
 	a->mul(a->a, x, y, ld, o->threads);
-	*why = "LAPACK's QR failed";
+	why = "LAPACK's QR failed";
 	for (unsigned it = 0; it < o->iters; it++) {
 		w.scratch = x;
 		if (orthonormalize(y, m, l, ld, &w, 0) < 0)
@@ -235,12 +231,12 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
 	/* the SVD of B: wide, V^T overwrites B (row j of x becomes row j of V); else into vt */
 	if (l >= n && !(vt = malloc(n * n * sizeof(float))))
 		goto out;
-	*why = "LAPACK's SVD did not converge";
+	why = "LAPACK's SVD did not converge";
 	if (LAPACKE_sgesdd(LAPACK_COL_MAJOR, l < n ? 'O' : 'S', (lapack_int)l, (lapack_int)n, x,
 	                   (lapack_int)ld, s, ub, (lapack_int)l, vt ? vt : x,
 	                   vt ? (lapack_int)n : (lapack_int)ld))
 		goto out;
-	*why = "out of memory";
+	why = "out of memory";
 	res->k = k;
 	if (!(res->s = malloc(k * sizeof(float))))
 		goto out;
@@ -253,8 +249,10 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
 	flip_signs(res, m, n);
 	ret = 0;
 out:
-	if (ret < 0)
+	if (ret < 0) {
 		rsvd_free(res);
+		error_bad(e, NULL, 0, "%s", why);
+	}
 	free(x);
 	free(y);
 	free(w.tau);

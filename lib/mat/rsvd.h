@@ -1,12 +1,15 @@
 /* rsvd.h: truncated singular value decomposition by a randomized range finder with power
  * iterations (Halko, Martinsson and Tropp 2011, algorithms 4.4 and 5.1), in single precision:
- * products with the matrix through a callback (sparse, lib/csr, or dense, OpenBLAS), QR by LAPACK
- * (sgelqf/sorglq on the transposed storage), the small dense SVD by LAPACK's sgesdd. */
+ * products with the matrix through a callback (sparse, mat/csr, or dense, mat/dmat on
+ * OpenBLAS), QR by LAPACK (sgelqf/sorglq on the transposed storage), the small dense SVD by
+ * LAPACK's sgesdd. */
 #ifndef NLP_RSVD_H
 #define NLP_RSVD_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "base/error.h"
 
 /* A matrix of rows x cols known through its products with row-major dense matrices of ld columns
  * (ld a multiple of 16): y (rows x ld) = A x, z (cols x ld) = A^T y. */
@@ -36,12 +39,14 @@ struct rsvd_result {
 	float *v; /* cols x k, row-major, when want_v */
 };
 
-/* Returns 0, or -1 with *why: out of memory, a LAPACK failure, or sizes LAPACK cannot index.
- * Products and triangular solves are spread over o->threads threads in blocks of a fixed size;
- * with BLAS itself on one thread (openblas_set_num_threads(1)) the result is then the same
- * whatever the number of threads. */
+/* Fills res (freed with rsvd_free). Returns 0, or -1 with e filled: "out of memory", a LAPACK
+ * failure, or sizes LAPACK cannot index (no name: the caller sets e->name). Products and
+ * triangular solves are spread over o->threads threads in blocks of a fixed size; with BLAS
+ * itself on one thread (openblas_set_num_threads(1)) the result is then the same whatever the
+ * number of threads. */
 int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *res,
-         const char **why);
+         struct error *e);
+/* Frees what res holds. */
 void rsvd_free(struct rsvd_result *res);
 
 /* Turns res->u (rows x k) into the vectors U S^weight in place (weight 0: U itself), each scaled

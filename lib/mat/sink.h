@@ -32,7 +32,7 @@ int mat_sink_begin(struct mat_sink *s, struct writer *w, int text, uint32_t type
 static inline void mat_sink_put(struct mat_sink *s, uint32_t row, uint32_t col, double v)
 {
 	if (s->text)
-		mat_write_text_triple(s->w, s->type, row, col, v);
+		mat_write_text_triple(s->w, MAT_TEXT_TSV, s->type, row, col, v, 0);
 	else
 		mat_write_triple(s->w, s->type, row, col, v);
 	s->nnz++;

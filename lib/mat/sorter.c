@@ -13,10 +13,8 @@
 
 int sorter_temp_error(struct error *e, const char *what, int errnum)
 {
-	const char *dir = getenv("TMPDIR"); /* as tmpfile_open */
-
 	return error_set(e, MAT_ETEMP, errnum, NULL, 0, "%s temporary file in %s", what,
-	                 dir && *dir ? dir : "/tmp");
+	                 tmpfile_dir());
 }
 
 static int nomem(struct error *e)

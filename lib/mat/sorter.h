@@ -51,7 +51,7 @@ int sorter_next(struct sorter *t, uint32_t *row, uint32_t *col, double *v, struc
 void sorter_free(struct sorter *t);
 
 /* Fills e for a temporary file that failed: MAT_ETEMP, "WHAT temporary file in DIR: reason",
- * DIR being $TMPDIR or /tmp. Returns MAT_ETEMP. */
+ * DIR being tmpfile_dir() ($TMPDIR or /tmp). Returns MAT_ETEMP. */
 int sorter_temp_error(struct error *e, const char *what, int errnum);
 
 #endif

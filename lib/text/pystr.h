@@ -1,7 +1,7 @@
 /* pystr.h: Python 3's string rules where our output must agree with a Python tool's: str.isspace()
  * (also re's \s and str.split()), re's \w on str patterns, str.lower() and str.upper() with
  * Unicode's full case mappings, str.strip() and str.split(). scikit-learn's analyzer
- * (tok_sklearn) and gensim's benchmarks (nlp-similar) use them. Character classes come from
+ * (tokenize_sklearn) and gensim's benchmarks (nlp-similar) use them. Character classes come from
  * utf8proc's tables, so code points assigned after Python's own Unicode version may differ (see
  * pystr.c). The class tests are static inline: they sit on tokenizers' hot paths. */
 #ifndef NLP_PYSTR_H

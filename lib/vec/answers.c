@@ -3,27 +3,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/mem.h"
 #include "vec/answers.h"
 
 #define MAX_BATCH 1024          /* queries answered together */
 #define BATCH_HITS (1u << 24)   /* answers held at a time */
 
 int answers_init(struct answers *a, const struct vectors *v, size_t cands, size_t top,
-                 enum similar_method m, int fold, int threads, int with_query)
+                 enum similar_method m, int fold, int threads, int with_query, struct error *e)
 {
 	memset(a, 0, sizeof(*a));
-	if (lookup_init(&a->lk, v, v->rows, fold) < 0)
+	if (lookup_init(&a->lk, v, v->rows, fold, e) < 0)
 		return -1;
 	a->s = (struct similar_search){v, cands, a->lk.key, m, top < cands ? top : cands, threads};
 	a->with_query = with_query;
 	a->cap = a->s.k ? BATCH_HITS / a->s.k : MAX_BATCH;
 	a->cap = a->cap < 1 ? 1 : a->cap > MAX_BATCH ? MAX_BATCH : a->cap;
-	a->q = ecalloc(a->cap, sizeof(*a->q));
-	a->text = ecalloc(a->cap, sizeof(*a->text));
-	a->ok = ecalloc(a->cap, sizeof(*a->ok));
-	a->nhits = ecalloc(a->cap, sizeof(*a->nhits));
-	a->hits = ecalloc(a->cap * (a->s.k ? a->s.k : 1), sizeof(*a->hits));
+	a->q = calloc(a->cap, sizeof(*a->q));
+	a->text = calloc(a->cap, sizeof(*a->text));
+	a->ok = calloc(a->cap, sizeof(*a->ok));
+	a->nhits = calloc(a->cap, sizeof(*a->nhits));
+	a->hits = calloc(a->cap * (a->s.k ? a->s.k : 1), sizeof(*a->hits));
+	if (!a->q || !a->text || !a->ok || !a->nhits || !a->hits)
+		return error_bad(e, NULL, 0, "out of memory");
 	return 0;
 }
 
@@ -37,7 +38,7 @@ static void put_score(struct writer *w, float x)
 	writer_write(w, s, (size_t)n);
 }
 
-int answers_flush(struct answers *a, struct writer *w)
+int answers_flush(struct answers *a, struct writer *w, struct error *e)
 {
 	struct similar_query *q = a->q;
 	size_t k = a->s.k, m = 0;
@@ -46,7 +47,7 @@ int answers_flush(struct answers *a, struct writer *w)
 	for (size_t i = 0; i < a->n; i++)
 		if (a->ok[i])
 			q[m++] = q[i];
-	if (similar_search(&a->s, q, m, a->hits, a->nhits) < 0)
+	if (similar_search(&a->s, q, m, a->hits, a->nhits, e) < 0)
 		return -1;
 	for (size_t i = 0, j = 0; i < a->n; i++, a->done++) {
 		if (a->done > 0 && !a->with_query)
@@ -71,13 +72,13 @@ int answers_flush(struct answers *a, struct writer *w)
 }
 
 int answers_add(struct answers *a, struct writer *w, const char *s, size_t n,
-                answers_warn_fn *warn)
+                answers_warn_fn *warn, struct error *e)
 {
 	const char *wd[3];
 	size_t len[3], nw = 0, i = 0;
 	struct similar_query *q = &a->q[a->n];
 	struct buf *t = &a->text[a->n];
-	struct error e;
+	struct error bad;
 	char ex[80];
 	int ret = 0;
 
@@ -105,9 +106,9 @@ int answers_add(struct answers *a, struct writer *w, const char *s, size_t n,
 	a->ok[a->n] = 0;
 	q->n = (int)nw;
 	if (nw == 2 || nw > 3) {
-		error_bad(&e, NULL, 0, "'%s': a query is a word, or three words (a b c: a is to b as "
+		error_bad(&bad, NULL, 0, "'%s': a query is a word, or three words (a b c: a is to b as "
 		          "c is to ?)", vec_excerpt(ex, sizeof(ex), t->p, t->len));
-		warn(&e);
+		warn(&bad);
 		ret = 1;
 	} else {
 		a->ok[a->n] = 1;
@@ -115,16 +116,16 @@ int answers_add(struct answers *a, struct writer *w, const char *s, size_t n,
 			int64_t row = lookup_find(&a->lk, wd[j], len[j]);
 
 			if (row < 0) {
-				error_bad(&e, NULL, 0, "'%s' is not among the vectors",
+				error_bad(&bad, NULL, 0, "'%s' is not among the vectors",
 				          vec_excerpt(ex, sizeof(ex), wd[j], len[j]));
-				warn(&e);
+				warn(&bad);
 				a->ok[a->n] = 0;
 				ret = 1;
 			}
 			q->w[j] = row < 0 ? 0 : (uint32_t)row;
 		}
 	}
-	if (++a->n == a->cap && answers_flush(a, w) < 0)
+	if (++a->n == a->cap && answers_flush(a, w, e) < 0)
 		return -1;
 	return ret;
 }

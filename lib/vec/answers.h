@@ -29,20 +29,20 @@ struct answers {
 typedef void answers_warn_fn(const struct error *e);
 
 /* Begins answering among the first cands rows of v (kept by pointer), top answers a query,
- * words matched by upper case when fold. Returns 0, or -1 when memory runs out; answers_free
- * frees a. */
+ * words matched by upper case when fold. Returns 0, or -1 with e filled ("out of memory");
+ * answers_free frees a either way. */
 int answers_init(struct answers *a, const struct vectors *v, size_t cands, size_t top,
-                 enum similar_method m, int fold, int threads, int with_query);
+                 enum similar_method m, int fold, int threads, int with_query, struct error *e);
 
 /* Adds the query s[0..n) (blank: none); each problem with it goes to warn. A full batch is
- * answered to w. Returns 0 for a query asked or blank, 1 for one that cannot be asked, -1 when
- * memory runs out. */
+ * answered to w. Returns 0 for a query asked or blank, 1 for one that cannot be asked, -1 with e
+ * filled when memory runs out. */
 int answers_add(struct answers *a, struct writer *w, const char *s, size_t n,
-                answers_warn_fn *warn);
+                answers_warn_fn *warn, struct error *e);
 
-/* Answers the queries added so far and writes their answers to w. Returns 0, or -1 when memory
- * runs out. */
-int answers_flush(struct answers *a, struct writer *w);
+/* Answers the queries added so far and writes their answers to w. Returns 0, or -1 with e
+ * filled ("out of memory"). */
+int answers_flush(struct answers *a, struct writer *w, struct error *e);
 
 /* Frees what a holds (not the vectors). */
 void answers_free(struct answers *a);

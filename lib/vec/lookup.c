@@ -5,23 +5,28 @@
 #include "text/pystr.h"
 #include "vec/lookup.h"
 
-int lookup_init(struct lookup *lk, const struct vectors *v, size_t known, int fold)
+static int nomem(struct lookup *lk, struct error *e)
+{
+	lookup_free(lk);
+	return error_bad(e, NULL, 0, "out of memory");
+}
+
+int lookup_init(struct lookup *lk, const struct vectors *v, size_t known, int fold,
+                struct error *e)
 {
 	memset(lk, 0, sizeof(*lk));
 	lk->v = v;
 	lk->known = known < v->rows ? known : v->rows;
 	lk->fold = fold;
 	if (!(lk->key = malloc((lk->known ? lk->known : 1) * sizeof(*lk->key))))
-		return -1;
+		return nomem(lk, e);
 	if (!fold) {
 		for (size_t i = 0; i < lk->known; i++)
 			lk->key[i] = (uint32_t)i;
 		return 0;
 	}
-	if (strtab_init(&lk->keys, lk->known) < 0) {
-		lookup_free(lk);
-		return -1;
-	}
+	if (strtab_init(&lk->keys, lk->known) < 0)
+		return nomem(lk, e);
 	for (size_t i = 0; i < lk->known; i++) {
 		size_t len, before = lk->keys.n;
 		const char *w = vec_word(v, i, &len);
@@ -29,10 +34,8 @@ int lookup_init(struct lookup *lk, const struct vectors *v, size_t known, int fo
 
 		lk->tmp.len = 0;
 		pystr_upper(&lk->tmp, w, len);
-		if ((id = strtab_intern(&lk->keys, lk->tmp.p, lk->tmp.len)) < 0) {
-			lookup_free(lk);
-			return -1;
-		}
+		if ((id = strtab_intern(&lk->keys, lk->tmp.p, lk->tmp.len)) < 0)
+			return nomem(lk, e);
 		if ((size_t)id == before) /* the first row of this word wins */
 			lk->keys.vals[id] = i;
 		lk->key[i] = (uint32_t)id;

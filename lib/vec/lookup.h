@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "base/error.h"
 #include "base/strtab.h"
 #include "vec/vectors.h"
 
@@ -23,8 +24,9 @@ struct lookup {
 };
 
 /* Begins the lookup among the first known rows of v (kept by pointer), folding case or not.
- * Returns 0, or -1 when memory runs out; lookup_free frees it. */
-int lookup_init(struct lookup *lk, const struct vectors *v, size_t known, int fold);
+ * Returns 0, or -1 with e filled ("out of memory"); lookup_free frees it. */
+int lookup_init(struct lookup *lk, const struct vectors *v, size_t known, int fold,
+                struct error *e);
 /* Frees what lk holds (not the vectors). */
 void lookup_free(struct lookup *lk);
 /* The row of the word w[0..n), or -1 when it is not known. */

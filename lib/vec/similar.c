@@ -243,7 +243,7 @@ static void query_words(const struct similar_search *s, const struct similar_que
 }
 
 int similar_search(const struct similar_search *s, const struct similar_query *q, size_t nq,
-               struct similar_hit *hits, size_t *nhits)
+                   struct similar_hit *hits, size_t *nhits, struct error *e)
 {
 	const struct vectors *v = s->v;
 	size_t d = v->dim, k = s->k, nw, block, nblocks, nth;
@@ -321,6 +321,6 @@ out:
 	free(wi);
 	free(qkey);
 	free(words);
-	return ret;
+	return ret < 0 ? error_bad(e, NULL, 0, "out of memory") : 0;
 }
 

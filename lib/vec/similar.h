@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "vec/vectors.h"
 
 #define SIMILAR_COSMUL_EPS 1e-6f /* 3CosMul's term in the denominator, as in gensim */
@@ -42,8 +43,8 @@ struct similar_search {
  * 3CosMul: as gensim's most_similar_cosmul. Similarities come from matrix products of the query
  * words and blocks of candidates; each of s->threads threads (base/par.h) takes every threads-th
  * block through its own product, so with BLAS itself on one thread the answers do not depend on
- * the number of threads. Returns 0, or -1 when memory runs out. */
+ * the number of threads. Returns 0, or -1 with e filled ("out of memory"). */
 int similar_search(const struct similar_search *s, const struct similar_query *q, size_t nq,
-                   struct similar_hit *hits, size_t *nhits);
+                   struct similar_hit *hits, size_t *nhits, struct error *e);
 
 #endif

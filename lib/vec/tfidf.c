@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/mem.h"
 #include "mat/matrix.h"
 #include "mat/sink.h"
 #include "vec/tfidf.h"
@@ -30,19 +29,37 @@ static void put_varint(struct writer *w, uint64_t v)
 	writer_putc(w, (char)v);
 }
 
-static void grow_terms(struct tfidf *t, size_t need)
+/* Grows *p from `have` to `cap` counters, the new ones zero. Returns 0, or -1 when memory runs
+ * out (*p unchanged). */
+static int grow_counters(uint64_t **p, size_t have, size_t cap)
+{
+	uint64_t *q = realloc(*p, cap * sizeof(*q));
+
+	if (!q)
+		return -1;
+	memset(q + have, 0, (cap - have) * sizeof(*q));
+	*p = q;
+	return 0;
+}
+
+/* Makes room for the counters of terms [0, need). Returns 0, or -1 with e filled ("counting
+ * terms: " and the system's reason) when memory runs out. */
+static int grow_terms(struct tfidf *t, size_t need, struct error *e)
 {
 	size_t cap = t->cap ? t->cap : 1024;
 
 	while (cap < need)
 		cap *= 2;
-	t->df = erealloc(t->df, cap * sizeof(*t->df));
-	t->total = erealloc(t->total, cap * sizeof(*t->total));
-	t->cnt = erealloc(t->cnt, cap * sizeof(*t->cnt));
-	memset(t->df + t->cap, 0, (cap - t->cap) * sizeof(*t->df));
-	memset(t->total + t->cap, 0, (cap - t->cap) * sizeof(*t->total));
-	memset(t->cnt + t->cap, 0, (cap - t->cap) * sizeof(*t->cnt));
+	if (grow_counters(&t->df, t->cap, cap) < 0 || grow_counters(&t->total, t->cap, cap) < 0 ||
+	    grow_counters(&t->cnt, t->cap, cap) < 0)
+		return error_set(e, -1, ENOMEM, NULL, 0, "counting terms");
 	t->cap = cap;
+	return 0;
+}
+
+static int nomem(struct error *e)
+{
+	return error_bad(e, NULL, 0, "out of memory");
 }
 
 /* The training document frequencies of set->docs, checked against the number of documents. */
@@ -67,21 +84,21 @@ int tfidf_begin(struct tfidf *t, const struct tfidf_settings *set, struct vocab 
 {
 	memset(t, 0, sizeof(*t));
 	t->set = set;
-	t->spool_fd = -1;
+	t->spool.fd = -1;
 	if (terms) {
 		t->v = *terms;
 		memset(terms, 0, sizeof(*terms));
 		if (vocab_size(&t->v) > MAT_MAX_DIM)
 			return error_bad(e, set->vocab, 0, "more terms than a matrix can index");
-		grow_terms(t, vocab_size(&t->v));
+		if (grow_terms(t, vocab_size(&t->v), e) < 0)
+			return -1;
 	} else if (strtab_init(&t->v.tab, 1 << 16) < 0) {
 		return error_sys(e, NULL, "counting terms");
 	}
 	if (set->docs && check_training_df(t, set, e) < 0)
 		return -1;
-	if ((t->spool_fd = tmpfile_open()) < 0)
+	if (runs_begin(&t->spool) < 0) /* spool.fd is -1 then */
 		return error_sys(e, NULL, "temporary file");
-	writer_init(&t->spool, t->spool_fd);
 	return 0;
 }
 
@@ -97,8 +114,8 @@ static int64_t term_id(struct tfidf *t, const char *p, size_t n, struct error *e
 		return error_sys(e, NULL, "counting terms"), -2;
 	if ((uint64_t)id >= MAT_MAX_DIM)
 		return error_bad(e, NULL, 0, "more distinct terms than a matrix can index"), -2;
-	if ((size_t)id >= t->cap)
-		grow_terms(t, (size_t)id + 1);
+	if ((size_t)id >= t->cap && grow_terms(t, (size_t)id + 1, e) < 0)
+		return -2;
 	return id;
 }
 
@@ -116,23 +133,28 @@ int tfidf_add_doc(struct tfidf *t, const char *s, size_t n, struct error *e)
 		if (id < 0 || t->cnt[id]++ > 0)
 			continue;
 		if (t->nids == t->capids) {
-			t->capids = t->capids ? 2 * t->capids : 256;
-			t->ids = erealloc(t->ids, t->capids * sizeof(*t->ids));
+			size_t cap = t->capids ? 2 * t->capids : 256;
+			uint32_t *ids = realloc(t->ids, cap * sizeof(*ids));
+
+			if (!ids)
+				return nomem(e);
+			t->ids = ids;
+			t->capids = cap;
 		}
 		t->ids[t->nids++] = (uint32_t)id;
 	}
-	put_varint(&t->spool, t->nids);
+	put_varint(&t->spool.w, t->nids);
 	for (size_t k = 0; k < t->nids; k++) {
 		uint32_t id = t->ids[k];
 
-		put_varint(&t->spool, id);
-		put_varint(&t->spool, t->cnt[id]);
+		put_varint(&t->spool.w, id);
+		put_varint(&t->spool.w, t->cnt[id]);
 		t->df[id]++;
 		t->total[id] += t->set->binary ? 1 : t->cnt[id];
 		t->cnt[id] = 0;
 	}
-	if (t->spool.err)
-		return error_set(e, -1, t->spool.err, NULL, 0, "write temporary file");
+	if (t->spool.w.err)
+		return error_set(e, -1, t->spool.w.err, NULL, 0, "write temporary file");
 	t->ndocs++;
 	return 0;
 }
@@ -182,7 +204,8 @@ static int64_t fit_terms(struct tfidf *t, struct error *e)
 		return error_bad(e, NULL, 0, "--max-df comes to %g documents, fewer than the %g of "
 		                 "--min-df (of %llu documents)", high, low,
 		                 (unsigned long long)t->ndocs);
-	t->term = emalloc((nterms ? nterms : 1) * sizeof(*t->term));
+	if (!(t->term = malloc((nterms ? nterms : 1) * sizeof(*t->term))))
+		return nomem(e);
 	for (size_t id = 0; id < nterms; id++)
 		if ((double)t->df[id] >= low && (double)t->df[id] <= high)
 			t->term[n++] = (uint32_t)id;
@@ -213,7 +236,8 @@ int tfidf_fit(struct tfidf *t, struct error *e)
 
 	if (set->vocab) {
 		t->ncols = nterms;
-		t->term = emalloc((nterms ? nterms : 1) * sizeof(*t->term));
+		if (!(t->term = malloc((nterms ? nterms : 1) * sizeof(*t->term))))
+			return nomem(e);
 		for (size_t id = 0; id < nterms; id++)
 			t->term[id] = (uint32_t)id;
 	} else {
@@ -223,8 +247,10 @@ int tfidf_fit(struct tfidf *t, struct error *e)
 			return -1;
 		t->ncols = (size_t)n;
 	}
-	t->of_term = emalloc((nterms ? nterms : 1) * sizeof(*t->of_term));
-	t->idf = emalloc((t->ncols ? t->ncols : 1) * sizeof(*t->idf));
+	t->of_term = malloc((nterms ? nterms : 1) * sizeof(*t->of_term));
+	t->idf = malloc((t->ncols ? t->ncols : 1) * sizeof(*t->idf));
+	if (!t->of_term || !t->idf)
+		return nomem(e);
 	for (size_t id = 0; id < nterms; id++)
 		t->of_term[id] = TFIDF_NONE;
 	t->nnz = 0;
@@ -372,8 +398,13 @@ static int64_t read_row(struct tfidf *t, struct reader *r, struct cell **row, si
 		if (t->of_term[id] == TFIDF_NONE)
 			continue;
 		if (n == *cap) {
-			*cap = *cap ? 2 * *cap : 256;
-			*row = erealloc(*row, *cap * sizeof(**row));
+			size_t c = *cap ? 2 * *cap : 256;
+			struct cell *p = realloc(*row, c * sizeof(*p));
+
+			if (!p)
+				return nomem(e);
+			*row = p;
+			*cap = c;
 		}
 		(*row)[n++] = (struct cell){t->of_term[id], count, 0};
 	}
@@ -389,14 +420,13 @@ int tfidf_write(struct tfidf *t, struct writer *w, struct error *e)
 	struct reader r;
 	struct cell *row = NULL;
 	size_t cap = 0;
-	int ret = -1;
+	int ret = -1, fd = runs_finish(&t->spool, 0);
 
-	writer_flush(&t->spool);
-	if (t->spool.err)
-		return error_set(e, -1, t->spool.err, NULL, 0, "write temporary file");
-	if (lseek(t->spool_fd, 0, SEEK_SET) < 0 || reader_fdopen(&r, t->spool_fd, "spool") < 0)
+	t->spool.fd = -1; /* ended (closed when that failed) */
+	if (fd < 0)
+		return error_sys(e, NULL, "write temporary file");
+	if (runs_read(&r, fd) < 0)
 		return error_sys(e, NULL, "read temporary file");
-	t->spool_fd = -1; /* the reader closes it */
 	if (!set->top && mat_sink_begin(&sink, w, set->text, set->type, t->ndocs, t->ncols, t->nnz,
 	                                e) < 0)
 		goto out;
@@ -434,9 +464,10 @@ void tfidf_free(struct tfidf *t)
 	free(t->cnt);
 	free(t->ids);
 	spans_free(&t->tokens);
-	writer_free(&t->spool);
-	if (t->spool_fd >= 0)
-		close(t->spool_fd);
+	if (t->spool.fd >= 0) {
+		writer_free(&t->spool.w);
+		close(t->spool.fd);
+	}
 	free(t->of_term);
 	free(t->term);
 	free(t->idf);

@@ -14,6 +14,7 @@
 
 #include "base/error.h"
 #include "base/io.h"
+#include "base/runs.h"
 #include "base/spans.h"
 #include "count/countfile.h"
 #include "count/vocab.h"
@@ -53,8 +54,8 @@ struct tfidf {
 	size_t nids, capids;
 	struct spans tokens; /* the current document's tokens */
 	uint64_t ndocs;
-	int spool_fd;
-	struct writer spool; /* per document: n, then n (term, count) pairs, all as varints */
+	struct runs_writer spool; /* a run of base/runs.h, per document: n, then n (term, count)
+	                           * pairs, all as varints; spool.fd -1 once it has ended */
 	/* the columns, after tfidf_fit */
 	uint32_t *of_term; /* [nterms] a term's column, or TFIDF_NONE */
 	uint32_t *term;    /* [ncols] the term of each column */
@@ -73,12 +74,13 @@ int tfidf_begin(struct tfidf *t, const struct tfidf_settings *set, struct vocab 
                 struct error *e);
 
 /* The first pass: adds one document, whose tokens are the runs of non-blank bytes of s[0..n).
- * Returns 0, or -1 with e filled (too many documents or terms, the spool not written). */
+ * Returns 0, or -1 with e filled (too many documents or terms, out of memory, the spool not
+ * written). */
 int tfidf_add_doc(struct tfidf *t, const char *s, size_t n, struct error *e);
 
 /* Chooses the columns and their idf: the given terms, or those within min_df and max_df, the
  * max_features most frequent of them, sorted by their bytes as scikit-learn sorts its
- * vocabulary. Returns 0, or -1 with e filled (max_df comes below min_df). */
+ * vocabulary. Returns 0, or -1 with e filled (max_df comes below min_df, out of memory). */
 int tfidf_fit(struct tfidf *t, struct error *e);
 
 /* Writes "term<TAB>document frequency" for each column in order to the file path. Returns 0, or
@@ -87,7 +89,7 @@ int tfidf_write_vocab(const struct tfidf *t, const char *path, struct error *e);
 
 /* The second pass: writes the matrix (binary or text, through mat/sink.h) or, with set->top,
  * each document's best terms as "term:weight ..." lines to w. Returns 0, or -1 with e filled (the
- * spool not read, the header not written). */
+ * spool not read, the header not written, out of memory). */
 int tfidf_write(struct tfidf *t, struct writer *w, struct error *e);
 
 /* Frees what t holds and closes the spool. */

@@ -235,9 +235,9 @@ static int analogy_line(struct lookup *lk, struct questions *qs, struct wordeval
 	return 0;
 }
 
-/* Answers questions [0, n) and counts the right ones; returns -1 when memory runs out. */
+/* Answers questions [0, n) and counts the right ones; returns 0, or -1 when memory runs out. */
 static int answer(struct lookup *lk, const struct question *qs, size_t n, enum similar_method m,
-                  int threads, struct wordeval_analogies *res)
+                  int threads, struct wordeval_analogies *res, struct error *e)
 {
 	size_t k = lk->known < WORDEVAL_TOPN ? lk->known : WORDEVAL_TOPN;
 	struct similar_search s = {lk->v, lk->known, NULL, m, k, threads};
@@ -251,7 +251,7 @@ static int answer(struct lookup *lk, const struct question *qs, size_t n, enum s
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		q[i] = (struct similar_query){{qs[i].w[0], qs[i].w[1], qs[i].w[2]}, 3};
-	if (similar_search(&s, q, n, hits, nhits) < 0)
+	if (similar_search(&s, q, n, hits, nhits, e) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const uint32_t *w = qs[i].w;
@@ -297,7 +297,7 @@ int wordeval_analogies(struct lookup *lk, struct reader *r, enum similar_method 
 	}
 	for (size_t i = 0; i < qs.n; i += BATCH_QUESTIONS)
 		if (answer(lk, qs.q + i, qs.n - i < BATCH_QUESTIONS ? qs.n - i : BATCH_QUESTIONS, m,
-		           threads, res) < 0) {
+		           threads, res, e) < 0) {
 			error_bad(e, r->name, 0, "out of memory");
 			goto out;
 		}
