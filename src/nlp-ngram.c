@@ -223,8 +223,8 @@ int main(int argc, char **argv)
 		weprintf("--space goes with --chars");
 		usage_error(synopsis);
 	}
-	if (g.space && (!*g.space || strpbrk(g.space, " \t\r\v\f\n"))) {
-		weprintf("--space: '%s' is not a token (empty, or with a blank)", g.space);
+	if (g.space && !tokenize_space_ok(g.space)) {
+		weprintf("--space: the token must be non-empty UTF-8 without whitespace or controls");
 		usage_error(synopsis);
 	}
 	if (merge && (g.chars || g.markers)) {
