@@ -106,20 +106,23 @@ static void count_line(void *ctx, const char *s, size_t n, struct buf *res)
 {
 	struct ngram *g = ctx;
 
+	struct error e;
+
 	(void)res;
 	line_units(g, &s, &n);
-	if (ngcfeed_line(&g->feed, s, n, g->units.v, g->units.n) < 0)
-		eprintf("counting:");
+	if (ngcfeed_line(&g->feed, s, n, g->units.v, g->units.n, &e) < 0)
+		eprint_error(&e);
 }
 
 static int merge_line(void *ctx, const char *key, size_t len, unsigned nunits, uint64_t count)
 {
 	struct ngram *g = ctx;
+	struct error e;
 
 	if (nunits < g->min_n || nunits > g->max_n)
 		return 0; /* another length than asked for */
-	if (ngc_add_key(&g->c, key, len, nunits, count) < 0)
-		eprintf("counting:");
+	if (ngc_add_key(&g->c, key, len, nunits, count, &e) < 0)
+		eprint_error(&e);
 	return 0;
 }
 
@@ -135,13 +138,14 @@ static void merge_files(struct ngram *g, char **files, int nfiles, int policy)
 /* Reads the files with the counting on its own thread; returns filter_lines' exit status. */
 static int feed_files(struct ngram *g, const struct filter *f, char **files, int nfiles)
 {
+	struct error e;
 	int ret;
 
-	if (ngcfeed_start(&g->feed, &g->c) < 0)
-		eprintf("counting:");
+	if (ngcfeed_start(&g->feed, &g->c, &e) < 0)
+		eprint_error(&e);
 	ret = filter_lines(f, files, nfiles);
-	if (ngcfeed_finish(&g->feed) < 0)
-		eprintf("counting:");
+	if (ngcfeed_finish(&g->feed, &e) < 0)
+		eprint_error(&e);
 	return ret;
 }
 
@@ -176,6 +180,7 @@ int main(int argc, char **argv)
 	int counts = 0, merge = 0, c, ret = 0;
 	unsigned long long min_count = 1, top = 0;
 	size_t memory = 0;
+	struct error e;
 
 	prog_init("nlp-ngram");
 	while ((c = getopt_long(argc, argv, "n:cCmM:h", longopts, NULL)) != -1) {
@@ -236,16 +241,16 @@ int main(int argc, char **argv)
 		f.fn = list_line;
 		ret = filter_lines(&f, argv + optind, argc - optind);
 	} else {
-		if (ngc_init(&g.c, g.min_n, g.max_n, memory ? memory : opt_memory_default()) < 0)
-			eprintf("out of memory");
+		if (ngc_init(&g.c, g.min_n, g.max_n, memory ? memory : opt_memory_default(), &e) < 0)
+			eprint_error(&e);
 		f.fn = count_line;
 		if (merge)
 			merge_files(&g, argv + optind, argc - optind, f.policy);
 		else
 			ret = feed_files(&g, &f, argv + optind, argc - optind);
 		/* counts of a part of the input would pass for the whole */
-		if (ret == 0 && ngc_emit(&g.c, min_count, top, write_count, NULL) < 0)
-			eprintf("counting:");
+		if (ret == 0 && ngc_emit(&g.c, min_count, top, write_count, NULL, &e) < 0)
+			eprint_error(&e);
 		ngc_free(&g.c);
 	}
 	spans_free(&g.units);

@@ -142,24 +142,27 @@ static void count_line(void *ctx, const char *s, size_t n, struct buf *res)
 {
 	struct build *b = ctx;
 
+	struct error e;
+
 	(void)res;
 	spans_split_blank(s, n, &b->units);
 	if (b->sp.n)
 		for (size_t i = 0; i < b->units.n; i++)
 			specials_count(&b->sp, b->units.v[i].p, b->units.v[i].n, 1);
-	if (ngcfeed_line(&b->feed, s, n, b->units.v, b->units.n) < 0)
-		eprintf("counting:");
+	if (ngcfeed_line(&b->feed, s, n, b->units.v, b->units.n, &e) < 0)
+		eprint_error(&e);
 }
 
 static int merge_line(void *ctx, const char *key, size_t len, unsigned nunits, uint64_t count)
 {
 	struct build *b = ctx;
+	struct error e;
 
 	if (nunits != 1)
 		return 1;
 	specials_count(&b->sp, key, len, count);
-	if (ngc_add_key(&b->c, key, len, 1, count) < 0)
-		eprintf("counting:");
+	if (ngc_add_key(&b->c, key, len, 1, count, &e) < 0)
+		eprint_error(&e);
 	return 0;
 }
 
@@ -177,13 +180,14 @@ static void merge_files(struct build *b, char **files, int nfiles, int policy)
 /* Reads the files with the counting on its own thread; returns filter_lines' exit status. */
 static int feed_files(struct build *b, const struct filter *f, char **files, int nfiles)
 {
+	struct error e;
 	int ret;
 
-	if (ngcfeed_start(&b->feed, &b->c) < 0)
-		eprintf("counting:");
+	if (ngcfeed_start(&b->feed, &b->c, &e) < 0)
+		eprint_error(&e);
 	ret = filter_lines(f, files, nfiles);
-	if (ngcfeed_finish(&b->feed) < 0)
-		eprintf("counting:");
+	if (ngcfeed_finish(&b->feed, &e) < 0)
+		eprint_error(&e);
 	return ret;
 }
 
@@ -203,12 +207,14 @@ static int write_counted(void *ctx, const struct ngc_entry *e)
 
 static void write_vocab(struct build *b, uint64_t min_count)
 {
+	struct error e;
+
 	for (size_t i = 0; i < b->sp.n && (!b->max_size || b->written < b->max_size); i++) {
 		countfile_put(&out, b->sp.tok[i], b->sp.len[i], b->sp.counts[i]);
 		b->written++;
 	}
-	if (ngc_emit(&b->c, min_count, 0, write_counted, b) < 0)
-		eprintf("counting:");
+	if (ngc_emit(&b->c, min_count, 0, write_counted, b, &e) < 0)
+		eprint_error(&e);
 }
 
 /* Adds --specials' list; each must be a token (no blanks), none repeated. */
@@ -238,6 +244,7 @@ int main(int argc, char **argv)
 	const char *encode = NULL, *decode = NULL, *unknown = NULL;
 	unsigned long long min_count = 1;
 	size_t memory = 0;
+	struct error e;
 	int merge = 0, building = 0, c, ret;
 
 	prog_init("nlp-vocab");
@@ -271,8 +278,8 @@ int main(int argc, char **argv)
 		                  argc - optind);
 	}
 	out_init();
-	if (ngc_init(&b.c, 1, 1, memory ? memory : opt_memory_default()) < 0)
-		eprintf("out of memory");
+	if (ngc_init(&b.c, 1, 1, memory ? memory : opt_memory_default(), &e) < 0)
+		eprint_error(&e);
 	f.fn = count_line;
 	f.ctx = &b;
 	ret = 0;

@@ -26,7 +26,8 @@ struct cooccur_worker {
 	struct cooc acc;
 	struct ring ring;
 	struct cooccur_batch batch[RING_SLOTS];
-	int started, flush_err;
+	int started;
+	struct error err; /* the worker's failure, for the reading thread */
 };
 
 uint64_t cooccur_denom(const struct cooccur_settings *set)
@@ -58,9 +59,10 @@ static uint64_t dbl_bits(double d)
 	return u;
 }
 
-/* Counts the pairs of seq[0..n) whose center is at start or after. Returns 0 or -1 (errno). */
+/* Counts the pairs of seq[0..n) whose center is at start or after. Returns 0 or -1 with e
+ * filled. */
 static int count_seq(struct cooc *acc, const struct cooccur_settings *set, const uint32_t *seq,
-                     size_t n, size_t start)
+                     size_t n, size_t start, struct error *e)
 {
 	for (size_t j = start; j < n; j++) {
 		uint32_t a = seq[j];
@@ -72,16 +74,17 @@ static int count_seq(struct cooc *acc, const struct cooccur_settings *set, const
 
 			if (b == COOCCUR_NONE)
 				continue;
-			if (set->dir <= 0 && cooc_add(acc, a, b, (unsigned)d) < 0)
+			if (set->dir <= 0 && cooc_add(acc, a, b, (unsigned)d, e) < 0)
 				return -1;
-			if (set->dir >= 0 && cooc_add(acc, b, a, (unsigned)d) < 0)
+			if (set->dir >= 0 && cooc_add(acc, b, a, (unsigned)d, e) < 0)
 				return -1;
 		}
 	}
 	return 0;
 }
 
-/* A worker's job: the pairs of a batch. */
+/* A worker's job: the pairs of a batch. A failure is kept in w->err, which the reading thread
+ * reads after ring_pass or ring_finish has returned it (the ring's lock orders the two). */
 static int count_batch(void *ctx, void *batch)
 {
 	struct cooccur_worker *w = ctx;
@@ -89,11 +92,15 @@ static int count_batch(void *ctx, void *batch)
 	int r = 0;
 
 	if (w->set->cross)
-		r = count_seq(&w->acc, w->set, b->ids, b->n, b->hist);
+		r = count_seq(&w->acc, w->set, b->ids, b->n, b->hist, &w->err);
 	else
 		for (size_t i = 0, at = 0; i < b->nlines && r == 0; at += b->lines[i++])
-			r = count_seq(&w->acc, w->set, b->ids + at, b->lines[i], 0);
-	return r < 0 ? (errno ? errno : ENOMEM) : 0;
+			r = count_seq(&w->acc, w->set, b->ids + at, b->lines[i], 0, &w->err);
+	if (r == 0)
+		return 0;
+	if (!w->err.errnum)
+		w->err.errnum = ENOMEM; /* the ring passes on an errno value */
+	return w->err.errnum;
 }
 
 static void batch_room(struct cooccur_batch *b, size_t ids)
@@ -119,10 +126,13 @@ static void batch_start(struct cooccur *k, struct cooccur_batch *b)
 	}
 }
 
-static int counting_error(struct error *e, int err)
+/* Fills e with worker w's failure (count_batch and flush_part give it an errno value).
+ * Returns -1. */
+static int worker_failed(const struct cooccur_worker *w, struct error *e)
 {
-	errno = err ? err : EIO;
-	return error_sys(e, NULL, "counting");
+	if (e)
+		*e = w->err;
+	return -1;
 }
 
 /* Passes the batch being filled to its worker, and starts one for the next worker. */
@@ -130,14 +140,13 @@ static int pass_batch(struct cooccur *k, struct error *e)
 {
 	struct cooccur_worker *w = &k->w[k->next];
 	struct cooccur_batch *b = ring_slot(&w->ring);
-	int err;
 
 	if (k->set->cross) {
 		k->ntail = b->n < k->set->window ? b->n : k->set->window;
 		memcpy(k->tail, b->ids + b->n - k->ntail, k->ntail * sizeof(*k->tail));
 	}
-	if ((err = ring_pass(&w->ring)) != 0)
-		return counting_error(e, err);
+	if (ring_pass(&w->ring) != 0)
+		return worker_failed(w, e);
 	k->next = (k->next + 1) % COOCCUR_WORKERS;
 	batch_start(k, ring_slot(&k->w[k->next].ring));
 	return 0;
@@ -181,12 +190,12 @@ int cooccur_start(struct cooccur *k, const struct cooccur_settings *set, const s
 
 		w->set = set;
 		if (cooc_init(&w->acc, (uint32_t)vocab_size(v), set->denom != 0, k->weight,
-		              set->window + 1, memory / COOCCUR_WORKERS) < 0)
-			return counting_error(e, errno);
+		              set->window + 1, memory / COOCCUR_WORKERS, e) < 0)
+			return -1;
 		for (int i = 0; i < RING_SLOTS; i++)
 			slots[i] = &w->batch[i];
 		if ((err = ring_start(&w->ring, slots, count_batch, w)) != 0)
-			return counting_error(e, err);
+			return error_set(e, -1, err, NULL, 0, "counting");
 		w->started = 1;
 	}
 	batch_start(k, ring_slot(&k->w[0].ring));
@@ -207,40 +216,39 @@ static void flush_part(void *ctx, int t, int nt)
 	struct cooccur *k = ctx;
 
 	(void)nt;
-	k->w[t].flush_err = cooc_flush(&k->w[t].acc) < 0 ? (errno ? errno : EIO) : 0;
+	if (cooc_flush(&k->w[t].acc, &k->w[t].err) < 0 && !k->w[t].err.errnum)
+		k->w[t].err.errnum = EIO;
 }
 
 int cooccur_finish(struct cooccur *k, struct error *e)
 {
-	int err = 0;
+	int failed = -1;
 
 	for (unsigned t = 0; t < COOCCUR_WORKERS; t++) {
 		const struct cooccur_batch *b = ring_slot(&k->w[t].ring);
 		int r = ring_finish(&k->w[t].ring, t == k->next && b->n > b->hist);
 
 		k->w[t].started = 0;
-		if (r && !err)
-			err = r;
+		if (r && failed < 0)
+			failed = (int)t;
 	}
-	if (err)
-		return counting_error(e, err);
+	if (failed >= 0)
+		return worker_failed(&k->w[failed], e);
 	if (spilled(k)) { /* sort the last buffers at once, not one after the other */
 		par_run(COOCCUR_WORKERS, flush_part, k);
 		for (int t = 0; t < COOCCUR_WORKERS; t++)
-			if (k->w[t].flush_err)
-				return counting_error(e, k->w[t].flush_err);
+			if (k->w[t].err.code)
+				return worker_failed(&k->w[t], e);
 	}
 	for (int t = 1; t < COOCCUR_WORKERS; t++)
-		if (cooc_absorb(&k->w[0].acc, &k->w[t].acc) < 0)
-			return counting_error(e, errno);
+		if (cooc_absorb(&k->w[0].acc, &k->w[t].acc, e) < 0)
+			return -1;
 	return 0;
 }
 
 int cooccur_emit(struct cooccur *k, cooc_emit_fn *fn, void *ctx, struct error *e)
 {
-	int r = cooc_emit(&k->w[0].acc, fn, ctx);
-
-	return r < 0 ? counting_error(e, errno) : r;
+	return cooc_emit(&k->w[0].acc, fn, ctx, e);
 }
 
 void cooccur_free(struct cooccur *k)
