@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/heap.h"
 #include "base/mem.h"
 #include "base/par.h"
 #include "count/cooccur.h"
@@ -273,134 +272,100 @@ void cooccur_free(struct cooccur *k)
 
 /* ---- merging shards ---- */
 
-static uint64_t shard_key(const struct cooccur_shard *s)
+/* The value of a shard's current triple as units of the settings, which must be exact: checks
+ * that it is a count of them. Returns 0 or -1 with e filled. */
+static int to_units(const struct cooccur_settings *set, const struct merge_source *s,
+                    uint64_t *units, struct error *e)
 {
-	return (uint64_t)s->row << 32 | s->col;
-}
+	double u = s->v * (double)set->denom;
 
-/* The heap of shard indices, by cell and then index: equal cells come out in file order. */
-static int shard_less(const void *a, const void *b, void *ctx)
-{
-	const struct cooccur_shard *sh = ctx;
-	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	uint64_t ki = shard_key(&sh[i]), kj = shard_key(&sh[j]);
-
-	return ki < kj || (ki == kj && i < j);
-}
-
-/* The value of a triple as units of the settings (exact), or as double bits. */
-static int to_units(const struct cooccur_settings *set, struct cooccur_shard *s, double v,
-                    struct error *e)
-{
-	double u;
-
-	if (!set->denom) {
-		s->val = dbl_bits(v);
-		return 0;
-	}
-	u = v * (double)set->denom;
 	if (u < 0 || u > 9007199254740992.0 || fabs(u - nearbyint(u)) > 1e-6 * (u > 1 ? u : 1))
-		return error_bad(e, s->name, 0,
+		return error_bad(e, s->r.name, 0,
 		                 "value %.17g at (%u, %u) is not a count of this --window and --weight: "
-		                 "merge matrices counted with the same settings", v, s->row, s->col);
-	s->val = (uint64_t)nearbyint(u);
+		                 "merge matrices counted with the same settings", s->v, s->row, s->col);
+	*units = (uint64_t)nearbyint(u);
 	return 0;
-}
-
-/* Reads the shard's next triple; returns 0 (s->done at the end) or -1 with e filled. */
-static int shard_next(const struct cooccur_settings *set, struct cooccur_shard *s,
-                      struct error *e)
-{
-	double v;
-	int r = mat_next_triple(&s->r, &s->cur, &s->row, &s->col, &v, e);
-
-	if (r < 0)
-		return -1;
-	s->done = r == 0;
-	return s->done ? 0 : to_units(set, s, v, e);
 }
 
 int cooccur_merge_open(struct cooccur_merge *m, struct cooccur_settings *set, char **files,
                        int nfiles, void (*warn)(const char *name), struct error *e)
 {
 	*m = (struct cooccur_merge){.set = set, .n = (size_t)nfiles};
-	m->sh = ecalloc((size_t)nfiles, sizeof(*m->sh));
-	m->heap = ecalloc((size_t)nfiles, sizeof(*m->heap));
-	m->taken = ecalloc((size_t)nfiles, sizeof(*m->taken));
-	for (int i = 0; i < nfiles; i++) {
-		struct cooccur_shard *s = &m->sh[i];
-		struct mat_header h;
+	m->src = ecalloc(m->n, sizeof(*m->src));
+	m->srcp = ecalloc(m->n, sizeof(*m->srcp));
+	m->at = ecalloc(m->n, sizeof(*m->at));
+	m->units = ecalloc(m->n, sizeof(*m->units));
+	for (size_t i = 0; i < m->n; i++) {
+		struct merge_source *s = &m->src[i];
+		const struct mat_header *h = &s->h;
 
-		s->name = strcmp(files[i], "-") ? files[i] : "<stdin>";
-		if (reader_open(&s->r, files[i]) < 0)
-			return error_sys(e, NULL, "open %s", files[i]);
-		s->open = 1;
-		if (mat_read_header(&s->r, &h, e) < 0)
+		m->srcp[i] = s;
+		if (merge_source_open(s, files[i], e) < 0)
 			return -1;
-		if (h.kind != MAT_SPARSE || h.rows != h.cols)
-			return error_bad(e, s->name, 0, "not a square sparse matrix");
-		if (i > 0 && h.rows != m->size)
-			return error_bad(e, s->name, 0, "%llu rows, but %s has %llu",
-			                 (unsigned long long)h.rows, m->sh[0].name,
+		m->nopen++;
+		if (h->kind != MAT_SPARSE || h->rows != h->cols)
+			return error_bad(e, s->r.name, 0, "not a square sparse matrix");
+		if (i > 0 && h->rows != m->size)
+			return error_bad(e, s->r.name, 0, "%llu rows, but %s has %llu",
+			                 (unsigned long long)h->rows, m->src[0].r.name,
 			                 (unsigned long long)m->size);
-		m->size = h.rows;
-		if (h.type == MAT_F32 && set->denom) {
+		m->size = h->rows;
+		if (h->type == MAT_F32 && set->denom) {
 			if (warn)
-				warn(s->name);
+				warn(s->r.name);
 			set->denom = 0;
 		}
-		mat_cursor_init(&s->cur, &h);
 	}
-	for (size_t i = 0; i < m->n; i++) {
-		if (shard_next(set, &m->sh[i], e) < 0)
+	if (merge_init(&m->m, m->srcp, m->n, e) < 0)
+		return -1;
+	for (size_t i = 0; set->denom && i < m->n; i++)
+		if (!m->src[i].done && to_units(set, &m->src[i], &m->units[i], e) < 0)
 			return -1;
-		if (!m->sh[i].done)
-			m->heap[m->live++] = (uint32_t)i;
-	}
-	heap_make(m->heap, m->live, sizeof(*m->heap), shard_less, m->sh);
 	return 0;
 }
 
 int cooccur_merge_run(struct cooccur_merge *m, cooc_emit_fn *fn, void *ctx, struct error *e)
 {
-	int exact = m->set->denom != 0;
+	const struct cooccur_settings *set = m->set;
+	uint32_t row, col;
+	double v;
+	size_t count;
+	int k, r;
 
-	while (m->live > 0) {
-		uint64_t key = shard_key(&m->sh[m->heap[0]]), val = 0;
-		size_t ntaken = 0;
-		int r;
+	while ((k = merge_next_at(&m->m, &row, &col, &v, m->at, &count, e)) == 1) {
+		uint64_t val = 0;
 
-		/* the shards at this cell, in file order; each gives one triple, as it always did */
-		while (m->live > 0 && shard_key(&m->sh[m->heap[0]]) == key) {
-			uint32_t i = m->heap[0];
+		if (!set->denom) {
+			val = dbl_bits(v); /* the doubles added in the order of the files */
+		} else {
+			/* the units of each shard's triple, checked when it was read; then those of the
+			 * triples the shards have moved on to: a bad value stops before this cell */
+			for (size_t j = 0; j < count; j++) {
+				size_t i = m->at[j];
 
-			val = ntaken ? cooc_sum(exact, val, m->sh[i].val) : m->sh[i].val;
-			m->taken[ntaken++] = i;
-			heap_pop(m->heap, &m->live, sizeof(*m->heap), shard_less, m->sh);
+				val += m->units[i];
+				if (!m->src[i].done && to_units(set, &m->src[i], &m->units[i], e) < 0)
+					return -1;
+			}
 		}
-		for (size_t t = 0; t < ntaken; t++) {
-			uint32_t i = m->taken[t];
-
-			if (shard_next(m->set, &m->sh[i], e) < 0)
-				return -1;
-			if (!m->sh[i].done)
-				heap_push(m->heap, &m->live, &i, sizeof(i), shard_less, m->sh);
-		}
-		if ((r = fn(ctx, (uint32_t)(key >> 32), (uint32_t)key, val)) != 0)
+		if ((r = fn(ctx, row, col, val)) != 0)
 			return r;
 	}
-	return 0;
+	return k;
 }
 
 void cooccur_merge_close(struct cooccur_merge *m)
 {
-	for (size_t i = 0; m->sh && i < m->n; i++)
-		if (m->sh[i].open)
-			reader_close(&m->sh[i].r);
-	free(m->sh);
-	free(m->heap);
-	free(m->taken);
-	m->sh = NULL;
-	m->heap = NULL;
-	m->taken = NULL;
+	merge_free(&m->m);
+	for (size_t i = 0; i < m->nopen; i++)
+		merge_source_close(&m->src[i]);
+	free(m->src);
+	free(m->srcp);
+	free(m->at);
+	free(m->units);
+	m->src = NULL;
+	m->srcp = NULL;
+	m->at = NULL;
+	m->units = NULL;
+	m->nopen = 0;
 }
