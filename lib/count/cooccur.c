@@ -351,7 +351,7 @@ int cooccur_merge_run(struct cooccur_merge *m, cooc_emit_fn *fn, void *ctx, stru
 		if ((r = fn(ctx, row, col, val)) != 0)
 			return r;
 	}
-	return k;
+	return k < 0 ? -1 : 0;
 }
 
 void cooccur_merge_close(struct cooccur_merge *m)
