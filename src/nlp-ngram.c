@@ -1,16 +1,15 @@
 /* nlp-ngram: word or character n-grams of lines of tokens, listed one per line as they occur,
  * or counted (in a memory budget, spilling sorted runs to disk) and sorted by count; merges
  * count files from shards. */
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "count/countfile.h"
 #include "count/ngc.h"
 #include "count/ngcfeed.h"
-#include "count/countfile.h"
+#include "count/ngline.h"
 #include "cli/err.h"
 #include "cli/filter.h"
 #include "cli/out.h"
@@ -20,8 +19,8 @@
 #include "text/tokenize.h"
 
 static const char synopsis[] =
-    "nlp-ngram [-cCm] [--markers] [-n N | --min-n N --max-n N] [--space token] [--min-count N] [--top K] "
-    "[-M size] [--invalid policy] [--progress] [file ...]";
+    "nlp-ngram [-cCm] [--markers] [-n N | --min-n N --max-n N] [--space token] [--min-count N] "
+    "[--top K] [-M size] [--invalid policy] [--progress] [file ...]";
 
 static const char help[] =
     "Lists the n-grams of each line of tokens, or counts them.\n"
@@ -54,72 +53,40 @@ enum {
 
 struct ngram {
 	unsigned min_n, max_n;
-	int chars, markers;
-	const char *space;
+	struct ngline line;  /* the units of a line */
 	struct ngcount c;
 	struct ngcfeed feed; /* counting runs on a thread of its own */
-	struct spans units;
-	struct buf cbuf;
 };
 
-/* The units of a line: its tokens, or its grapheme clusters, between optional markers. The units
- * point into *s[0..*n), which --chars replaces by its buffer of clusters. */
-static void line_units(struct ngram *g, const char **s, size_t *n)
-{
-	if (g->chars) {
-		g->cbuf.len = 0;
-		tokenize_chars(*s, *n, g->space, &g->cbuf);
-		*s = g->cbuf.p;
-		*n = g->cbuf.len;
-	}
-	spans_split_blank(*s, *n, &g->units);
-	if (g->markers) {
-		size_t k = g->units.n;
-
-		spans_push(&g->units, NULL, 0); /* room for <s> at the front */
-		memmove(g->units.v + 1, g->units.v, k * sizeof(*g->units.v));
-		g->units.v[0] = (struct span){"<s>", 3};
-		spans_push(&g->units, "</s>", 4);
-	}
-}
-
-/* Writes each n-gram of the line on its own line, all of the shortest length first. */
+/* Writes each n-gram of the line on its own line. */
 static void list_line(void *ctx, const char *s, size_t n, struct buf *res)
 {
 	struct ngram *g = ctx;
-	const struct span *v;
 
-	line_units(g, &s, &n);
-	v = g->units.v;
-	for (unsigned k = g->min_n; k <= g->max_n && k <= g->units.n; k++)
-		for (size_t i = 0; i + k <= g->units.n; i++) {
-			for (unsigned j = 0; j < k; j++) {
-				if (j)
-					buf_putc(res, ' ');
-				buf_put(res, v[i + j].p, v[i + j].n);
-			}
-			buf_putc(res, '\n');
-		}
+	ngline_list(&g->line, s, n, g->min_n, g->max_n, res);
 }
 
 static void count_line(void *ctx, const char *s, size_t n, struct buf *res)
 {
 	struct ngram *g = ctx;
 
+	struct error e;
+
 	(void)res;
-	line_units(g, &s, &n);
-	if (ngcfeed_line(&g->feed, s, n, g->units.v, g->units.n) < 0)
-		eprintf("counting:");
+	ngline_units(&g->line, &s, &n);
+	if (ngcfeed_line(&g->feed, s, n, g->line.units.v, g->line.units.n, &e) < 0)
+		eprint_error(&e);
 }
 
 static int merge_line(void *ctx, const char *key, size_t len, unsigned nunits, uint64_t count)
 {
 	struct ngram *g = ctx;
+	struct error e;
 
 	if (nunits < g->min_n || nunits > g->max_n)
 		return 0; /* another length than asked for */
-	if (ngc_add_key(&g->c, key, len, nunits, count) < 0)
-		eprintf("counting:");
+	if (ngc_add_key(&g->c, key, len, nunits, count, &e) < 0)
+		eprint_error(&e);
 	return 0;
 }
 
@@ -135,13 +102,14 @@ static void merge_files(struct ngram *g, char **files, int nfiles, int policy)
 /* Reads the files with the counting on its own thread; returns filter_lines' exit status. */
 static int feed_files(struct ngram *g, const struct filter *f, char **files, int nfiles)
 {
+	struct error e;
 	int ret;
 
-	if (ngcfeed_start(&g->feed, &g->c) < 0)
-		eprintf("counting:");
+	if (ngcfeed_start(&g->feed, &g->c, &e) < 0)
+		eprint_error(&e);
 	ret = filter_lines(f, files, nfiles);
-	if (ngcfeed_finish(&g->feed) < 0)
-		eprintf("counting:");
+	if (ngcfeed_finish(&g->feed, &e) < 0)
+		eprint_error(&e);
 	return ret;
 }
 
@@ -176,6 +144,7 @@ int main(int argc, char **argv)
 	int counts = 0, merge = 0, c, ret = 0;
 	unsigned long long min_count = 1, top = 0;
 	size_t memory = 0;
+	struct error e;
 
 	prog_init("nlp-ngram");
 	while ((c = getopt_long(argc, argv, "n:cCmM:h", longopts, NULL)) != -1) {
@@ -183,9 +152,9 @@ int main(int argc, char **argv)
 		case 'n': order = parse_order(optarg, "-n"); break;
 		case OPT_MIN_N: g.min_n = parse_order(optarg, "--min-n"); break;
 		case OPT_MAX_N: g.max_n = parse_order(optarg, "--max-n"); break;
-		case 'c': g.chars = 1; break;
-		case OPT_SPACE: g.space = optarg; break;
-		case OPT_MARKERS: g.markers = 1; break;
+		case 'c': g.line.chars = 1; break;
+		case OPT_SPACE: g.line.space = optarg; break;
+		case OPT_MARKERS: g.line.markers = 1; break;
 		case 'C': counts = 1; break;
 		case OPT_MIN_COUNT: min_count = (unsigned long long)estrtonum(optarg, 1, LLONG_MAX,
 		                                                              "--min-count");
@@ -219,15 +188,15 @@ int main(int argc, char **argv)
 		weprintf("--min-n %u is above --max-n %u", g.min_n, g.max_n);
 		usage_error(synopsis);
 	}
-	if (g.space && !g.chars) {
+	if (g.line.space && !g.line.chars) {
 		weprintf("--space goes with --chars");
 		usage_error(synopsis);
 	}
-	if (g.space && (!*g.space || strpbrk(g.space, " \t\r\v\f\n"))) {
-		weprintf("--space: '%s' is not a token (empty, or with a blank)", g.space);
+	if (g.line.space && !tokenize_space_ok(g.line.space)) {
+		weprintf("--space: the token must be non-empty UTF-8 without whitespace or controls");
 		usage_error(synopsis);
 	}
-	if (merge && (g.chars || g.markers)) {
+	if (merge && (g.line.chars || g.line.markers)) {
 		weprintf("--merge reads count files: --chars and --markers do not apply");
 		usage_error(synopsis);
 	}
@@ -236,20 +205,19 @@ int main(int argc, char **argv)
 		f.fn = list_line;
 		ret = filter_lines(&f, argv + optind, argc - optind);
 	} else {
-		if (ngc_init(&g.c, g.min_n, g.max_n, memory ? memory : opt_memory_default()) < 0)
-			eprintf("out of memory");
+		if (ngc_init(&g.c, g.min_n, g.max_n, memory ? memory : opt_memory_default(), &e) < 0)
+			eprint_error(&e);
 		f.fn = count_line;
 		if (merge)
 			merge_files(&g, argv + optind, argc - optind, f.policy);
 		else
 			ret = feed_files(&g, &f, argv + optind, argc - optind);
 		/* counts of a part of the input would pass for the whole */
-		if (ret == 0 && ngc_emit(&g.c, min_count, top, write_count, NULL) < 0)
-			eprintf("counting:");
+		if (ret == 0 && ngc_emit(&g.c, min_count, top, write_count, NULL, &e) < 0)
+			eprint_error(&e);
 		ngc_free(&g.c);
 	}
-	spans_free(&g.units);
-	buf_free(&g.cbuf);
+	ngline_free(&g.line);
 	if (out_close())
 		ret = EXIT_RUNTIME;
 	return ret;

@@ -43,24 +43,6 @@ static void set_mode(struct tokenize_opts *o, unsigned *modes, enum tokenize_mod
 	*modes |= 1u << (m + (jamo ? 8 : 0));
 }
 
-/* True when s is a usable --space token: non-empty, valid UTF-8, no whitespace or control. */
-static int good_space_token(const char *s)
-{
-	size_t n = strlen(s), i = 0;
-
-	if (n == 0 || utf8_valid_prefix(s, n) != n)
-		return 0;
-	while (i < n) {
-		int32_t c;
-		int k = utf8_decode(s + i, &c);
-
-		if (utf8_is_space(c) || utf8proc_category(c) == UTF8PROC_CATEGORY_CC)
-			return 0;
-		i += (size_t)k;
-	}
-	return 1;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -111,7 +93,7 @@ int main(int argc, char **argv)
 		weprintf("--keep-case needs --sklearn");
 		usage_error(synopsis);
 	}
-	if (o.space_tok && !good_space_token(o.space_tok)) {
+	if (o.space_tok && !tokenize_space_ok(o.space_tok)) {
 		weprintf("--space: the token must be non-empty UTF-8 without whitespace or controls");
 		usage_error(synopsis);
 	}

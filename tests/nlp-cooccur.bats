@@ -729,7 +729,7 @@ setup_file() {
 	check '--merge takes matrices' -m --invalid skip m
 	check "unrecognized option '--bogus'" -v "$CO/seed.vocab" --bogus
 	check "requires an argument" -v
-	# a value out of range: its reason alone, exit 2, as every stage gives it (lib/opt.c, lib/num.c)
+	# a value out of range: its reason alone, exit 2, as every stage gives it (cli/opt.c, base/num.c)
 	need_usage=0
 	check "--window: value '0' is too small" -v "$CO/seed.vocab" --window 0
 	check "--window: value '10001' is too large" -v "$CO/seed.vocab" --window 10001

@@ -431,8 +431,14 @@ exit 2"
 	run --separate-stderr nlp-ngram -c --space 'a b' <<<'x'
 	assert_failure 2
 	assert_output ''
-	assert_equal "${stderr_lines[0]}" "nlp-ngram: --space: 'a b' is not a token (empty, or with a blank)"
+	assert_equal "${stderr_lines[0]}" "nlp-ngram: --space: the token must be non-empty UTF-8 without whitespace or controls"
 	assert_equal "${stderr_lines[1]}" "$usage"
+	# the rule of nlp-tokenize --space (text/tokenize): no Unicode whitespace, no control, valid UTF-8
+	for tok in '' "$(printf 'a\xc2\xa0')" "$(printf 'a\001')" "$(printf 'a\377')"; do
+		run --separate-stderr nlp-ngram -c --space "$tok" <<<'x'
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "nlp-ngram: --space: the token must be non-empty UTF-8 without whitespace or controls"
+	done
 }
 
 @test "ngram: out-of-range option values exit 2 with the reason" {

@@ -149,8 +149,11 @@ load helper
 @test "tokenize: the same mode twice is fine; --space needs a token without whitespace" {
 	run nlp-tokenize -c -c <<<'ab'
 	assert_output 'a b'
-	run --separate-stderr nlp-tokenize -c --space "$(printf 'a\xc2\xa0')" <<<'ab'
-	assert_failure 2
+	for tok in 'a b' '' "$(printf 'a\xc2\xa0')" "$(printf 'a\001')" "$(printf 'a\377')"; do
+		run --separate-stderr nlp-tokenize -c --space "$tok" <<<'ab'
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "nlp-tokenize: --space: the token must be non-empty UTF-8 without whitespace or controls"
+	done
 }
 
 @test "tokenize: pathological lines stay linear (no hang)" {

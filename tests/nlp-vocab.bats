@@ -342,12 +342,19 @@ exit 2"
 	assert_success
 	assert_output "ab${TAB}2"
 	printf '<unk>\t0\nab\t1\n' > "$BATS_TEST_TMPDIR/v"
-	run --separate-stderr bash -c "printf 'a\377b ab\n' | nlp-vocab -e '$BATS_TEST_TMPDIR/v'"
+	# encoding and decoding warn as building does (cli/filter's loop)
+	run --separate-stderr bash -c "printf 'a\377b ab\nab\377\377\n' | nlp-vocab -e '$BATS_TEST_TMPDIR/v'"
 	assert_success
-	assert_output '0 1'
+	assert_output "$(printf '0 1\n0')"
+	assert_equal "$stderr" "$(printf 'nlp-vocab: <stdin>: line 1: invalid UTF-8 replaced by U+FFFD (later cases are counted)\nnlp-vocab: 3 invalid UTF-8 bytes replaced in all')"
 	run --separate-stderr bash -c "printf 'a\377b ab\n' | nlp-vocab -e '$BATS_TEST_TMPDIR/v' --invalid skip"
 	assert_success
 	assert_output '1 1'
+	assert_equal "$stderr" "nlp-vocab: <stdin>: line 1: invalid UTF-8 skipped (later cases are counted)"
+	run --separate-stderr bash -c "printf '1\x80\n' | nlp-vocab -D '$BATS_TEST_TMPDIR/v' --invalid skip"
+	assert_success
+	assert_output 'ab'
+	assert_equal "$stderr" "nlp-vocab: <stdin>: line 1: invalid UTF-8 skipped (later cases are counted)"
 	run --separate-stderr bash -c "printf 'ab\na\377b ab\n' | nlp-vocab -e '$BATS_TEST_TMPDIR/v' --invalid fail"
 	assert_failure 1
 	assert_equal "$stderr" "nlp-vocab: <stdin>: line 2, byte 2: invalid UTF-8"

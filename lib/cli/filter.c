@@ -18,6 +18,7 @@ static int run_file(const struct filter *f, const char *path, struct counts *c, 
                     struct buf *res, int *ret)
 {
 	struct reader r;
+	struct error e;
 	char *line;
 	ssize_t n;
 	uint64_t lineno = 0;
@@ -34,11 +35,9 @@ static int run_file(const struct filter *f, const char *path, struct counts *c, 
 
 		lineno++;
 		if (!s) {
-			weprintf("%s: line %llu, byte %zu: invalid UTF-8", r.name,
-			         (unsigned long long)lineno, len + 1);
-			reader_close(&r);
-			*ret = EXIT_RUNTIME;
-			return 1;
+			error_bad(&e, r.name, 0, "line %llu, byte %zu: invalid UTF-8",
+			          (unsigned long long)lineno, len + 1);
+			goto stop;
 		}
 		if (c->bad > bad && !c->warned) {
 			weprintf("%s: line %llu: invalid UTF-8 %s (later cases are counted)", r.name,
@@ -47,7 +46,10 @@ static int run_file(const struct filter *f, const char *path, struct counts *c, 
 			c->warned = 1;
 		}
 		res->len = 0;
-		f->fn(f->ctx, s, len, res);
+		if (f->fn)
+			f->fn(f->ctx, s, len, res);
+		else if (f->fn_err(f->ctx, s, len, res, r.name, lineno, &e) < 0)
+			goto stop;
 		if (res->len)
 			writer_write(&out, res->p, res->len);
 		c->lines++;
@@ -60,6 +62,12 @@ static int run_file(const struct filter *f, const char *path, struct counts *c, 
 	c->bytes += r.nread;
 	reader_close(&r);
 	return 0;
+stop:
+	writer_flush(&out); /* the lines before first */
+	weprint_error(&e);
+	reader_close(&r);
+	*ret = EXIT_RUNTIME;
+	return 1;
 }
 
 int filter_lines(const struct filter *f, char **files, int nfiles)

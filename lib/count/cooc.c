@@ -79,8 +79,14 @@ static unsigned bits_for(uint64_t n)
 	return b;
 }
 
+/* What a failed public function fills e with: "counting: reason" (errno). Returns -1. */
+static int counting_error(struct error *e)
+{
+	return error_sys(e, NULL, "counting");
+}
+
 int cooc_init(struct cooc *c, uint32_t size, int exact, const uint64_t *weight,
-              unsigned nweights, size_t budget)
+              unsigned nweights, size_t budget, struct error *e)
 {
 	size_t fixed = (size_t)size * (sizeof(uint32_t) + sizeof(uint64_t)), dense;
 
@@ -90,10 +96,8 @@ int cooc_init(struct cooc *c, uint32_t size, int exact, const uint64_t *weight,
 	c->weight = weight;
 	c->wbits = bits_for(nweights);
 	c->cbits = bits_for(size);
-	if (size > COOC_MAX_SIZE || 2 * c->cbits + c->wbits > 64) {
-		errno = EOVERFLOW;
-		return -1;
-	}
+	if (size > COOC_MAX_SIZE || 2 * c->cbits + c->wbits > 64)
+		return error_set(e, -1, EOVERFLOW, NULL, 0, "counting");
 	if (!(c->runs = calloc(1, sizeof(*c->runs))))
 		goto nomem;
 	budget = budget > fixed ? budget - fixed : 0;
@@ -113,8 +117,7 @@ int cooc_init(struct cooc *c, uint32_t size, int exact, const uint64_t *weight,
 	return 0;
 nomem:
 	cooc_free(c);
-	errno = ENOMEM;
-	return -1;
+	return error_set(e, -1, ENOMEM, NULL, 0, "counting");
 }
 
 void cooc_free(struct cooc *c)
@@ -167,12 +170,12 @@ static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned lo, u
  * memory when they fit (*kvp, *np), else writes them as runs (and sets *np to 0). */
 static int sort_buffer(struct cooc *c, int keep, struct cooc_kv **kvp, size_t *np);
 
-int cooc_flush(struct cooc *c)
+int cooc_flush(struct cooc *c, struct error *e)
 {
 	struct cooc_kv *kv;
 	size_t n;
 
-	return sort_buffer(c, 0, &kv, &n);
+	return sort_buffer(c, 0, &kv, &n) < 0 ? counting_error(e) : 0;
 }
 
 static int sort_buffer(struct cooc *c, int keep, struct cooc_kv **kvp, size_t *np)
@@ -368,18 +371,16 @@ static int reduce_runs(struct cooc *c)
 	return runs_reduce(c->runs, FANIN, reduce_merge, c);
 }
 
-int cooc_absorb(struct cooc *a, struct cooc *b)
+int cooc_absorb(struct cooc *a, struct cooc *b, struct error *e)
 {
-	if (a->size != b->size || a->ncells != b->ncells || a->exact != b->exact) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (a->size != b->size || a->ncells != b->ncells || a->exact != b->exact)
+		return error_set(e, -1, EINVAL, NULL, 0, "counting");
 	for (size_t i = 0; i < a->ncells; i++)
 		a->cells[i] = cooc_sum(a->exact, a->cells[i], b->cells[i]);
 	/* b's buffered updates join a's, which go to disk only when full */
 	for (size_t i = 0; i < b->nbuf; i++) {
 		a->buf[a->nbuf++] = b->buf[i];
-		if (a->nbuf == a->capbuf && cooc_flush(a) < 0)
+		if (a->nbuf == a->capbuf && cooc_flush(a, e) < 0)
 			return -1;
 	}
 	b->nbuf = 0;
@@ -387,13 +388,13 @@ int cooc_absorb(struct cooc *a, struct cooc *b)
 		if (fdlist_push(a->runs, b->runs->fds[i]) < 0) { /* b keeps the rest */
 			memmove(b->runs->fds, b->runs->fds + i, (b->runs->n - i) * sizeof(int));
 			b->runs->n -= i;
-			return -1;
+			return counting_error(e);
 		}
 	b->runs->n = 0;
 	return 0;
 }
 
-int cooc_emit(struct cooc *c, cooc_emit_fn *fn, void *ctx)
+int cooc_emit(struct cooc *c, cooc_emit_fn *fn, void *ctx, struct error *e)
 {
 	struct merger m;
 	struct cooc_kv kv, *mem = NULL;
@@ -402,12 +403,12 @@ int cooc_emit(struct cooc *c, cooc_emit_fn *fn, void *ctx)
 
 	/* the last buffer stays in memory when nothing went to disk before */
 	if (sort_buffer(c, c->runs->n == 0, &mem, &nmem) < 0 || reduce_runs(c) < 0)
-		return -1;
+		return counting_error(e);
 	nruns = c->runs->n;
 	c->runs->n = 0; /* the merger owns the descriptors now */
 	if (merger_open(&m, c->runs->fds, nruns, nmem ? mem : NULL, nmem, c->exact) < 0) {
 		merger_close(&m, nruns);
-		return -1;
+		return counting_error(e);
 	}
 	more = merger_next(&m, &kv);
 	for (uint32_t row = 0; row < c->size && more >= 0 && !r; row++) {
@@ -421,8 +422,8 @@ int cooc_emit(struct cooc *c, cooc_emit_fn *fn, void *ctx)
 			more = merger_next(&m, &kv);
 		}
 	}
-	merger_close(&m, nruns);
 	if (more < 0 && !r)
-		r = -1;
+		r = counting_error(e);
+	merger_close(&m, nruns);
 	return r;
 }

@@ -8,13 +8,15 @@
  * access stays in cache; everything else is sequential.
  *
  * Values are 64-bit: integers (weights in units of 1/L, exact whatever the order of the sums) or
- * the bits of doubles. Functions return 0, or -1 with errno set. */
+ * the bits of doubles. Functions that can fail return 0, or -1 with the caller's struct error
+ * filled: "counting: reason" (out of memory, or why a temporary file failed). */
 #ifndef NLP_COOC_H
 #define NLP_COOC_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "base/io.h"
 
 #define COOC_MAX_SIZE ((uint32_t)1 << 25) /* rows: an update must pack into 64 bits */
@@ -40,15 +42,18 @@ struct cooc {
 	struct fdlist *runs;    /* the runs written so far */
 };
 
-/* Called for each non-zero cell in row-major order; a non-zero return stops the output. */
+/* Called for each non-zero cell in row-major order; a positive return stops the output. */
 typedef int cooc_emit_fn(void *ctx, uint32_t row, uint32_t col, uint64_t val);
 
-/* size at most COOC_MAX_SIZE; weight[0..nweights) stays the caller's. */
+/* Starts an accumulator of size rows (at most COOC_MAX_SIZE) in budget bytes; weight[0..nweights)
+ * stays the caller's. Returns 0 or -1 with e filled; cooc_free frees what c holds. */
 int cooc_init(struct cooc *c, uint32_t size, int exact, const uint64_t *weight,
-              unsigned nweights, size_t budget);
+              unsigned nweights, size_t budget, struct error *e);
+/* Frees what c holds (its runs on disk too). */
 void cooc_free(struct cooc *c);
 
-int cooc_flush(struct cooc *c);
+/* Sorts the buffered updates and writes them as a run. Returns 0 or -1 with e filled. */
+int cooc_flush(struct cooc *c, struct error *e);
 
 /* The sum of two values of the same kind. */
 static inline uint64_t cooc_sum(int exact, uint64_t a, uint64_t b)
@@ -64,8 +69,10 @@ static inline uint64_t cooc_sum(int exact, uint64_t a, uint64_t b)
 	return a;
 }
 
-/* Adds weight[w] to cell (row, col). */
-static inline int cooc_add(struct cooc *c, uint32_t row, uint32_t col, unsigned w)
+/* Adds weight[w] to cell (row, col). Returns 0, or -1 with e filled when a full buffer could not
+ * be written. */
+static inline int cooc_add(struct cooc *c, uint32_t row, uint32_t col, unsigned w,
+                           struct error *e)
 {
 	if (col < c->lim[row]) {
 		uint64_t *cell = &c->cells[c->off[row] + col];
@@ -74,15 +81,15 @@ static inline int cooc_add(struct cooc *c, uint32_t row, uint32_t col, unsigned 
 		return 0;
 	}
 	c->buf[c->nbuf++] = (((uint64_t)row << c->cbits | col) << c->wbits) | w;
-	return c->nbuf == c->capbuf ? cooc_flush(c) : 0;
+	return c->nbuf == c->capbuf ? cooc_flush(c, e) : 0;
 }
 
 /* Adds what b counted to a (both made with the same size, kind, weights and budget): its dense
- * block, its buffered updates and its runs, which a takes over. */
-int cooc_absorb(struct cooc *a, struct cooc *b);
+ * block, its buffered updates and its runs, which a takes over. Returns 0 or -1 with e filled. */
+int cooc_absorb(struct cooc *a, struct cooc *b, struct error *e);
 
-/* Emits every non-zero cell, and frees what the counting held. Returns 0, -1 (errno) or fn's
- * non-zero return. */
-int cooc_emit(struct cooc *c, cooc_emit_fn *fn, void *ctx);
+/* Emits every non-zero cell, and frees what the counting held. fn stops the output with a
+ * positive return. Returns 0, fn's positive return, or -1 with e filled. */
+int cooc_emit(struct cooc *c, cooc_emit_fn *fn, void *ctx, struct error *e);
 
 #endif

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/heap.h"
 #include "base/mem.h"
 #include "base/par.h"
 #include "count/cooccur.h"
@@ -26,7 +25,8 @@ struct cooccur_worker {
 	struct cooc acc;
 	struct ring ring;
 	struct cooccur_batch batch[RING_SLOTS];
-	int started, flush_err;
+	int started;
+	struct error err; /* the worker's failure, for the reading thread */
 };
 
 uint64_t cooccur_denom(const struct cooccur_settings *set)
@@ -58,9 +58,10 @@ static uint64_t dbl_bits(double d)
 	return u;
 }
 
-/* Counts the pairs of seq[0..n) whose center is at start or after. Returns 0 or -1 (errno). */
+/* Counts the pairs of seq[0..n) whose center is at start or after. Returns 0 or -1 with e
+ * filled. */
 static int count_seq(struct cooc *acc, const struct cooccur_settings *set, const uint32_t *seq,
-                     size_t n, size_t start)
+                     size_t n, size_t start, struct error *e)
 {
 	for (size_t j = start; j < n; j++) {
 		uint32_t a = seq[j];
@@ -72,16 +73,17 @@ static int count_seq(struct cooc *acc, const struct cooccur_settings *set, const
 
 			if (b == COOCCUR_NONE)
 				continue;
-			if (set->dir <= 0 && cooc_add(acc, a, b, (unsigned)d) < 0)
+			if (set->dir <= 0 && cooc_add(acc, a, b, (unsigned)d, e) < 0)
 				return -1;
-			if (set->dir >= 0 && cooc_add(acc, b, a, (unsigned)d) < 0)
+			if (set->dir >= 0 && cooc_add(acc, b, a, (unsigned)d, e) < 0)
 				return -1;
 		}
 	}
 	return 0;
 }
 
-/* A worker's job: the pairs of a batch. */
+/* A worker's job: the pairs of a batch. A failure is kept in w->err, which the reading thread
+ * reads after ring_pass or ring_finish has returned it (the ring's lock orders the two). */
 static int count_batch(void *ctx, void *batch)
 {
 	struct cooccur_worker *w = ctx;
@@ -89,11 +91,15 @@ static int count_batch(void *ctx, void *batch)
 	int r = 0;
 
 	if (w->set->cross)
-		r = count_seq(&w->acc, w->set, b->ids, b->n, b->hist);
+		r = count_seq(&w->acc, w->set, b->ids, b->n, b->hist, &w->err);
 	else
 		for (size_t i = 0, at = 0; i < b->nlines && r == 0; at += b->lines[i++])
-			r = count_seq(&w->acc, w->set, b->ids + at, b->lines[i], 0);
-	return r < 0 ? (errno ? errno : ENOMEM) : 0;
+			r = count_seq(&w->acc, w->set, b->ids + at, b->lines[i], 0, &w->err);
+	if (r == 0)
+		return 0;
+	if (!w->err.errnum)
+		w->err.errnum = ENOMEM; /* the ring passes on an errno value */
+	return w->err.errnum;
 }
 
 static void batch_room(struct cooccur_batch *b, size_t ids)
@@ -119,10 +125,13 @@ static void batch_start(struct cooccur *k, struct cooccur_batch *b)
 	}
 }
 
-static int counting_error(struct error *e, int err)
+/* Fills e with worker w's failure (count_batch and flush_part give it an errno value).
+ * Returns -1. */
+static int worker_failed(const struct cooccur_worker *w, struct error *e)
 {
-	errno = err ? err : EIO;
-	return error_sys(e, NULL, "counting");
+	if (e)
+		*e = w->err;
+	return -1;
 }
 
 /* Passes the batch being filled to its worker, and starts one for the next worker. */
@@ -130,14 +139,13 @@ static int pass_batch(struct cooccur *k, struct error *e)
 {
 	struct cooccur_worker *w = &k->w[k->next];
 	struct cooccur_batch *b = ring_slot(&w->ring);
-	int err;
 
 	if (k->set->cross) {
 		k->ntail = b->n < k->set->window ? b->n : k->set->window;
 		memcpy(k->tail, b->ids + b->n - k->ntail, k->ntail * sizeof(*k->tail));
 	}
-	if ((err = ring_pass(&w->ring)) != 0)
-		return counting_error(e, err);
+	if (ring_pass(&w->ring) != 0)
+		return worker_failed(w, e);
 	k->next = (k->next + 1) % COOCCUR_WORKERS;
 	batch_start(k, ring_slot(&k->w[k->next].ring));
 	return 0;
@@ -181,12 +189,12 @@ int cooccur_start(struct cooccur *k, const struct cooccur_settings *set, const s
 
 		w->set = set;
 		if (cooc_init(&w->acc, (uint32_t)vocab_size(v), set->denom != 0, k->weight,
-		              set->window + 1, memory / COOCCUR_WORKERS) < 0)
-			return counting_error(e, errno);
+		              set->window + 1, memory / COOCCUR_WORKERS, e) < 0)
+			return -1;
 		for (int i = 0; i < RING_SLOTS; i++)
 			slots[i] = &w->batch[i];
 		if ((err = ring_start(&w->ring, slots, count_batch, w)) != 0)
-			return counting_error(e, err);
+			return error_set(e, -1, err, NULL, 0, "counting");
 		w->started = 1;
 	}
 	batch_start(k, ring_slot(&k->w[0].ring));
@@ -207,40 +215,39 @@ static void flush_part(void *ctx, int t, int nt)
 	struct cooccur *k = ctx;
 
 	(void)nt;
-	k->w[t].flush_err = cooc_flush(&k->w[t].acc) < 0 ? (errno ? errno : EIO) : 0;
+	if (cooc_flush(&k->w[t].acc, &k->w[t].err) < 0 && !k->w[t].err.errnum)
+		k->w[t].err.errnum = EIO;
 }
 
 int cooccur_finish(struct cooccur *k, struct error *e)
 {
-	int err = 0;
+	int failed = -1;
 
 	for (unsigned t = 0; t < COOCCUR_WORKERS; t++) {
 		const struct cooccur_batch *b = ring_slot(&k->w[t].ring);
 		int r = ring_finish(&k->w[t].ring, t == k->next && b->n > b->hist);
 
 		k->w[t].started = 0;
-		if (r && !err)
-			err = r;
+		if (r && failed < 0)
+			failed = (int)t;
 	}
-	if (err)
-		return counting_error(e, err);
+	if (failed >= 0)
+		return worker_failed(&k->w[failed], e);
 	if (spilled(k)) { /* sort the last buffers at once, not one after the other */
 		par_run(COOCCUR_WORKERS, flush_part, k);
 		for (int t = 0; t < COOCCUR_WORKERS; t++)
-			if (k->w[t].flush_err)
-				return counting_error(e, k->w[t].flush_err);
+			if (k->w[t].err.code)
+				return worker_failed(&k->w[t], e);
 	}
 	for (int t = 1; t < COOCCUR_WORKERS; t++)
-		if (cooc_absorb(&k->w[0].acc, &k->w[t].acc) < 0)
-			return counting_error(e, errno);
+		if (cooc_absorb(&k->w[0].acc, &k->w[t].acc, e) < 0)
+			return -1;
 	return 0;
 }
 
 int cooccur_emit(struct cooccur *k, cooc_emit_fn *fn, void *ctx, struct error *e)
 {
-	int r = cooc_emit(&k->w[0].acc, fn, ctx);
-
-	return r < 0 ? counting_error(e, errno) : r;
+	return cooc_emit(&k->w[0].acc, fn, ctx, e);
 }
 
 void cooccur_free(struct cooccur *k)
@@ -265,134 +272,100 @@ void cooccur_free(struct cooccur *k)
 
 /* ---- merging shards ---- */
 
-static uint64_t shard_key(const struct cooccur_shard *s)
+/* The value of a shard's current triple as units of the settings, which must be exact: checks
+ * that it is a count of them. Returns 0 or -1 with e filled. */
+static int to_units(const struct cooccur_settings *set, const struct merge_source *s,
+                    uint64_t *units, struct error *e)
 {
-	return (uint64_t)s->row << 32 | s->col;
-}
+	double u = s->v * (double)set->denom;
 
-/* The heap of shard indices, by cell and then index: equal cells come out in file order. */
-static int shard_less(const void *a, const void *b, void *ctx)
-{
-	const struct cooccur_shard *sh = ctx;
-	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	uint64_t ki = shard_key(&sh[i]), kj = shard_key(&sh[j]);
-
-	return ki < kj || (ki == kj && i < j);
-}
-
-/* The value of a triple as units of the settings (exact), or as double bits. */
-static int to_units(const struct cooccur_settings *set, struct cooccur_shard *s, double v,
-                    struct error *e)
-{
-	double u;
-
-	if (!set->denom) {
-		s->val = dbl_bits(v);
-		return 0;
-	}
-	u = v * (double)set->denom;
 	if (u < 0 || u > 9007199254740992.0 || fabs(u - nearbyint(u)) > 1e-6 * (u > 1 ? u : 1))
-		return error_bad(e, s->name, 0,
+		return error_bad(e, s->r.name, 0,
 		                 "value %.17g at (%u, %u) is not a count of this --window and --weight: "
-		                 "merge matrices counted with the same settings", v, s->row, s->col);
-	s->val = (uint64_t)nearbyint(u);
+		                 "merge matrices counted with the same settings", s->v, s->row, s->col);
+	*units = (uint64_t)nearbyint(u);
 	return 0;
-}
-
-/* Reads the shard's next triple; returns 0 (s->done at the end) or -1 with e filled. */
-static int shard_next(const struct cooccur_settings *set, struct cooccur_shard *s,
-                      struct error *e)
-{
-	double v;
-	int r = mat_next_triple(&s->r, &s->cur, &s->row, &s->col, &v, e);
-
-	if (r < 0)
-		return -1;
-	s->done = r == 0;
-	return s->done ? 0 : to_units(set, s, v, e);
 }
 
 int cooccur_merge_open(struct cooccur_merge *m, struct cooccur_settings *set, char **files,
                        int nfiles, void (*warn)(const char *name), struct error *e)
 {
 	*m = (struct cooccur_merge){.set = set, .n = (size_t)nfiles};
-	m->sh = ecalloc((size_t)nfiles, sizeof(*m->sh));
-	m->heap = ecalloc((size_t)nfiles, sizeof(*m->heap));
-	m->taken = ecalloc((size_t)nfiles, sizeof(*m->taken));
-	for (int i = 0; i < nfiles; i++) {
-		struct cooccur_shard *s = &m->sh[i];
-		struct mat_header h;
+	m->src = ecalloc(m->n, sizeof(*m->src));
+	m->srcp = ecalloc(m->n, sizeof(*m->srcp));
+	m->at = ecalloc(m->n, sizeof(*m->at));
+	m->units = ecalloc(m->n, sizeof(*m->units));
+	for (size_t i = 0; i < m->n; i++) {
+		struct merge_source *s = &m->src[i];
+		const struct mat_header *h = &s->h;
 
-		s->name = strcmp(files[i], "-") ? files[i] : "<stdin>";
-		if (reader_open(&s->r, files[i]) < 0)
-			return error_sys(e, NULL, "open %s", files[i]);
-		s->open = 1;
-		if (mat_read_header(&s->r, &h, e) < 0)
+		m->srcp[i] = s;
+		if (merge_source_open(s, files[i], e) < 0)
 			return -1;
-		if (h.kind != MAT_SPARSE || h.rows != h.cols)
-			return error_bad(e, s->name, 0, "not a square sparse matrix");
-		if (i > 0 && h.rows != m->size)
-			return error_bad(e, s->name, 0, "%llu rows, but %s has %llu",
-			                 (unsigned long long)h.rows, m->sh[0].name,
+		m->nopen++;
+		if (h->kind != MAT_SPARSE || h->rows != h->cols)
+			return error_bad(e, s->r.name, 0, "not a square sparse matrix");
+		if (i > 0 && h->rows != m->size)
+			return error_bad(e, s->r.name, 0, "%llu rows, but %s has %llu",
+			                 (unsigned long long)h->rows, m->src[0].r.name,
 			                 (unsigned long long)m->size);
-		m->size = h.rows;
-		if (h.type == MAT_F32 && set->denom) {
+		m->size = h->rows;
+		if (h->type == MAT_F32 && set->denom) {
 			if (warn)
-				warn(s->name);
+				warn(s->r.name);
 			set->denom = 0;
 		}
-		mat_cursor_init(&s->cur, &h);
 	}
-	for (size_t i = 0; i < m->n; i++) {
-		if (shard_next(set, &m->sh[i], e) < 0)
+	if (merge_init(&m->m, m->srcp, m->n, e) < 0)
+		return -1;
+	for (size_t i = 0; set->denom && i < m->n; i++)
+		if (!m->src[i].done && to_units(set, &m->src[i], &m->units[i], e) < 0)
 			return -1;
-		if (!m->sh[i].done)
-			m->heap[m->live++] = (uint32_t)i;
-	}
-	heap_make(m->heap, m->live, sizeof(*m->heap), shard_less, m->sh);
 	return 0;
 }
 
 int cooccur_merge_run(struct cooccur_merge *m, cooc_emit_fn *fn, void *ctx, struct error *e)
 {
-	int exact = m->set->denom != 0;
+	const struct cooccur_settings *set = m->set;
+	uint32_t row, col;
+	double v;
+	size_t count;
+	int k, r;
 
-	while (m->live > 0) {
-		uint64_t key = shard_key(&m->sh[m->heap[0]]), val = 0;
-		size_t ntaken = 0;
-		int r;
+	while ((k = merge_next_at(&m->m, &row, &col, &v, m->at, &count, e)) == 1) {
+		uint64_t val = 0;
 
-		/* the shards at this cell, in file order; each gives one triple, as it always did */
-		while (m->live > 0 && shard_key(&m->sh[m->heap[0]]) == key) {
-			uint32_t i = m->heap[0];
+		if (!set->denom) {
+			val = dbl_bits(v); /* the doubles added in the order of the files */
+		} else {
+			/* the units of each shard's triple, checked when it was read; then those of the
+			 * triples the shards have moved on to: a bad value stops before this cell */
+			for (size_t j = 0; j < count; j++) {
+				size_t i = m->at[j];
 
-			val = ntaken ? cooc_sum(exact, val, m->sh[i].val) : m->sh[i].val;
-			m->taken[ntaken++] = i;
-			heap_pop(m->heap, &m->live, sizeof(*m->heap), shard_less, m->sh);
+				val += m->units[i];
+				if (!m->src[i].done && to_units(set, &m->src[i], &m->units[i], e) < 0)
+					return -1;
+			}
 		}
-		for (size_t t = 0; t < ntaken; t++) {
-			uint32_t i = m->taken[t];
-
-			if (shard_next(m->set, &m->sh[i], e) < 0)
-				return -1;
-			if (!m->sh[i].done)
-				heap_push(m->heap, &m->live, &i, sizeof(i), shard_less, m->sh);
-		}
-		if ((r = fn(ctx, (uint32_t)(key >> 32), (uint32_t)key, val)) != 0)
+		if ((r = fn(ctx, row, col, val)) != 0)
 			return r;
 	}
-	return 0;
+	return k < 0 ? -1 : 0;
 }
 
 void cooccur_merge_close(struct cooccur_merge *m)
 {
-	for (size_t i = 0; m->sh && i < m->n; i++)
-		if (m->sh[i].open)
-			reader_close(&m->sh[i].r);
-	free(m->sh);
-	free(m->heap);
-	free(m->taken);
-	m->sh = NULL;
-	m->heap = NULL;
-	m->taken = NULL;
+	merge_free(&m->m);
+	for (size_t i = 0; i < m->nopen; i++)
+		merge_source_close(&m->src[i]);
+	free(m->src);
+	free(m->srcp);
+	free(m->at);
+	free(m->units);
+	m->src = NULL;
+	m->srcp = NULL;
+	m->at = NULL;
+	m->units = NULL;
+	m->nopen = 0;
 }

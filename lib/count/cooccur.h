@@ -9,8 +9,8 @@
  * multiple of 1..window (the denominator) fits, values are counted as integers in units of
  * 1/denominator, exact whatever the order of the sums; else as doubles.
  *
- * Merging: the shards' triples come out in row-major order by a k-way merge (base/heap.h),
- * equal cells summed in the order of the files, as units of the settings when they are exact. */
+ * Merging: the shards' triples come out in row-major order by mat/merge's k-way merge, equal
+ * cells summed in the order of the files, as units of the settings when they are exact. */
 #ifndef NLP_COOCCUR_H
 #define NLP_COOCCUR_H
 
@@ -24,6 +24,7 @@
 #include "count/countfile.h"
 #include "count/vocab.h"
 #include "mat/matrix.h"
+#include "mat/merge.h"
 
 #define COOCCUR_MAX_WINDOW 10000
 #define COOCCUR_NONE UINT32_MAX /* a position held by a word not in the vocabulary */
@@ -84,24 +85,16 @@ int cooccur_emit(struct cooccur *k, cooc_emit_fn *fn, void *ctx, struct error *e
 /* Stops the threads if they still run and frees what k holds (not set or v). */
 void cooccur_free(struct cooccur *k);
 
-/* One input of a merge. */
-struct cooccur_shard {
-	struct reader r;
-	struct mat_cursor cur;
-	const char *name;
-	uint32_t row, col;
-	uint64_t val;
-	int done, open;
-};
-
 /* The merge of the matrices of shards. */
 struct cooccur_merge {
 	struct cooccur_settings *set;
-	struct cooccur_shard *sh; /* [n] */
-	uint32_t *heap;           /* [n] indices of the shards not done, by (cell, index) */
-	uint32_t *taken;          /* [n] the shards of the cell being summed */
-	size_t n, live;
-	uint64_t size;            /* rows = columns */
+	struct merge_source *src;   /* [n] the shards, nopen of them open */
+	struct merge_source **srcp; /* [n] */
+	struct merge m;
+	size_t *at;                 /* [n] the shards of the cell being summed */
+	uint64_t *units;            /* [n] exact: the value of each shard's current triple in units */
+	size_t n, nopen;
+	uint64_t size;              /* rows = columns */
 };
 
 /* Opens files[0..nfiles) ("-" is stdin) and reads their headers: square sparse matrices of one

@@ -8,8 +8,8 @@
 #include "base/io.h"
 #include "text/utf8.h"
 
-const char *countfile_parse_line(const char *s, size_t n, size_t *keylen, unsigned *nunits,
-                                 uint64_t *count)
+int countfile_parse_line(const char *s, size_t n, size_t *keylen, unsigned *nunits,
+                         uint64_t *count, const char *name, uint64_t line, struct error *e)
 {
 	const char *tab = memchr(s, '\t', n);
 	uint64_t c = 0;
@@ -17,38 +17,39 @@ const char *countfile_parse_line(const char *s, size_t n, size_t *keylen, unsign
 	unsigned units = 1;
 
 	if (!tab)
-		return "no tab between the key and the count";
+		return error_bad(e, name, line, "no tab between the key and the count");
 	k = (size_t)(tab - s);
 	if (k == 0)
-		return "empty key";
+		return error_bad(e, name, line, "empty key");
 	for (i = 0; i < k; i++) {
 		unsigned char ch = (unsigned char)s[i];
 
 		if (ch == ' ') {
 			if (i == 0 || i + 1 == k || s[i + 1] == ' ')
-				return "the key's units are not separated by single spaces";
+				return error_bad(e, name, line,
+				                 "the key's units are not separated by single spaces");
 			if (units == UINT32_MAX)
-				return "too many units in the key";
+				return error_bad(e, name, line, "too many units in the key");
 			units++;
 		} else if (spans_is_blank(ch)) {
-			return "a blank other than a space in the key";
+			return error_bad(e, name, line, "a blank other than a space in the key");
 		}
 	}
 	if (k + 1 == n)
-		return "no count after the tab";
+		return error_bad(e, name, line, "no count after the tab");
 	for (i = k + 1; i < n; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 
 		if (d > 9)
-			return "the count is not a decimal integer";
+			return error_bad(e, name, line, "the count is not a decimal integer");
 		if (c > (UINT64_MAX - d) / 10)
-			return "the count is too large";
+			return error_bad(e, name, line, "the count is too large");
 		c = c * 10 + d;
 	}
 	*keylen = k;
 	*nunits = units;
 	*count = c;
-	return NULL;
+	return 0;
 }
 
 int countfile_read(const char *path, int policy, countfile_line_fn *fn, void *ctx,
@@ -68,17 +69,15 @@ int countfile_read(const char *path, int policy, countfile_line_fn *fn, void *ct
 		size_t len, keylen;
 		unsigned units;
 		uint64_t count;
-		const char *why, *s = utf8_clean(line, (size_t)n, policy, &tmp, &len, &bad);
+		const char *s = utf8_clean(line, (size_t)n, policy, &tmp, &len, &bad);
 
 		lineno++;
 		if (!s) {
 			ret = error_bad(e, name, lineno, "invalid UTF-8");
 			break;
 		}
-		if ((why = countfile_parse_line(s, len, &keylen, &units, &count))) {
-			ret = error_bad(e, name, lineno, "%s", why);
+		if ((ret = countfile_parse_line(s, len, &keylen, &units, &count, name, lineno, e)))
 			break;
-		}
 		if ((ret = fn(ctx, s, keylen, units, count))) {
 			error_set(e, ret, 0, name, lineno, "stopped");
 			break;

@@ -11,9 +11,11 @@
 #include "base/spans.h"
 
 /* Parses a counts line: a key of units separated by single spaces, a tab, a decimal count.
- * Returns NULL and the key's length, unit count and count, or the reason the line is malformed. */
-const char *countfile_parse_line(const char *s, size_t n, size_t *keylen, unsigned *nunits,
-                                 uint64_t *count);
+ * Returns 0 with the key's length, unit count and count; or -1 with e filled, for line `line`
+ * of the file `name`, with what is malformed ("NAME: line N: no tab between the key and the
+ * count"). */
+int countfile_parse_line(const char *s, size_t n, size_t *keylen, unsigned *nunits,
+                         uint64_t *count, const char *name, uint64_t line, struct error *e);
 
 /* Called for each line of a counts file; a non-zero return stops the reading. */
 typedef int countfile_line_fn(void *ctx, const char *key, size_t len, unsigned nunits,

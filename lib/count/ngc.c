@@ -638,7 +638,13 @@ static int reduce_runs(struct fdlist *l, enum order o, int sum)
 
 /* ---- counting ---- */
 
-int ngc_init(struct ngcount *c, unsigned min_n, unsigned max_n, size_t budget)
+/* What a failed public function fills e with: "counting: reason" (errno). Returns -1. */
+static int counting_error(struct error *e)
+{
+	return error_sys(e, NULL, "counting");
+}
+
+int ngc_init(struct ngcount *c, unsigned min_n, unsigned max_n, size_t budget, struct error *e)
 {
 	memset(c, 0, sizeof(*c));
 	c->min_n = min_n;
@@ -648,8 +654,7 @@ int ngc_init(struct ngcount *c, unsigned min_n, unsigned max_n, size_t budget)
 	c->runs = calloc(max_n + 1, sizeof(*c->runs));
 	if (!c->tabs || !c->runs || strtab_init(&c->units, 1024) < 0) {
 		ngc_free(c);
-		errno = ENOMEM;
-		return -1;
+		return error_set(e, -1, 0, NULL, 0, "out of memory");
 	}
 	return 0;
 }
@@ -797,7 +802,8 @@ static int bump(struct ngcount *c, unsigned n, const uint32_t *ids, uint64_t h, 
 	return tup_bump(&c->tabs[n], ids, h, count);
 }
 
-int ngc_reserve(struct ngcount *c, size_t nunits, size_t nbytes)
+/* ngc_reserve, ngc_add_seq and ngc_add without the struct error: -1 with errno set. */
+static int reserve(struct ngcount *c, size_t nunits, size_t nbytes)
 {
 	if (bytes_after(c, nunits, nbytes) > c->budget && c->units.n > 0 && spill(c) < 0)
 		return -1;
@@ -817,12 +823,17 @@ nomem:
 	return -1;
 }
 
+int ngc_reserve(struct ngcount *c, size_t nunits, size_t nbytes, struct error *e)
+{
+	return reserve(c, nunits, nbytes) < 0 ? counting_error(e) : 0;
+}
+
 uint32_t ngc_unit(struct ngcount *c, const char *s, size_t n)
 {
 	return (uint32_t)strtab_intern(&c->units, s, n);
 }
 
-int ngc_add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count)
+static int add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count)
 {
 	if (count == 0)
 		return 0;
@@ -842,6 +853,11 @@ int ngc_add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count)
 		return -1;
 	}
 	return bump(c, n, ids, tup_hash(ids, n), (uint32_t)count);
+}
+
+int ngc_add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count, struct error *e)
+{
+	return add(c, ids, n, count) < 0 ? counting_error(e) : 0;
 }
 
 /* Counts the n-grams of one length, hashing a few ahead and prefetching their slots. */
@@ -868,7 +884,7 @@ static int add_order(struct ngcount *c, unsigned n, const uint32_t *ids, size_t 
 	return 0;
 }
 
-int ngc_add_seq(struct ngcount *c, const uint32_t *ids, size_t len)
+static int add_seq(struct ngcount *c, const uint32_t *ids, size_t len)
 {
 	if (c->min_n == 1)
 		for (size_t i = 0; i < len; i++)
@@ -885,6 +901,11 @@ int ngc_add_seq(struct ngcount *c, const uint32_t *ids, size_t len)
 			return -1;
 	}
 	return 0;
+}
+
+int ngc_add_seq(struct ngcount *c, const uint32_t *ids, size_t len, struct error *e)
+{
+	return add_seq(c, ids, len) < 0 ? counting_error(e) : 0;
 }
 
 static int ids_room(struct ngcount *c, size_t n)
@@ -905,14 +926,15 @@ static int ids_room(struct ngcount *c, size_t n)
 	return 0;
 }
 
-int ngc_add_hashed(struct ngcount *c, const struct span *v, const uint64_t *h, size_t n)
+int ngc_add_hashed(struct ngcount *c, const struct span *v, const uint64_t *h, size_t n,
+                   struct error *e)
 {
 	size_t bytes = 0;
 
 	for (size_t i = 0; i < n; i++)
 		bytes += v[i].n;
-	if (ids_room(c, n) < 0 || ngc_reserve(c, n, bytes) < 0)
-		return -1;
+	if (ids_room(c, n) < 0 || reserve(c, n, bytes) < 0)
+		return counting_error(e);
 	for (size_t i = 0; i < n && i < PREFETCH_LAG; i++)
 		strtab_prefetch(&c->units, h[i]);
 	for (size_t i = 0; i < n; i++) {
@@ -920,7 +942,7 @@ int ngc_add_hashed(struct ngcount *c, const struct span *v, const uint64_t *h, s
 			strtab_prefetch(&c->units, h[i + PREFETCH_LAG]);
 		c->ids[i] = (uint32_t)strtab_intern_hashed(&c->units, v[i].p, v[i].n, h[i]);
 	}
-	return ngc_add_seq(c, c->ids, n);
+	return add_seq(c, c->ids, n) < 0 ? counting_error(e) : 0;
 }
 
 /* A count too large for the tables goes to disk as a run of its own. */
@@ -939,21 +961,22 @@ static int spill_record(struct ngcount *c, const char *key, size_t len, unsigned
 	return 0;
 }
 
-int ngc_add_key(struct ngcount *c, const char *key, size_t len, unsigned n, uint64_t count)
+int ngc_add_key(struct ngcount *c, const char *key, size_t len, unsigned n, uint64_t count,
+                struct error *e)
 {
 	size_t i = 0, start = 0;
 
 	if (n >= 2 && count > UINT32_MAX)
-		return spill_record(c, key, len, n, count);
+		return spill_record(c, key, len, n, count) < 0 ? counting_error(e) : 0;
 
-	if (ids_room(c, n) < 0 || ngc_reserve(c, n, len) < 0)
-		return -1;
+	if (ids_room(c, n) < 0 || reserve(c, n, len) < 0)
+		return counting_error(e);
 	for (size_t k = 0; k <= len; k++)
 		if (k == len || key[k] == ' ') {
 			c->ids[i++] = ngc_unit(c, key + start, k - start);
 			start = k + 1;
 		}
-	return ngc_add(c, c->ids, n, count);
+	return add(c, c->ids, n, count) < 0 ? counting_error(e) : 0;
 }
 
 /* ---- output ---- */
@@ -1202,10 +1225,15 @@ out:
 	return r;
 }
 
-int ngc_emit(struct ngcount *c, uint64_t min_count, uint64_t top, ngc_emit_fn *fn, void *ctx)
+int ngc_emit(struct ngcount *c, uint64_t min_count, uint64_t top, ngc_emit_fn *fn, void *ctx,
+             struct error *e)
 {
+	int r;
+
 	errno = 0;
 	if (c->nspills == 0)
-		return emit_memory(c, min_count, top, fn, ctx);
-	return emit_spilled(c, min_count, top, fn, ctx);
+		r = emit_memory(c, min_count, top, fn, ctx);
+	else
+		r = emit_spilled(c, min_count, top, fn, ctx);
+	return r < 0 ? counting_error(e) : r;
 }

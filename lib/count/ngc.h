@@ -7,16 +7,18 @@
  * once). The result comes out sorted by count descending, then by the bytes of the key (units
  * joined by single spaces), then by length.
  *
- * Functions return 0, or -1 with errno set (ENOMEM, or the reason a temporary file failed). */
+ * Functions that can fail return 0, or -1 with the caller's struct error filled: "counting:
+ * reason" (out of memory, or why a temporary file failed); ngc_init's is "out of memory". */
 #ifndef NLP_NGC_H
 #define NLP_NGC_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "count/countfile.h"
-#include "base/strtab.h"
+#include "base/error.h"
 #include "base/io.h"
+#include "base/strtab.h"
+#include "count/countfile.h"
 
 #define NGC_FANIN 32      /* runs merged at once */
 #define NGC_MAX_N 255
@@ -29,7 +31,7 @@ struct ngc_entry {
 	uint64_t count;
 };
 
-/* Called for each result in order; a non-zero return stops the output and is returned. */
+/* Called for each result in order; a positive return stops the output and is returned. */
 typedef int ngc_emit_fn(void *ctx, const struct ngc_entry *e);
 
 struct tuptab;
@@ -45,30 +47,40 @@ struct ngcount {
 	size_t idcap;
 };
 
-int ngc_init(struct ngcount *c, unsigned min_n, unsigned max_n, size_t budget);
+/* Starts counting n-grams of min_n to max_n units in budget bytes. Returns 0, or -1 with e
+ * filled ("out of memory"); ngc_free frees what c holds. */
+int ngc_init(struct ngcount *c, unsigned min_n, unsigned max_n, size_t budget, struct error *e);
+/* Frees what c holds (its runs on disk too). */
 void ngc_free(struct ngcount *c);
 
 /* Makes room for a line of at most nunits new units of nbytes bytes in all, spilling to disk
  * first when the room would exceed the budget; the ids ngc_unit returns stay valid until the
- * next call. */
-int ngc_reserve(struct ngcount *c, size_t nunits, size_t nbytes);
-/* Id of a unit (interned); ngc_reserve must have made room for it. */
+ * next call. Returns 0 or -1 with e filled. */
+int ngc_reserve(struct ngcount *c, size_t nunits, size_t nbytes, struct error *e);
+/* Returns the id of a unit (interned); ngc_reserve must have made room for it. */
 uint32_t ngc_unit(struct ngcount *c, const char *s, size_t n);
 /* Counts every n-gram of ids[0..len) once, for each n from min_n to max_n. Tables are made and
- * grown as needed (ngc_reserve has usually made the room already). */
-int ngc_add_seq(struct ngcount *c, const uint32_t *ids, size_t len);
-/* Adds count to one n-gram (merging count files); n must be within min_n..max_n. */
-int ngc_add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count);
+ * grown as needed (ngc_reserve has usually made the room already). Returns 0 or -1 with e
+ * filled. */
+int ngc_add_seq(struct ngcount *c, const uint32_t *ids, size_t len, struct error *e);
+/* Adds count to one n-gram (merging count files); n must be within min_n..max_n. Returns 0 or
+ * -1 with e filled. */
+int ngc_add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count, struct error *e);
 
 /* Counts the n-grams of a line of units (interning them, reserving room first), given their
  * hashes h[i] = strtab_hash_bytes(v[i].p, v[i].n) (count/ngcfeed computes them on the reading
- * thread). */
-int ngc_add_hashed(struct ngcount *c, const struct span *v, const uint64_t *h, size_t n);
-/* Adds count to the n-gram whose units, joined by single spaces, are key[0..len). */
-int ngc_add_key(struct ngcount *c, const char *key, size_t len, unsigned n, uint64_t count);
+ * thread). Returns 0 or -1 with e filled. */
+int ngc_add_hashed(struct ngcount *c, const struct span *v, const uint64_t *h, size_t n,
+                   struct error *e);
+/* Adds count to the n-gram whose units, joined by single spaces, are key[0..len). Returns 0 or
+ * -1 with e filled. */
+int ngc_add_key(struct ngcount *c, const char *key, size_t len, unsigned n, uint64_t count,
+                struct error *e);
 
 /* Emits the n-grams counted at least min_count times, the first top of them (0: all), in the
- * order above; frees what the counting held. Returns 0, -1 (errno), or fn's non-zero return. */
-int ngc_emit(struct ngcount *c, uint64_t min_count, uint64_t top, ngc_emit_fn *fn, void *ctx);
+ * order above; frees what the counting held. fn stops the output with a positive return.
+ * Returns 0, fn's positive return, or -1 with e filled. */
+int ngc_emit(struct ngcount *c, uint64_t min_count, uint64_t top, ngc_emit_fn *fn, void *ctx,
+             struct error *e);
 
 #endif

@@ -74,48 +74,58 @@ static void batch_empty(struct feed_batch *b)
 	b->len = b->ntok = b->nlines = 0;
 }
 
-/* The worker: counts the batch's lines. */
+/* The worker: counts the batch's lines; a failure is kept in f->err for the reading thread,
+ * which sees it after ring_pass or ring_finish (the ring's lock orders the two). */
 static int count_batch(void *ctx, void *batch)
 {
+	struct ngcfeed *f = ctx;
 	struct feed_batch *b = batch;
 	size_t k = 0;
 
 	for (size_t i = 0; i < b->nlines; i++) {
-		if (ngc_add_hashed(ctx, b->v + k, b->h + k, b->lines[i]) < 0)
-			return errno ? errno : ENOMEM;
+		if (ngc_add_hashed(f->c, b->v + k, b->h + k, b->lines[i], &f->err) < 0) {
+			if (!f->err.errnum)
+				f->err.errnum = ENOMEM; /* the ring passes on an errno value */
+			return f->err.errnum;
+		}
 		k += b->lines[i];
 	}
 	return 0;
 }
 
-int ngcfeed_start(struct ngcfeed *f, struct ngcount *c)
+/* Fills e with the counting thread's failure (count_batch gives it an errno value). Returns -1. */
+static int feed_failed(const struct ngcfeed *f, struct error *e)
+{
+	if (e)
+		*e = f->err;
+	return -1;
+}
+
+int ngcfeed_start(struct ngcfeed *f, struct ngcount *c, struct error *e)
 {
 	void *slots[RING_SLOTS];
-	int e;
+	int err;
 
-	if (!(f->b = calloc(RING_SLOTS, sizeof(*f->b)))) {
-		errno = ENOMEM;
-		return -1;
-	}
+	f->c = c;
+	if (!(f->b = calloc(RING_SLOTS, sizeof(*f->b))))
+		return error_set(e, -1, ENOMEM, NULL, 0, "counting");
 	for (int i = 0; i < RING_SLOTS; i++)
 		slots[i] = &f->b[i];
-	if ((e = ring_start(&f->ring, slots, count_batch, c)) != 0) {
+	if ((err = ring_start(&f->ring, slots, count_batch, f)) != 0) {
 		free(f->b);
-		errno = e;
-		return -1;
+		return error_set(e, -1, err, NULL, 0, "counting");
 	}
 	return 0;
 }
 
-/* Passes the batch being filled on; returns the next one, emptied, or NULL with errno when the
- * counting has failed. */
-static struct feed_batch *pass_on(struct ngcfeed *f)
+/* Passes the batch being filled on; returns the next one, emptied, or NULL with e filled when
+ * the counting has failed. */
+static struct feed_batch *pass_on(struct ngcfeed *f, struct error *e)
 {
 	struct feed_batch *b;
-	int err = ring_pass(&f->ring);
 
-	if (err) {
-		errno = err;
+	if (ring_pass(&f->ring) != 0) {
+		feed_failed(f, e);
 		return NULL;
 	}
 	b = ring_slot(&f->ring);
@@ -128,7 +138,8 @@ static int in_line(const struct span *u, const char *s, size_t len)
 	return (uintptr_t)u->p >= (uintptr_t)s && (uintptr_t)u->p + u->n <= (uintptr_t)s + len;
 }
 
-int ngcfeed_line(struct ngcfeed *f, const char *s, size_t len, const struct span *v, size_t n)
+int ngcfeed_line(struct ngcfeed *f, const char *s, size_t len, const struct span *v, size_t n,
+                 struct error *e)
 {
 	struct feed_batch *b = ring_slot(&f->ring);
 	size_t nbytes = len; /* the line, and the units outside it */
@@ -139,12 +150,10 @@ int ngcfeed_line(struct ngcfeed *f, const char *s, size_t len, const struct span
 	for (size_t i = 0; i < n; i++)
 		if (!in_line(&v[i], s, len))
 			nbytes += v[i].n;
-	if (b->len && b->len + nbytes > b->cap && !(b = pass_on(f)))
+	if (b->len && b->len + nbytes > b->cap && !(b = pass_on(f, e)))
 		return -1;
-	if (batch_room(b, n, nbytes) < 0) {
-		errno = ENOMEM;
-		return -1;
-	}
+	if (batch_room(b, n, nbytes) < 0)
+		return error_set(e, -1, ENOMEM, NULL, 0, "counting");
 	line = b->bytes + b->len;
 	if (len)
 		memcpy(line, s, len); /* one copy, the units pointing into it */
@@ -162,12 +171,12 @@ int ngcfeed_line(struct ngcfeed *f, const char *s, size_t len, const struct span
 		b->h[b->ntok++] = strtab_hash_bytes(p, v[i].n);
 	}
 	b->lines[b->nlines++] = n;
-	if (b->len >= FEED_BATCH_BYTES && !pass_on(f))
+	if (b->len >= FEED_BATCH_BYTES && !pass_on(f, e))
 		return -1;
 	return 0;
 }
 
-int ngcfeed_finish(struct ngcfeed *f)
+int ngcfeed_finish(struct ngcfeed *f, struct error *e)
 {
 	struct feed_batch *b = ring_slot(&f->ring);
 	int err = ring_finish(&f->ring, b->nlines > 0);
@@ -175,9 +184,5 @@ int ngcfeed_finish(struct ngcfeed *f)
 	for (int i = 0; i < RING_SLOTS; i++)
 		batch_free(&f->b[i]);
 	free(f->b);
-	if (err) {
-		errno = err;
-		return -1;
-	}
-	return 0;
+	return err ? feed_failed(f, e) : 0;
 }

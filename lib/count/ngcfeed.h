@@ -6,8 +6,9 @@
 #ifndef NLP_NGCFEED_H
 #define NLP_NGCFEED_H
 
-#include "count/ngc.h"
+#include "base/error.h"
 #include "base/ring.h"
+#include "count/ngc.h"
 
 #define FEED_BATCH_BYTES (1 << 18) /* unit bytes in a batch before it is passed on */
 
@@ -16,14 +17,20 @@ struct feed_batch;
 struct ngcfeed {
 	struct feed_batch *b; /* [RING_SLOTS] */
 	struct ring ring;     /* to the counting thread */
+	struct ngcount *c;
+	struct error err;     /* the counting thread's failure */
 };
 
-/* Starts the counting thread; c belongs to it until ngcfeed_finish. Returns 0 or -1 (errno). */
-int ngcfeed_start(struct ngcfeed *f, struct ngcount *c);
+/* Starts the counting thread; c belongs to it until ngcfeed_finish. Returns 0, or -1 with e
+ * filled ("counting: reason"). */
+int ngcfeed_start(struct ngcfeed *f, struct ngcount *c, struct error *e);
 /* Passes on a line of units: those within s[0..len) are copied with the line, any others (markers)
- * one by one. Returns 0, or -1 with errno once the counting has failed. */
-int ngcfeed_line(struct ngcfeed *f, const char *s, size_t len, const struct span *v, size_t n);
-/* Counts what is left and stops the thread. Returns 0, or -1 with errno if the counting failed. */
-int ngcfeed_finish(struct ngcfeed *f);
+ * one by one. Returns 0, or -1 with e filled once the counting has failed (the counting's
+ * error: "counting: reason"). */
+int ngcfeed_line(struct ngcfeed *f, const char *s, size_t len, const struct span *v, size_t n,
+                 struct error *e);
+/* Counts what is left, stops the thread and frees what f holds. Returns 0, or -1 with e filled
+ * if the counting failed. */
+int ngcfeed_finish(struct ngcfeed *f, struct error *e);
 
 #endif

@@ -1,4 +1,4 @@
-/* specials.c: parsing the list of special tokens. */
+/* specials.c: parsing the list of special tokens, and writing a vocabulary with them first. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,4 +41,36 @@ void specials_free(struct specials *sp)
 	free(sp->len);
 	free(sp->counts);
 	memset(sp, 0, sizeof(*sp));
+}
+
+/* The entries after the specials. */
+struct writing {
+	const struct specials *sp;
+	struct writer *w;
+	uint64_t max_size, written;
+};
+
+static int write_entry(void *ctx, const struct ngc_entry *en)
+{
+	struct writing *wr = ctx;
+
+	if (specials_index(wr->sp, en->key, en->len) >= 0)
+		return 0;
+	if (wr->max_size && wr->written == wr->max_size)
+		return 1; /* full: stop */
+	countfile_put(wr->w, en->key, en->len, en->count);
+	wr->written++;
+	return 0;
+}
+
+int specials_write(const struct specials *sp, struct ngcount *c, uint64_t min_count,
+                   uint64_t max_size, struct writer *w, struct error *e)
+{
+	struct writing wr = {sp, w, max_size, 0};
+
+	for (size_t i = 0; i < sp->n && (!max_size || wr.written < max_size); i++) {
+		countfile_put(w, sp->tok[i], sp->len[i], sp->counts[i]);
+		wr.written++;
+	}
+	return ngc_emit(c, min_count, 0, write_entry, &wr, e) < 0 ? -1 : 0;
 }

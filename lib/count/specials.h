@@ -1,5 +1,5 @@
 /* specials.h: the special tokens of a vocabulary (nlp-vocab --specials): placed first, in the
- * order given, and counted beside the counter, which skips them when it writes its entries. */
+ * order given, and counted beside the counter, whose entries follow them without them. */
 #ifndef NLP_SPECIALS_H
 #define NLP_SPECIALS_H
 
@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/io.h"
+#include "count/ngc.h"
 
 struct specials {
 	char **tok;               /* [n] NUL-terminated */
@@ -32,6 +34,14 @@ static inline int specials_index(const struct specials *sp, const char *s, size_
 			return (int)i;
 	return -1;
 }
+
+/* Writes the vocabulary to w as counts lines: the specials first, in their order, with their
+ * counts; then the entries of c counted min_count times or more that are not specials, in
+ * ngc_emit's order; max_size lines in all at the most (0: no limit). Frees what the counting
+ * held (ngc_emit). Returns 0 or -1 with e filled (the counting's error); a failed write is w's
+ * (its on_error hook). */
+int specials_write(const struct specials *sp, struct ngcount *c, uint64_t min_count,
+                   uint64_t max_size, struct writer *w, struct error *e);
 
 /* Adds count to the special s[0..n), if it is one. */
 static inline void specials_count(struct specials *sp, const char *s, size_t n, uint64_t count)

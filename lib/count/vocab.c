@@ -1,4 +1,5 @@
-/* vocab.c: loading a vocabulary file into a string table. */
+/* vocab.c: reading vocabulary files, loading one into a string table, and mapping tokens to ids
+ * and back. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,16 +7,39 @@
 #include "text/utf8.h"
 #include "count/vocab.h"
 
-enum { HAS_SPACE = 3, REPEATED, NOMEM };
+#define NOT_ONE_TOKEN (-2) /* read_entry's return for a key of several units */
 
-static int add_token(void *ctx, const char *key, size_t len, unsigned nunits, uint64_t count)
+struct reading {
+	vocab_entry_fn *fn;
+	void *ctx;
+};
+
+static int read_entry(void *ctx, const char *key, size_t len, unsigned nunits, uint64_t count)
+{
+	const struct reading *rd = ctx;
+
+	return nunits == 1 ? rd->fn(rd->ctx, key, len, count) : NOT_ONE_TOKEN;
+}
+
+int vocab_read(char **files, int nfiles, int policy, vocab_entry_fn *fn, void *ctx,
+               struct error *e)
+{
+	struct reading rd = {fn, ctx};
+	int r = countfile_read_all(files, nfiles, policy, read_entry, &rd, e);
+
+	if (r == NOT_ONE_TOKEN)
+		return error_bad(e, e->name, e->line, "a token with a space is not a vocabulary entry");
+	return r;
+}
+
+enum { REPEATED = 1, NOMEM };
+
+static int add_token(void *ctx, const char *key, size_t len, uint64_t count)
 {
 	struct strtab *t = ctx;
 	size_t before = t->n;
 	int64_t id;
 
-	if (nunits != 1)
-		return HAS_SPACE;
 	if ((id = strtab_intern(t, key, len)) < 0)
 		return NOMEM;
 	if (t->n == before)
@@ -26,15 +50,14 @@ static int add_token(void *ctx, const char *key, size_t len, unsigned nunits, ui
 
 int vocab_load(struct vocab *v, const char *path, struct error *e)
 {
+	char *files[] = {(char *)path};
 	int r;
 
 	if (strtab_init(&v->tab, 1024) < 0)
 		return error_set(e, -1, ENOMEM, NULL, 0, "open %s",
 		                 path && strcmp(path, "-") ? path : "<stdin>");
-	r = countfile_read(path, UTF8_FAIL, add_token, &v->tab, e);
-	if (r == HAS_SPACE)
-		r = error_bad(e, e->name, e->line, "a token with a space is not a vocabulary entry");
-	else if (r == REPEATED)
+	r = vocab_read(files, 1, UTF8_FAIL, add_token, &v->tab, e);
+	if (r == REPEATED)
 		r = error_bad(e, e->name, e->line, "the token is already in the vocabulary");
 	else if (r == NOMEM)
 		r = error_set(e, -1, ENOMEM, NULL, 0, "read %s", e->name);

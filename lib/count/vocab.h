@@ -1,5 +1,5 @@
-/* vocab.h: a vocabulary file loaded for lookups both ways: token<TAB>count lines, the line
- * number (from 0) is the id. */
+/* vocab.h: vocabulary files (token<TAB>count lines, the line number from 0 is the id): reading
+ * them, loading one for lookups both ways, and mapping lines of tokens to ids and back. */
 #ifndef NLP_VOCAB_H
 #define NLP_VOCAB_H
 
@@ -14,6 +14,17 @@
 struct vocab {
 	struct strtab tab; /* id = line number; vals[id] = the count */
 };
+
+/* Called for each entry of a vocabulary file; a positive return stops the reading. */
+typedef int vocab_entry_fn(void *ctx, const char *tok, size_t len, uint64_t count);
+
+/* Reads vocabulary files (the counts format, one token a key) as countfile_read_all reads
+ * counts files: files[0..nfiles), stdin when there are none, each line cleaned by the UTF-8
+ * policy (an enum utf8_policy). Returns 0; fn's positive return (e->name and e->line say
+ * where); or -1 with e filled as countfile_read_all fills it, or for a key of several units
+ * ("NAME: line N: a token with a space is not a vocabulary entry"). */
+int vocab_read(char **files, int nfiles, int policy, vocab_entry_fn *fn, void *ctx,
+               struct error *e);
 
 /* Loads path ("-" is stdin). Returns 0, or -1 with e filled when it cannot be opened or read,
  * or for a malformed line, a token with a space, a token given twice or invalid UTF-8 (e says

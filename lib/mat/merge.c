@@ -26,26 +26,28 @@ void merge_source_close(struct merge_source *s)
 	reader_close(&s->r);
 }
 
-/* Heap items are source indices; equal cells leave in source order. */
-static int src_less(const void *pa, const void *pb, void *ctx)
+/* Equal cells leave in source order. */
+static int item_less(const void *pa, const void *pb, void *ctx)
 {
-	const struct merge *m = ctx;
-	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	const struct merge_source *x = m->src[a], *y = m->src[b];
+	const struct merge_item *a = pa, *b = pb;
 
-	if (x->row != y->row)
-		return x->row < y->row;
-	if (x->col != y->col)
-		return x->col < y->col;
-	return a < b;
+	(void)ctx;
+	return a->cell < b->cell || (a->cell == b->cell && a->i < b->i);
+}
+
+static inline uint64_t cell_of(const struct merge_source *s)
+{
+	return (uint64_t)s->row << 32 | s->col;
 }
 
 /* Reads source i's next triple; 1, 0 at its end, or an error. */
 static int advance(struct merge *m, size_t i, struct error *e)
 {
 	struct merge_source *s = m->src[i];
+	int k = mat_next_triple(&s->r, &s->c, &s->row, &s->col, &s->v, e);
 
-	return mat_next_triple(&s->r, &s->c, &s->row, &s->col, &s->v, e);
+	s->done = k != 1;
+	return k;
 }
 
 int merge_init(struct merge *m, struct merge_source **src, size_t n, struct error *e)
@@ -53,52 +55,72 @@ int merge_init(struct merge *m, struct merge_source **src, size_t n, struct erro
 	m->src = src;
 	m->n = n;
 	m->nheap = 0;
-	if (!(m->heap = malloc((n ? n : 1) * sizeof(size_t))))
+	if (!(m->heap = malloc((n ? n : 1) * sizeof(*m->heap))))
 		return error_set(e, MAT_ENOMEM, 0, NULL, 0, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		int k = advance(m, i, e);
+		struct merge_item it = {cell_of(src[i]), i};
 
 		if (k < 0)
 			return k;
 		if (k == 1)
-			heap_push(m->heap, &m->nheap, &i, sizeof(size_t), src_less, m);
+			heap_push(m->heap, &m->nheap, &it, sizeof(it), item_less, NULL);
 	}
 	return 0;
 }
 
-int merge_next(struct merge *m, uint32_t *row, uint32_t *col, double *v, size_t *count,
-               struct error *e)
+/* merge_next, and merge_next_at when at is not NULL (each call site compiles to its own). */
+static inline int next_cell(struct merge *m, uint32_t *row, uint32_t *col, double *v,
+                            size_t *at, size_t *count, struct error *e)
 {
 	size_t top;
-	struct merge_source *s;
+	uint64_t cell;
+	const struct merge_source *s;
 
 	if (m->nheap == 0)
 		return 0;
-	top = m->heap[0];
+	top = m->heap[0].i;
+	cell = m->heap[0].cell;
 	s = m->src[top];
 	*row = s->row;
 	*col = s->col;
 	*v = s->v;
+	if (at)
+		at[0] = top;
 	*count = 1;
 	for (;;) {
 		int k = advance(m, top, e);
 
 		if (k < 0)
 			return k;
-		if (k == 0)
-			heap_pop(m->heap, &m->nheap, sizeof(size_t), src_less, m);
-		else
-			heap_down(m->heap, m->nheap, 0, sizeof(size_t), src_less, m);
-		if (m->nheap == 0)
+		if (k == 0) {
+			heap_pop(m->heap, &m->nheap, sizeof(*m->heap), item_less, NULL);
+		} else {
+			m->heap[0].cell = cell_of(s);
+			heap_down(m->heap, m->nheap, 0, sizeof(*m->heap), item_less, NULL);
+		}
+		if (m->nheap == 0 || m->heap[0].cell != cell)
 			break;
-		top = m->heap[0];
+		top = m->heap[0].i;
 		s = m->src[top];
-		if (s->row != *row || s->col != *col)
-			break;
 		*v += s->v;
+		if (at)
+			at[*count] = top;
 		(*count)++;
 	}
 	return 1;
+}
+
+int merge_next(struct merge *m, uint32_t *row, uint32_t *col, double *v, size_t *count,
+               struct error *e)
+{
+	return next_cell(m, row, col, v, NULL, count, e);
+}
+
+int merge_next_at(struct merge *m, uint32_t *row, uint32_t *col, double *v, size_t *at,
+                  size_t *count, struct error *e)
+{
+	return next_cell(m, row, col, v, at, count, e);
 }
 
 void merge_free(struct merge *m)

@@ -1,6 +1,6 @@
 /* merge.h: the k-way merge of sorted sparse matrices of our format (nlp-matrix(5)): cells come
- * out in (row, col) order with the values of every input that holds them added up. nlp-mat's sum
- * and the sorter's spilled runs use it. */
+ * out in (row, col) order with the values of every input that holds them added up. nlp-mat's sum,
+ * the sorter's spilled runs and nlp-cooccur's exact merge of shards use it. */
 #ifndef NLP_MERGE_H
 #define NLP_MERGE_H
 
@@ -18,6 +18,7 @@ struct merge_source {
 	struct mat_cursor c;
 	uint32_t row, col; /* the current triple, while the source is in the merge's heap */
 	double v;
+	int done;          /* no triple left (or a failed read) */
 };
 
 /* Opens path ("-" is stdin) and reads its header. Returns 0, or a negative code with e filled
@@ -25,10 +26,17 @@ struct merge_source {
 int merge_source_open(struct merge_source *s, const char *path, struct error *e);
 void merge_source_close(struct merge_source *s);
 
+/* A source in the merge's heap, with the cell of its current triple, so that comparisons need
+ * not reach the sources. */
+struct merge_item {
+	uint64_t cell; /* row << 32 | col */
+	size_t i;      /* the source's index */
+};
+
 struct merge {
 	struct merge_source **src; /* [n], not owned */
 	size_t n;
-	size_t *heap;              /* [n] sources holding a triple, a min-heap on (row, col, index) */
+	struct merge_item *heap;   /* [n] sources holding a triple, a min-heap on (cell, index) */
 	size_t nheap;
 };
 
@@ -40,6 +48,11 @@ int merge_init(struct merge *m, struct merge_source **src, size_t n, struct erro
  * with e filled (e->name the failing source). */
 int merge_next(struct merge *m, uint32_t *row, uint32_t *col, double *v, size_t *count,
                struct error *e);
+/* As merge_next, and fills at[0..*count) (room for n, the caller's) with the indices of the
+ * sources that hold the cell, in source order, for a caller that adds their values its own way.
+ * Each of them has moved on to its next triple, or is done. */
+int merge_next_at(struct merge *m, uint32_t *row, uint32_t *col, double *v, size_t *at,
+                  size_t *count, struct error *e);
 /* Frees the heap (the sources stay open). */
 void merge_free(struct merge *m);
 

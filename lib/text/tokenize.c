@@ -316,6 +316,28 @@ void tokenize_words(const char *s, size_t n, int flags, struct buf *out)
 	}
 }
 
+/* Whether tokenize_chars takes c for whitespace: it separates clusters and is dropped. */
+static inline int chars_gap(int32_t c)
+{
+	return utf8_is_space(c) || utf8proc_category(c) == UTF8PROC_CATEGORY_CC;
+}
+
+int tokenize_space_ok(const char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	if (n == 0 || utf8_valid_prefix(s, n) != n)
+		return 0;
+	while (i < n) {
+		int32_t c;
+
+		i += (size_t)utf8_decode(s + i, &c);
+		if (chars_gap(c))
+			return 0;
+	}
+	return 1;
+}
+
 void tokenize_chars(const char *s, size_t n, const char *space_tok, struct buf *out)
 {
 	size_t i = 0, line_start = out->len;
@@ -327,7 +349,7 @@ void tokenize_chars(const char *s, size_t n, const char *space_tok, struct buf *
 
 		utf8_decode(s + i, &c);
 		m = tokenize_grapheme_end(s, n, i);
-		if (utf8_is_space(c) || utf8proc_category(c) == UTF8PROC_CATEGORY_CC) {
+		if (chars_gap(c)) {
 			pending_space = out->len > line_start;
 		} else {
 			if (pending_space && space_tok)

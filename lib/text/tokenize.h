@@ -19,6 +19,10 @@ enum tokenize_flags {
 void tokenize_words(const char *s, size_t n, int flags, struct buf *out);
 /* Extended grapheme clusters; whitespace is dropped, or written as space_tok when not NULL. */
 void tokenize_chars(const char *s, size_t n, const char *space_tok, struct buf *out);
+/* Whether the NUL-terminated s can stand for whitespace in tokenize_chars (--space): non-empty
+ * valid UTF-8 with none of the characters tokenize_chars takes for whitespace (white space and
+ * controls). Returns 1 or 0. */
+int tokenize_space_ok(const char *s);
 /* Composes conjoining jamo into Hangul syllables; everything else is copied. */
 void tokenize_compose(const char *s, size_t n, struct buf *out);
 /* scikit-learn's default analyzer for one document: Python's str.lower() (unless
