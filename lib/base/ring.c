@@ -1,5 +1,16 @@
 /* ring.c: one worker thread and a ring of RING_SLOTS batches. */
+#include <errno.h>
+
 #include "base/ring.h"
+
+/* 0 for no error, else -1 with errno set to err. */
+static int fail(int err)
+{
+	if (!err)
+		return 0;
+	errno = err;
+	return -1;
+}
 
 static void *worker(void *arg)
 {
@@ -16,8 +27,8 @@ static void *worker(void *arg)
 			break;
 		b = r->slot[r->worked % RING_SLOTS];
 		pthread_mutex_unlock(&r->lock);
-		if (!err)
-			err = r->work(r->ctx, b);
+		if (!err && r->work(r->ctx, b) < 0)
+			err = errno ? errno : EIO;
 		pthread_mutex_lock(&r->lock);
 		r->err = err;
 		r->worked++;
@@ -42,8 +53,10 @@ int ring_start(struct ring *r, void *const *slots, ring_work_fn *work, void *ctx
 	if ((e = pthread_create(&r->thread, NULL, worker, r)) != 0) {
 		pthread_mutex_destroy(&r->lock);
 		pthread_cond_destroy(&r->cond);
+		errno = e;
+		return -1;
 	}
-	return e;
+	return 0;
 }
 
 void *ring_slot(struct ring *r)
@@ -62,7 +75,7 @@ int ring_pass(struct ring *r)
 		pthread_cond_wait(&r->cond, &r->lock);
 	err = r->err;
 	pthread_mutex_unlock(&r->lock);
-	return err;
+	return fail(err);
 }
 
 int ring_finish(struct ring *r, int nonempty)
@@ -79,5 +92,5 @@ int ring_finish(struct ring *r, int nonempty)
 	err = r->err;
 	pthread_mutex_destroy(&r->lock);
 	pthread_cond_destroy(&r->cond);
-	return err;
+	return fail(err);
 }

@@ -1,7 +1,8 @@
 /* ring.h: a worker thread fed batches through a ring of slots. The reading thread fills the slot
  * ring_slot gives, passes it on with ring_pass and goes on with the next slot while the worker
  * works on the ones passed before, in order. The batches are the caller's: the reading thread
- * empties a slot before it fills it again. */
+ * empties a slot before it fills it again. Failures are reported as base's I/O helpers report
+ * them (lib/README.md): -1 with errno set. */
 #ifndef NLP_RING_H
 #define NLP_RING_H
 
@@ -9,8 +10,8 @@
 
 #define RING_SLOTS 4
 
-/* Works on one batch; returns 0 or an errno value. After a failure the worker skips the batches
- * that follow. */
+/* Works on one batch; returns 0, or -1 with errno set. After a failure the worker skips the
+ * batches that follow. */
 typedef int ring_work_fn(void *ctx, void *batch);
 
 struct ring {
@@ -18,21 +19,21 @@ struct ring {
 	ring_work_fn *work;
 	void *ctx;
 	unsigned long passed, worked; /* batches passed on and worked on */
-	int done, err;
+	int done, err; /* err: the errno value of the worker's failure, or 0 */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	pthread_t thread;
 };
 
-/* Starts the worker on slots[0 .. RING_SLOTS). Returns 0, or an errno value. */
+/* Starts the worker on slots[0 .. RING_SLOTS). Returns 0, or -1 with errno set. */
 int ring_start(struct ring *r, void *const *slots, ring_work_fn *work, void *ctx);
-/* The slot to fill now. */
+/* Returns the slot to fill now (one of the caller's). */
 void *ring_slot(struct ring *r);
-/* Passes the filled slot on, and waits until the next one is free. Returns the worker's error
- * (an errno value), or 0. */
+/* Passes the filled slot on, and waits until the next one is free. Returns 0, or -1 with errno
+ * set to the worker's error. */
 int ring_pass(struct ring *r);
 /* Passes the slot being filled on when nonempty is set, lets the worker finish and stops it.
- * Returns the worker's error, or 0. */
+ * Returns 0, or -1 with errno set to the worker's error. */
 int ring_finish(struct ring *r, int nonempty);
 
 #endif

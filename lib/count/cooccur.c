@@ -97,9 +97,9 @@ static int count_batch(void *ctx, void *batch)
 			r = count_seq(&w->acc, w->set, b->ids + at, b->lines[i], 0, &w->err);
 	if (r == 0)
 		return 0;
-	if (!w->err.errnum)
-		w->err.errnum = ENOMEM; /* the ring passes on an errno value */
-	return w->err.errnum;
+	/* the ring keeps an errno value; w->err says it all */
+	errno = w->err.errnum ? w->err.errnum : ENOMEM;
+	return -1;
 }
 
 static void batch_room(struct cooccur_batch *b, size_t ids)
@@ -144,7 +144,7 @@ static int pass_batch(struct cooccur *k, struct error *e)
 		k->ntail = b->n < k->set->window ? b->n : k->set->window;
 		memcpy(k->tail, b->ids + b->n - k->ntail, k->ntail * sizeof(*k->tail));
 	}
-	if (ring_pass(&w->ring) != 0)
+	if (ring_pass(&w->ring) < 0)
 		return worker_failed(w, e);
 	k->next = (k->next + 1) % COOCCUR_WORKERS;
 	batch_start(k, ring_slot(&k->w[k->next].ring));
@@ -185,7 +185,6 @@ int cooccur_start(struct cooccur *k, const struct cooccur_settings *set, const s
 	for (int t = 0; t < COOCCUR_WORKERS; t++) {
 		struct cooccur_worker *w = &k->w[t];
 		void *slots[RING_SLOTS];
-		int err;
 
 		w->set = set;
 		if (cooc_init(&w->acc, (uint32_t)vocab_size(v), set->denom != 0, k->weight,
@@ -193,8 +192,8 @@ int cooccur_start(struct cooccur *k, const struct cooccur_settings *set, const s
 			return -1;
 		for (int i = 0; i < RING_SLOTS; i++)
 			slots[i] = &w->batch[i];
-		if ((err = ring_start(&w->ring, slots, count_batch, w)) != 0)
-			return error_set(e, -1, err, NULL, 0, "counting");
+		if (ring_start(&w->ring, slots, count_batch, w) < 0)
+			return error_set(e, -1, errno, NULL, 0, "counting");
 		w->started = 1;
 	}
 	batch_start(k, ring_slot(&k->w[0].ring));
@@ -228,7 +227,7 @@ int cooccur_finish(struct cooccur *k, struct error *e)
 		int r = ring_finish(&k->w[t].ring, t == k->next && b->n > b->hist);
 
 		k->w[t].started = 0;
-		if (r && failed < 0)
+		if (r < 0 && failed < 0)
 			failed = (int)t;
 	}
 	if (failed >= 0)

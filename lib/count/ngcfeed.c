@@ -84,16 +84,16 @@ static int count_batch(void *ctx, void *batch)
 
 	for (size_t i = 0; i < b->nlines; i++) {
 		if (ngc_add_hashed(f->c, b->v + k, b->h + k, b->lines[i], &f->err) < 0) {
-			if (!f->err.errnum)
-				f->err.errnum = ENOMEM; /* the ring passes on an errno value */
-			return f->err.errnum;
+			/* the ring keeps an errno value; f->err says it all */
+			errno = f->err.errnum ? f->err.errnum : ENOMEM;
+			return -1;
 		}
 		k += b->lines[i];
 	}
 	return 0;
 }
 
-/* Fills e with the counting thread's failure (count_batch gives it an errno value). Returns -1. */
+/* Fills e with the counting thread's failure (count_batch keeps it in f->err). Returns -1. */
 static int feed_failed(const struct ngcfeed *f, struct error *e)
 {
 	if (e)
@@ -104,16 +104,15 @@ static int feed_failed(const struct ngcfeed *f, struct error *e)
 int ngcfeed_start(struct ngcfeed *f, struct ngcount *c, struct error *e)
 {
 	void *slots[RING_SLOTS];
-	int err;
 
 	f->c = c;
 	if (!(f->b = calloc(RING_SLOTS, sizeof(*f->b))))
 		return error_set(e, -1, ENOMEM, NULL, 0, "counting");
 	for (int i = 0; i < RING_SLOTS; i++)
 		slots[i] = &f->b[i];
-	if ((err = ring_start(&f->ring, slots, count_batch, f)) != 0) {
+	if (ring_start(&f->ring, slots, count_batch, f) < 0) {
 		free(f->b);
-		return error_set(e, -1, err, NULL, 0, "counting");
+		return error_set(e, -1, errno, NULL, 0, "counting");
 	}
 	return 0;
 }
@@ -124,7 +123,7 @@ static struct feed_batch *pass_on(struct ngcfeed *f, struct error *e)
 {
 	struct feed_batch *b;
 
-	if (ring_pass(&f->ring) != 0) {
+	if (ring_pass(&f->ring) < 0) {
 		feed_failed(f, e);
 		return NULL;
 	}
@@ -179,10 +178,10 @@ int ngcfeed_line(struct ngcfeed *f, const char *s, size_t len, const struct span
 int ngcfeed_finish(struct ngcfeed *f, struct error *e)
 {
 	struct feed_batch *b = ring_slot(&f->ring);
-	int err = ring_finish(&f->ring, b->nlines > 0);
+	int r = ring_finish(&f->ring, b->nlines > 0);
 
 	for (int i = 0; i < RING_SLOTS; i++)
 		batch_free(&f->b[i]);
 	free(f->b);
-	return err ? feed_failed(f, e) : 0;
+	return r < 0 ? feed_failed(f, e) : 0;
 }
