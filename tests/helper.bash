@@ -29,6 +29,13 @@ need_shared() {
 	[ -f "$SHARED/data/$1" ] || skip "needs ../shared/data/$1 (not in a user's clone)"
 }
 
+# Runs the Python script on stdin with ARGS, for the numeric references of the matrix stages:
+# skips the test without scipy; PY_PATH (a bats file's own) goes before matgen's folder.
+py() {
+	need_python_module scipy
+	PYTHONPATH="${PY_PATH:+$PY_PATH:}$PYTHONPATH" $PY - "$@"
+}
+
 # Skips the test when a Python module is not installed. It looks the module up without importing
 # it (importing gensim or sklearn takes a second or more, and the test imports it anyway).
 need_python_module() {

@@ -13,10 +13,6 @@ setup() {
 }
 
 # Runs a Python script from stdin with numpy (np), scipy.sparse (sp) and matgen loaded.
-py() {
-	need_python_module scipy
-	PYTHONPATH="$MAT" PYTHONDONTWRITEBYTECODE=1 $PY - "$@"
-}
 
 # Runs a command with its standard output thrown away (some write part of it before the error).
 quiet() {

@@ -9,10 +9,6 @@ load helper
 MAT="$DATA/mat"
 PTB="$SHARED/data/ptb/ptb.train.txt"
 
-py() {
-	need_python_module scipy
-	PYTHONPATH="$MAT" PYTHONDONTWRITEBYTECODE=1 $PY - "$@"
-}
 
 setup() {
 	cd "$BATS_TEST_TMPDIR"

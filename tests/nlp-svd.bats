@@ -12,10 +12,7 @@ load helper
 MAT="$DATA/mat"
 PTB="$SHARED/data/ptb/ptb.train.txt"
 
-py() {
-	need_python_module scipy
-	PYTHONPATH="$MAT:$DATA/svd" PYTHONDONTWRITEBYTECODE=1 $PY - "$@"
-}
+PY_PATH="$DATA/svd"
 
 # The fixtures, made once: matrices with a planted spectrum that has a gap after the 8th value.
 setup_file() {
