@@ -802,7 +802,9 @@ static int bump(struct ngcount *c, unsigned n, const uint32_t *ids, uint64_t h, 
 	return tup_bump(&c->tabs[n], ids, h, count);
 }
 
-/* ngc_reserve, ngc_add_seq and ngc_add without the struct error: -1 with errno set. */
+/* Makes room for a line of at most nunits new units of nbytes bytes in all, spilling to disk
+ * first when the room would exceed the budget; the ids unit() returns stay valid until the next
+ * call. Returns 0, or -1 with errno set (as add_seq and add). */
 static int reserve(struct ngcount *c, size_t nunits, size_t nbytes)
 {
 	if (bytes_after(c, nunits, nbytes) > c->budget && c->units.n > 0 && spill(c) < 0)
@@ -823,16 +825,13 @@ nomem:
 	return -1;
 }
 
-int ngc_reserve(struct ngcount *c, size_t nunits, size_t nbytes, struct error *e)
-{
-	return reserve(c, nunits, nbytes) < 0 ? counting_error(e) : 0;
-}
-
-uint32_t ngc_unit(struct ngcount *c, const char *s, size_t n)
+/* The id of a unit (interned); reserve must have made room for it. */
+static uint32_t unit(struct ngcount *c, const char *s, size_t n)
 {
 	return (uint32_t)strtab_intern(&c->units, s, n);
 }
 
+/* Adds count to one n-gram; n is within min_n..max_n. */
 static int add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count)
 {
 	if (count == 0)
@@ -853,11 +852,6 @@ static int add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t coun
 		return -1;
 	}
 	return bump(c, n, ids, tup_hash(ids, n), (uint32_t)count);
-}
-
-int ngc_add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count, struct error *e)
-{
-	return add(c, ids, n, count) < 0 ? counting_error(e) : 0;
 }
 
 /* Counts the n-grams of one length, hashing a few ahead and prefetching their slots. */
@@ -884,6 +878,8 @@ static int add_order(struct ngcount *c, unsigned n, const uint32_t *ids, size_t 
 	return 0;
 }
 
+/* Counts every n-gram of ids[0..len) once, for each n from min_n to max_n, making and growing
+ * the tables as needed. */
 static int add_seq(struct ngcount *c, const uint32_t *ids, size_t len)
 {
 	if (c->min_n == 1)
@@ -901,11 +897,6 @@ static int add_seq(struct ngcount *c, const uint32_t *ids, size_t len)
 			return -1;
 	}
 	return 0;
-}
-
-int ngc_add_seq(struct ngcount *c, const uint32_t *ids, size_t len, struct error *e)
-{
-	return add_seq(c, ids, len) < 0 ? counting_error(e) : 0;
 }
 
 static int ids_room(struct ngcount *c, size_t n)
@@ -973,7 +964,7 @@ int ngc_add_key(struct ngcount *c, const char *key, size_t len, unsigned n, uint
 		return counting_error(e);
 	for (size_t k = 0; k <= len; k++)
 		if (k == len || key[k] == ' ') {
-			c->ids[i++] = ngc_unit(c, key + start, k - start);
+			c->ids[i++] = unit(c, key + start, k - start);
 			start = k + 1;
 		}
 	return add(c, c->ids, n, count) < 0 ? counting_error(e) : 0;

@@ -53,20 +53,6 @@ int ngc_init(struct ngcount *c, unsigned min_n, unsigned max_n, size_t budget, s
 /* Frees what c holds (its runs on disk too). */
 void ngc_free(struct ngcount *c);
 
-/* Makes room for a line of at most nunits new units of nbytes bytes in all, spilling to disk
- * first when the room would exceed the budget; the ids ngc_unit returns stay valid until the
- * next call. Returns 0 or -1 with e filled. */
-int ngc_reserve(struct ngcount *c, size_t nunits, size_t nbytes, struct error *e);
-/* Returns the id of a unit (interned); ngc_reserve must have made room for it. */
-uint32_t ngc_unit(struct ngcount *c, const char *s, size_t n);
-/* Counts every n-gram of ids[0..len) once, for each n from min_n to max_n. Tables are made and
- * grown as needed (ngc_reserve has usually made the room already). Returns 0 or -1 with e
- * filled. */
-int ngc_add_seq(struct ngcount *c, const uint32_t *ids, size_t len, struct error *e);
-/* Adds count to one n-gram (merging count files); n must be within min_n..max_n. Returns 0 or
- * -1 with e filled. */
-int ngc_add(struct ngcount *c, const uint32_t *ids, unsigned n, uint64_t count, struct error *e);
-
 /* Counts the n-grams of a line of units (interning them, reserving room first), given their
  * hashes h[i] = strtab_hash_bytes(v[i].p, v[i].n) (count/ngcfeed computes them on the reading
  * thread). Returns 0 or -1 with e filled. */
