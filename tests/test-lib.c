@@ -1,18 +1,23 @@
 /* test-lib.c: unit tests of libnlp pieces that no program exercises fully yet: the string table
  * (against a naive count), the RNG (reproducibility, range, mean), number parsing, the line
  * reader (long lines, no final newline), UTF-8 cleaning, the matrix format (round trips and
- * every rejection), and the normalizer's fast path (every BMP character through the cache equals
- * utf8proc run on it directly). Prints "ok NAME" or
+ * every rejection), the normalizer's fast path (every BMP character through the cache equals
+ * utf8proc run on it directly), and the spill engine (base/runs: a bounded number of open runs,
+ * their order kept; the sorter and n-gram counting under a low limit of open files). Prints "ok NAME" or
  * "FAIL NAME: why" per check and exits 1 on any failure. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include "base/buf.h"
 #include "base/strtab.h"
 #include "base/io.h"
+#include "base/runs.h"
+#include "count/ngc.h"
 #include "mat/matrix.h"
 #include "mat/sorter.h"
 #include "text/norm.h"
@@ -384,8 +389,8 @@ static void test_matrix(void)
 	unlink(path);
 }
 
-/* Spilled through base/runs with 16 triples a run (200 runs, so the oldest SORTER_MAX_RUNS - 1
- * are merged thrice), the cells come out in order, each the sum of its runs' sums added in the
+/* Spilled through base/runs with 16 triples a run (200 runs, so that each time RUNS_FANIN are
+ * open they are merged into one), the cells come out in order, each the sum of its runs' sums added in the
  * order the runs were written, bit for bit: the merged run takes the place of its inputs. */
 static void test_sorter(void)
 {
@@ -430,6 +435,147 @@ static void test_sorter(void)
 	sorter_free(&t);
 }
 
+/* The number of open descriptors of this process. */
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n - 1; /* the directory's own */
+}
+
+/* A merge for the test: the doubles of the runs fds[0..n) one after the other (concatenated),
+ * or, when *ctx, their sum added up run by run (a left fold). */
+static int merge_doubles(void *ctx, int *fds, size_t n, struct writer *w)
+{
+	int sum = *(int *)ctx, r = 0, have = 0;
+	double total = 0, v;
+
+	for (size_t i = 0; i < n; i++) {
+		struct reader rd;
+
+		if (runs_read(&rd, fds[i]) < 0) {
+			r = -1;
+			continue;
+		}
+		while (reader_read(&rd, &v, sizeof(v)) == sizeof(v)) {
+			if (!sum)
+				writer_write(w, (const char *)&v, sizeof(v));
+			total = have ? total + v : v;
+			have = 1;
+		}
+		reader_close(&rd);
+	}
+	if (sum && have)
+		writer_write(w, (const char *)&total, sizeof(total));
+	return r;
+}
+
+/* 300 runs of one double each, kept below 12 (and below RUNS_FANIN) open: in any order they
+ * come back concatenated in the order written, and ordered they add up as a left fold, bit for
+ * bit; the descriptors open never pass the bound. */
+static void test_runs(void)
+{
+	enum { N = 300 };
+
+	for (int ordered = 0; ordered < 2; ordered++) {
+		size_t maxes[] = {12, RUNS_FANIN};
+
+		for (int m = 0; m < 2; m++) {
+			struct runlist l = {0};
+			int base = open_fds(), most = 0, ok = 1, k;
+			double fold = 0, v;
+			struct reader rd;
+			char name[160];
+
+			for (int i = 0; i < N && ok; i++) {
+				struct runs_writer rw;
+
+				v = 1.0 / (i + 3) * (i % 2 ? -1 : 1) * 1e3;
+				fold = i ? fold + v : v;
+				ok &= runs_begin(&rw) == 0;
+				writer_write(&rw.w, (const char *)&v, sizeof(v));
+				ok &= runs_end(&rw, &l, 0) == 0 &&
+				      runs_bound(&l, maxes[m], ordered, merge_doubles, &ordered) == 0;
+				ok &= l.n < maxes[m];
+				most = open_fds() - base > most ? open_fds() - base : most;
+			}
+			ok &= runs_bound(&l, 2, ordered, merge_doubles, &ordered) == 0 && l.n == 1;
+			ok &= runs_read(&rd, l.fds[0]) == 0;
+			l.n = 0;
+			for (int i = 0; ok && i < (ordered ? 1 : N); i++) {
+				double want = ordered ? fold : 1.0 / (i + 3) * (i % 2 ? -1 : 1) * 1e3;
+
+				ok = reader_read(&rd, &v, sizeof(v)) == sizeof(v) && memcmp(&v, &want, 8) == 0;
+			}
+			ok &= reader_read(&rd, &v, sizeof(v)) == 0;
+			reader_close(&rd);
+			k = (int)maxes[m];
+			snprintf(name, sizeof(name), "runs: 300 runs %s, at most %d open (%d were): %s",
+			         ordered ? "ordered" : "in any order", k - 1, most,
+			         ordered ? "a left fold, bit for bit" : "each value once, in order");
+			check(ok && most < k, name, "a value or the order is wrong, or too many runs open");
+			runlist_close(&l);
+		}
+	}
+}
+
+/* n-gram counting in a 4 KB budget: hundreds of spills, the runs of each length kept few. */
+static int count_entry(void *ctx, const struct ngc_entry *e)
+{
+	uint64_t *sum = ctx;
+
+	sum[0] += e->count;
+	sum[1]++;
+	sum[2] += e->n == 2 && e->count == 3; /* every bigram was added three times */
+	return 0;
+}
+
+static void test_ngc_spill(void)
+{
+	enum { KEYS = 4000 };
+	struct ngcount c;
+	uint64_t sum[3] = {0, 0, 0};
+	char key[64];
+	int ok = ngc_init(&c, 2, 2, 4096, NULL) == 0;
+
+	for (int rep = 0; rep < 3 && ok; rep++)
+		for (int i = 0; i < KEYS && ok; i++) {
+			int len = snprintf(key, sizeof(key), "w%d x%d", i % 997, i);
+
+			ok = ngc_add_key(&c, key, (size_t)len, 2, 1, NULL) == 0;
+		}
+	ok = ok && c.nspills > 200 && ngc_emit(&c, 0, 0, count_entry, sum, NULL) == 0;
+	check(ok && sum[0] == 3 * KEYS && sum[1] == KEYS && sum[2] == KEYS,
+	      "ngc: 12,000 keys in a 4 KB budget: hundreds of runs, every count right",
+	      "a count is wrong or the spills failed");
+	ngc_free(&c);
+}
+
+/* The sorter and n-gram counting spill hundreds of runs under a limit of 48 open files. */
+static void test_few_files(void)
+{
+	struct rlimit old, low;
+
+	if (getrlimit(RLIMIT_NOFILE, &old) < 0)
+		return;
+	low = old;
+	low.rlim_cur = 48;
+	if (old.rlim_cur < 48 || setrlimit(RLIMIT_NOFILE, &low) < 0) {
+		check(0, "few files", "cannot lower the limit of open files");
+		return;
+	}
+	test_sorter();
+	test_ngc_spill();
+	setrlimit(RLIMIT_NOFILE, &old);
+}
+
 int main(void)
 {
 	test_strtab();
@@ -439,6 +585,7 @@ int main(void)
 	test_clean();
 	test_norm_fastpath();
 	test_matrix();
-	test_sorter();
+	test_runs();
+	test_few_files();
 	return failures ? 1 : 0;
 }

@@ -138,29 +138,6 @@ int reader_reread(struct reader *r, int fd, const char *name)
 	return reader_fdopen(r, copy, name);
 }
 
-int fdlist_push(struct fdlist *l, int fd)
-{
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 8;
-		int *p = realloc(l->fds, nc * sizeof(*p));
-
-		if (!p)
-			return -1;
-		l->fds = p;
-		l->cap = nc;
-	}
-	l->fds[l->n++] = fd;
-	return 0;
-}
-
-void fdlist_close(struct fdlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		close(l->fds[i]);
-	free(l->fds);
-	memset(l, 0, sizeof(*l));
-}
-
 int reader_ready(const struct reader *r)
 {
 	struct pollfd p = {r->fd, POLLIN, 0};

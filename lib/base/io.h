@@ -49,16 +49,6 @@ int open_rereadable(const char *path, const char *name, struct error *e);
 /* Opens r on a duplicate of fd from its first byte (fd stays open). Returns 0 or -1 (errno). */
 int reader_reread(struct reader *r, int fd, const char *name);
 
-/* A list of open descriptors, such as the runs a counting stage spilled. */
-struct fdlist {
-	int *fds;
-	size_t n, cap;
-};
-
-/* Appends fd; returns 0, or -1 when memory runs out (fd is not closed). */
-int fdlist_push(struct fdlist *l, int fd);
-/* Closes every descriptor and frees the list. */
-void fdlist_close(struct fdlist *l);
 /* Next line without its '\n': *line points into the reader's buffer and stays valid until the next
  * call; a NUL is written at line[len] so C string functions stop there. Returns the length, -1 at
  * end of input, -2 on a read error (errno set). A last line without '\n' is returned as a line. */

@@ -13,7 +13,7 @@
 
 #define DENSE_MAX ((size_t)64 << 20) /* bytes: the dense block should stay mostly in cache */
 #define BUF_MAX ((size_t)16 << 20) /* updates in the buffer */
-#define FANIN 32
+#define BUF_MIN ((size_t)1 << 10)  /* updates in the buffer, at the least */
 #define RADIX 11
 
 static inline uint32_t key_row(uint64_t key)
@@ -79,14 +79,20 @@ static unsigned bits_for(uint64_t n)
 	return b;
 }
 
-/* What a failed public function fills e with: "counting: reason" (errno). Returns -1. */
+/* What a failed public function fills e with: "counting: out of memory", or "counting:
+ * temporary file in DIR: reason" (errno; base/runs). Returns -1. */
 static int counting_error(struct error *e)
 {
-	return error_sys(e, NULL, "counting");
+	return runs_error(e, "counting");
+}
+
+size_t cooc_min_bytes(uint32_t size)
+{
+	return (size_t)size * (sizeof(uint32_t) + sizeof(uint64_t)) + 2 * BUF_MIN * sizeof(uint64_t);
 }
 
 int cooc_init(struct cooc *c, uint32_t size, int exact, const uint64_t *weight,
-              unsigned nweights, size_t budget, struct error *e)
+              unsigned nweights, size_t budget, size_t maxruns, struct error *e)
 {
 	size_t fixed = (size_t)size * (sizeof(uint32_t) + sizeof(uint64_t)), dense;
 
@@ -94,6 +100,7 @@ int cooc_init(struct cooc *c, uint32_t size, int exact, const uint64_t *weight,
 	c->size = size;
 	c->exact = exact;
 	c->weight = weight;
+	c->maxruns = maxruns;
 	c->wbits = bits_for(nweights);
 	c->cbits = bits_for(size);
 	if (size > COOC_MAX_SIZE || 2 * c->cbits + c->wbits > 64)
@@ -109,8 +116,8 @@ int cooc_init(struct cooc *c, uint32_t size, int exact, const uint64_t *weight,
 	c->capbuf = budget / 2 / sizeof(uint64_t);
 	if (c->capbuf > BUF_MAX)
 		c->capbuf = BUF_MAX; /* larger buffers gain little and cost their first touch */
-	if (c->capbuf < 1024)
-		c->capbuf = 1024;
+	if (c->capbuf < BUF_MIN)
+		c->capbuf = BUF_MIN; /* cooc_min_bytes asks for it */
 	if (!(c->buf = bigmem_alloc(c->capbuf * sizeof(uint64_t))) ||
 	    !(c->tmp = bigmem_alloc(c->capbuf * sizeof(uint64_t))))
 		goto nomem;
@@ -123,7 +130,7 @@ nomem:
 void cooc_free(struct cooc *c)
 {
 	if (c->runs) {
-		fdlist_close(c->runs);
+		runlist_close(c->runs);
 		free(c->runs);
 	}
 	free(c->lim);
@@ -136,7 +143,7 @@ void cooc_free(struct cooc *c)
 
 /* ---- the buffer ---- */
 
-static int write_run(struct fdlist *l, const struct cooc_kv *a, size_t n);
+static int write_run(struct cooc *c, const struct cooc_kv *a, size_t n);
 
 /* Sorts a[0..n) by bits [lo, hi) with least-significant-digit radix passes through tmp; returns
  * where the sorted words are (a or tmp). */
@@ -192,7 +199,7 @@ static int sort_buffer(struct cooc *c, int keep, struct cooc_kv **kvp, size_t *n
 		for (i++; i < c->nbuf && a[i] >> c->wbits == cell; i++)
 			val = cooc_sum(c->exact, val, c->weight[a[i] & wmask]);
 		if (n == cap) {
-			if (write_run(c->runs, kv, n) < 0)
+			if (write_run(c, kv, n) < 0)
 				return -1;
 			n = 0;
 			keep = 0;
@@ -207,18 +214,22 @@ static int sort_buffer(struct cooc *c, int keep, struct cooc_kv **kvp, size_t *n
 		return 0;
 	}
 	*np = 0;
-	return n ? write_run(c->runs, kv, n) : 0;
+	return n ? write_run(c, kv, n) : 0;
 }
 
-/* Writes n sorted entries as a run (base/runs). */
-static int write_run(struct fdlist *l, const struct cooc_kv *a, size_t n)
+static runs_merge_fn reduce_merge;
+
+/* Writes n sorted entries as a run (base/runs), and keeps c->maxruns open at most. */
+static int write_run(struct cooc *c, const struct cooc_kv *a, size_t n)
 {
 	struct runs_writer rw;
 
 	if (runs_begin(&rw) < 0)
 		return -1;
 	writer_write(&rw.w, (const char *)a, n * sizeof(*a));
-	return runs_end(&rw, l, 0);
+	if (runs_end(&rw, c->runs, 0) < 0)
+		return -1;
+	return runs_bound(c->runs, c->maxruns, !c->exact, reduce_merge, c); /* doubles: in order */
 }
 
 /* ---- output ---- */
@@ -365,10 +376,11 @@ static int reduce_merge(void *ctx, int *fds, size_t n, struct writer *w)
 	return r < 0 ? -1 : 0;
 }
 
-/* Merges runs FANIN at a time until at most FANIN are left. */
+/* Merges runs RUNS_FANIN at a time until at most RUNS_FANIN are left (the workers' runs joined
+ * make more). */
 static int reduce_runs(struct cooc *c)
 {
-	return runs_reduce(c->runs, FANIN, reduce_merge, c);
+	return runs_reduce(c->runs, RUNS_FANIN, reduce_merge, c);
 }
 
 int cooc_absorb(struct cooc *a, struct cooc *b, struct error *e)
@@ -384,14 +396,7 @@ int cooc_absorb(struct cooc *a, struct cooc *b, struct error *e)
 			return -1;
 	}
 	b->nbuf = 0;
-	for (size_t i = 0; i < b->runs->n; i++)
-		if (fdlist_push(a->runs, b->runs->fds[i]) < 0) { /* b keeps the rest */
-			memmove(b->runs->fds, b->runs->fds + i, (b->runs->n - i) * sizeof(int));
-			b->runs->n -= i;
-			return counting_error(e);
-		}
-	b->runs->n = 0;
-	return 0;
+	return runlist_absorb(a->runs, b->runs) < 0 ? counting_error(e) : 0;
 }
 
 int cooc_emit(struct cooc *c, cooc_emit_fn *fn, void *ctx, struct error *e)

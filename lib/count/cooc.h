@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
-#include "base/io.h"
+#include "base/runs.h"
 
 #define COOC_MAX_SIZE ((uint32_t)1 << 25) /* rows: an update must pack into 64 bits */
 
@@ -39,16 +39,21 @@ struct cooc {
 	uint64_t *buf, *tmp;
 	size_t nbuf, capbuf;
 	unsigned wbits, cbits;
-	struct fdlist *runs;    /* the runs written so far */
+	struct runlist *runs;   /* the runs written so far */
+	size_t maxruns;         /* the most runs kept open (runs_bound) */
 };
 
 /* Called for each non-zero cell in row-major order; a positive return stops the output. */
 typedef int cooc_emit_fn(void *ctx, uint32_t row, uint32_t col, uint64_t val);
 
-/* Starts an accumulator of size rows (at most COOC_MAX_SIZE) in budget bytes; weight[0..nweights)
- * stays the caller's. Returns 0 or -1 with e filled; cooc_free frees what c holds. */
+/* The least budget of an accumulator of size rows: the dense block's row table and the smallest
+ * buffer of updates with its sort. */
+size_t cooc_min_bytes(uint32_t size);
+/* Starts an accumulator of size rows (at most COOC_MAX_SIZE) in budget bytes that keeps at most
+ * maxruns runs open (2 to RUNS_FANIN); weight[0..nweights) stays the caller's. Returns 0 or -1
+ * with e filled; cooc_free frees what c holds. */
 int cooc_init(struct cooc *c, uint32_t size, int exact, const uint64_t *weight,
-              unsigned nweights, size_t budget, struct error *e);
+              unsigned nweights, size_t budget, size_t maxruns, struct error *e);
 /* Frees what c holds (its runs on disk too). */
 void cooc_free(struct cooc *c);
 

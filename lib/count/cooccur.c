@@ -172,6 +172,21 @@ int cooccur_line(struct cooccur *k, const char *s, size_t n, struct error *e)
 	return 0;
 }
 
+size_t cooccur_fixed_bytes(const struct vocab *v)
+{
+	/* a batch's ids grow to twice BATCH_IDS before it is passed on; its line lengths take a
+	 * fraction of that on text of more than a few words a line */
+	size_t batch = 2 * BATCH_IDS * sizeof(uint32_t) + BATCH_IDS;
+
+	return strtab_bytes(&v->tab) + COOCCUR_WORKERS * RING_SLOTS * batch +
+	       RUNS_FANIN * RUNS_READ_BUF;
+}
+
+size_t cooccur_min_bytes(const struct vocab *v)
+{
+	return cooccur_fixed_bytes(v) + COOCCUR_WORKERS * cooc_min_bytes((uint32_t)vocab_size(v));
+}
+
 int cooccur_start(struct cooccur *k, const struct cooccur_settings *set, const struct vocab *v,
                   size_t memory, struct error *e)
 {
@@ -181,6 +196,8 @@ int cooccur_start(struct cooccur *k, const struct cooccur_settings *set, const s
 		k->weight[d] = !set->harmonic ? (set->denom ? 1 : dbl_bits(1.0))
 		               : set->denom ? set->denom / d : dbl_bits(1.0 / d);
 	k->w = ecalloc(COOCCUR_WORKERS, sizeof(*k->w));
+	memory = memory > cooccur_min_bytes(v) ? memory : cooccur_min_bytes(v);
+	memory -= cooccur_fixed_bytes(v);
 	k->tail = ecalloc(set->window, sizeof(*k->tail));
 	for (int t = 0; t < COOCCUR_WORKERS; t++) {
 		struct cooccur_worker *w = &k->w[t];
@@ -188,7 +205,8 @@ int cooccur_start(struct cooccur *k, const struct cooccur_settings *set, const s
 
 		w->set = set;
 		if (cooc_init(&w->acc, (uint32_t)vocab_size(v), set->denom != 0, k->weight,
-		              set->window + 1, memory / COOCCUR_WORKERS, e) < 0)
+		              set->window + 1, memory / COOCCUR_WORKERS, RUNS_FANIN / COOCCUR_WORKERS,
+		              e) < 0)
 			return -1;
 		for (int i = 0; i < RING_SLOTS; i++)
 			slots[i] = &w->batch[i];

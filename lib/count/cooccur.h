@@ -69,8 +69,16 @@ struct cooccur {
 	struct spans toks;
 };
 
+/* What counting holds besides its accumulators, in bytes: the vocabulary v, the batches of ids
+ * in flight, and the read buffers of the final merge of the runs. */
+size_t cooccur_fixed_bytes(const struct vocab *v);
+/* The least budget that counting with the vocabulary v fits in: cooccur_fixed_bytes and the
+ * least of each accumulator (cooc_min_bytes). */
+size_t cooccur_min_bytes(const struct vocab *v);
+
 /* Starts the counting threads for the vocabulary v (at most COOC_MAX_SIZE words; set and v stay
- * the caller's), in a budget of memory bytes. Returns 0, or -1 with e filled ("counting:
+ * the caller's), in a budget of memory bytes, all that counting holds: cooccur_fixed_bytes, and
+ * the rest split between the accumulators (a budget below cooccur_min_bytes is taken as it). Returns 0, or -1 with e filled ("counting:
  * reason"); cooccur_free frees what it holds in both cases. */
 int cooccur_start(struct cooccur *k, const struct cooccur_settings *set, const struct vocab *v,
                   size_t memory, struct error *e);

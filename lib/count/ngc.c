@@ -585,7 +585,7 @@ static int merge(struct src **v, size_t k, enum order o, int sum, uint64_t min_c
 }
 
 /* Merges the runs of l in order o (summing equal keys when sum) into fn. */
-static int merge_runs(struct fdlist *l, enum order o, int sum, uint64_t min_count, uint64_t top,
+static int merge_runs(struct runlist *l, enum order o, int sum, uint64_t min_count, uint64_t top,
                       ngc_emit_fn *fn, void *ctx)
 {
 	struct src *srcs = calloc(l->n ? l->n : 1, sizeof(*srcs));
@@ -623,25 +623,36 @@ struct reduce {
 static int reduce_merge(void *ctx, int *fds, size_t n, struct writer *w)
 {
 	const struct reduce *rd = ctx;
-	struct fdlist part = {fds, n, n};
+	struct runlist part = {fds, NULL, n, n};
 
 	return merge_runs(&part, rd->o, rd->sum, 0, 0, runw_entry, w) ? -1 : 0;
 }
 
-/* Merges runs NGC_FANIN at a time until at most NGC_FANIN are left. */
-static int reduce_runs(struct fdlist *l, enum order o, int sum)
+/* Merges runs RUNS_FANIN at a time until at most RUNS_FANIN are left. */
+static int reduce_runs(struct runlist *l, enum order o, int sum)
 {
 	struct reduce rd = {o, sum};
 
-	return runs_reduce(l, NGC_FANIN, reduce_merge, &rd);
+	return runs_reduce(l, RUNS_FANIN, reduce_merge, &rd);
+}
+
+/* Ends the run rw as the newest of l, which then keeps fewer than max runs open. */
+static int end_run(struct runs_writer *rw, struct runlist *l, size_t max, enum order o, int sum)
+{
+	struct reduce rd = {o, sum};
+
+	if (runs_end(rw, l, 0) < 0)
+		return -1;
+	return runs_bound(l, max, 0, reduce_merge, &rd); /* counts add up in any order */
 }
 
 /* ---- counting ---- */
 
-/* What a failed public function fills e with: "counting: reason" (errno). Returns -1. */
+/* What a failed public function fills e with: "counting: out of memory", or "counting:
+ * temporary file in DIR: reason" (errno; base/runs). Returns -1. */
 static int counting_error(struct error *e)
 {
-	return error_sys(e, NULL, "counting");
+	return runs_error(e, "counting");
 }
 
 int ngc_init(struct ngcount *c, unsigned min_n, unsigned max_n, size_t budget, struct error *e)
@@ -652,6 +663,10 @@ int ngc_init(struct ngcount *c, unsigned min_n, unsigned max_n, size_t budget, s
 	c->budget = budget;
 	c->tabs = calloc(max_n + 1, sizeof(*c->tabs));
 	c->runs = calloc(max_n + 1, sizeof(*c->runs));
+	/* the unigrams' runs and those of each length from 2 share RUNS_FANIN open files */
+	c->maxruns = RUNS_FANIN / (1 + max_n - (min_n > 2 ? min_n : 2) + 1);
+	if (c->maxruns < 2)
+		c->maxruns = 2;
 	if (!c->tabs || !c->runs || strtab_init(&c->units, 1024) < 0) {
 		ngc_free(c);
 		return error_set(e, -1, 0, NULL, 0, "out of memory");
@@ -666,7 +681,7 @@ void ngc_free(struct ngcount *c)
 			tup_free(&c->tabs[n]);
 	if (c->runs)
 		for (unsigned n = 0; n <= c->max_n; n++)
-			fdlist_close(&c->runs[n]);
+			runlist_close(&c->runs[n]);
 	free(c->tabs);
 	free(c->runs);
 	free(c->ids);
@@ -721,7 +736,7 @@ static int spill_unigrams(struct ngcount *c, const struct ranks *rk)
 			writer_write(&rw.w, k, len);
 		}
 	}
-	return runs_end(&rw, &c->runs[1], 0);
+	return end_run(&rw, &c->runs[1], c->maxruns, BYKEY, 1);
 }
 
 /* Writes table n to disk as a run sorted by key, and clears it. */
@@ -751,7 +766,7 @@ static int spill_table(struct ngcount *c, const struct ranks *rk, unsigned n)
 			writer_write(&rw.w, k, l);
 		}
 	}
-	if (runs_end(&rw, &c->runs[n], 0) < 0)
+	if (end_run(&rw, &c->runs[n], c->maxruns, BYKEY, 1) < 0)
 		return -1;
 	tup_clear(t);
 	c->nspills++;
@@ -946,7 +961,7 @@ static int spill_record(struct ngcount *c, const char *key, size_t len, unsigned
 		return -1;
 	runw_head(&rw.w, count, n, (uint32_t)len);
 	writer_write(&rw.w, key, len);
-	if (runs_end(&rw, &c->runs[n], 0) < 0)
+	if (end_run(&rw, &c->runs[n], c->maxruns, BYKEY, 1) < 0)
 		return -1;
 	c->nspills++;
 	return 0;
@@ -1087,7 +1102,7 @@ struct collector {
 	struct buf arena;    /* records as in a run file */
 	size_t *offs, noffs, cap;
 	size_t budget;
-	struct fdlist runs;
+	struct runlist runs;
 	int err;
 };
 
@@ -1140,7 +1155,8 @@ static int collector_flush(struct collector *col)
 		collected_entry(col, i, &e);
 		runw_entry(&rw.w, &e);
 	}
-	if (runs_end(&rw, &col->runs, 0) < 0)
+	/* while the lengths' runs are merged into it, half the open files are the collector's */
+	if (end_run(&rw, &col->runs, RUNS_FANIN / 2, BYCOUNT, 0) < 0)
 		return -1;
 	col->arena.len = 0;
 	col->noffs = 0;
@@ -1212,7 +1228,7 @@ static int emit_spilled(struct ngcount *c, uint64_t min_count, uint64_t top, ngc
 out:
 	buf_free(&col.arena);
 	free(col.offs);
-	fdlist_close(&col.runs);
+	runlist_close(&col.runs);
 	return r;
 }
 

@@ -3,8 +3,9 @@
  * Units are interned into a string table, whose values hold the unigram counts; longer n-grams
  * are fixed-length tuples of unit ids in one open-addressing table per length. When the next
  * line would take the tables past the memory budget, they are written to temporary files as
- * runs sorted by key and cleared; the result merges the runs (at most NGC_FANIN files open at
- * once). The result comes out sorted by count descending, then by the bytes of the key (units
+ * runs sorted by key and cleared; the runs of each length are kept few as they accumulate
+ * (base/runs: runs_bound), so that all the lengths hold at most RUNS_FANIN files open at once
+ * while counting, and the result merges them. The result comes out sorted by count descending, then by the bytes of the key (units
  * joined by single spaces), then by length.
  *
  * Functions that can fail return 0, or -1 with the caller's struct error filled: "counting:
@@ -16,11 +17,10 @@
 #include <stdint.h>
 
 #include "base/error.h"
-#include "base/io.h"
+#include "base/runs.h"
 #include "base/strtab.h"
 #include "count/countfile.h"
 
-#define NGC_FANIN 32      /* runs merged at once */
 #define NGC_MAX_N 255
 #define NGC_PREFETCH 8 /* lookups ahead whose slots are asked for */
 
@@ -41,7 +41,8 @@ struct ngcount {
 	size_t budget;        /* bytes */
 	struct strtab units;  /* vals[id]: the unigram count */
 	struct tuptab *tabs;  /* [max_n + 1]; tabs[n] for 2 <= n, min_n <= n */
-	struct fdlist *runs;  /* [max_n + 1]: spilled runs of each length */
+	struct runlist *runs; /* [max_n + 1]: spilled runs of each length */
+	size_t maxruns;       /* the most runs a length keeps open (runs_bound) */
 	unsigned nspills;
 	uint32_t *ids;        /* [idcap]: a line's unit ids */
 	size_t idcap;

@@ -168,7 +168,7 @@ static int reduce_merge(void *ctx, int *fds, size_t n, struct writer *w)
 	return 0;
 }
 
-/* Sorts the chunk, spills it as a run and keeps the runs below SORTER_MAX_RUNS. */
+/* Sorts the chunk, spills it as a run and keeps the runs below RUNS_FANIN. */
 static int sorter_spill(struct sorter *t, struct error *e)
 {
 	struct mat_header h = {MAT_SPARSE, MAT_F64, MAT_MAX_DIM, MAT_MAX_DIM, 0};
@@ -190,7 +190,7 @@ static int sorter_spill(struct sorter *t, struct error *e)
 	if (runs_end(&rw, &t->runs, 0) < 0)
 		return sorter_temp_error(e, "write a", errno);
 	t->n = 0;
-	if (runs_reduce(&t->runs, SORTER_MAX_RUNS - 1, reduce_merge, &rd) < 0)
+	if (runs_bound(&t->runs, RUNS_FANIN, t->dups == SORTER_DUPS_SUM, reduce_merge, &rd) < 0)
 		return rd.code ? rd.code : sorter_temp_error(e, "write a", errno);
 	return 0;
 }
@@ -256,7 +256,7 @@ int sorter_next(struct sorter *t, uint32_t *row, uint32_t *col, double *v, struc
 void sorter_free(struct sorter *t)
 {
 	sorter_close_merge(t);
-	fdlist_close(&t->runs);
+	runlist_close(&t->runs);
 	free(t->a);
 	t->a = NULL;
 }

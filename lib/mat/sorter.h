@@ -2,9 +2,9 @@
  * (row, col), repeated cells added up in the order they came or rejected. Chunks that fill the
  * memory budget are sorted and spilled as runs of our format (float64, so values stay exact)
  * through base/runs (unlinked temporary files in $TMPDIR); the runs are merged (mat/merge) at the
- * end, and whenever a spill makes SORTER_MAX_RUNS of them, the oldest SORTER_MAX_RUNS - 1 are
- * merged into one that takes their place, so repeated cells are still added up in the order they
- * came. nlp-mat's transpose and from-mtx use it. */
+ * end, and kept fewer than RUNS_FANIN as they accumulate (runs_bound merges consecutive runs into
+ * one that takes their place), so repeated cells are still added up in the order they came.
+ * nlp-mat's transpose and from-mtx use it. */
 #ifndef NLP_SORTER_H
 #define NLP_SORTER_H
 
@@ -12,10 +12,8 @@
 #include <stdint.h>
 
 #include "base/error.h"
-#include "base/io.h"
+#include "base/runs.h"
 #include "mat/merge.h"
-
-#define SORTER_MAX_RUNS 64 /* the most runs open at once, but for the one being merged into */
 
 enum sorter_dups { SORTER_DUPS_FAIL, SORTER_DUPS_SUM };
 
@@ -29,7 +27,7 @@ struct sorter {
 	size_t n, cap, max;          /* max: triples a chunk may hold */
 	enum sorter_dups dups;
 	uint64_t total;              /* triples added */
-	struct fdlist runs;          /* the spilled runs, oldest first */
+	struct runlist runs;         /* the spilled runs, oldest first */
 	size_t pos;                  /* next triple of a[] when nothing was spilled */
 	struct merge_source *src;    /* [nsrc] the runs being merged */
 	struct merge_source **srcp;
