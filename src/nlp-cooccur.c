@@ -140,6 +140,12 @@ static int count_files(struct output *o, const struct cooccur_settings *set, con
 	int ret;
 
 	load_vocab(&v, vocab);
+	if (memory < cooccur_min_bytes(&v)) { /* the budget covers the vocabulary too */
+		weprintf("--memory: %.1fM is below the least budget for %zu words, %.1fM",
+		         memory / 1048576.0, vocab_size(&v),
+		         (double)((cooccur_min_bytes(&v) * 10 + (1 << 20) - 1) >> 20) / 10);
+		exit(EXIT_USAGE);
+	}
 	if (cooccur_start(&k, set, &v, memory, &e) < 0)
 		eprint_error(&e);
 	f->fn = count_line;

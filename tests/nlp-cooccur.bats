@@ -181,8 +181,9 @@ info_field() {
 
 setup_file() {
 	# 12,000 lines of 20 tokens from 3,000 words (skewed towards small numbers), by an exact
-	# LCG: with --memory 1M the updates outside the dense block fill ~57 runs, more than the 32
-	# merged at once, so the output goes through a multi-pass merge. Its vocabulary by awk.
+	# LCG: with --memory 8M (its least budget is 7.3M) the updates outside the dense block fill
+	# over a hundred runs, more than a counting thread keeps open (16), so runs merge as they
+	# accumulate. Its vocabulary by awk.
 	awk 'BEGIN { s = 12345; for (l = 0; l < 12000; l++) { line = ""
 		for (i = 0; i < 20; i++) { s = (s * 69069 + 1) % 4294967296; r = s / 4294967296
 			line = line (i ? " " : "") "w" int(3000 * r * r * r) } print line } }' > "$BATS_FILE_TMPDIR/gen.txt"
@@ -295,7 +296,7 @@ setup_file() {
 		'text|--drop-oov after' 'bin|--drop-oov after --cross-lines -w 3' \
 		'text|--left --drop-oov after --weight flat' 'bin|--drop-oov before --right -w 4' 'text|-w 22' \
 		'bin|-w 23 --left' 'text|-w 10000 --cross-lines' 'bin|--weight flat -w 10000 --cross-lines --drop-oov after' \
-		'text|-M 1M -w 7' 'bin|--f32' 'text|--f32 --left -w 7'
+		'text|-M 8M -w 7' 'bin|--f32' 'text|--f32 --left -w 7'
 }
 
 @test "cooccur: the fixture with a vocabulary of every word, and with one word, agrees with NumPy/SciPy" {
@@ -308,11 +309,11 @@ setup_file() {
 
 @test "cooccur: the generated corpus (3,000 words), counted in runs, agrees with NumPy/SciPy" {
 	need_python_module scipy
-	# with --memory 1M most cells are outside the dense block: sorted runs and their merge; its
+	# with --memory 8M most cells are outside the dense block: sorted runs and their merge; its
 	# 240,000 tokens make several batches for the counting threads, which --cross-lines windows
 	# cross
-	check_ref "$BATS_FILE_TMPDIR/gen.vocab" "$BATS_FILE_TMPDIR/gen.txt" 'bin|-M 1M' 'text|-M 1M --weight flat --left -w 3 --drop-oov after' \
-		'bin|--cross-lines -w 7' 'text|-M 1M --cross-lines --drop-oov after -w 2'
+	check_ref "$BATS_FILE_TMPDIR/gen.vocab" "$BATS_FILE_TMPDIR/gen.txt" 'bin|-M 8M' 'text|-M 8M --weight flat --left -w 3 --drop-oov after' \
+		'bin|--cross-lines -w 7' 'text|-M 8M --cross-lines --drop-oov after -w 2'
 }
 
 @test "cooccur: --left is the transpose of --right; both sides are their sum and symmetric" {
@@ -521,7 +522,7 @@ setup_file() {
 
 # ---- the memory budget ----
 
-@test "cooccur --memory 1M: many runs and a multi-pass merge give the same bytes; \$TMPDIR left empty" {
+@test "cooccur --memory 8M: many runs merged as they accumulate give the same bytes; \$TMPDIR left empty" {
 	export TMPDIR="$BATS_TEST_TMPDIR/tmp"
 	mkdir "$TMPDIR"
 	g="$BATS_FILE_TMPDIR/gen.txt" v="$BATS_FILE_TMPDIR/gen.vocab"
@@ -529,7 +530,7 @@ setup_file() {
 		# shellcheck disable=SC2086
 		nlp-cooccur -v "$v" $opts "$g" > "$BATS_TEST_TMPDIR/want"
 		# shellcheck disable=SC2086
-		nlp-cooccur -v "$v" $opts --memory 1M "$g" > "$BATS_TEST_TMPDIR/got"
+		nlp-cooccur -v "$v" $opts --memory 8M "$g" > "$BATS_TEST_TMPDIR/got"
 		assert_same "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
 		run ls -A "$TMPDIR"
 		assert_output ''
@@ -538,14 +539,53 @@ setup_file() {
 	[ "$nnz" -gt 100000 ] || fail "only $nnz cells"
 }
 
-@test "cooccur --memory 1M: runs do go to \$TMPDIR: an unusable one is an error (exit 1)" {
-	run --separate-stderr env TMPDIR="$BATS_TEST_TMPDIR/none" nlp-cooccur -v "$BATS_FILE_TMPDIR/gen.vocab" -M 1M "$BATS_FILE_TMPDIR/gen.txt"
+@test "cooccur --memory 8M: runs do go to \$TMPDIR: an unusable one is an error that names it (exit 1)" {
+	run --separate-stderr env TMPDIR="$BATS_TEST_TMPDIR/none" nlp-cooccur -v "$BATS_FILE_TMPDIR/gen.vocab" -M 8M "$BATS_FILE_TMPDIR/gen.txt"
 	assert_failure 1
-	[[ "$stderr" == "nlp-cooccur: "*"No such file or directory"* ]] || fail "$stderr"
+	assert_equal "$stderr" "nlp-cooccur: counting: temporary file in $BATS_TEST_TMPDIR/none: No such file or directory"
 	# a vocabulary small enough for the dense block needs no temporary file at all
-	run --separate-stderr env TMPDIR="$BATS_TEST_TMPDIR/none" nlp-cooccur -v "$CO/small.vocab" -M 1M -t "$CO/small.txt"
+	run --separate-stderr env TMPDIR="$BATS_TEST_TMPDIR/none" nlp-cooccur -v "$CO/small.vocab" -M 8M -t "$CO/small.txt"
 	assert_success
 	assert_output "$(nlp-cooccur -v "$CO/small.vocab" -t "$CO/small.txt")"
+}
+
+@test "cooccur --memory 8M under a limit of 40 open files: the runs stay few, the same bytes" {
+	g="$BATS_FILE_TMPDIR/gen.txt" v="$BATS_FILE_TMPDIR/gen.vocab"
+	nlp-cooccur -v "$v" -w 22 --f32 "$g" > "$BATS_TEST_TMPDIR/want"
+	# over 300 runs in all (one for every 16,384 updates or so), at most 32 open at once
+	run --separate-stderr bash -c "ulimit -n 40 && nlp-cooccur -v '$v' -w 22 --f32 -M 8M '$g' > '$BATS_TEST_TMPDIR/got'"
+	assert_success
+	assert_equal "$stderr" ""
+	assert_same "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
+}
+
+@test "cooccur --memory: below the least budget of the vocabulary is a usage error that names it" {
+	run --separate-stderr nlp-cooccur -v "$BATS_FILE_TMPDIR/gen.vocab" -M 7M "$BATS_FILE_TMPDIR/gen.txt"
+	assert_failure 2
+	assert_equal "$stderr" "nlp-cooccur: --memory: 7.0M is below the least budget for 3000 words, 7.3M"
+	assert_output ""
+}
+
+@test "cooccur --memory: the peak memory of counting stays within the budget and 3 MB" {
+	# the optimised build, as the sanitizer's shadow memory and quarantine would count too; a
+	# vocabulary of 100,000 words (about 8 MB held) and 600,000 tokens that spill runs
+	[ -x "$NLP_TOP/bin/nlp-cooccur" ] || skip "needs the optimised build (make all)"
+	awk 'BEGIN { for (i = 0; i < 100000; i++) print "word" i "\t" 100000 - i }' > "$BATS_TEST_TMPDIR/big.vocab"
+	awk 'BEGIN { s = 7; for (l = 0; l < 30000; l++) { line = ""
+		for (i = 0; i < 20; i++) { s = (s * 69069 + 1) % 4294967296; r = s / 4294967296
+			line = line (i ? " " : "") "word" int(100000 * r * r) } print line } }' > "$BATS_TEST_TMPDIR/big.txt"
+	run $PY - "$NLP_TOP/bin/nlp-cooccur" "$BATS_TEST_TMPDIR" <<'EOF'
+import resource, subprocess, sys
+prog, d = sys.argv[1], sys.argv[2]
+for budget in (20, 32):
+    subprocess.run([prog, '-v', d + '/big.vocab', '-M', '%dM' % budget, '-w', '5', d + '/big.txt'],
+                   stdout=subprocess.DEVNULL, check=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest so far
+    print('budget %dM: peak %.1fM, %s' % (budget, peak, 'within' if peak <= budget + 3 else 'OVER'))
+EOF
+	assert_success
+	assert_line --index 0 --regexp '^budget 20M: peak [0-9.]+M, within$'
+	assert_line --index 1 --regexp '^budget 32M: peak [0-9.]+M, within$'
 }
 
 @test "cooccur --memory: counts that fit in the budget need no temporary file" {
@@ -842,12 +882,12 @@ setup_file() {
 	check_ref "$BATS_FILE_TMPDIR/ptb50.vocab" "$PTB" 'bin|--drop-oov after'
 }
 
-@test "cooccur PTB: --memory 1M gives the same bytes as the default; \$TMPDIR left empty" {
+@test "cooccur PTB: --memory 9M gives the same bytes as the default; \$TMPDIR left empty" {
 	need_shared ptb/ptb.train.txt
 	export TMPDIR="$BATS_TEST_TMPDIR/tmp"
 	mkdir "$TMPDIR"
 	nlp-cooccur -v "$BATS_FILE_TMPDIR/ptb.vocab" "$PTB" > "$BATS_TEST_TMPDIR/want"
-	nlp-cooccur -v "$BATS_FILE_TMPDIR/ptb.vocab" -M 1M "$PTB" > "$BATS_TEST_TMPDIR/got"
+	nlp-cooccur -v "$BATS_FILE_TMPDIR/ptb.vocab" -M 9M "$PTB" > "$BATS_TEST_TMPDIR/got"
 	assert_same "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
 	run ls -A "$TMPDIR"
 	assert_output ''

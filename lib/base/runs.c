@@ -43,14 +43,15 @@ int runlist_absorb(struct runlist *a, struct runlist *b)
 	for (; i < b->n; i++)
 		if (runlist_push(a, b->fds[i], b->level[i]) < 0)
 			break;
+	if (i == b->n) { /* all moved (b may have none, and no arrays) */
+		b->n = 0;
+		return 0;
+	}
 	memmove(b->fds, b->fds + i, (b->n - i) * sizeof(*b->fds));
 	memmove(b->level, b->level + i, b->n - i);
 	b->n -= i;
-	if (b->n) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return 0;
+	errno = ENOMEM;
+	return -1;
 }
 
 int runs_error(struct error *e, const char *what)

@@ -13,7 +13,7 @@
 
 #define DENSE_MAX ((size_t)64 << 20) /* bytes: the dense block should stay mostly in cache */
 #define BUF_MAX ((size_t)16 << 20) /* updates in the buffer */
-#define BUF_MIN ((size_t)1 << 10)  /* updates in the buffer, at the least */
+#define BUF_MIN ((size_t)1 << 14)  /* updates in the buffer, at the least: smaller runs cost more */
 #define RADIX 11
 
 static inline uint32_t key_row(uint64_t key)
