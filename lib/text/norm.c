@@ -80,7 +80,8 @@ static void fill_entry(struct norm *n, int32_t c, struct norm_entry *e)
 	                                                   is_plain_starter(first)))) {
 		e->state = 1;
 		e->len = (uint8_t)tmp.len;
-		memcpy(e->bytes, tmp.p, tmp.len);
+		if (tmp.len) /* an empty mapping leaves tmp.p NULL */
+			memcpy(e->bytes, tmp.p, tmp.len);
 	}
 	buf_free(&tmp);
 }
