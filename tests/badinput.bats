@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# Bad input for every program: random bytes, NUL bytes, a 100 MB line, empty input, directories
-# and missing files. Each gets a clear message and its documented exit status; nothing crashes
+# Bad input for every program: random bytes, a first line that starts with each invalid lead
+# byte, NUL bytes, a 100 MB line, empty input, directories and missing files. Each gets a clear message and its documented exit status; nothing crashes
 # (the programs under test are built with AddressSanitizer and UBSan).
 
 load helper

@@ -229,6 +229,7 @@ for name, (line, want) in cases.items():
     open(name + '.want', 'w', encoding='utf-8').write(want + '\n')
 EOF2
 	for c in "paren -r" "urls -r" "urlsopen --url" "phones -r" "marks -f nfc" "marksd -f nfd"; do
+		# shellcheck disable=SC2086
 		set -- $c
 		timeout 120 nlp-normalize "${@:2}" "$1.txt" > "$1.out" || fail "$c: exit $?"
 		cmp "$1.out" "$1.want" || fail "$c: output differs"

@@ -70,6 +70,7 @@ size_t pat_url(const char *s, size_t n)
 {
 	static const char *prefixes[] = {"https://", "http://", "ftp://", "www."};
 	size_t i = 0, p, host;
+	long paren = 0, bracket = 0; /* the balance of each kind of bracket in s[0..i) */
 
 	for (p = 0; p < 4; p++) {
 		size_t k = strlen(prefixes[p]);
@@ -86,10 +87,8 @@ size_t pat_url(const char *s, size_t n)
 		i++;
 	if (i == host || !pat_ascii_alnum(s[host]) || (p == 3 && !memchr(s + host, '.', i - host)))
 		return 0;
-	/* the balance of each kind of bracket in s[0..i), kept as the end moves back over closers
-	 * (recounting it for each one was quadratic in a run of them) */
-	long paren = 0, bracket = 0;
-
+	/* the balances are kept as the end moves back over closers below (recounting them for each
+	 * one was quadratic in a run of them); the prefix and the host hold no brackets */
 	while (i < n && url_char((unsigned char)s[i])) {
 		paren += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
 		bracket += s[i] == '[' ? 1 : s[i] == ']' ? -1 : 0;
