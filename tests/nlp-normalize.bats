@@ -161,3 +161,77 @@ load helper
 	run nlp-normalize --phone <<<'2024-03-05 192.168.0.1 02-123-4567 +1 555 1234'
 	assert_output '2024-03-05 192.168.0.1 <phone> <phone>'
 }
+
+@test "normalize: long runs of combining marks equal Python's unicodedata in all four forms" {
+	cd "$BATS_TEST_TMPDIR"
+	# runs of non-starters of many classes, some composing with the letter before them, some
+	# decomposing further; Python reorders by swapping neighbours too, so its runs stay short
+	$PY - <<'EOF2'
+import random
+random.seed(11)
+marks = [chr(c) for c in (0x0301, 0x0302, 0x0316, 0x031B, 0x0323, 0x0327, 0x0328, 0x0334, 0x0344,
+                          0x0345, 0x05B0, 0x0E38, 0x0E48, 0x0F71, 0x0F72, 0x0F73, 0x302A, 0x1D165,
+                          0x1D16D, 0x0308, 0x093C, 0x0300)]
+bases = ['a', 'o', 'u', 'e', 'c', 'ᄀ', '가', 'क', 'ɑ', 'ｶ', 'ﬁ', '\u0f40']
+lines = ['a' + '\u0301\u0316' * 10000,
+         'o' + ''.join(random.choice(marks) for _ in range(20000)),
+         ''.join(random.choice(bases) + ''.join(random.choice(marks) for _ in range(random.randrange(3000)))
+                 for _ in range(20)),
+         ''.join(random.choice(bases) + ''.join(random.choice(marks) for _ in range(random.randrange(6)))
+                 for _ in range(20000))]
+open('m.txt', 'w', encoding='utf-8', newline='\n').write('\n'.join(lines) + '\n')
+EOF2
+	for form in nfc nfd nfkc nfkd; do
+		timeout 120 nlp-normalize -f $form m.txt > $form.txt || fail "nlp-normalize -f $form: exit $?"
+	done
+	run $PY - <<'EOF2'
+import unicodedata as ud
+lines = open('m.txt', encoding='utf-8').read().split('\n')[:-1]
+for form in ('nfc', 'nfd', 'nfkc', 'nfkd'):
+    got = open(form + '.txt', encoding='utf-8').read().split('\n')[:-1]
+    diff, n = [], 0
+    for i, (g, l) in enumerate(zip(got, lines)):
+        w = ud.normalize(form.upper(), l)
+        n += len(w)
+        if g != w:
+            at = next((k for k in range(min(len(g), len(w))) if g[k] != w[k]), min(len(g), len(w)))
+            diff.append(f'line {i + 1} differs first at code point {at} of {len(w)}')
+    print(f'{form}: {len(got)} of {len(lines)} lines, {n} code points:', '; '.join(diff) or 'equal')
+EOF2
+	assert_success
+	echo "$output"
+	[ "$(grep -c '^nf[ck]*[cd]: 4 of 4 lines, [0-9]* code points: equal$' <<<"$output")" -eq 4 ] || fail "$output"
+}
+
+@test "normalize: pathological lines stay linear (no hang)" {
+	cd "$BATS_TEST_TMPDIR"
+	# one line each, about 1 MB; before, each took minutes (quadratic), the guard's timeout
+	$PY - <<'EOF2'
+import unicodedata as ud
+n = 250000
+# the shape of NFC and NFD on a run of marks of alternating classes, as Python gives it
+assert ud.normalize('NFC', 'a' + '\u0301\u0316' * 100) == '\u00e1' + '\u0316' * 100 + '\u0301' * 99
+assert ud.normalize('NFD', 'a' + '\u0301\u0316' * 100) == 'a' + '\u0316' * 100 + '\u0301' * 100
+cases = {
+    # a URL and unmatched ')': each one rescanned the URL to balance it
+    'paren': ('http://a' + ')' * (4 * n), '<url>' + ')' * (4 * n)),
+    # URLs that run into a letter: each start inside the run rescanned the rest of it
+    'urls': ('http://' * (n // 2) + 'é', 'http://' * (n // 2) + 'é'),
+    'urlsopen': ('http://a(' * (n // 2) + 'é', 'http://a(' * (n // 2) + 'é'),
+    # groups of a phone number: each '(' rescanned the groups after it
+    'phones': ('(12)' * n, '(<num>)' * (n - 7) + '<phone>'),
+    # canonical reordering of a run of non-starters
+    'marks': ('a' + '\u0301\u0316' * n, '\u00e1' + '\u0316' * n + '\u0301' * (n - 1)),
+    'marksd': ('a' + '\u0301\u0316' * n, 'a' + '\u0316' * n + '\u0301' * n),
+}
+for name, (line, want) in cases.items():
+    open(name + '.txt', 'w', encoding='utf-8').write(line + '\n')
+    open(name + '.want', 'w', encoding='utf-8').write(want + '\n')
+EOF2
+	for c in "paren -r" "urls -r" "urlsopen --url" "phones -r" "marks -f nfc" "marksd -f nfd"; do
+		# shellcheck disable=SC2086
+		set -- $c
+		timeout 120 nlp-normalize "${@:2}" "$1.txt" > "$1.out" || fail "$c: exit $?"
+		cmp "$1.out" "$1.want" || fail "$c: output differs"
+	done
+}

@@ -157,13 +157,16 @@ load helper
 }
 
 @test "tokenize: pathological lines stay linear (no hang)" {
-	$PY -c 'import sys; sys.stdout.write("a." * 2000000 + "b @x\n" + "," * 5000000 + "\n" + "a+" * 2000000 + "@\n")' > "$BATS_TEST_TMPDIR/p.txt"
+	# the last line: a URL and a million unmatched ')', each of which rescanned the URL
+	$PY -c 'import sys; sys.stdout.write("a." * 2000000 + "b @x\n" + "," * 5000000 + "\n" + "a+" * 2000000 + "@\n" + "http://a" + ")" * 1000000 + "\n")' > "$BATS_TEST_TMPDIR/p.txt"
 	for mode in "" --ptb --sentences; do
 		run timeout 120 nlp-tokenize $mode "$BATS_TEST_TMPDIR/p.txt"
 		[ "$status" -eq 0 ] || fail "nlp-tokenize $mode: status $status"
 	done
+	run bash -c "timeout 120 nlp-tokenize '$BATS_TEST_TMPDIR/p.txt' | tail -n 1 | awk '{ print NF, \$1, length(\$2) }'"
+	assert_output '2 http://a 1000000'
 	run bash -c "timeout 120 nlp-normalize -r '$BATS_TEST_TMPDIR/p.txt' | wc -l"
-	assert_output 3
+	assert_output 4
 }
 
 @test "tokenize --ptb: equals NLTK on 20,000 random lines of the rules' trigger pieces" {

@@ -29,9 +29,12 @@ static inline void buf_putc(struct buf *b, char c)
 	b->p[b->len++] = c;
 }
 
-/* Appends s[0..n). */
+/* Appends s[0..n). n may be 0, with s and b->p NULL (an empty buffer owns no memory yet):
+ * memcpy must not see a NULL pointer even for 0 bytes, so that case returns first. */
 static inline void buf_put(struct buf *b, const char *s, size_t n)
 {
+	if (n == 0)
+		return;
 	buf_reserve(b, n);
 	memcpy(b->p + b->len, s, n);
 	b->len += n;

@@ -28,6 +28,8 @@ struct norm {
 	struct norm_entry *bmp;   /* [0x10000], filled on first use of each character */
 	int32_t *cps;             /* [ncps] scratch for the full algorithm */
 	size_t ncps;
+	int32_t *tmp;             /* [ntmp] scratch for the canonical order of a long run of marks */
+	size_t ntmp;
 	int err;                  /* utf8proc's code of the first failure, or 0: sticky, as ferror() */
 };
 

@@ -53,6 +53,13 @@ static size_t count_digits(const char *s, size_t n)
 	return i;
 }
 
+/* count_digits, stopping at max + 1: enough to reject a group that is too long without reading
+ * the rest of a long run of digits, which later starts would read again */
+static size_t count_digits_max(const char *s, size_t n, size_t max)
+{
+	return count_digits(s, n < max + 1 ? n : max + 1);
+}
+
 /* Characters that may end a URL; trailing punctuation is left to the sentence. */
 static int url_char(unsigned char c)
 {
@@ -63,6 +70,7 @@ size_t pat_url(const char *s, size_t n)
 {
 	static const char *prefixes[] = {"https://", "http://", "ftp://", "www."};
 	size_t i = 0, p, host;
+	long paren = 0, bracket = 0; /* the balance of each kind of bracket in s[0..i) */
 
 	for (p = 0; p < 4; p++) {
 		size_t k = strlen(prefixes[p]);
@@ -79,8 +87,13 @@ size_t pat_url(const char *s, size_t n)
 		i++;
 	if (i == host || !pat_ascii_alnum(s[host]) || (p == 3 && !memchr(s + host, '.', i - host)))
 		return 0;
-	while (i < n && url_char((unsigned char)s[i]))
+	/* the balances are kept as the end moves back over closers below (recounting them for each
+	 * one was quadratic in a run of them); the prefix and the host hold no brackets */
+	while (i < n && url_char((unsigned char)s[i])) {
+		paren += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
+		bracket += s[i] == '[' ? 1 : s[i] == ']' ? -1 : 0;
 		i++;
+	}
 	/* trailing punctuation belongs to the text, a closing parenthesis only when unmatched */
 	while (i > host) {
 		char c = s[i - 1];
@@ -88,13 +101,11 @@ size_t pat_url(const char *s, size_t n)
 		if (strchr(".,;:!?'\"", c)) {
 			i--;
 		} else if (c == ')' || c == ']') {
-			char open = c == ')' ? '(' : '[';
-			int depth = 0;
+			long *depth = c == ')' ? &paren : &bracket;
 
-			for (size_t k = 0; k < i; k++)
-				depth += s[k] == open ? 1 : s[k] == c ? -1 : 0;
-			if (depth >= 0)
+			if (*depth >= 0)
 				break;
+			++*depth; /* s[i - 1] leaves the span */
 			i--;
 		} else {
 			break;
@@ -167,6 +178,9 @@ static int num_at(const char *s, size_t len)
 	return v;
 }
 
+/* No number in a date has more than four digits: the scans stop after five. */
+#define DATE_DIGITS 4
+
 /* English month names and their common abbreviations; returns the length matched or 0. */
 static size_t month_name(const char *s, size_t n)
 {
@@ -175,7 +189,8 @@ static size_t month_name(const char *s, size_t n)
 	                              "november", "december"};
 	size_t i = 0;
 
-	while (i < n && is_alpha(s[i]))
+	/* a run longer than "september" is no name: the rest of it need not be read */
+	while (i < n && i < 10 && is_alpha(s[i]))
 		i++;
 	for (int m = 0; m < 12; m++) {
 		size_t k = strlen(names[m]);
@@ -203,7 +218,7 @@ static size_t korean_date(const char *s, size_t n)
 		if (u > 0)
 			while (j < n && s[j] == ' ')
 				j++;
-		k = count_digits(s + j, n - j);
+		k = count_digits_max(s + j, n - j, DATE_DIGITS);
 		if (k == 0 || k > (u == 0 ? 4 : 2) || n - j - k < 3 || memcmp(s + j + k, units[u], 3) != 0)
 			break;
 		if (u == 0 && k != 4)
@@ -219,15 +234,15 @@ static size_t korean_date(const char *s, size_t n)
 
 size_t pat_date(const char *s, size_t n)
 {
-	size_t a = count_digits(s, n), k;
+	size_t a = count_digits_max(s, n, DATE_DIGITS), k;
 
 	if (a == 4 && a < n && strchr("-/.", s[a])) {
 		/* YYYY-MM-DD, same separator twice */
 		char sep = s[a];
-		size_t b = count_digits(s + a + 1, n - a - 1), c;
+		size_t b = count_digits_max(s + a + 1, n - a - 1, DATE_DIGITS), c;
 
 		if (b >= 1 && b <= 2 && a + 1 + b < n && s[a + 1 + b] == sep) {
-			c = count_digits(s + a + 2 + b, n - a - 2 - b);
+			c = count_digits_max(s + a + 2 + b, n - a - 2 - b, DATE_DIGITS);
 			if (c >= 1 && c <= 2 &&
 			    month_day_ok(num_at(s + a + 1, b), num_at(s + a + 2 + b, c)))
 				return a + 2 + b + c;
@@ -236,10 +251,10 @@ size_t pat_date(const char *s, size_t n)
 	if (a >= 1 && a <= 2 && a < n && strchr("-/.", s[a])) {
 		/* DD/MM/YYYY or MM/DD/YYYY */
 		char sep = s[a];
-		size_t b = count_digits(s + a + 1, n - a - 1);
+		size_t b = count_digits_max(s + a + 1, n - a - 1, DATE_DIGITS);
 
 		if (b >= 1 && b <= 2 && a + 1 + b < n && s[a + 1 + b] == sep &&
-		    count_digits(s + a + 2 + b, n - a - 2 - b) == 4) {
+		    count_digits_max(s + a + 2 + b, n - a - 2 - b, DATE_DIGITS) == 4) {
 			int x = num_at(s, a), y = num_at(s + a + 1, b);
 
 			if (month_day_ok(x, y) || month_day_ok(y, x))
@@ -255,19 +270,21 @@ size_t pat_date(const char *s, size_t n)
 		if (m > 0) {
 			size_t i = a + 1 + m, y;
 
-			if (i + 1 < n && s[i] == ' ' && (y = count_digits(s + i + 1, n - i - 1)) == 4)
+			if (i + 1 < n && s[i] == ' ' &&
+			    (y = count_digits_max(s + i + 1, n - i - 1, DATE_DIGITS)) == 4)
 				return i + 1 + y;
 		}
 	}
 	if ((k = month_name(s, n)) > 0 && k + 1 < n && s[k] == ' ') {
 		/* March 5, 2024 and March 5 2024 */
-		size_t i = k + 1, d = count_digits(s + i, n - i), y;
+		size_t i = k + 1, d = count_digits_max(s + i, n - i, DATE_DIGITS), y;
 
 		if (d >= 1 && d <= 2 && num_at(s + i, d) >= 1 && num_at(s + i, d) <= 31) {
 			i += d;
 			if (i < n && s[i] == ',')
 				i++;
-			if (i + 1 < n && s[i] == ' ' && (y = count_digits(s + i + 1, n - i - 1)) == 4)
+			if (i + 1 < n && s[i] == ' ' &&
+			    (y = count_digits_max(s + i + 1, n - i - 1, DATE_DIGITS)) == 4)
 				return i + 1 + y;
 		}
 	}
@@ -292,7 +309,7 @@ size_t pat_phone(const char *s, size_t n)
 			open = 1;
 			i++;
 		}
-		g = count_digits(s + i, n - i);
+		g = count_digits_max(s + i, n - i, 5);
 		if (g == 0 || g > 5 || (g < 2 && !(plus && groups == 0)))
 			break;
 		i += g;
@@ -304,6 +321,10 @@ size_t pat_phone(const char *s, size_t n)
 		digits += g;
 		groups++;
 		end = i;
+		/* too many digits already: stop before reading more groups, so that a long chain of
+		 * them ("(12)(12)...") costs each start a bounded scan, not the rest of the line */
+		if (digits > 15)
+			return 0;
 		/* one separator: '-', '.', or a space (spaces only in numbers led by + or a parenthesis) */
 		if (i < n && (s[i] == '-' || s[i] == '.'))
 			i++;

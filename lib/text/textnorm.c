@@ -75,9 +75,56 @@ static int ends_here(const char *s, size_t n, size_t e)
 	return pat_ends_token(s + e, n - e) || hangul_at(s, n, e);
 }
 
+/* A URL found at some start but not followed by a token end kept its whole run of URL
+ * characters (a dropped trailing character would have ended a token), and every URL that starts
+ * inside that run ends where it does and fails the same way; unless the run ends in a closing
+ * bracket, matched for the first start and unmatched for a later one, which then drops it. Without
+ * this, each start in the run rescanned the rest of it ("http://http://...é" was quadratic). */
+struct url_miss {
+	size_t end;   /* no URL starts before it, unless ... */
+	char close;   /* ... s[end - 1] is this ')' or ']' (else 0), and */
+	long depth;   /* the balance of its kind of bracket in s[at..end) */
+	size_t at;    /* falls below 0 from a later start */
+};
+
+/* The balance of open and close brackets in s[from..to). */
+static long bracket_balance(const char *s, size_t from, size_t to, char close)
+{
+	char open = close == ')' ? '(' : '[';
+	long d = 0;
+
+	for (size_t k = from; k < to; k++)
+		d += s[k] == open ? 1 : s[k] == close ? -1 : 0;
+	return d;
+}
+
+static void url_missed(struct url_miss *u, const char *s, size_t i, size_t m)
+{
+	u->end = i + m;
+	u->close = s[i + m - 1] == ')' || s[i + m - 1] == ']' ? s[i + m - 1] : 0;
+	if (u->close) {
+		u->depth = bracket_balance(s, i, i + m, u->close);
+		u->at = i;
+	}
+}
+
+/* Whether a URL may start at i, given the last miss. */
+static int url_may_start(struct url_miss *u, const char *s, size_t i)
+{
+	if (i >= u->end)
+		return 1;
+	if (!u->close)
+		return 0;
+	/* the starts only move forward: each byte of the run is counted out once */
+	u->depth -= bracket_balance(s, u->at, i, u->close);
+	u->at = i;
+	return u->depth < 0;
+}
+
 void textnorm_placeholders(int repl, const char *s, size_t n, struct buf *out)
 {
 	size_t i = 0, no_email_before = 0;
+	struct url_miss url = {0};
 
 	while (i < n) {
 		size_t k = (size_t)utf8_seqlen((unsigned char)s[i]);
@@ -95,6 +142,12 @@ void textnorm_placeholders(int repl, const char *s, size_t n, struct buf *out)
 					m = pat_email(s + i, n - i);
 					if (m == 0)
 						no_email_before = i + pat_email_span(s + i, n - i);
+				} else if (recognizers[r].bit == REPL_URL) {
+					if (!url_may_start(&url, s, i))
+						continue;
+					m = pat_url(s + i, n - i);
+					if (m > 0 && !ends_here(s, n, i + m))
+						url_missed(&url, s, i, m);
 				} else {
 					m = recognizers[r].match(s + i, n - i);
 				}
