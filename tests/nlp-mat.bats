@@ -585,6 +585,10 @@ assert_rejects() {
 	assert_rejects "nlp-mat: nokey.npy: malformed .npy header: missing fortran_order" nlp-mat from-npy nokey.npy
 	assert_rejects "nlp-mat: badkey.npy: malformed .npy header: unexpected key 'x'" nlp-mat from-npy badkey.npy
 	assert_rejects "nlp-mat: junk.npy: malformed .npy header: no '{'" nlp-mat from-npy junk.npy
+	# a header of length 0 (found by tests/fuzz/fuzz-npy: clang's UBSan saw NULL + 0)
+	printf '\223NUMPY\001\000\000\000' > empty-header.npy
+	assert_rejects "nlp-mat: empty-header.npy: malformed .npy header: no '{'" \
+		nlp-mat from-npy empty-header.npy
 	assert_rejects "nlp-mat: huge.npy: shape (4294967296, 1) has more than 4294967295 rows or columns" \
 		nlp-mat from-npy huge.npy
 }
