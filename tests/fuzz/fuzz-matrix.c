@@ -1,19 +1,21 @@
 /* fuzz-matrix: the nlp matrix format (nlp-matrix(5), mat/matrix.c) through every reader the
  * programs put it through. The first byte picks the path and its options, the rest is the file:
  *   visit      mat_read_header and mat_visit, every cell checked (the readers' common core)
- *   info       stats_read (nlp-mat info)
- *   print      matconv_print, as stored, dense or sparse (nlp-mat print)
+ *   info       stats_read (mat/stats.c, nlp-mat info)
+ *   print      matconv_print (mat/matconv.c), as stored, dense or sparse (nlp-mat print)
  *   convert    matconv_convert to a kind and type (nlp-mat convert), output read back
  *   transpose  matconv_transpose (nlp-mat transpose), output read back
  *   to-mtx     mtx_write (nlp-mat to-mtx), output read back through mtx_read
  *   to-npy     npy_write (nlp-mat to-npy), output read back through npy_read
- *   svd        dmat_read, or csr_count and csr_fill over two passes (nlp-svd's input)
- *   ppmi       ppmi_sums and ppmi_write over two passes (nlp-ppmi)
- *   sum        merge_source_open and matconv_sum of one or two copies (nlp-mat sum, and the
- *              merge of nlp-cooccur's shards)
+ *   svd        dmat_read (mat/dmat.c), or csr_count and csr_fill (mat/csr.c) over two passes:
+ *              nlp-svd's input
+ *   ppmi       ppmi_sums and ppmi_write (mat/ppmi.c) over two passes (nlp-ppmi)
+ *   sum        merge_source_open (mat/merge.c) and matconv_sum of one or two copies (nlp-mat
+ *              sum, and the merge of nlp-cooccur's shards)
  * A path whose legitimate cost grows with the header's sizes rather than the file's (a sparse
- * matrix written dense, a dense matrix loaded whole, per-row sums) is skipped when those sizes
- * are large: the header is valid, the work would be too. */
+ * matrix written dense, a dense matrix loaded whole or printed row by row, per-row sums) is
+ * skipped when those sizes are large: the header is valid, the work would be too. The reading
+ * itself (visit, info, sum, a dense svd input) is never skipped. */
 #include <math.h>
 
 #include "fuzzmat.h"
@@ -28,8 +30,8 @@
 #include "mat/sink.h"
 #include "mat/stats.h"
 
-#define CAP_CELLS ((uint64_t)1 << 22) /* cells a path may hold or write whatever the file holds */
-#define CAP_LINES ((uint64_t)1 << 24) /* rows plus columns for per-row and per-column sums */
+#define CAP ((uint64_t)1 << 22) /* cells, or rows and columns, a path may go over whatever the
+                                * file holds */
 #define SORT_MEMORY ((size_t)1 << 20) /* nlp-mat's smallest -M */
 
 enum mode { VISIT, INFO, PRINT, CONVERT, TRANSPOSE, TO_MTX, TO_NPY, SVD, PPMI, SUM, NMODES };
@@ -41,22 +43,23 @@ static void flush(struct writer *w)
 	assert(writer_flush(w) == 0);
 }
 
-/* The sizes a path would work on whatever the file holds are too large to fuzz at speed. */
+/* The sizes a path would work on whatever the file holds are too large to fuzz at speed: what
+ * writes or holds a dense matrix goes over every cell, and every row or column even of none. */
 static int too_big(enum mode m, const struct mat_header *h, uint32_t kind)
 {
-	uint64_t cells = h->rows * h->cols; /* both below 2^32 */
 	int sparse = h->kind == MAT_SPARSE;
+	int dense_shape = h->rows * h->cols > CAP || h->rows + h->cols > CAP; /* both < 2^32 */
 
 	switch (m) {
 	case PRINT:
-	case CONVERT: return sparse && kind == MAT_DENSE && cells > CAP_CELLS;
-	case TO_NPY: return sparse && cells > CAP_CELLS;
+	case CONVERT: return (kind ? kind : h->kind) == MAT_DENSE && dense_shape;
+	case TO_NPY: return dense_shape;
 	case TRANSPOSE:
-	case TO_MTX: return !sparse && cells > CAP_CELLS;
+	case TO_MTX: return !sparse && dense_shape;
 	case SVD:
-		return sparse ? (h->cols + CSR_PANEL - 1) / CSR_PANEL * (h->rows + 1) > CAP_CELLS
-		              : cells > CAP_CELLS;
-	case PPMI: return h->rows + h->cols > CAP_LINES;
+		return sparse ? (h->cols + CSR_PANEL - 1) / CSR_PANEL * (h->rows + 1) > CAP
+		              : h->rows * h->cols > CAP;
+	case PPMI: return h->rows + h->cols > CAP;
 	default: return 0;
 	}
 }
