@@ -25,7 +25,7 @@ MAN7 = man/man7/nlp.7
 TESTS = $(PROGS:%=tests/nlp-%.bats)
 DATA = $(wildcard share/nlp/stopwords/*.txt)
 
-.PHONY: all check test asan deps deps-bench demo bench install uninstall clean lint fuzz fuzz-smoke
+.PHONY: all check test asan deps deps-bench demo bench install uninstall clean lint fuzz fuzz-smoke deps-fuzz
 .SUFFIXES:
 
 all: $(BINS)
@@ -92,10 +92,12 @@ build/fuzz/bin/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h build/fuzz/libnlp.a
 
 # each target FUZZ_TIME seconds, one after another, on a corpus in build/fuzz/corpus that starts
 # from the seeds; fuzz-smoke: the seeds, then a few seconds each (what .ci/run does)
-fuzz: $(FUZZ_BINS)
+fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory -j$(NPROC) $(FUZZ_BINS)
 	@tests/fuzz/run $(FUZZ_TIME) $(FUZZ_TARGETS)
 
-fuzz-smoke: $(FUZZ_BINS)
+fuzz-smoke: deps-fuzz
+	@$(MAKE) --no-print-directory -j$(NPROC) $(FUZZ_BINS)
 	@tests/fuzz/run --smoke 5 $(FUZZ_TARGETS)
 
 deps:
@@ -103,6 +105,9 @@ deps:
 
 deps-bench:
 	@scripts/deps --bench
+
+deps-fuzz:
+	@scripts/deps --fuzz
 
 # the builds run in parallel (one job per processor), and so do the test files (tests/run)
 NPROC := $(shell nproc 2>/dev/null || echo 2)
