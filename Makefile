@@ -25,7 +25,8 @@ MAN7 = man/man7/nlp.7
 TESTS = $(PROGS:%=tests/nlp-%.bats)
 DATA = $(wildcard share/nlp/stopwords/*.txt)
 
-.PHONY: all check test asan deps deps-bench demo bench install uninstall clean lint fuzz fuzz-smoke deps-fuzz
+.PHONY: all check test asan deps deps-bench demo bench install uninstall clean lint
+.PHONY: fuzz fuzz-smoke deps-fuzz
 .SUFFIXES:
 
 all: $(BINS)
@@ -76,6 +77,7 @@ FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 FUZZ_TIME = 60
 FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_BINS = $(FUZZ_TARGETS:%=build/fuzz/bin/fuzz-%)
+FUZZ_HDR = $(wildcard tests/fuzz/*.h)
 
 build/fuzz/%.o: lib/%.c $(LIBHDR) Makefile
 	@mkdir -p $(@D)
@@ -85,7 +87,7 @@ build/fuzz/libnlp.a: $(LIBSRC:lib/%.c=build/fuzz/%.o)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-build/fuzz/bin/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h build/fuzz/libnlp.a $(LIBHDR)
+build/fuzz/bin/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_HDR) build/fuzz/libnlp.a $(LIBHDR)
 	@mkdir -p build/fuzz/bin
 	$(FUZZ_CC) $(CPPFLAGS_NLP) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(WARN) -o $@ $< \
 		build/fuzz/libnlp.a $(LDLIBS)
