@@ -659,7 +659,7 @@ setup_file() {
 	assert_success
 	assert_output ''
 	# nor does the dimension of an empty set size anything: its file's length does not bound it
-	# (tests/fuzz/fuzz-vectors found 32 GB asked for '0 2147483647'); allocations are capped here
+	# (tests/fuzz/fuzz-vectors reports the 32 GB that '0 2147483647' asked for); ASan caps them here
 	printf '0 2147483647\n' > "$BATS_TEST_TMPDIR/wide"
 	local capped="$ASAN_OPTIONS:max_allocation_size_mb=64:allocator_may_return_null=1"
 	run --separate-stderr env ASAN_OPTIONS="$capped" nlp-similar "$BATS_TEST_TMPDIR/wide" a

@@ -423,7 +423,8 @@ static int mtx_dense(struct mtx *m, struct writer *w, struct error *e)
 	while ((k = mtx_next(m, &i, &j, &v, e)) == 1) {
 		if (n == cap) {
 			uint64_t nc = cap ? (cap < m->entries / 2 ? 2 * cap : m->entries) : 1024;
-			double *p = nc > SIZE_MAX / sizeof(double) ? NULL : realloc(a, nc * sizeof(double));
+			double *p = nc > SIZE_MAX / sizeof(double) ? NULL
+			                                           : realloc(a, nc * sizeof(double));
 
 			if (!p) {
 				free(a);

@@ -114,6 +114,7 @@ static void run_ppmi(const struct mat_header *h0, uint8_t opt)
 	struct mat_sink sink;
 	struct writer w;
 	struct error e;
+	int k;
 
 	if (h0->kind != MAT_SPARSE)
 		return; /* nlp-ppmi refuses a dense matrix before reading it */
@@ -122,7 +123,8 @@ static void run_ppmi(const struct mat_header *h0, uint8_t opt)
 		reader_close(&r);
 		assert(mat_reread(&r, in.fd, "matrix", &h, &e) == 0);
 		fuzz_writer(&w, &out);
-		assert(mat_sink_begin(&sink, &w, 0, p.type, h.rows, h.cols, MAT_NNZ_UNKNOWN, &e) == 0);
+		k = mat_sink_begin(&sink, &w, 0, p.type, h.rows, h.cols, MAT_NNZ_UNKNOWN, &e);
+		assert(k == 0);
 		if (ppmi_write(&p, &r, &h, &sink, &e) == 0) {
 			assert(mat_sink_end(&sink, &e) == 0);
 			flush(&w);
@@ -227,7 +229,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case TO_MTX:
 	case TO_NPY:
-		k = m == TO_MTX ? mtx_write(&r, &h, type, 0, &w, &e) : npy_write(&r, &h, type, &w, &e);
+		if (m == TO_MTX)
+			k = mtx_write(&r, &h, type, 0, &w, &e);
+		else
+			k = npy_write(&r, &h, type, &w, &e);
 		if (k == 0) {
 			flush(&w);
 			check_foreign(m == TO_MTX, out_type, &h);
