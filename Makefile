@@ -26,6 +26,7 @@ TESTS = $(PROGS:%=tests/nlp-%.bats)
 DATA = $(wildcard share/nlp/stopwords/*.txt)
 
 .PHONY: all check test asan deps deps-bench demo bench install uninstall clean lint
+.PHONY: fuzz fuzz-smoke deps-fuzz
 .SUFFIXES:
 
 all: $(BINS)
@@ -68,11 +69,47 @@ build/asan/share build/asan/man:
 
 asan: $(ASAN_BINS) build/asan/bin/test-lib build/asan/share build/asan/man
 
+# fuzz targets: libFuzzer (clang) on the readers, one tests/fuzz/fuzz-NAME.c each, the library
+# instrumented for coverage; tests/fuzz/README.md says what each covers
+FUZZ_CC = clang
+FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined
+FUZZ_TIME = 60
+FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BINS = $(FUZZ_TARGETS:%=build/fuzz/bin/fuzz-%)
+FUZZ_HDR = $(wildcard tests/fuzz/*.h)
+
+build/fuzz/%.o: lib/%.c $(LIBHDR) Makefile
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS_NLP) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(WARN) -c -o $@ $<
+
+build/fuzz/libnlp.a: $(LIBSRC:lib/%.c=build/fuzz/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+build/fuzz/bin/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_HDR) build/fuzz/libnlp.a $(LIBHDR)
+	@mkdir -p build/fuzz/bin
+	$(FUZZ_CC) $(CPPFLAGS_NLP) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(WARN) -o $@ $< \
+		build/fuzz/libnlp.a $(LDLIBS)
+
+# each target FUZZ_TIME seconds, one after another, on a corpus in build/fuzz/corpus that starts
+# from the seeds; fuzz-smoke: the seeds, then a few seconds each (what .ci/run does)
+fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory -j$(NPROC) $(FUZZ_BINS)
+	@tests/fuzz/run $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+fuzz-smoke: deps-fuzz
+	@$(MAKE) --no-print-directory -j$(NPROC) $(FUZZ_BINS)
+	@tests/fuzz/run --smoke 5 $(FUZZ_TARGETS)
+
 deps:
 	@scripts/deps
 
 deps-bench:
 	@scripts/deps --bench
+
+deps-fuzz:
+	@scripts/deps --fuzz
 
 # the builds run in parallel (one job per processor), and so do the test files (tests/run)
 NPROC := $(shell nproc 2>/dev/null || echo 2)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # layout: every program has its source, man page and tests; every option its --help prints is in
 # its page; every short option letter means what the table of nlp(7) says; man pages lint clean;
-# the README keeps its two set-up commands.
+# the README keeps its two set-up commands; every module that reads files has a fuzz target.
 
 load helper
 
@@ -166,6 +166,23 @@ help_of_table() {
 		fi
 	done
 	[ "$bad" -eq 0 ] || fail "$bad programs disagree with the table of option letters in nlp(7)"
+}
+
+@test "layout: every library module that reads files has a fuzz target that names it, with seeds" {
+	# modules that read no structured file: the reader itself, the line loop of the text
+	# stages, and what reads the counting stages' and nlp-tfidf's own temporary files
+	local plain=" base/io.c cli/filter.c count/cooc.c count/ngc.c vec/tfidf.c " f m t n
+	cd "$NLP_TOP"
+	for f in $(grep -lE 'reader_(line|read|open)\(' lib/*/*.c); do
+		m=${f#lib/}
+		[[ $plain == *" $m "* ]] && continue
+		grep -qF "$m" tests/fuzz/fuzz-*.c || fail "$m reads files; no tests/fuzz/fuzz-*.c names it"
+	done
+	for t in tests/fuzz/fuzz-*.c; do
+		n=$(basename "$t" .c)
+		n=${n#fuzz-}
+		[ -n "$(ls -A "tests/fuzz/$n" 2>/dev/null)" ] || fail "$t has no seeds in tests/fuzz/$n/"
+	done
 }
 
 @test "layout: lib/ keeps its layers (tests/layers.sh): no include of a layer above, no printing or exiting below cli/" {

@@ -585,6 +585,10 @@ assert_rejects() {
 	assert_rejects "nlp-mat: nokey.npy: malformed .npy header: missing fortran_order" nlp-mat from-npy nokey.npy
 	assert_rejects "nlp-mat: badkey.npy: malformed .npy header: unexpected key 'x'" nlp-mat from-npy badkey.npy
 	assert_rejects "nlp-mat: junk.npy: malformed .npy header: no '{'" nlp-mat from-npy junk.npy
+	# a header of length 0 (found by tests/fuzz/fuzz-npy: clang's UBSan saw NULL + 0)
+	printf '\223NUMPY\001\000\000\000' > empty-header.npy
+	assert_rejects "nlp-mat: empty-header.npy: malformed .npy header: no '{'" \
+		nlp-mat from-npy empty-header.npy
 	assert_rejects "nlp-mat: huge.npy: shape (4294967296, 1) has more than 4294967295 rows or columns" \
 		nlp-mat from-npy huge.npy
 }
@@ -638,6 +642,12 @@ assert_rejects() {
 	assert_rejects "nlp-mat: int.mtx: line 3: '1.5' is not an integer" nlp-mat from-mtx int.mtx
 	assert_rejects "nlp-mat: skew.mtx: line 3: a diagonal entry in a skew-symmetric matrix" nlp-mat from-mtx skew.mtx
 	assert_rejects "nlp-mat: arrfew.mtx: the file ends after 1 of 2 entries" nlp-mat from-mtx arrfew.mtx
+	# an array's size line alone asks for no memory: the values do, as they come (a 10^10-cell
+	# array of one value asked for 80 GB first; tests/fuzz/fuzz-mtx reports such a request)
+	mm 'array real general' '100000 100000' '1' > arrbig.mtx
+	ASAN_OPTIONS="$ASAN_OPTIONS:max_allocation_size_mb=64:allocator_may_return_null=1" \
+		assert_rejects "nlp-mat: arrbig.mtx: the file ends after 1 of 10000000000 entries" \
+		nlp-mat from-mtx arrbig.mtx
 }
 
 # ---- files, options, output ----

@@ -375,7 +375,7 @@ svd_check() {
 @test "svd: bad matrices and --dim above their smaller side exit 1, naming the input and the reason" {
 	py <<-'EOF'
 	import numpy as np
-	from matgen import write, sparse_bytes, dense_bytes
+	from matgen import write, header, sparse_bytes, dense_bytes, DENSE, F64
 	good = sparse_bytes(3, 3, [(0, 1, 1.0), (1, 2, 2.0), (2, 0, 3.0)])
 	write('cut.mat', good[:-5])
 	write('magic.mat', b'NOTAMATX' + good[8:])
@@ -390,7 +390,16 @@ svd_check() {
 	write('count.mat', sparse_bytes(3, 3, [(0, 1, 1.0), (2, 0, 3.0)], nnz=5))
 	write('nan.mat', sparse_bytes(3, 3, [(0, 1, float('nan'))]))
 	write('long-dense.mat', dense_bytes([[1, 2], [3, 4]]) + b'xx')
+	write('tall0-dense.mat', header(DENSE, F64, 2**32 - 1, 0, 0))
+	write('wide0-dense.mat', header(DENSE, F64, 0, 2**32 - 1, 0))
 	EOF
+	# dense and without cells: nothing to read, however many rows of no column or columns of no
+	# row (tests/fuzz/fuzz-matrix found 2^32 - 1 empty rows read one by one, and a row buffer
+	# of 2^32 - 1 columns asked for)
+	run -1 --separate-stderr timeout 20 nlp-svd -d 1 tall0-dense.mat
+	assert_equal "$stderr" 'nlp-svd: tall0-dense.mat: an empty matrix (4294967295 x 0)'
+	run -1 --separate-stderr timeout 20 nlp-svd -d 1 wide0-dense.mat
+	assert_equal "$stderr" 'nlp-svd: wide0-dense.mat: an empty matrix (0 x 4294967295)'
 	printf 'hello\n' > text.txt
 	while IFS='|' read -r file why; do
 		run -1 --separate-stderr nlp-svd -d 1 "$file"

@@ -23,13 +23,15 @@ int dmat_read(struct reader *r, const struct mat_header *h, struct dmat *a, stru
 		                 (unsigned long long)h->rows, (unsigned long long)h->cols);
 	a->rows = h->rows;
 	a->cols = h->cols;
-	row = malloc((h->cols + 1) * sizeof(double));
+	/* a matrix without cells has nothing to read, whatever its other side: no row buffer as
+	 * wide as 2^32 columns of none, no loop over 2^32 rows of nothing */
+	row = malloc(((h->rows ? h->cols : 0) + 1) * sizeof(double));
 	a->v = malloc((h->rows * h->cols + 1) * sizeof(float));
 	if (!row || !a->v) {
 		free(row);
 		return error_set(e, MAT_ENOMEM, 0, r->name, 0, "out of memory");
 	}
-	for (uint64_t i = 0; i < a->rows && !k; i++) {
+	for (uint64_t i = 0; i < a->rows && a->cols && !k; i++) {
 		if ((k = mat_read_values(r, h->type, row, a->cols, e)) < 0)
 			break;
 		for (uint64_t j = 0; j < a->cols; j++) {

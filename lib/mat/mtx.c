@@ -396,24 +396,59 @@ static int mtx_next(struct mtx *m, uint32_t *i, uint32_t *j, double *v, struct e
 	return 1;
 }
 
+/* Where the value of cell (i, j) of an array stands among those its file lists, in their order:
+ * column by column, and for a symmetric (skew-symmetric) array only on and below (below) the
+ * diagonal, so that i >= j (i > j) there. */
+static uint64_t mtx_array_pos(const struct mtx *m, uint64_t i, uint64_t j)
+{
+	uint64_t tri = j ? j * (j - 1) / 2 : 0; /* 0 + 1 + ... + (j - 1) */
+
+	if (m->sym == MTX_GENERAL)
+		return j * m->rows + i;
+	if (m->sym == MTX_SYMMETRIC) /* column k lists rows - k values */
+		return j * m->rows - tri + (i - j);
+	return j * (m->rows - 1) - tri + (i - j - 1); /* column k lists rows - k - 1 */
+}
+
+/* The array's values are kept in the order they come, in memory that grows with them: a size
+ * line alone, however large, asks for nothing. They are written row by row at the end. */
 static int mtx_dense(struct mtx *m, struct writer *w, struct error *e)
 {
 	struct mat_header h = {MAT_DENSE, m->type, m->rows, m->cols, 0};
-	uint64_t n = m->rows * m->cols;
-	double *a, v;
+	double *a = NULL, v;
+	uint64_t n = 0, cap = 0;
 	uint32_t i, j;
 	int k;
 
-	if (n > SIZE_MAX / sizeof(double) || !(a = calloc(n ? n : 1, sizeof(double))))
-		return error_set(e, MAT_ENOMEM, 0, NULL, 0, "out of memory");
 	while ((k = mtx_next(m, &i, &j, &v, e)) == 1) {
-		a[(uint64_t)i * m->cols + j] = v;
-		if (m->sym != MTX_GENERAL)
-			a[(uint64_t)j * m->cols + i] = m->sym == MTX_SKEW ? -v : v;
+		if (n == cap) {
+			uint64_t nc = cap ? (cap < m->entries / 2 ? 2 * cap : m->entries) : 1024;
+			double *p = nc > SIZE_MAX / sizeof(double) ? NULL
+			                                           : realloc(a, nc * sizeof(double));
+
+			if (!p) {
+				free(a);
+				return error_set(e, MAT_ENOMEM, 0, NULL, 0, "out of memory");
+			}
+			a = p;
+			cap = nc;
+		}
+		a[n++] = v;
 	}
-	if (k == 0 && (k = mat_write_header(w, &h, e)) == 0)
-		for (uint64_t x = 0; x < n; x++)
-			mat_write_value(w, m->type, a[x]);
+	if (k == 0 && (k = mat_write_header(w, &h, e)) == 0) {
+		for (uint64_t r = 0; r < m->rows; r++) {
+			for (uint64_t c = 0; c < m->cols; c++) {
+				if (m->sym == MTX_GENERAL || r > c)
+					v = a[mtx_array_pos(m, r, c)];
+				else if (r < c) /* the mirror image of a value below the diagonal */
+					v = m->sym == MTX_SKEW ? -a[mtx_array_pos(m, c, r)]
+					                       : a[mtx_array_pos(m, c, r)];
+				else
+					v = m->sym == MTX_SKEW ? 0 : a[mtx_array_pos(m, r, c)];
+				mat_write_value(w, m->type, v);
+			}
+		}
+	}
 	free(a);
 	return k;
 }

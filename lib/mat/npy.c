@@ -242,7 +242,7 @@ int npy_read_header(struct reader *r, struct npy_header *h, struct error *e)
 		}
 		have += want;
 	}
-	struct npy_parse q = {text, text + len};
+	struct npy_parse q = {text, text ? text + len : NULL}; /* NULL: an empty header */
 
 	k = npy_dict(&q, h, r->name, e);
 	free(text);

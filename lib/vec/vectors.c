@@ -553,9 +553,11 @@ int vec_read(struct vectors *v, struct reader *r, enum vec_format f, struct erro
 		goto out;
 	s.off = r->nread - (r->end - r->start);
 	ld.cap = ld.want < 65536 ? (size_t)ld.want : 65536;
-	ld.row = malloc(v->dim * sizeof(float));
-	ld.wide = malloc(v->dim * sizeof(double));
-	v->unit = malloc((ld.cap ? ld.cap : 1) * v->dim * sizeof(float));
+	/* no rows, nothing to hold: the dimension of an empty file is not checked against its
+	 * length, so it must not size anything */
+	ld.row = malloc((ld.want ? v->dim : 1) * sizeof(float));
+	ld.wide = malloc((ld.want ? v->dim : 1) * sizeof(double));
+	v->unit = malloc((ld.cap ? ld.cap * v->dim : 1) * sizeof(float));
 	if (!ld.row || !ld.wide || !v->unit) {
 		fail(&ld, 1, "out of memory for vectors of %zu values", v->dim);
 		goto out;
