@@ -13,11 +13,6 @@
 
 static struct buf scratch[2];
 
-static inline size_t cplen(const char *s)
-{
-	return (size_t)utf8_seqlen((unsigned char)s[0]);
-}
-
 /* ASCII classes, a table for the hot loops: \w and Python whitespace (from text/pystr.h), and
  * the first letters of MacIntyre's contractions. */
 enum { A_WORD = 1, A_SPACE = 2, A_FIRST = 4 };
