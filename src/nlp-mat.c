@@ -33,7 +33,8 @@ static const char help[] =
     "  to-mtx [file]        Matrix Market (coordinate or array, real general)\n"
     "  from-mtx [file]      Matrix Market (real, integer or pattern) to our format\n"
     "  to-npy [file]        NumPy .npy, a dense 2-D '<f4' or '<f8' array\n"
-    "  from-npy [file]      NumPy .npy ('<f4' or '<f8', C order, 2-D) to our format\n"
+    "  from-npy [file]      NumPy .npy ('<f4' or '<f8', C or Fortran order, 2-D) to\n"
+    "                       our format\n"
     "  transpose [file]     the transpose\n"
     "  convert [file]       the matrix again, with --f32/--f64, --dense or --sparse\n"
     "  sum file ...         the element-wise sum of sparse matrices of one shape\n"
@@ -47,9 +48,9 @@ static const char help[] =
     "      --f32, --f64     the element type of the output (default: the input's)\n"
     "      --duplicates P   from-mtx: a repeated entry is an error (fail, the default) or\n"
     "                       added to the others (sum)\n"
-    "  -M, --memory SIZE    transpose, from-mtx: memory for sorting triples, beyond which\n"
-    "                       sorted runs go to $TMPDIR (suffix K, M, G or T; at least 1M;\n"
-    "                       default 512M)\n"
+    "  -M, --memory SIZE    transpose, from-mtx, from-npy (Fortran order): memory for\n"
+    "                       sorting triples, beyond which sorted runs go to $TMPDIR\n"
+    "                       (suffix K, M, G or T; at least 1M; default 512M)\n"
     "      --force          write binary output even to a terminal\n"
     "  -h, --help           show this help\n"
     "      --version        show the version\n";
@@ -141,7 +142,7 @@ static void run_from(const char *cmd, const char *path)
 
 	open_input(&r, path);
 	if ((strcmp(cmd, "from-mtx") == 0 ? mtx_read(&r, opts.type, dups, opts.memory, &out, &e)
-	                                   : npy_read(&r, opts.type, &out, &e)) < 0)
+	                                   : npy_read(&r, opts.type, opts.memory, &out, &e)) < 0)
 		die(&e);
 	reader_close(&r);
 }
@@ -178,7 +179,7 @@ static const struct command commands[] = {
     {"to-mtx", O_PREC | O_TYPE, 0},
     {"from-mtx", O_TYPE | O_DUPS | O_MEM | O_FORCE, 1},
     {"to-npy", O_TYPE | O_FORCE, 1},
-    {"from-npy", O_TYPE | O_FORCE, 1},
+    {"from-npy", O_TYPE | O_MEM | O_FORCE, 1},
     {"transpose", O_TYPE | O_MEM | O_FORCE, 1},
     {"convert", O_DENSE | O_SPARSE | O_TYPE | O_FORCE, 1},
     {"sum", O_TYPE | O_FORCE, 1},

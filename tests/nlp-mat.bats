@@ -349,6 +349,79 @@ assert_rejects() {
 	grep -qx 'type	float32' out
 }
 
+@test "mat: from-npy reads C and Fortran order alike: the values numpy wrote, row by row" {
+	# numpy.save marks an array that is both C- and F-contiguous (1xn, nx1, empty) as C order, so
+	# those shapes are also written with a Fortran header by hand; big.npy (60,000 values) spills
+	# sorted runs under -M 1M
+	py <<-'EOF'
+	import numpy as np
+	from numpy.lib import format
+	rng = np.random.default_rng(7)
+	names = []
+	for dt in (np.float32, np.float64):
+	    for shape in ((9, 4), (4, 9), (1, 7), (7, 1), (1, 1), (0, 3), (3, 0), (300, 200)):
+	        a = rng.standard_normal(shape).astype(dt)
+	        name = "%s-%dx%d" % (np.dtype(dt).str[1:], shape[0], shape[1])
+	        np.save(name + "-C.npy", a)
+	        np.save(name + "-F.npy", np.asfortranarray(a))
+	        with open(name + "-Fh.npy", "wb") as f:  # the header says Fortran whatever the shape
+	            format.write_array_header_1_0(f, {"descr": a.dtype.str, "fortran_order": True,
+	                                              "shape": a.shape})
+	            f.write(a.tobytes(order="F"))
+	        np.save(name + ".ref.npy", a)
+	        names.append(name)
+	open("names", "w").write("\n".join(names) + "\n")
+	np.save("v.npy", rng.standard_normal((6, 3)))  # nlp-mat(1): numpy.save("out.npy", v.T)
+	np.save("vT.npy", np.load("v.npy").T)
+	EOF
+	head -c 60 f8-9x4-F.npy | grep -q "'fortran_order': True" || fail "numpy wrote no Fortran header"
+	while read -r f; do
+		for o in C F Fh; do
+			nlp-mat from-npy $f-$o.npy | nlp-mat to-npy > $f-$o.out.npy
+		done
+		nlp-mat -M 1M from-npy < $f-F.npy | nlp-mat to-npy > $f-M.out.npy
+	done < names
+	nlp-mat from-npy vT.npy | nlp-mat print > vT.txt
+	run py <<-'EOF'
+	import numpy as np
+	worst = 0.0
+	for f in open("names").read().split():
+	    ref = np.load(f + ".ref.npy")
+	    for o in ("C", "F", "Fh", "M"):
+	        got = np.load("%s-%s.out.npy" % (f, o))
+	        assert got.dtype == ref.dtype and got.shape == ref.shape, (f, o, got.dtype, got.shape)
+	        if ref.size:
+	            worst = max(worst, float(np.abs(got.astype(np.float64) - ref).max()))
+	vT = np.loadtxt("vT.txt")
+	worst = max(worst, float(np.abs(vT - np.load("v.npy").T).max()))
+	print("largest difference", worst)
+	EOF
+	assert_success
+	assert_output "largest difference 0.0"
+}
+
+@test "mat: from-npy of a Fortran array: range errors name the cell, bad input is rejected first" {
+	py <<-'EOF'
+	import numpy as np
+	a = np.zeros((2, 3))
+	a[1, 2] = 1e300
+	np.save("big.npy", np.asfortranarray(a))
+	f = open("big.npy", "rb").read()
+	open("cut.npy", "wb").write(f[:-1])
+	open("extra.npy", "wb").write(f + b"\0")
+	EOF
+	assert_rejects "nlp-mat: value at row 1, column 2 (from 0) is out of the range of float32" \
+		nlp-mat from-npy --f32 big.npy
+	run --separate-stderr nlp-mat from-npy cut.npy
+	assert_failure 1
+	assert_bytes "nlp-mat: cut.npy: truncated .npy data" "$stderr"
+	assert_bytes "" "$output" # the header is written only once every value has been read
+	run --separate-stderr nlp-mat from-npy extra.npy
+	assert_failure 1
+	assert_bytes "nlp-mat: extra.npy: bytes after the last value of the .npy array" "$stderr"
+	assert_bytes "" "$output"
+}
+
 # ---- transpose, convert, sum ----
 
 @test "mat: transpose matches numpy's .T, sparse (in memory and in runs) and dense" {
@@ -541,13 +614,12 @@ assert_rejects() {
 
 # ---- rejections of .npy ----
 
-@test "mat: from-npy rejects other dtypes, Fortran order, other shapes and bad headers" {
+@test "mat: from-npy rejects other dtypes, other shapes and bad headers" {
 	py <<-'EOF'
 	import numpy as np
 	np.save("i8.npy", np.zeros((2, 2), dtype=np.int64))
 	np.save("be.npy", np.zeros((2, 2), dtype=">f8"))
 	np.save("rec.npy", np.zeros((2, 2), dtype=[("a", "<f4")]))
-	np.save("fortran.npy", np.asfortranarray(np.ones((2, 3))))
 	np.save("3d.npy", np.zeros((2, 3, 4)))
 	np.save("1d.npy", np.zeros(5))
 	np.save("0d.npy", np.float64(1))
@@ -564,13 +636,13 @@ assert_rejects() {
 	    return b"\x93NUMPY\x01\x00" + len(d).to_bytes(2, "little") + d
 	open("nokey.npy", "wb").write(hdr("{'descr': '<f8', 'shape': (1, 1), }") + bytes(8))
 	open("badkey.npy", "wb").write(hdr("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1), 'x': 1}") + bytes(8))
+	open("badorder.npy", "wb").write(hdr("{'descr': '<f8', 'fortran_order': 1, 'shape': (1, 1)}") + bytes(8))
 	open("junk.npy", "wb").write(hdr("descr") + bytes(8))
 	open("huge.npy", "wb").write(hdr("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 1)}"))
 	EOF
 	assert_rejects "nlp-mat: i8.npy: dtype '<i8' is not supported (only '<f4' and '<f8')" nlp-mat from-npy i8.npy
 	assert_rejects "nlp-mat: be.npy: dtype '>f8' is not supported (only '<f4' and '<f8')" nlp-mat from-npy be.npy
 	assert_rejects "nlp-mat: rec.npy: dtype is not a simple type (structured arrays are not supported)" nlp-mat from-npy rec.npy
-	assert_rejects "nlp-mat: fortran.npy: Fortran-ordered arrays are not supported" nlp-mat from-npy fortran.npy
 	assert_rejects "nlp-mat: 3d.npy: shape (2, 3, 4) is not 2-D" nlp-mat from-npy 3d.npy
 	assert_rejects "nlp-mat: 1d.npy: shape (5,) is not 2-D" nlp-mat from-npy 1d.npy
 	assert_rejects "nlp-mat: 0d.npy: shape () is not 2-D" nlp-mat from-npy 0d.npy
@@ -584,6 +656,7 @@ assert_rejects() {
 	assert_rejects "nlp-mat: extra.npy: bytes after the last value of the .npy array" nlp-mat from-npy extra.npy
 	assert_rejects "nlp-mat: nokey.npy: malformed .npy header: missing fortran_order" nlp-mat from-npy nokey.npy
 	assert_rejects "nlp-mat: badkey.npy: malformed .npy header: unexpected key 'x'" nlp-mat from-npy badkey.npy
+	assert_rejects "nlp-mat: badorder.npy: malformed .npy header: bad fortran_order" nlp-mat from-npy badorder.npy
 	assert_rejects "nlp-mat: junk.npy: malformed .npy header: no '{'" nlp-mat from-npy junk.npy
 	# a header of length 0 (found by tests/fuzz/fuzz-npy: clang's UBSan saw NULL + 0)
 	printf '\223NUMPY\001\000\000\000' > empty-header.npy

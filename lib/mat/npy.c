@@ -5,6 +5,7 @@
 
 #include "mat/cells.h"
 #include "mat/npy.h"
+#include "mat/sorter.h"
 
 #define VALUE_BLOCK 4096 /* values read at a time */
 #define NPY_MAGIC "\x93NUMPY"
@@ -179,8 +180,6 @@ static int npy_dict(struct npy_parse *q, struct npy_header *h, const char *name,
 	else
 		return error_set(e, MAT_EFORMAT, 0, name, 0,
 		            "dtype '%s' is not supported (only '<f4' and '<f8')", descr);
-	if (fortran)
-		return error_set(e, MAT_EFORMAT, 0, name, 0, "Fortran-ordered arrays are not supported");
 	shape_text(shape, sizeof(shape), dims, ndim);
 	if (ndim != 2)
 		return error_set(e, MAT_EFORMAT, 0, name, 0, "shape %s is not 2-D", shape);
@@ -189,6 +188,7 @@ static int npy_dict(struct npy_parse *q, struct npy_header *h, const char *name,
 		            shape, (unsigned long long)MAT_MAX_DIM);
 	h->rows = dims[0];
 	h->cols = dims[1];
+	h->fortran = fortran;
 	return 0;
 }
 
@@ -252,17 +252,37 @@ int npy_read_header(struct reader *r, struct npy_header *h, struct error *e)
 int npy_write(struct reader *r, const struct mat_header *h, uint32_t type, struct writer *w,
               struct error *e)
 {
-	struct npy_header nh = {type ? type : h->type, h->rows, h->cols};
+	struct npy_header nh = {type ? type : h->type, h->rows, h->cols, 0};
 	struct cells_dense d = {w, nh.type, 0, 0, h->cols, 0};
 	int k = npy_write_header(w, &nh, e);
 
 	return k < 0 ? k : cells_dense_write(r, h, &d, e);
 }
 
-int npy_read(struct reader *r, uint32_t type, struct writer *w, struct error *e)
+/* A Fortran-ordered array lists its values column by column. They go through the sorter as cells
+ * (in `memory` bytes, sorted runs spilled to $TMPDIR past it, float64 so values stay exact), which
+ * gives them back row by row: the transpose while reading, in bounded memory, as transpose and
+ * from-mtx sort. */
+static int npy_fortran_write(struct sorter *t, const struct mat_header *h, struct writer *w,
+                             struct error *e)
+{
+	uint64_t nnz;
+	uint32_t row, col;
+	double v;
+	int k;
+
+	if ((k = sorter_finish(t, &nnz, e)) < 0 || (k = mat_write_header(w, h, e)) < 0)
+		return k;
+	while ((k = sorter_next(t, &row, &col, &v, e)) == 1)
+		mat_write_value(w, h->type, v);
+	return k;
+}
+
+int npy_read(struct reader *r, uint32_t type, size_t memory, struct writer *w, struct error *e)
 {
 	struct npy_header nh;
 	struct mat_header h;
+	struct sorter t;
 	uint64_t left, pos = 0;
 	double *buf;
 	int k = npy_read_header(r, &nh, e);
@@ -270,29 +290,38 @@ int npy_read(struct reader *r, uint32_t type, struct writer *w, struct error *e)
 	if (k < 0)
 		return k;
 	h = (struct mat_header){MAT_DENSE, type ? type : nh.type, nh.rows, nh.cols, 0};
-	if ((k = mat_write_header(w, &h, e)) < 0)
+	if (!nh.fortran && (k = mat_write_header(w, &h, e)) < 0)
 		return k;
 	if (!(buf = malloc(VALUE_BLOCK * sizeof(double))))
 		return error_set(e, MAT_ENOMEM, 0, NULL, 0, "out of memory");
+	sorter_init(&t, memory, SORTER_DUPS_FAIL); /* allocates nothing until a value comes */
 	for (left = nh.rows * nh.cols; left > 0;) {
 		uint64_t n = left < VALUE_BLOCK ? left : VALUE_BLOCK;
 
 		if ((k = mat_read_values(r, nh.type, buf, n, e)) < 0) {
-			free(buf);
 			if (k == MAT_ETRUNC)
-				return error_set(e, MAT_EFORMAT, 0, r->name, 0, "truncated .npy data");
-			return k;
+				k = error_set(e, MAT_EFORMAT, 0, r->name, 0, "truncated .npy data");
+			goto done;
 		}
 		for (uint64_t x = 0; x < n; x++, pos++) {
+			uint64_t row = nh.fortran ? pos % nh.rows : pos / nh.cols;
+			uint64_t col = nh.fortran ? pos / nh.rows : pos % nh.cols;
+
 			if (!cells_fit(h.type, &buf[x])) {
-				free(buf);
-				return cells_range_error(e, h.type, pos / nh.cols, pos % nh.cols);
+				k = cells_range_error(e, h.type, row, col);
+				goto done;
 			}
-			mat_write_value(w, h.type, buf[x]);
+			if (!nh.fortran)
+				mat_write_value(w, h.type, buf[x]);
+			else if ((k = sorter_add(&t, (uint32_t)row, (uint32_t)col, buf[x], e)) < 0)
+				goto done;
 		}
 		left -= n;
 	}
+	if ((k = mat_dense_end(r, ".npy array", e)) == 0 && nh.fortran)
+		k = npy_fortran_write(&t, &h, w, e);
+done:
+	sorter_free(&t);
 	free(buf);
-	return mat_dense_end(r, ".npy array", e);
+	return k;
 }
-

@@ -166,7 +166,8 @@ static void check_foreign(int mtx, uint32_t type, const struct mat_header *h)
 
 	fuzz_reader(&r, &out, "foreign");
 	fuzz_writer(&w, &back);
-	k = mtx ? mtx_read(&r, 0, SORTER_DUPS_FAIL, SORT_MEMORY, &w, &e) : npy_read(&r, 0, &w, &e);
+	k = mtx ? mtx_read(&r, 0, SORTER_DUPS_FAIL, SORT_MEMORY, &w, &e)
+	        : npy_read(&r, 0, SORT_MEMORY, &w, &e);
 	assert(k == 0);
 	flush(&w);
 	fuzz_writer_free(&w);
