@@ -152,6 +152,22 @@ load helper
 	assert_output '<date>에 <num>개를 <num>원에 샀다; <num>년 <num>월 <num>일'
 }
 
+@test "normalize: what nlp-normalize(1) says of placeholders, particles and URL hosts" {
+	# an e-mail address before a sentence's period; a Korean date with a particle
+	run nlp-normalize -r <<<'write to ann@example.org. 2024년 3월 5일 회의, 2024년 3월 5일에'
+	assert_output 'write to <email>. <date> 회의, <date>에'
+	# a particle or counter after a host, after a path, before and after a number
+	run nlp-normalize -r <<<'www.example.com에서 https://example.com/a에서 약3개'
+	assert_output '<url>에서 <url>에서 약<num>개'
+	# the host takes ASCII only: a Unicode host is left alone, its ASCII form is a URL; a host
+	# starts with a letter or a digit
+	run nlp-normalize --url <<<'https://한국.kr/ https://xn--3e0b707e.kr/ http://-x.org'
+	assert_output 'https://한국.kr/ <url> http://-x.org'
+	# nlp-tokenize keeps each placeholder whole
+	run bash -c "echo 'Write to ann@example.org, see www.example.com.' | nlp-normalize -r | nlp-tokenize"
+	assert_output 'Write to <email> , see <url> .'
+}
+
 @test "normalize: odd addresses and hosts are left alone" {
 	run nlp-normalize --email --url <<<'x@y.com. a@.b.com a@b..com www.. http://. Www.X.com'
 	assert_output '<email>. a@.b.com a@b..com www.. http://. <url>'
