@@ -52,7 +52,7 @@ check_page() {
 			return 1
 		fi
 	done
-	echo "$1: $n commands" >&3
+	echo "# $1: $n commands run" >&3
 }
 
 @test "examples: the convention is read as the header says" {
