@@ -434,22 +434,26 @@ svd_check() {
 }
 
 @test "svd: --dim above the smaller side keeps the smaller side, warning with both numbers" {
-	run --separate-stderr bash -c "nlp-svd -d 81 '$F/dense.mat' > d81.mat"
-	assert_success
-	assert_equal "$stderr" "nlp-svd: $F/dense.mat: --dim 81 is above the smaller side of a 120 x 80 matrix: keeping 80"
+	# MATRIX ROWS COLS --dim (none: the default, 300)
+	n=0
+	while read -r m rows cols d; do
+		n=$((n + 1))
+		small=$((rows < cols ? rows : cols))
+		run --separate-stderr bash -c "nlp-svd ${d:+-d $d} '$F/$m' > out${d:-300}.mat < /dev/null"
+		assert_success
+		assert_equal "$stderr" "nlp-svd: $F/$m: --dim ${d:-300} is above the smaller side of a $rows x $cols matrix: keeping $small"
+		run nlp-mat info "out${d:-300}.mat"
+		assert_line "rows	$rows"
+		assert_line "cols	$small"
+	done <<-'EOF'
+	dense.mat 120 80 81
+	wide.mat 150 9000
+	EOF
+	assert_equal "$n" 2
 	# the same vectors as -d 80, bit for bit: the sketch has 80 columns either way
 	nlp-svd -d 80 "$F/dense.mat" > d80.mat
-	cmp d81.mat d80.mat
-	run nlp-mat info d81.mat
-	assert_line 'rows	120'
-	assert_line 'cols	80'
-	# the default, 300, on a wide sparse matrix; word2vec text with 150 values a line
-	run --separate-stderr bash -c "nlp-svd '$F/wide.mat' > wide.mat"
-	assert_success
-	assert_equal "$stderr" "nlp-svd: $F/wide.mat: --dim 300 is above the smaller side of a 150 x 9000 matrix: keeping 150"
-	run nlp-mat info wide.mat
-	assert_line 'rows	150'
-	assert_line 'cols	150'
+	cmp out81.mat d80.mat
+	# from a pipe, as word2vec text with 80 values a line
 	run --separate-stderr bash -c "cat '$F/dense.mat' | nlp-svd -d 100 -v '$F/words.tsv' > d100.vec"
 	assert_success
 	assert_equal "$stderr" 'nlp-svd: <stdin>: --dim 100 is above the smaller side of a 120 x 80 matrix: keeping 80'
