@@ -29,7 +29,8 @@ export PYTHONDONTWRITEBYTECODE=1
 
 # Skips the test, visibly, when the shared corpora are not beside the clone (or in NLP_TEST_DATA).
 need_shared() {
-	[ -f "$SHARED_DATA/$1" ] || skip "needs $1 in ${NLP_TEST_DATA:-../shared/data} (NLP_TEST_DATA: where the shared corpora are)"
+	[ -f "$SHARED_DATA/$1" ] ||
+		skip "needs $1 in ${NLP_TEST_DATA:-../shared/data} (see NLP_TEST_DATA in README.md)"
 }
 
 # Runs the Python script on stdin with ARGS, for the numeric references of the matrix stages:

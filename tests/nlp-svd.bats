@@ -464,7 +464,7 @@ svd_check() {
 	run --separate-stderr bash -c "nlp-svd -d 80 '$F/dense.mat' > /dev/null"
 	assert_success
 	assert_equal "$stderr" ''
-	# the factors of a clamped run against numpy's full SVD (tall dense 60 x 25, wide sparse 25 x 60)
+	# the factors of a clamped run against numpy's SVD (dense 60 x 25, sparse 25 x 60)
 	nlp-svd -d 300 --u u1.mat --s s1.mat --v v1.mat "$F/full-tall.mat" > /dev/null 2>&1
 	nlp-svd -d 26 --u u2.mat --s s2.mat --v v2.mat "$F/full-wide.mat" > /dev/null 2>&1
 	run py "$F/full-tall.mat" "$F/full-wide.mat" <<-'EOF'
