@@ -32,7 +32,8 @@ static const char help[] =
     "Truncated SVD of a matrix (nlp-matrix(5), sparse or dense) by a randomized range\n"
     "finder with power iterations; writes the rows' vectors U S^p.\n"
     "\n"
-    "  -d, --dim K            singular values and vectors kept (default 300)\n"
+    "  -d, --dim K            singular values and vectors kept (default 300; a K above\n"
+    "                         the matrix's smaller side is lowered to it, with a warning)\n"
     "  -I, --iters Q          power iterations (default 5)\n"
     "      --oversample N     extra columns of the random sketch (default 10)\n"
     "      --seed N           seed of the random sketch (default 1)\n"
@@ -67,6 +68,7 @@ struct input {
 	struct csr sparse;
 	struct dmat dense;
 	struct linop op;
+	uint64_t zero_rows; /* rows with no value but 0 */
 };
 
 /* A sparse matrix is read twice (sizes, then values): a pipe is copied to a file first. */
@@ -85,6 +87,7 @@ static void read_input(const char *path, struct input *in)
 		if (dmat_read(&r, &in->h, &in->dense, &e) < 0)
 			eprint_error(&e);
 		in->op = dmat_linop(&in->dense);
+		in->zero_rows = dmat_zero_rows(&in->dense);
 	} else {
 		if (csr_count(&r, &in->h, &in->sparse, &e) < 0)
 			eprint_error(&e);
@@ -93,12 +96,28 @@ static void read_input(const char *path, struct input *in)
 		    csr_fill(&r, &in->h, &in->sparse, &e) < 0)
 			eprint_error(&e);
 		in->op = csr_linop(&in->sparse);
+		in->zero_rows = csr_zero_rows(&in->sparse);
 	}
 	reader_close(&r);
 	close(fd);
 	if (in->h.rows == 0 || in->h.cols == 0)
 		eprintf("%s: an empty matrix (%llu x %llu)", in->name, (unsigned long long)in->h.rows,
 		        (unsigned long long)in->h.cols);
+}
+
+/* At most min(rows, cols) singular values exist: a larger --dim (300, the default, on a small
+ * matrix) keeps them all, with a warning. The sketch's extra columns need no room of their
+ * own: rsvd() caps k + oversample at the same bound. */
+static void clamp_dim(const struct input *in, size_t *k)
+{
+	uint64_t small = in->h.rows < in->h.cols ? in->h.rows : in->h.cols;
+
+	if (*k <= small)
+		return;
+	weprintf("%s: --dim %zu is above the smaller side of a %llu x %llu matrix: keeping %llu",
+	         in->name, *k, (unsigned long long)in->h.rows, (unsigned long long)in->h.cols,
+	         (unsigned long long)small);
+	*k = (size_t)small;
 }
 
 static void free_input(struct input *in)
@@ -226,9 +245,10 @@ int main(int argc, char **argv)
 	read_input(optind < argc ? argv[optind] : "-", &in);
 	if (set.vocab)
 		load_labels(&vocab, set.vocab, in.h.rows);
-	if (set.svd.k > in.h.rows || set.svd.k > in.h.cols)
-		eprintf("%s: --dim %zu is above the smaller side of a %llu x %llu matrix", in.name,
-		        set.svd.k, (unsigned long long)in.h.rows, (unsigned long long)in.h.cols);
+	clamp_dim(&in, &set.svd.k);
+	if (in.zero_rows)
+		weprintf("%s: %llu of %llu rows are all zero: their vectors are zero", in.name,
+		         (unsigned long long)in.zero_rows, (unsigned long long)in.h.rows);
 	if (rsvd(&in.op, &set.svd, &res, &e) < 0) {
 		e.name = in.name;
 		eprint_error(&e);

@@ -143,28 +143,60 @@ static int list_stages(void)
 	return fflush(stdout) == 0 ? 0 : EXIT_RUNTIME;
 }
 
+/* The one answer to a name that is no stage, from `nlp NAME` and `nlp help NAME` alike. */
+static int not_a_stage(const char *stage)
+{
+	weprintf("'%s' is not a stage; run 'nlp' for the list", stage);
+	return EXIT_USAGE;
+}
+
+/* Whether prog is an executable in this program's directory or on PATH, where run_stage looks. */
+static int stage_exists(const char *prog)
+{
+	char *dir = paths_exe_dir(), *path, *save = NULL, *full;
+	int found = 0;
+
+	if (dir) {
+		full = join3(dir, "/", prog);
+		found = is_exec(full);
+		free(full);
+		free(dir);
+	}
+	path = estrdup(getenv("PATH") ? getenv("PATH") : "/bin:/usr/bin");
+	for (char *p = strtok_r(path, ":", &save); p && !found; p = strtok_r(NULL, ":", &save)) {
+		full = join3(*p ? p : ".", "/", prog);
+		found = is_exec(full);
+		free(full);
+	}
+	free(path);
+	return found;
+}
+
 static int help(const char *stage)
 {
 	char page[96], name[96];
 	char *path;
 
-	if (stage && !valid_stage(stage)) {
-		weprintf("'%s' is not a stage name", stage);
-		return EXIT_USAGE;
-	}
+	if (stage && !valid_stage(stage))
+		return not_a_stage(stage);
 	if (!stage)
 		snprintf(page, sizeof(page), "nlp.7");
 	else if (strcmp(stage, "nlp") == 0)
 		snprintf(page, sizeof(page), "nlp.1");
 	else
 		snprintf(page, sizeof(page), "nlp-%s.1", stage);
+	snprintf(name, sizeof(name), "%.*s", (int)(strlen(page) - 2), page);
+	path = man_file(page);
+	/* no page here and no such program: not a stage, as `nlp NAME` says, rather than man's
+	 * "No manual entry" and its exit status 16; a stage found on PATH is left to man */
+	if (!path && stage && strcmp(stage, "nlp") != 0 && !stage_exists(name))
+		return not_a_stage(stage);
 	fflush(stdout);
-	if ((path = man_file(page))) {
+	if (path) {
 		execlp("man", "man", "-l", path, (char *)NULL);
 		execlp("mandoc", "mandoc", path, (char *)NULL);
 		eprintf("cannot run man or mandoc to show %s:", path);
 	}
-	snprintf(name, sizeof(name), "%.*s", (int)(strlen(page) - 2), page);
 	execlp("man", "man", page + strlen(page) - 1, name, (char *)NULL);
 	eprintf("no manual page for %s, and man cannot be run:", name);
 }
@@ -173,10 +205,8 @@ static int run_stage(const char *stage, char **argv)
 {
 	char *dir, *prog;
 
-	if (!valid_stage(stage)) {
-		weprintf("'%s' is not a stage; run 'nlp' for the list", stage);
-		return EXIT_USAGE;
-	}
+	if (!valid_stage(stage))
+		return not_a_stage(stage);
 	prog = join3("nlp-", stage, "");
 	argv[0] = prog;
 	if ((dir = paths_exe_dir())) {
@@ -189,9 +219,8 @@ static int run_stage(const char *stage, char **argv)
 	}
 	execvp(prog, argv);
 	if (errno == ENOENT) {
-		weprintf("'%s' is not a stage; run 'nlp' for the list", stage);
 		free(prog);
-		return EXIT_USAGE;
+		return not_a_stage(stage);
 	}
 	eprintf("exec %s:", prog);
 }

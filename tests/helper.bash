@@ -16,7 +16,10 @@ unset _lib _f
 : "${PROGS:=$(sed -n 's/^PROGS = //p' "$NLP_TOP/Makefile")}"
 [ -n "$PROGS" ] || { echo "helper.bash: no PROGS in $NLP_TOP/Makefile" >&2; exit 1; }
 DATA="$NLP_TOP/tests/data"
-SHARED="$NLP_TOP/../shared"
+# the shared corpora: NLP_TEST_DATA when set (a relative path from where the tests started),
+# else ../shared/data beside the clone
+SHARED_DATA="${NLP_TEST_DATA:-$NLP_TOP/../shared/data}"
+[[ "$SHARED_DATA" == /* ]] || SHARED_DATA="$PWD/$SHARED_DATA"
 # python3, or under tests/run a fork of its preloaded interpreter (tests/pyserver.py)
 PY=/usr/bin/python3
 [ -S "${NLP_PYSERVER:-}" ] && PY="$NLP_TOP/tests/py"
@@ -24,9 +27,10 @@ PY=/usr/bin/python3
 export PYTHONPATH="$DATA/mat${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONDONTWRITEBYTECODE=1
 
-# Skips the test, visibly, when the shared corpora are not beside the clone.
+# Skips the test, visibly, when the shared corpora are not beside the clone (or in NLP_TEST_DATA).
 need_shared() {
-	[ -f "$SHARED/data/$1" ] || skip "needs ../shared/data/$1 (not in a user's clone)"
+	[ -f "$SHARED_DATA/$1" ] ||
+		skip "needs $1 in ${NLP_TEST_DATA:-../shared/data} (see NLP_TEST_DATA in README.md)"
 }
 
 # Runs the Python script on stdin with ARGS, for the numeric references of the matrix stages:

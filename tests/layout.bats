@@ -239,3 +239,36 @@ help_of_table() {
 	assert_failure 1
 	assert_output --partial 'xxx'
 }
+
+@test "layout: NLP_TEST_DATA points need_shared and the tests' paths away from ../shared/data" {
+	mkdir -p "$BATS_TEST_TMPDIR/corpora/ptb" "$BATS_TEST_TMPDIR/none"
+	printf 'a tiny fake corpus\n' > "$BATS_TEST_TMPDIR/corpora/ptb/ptb.train.txt"
+	# a test file of the kind the stages have: it needs a shared file and reads it by its path
+	# (written by printf: bats would take a line of this file that starts with @test for a test)
+	printf '%s\n' "load '$NLP_TOP/tests/helper'" '@test "probe" {' \
+		'	need_shared ptb/ptb.train.txt' \
+		'	echo "read: $(cat "$SHARED_DATA/ptb/ptb.train.txt")" >&3' \
+		'}' > "$BATS_TEST_TMPDIR/probe.bats"
+	inner() { env NLP_TOP="$NLP_TOP" NLP_TEST_DATA="$1" bats --tap probe.bats; }
+	cd "$BATS_TEST_TMPDIR"
+	run inner "$BATS_TEST_TMPDIR/corpora"
+	assert_success
+	assert_line 'ok 1 probe'
+	assert_line 'read: a tiny fake corpus'
+	# a relative path, from where the tests start
+	run inner corpora
+	assert_line 'ok 1 probe'
+	assert_line 'read: a tiny fake corpus'
+	# a folder without the file: the test is skipped, and says where it looked
+	run inner "$BATS_TEST_TMPDIR/none"
+	assert_success
+	assert_line "ok 1 probe # skip needs ptb/ptb.train.txt in $BATS_TEST_TMPDIR/none (see NLP_TEST_DATA in README.md)"
+	refute_line --partial 'read:'
+	# tests/run refuses a folder that is not there rather than skip every such test
+	cd "$NLP_TOP"
+	run --separate-stderr env NLP_TEST_DATA="$BATS_TEST_TMPDIR/missing" NLP_PYSERVER=none \
+		tests/run tests/nlp.bats
+	assert_failure 2
+	assert_equal "$stderr" "tests/run: NLP_TEST_DATA: $BATS_TEST_TMPDIR/missing is not a directory"
+	assert_output ''
+}

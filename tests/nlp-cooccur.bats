@@ -7,7 +7,7 @@
 load helper
 
 CO="$DATA/cooc"
-PTB="$SHARED/data/ptb/ptb.train.txt"
+PTB="$SHARED_DATA/ptb/ptb.train.txt"
 
 # cooc_ref VOCAB MANIFEST CORPUS...: an independent count in NumPy/SciPy of each output listed in
 # MANIFEST ("file<TAB>text|bin|mtx<TAB>the nlp-cooccur options it was made with"), compared cell

@@ -264,7 +264,7 @@ EOF
 
 @test "ngram: PTB bigrams equal awk | sort, also with --memory 1M and merged from GNU parallel shards" {
 	need_shared ptb/ptb.train.txt
-	ptb="$SHARED/data/ptb/ptb.train.txt"
+	ptb="$SHARED_DATA/ptb/ptb.train.txt"
 	mkdir "$BATS_TEST_TMPDIR/tmp" "$BATS_TEST_TMPDIR/parts"
 	LC_ALL=C awk '{for(i=1;i<NF;i++)c[$i" "$(i+1)]++} END{for(w in c) print w"\t"c[w]}' "$ptb" | csort > "$BATS_TEST_TMPDIR/want"
 	nlp-ngram -n 2 -C "$ptb" > "$BATS_TEST_TMPDIR/got"
@@ -285,7 +285,7 @@ EOF
 
 @test "ngram: PTB trigrams equal awk | sort, also with --memory 1M; TMPDIR left empty" {
 	need_shared ptb/ptb.train.txt
-	ptb="$SHARED/data/ptb/ptb.train.txt"
+	ptb="$SHARED_DATA/ptb/ptb.train.txt"
 	mkdir "$BATS_TEST_TMPDIR/tmp"
 	LC_ALL=C awk '{for(i=2;i<NF;i++)c[$(i-1)" "$i" "$(i+1)]++} END{for(w in c) print w"\t"c[w]}' "$ptb" | csort > "$BATS_TEST_TMPDIR/want"
 	nlp-ngram -n 3 -C "$ptb" > "$BATS_TEST_TMPDIR/got"

@@ -7,7 +7,7 @@
 load helper
 
 MAT="$DATA/mat"
-PTB="$SHARED/data/ptb/ptb.train.txt"
+PTB="$SHARED_DATA/ptb/ptb.train.txt"
 
 
 setup() {

@@ -8,7 +8,7 @@
 load helper
 
 SIM="$DATA/similar"
-EVAL="$SHARED/data/eval"
+EVAL="$SHARED_DATA/eval"
 
 # make_vectors OUT SEED ROWS DIM: random vectors as gensim writes them (OUT.txt, OUT.bin), as
 # word2vec.c writes binary (OUT.c.bin: a newline after each row) and as fastText writes text

@@ -10,7 +10,7 @@
 load helper
 
 MAT="$DATA/mat"
-PTB="$SHARED/data/ptb/ptb.train.txt"
+PTB="$SHARED_DATA/ptb/ptb.train.txt"
 
 PY_PATH="$DATA/svd"
 
@@ -372,7 +372,7 @@ svd_check() {
 	assert_line ok
 }
 
-@test "svd: bad matrices and --dim above their smaller side exit 1, naming the input and the reason" {
+@test "svd: bad matrices exit 1, naming the input and the reason" {
 	py <<-'EOF'
 	import numpy as np
 	from matgen import write, header, sparse_bytes, dense_bytes, DENSE, F64
@@ -431,15 +431,116 @@ svd_check() {
 	assert_equal "$stderr" 'nlp-svd: open /nonexistent.mat: No such file or directory'
 	run -1 --separate-stderr nlp-svd "$BATS_TEST_TMPDIR"
 	assert_equal "$stderr" "nlp-svd: read $BATS_TEST_TMPDIR: Is a directory"
-	# --dim above the smaller side of the matrix
-	run -1 --separate-stderr nlp-svd -d 81 "$F/dense.mat"
-	assert_equal "$stderr" "nlp-svd: $F/dense.mat: --dim 81 is above the smaller side of a 120 x 80 matrix"
-	assert_equal "$output" ''
-	# the default, 300
-	run -1 --separate-stderr nlp-svd "$F/wide.mat"
-	assert_equal "$stderr" "nlp-svd: $F/wide.mat: --dim 300 is above the smaller side of a 150 x 9000 matrix"
-	run -1 --separate-stderr bash -c "cat '$F/dense.mat' | nlp-svd -d 100"
-	assert_equal "$stderr" 'nlp-svd: <stdin>: --dim 100 is above the smaller side of a 120 x 80 matrix'
+}
+
+@test "svd: --dim above the smaller side keeps the smaller side, warning with both numbers" {
+	# MATRIX ROWS COLS --dim (none: the default, 300)
+	n=0
+	while read -r m rows cols d; do
+		n=$((n + 1))
+		small=$((rows < cols ? rows : cols))
+		run --separate-stderr bash -c "nlp-svd ${d:+-d $d} '$F/$m' > out${d:-300}.mat < /dev/null"
+		assert_success
+		assert_equal "$stderr" "nlp-svd: $F/$m: --dim ${d:-300} is above the smaller side of a $rows x $cols matrix: keeping $small"
+		run nlp-mat info "out${d:-300}.mat"
+		assert_line "rows	$rows"
+		assert_line "cols	$small"
+	done <<-'EOF'
+	dense.mat 120 80 81
+	wide.mat 150 9000
+	EOF
+	assert_equal "$n" 2
+	# the same vectors as -d 80, bit for bit: the sketch has 80 columns either way
+	nlp-svd -d 80 "$F/dense.mat" > d80.mat
+	cmp out81.mat d80.mat
+	# from a pipe, as word2vec text with 80 values a line
+	run --separate-stderr bash -c "cat '$F/dense.mat' | nlp-svd -d 100 -v '$F/words.tsv' > d100.vec"
+	assert_success
+	assert_equal "$stderr" 'nlp-svd: <stdin>: --dim 100 is above the smaller side of a 120 x 80 matrix: keeping 80'
+	run head -n 1 d100.vec
+	assert_output '120 80'
+	assert_equal "$(awk 'NR > 1 && NF != 81' d100.vec | wc -l)" 0
+	# within the bound, no warning
+	run --separate-stderr bash -c "nlp-svd -d 80 '$F/dense.mat' > /dev/null"
+	assert_success
+	assert_equal "$stderr" ''
+	# the factors of a clamped run against numpy's SVD (dense 60 x 25, sparse 25 x 60)
+	nlp-svd -d 300 --u u1.mat --s s1.mat --v v1.mat "$F/full-tall.mat" > /dev/null 2>&1
+	nlp-svd -d 26 --u u2.mat --s s2.mat --v v2.mat "$F/full-wide.mat" > /dev/null 2>&1
+	run py "$F/full-tall.mat" "$F/full-wide.mat" <<-'EOF'
+	import sys
+	from svdref import check
+	check(sys.argv[1], 25, 'u1.mat', 's1.mat', 'v1.mat')
+	check(sys.argv[2], 25, 'u2.mat', 's2.mat', 'v2.mat')
+	EOF
+	assert_success
+	assert_equal "$(grep -c '^agree$' <<< "$output")" 2
+}
+
+@test "svd: rows with no value but 0 get zero vectors, with one warning that counts them" {
+	# 40 x 12 of full rank with rows 3, 17 and 38 zero, dense; the same sparse, where row 17
+	# holds a stored 0 (no value either)
+	py <<-'EOF'
+	import numpy as np
+	from matgen import write, dense_bytes, sparse_bytes
+	rng = np.random.default_rng(5)
+	a = rng.standard_normal((40, 12))
+	a[[3, 17, 38]] = 0
+	write('holes.mat', dense_bytes(a))
+	t = [(i, j, a[i, j]) for i in range(40) for j in range(12) if a[i, j] != 0 or (i, j) == (17, 4)]
+	write('holes-sparse.mat', sparse_bytes(40, 12, t))
+	with open('v.tsv', 'w') as f:
+	    f.writelines('w%d\t%d\n' % (i, 100 - i) for i in range(40))
+	EOF
+	zeros=$(printf ' 0.000000%.0s' {1..12})
+	for m in holes.mat holes-sparse.mat; do
+		run --separate-stderr bash -c "nlp-svd -d 12 --u u.mat --s s.mat --v v.mat -v v.tsv $m > $m.vec"
+		assert_success
+		# once, however many rows
+		assert_equal "$stderr" "nlp-svd: $m: 3 of 40 rows are all zero: their vectors are zero"
+		run head -n 1 "$m.vec"
+		assert_output '40 12'
+		# the zero rows are zero vectors, in their places
+		run grep -nE '^w[0-9]+( 0\.000000){12}$' "$m.vec"
+		assert_output "$(printf '5:w3%s\n19:w17%s\n40:w38%s' "$zeros" "$zeros" "$zeros")"
+		# the factors against numpy's SVD, and the vectors U S^0.5 from them
+		run py "$m" "$m.vec" <<-'EOF'
+		import sys, numpy as np
+		from matgen import read
+		from svdref import check
+		check(sys.argv[1], 12, 'u.mat', 's.mat', 'v.mat')
+		u, s = read('u.mat'), read('s.mat').ravel()
+		vec = np.array([[float(x) for x in l.split()[1:]] for l in open(sys.argv[2]).read().splitlines()[1:]])
+		d = abs(vec - u * s ** 0.5).max()
+		print('vectors %.1e' % d)
+		assert d <= 1e-6, d
+		assert np.all(vec[[3, 17, 38]] == 0) and np.all(np.abs(vec).sum(axis=1)[[0, 1, 39]] > 0)
+		EOF
+		assert_success
+		assert_line agree
+	done
+	# with a --dim above the bound, both warnings, in this order
+	run --separate-stderr bash -c 'nlp-svd holes.mat > /dev/null'
+	assert_success
+	assert_equal "$stderr" "$(printf '%s\n%s' \
+		'nlp-svd: holes.mat: --dim 300 is above the smaller side of a 40 x 12 matrix: keeping 12' \
+		'nlp-svd: holes.mat: 3 of 40 rows are all zero: their vectors are zero')"
+	# over column panels of 4096: row 1 has its one value in the third panel, row 2 none
+	py <<-'EOF'
+	from matgen import write, sparse_bytes
+	write('panels.mat', sparse_bytes(4, 9000, [(0, 5, 1.0), (1, 8500, 2.0), (3, 4100, 3.0)]))
+	EOF
+	run --separate-stderr bash -c 'nlp-svd -d 3 panels.mat > panels.out'
+	assert_success
+	assert_equal "$stderr" 'nlp-svd: panels.mat: 1 of 4 rows are all zero: their vectors are zero'
+	# a zero column is no warning: only rows get vectors
+	py <<-'EOF'
+	from matgen import write, dense_bytes
+	write('zerocol.mat', dense_bytes([[1.0, 0], [2.0, 0], [3.0, 0]]))
+	EOF
+	run --separate-stderr bash -c 'nlp-svd -d 2 zerocol.mat > /dev/null'
+	assert_success
+	assert_equal "$stderr" ''
 }
 
 @test "svd: a dense matrix cut short or with an infinity exits 1 with the reason" {

@@ -7,7 +7,7 @@
 load helper
 
 TF="$DATA/tfidf"
-EN="$SHARED/data/enwiki-100M.txt.xz"
+EN="$SHARED_DATA/enwiki-100M.txt.xz"
 
 # sk_ref CLASS KWARGS FIT MATRIX VOCAB [TRANSFORM]: scikit-learn's TfidfVectorizer (CLASS tfidf)
 # or CountVectorizer (count) with the JSON keyword arguments KWARGS ("vocabulary": "@" is the

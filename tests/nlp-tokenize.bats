@@ -66,7 +66,7 @@ load helper
 @test "tokenize --ptb: at least 99% of 10,000 enwiki lines equal NLTK's tokens" {
 	need_shared enwiki-100M.txt.xz
 	need_python_module nltk
-	xz -dc "$SHARED/data/enwiki-100M.txt.xz" | head -n 10000 > "$BATS_TEST_TMPDIR/enwiki10k.txt"
+	xz -dc "$SHARED_DATA/enwiki-100M.txt.xz" | head -n 10000 > "$BATS_TEST_TMPDIR/enwiki10k.txt"
 	run $PY "$NLP_TOP/tests/ptb_compare.py" "$BATS_TEST_TMPDIR/enwiki10k.txt" 0.99
 	assert_success
 	assert_output --regexp "of 10000 lines identical"
@@ -252,7 +252,7 @@ EOF
 	need_shared enwiki-100M.txt.xz
 	need_python_module sklearn
 	cd "$BATS_TEST_TMPDIR"
-	xz -dc "$SHARED/data/enwiki-100M.txt.xz" | head -n 10000 > en.txt
+	xz -dc "$SHARED_DATA/enwiki-100M.txt.xz" | head -n 10000 > en.txt
 	sk_tokens en.txt > want.txt
 	nlp-tokenize --sklearn en.txt > got.txt
 	run cmp want.txt got.txt

@@ -43,7 +43,7 @@ awk_encode() {
 
 @test "vocab: PTB counts equal awk | sort, also with --memory 1M and merged from GNU parallel shards" {
 	need_shared ptb/ptb.train.txt
-	ptb="$SHARED/data/ptb/ptb.train.txt"
+	ptb="$SHARED_DATA/ptb/ptb.train.txt"
 	mkdir "$BATS_TEST_TMPDIR/tmp"
 	awk_vocab "$ptb" > "$BATS_TEST_TMPDIR/want"
 	nlp-vocab "$ptb" > "$BATS_TEST_TMPDIR/got"
@@ -218,7 +218,7 @@ exit 1"
 
 @test "vocab: decode(encode(x)) == x on PTB's first 1000 lines; out-of-vocabulary words become <unk>" {
 	need_shared ptb/ptb.train.txt
-	ptb="$SHARED/data/ptb/ptb.train.txt"
+	ptb="$SHARED_DATA/ptb/ptb.train.txt"
 	nlp-vocab "$ptb" > "$BATS_TEST_TMPDIR/v"
 	head -n 1000 "$ptb" > "$BATS_TEST_TMPDIR/in"
 	nlp-vocab -e "$BATS_TEST_TMPDIR/v" -u fail "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/ids"

@@ -54,6 +54,29 @@ load helper
 	[[ "$stderr" == "nlp: '../../bin/sh' is not a stage; run 'nlp' for the list" ]] || fail "stderr: $stderr"
 }
 
+@test "nlp help NAME of no stage: the message and exit status of 'nlp NAME', not man's" {
+	want="nlp: 'frobnicate' is not a stage; run 'nlp' for the list"
+	run --separate-stderr nlp frobnicate
+	assert_failure 2
+	assert_equal "$stderr" "$want"
+	# man would say "No manual entry for nlp-frobnicate" and exit 16; man is not even run
+	run --separate-stderr env MANPAGER=cat PAGER=cat nlp help frobnicate
+	assert_failure 2
+	assert_equal "$stderr" "$want"
+	assert_output ''
+	# a name that cannot be a stage, the same
+	run --separate-stderr nlp help ../../bin/sh
+	assert_failure 2
+	assert_equal "$stderr" "nlp: '../../bin/sh' is not a stage; run 'nlp' for the list"
+	assert_output ''
+	# a stage found on PATH but with no page beside nlp is still left to man: it is a stage
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\n' > "$BATS_TEST_TMPDIR/bin/nlp-extra"
+	chmod +x "$BATS_TEST_TMPDIR/bin/nlp-extra"
+	run --separate-stderr env PATH="$BATS_TEST_TMPDIR/bin:$PATH" MANPAGER=cat PAGER=cat nlp help extra
+	refute_regex "$stderr" 'is not a stage'
+}
+
 @test "nlp help STAGE shows the man page from the build tree" {
 	run env MANPAGER=cat PAGER=cat MANWIDTH=80 nlp help tokenize
 	assert_success

@@ -113,6 +113,24 @@ void csr_free(struct csr *a)
 	memset(a, 0, sizeof(*a));
 }
 
+uint64_t csr_zero_rows(const struct csr *a)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = 0; i < a->rows; i++) {
+		int zero = 1;
+
+		for (size_t p = 0; p < a->npanels && zero; p++) {
+			const uint64_t *ptr = row_ptr(a, p);
+
+			for (uint64_t k = ptr[i]; k < ptr[i + 1] && zero; k++)
+				zero = a->val[k] == 0;
+		}
+		n += zero;
+	}
+	return n;
+}
+
 /* y[0..ld) += a x[0..ld), CSR_LANES at a time: a fixed length the compiler vectorizes */
 static inline __attribute__((always_inline)) void axpy(float *restrict y, float a,
                                                         const float *restrict x, size_t ld)

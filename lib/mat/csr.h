@@ -34,6 +34,10 @@ int csr_count(struct reader *r, const struct mat_header *h, struct csr *a, struc
 int csr_fill(struct reader *r, const struct mat_header *h, struct csr *a, struct error *e);
 void csr_free(struct csr *a);
 
+/* The rows of a with no value other than 0 (a stored 0 counts as none): their rows of U S are 0 in
+ * any SVD of a (U S = a V). */
+uint64_t csr_zero_rows(const struct csr *a);
+
 /* Row-major dense operands of ld columns (a multiple of CSR_LANES): y (rows x ld) = A x, where x
  * is cols x ld; z (cols x ld) = A^T y. */
 void csr_mul(const struct csr *a, const float *x, float *y, size_t ld, int nt);

@@ -59,6 +59,21 @@ void dmat_free(struct dmat *a)
 	memset(a, 0, sizeof(*a));
 }
 
+uint64_t dmat_zero_rows(const struct dmat *a)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = 0; i < a->rows; i++) {
+		const float *row = a->v + i * a->cols;
+		uint64_t j = 0;
+
+		while (j < a->cols && row[j] == 0)
+			j++;
+		n += j == a->cols;
+	}
+	return n;
+}
+
 struct product {
 	const struct dmat *a;
 	const float *in;

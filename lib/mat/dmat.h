@@ -24,6 +24,9 @@ struct dmat {
 int dmat_read(struct reader *r, const struct mat_header *h, struct dmat *a, struct error *e);
 void dmat_free(struct dmat *a);
 
+/* The rows of a that are all 0, as csr_zero_rows. */
+uint64_t dmat_zero_rows(const struct dmat *a);
+
 /* As csr_mul and csr_tmul: y (rows x ld) = A x, z (cols x ld) = A^T y, row-major. */
 void dmat_mul(const struct dmat *a, const float *x, float *y, size_t ld, int nt);
 void dmat_tmul(const struct dmat *a, const float *y, float *z, size_t ld, int nt);
