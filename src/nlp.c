@@ -150,26 +150,30 @@ static int not_a_stage(const char *stage)
 	return EXIT_USAGE;
 }
 
-/* Whether prog is an executable in this program's directory or on PATH, where run_stage looks. */
-static int stage_exists(const char *prog)
+/* The stage program prog as run_stage runs it: in this program's directory, else the first on
+ * PATH. Returns its path (to be freed), or NULL when there is none. */
+static char *stage_path(const char *prog)
 {
 	char *dir = paths_exe_dir(), *path, *save = NULL, *full;
-	int found = 0;
 
 	if (dir) {
 		full = join3(dir, "/", prog);
-		found = is_exec(full);
-		free(full);
 		free(dir);
+		if (is_exec(full))
+			return full;
+		free(full);
 	}
 	path = estrdup(getenv("PATH") ? getenv("PATH") : "/bin:/usr/bin");
-	for (char *p = strtok_r(path, ":", &save); p && !found; p = strtok_r(NULL, ":", &save)) {
+	for (char *p = strtok_r(path, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
 		full = join3(*p ? p : ".", "/", prog);
-		found = is_exec(full);
+		if (is_exec(full)) {
+			free(path);
+			return full;
+		}
 		free(full);
 	}
 	free(path);
-	return found;
+	return NULL;
 }
 
 static int help(const char *stage)
@@ -189,8 +193,13 @@ static int help(const char *stage)
 	path = man_file(page);
 	/* no page here and no such program: not a stage, as `nlp NAME` says, rather than man's
 	 * "No manual entry" and its exit status 16; a stage found on PATH is left to man */
-	if (!path && stage && strcmp(stage, "nlp") != 0 && !stage_exists(name))
-		return not_a_stage(stage);
+	if (!path && stage && strcmp(stage, "nlp") != 0) {
+		char *prog = stage_path(name);
+
+		if (!prog)
+			return not_a_stage(stage);
+		free(prog);
+	}
 	fflush(stdout);
 	if (path) {
 		execlp("man", "man", "-l", path, (char *)NULL);
@@ -203,26 +212,18 @@ static int help(const char *stage)
 
 static int run_stage(const char *stage, char **argv)
 {
-	char *dir, *prog;
+	char *name, *full;
 
 	if (!valid_stage(stage))
 		return not_a_stage(stage);
-	prog = join3("nlp-", stage, "");
-	argv[0] = prog;
-	if ((dir = paths_exe_dir())) {
-		char *full = join3(dir, "/", prog);
-
-		free(dir);
-		if (is_exec(full))
-			execv(full, argv);
-		free(full);
-	}
-	execvp(prog, argv);
-	if (errno == ENOENT) {
-		free(prog);
+	name = join3("nlp-", stage, "");
+	full = stage_path(name);
+	free(name);
+	if (!full)
 		return not_a_stage(stage);
-	}
-	eprintf("exec %s:", prog);
+	argv[0] = full;
+	execv(full, argv);
+	eprintf("exec %s:", full);
 }
 
 int main(int argc, char **argv)
