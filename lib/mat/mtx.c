@@ -396,60 +396,36 @@ static int mtx_next(struct mtx *m, uint32_t *i, uint32_t *j, double *v, struct e
 	return 1;
 }
 
-/* Where the value of cell (i, j) of an array stands among those its file lists, in their order:
- * column by column, and for a symmetric (skew-symmetric) array only on and below (below) the
- * diagonal, so that i >= j (i > j) there. */
-static uint64_t mtx_array_pos(const struct mtx *m, uint64_t i, uint64_t j)
+/* Feeds the sorter every cell of the file, and the mirror image of each below the diagonal of a
+ * symmetric (skew-symmetric) one. Returns 0 or a negative code with e filled. */
+static int mtx_sort(struct mtx *m, struct sorter *t, struct error *e)
 {
-	uint64_t tri = j ? j * (j - 1) / 2 : 0; /* 0 + 1 + ... + (j - 1) */
-
-	if (m->sym == MTX_GENERAL)
-		return j * m->rows + i;
-	if (m->sym == MTX_SYMMETRIC) /* column k lists rows - k values */
-		return j * m->rows - tri + (i - j);
-	return j * (m->rows - 1) - tri + (i - j - 1); /* column k lists rows - k - 1 */
-}
-
-/* The array's values are kept in the order they come, in memory that grows with them: a size
- * line alone, however large, asks for nothing. They are written row by row at the end. */
-static int mtx_dense(struct mtx *m, struct writer *w, struct error *e)
-{
-	struct mat_header h = {MAT_DENSE, m->type, m->rows, m->cols, 0};
-	double *a = NULL, v;
-	uint64_t n = 0, cap = 0;
 	uint32_t i, j;
+	double v = 0;
 	int k;
 
 	while ((k = mtx_next(m, &i, &j, &v, e)) == 1) {
-		if (n == cap) {
-			uint64_t nc = cap ? (cap < m->entries / 2 ? 2 * cap : m->entries) : 1024;
-			double *p = nc > SIZE_MAX / sizeof(double) ? NULL
-			                                           : realloc(a, nc * sizeof(double));
+		if ((k = sorter_add(t, i, j, v, e)) < 0)
+			break;
+		if (m->sym != MTX_GENERAL && i != j &&
+		    (k = sorter_add(t, j, i, m->sym == MTX_SKEW ? -v : v, e)) < 0)
+			break;
+	}
+	return k;
+}
 
-			if (!p) {
-				free(a);
-				return error_set(e, MAT_ENOMEM, 0, NULL, 0, "out of memory");
-			}
-			a = p;
-			cap = nc;
-		}
-		a[n++] = v;
-	}
-	if (k == 0 && (k = mat_write_header(w, &h, e)) == 0) {
-		for (uint64_t r = 0; r < m->rows; r++) {
-			for (uint64_t c = 0; c < m->cols; c++) {
-				if (m->sym == MTX_GENERAL || r > c)
-					v = a[mtx_array_pos(m, r, c)];
-				else if (r < c) /* the mirror image of a value below the diagonal */
-					v = m->sym == MTX_SKEW ? -a[mtx_array_pos(m, c, r)]
-					                       : a[mtx_array_pos(m, c, r)];
-				else
-					v = m->sym == MTX_SKEW ? 0 : a[mtx_array_pos(m, r, c)];
-				mat_write_value(w, m->type, v);
-			}
-		}
-	}
-	free(a);
+/* An array lists its values column by column: the sorter puts them in rows (in memory bytes,
+ * spilling past them), so a size line alone, however large, asks for nothing. */
+static int mtx_dense(struct mtx *m, size_t memory, struct writer *w, struct error *e)
+{
+	struct mat_header h = {MAT_DENSE, m->type, m->rows, m->cols, 0};
+	struct sorter t;
+	int k;
+
+	sorter_init(&t, memory, SORTER_DUPS_FAIL);
+	if ((k = mtx_sort(m, &t, e)) == 0)
+		k = sorter_write_dense(&t, &h, w, e);
+	sorter_free(&t);
 	return k;
 }
 
@@ -464,14 +440,7 @@ static int mtx_sparse(struct mtx *m, enum sorter_dups dups, size_t memory, struc
 	int k;
 
 	sorter_init(&t, memory, dups);
-	while ((k = mtx_next(m, &i, &j, &v, e)) == 1) {
-		if ((k = sorter_add(&t, i, j, v, e)) < 0)
-			break;
-		if (m->sym != MTX_GENERAL && i != j &&
-		    (k = sorter_add(&t, j, i, m->sym == MTX_SKEW ? -v : v, e)) < 0)
-			break;
-	}
-	if (k == 0 && (k = sorter_finish(&t, &h.nnz, e)) == 0 &&
+	if ((k = mtx_sort(m, &t, e)) == 0 && (k = sorter_finish(&t, &h.nnz, e)) == 0 &&
 	    (k = mat_write_header(w, &h, e)) == 0) {
 		while ((k = sorter_next(&t, &i, &j, &v, e)) == 1)
 			if ((k = cells_sparse_put(&s, i, j, v, e)) < 0)
@@ -493,5 +462,5 @@ int mtx_read(struct reader *r, uint32_t type, enum sorter_dups dups, size_t memo
 		return k;
 	if (!type && m.hint)
 		m.type = m.hint;
-	return m.array ? mtx_dense(&m, w, e) : mtx_sparse(&m, dups, memory, w, e);
+	return m.array ? mtx_dense(&m, memory, w, e) : mtx_sparse(&m, dups, memory, w, e);
 }

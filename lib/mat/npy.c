@@ -259,25 +259,6 @@ int npy_write(struct reader *r, const struct mat_header *h, uint32_t type, struc
 	return k < 0 ? k : cells_dense_write(r, h, &d, e);
 }
 
-/* A Fortran-ordered array lists its values column by column. They go through the sorter as cells
- * (in `memory` bytes, sorted runs spilled to $TMPDIR past it, float64 so values stay exact), which
- * gives them back row by row: the transpose while reading, in bounded memory, as transpose and
- * from-mtx sort. */
-static int npy_fortran_write(struct sorter *t, const struct mat_header *h, struct writer *w,
-                             struct error *e)
-{
-	uint64_t nnz;
-	uint32_t row, col;
-	double v;
-	int k;
-
-	if ((k = sorter_finish(t, &nnz, e)) < 0 || (k = mat_write_header(w, h, e)) < 0)
-		return k;
-	while ((k = sorter_next(t, &row, &col, &v, e)) == 1)
-		mat_write_value(w, h->type, v);
-	return k;
-}
-
 int npy_read(struct reader *r, uint32_t type, size_t memory, struct writer *w, struct error *e)
 {
 	struct npy_header nh;
@@ -319,7 +300,7 @@ int npy_read(struct reader *r, uint32_t type, size_t memory, struct writer *w, s
 		left -= n;
 	}
 	if ((k = mat_dense_end(r, ".npy array", e)) == 0 && nh.fortran)
-		k = npy_fortran_write(&t, &h, w, e);
+		k = sorter_write_dense(&t, &h, w, e);
 done:
 	sorter_free(&t);
 	free(buf);

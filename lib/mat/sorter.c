@@ -253,6 +253,27 @@ int sorter_next(struct sorter *t, uint32_t *row, uint32_t *col, double *v, struc
 	return sorter_merge_next(t, row, col, v, e);
 }
 
+int sorter_write_dense(struct sorter *t, const struct mat_header *h, struct writer *w,
+                       struct error *e)
+{
+	uint64_t nnz, at = 0, end = h->rows * h->cols;
+	uint32_t row, col;
+	double v;
+	int k;
+
+	if ((k = sorter_finish(t, &nnz, e)) < 0 || (k = mat_write_header(w, h, e)) < 0)
+		return k;
+	while ((k = sorter_next(t, &row, &col, &v, e)) == 1) {
+		for (uint64_t pos = (uint64_t)row * h->cols + col; at < pos; at++)
+			mat_write_value(w, h->type, 0);
+		mat_write_value(w, h->type, v);
+		at++;
+	}
+	for (; k == 0 && at < end; at++)
+		mat_write_value(w, h->type, 0);
+	return k;
+}
+
 void sorter_free(struct sorter *t)
 {
 	sorter_close_merge(t);

@@ -45,6 +45,12 @@ int sorter_add(struct sorter *t, uint32_t row, uint32_t col, double v, struct er
 int sorter_finish(struct sorter *t, uint64_t *nnz, struct error *e);
 /* The next cell in order: returns 1, 0 at the end, or a negative code with e filled. */
 int sorter_next(struct sorter *t, uint32_t *row, uint32_t *col, double *v, struct error *e);
+/* Instead of sorter_finish and sorter_next: writes the dense header h and every cell of its
+ * shape row by row, a cell never added as 0, rounded to h->type (how from-npy reads a Fortran
+ * array and from-mtx an array, both listed column by column). Returns 0 or a negative code with
+ * e filled. */
+int sorter_write_dense(struct sorter *t, const struct mat_header *h, struct writer *w,
+                       struct error *e);
 /* Frees the memory and closes the runs. */
 void sorter_free(struct sorter *t);
 
