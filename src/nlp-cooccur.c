@@ -11,6 +11,7 @@
 #include "cli/err.h"
 #include "cli/filter.h"
 #include "cli/out.h"
+#include "cli/progress.h"
 #include "mat/matrix.h"
 #include "mat/sink.h"
 #include "cli/opt.h"
@@ -59,6 +60,7 @@ enum {
 struct output {
 	const struct cooccur_settings *set;
 	struct mat_sink sink;
+	uint64_t size; /* the matrix's rows and columns */
 	int text;
 	uint32_t type; /* MAT_F32 or MAT_F64 */
 };
@@ -76,6 +78,7 @@ static void begin_matrix(struct output *o, uint64_t size)
 {
 	struct error e;
 
+	o->size = size;
 	if (mat_sink_begin(&o->sink, &out, o->text, o->type, size, size, MAT_NNZ_UNKNOWN, &e) < 0)
 		eprint_error(&e);
 }
@@ -224,10 +227,26 @@ int main(int argc, char **argv)
 	set.dir = left ? -1 : right ? 1 : 0;
 	set.denom = cooccur_denom(&set);
 	out_init();
+	progress_init(f.progress);
 	ret = merge ? merge_matrices(&o, &set, argv + optind, argc - optind)
 	            : count_files(&o, &set, vocab, memory ? memory : opt_memory_default(), &f,
 	                          argv + optind, argc - optind);
 	if (out_close())
 		ret = EXIT_RUNTIME;
+	if (ret) {
+		progress_abort();
+	} else {
+		char a[32], b[32], c[32];
+
+		if (merge)
+			progress_done("%d matrices merged, %s words, %s non-zeros", argc - optind,
+			              progress_count(a, sizeof(a), o.size),
+			              progress_count(b, sizeof(b), o.sink.nnz));
+		else
+			progress_done("%s lines read, %s words, %s non-zeros",
+			              progress_count(a, sizeof(a), f.lines),
+			              progress_count(b, sizeof(b), o.size),
+			              progress_count(c, sizeof(c), o.sink.nnz));
+	}
 	return ret;
 }

@@ -13,6 +13,7 @@
 #include "cli/err.h"
 #include "cli/filter.h"
 #include "cli/out.h"
+#include "cli/progress.h"
 #include "base/io.h"
 #include "base/num.h"
 #include "cli/opt.h"
@@ -100,7 +101,7 @@ static void merge_files(struct ngram *g, char **files, int nfiles, int policy)
 }
 
 /* Reads the files with the counting on its own thread; returns filter_lines' exit status. */
-static int feed_files(struct ngram *g, const struct filter *f, char **files, int nfiles)
+static int feed_files(struct ngram *g, struct filter *f, char **files, int nfiles)
 {
 	struct error e;
 	int ret;
@@ -144,6 +145,7 @@ int main(int argc, char **argv)
 	int counts = 0, merge = 0, c, ret = 0;
 	unsigned long long min_count = 1, top = 0;
 	size_t memory = 0;
+	uint64_t written;
 	struct error e;
 
 	prog_init("nlp-ngram");
@@ -201,6 +203,7 @@ int main(int argc, char **argv)
 		usage_error(synopsis);
 	}
 	out_init();
+	progress_init(f.progress);
 	if (!counts) {
 		f.fn = list_line;
 		ret = filter_lines(&f, argv + optind, argc - optind);
@@ -218,7 +221,14 @@ int main(int argc, char **argv)
 		ngc_free(&g.c);
 	}
 	ngline_free(&g.line);
+	written = out.nwritten + out.len;
 	if (out_close())
 		ret = EXIT_RUNTIME;
+	if (ret)
+		progress_abort();
+	else if (counts)
+		filter_done(&f, g.c.emitted, "n-grams");
+	else
+		filter_done(&f, written, PHASE_BYTES);
 	return ret;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mat/csr.h"
@@ -19,6 +20,7 @@
 #include "base/num.h"
 #include "cli/opt.h"
 #include "cli/out.h"
+#include "cli/progress.h"
 #include "base/par.h"
 #include "mat/rsvd.h"
 #include "vec/vectors.h"
@@ -26,7 +28,8 @@
 
 static const char synopsis[] =
     "nlp-svd [-d dim] [-I iters] [--oversample N] [--seed N] [--weight P] [--normalize] "
-    "[-v vocab [-b] [--precision N]] [--u file] [--s file] [--v file] [-T threads] [matrix]";
+    "[-v vocab [-b] [--precision N]] [--u file] [--s file] [--v file] [-T threads] [--progress] "
+    "[matrix]";
 
 static const char help[] =
     "Truncated SVD of a matrix (nlp-matrix(5), sparse or dense) by a randomized range\n"
@@ -46,6 +49,7 @@ static const char help[] =
     "      --s FILE           also write the singular values (K x 1) as a dense matrix\n"
     "      --v FILE           also write V (cols x K) as a dense matrix\n"
     "  -T, --threads N        threads (default: the processors online)\n"
+    "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
@@ -69,6 +73,7 @@ struct input {
 	struct dmat dense;
 	struct linop op;
 	uint64_t zero_rows; /* rows with no value but 0 */
+	uint64_t nnz;       /* a sparse matrix's non-zero values */
 };
 
 /* A sparse matrix is read twice (sizes, then values): a pipe is copied to a file first. */
@@ -76,13 +81,18 @@ static void read_input(const char *path, struct input *in)
 {
 	struct reader r;
 	struct error e;
+	struct stat st;
 	int fd;
 
 	in->name = strcmp(path, "-") ? path : "<stdin>";
 	if ((fd = open_rereadable(path, in->name, &e)) < 0)
 		eprint_error(&e);
+	if (fstat(fd, &st) < 0)
+		st.st_size = 0;
 	if (mat_reread(&r, fd, in->name, &in->h, &e) < 0)
 		eprint_error(&e);
+	progress_phase(in->h.kind == MAT_DENSE ? "reading" : "reading (sizes)",
+	               (uint64_t)st.st_size, PHASE_BYTES);
 	if (in->h.kind == MAT_DENSE) {
 		if (dmat_read(&r, &in->h, &in->dense, &e) < 0)
 			eprint_error(&e);
@@ -92,11 +102,14 @@ static void read_input(const char *path, struct input *in)
 		if (csr_count(&r, &in->h, &in->sparse, &e) < 0)
 			eprint_error(&e);
 		reader_close(&r);
-		if (mat_reread(&r, fd, in->name, &in->h, &e) < 0 ||
-		    csr_fill(&r, &in->h, &in->sparse, &e) < 0)
+		if (mat_reread(&r, fd, in->name, &in->h, &e) < 0)
+			eprint_error(&e);
+		progress_phase("reading (values)", (uint64_t)st.st_size, PHASE_BYTES);
+		if (csr_fill(&r, &in->h, &in->sparse, &e) < 0)
 			eprint_error(&e);
 		in->op = csr_linop(&in->sparse);
 		in->zero_rows = csr_zero_rows(&in->sparse);
+		in->nnz = in->sparse.nnz;
 	}
 	reader_close(&r);
 	close(fd);
@@ -160,7 +173,9 @@ static void write_vectors(const struct settings *set, const struct vocab *vocab,
 		return;
 	}
 	vec_write_header(&out, rows, res->k);
+	progress_phase("writing", rows, "vectors");
 	for (uint64_t i = 0; i < rows; i++) {
+		progress_update(i);
 		size_t len;
 		const char *word = vocab_token(vocab, i, &len);
 
@@ -195,6 +210,7 @@ int main(int argc, char **argv)
 	    {"s", required_argument, NULL, OPT_S},
 	    {"v", required_argument, NULL, OPT_V},
 	    {"threads", required_argument, NULL, 'T'},
+	    {"progress", no_argument, NULL, OPT_PROGRESS},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},
 	    {NULL, 0, NULL, 0}};
@@ -204,7 +220,8 @@ int main(int argc, char **argv)
 	struct vocab vocab = {0};
 	struct rsvd_result res;
 	struct error e;
-	int c, precision = 0;
+	int c, precision = 0, progress = 0;
+	char a[32], b[32], d[32];
 
 	prog_init("nlp-svd");
 	set.svd.threads = par_cpus();
@@ -226,6 +243,7 @@ int main(int argc, char **argv)
 		case OPT_S: set.s_path = optarg; break;
 		case OPT_V: set.v_path = optarg; set.svd.want_v = 1; break;
 		case 'T': set.svd.threads = (int)estrtonum(optarg, 1, 256, "--threads"); break;
+		case OPT_PROGRESS: progress = 1; break;
 		case 'h': usage_help(synopsis, help);
 		case OPT_VERSION: print_version();
 		default: usage_error(synopsis);
@@ -242,6 +260,7 @@ int main(int argc, char **argv)
 	if ((!set.vocab || set.binary) && isatty(1))
 		eprintf("not writing binary vectors to a terminal (redirect them)");
 	openblas_set_num_threads(1); /* ours split the work, so that -T does not change it */
+	progress_init(progress);
 	read_input(optind < argc ? argv[optind] : "-", &in);
 	if (set.vocab)
 		load_labels(&vocab, set.vocab, in.h.rows);
@@ -265,5 +284,14 @@ int main(int argc, char **argv)
 	write_vectors(&set, set.vocab ? &vocab : NULL, &res, in.h.rows);
 	rsvd_free(&res);
 	vocab_free(&vocab);
-	return out_close() ? EXIT_RUNTIME : 0;
+	if (out_close()) {
+		progress_abort();
+		return EXIT_RUNTIME;
+	}
+	progress_done("a %s %s x %s matrix%s%s, %zu dimensions",
+	              in.h.kind == MAT_DENSE ? "dense" : "sparse",
+	              progress_count(a, sizeof(a), in.h.rows), progress_count(b, sizeof(b), in.h.cols),
+	              in.h.kind == MAT_DENSE ? "" : " with ",
+	              in.h.kind == MAT_DENSE ? "" : progress_count(d, sizeof(d), in.nnz), res.k);
+	return 0;
 }

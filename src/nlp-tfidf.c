@@ -11,6 +11,7 @@
 #include "cli/filter.h"
 #include "cli/opt.h"
 #include "cli/out.h"
+#include "cli/progress.h"
 #include "count/vocab.h"
 #include "mat/matrix.h"
 #include "vec/tfidf.h"
@@ -181,6 +182,7 @@ int main(int argc, char **argv)
 	if (tfidf_begin(&t, &set.t, set.t.vocab ? &terms : NULL, &e) < 0)
 		eprint_error(&e);
 	f.ctx = &t;
+	progress_init(f.progress);
 	ret = filter_lines(&f, argv + first, argc - first);
 	if (ret == 0) { /* weights of a part of the input would pass for the whole */
 		if (tfidf_fit(&t, &e) < 0 ||
@@ -191,6 +193,15 @@ int main(int argc, char **argv)
 			eprint_error(&e);
 		if (out_close())
 			ret = EXIT_RUNTIME;
+	}
+	if (ret) {
+		progress_abort();
+	} else {
+		char a[32], b[32], c[32], d[32];
+
+		progress_done("%s documents (%s) read, %s terms, %s non-zeros",
+		              progress_count(a, sizeof(a), t.ndocs), progress_bytes(b, sizeof(b), f.bytes),
+		              progress_count(c, sizeof(c), t.ncols), progress_count(d, sizeof(d), t.nnz));
 	}
 	tfidf_free(&t);
 	return ret;

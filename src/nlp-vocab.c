@@ -9,6 +9,7 @@
 #include "cli/filter.h"
 #include "cli/opt.h"
 #include "cli/out.h"
+#include "cli/progress.h"
 #include "count/ngc.h"
 #include "count/ngcfeed.h"
 #include "count/specials.h"
@@ -105,7 +106,7 @@ static int merge_entry(void *ctx, const char *tok, size_t len, uint64_t count)
 }
 
 /* Reads the files with the counting on its own thread; returns filter_lines' exit status. */
-static int feed_files(struct build *b, const struct filter *f, char **files, int nfiles)
+static int feed_files(struct build *b, struct filter *f, char **files, int nfiles)
 {
 	struct error e;
 	int ret;
@@ -141,6 +142,7 @@ int main(int argc, char **argv)
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
 	struct build b = {0};
+	uint64_t words;
 	uint64_t max_size = 0;
 	struct filter f = {.policy = UTF8_REPLACE};
 	const char *encode = NULL, *decode = NULL, *unknown = NULL;
@@ -180,6 +182,7 @@ int main(int argc, char **argv)
 		                  argc - optind);
 	}
 	out_init();
+	progress_init(f.progress);
 	if (ngc_init(&b.c, 1, 1, memory ? memory : opt_memory_default(), &e) < 0)
 		eprint_error(&e);
 	f.fn = count_line;
@@ -192,10 +195,15 @@ int main(int argc, char **argv)
 	/* counts of a part of the input would pass for the whole */
 	if (ret == 0 && specials_write(&b.sp, &b.c, min_count, max_size, &out, &e) < 0)
 		eprint_error(&e);
+	words = b.c.emitted;
 	ngc_free(&b.c);
 	spans_free(&b.units);
 	specials_free(&b.sp);
 	if (out_close())
 		ret = EXIT_RUNTIME;
+	if (ret)
+		progress_abort();
+	else
+		filter_done(&f, words, "words");
 	return ret;
 }

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/runs.h"
@@ -69,10 +70,32 @@ int runs_begin(struct runs_writer *rw)
 	return 0;
 }
 
+uint64_t runlist_bytes(const struct runlist *l)
+{
+	uint64_t total = 0;
+	struct stat st;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (fstat(l->fds[i], &st) == 0)
+			total += (uint64_t)st.st_size;
+	return total;
+}
+
+/* What runs_stats reports, added to by every thread that spills. */
+static uint64_t nruns, nbytes;
+
+void runs_stats(uint64_t *runs, uint64_t *bytes)
+{
+	*runs = __atomic_load_n(&nruns, __ATOMIC_RELAXED);
+	*bytes = __atomic_load_n(&nbytes, __ATOMIC_RELAXED);
+}
+
 int runs_finish(struct runs_writer *rw, int err)
 {
 	if (!err && writer_flush(&rw->w) < 0)
 		err = rw->w.err ? rw->w.err : EIO;
+	if (!err)
+		__atomic_fetch_add(&nbytes, rw->w.nwritten, __ATOMIC_RELAXED);
 	writer_free(&rw->w);
 	if (err) {
 		close(rw->fd);
@@ -99,6 +122,8 @@ static int end_at(struct runs_writer *rw, struct runlist *l, int err, unsigned l
 
 int runs_end(struct runs_writer *rw, struct runlist *l, int err)
 {
+	if (!err)
+		__atomic_fetch_add(&nruns, 1, __ATOMIC_RELAXED);
 	return end_at(rw, l, err, 0);
 }
 

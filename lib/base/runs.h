@@ -9,6 +9,7 @@
 #define NLP_RUNS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/error.h"
 #include "base/io.h"
@@ -51,6 +52,13 @@ int runs_end(struct runs_writer *rw, struct runlist *l, int err);
 /* Ends a run that is read back on its own (a spool), as runs_end does but without a list.
  * Returns its descriptor, for runs_read (which closes it), or -1 with errno (the run closed). */
 int runs_finish(struct runs_writer *rw, int err);
+
+/* The bytes of the runs of l, for the total of a merge's progress. */
+uint64_t runlist_bytes(const struct runlist *l);
+
+/* What the process has spilled so far: the runs ended by runs_end (merges of runs not counted)
+ * and the bytes of every run and spool written, merges included. */
+void runs_stats(uint64_t *runs, uint64_t *bytes);
 
 /* Opens r on the run fd from its first byte; on failure fd is closed. Returns 0, or -1 with
  * errno. reader_close closes fd. */

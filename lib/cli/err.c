@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/err.h"
+#include "cli/progress.h"
 
 const char *argv0 = "nlp";
 
@@ -20,6 +21,7 @@ static void vwarn(const char *fmt, va_list ap)
 	size_t n = strlen(fmt);
 
 	fflush(stdout);
+	progress_clear();
 	fprintf(stderr, "%s: ", argv0);
 	vfprintf(stderr, fmt, ap);
 	if (n > 0 && fmt[n - 1] == ':')

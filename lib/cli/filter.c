@@ -1,6 +1,9 @@
 /* filter.c: the line loop of text stages. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/err.h"
 #include "cli/filter.h"
@@ -22,6 +25,7 @@ static int run_file(const struct filter *f, const char *path, struct counts *c, 
 	char *line;
 	ssize_t n;
 	uint64_t lineno = 0;
+	char num[32];
 
 	if (reader_open(&r, path) < 0) {
 		weprintf("open %s:", path);
@@ -53,7 +57,8 @@ static int run_file(const struct filter *f, const char *path, struct counts *c, 
 		if (res->len)
 			writer_write(&out, res->p, res->len);
 		c->lines++;
-		progress_update(c->bytes + r.nread, c->lines);
+		if (progress_due())
+			progress_show(c->bytes + r.nread, "%s lines", progress_count(num, sizeof(num), c->lines));
 	}
 	if (n == -2) {
 		weprintf("read %s:", r.name);
@@ -70,13 +75,33 @@ stop:
 	return 1;
 }
 
-int filter_lines(const struct filter *f, char **files, int nfiles)
+/* The bytes of input to read, when every input is a regular file; 0 when unknown. */
+static uint64_t input_size(char **files, int nfiles)
+{
+	uint64_t total = 0;
+	struct stat st;
+
+	for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
+		const char *path = nfiles ? files[i] : "-";
+		int r = strcmp(path, "-") ? stat(path, &st) : fstat(0, &st);
+		off_t pos = 0;
+
+		if (r < 0 || !S_ISREG(st.st_mode))
+			return 0;
+		if (!strcmp(path, "-") && (pos = lseek(0, 0, SEEK_CUR)) < 0)
+			pos = 0;
+		total += (uint64_t)(st.st_size - (pos < st.st_size ? pos : st.st_size));
+	}
+	return total;
+}
+
+int filter_lines(struct filter *f, char **files, int nfiles)
 {
 	struct counts c = {0};
 	struct buf tmp = {0}, res = {0};
 	int ret = 0;
 
-	progress_init(f->progress);
+	progress_phase("reading", input_size(files, nfiles), PHASE_BYTES);
 	if (nfiles == 0) {
 		run_file(f, "-", &c, &tmp, &res, &ret);
 	} else {
@@ -84,7 +109,8 @@ int filter_lines(const struct filter *f, char **files, int nfiles)
 			if (run_file(f, files[i], &c, &tmp, &res, &ret))
 				break;
 	}
-	progress_done(c.bytes, c.lines);
+	f->lines = c.lines;
+	f->bytes = c.bytes;
 	if (c.bad > 1)
 		weprintf("%llu invalid UTF-8 bytes %s in all", (unsigned long long)c.bad,
 		         f->policy == UTF8_SKIP ? "skipped" : "replaced");
@@ -93,13 +119,32 @@ int filter_lines(const struct filter *f, char **files, int nfiles)
 	return ret;
 }
 
-int filter_run(const struct filter *f, char **files, int nfiles)
+int filter_run(struct filter *f, char **files, int nfiles)
 {
+	uint64_t written;
 	int ret;
 
 	out_init();
+	progress_init(f->progress);
 	ret = filter_lines(f, files, nfiles);
+	written = out.nwritten + out.len;
 	if (out_close())
 		ret = EXIT_RUNTIME;
+	if (ret == 0)
+		filter_done(f, written, PHASE_BYTES);
+	else
+		progress_abort();
 	return ret;
+}
+
+void filter_done(const struct filter *f, uint64_t n, const char *noun)
+{
+	char a[32], b[32], c[32];
+
+	if (!strcmp(noun, PHASE_BYTES))
+		progress_bytes(c, sizeof(c), n);
+	progress_done("%s lines (%s) read, %s%s%s written", progress_count(a, sizeof(a), f->lines),
+	              progress_bytes(b, sizeof(b), f->bytes),
+	              strcmp(noun, PHASE_BYTES) ? progress_count(c, sizeof(c), n) : c,
+	              strcmp(noun, PHASE_BYTES) ? " " : "", strcmp(noun, PHASE_BYTES) ? noun : "");
 }

@@ -23,16 +23,23 @@ struct filter {
 	filter_line_fn *fn;         /* the line function: fn, or fn_err when fn is NULL */
 	filter_line_err_fn *fn_err;
 	void *ctx;
+	uint64_t lines, bytes; /* set by filter_lines: the lines and bytes it read */
 };
 
-/* Runs the filter over files[0..nfiles) and closes stdout. A file that cannot be opened or read
+/* Runs the filter over files[0..nfiles) and closes stdout, with the progress display from start
+ * (progress_init) to summary (lines, bytes read and written). A file that cannot be opened or read
  * is reported and skipped; --invalid=fail stops at the first bad byte, and fn_err at its first
  * failure (nothing of that line is written, the lines before it are, then the message).
  * Returns the exit status. */
-int filter_run(const struct filter *f, char **files, int nfiles);
+int filter_run(struct filter *f, char **files, int nfiles);
 
-/* The same loop without opening or closing stdout: counting stages call it, then write their
- * results (out_init() must come first when fn appends anything). Returns the exit status. */
-int filter_lines(const struct filter *f, char **files, int nfiles);
+/* The same loop without opening or closing stdout, as the display's phase "reading" (percentages
+ * when every input is a regular file): counting stages call it after progress_init(), then write
+ * their results (out_init() must come first when fn appends anything). Returns the exit status. */
+int filter_lines(struct filter *f, char **files, int nfiles);
+
+/* Ends the progress display (progress_done) with the lines and bytes f read and the n noun
+ * written ("words", or PHASE_BYTES for bytes). */
+void filter_done(const struct filter *f, uint64_t n, const char *noun);
 
 #endif

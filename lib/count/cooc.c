@@ -7,6 +7,7 @@
 
 #include "base/bigmem.h"
 #include "base/heap.h"
+#include "base/phase.h"
 #include "base/runs.h"
 #include "count/cooc.h"
 #include "base/io.h"
@@ -242,6 +243,7 @@ struct src {
 	size_t i, n;
 	struct reader r;
 	int file;
+	struct phase_meter *meter; /* the merge's progress, or NULL */
 };
 
 static int src_next(struct src *s)
@@ -263,13 +265,16 @@ static int src_next(struct src *s)
 		errno = got < 0 ? errno : EIO;
 		return -1;
 	}
+	if (s->meter)
+		phase_meter_add(s->meter, sizeof(s->cur));
 	return 0;
 }
 
-static int src_open(struct src *s, int fd)
+static int src_open(struct src *s, int fd, struct phase_meter *meter)
 {
 	memset(s, 0, sizeof(*s));
 	s->file = 1;
+	s->meter = meter;
 	if (runs_read(&s->r, fd) < 0) {
 		s->file = 0;
 		s->done = 1;
@@ -317,9 +322,10 @@ static int merger_next(struct merger *m, struct cooc_kv *out)
 	return have;
 }
 
-/* Opens the runs fds[0..n) and, when mem is not NULL, the sorted entries mem[0..nmem). */
+/* Opens the runs fds[0..n) and, when mem is not NULL, the sorted entries mem[0..nmem); meter
+ * (or NULL) counts the bytes read from the runs. */
 static int merger_open(struct merger *m, int *fds, size_t n, const struct cooc_kv *mem,
-                       size_t nmem, int exact)
+                       size_t nmem, int exact, struct phase_meter *meter)
 {
 	int r = 0;
 
@@ -334,7 +340,7 @@ static int merger_open(struct merger *m, int *fds, size_t n, const struct cooc_k
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (src_open(&m->srcs[i], fds[i]) < 0)
+		if (src_open(&m->srcs[i], fds[i], meter) < 0)
 			r = -1;
 	if (mem) {
 		m->srcs[n] = (struct src){.mem = mem, .n = nmem};
@@ -361,10 +367,10 @@ static void merger_close(struct merger *m, size_t n)
 /* runs_reduce's merge: the runs fds[0..n), equal cells summed, into w. */
 static int reduce_merge(void *ctx, int *fds, size_t n, struct writer *w)
 {
-	const struct cooc *c = ctx;
+	struct cooc *c = ctx;
 	struct merger m;
 	struct cooc_kv kv;
-	int r = merger_open(&m, fds, n, NULL, 0, c->exact), e;
+	int r = merger_open(&m, fds, n, NULL, 0, c->exact, c->meter), e;
 
 	while (r == 0 && (r = merger_next(&m, &kv)) == 1) {
 		writer_write(w, (const char *)&kv, sizeof(kv));
@@ -406,12 +412,25 @@ int cooc_emit(struct cooc *c, cooc_emit_fn *fn, void *ctx, struct error *e)
 	size_t nruns, nmem = 0;
 	int more, r = 0;
 
+	struct phase_meter meter = {0};
+
 	/* the last buffer stays in memory when nothing went to disk before */
-	if (sort_buffer(c, c->runs->n == 0, &mem, &nmem) < 0 || reduce_runs(c) < 0)
+	phase_begin("sorting", 0, "");
+	if (sort_buffer(c, c->runs->n == 0, &mem, &nmem) < 0)
 		return counting_error(e);
+	if (c->runs->n > RUNS_FANIN) { /* the workers' runs joined */
+		phase_begin("merging runs", runlist_bytes(c->runs), PHASE_BYTES);
+		c->meter = &meter;
+		r = reduce_runs(c);
+		c->meter = NULL;
+		if (r < 0)
+			return counting_error(e);
+		meter = (struct phase_meter){0};
+	}
+	phase_begin("writing", runlist_bytes(c->runs), PHASE_BYTES);
 	nruns = c->runs->n;
 	c->runs->n = 0; /* the merger owns the descriptors now */
-	if (merger_open(&m, c->runs->fds, nruns, nmem ? mem : NULL, nmem, c->exact) < 0) {
+	if (merger_open(&m, c->runs->fds, nruns, nmem ? mem : NULL, nmem, c->exact, &meter) < 0) {
 		merger_close(&m, nruns);
 		return counting_error(e);
 	}

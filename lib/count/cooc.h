@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/phase.h"
 #include "base/runs.h"
 
 #define COOC_MAX_SIZE ((uint32_t)1 << 25) /* rows: an update must pack into 64 bits */
@@ -41,6 +42,7 @@ struct cooc {
 	unsigned wbits, cbits;
 	struct runlist *runs;   /* the runs written so far */
 	size_t maxruns;         /* the most runs kept open (runs_bound) */
+	struct phase_meter *meter; /* the progress of cooc_emit's merges, NULL while counting */
 };
 
 /* Called for each non-zero cell in row-major order; a positive return stops the output. */

@@ -12,6 +12,7 @@
 #include "base/bigmem.h"
 #include "base/buf.h"
 #include "base/heap.h"
+#include "base/phase.h"
 #include "base/runs.h"
 #include "count/ngc.h"
 #include "base/io.h"
@@ -528,9 +529,10 @@ static int src_less(const void *a, const void *b, void *ctx)
 }
 
 /* Merges the sources in order o into fn; with sum, equal keys become one entry with the sum of
- * their counts, and entries below min_count are dropped. Stops after top entries (0: all). */
+ * their counts, and entries below min_count are dropped. Stops after top entries (0: all).
+ * meter (or NULL) counts the records of memory sources and the bytes of runs. */
 static int merge(struct src **v, size_t k, enum order o, int sum, uint64_t min_count,
-                 uint64_t top, ngc_emit_fn *fn, void *ctx)
+                 uint64_t top, ngc_emit_fn *fn, void *ctx, struct phase_meter *meter)
 {
 	struct buf acc = {0};
 	size_t n = 0;
@@ -569,6 +571,8 @@ static int merge(struct src **v, size_t k, enum order o, int sum, uint64_t min_c
 				break;
 			emitted++;
 		}
+		if (meter)
+			phase_meter_add(meter, s->c ? 1 : 16 + s->e.len);
 		if (src_next(s) < 0) {
 			r = -1;
 			break;
@@ -584,9 +588,9 @@ static int merge(struct src **v, size_t k, enum order o, int sum, uint64_t min_c
 	return r;
 }
 
-/* Merges the runs of l in order o (summing equal keys when sum) into fn. */
+/* Merges the runs of l in order o (summing equal keys when sum) into fn; meter as merge's. */
 static int merge_runs(struct runlist *l, enum order o, int sum, uint64_t min_count, uint64_t top,
-                      ngc_emit_fn *fn, void *ctx)
+                      ngc_emit_fn *fn, void *ctx, struct phase_meter *meter)
 {
 	struct src *srcs = calloc(l->n ? l->n : 1, sizeof(*srcs));
 	struct src **v = calloc(l->n ? l->n : 1, sizeof(*v));
@@ -602,7 +606,7 @@ static int merge_runs(struct runlist *l, enum order o, int sum, uint64_t min_cou
 			goto out;
 		}
 	}
-	r = merge(v, l->n, o, sum, min_count, top, fn, ctx);
+	r = merge(v, l->n, o, sum, min_count, top, fn, ctx, meter);
 out:
 	for (size_t i = 0; i < opened; i++)
 		src_close(&srcs[i]);
@@ -625,7 +629,7 @@ static int reduce_merge(void *ctx, int *fds, size_t n, struct writer *w)
 	const struct reduce *rd = ctx;
 	struct runlist part = {fds, NULL, n, n};
 
-	return merge_runs(&part, rd->o, rd->sum, 0, 0, runw_entry, w) ? -1 : 0;
+	return merge_runs(&part, rd->o, rd->sum, 0, 0, runw_entry, w, NULL) ? -1 : 0;
 }
 
 /* Merges runs RUNS_FANIN at a time until at most RUNS_FANIN are left. */
@@ -1050,10 +1054,13 @@ static int emit_memory(struct ngcount *c, uint64_t min_count, uint64_t top, ngc_
 	struct ranks rk = {0};
 	struct src *srcs = calloc(c->max_n + 1, sizeof(*srcs));
 	struct src **v = calloc(c->max_n + 1, sizeof(*v));
+	struct phase_meter meter = {0};
 	uint32_t *uni = NULL;
+	uint64_t total = 0;
 	size_t k = 0;
 	int r = -1;
 
+	phase_begin("sorting", 0, "");
 	/* ranks order the units of longer n-grams */
 	if (!srcs || !v || (c->max_n > 1 && ranks_build(&rk, &c->units) < 0))
 		goto out;
@@ -1081,9 +1088,12 @@ static int emit_memory(struct ngcount *c, uint64_t min_count, uint64_t top, ngc_
 		v[k] = &srcs[k];
 		k++;
 	}
-	for (size_t i = 0; i < k; i++)
+	for (size_t i = 0; i < k; i++) {
+		total += srcs[i].nrec;
 		src_next(v[i]);
-	r = merge(v, k, BYCOUNT, 0, 0, top, fn, ctx);
+	}
+	phase_begin("writing", total, "entries");
+	r = merge(v, k, BYCOUNT, 0, 0, top, fn, ctx, &meter);
 out:
 	if (r == -1 && !errno)
 		errno = ENOMEM;
@@ -1193,7 +1203,8 @@ static int emit_spilled(struct ngcount *c, uint64_t min_count, uint64_t top, ngc
                         void *ctx)
 {
 	struct collector col = {.budget = c->budget};
-	uint64_t emitted = 0;
+	struct phase_meter meter = {0};
+	uint64_t emitted = 0, total = 0;
 	int r = -1;
 
 	if (c->units.n > 0 && spill(c) < 0)
@@ -1203,8 +1214,12 @@ static int emit_spilled(struct ngcount *c, uint64_t min_count, uint64_t top, ngc
 		tup_free(&c->tabs[n]);
 	}
 	for (unsigned n = 1; n <= c->max_n; n++)
+		total += runlist_bytes(&c->runs[n]);
+	phase_begin("merging", total, PHASE_BYTES);
+	for (unsigned n = 1; n <= c->max_n; n++)
 		if (reduce_runs(&c->runs[n], BYKEY, 1) < 0 ||
-		    merge_runs(&c->runs[n], BYKEY, 1, min_count ? min_count : 1, 0, collect, &col) < 0)
+		    merge_runs(&c->runs[n], BYKEY, 1, min_count ? min_count : 1, 0, collect, &col,
+		               &meter) < 0)
 			goto out;
 	if (col.runs.n == 0) {
 		collected_sort(&col);
@@ -1222,9 +1237,12 @@ static int emit_spilled(struct ngcount *c, uint64_t min_count, uint64_t top, ngc
 	buf_free(&col.arena);
 	free(col.offs);
 	col.offs = NULL;
+	phase_begin("sorting by count", 0, "");
 	if (reduce_runs(&col.runs, BYCOUNT, 0) < 0)
 		goto out;
-	r = merge_runs(&col.runs, BYCOUNT, 0, 0, top, fn, ctx);
+	meter = (struct phase_meter){0};
+	phase_begin("writing", runlist_bytes(&col.runs), PHASE_BYTES);
+	r = merge_runs(&col.runs, BYCOUNT, 0, 0, top, fn, ctx, &meter);
 out:
 	buf_free(&col.arena);
 	free(col.offs);
@@ -1232,15 +1250,31 @@ out:
 	return r;
 }
 
+/* ngc_emit's fn, counting the entries for the caller's. */
+struct counted {
+	ngc_emit_fn *fn;
+	void *ctx;
+	uint64_t *n;
+};
+
+static int count_entry(void *ctx, const struct ngc_entry *e)
+{
+	struct counted *k = ctx;
+
+	++*k->n;
+	return k->fn(k->ctx, e);
+}
+
 int ngc_emit(struct ngcount *c, uint64_t min_count, uint64_t top, ngc_emit_fn *fn, void *ctx,
              struct error *e)
 {
+	struct counted k = {fn, ctx, &c->emitted};
 	int r;
 
 	errno = 0;
 	if (c->nspills == 0)
-		r = emit_memory(c, min_count, top, fn, ctx);
+		r = emit_memory(c, min_count, top, count_entry, &k);
 	else
-		r = emit_spilled(c, min_count, top, fn, ctx);
+		r = emit_spilled(c, min_count, top, count_entry, &k);
 	return r < 0 ? counting_error(e) : r;
 }

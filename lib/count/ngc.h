@@ -46,6 +46,7 @@ struct ngcount {
 	unsigned nspills;
 	uint32_t *ids;        /* [idcap]: a line's unit ids */
 	size_t idcap;
+	uint64_t emitted;     /* the entries ngc_emit gave its fn */
 };
 
 /* Starts counting n-grams of min_n to max_n units in budget bytes. Returns 0, or -1 with e

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/phase.h"
 #include "mat/matrix.h"
 
 #define VALUE_BLOCK 4096 /* dense values read at a time */
@@ -267,6 +268,8 @@ int mat_next_triple(struct reader *r, struct mat_cursor *c, uint32_t *row, uint3
 {
 	int k = next_triple(r, c, row, col, v);
 
+	if ((c->seen & 0xffff) == 0) /* every 2^16 cells */
+		phase_step(r->nread);
 	return k < 0 ? read_fail(e, k, r) : k;
 }
 
@@ -285,6 +288,8 @@ static int read_values(struct reader *r, uint32_t type, double *v, uint64_t n)
 		v[i] = get_value(b, type);
 		if (!isfinite(v[i]))
 			return MAT_EVALUE;
+		if ((i & 0xffff) == 0xffff)
+			phase_step(r->nread);
 	}
 	return MAT_OK;
 }

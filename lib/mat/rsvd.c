@@ -9,6 +9,7 @@
 
 #include "base/mem.h"
 #include "base/par.h"
+#include "base/phase.h"
 #include "base/rng.h"
 #include "mat/rsvd.h"
 
@@ -190,6 +191,7 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
 	float *x = NULL, *y = NULL, *ub = NULL, *s = NULL, *vt = NULL;
 	struct work w = {.threads = o->threads};
 	const char *why = "out of memory"; /* what failed, if it does */
+	uint64_t step = 0;
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -207,25 +209,34 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
 	s = malloc(l * sizeof(float));
 	if (!x || !y || !w.tau || !w.g || !w.gd || !ub || !s)
 		goto out;
-	/* range finder: Y = (A A^T)^q A X, orthonormalized after every product */
+	/* range finder: Y = (A A^T)^q A X, orthonormalized after every product; the progress
+	 * counts products and orthonormalizations, 4 q + 3, and the small SVD */
+	phase_begin("SVD", 4 * (uint64_t)o->iters + 4, "steps");
 	gaussian(x, n, l, ld, o->seed);
 	a->mul(a->a, x, y, ld, o->threads);
+	phase_step(++step);
 	why = "LAPACK's QR failed";
 	for (unsigned it = 0; it < o->iters; it++) {
 		w.scratch = x;
 		if (orthonormalize(y, m, l, ld, &w, 0) < 0)
 			goto out;
+		phase_step(++step);
 		a->tmul(a->a, y, x, ld, o->threads);
+		phase_step(++step);
 		w.scratch = y;
 		if (orthonormalize(x, n, l, ld, &w, 0) < 0)
 			goto out;
+		phase_step(++step);
 		a->mul(a->a, x, y, ld, o->threads);
+		phase_step(++step);
 	}
 	w.scratch = x;
 	if (orthonormalize(y, m, l, ld, &w, 1) < 0)
 		goto out;
+	phase_step(++step);
 	/* B = Q^T A, held as its transpose A^T Q: LAPACK's column-major l x n B */
 	a->tmul(a->a, y, x, ld, o->threads);
+	phase_step(++step);
 	if (a->release)
 		a->release(a->a);
 	/* the SVD of B: wide, V^T overwrites B (row j of x becomes row j of V); else into vt */
@@ -236,6 +247,7 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
 	                   (lapack_int)ld, s, ub, (lapack_int)l, vt ? vt : x,
 	                   vt ? (lapack_int)n : (lapack_int)ld))
 		goto out;
+	phase_step(++step);
 	why = "out of memory";
 	res->k = k;
 	if (!(res->s = malloc(k * sizeof(float))))

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/phase.h"
 #include "mat/matrix.h"
 #include "mat/sink.h"
 #include "vec/tfidf.h"
@@ -430,11 +431,13 @@ int tfidf_write(struct tfidf *t, struct writer *w, struct error *e)
 	if (!set->top && mat_sink_begin(&sink, w, set->text, set->type, t->ndocs, t->ncols, t->nnz,
 	                                e) < 0)
 		goto out;
+	phase_begin("writing", t->ndocs, "documents");
 	for (uint64_t doc = 0; doc < t->ndocs; doc++) {
 		int64_t n = read_row(t, &r, &row, &cap, e);
 
 		if (n < 0)
 			goto out;
+		phase_step(doc);
 		weigh_row(row, (size_t)n, t->idf, set);
 		if (set->top) {
 			write_top(w, row, (size_t)n, t);
