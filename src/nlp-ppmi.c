@@ -6,18 +6,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/io.h"
 #include "cli/err.h"
 #include "cli/opt.h"
 #include "cli/out.h"
+#include "cli/progress.h"
 #include "mat/matrix.h"
 #include "mat/ppmi.h"
 #include "mat/sink.h"
 
 static const char synopsis[] =
-    "nlp-ppmi [-a alpha] [--shift K] [-B base] [--pmi] [-t] [--f32 | --f64] [matrix]";
+    "nlp-ppmi [-a alpha] [--shift K] [-B base] [--pmi] [-t] [--f32 | --f64] [--progress] "
+    "[matrix]";
 
 static const char help[] =
     "Turns co-occurrence counts (a sparse matrix, rows: words, columns: contexts) into\n"
@@ -32,6 +35,7 @@ static const char help[] =
     "  -t, --text             write 'row<TAB>col<TAB>value' lines, not a binary matrix\n"
     "      --f32              write 32-bit values\n"
     "      --f64              write 64-bit values (default: the input's type)\n"
+    "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
@@ -63,8 +67,17 @@ static void input_rewind(struct input *in)
 		eprint_error(&e);
 }
 
-/* Second pass: one value per stored count, kept when positive (or always, with --pmi). */
-static void write_pmi(struct input *in, const struct ppmi *p, int text)
+/* The bytes of the matrix, for the progress of a pass. */
+static uint64_t input_size(const struct input *in)
+{
+	struct stat st;
+
+	return fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+}
+
+/* Second pass: one value per stored count, kept when positive (or always, with --pmi). Returns
+ * the values written. */
+static uint64_t write_pmi(struct input *in, const struct ppmi *p, int text)
 {
 	struct mat_sink sink;
 	struct error e;
@@ -76,6 +89,7 @@ static void write_pmi(struct input *in, const struct ppmi *p, int text)
 	reader_close(&in->r);
 	if (mat_sink_end(&sink, &e) < 0)
 		weprint_error(&e);
+	return sink.nnz;
 }
 
 static double parse_base(const char *arg)
@@ -97,13 +111,16 @@ int main(int argc, char **argv)
 	    {"alpha", required_argument, NULL, 'a'}, {"shift", required_argument, NULL, OPT_SHIFT},
 	    {"base", required_argument, NULL, 'B'},  {"pmi", no_argument, NULL, OPT_PMI},
 	    {"text", no_argument, NULL, 't'},        {"f32", no_argument, NULL, OPT_F32},
-	    {"f64", no_argument, NULL, OPT_F64},     {"help", no_argument, NULL, 'h'},
+	    {"f64", no_argument, NULL, OPT_F64},     {"progress", no_argument, NULL, OPT_PROGRESS},
+	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
 	struct ppmi p = {.alpha = 1, .log_base = 1};
 	struct input in = {0};
 	struct error e;
 	double shift = 1;
-	int c, text = 0;
+	int c, text = 0, progress = 0;
+	uint64_t nnz;
+	char a[32], b[32], d[32];
 
 	prog_init("nlp-ppmi");
 	while ((c = getopt_long(argc, argv, "a:B:th", longopts, NULL)) != -1) {
@@ -115,6 +132,7 @@ int main(int argc, char **argv)
 		case 't': text = 1; break;
 		case OPT_F32: p.type = MAT_F32; break;
 		case OPT_F64: p.type = MAT_F64; break;
+		case OPT_PROGRESS: progress = 1; break;
 		case 'h': usage_help(synopsis, help);
 		case OPT_VERSION: print_version();
 		default: usage_error(synopsis);
@@ -127,8 +145,10 @@ int main(int argc, char **argv)
 	if (!text && isatty(1))
 		eprintf("not writing a binary matrix to a terminal (use --text, or redirect)");
 	p.log_shift = log(shift) / p.log_base;
+	progress_init(progress);
 	input_open(&in, optind < argc ? argv[optind] : "-");
 	input_rewind(&in);
+	progress_phase("summing", input_size(&in), PHASE_BYTES);
 	if (in.h.kind != MAT_SPARSE)
 		eprintf("%s: a dense matrix; nlp-ppmi reads sparse counts (nlp-cooccur writes them)",
 		        in.name);
@@ -139,9 +159,16 @@ int main(int argc, char **argv)
 	reader_close(&in.r);
 	out_init();
 	input_rewind(&in);
-	write_pmi(&in, &p, text);
+	progress_phase("writing", input_size(&in), PHASE_BYTES);
+	nnz = write_pmi(&in, &p, text);
 	ppmi_free(&p);
 	if (in.fd != 0)
 		close(in.fd);
-	return out_close() ? EXIT_RUNTIME : 0;
+	if (out_close()) {
+		progress_abort();
+		return EXIT_RUNTIME;
+	}
+	progress_done("a %s x %s matrix, %s non-zeros written", progress_count(a, sizeof(a), in.h.rows),
+	              progress_count(b, sizeof(b), in.h.cols), progress_count(d, sizeof(d), nnz));
+	return 0;
 }

@@ -12,6 +12,7 @@
 #include "cli/err.h"
 #include "cli/opt.h"
 #include "cli/out.h"
+#include "cli/progress.h"
 #include "base/io.h"
 #include "base/par.h"
 #include "vec/answers.h"
@@ -20,9 +21,9 @@
 
 static const char synopsis[] =
     "nlp-similar [-i | --match-case] [--format format] [-k N] [--method add|mul] [-R N] [-q] "
-    "[-T N] vectors [query ...]\n"
+    "[-T N] [--progress] vectors [query ...]\n"
     "       nlp-similar --eval-pairs file | --eval-analogy file ... [-i | --match-case] "
-    "[--format format] [--method add|mul] [-R N] [-T N] vectors";
+    "[--format format] [--method add|mul] [-R N] [-T N] [--progress] vectors";
 
 static const char help[] =
     "Nearest neighbours and analogies by cosine similarity in word vectors, and word-pair\n"
@@ -46,6 +47,7 @@ static const char help[] =
     "                         (questions-words.txt)\n"
     "      --format FORMAT    the vectors are text, binary or auto (default: detected)\n"
     "  -T, --threads N        threads (default: the number of CPUs)\n"
+    "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
@@ -71,7 +73,7 @@ struct settings {
 	enum vec_format format;
 	enum similar_method method;
 	int fold;          /* -1: the default of the mode */
-	int with_query, threads;
+	int with_query, threads, progress;
 	size_t top;
 	long long restrict_to; /* 0: the default of the mode */
 	struct eval *evals;
@@ -190,6 +192,7 @@ static void parse_options(struct settings *set, int argc, char **argv)
 	    {"eval-pairs", required_argument, NULL, OPT_EVAL_PAIRS},
 	    {"eval-analogy", required_argument, NULL, OPT_EVAL_ANALOGY},
 	    {"format", required_argument, NULL, OPT_FORMAT},   {"threads", required_argument, NULL, 'T'},
+	    {"progress", no_argument, NULL, OPT_PROGRESS},
 	    {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, OPT_VERSION},
 	    {NULL, 0, NULL, 0}};
 	static const char *const formats[] = {"auto", "text", "binary", NULL};
@@ -215,6 +218,7 @@ static void parse_options(struct settings *set, int argc, char **argv)
 			break;
 		case OPT_FORMAT: set->format = (enum vec_format)opt_choice("--format", optarg, formats); break;
 		case 'T': set->threads = (int)estrtonum(optarg, 1, MAX_THREADS, "--threads"); break;
+		case OPT_PROGRESS: set->progress = 1; break;
 		case 'h': usage_help(synopsis, help);
 		case OPT_VERSION: print_version();
 		default: usage_error(synopsis);
@@ -246,6 +250,7 @@ int main(int argc, char **argv)
 	 * that the answers do not depend on the number of threads */
 	openblas_set_num_threads(1);
 	out_init();
+	progress_init(set.progress);
 	load_vectors(&v, argv[optind], set.format);
 	for (int i = 0; i < set.nevals; i++) {
 		if (i > 0)
@@ -254,9 +259,21 @@ int main(int argc, char **argv)
 	}
 	if (set.nevals == 0)
 		ret = run_queries(&set, &v, argv + optind + 1, argc - optind - 1);
-	vec_free(&v);
-	free(set.evals);
 	if (out_close())
 		ret = EXIT_RUNTIME;
+	if (ret) {
+		progress_abort();
+	} else {
+		char a[32];
+
+		if (set.nevals)
+			progress_done("%s vectors of %zu dimensions, %d benchmarks",
+			              progress_count(a, sizeof(a), v.rows), v.dim, set.nevals);
+		else
+			progress_done("%s vectors of %zu dimensions", progress_count(a, sizeof(a), v.rows),
+			              v.dim);
+	}
+	vec_free(&v);
+	free(set.evals);
 	return ret;
 }

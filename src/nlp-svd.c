@@ -222,6 +222,7 @@ int main(int argc, char **argv)
 	struct error e;
 	int c, precision = 0, progress = 0;
 	char a[32], b[32], d[32];
+	size_t k;
 
 	prog_init("nlp-svd");
 	set.svd.threads = par_cpus();
@@ -282,16 +283,18 @@ int main(int argc, char **argv)
 	rsvd_weight(&res, in.h.rows, set.weight, set.normalize);
 	out_init();
 	write_vectors(&set, set.vocab ? &vocab : NULL, &res, in.h.rows);
+	k = res.k;
 	rsvd_free(&res);
 	vocab_free(&vocab);
 	if (out_close()) {
 		progress_abort();
 		return EXIT_RUNTIME;
 	}
-	progress_done("a %s %s x %s matrix%s%s, %zu dimensions",
+	progress_done("a %s %s x %s matrix%s%s%s, %zu dimensions",
 	              in.h.kind == MAT_DENSE ? "dense" : "sparse",
 	              progress_count(a, sizeof(a), in.h.rows), progress_count(b, sizeof(b), in.h.cols),
 	              in.h.kind == MAT_DENSE ? "" : " with ",
-	              in.h.kind == MAT_DENSE ? "" : progress_count(d, sizeof(d), in.nnz), res.k);
+	              in.h.kind == MAT_DENSE ? "" : progress_count(d, sizeof(d), in.nnz),
+	              in.h.kind == MAT_DENSE ? "" : " non-zeros", k);
 	return 0;
 }

@@ -184,19 +184,21 @@ static size_t format(char *line, size_t size, double t, uint64_t done, const cha
 	size_t n = 0;
 
 	add(line, size, &n, "%s: %s", argv0, p.phase);
+	int bytes = !strcmp(p.unit, PHASE_BYTES);
+
 	if (!*p.unit) { /* a phase that counts nothing */
 	} else if (p.total) {
 		double f = done >= p.total ? 1.0 : (double)done / (double)p.total;
 
-		add(line, size, &n, " %.0f%% (%s of %s)", 100 * f, amount(a, sizeof(a), done),
-		    amount(b, sizeof(b), p.total));
+		add(line, size, &n, " %.0f%% (%s of %s%s%s)", 100 * f, amount(a, sizeof(a), done),
+		    amount(b, sizeof(b), p.total), bytes ? "" : " ", bytes ? "" : p.unit);
 	} else {
-		add(line, size, &n, " %s", amount(a, sizeof(a), done));
+		add(line, size, &n, " %s%s%s", amount(a, sizeof(a), done), bytes ? "" : " ",
+		    bytes ? "" : p.unit);
 	}
-	if (*p.unit && strcmp(p.unit, PHASE_BYTES))
-		add(line, size, &n, " %s", p.unit);
 	if (*p.unit && el >= 1 && done > 0) {
-		add(line, size, &n, ", %s/s", amount(c, sizeof(c), (uint64_t)rate));
+		if (rate >= 1)
+			add(line, size, &n, ", %s/s", amount(c, sizeof(c), (uint64_t)rate));
 		if (p.total && done < p.total)
 			add(line, size, &n, ", %s left",
 			    duration(c, sizeof(c), (double)(p.total - done) / rate));

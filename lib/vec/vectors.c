@@ -12,6 +12,7 @@
 #include <utf8proc.h>
 
 #include "base/buf.h"
+#include "base/phase.h"
 #include "vec/vectors.h"
 
 void vec_write_header(struct writer *w, uint64_t rows, uint64_t dim)
@@ -375,6 +376,7 @@ static int read_text(struct loader *ld, struct reader *r)
 			            ld->v->rows, (unsigned long long)ld->want);
 		if (text_row(ld, line, (size_t)n, lineno) < 0)
 			return -1;
+		phase_step(ld->v->rows);
 	}
 	for (uint64_t lineno = ld->want + 2; (n = reader_line(r, &line)) >= 0; lineno++)
 		for (ssize_t i = 0; i < n; i++)
@@ -430,8 +432,10 @@ static int read_binary(struct loader *ld, struct src *s)
 	int c, ret = 0;
 
 	ld->binary = 1;
-	while (ld->v->rows < ld->want && ret == 0)
+	while (ld->v->rows < ld->want && ret == 0) {
 		ret = binary_row(ld, s, &w);
+		phase_step(ld->v->rows);
+	}
 	buf_free(&w);
 	if (ret < 0)
 		return -1;
@@ -567,6 +571,7 @@ int vec_read(struct vectors *v, struct reader *r, enum vec_format f, struct erro
 	if (f == VEC_TEXT && line && text_row(&ld, line, (size_t)n, 2) < 0)
 		goto out;
 	v->binary = f == VEC_BINARY;
+	phase_begin("loading", ld.want, "vectors");
 	ret = v->binary ? read_binary(&ld, &s) : read_text(&ld, r);
 out:
 	free(ld.row);

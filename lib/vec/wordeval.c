@@ -8,6 +8,7 @@
 
 #include <cblas.h>
 
+#include "base/phase.h"
 #include "text/pystr.h"
 #include "vec/corr.h"
 #include "vec/wordeval.h"
@@ -295,7 +296,8 @@ int wordeval_analogies(struct lookup *lk, struct reader *r, enum similar_method 
 		error_set(e, -1, errno, NULL, 0, "read %s", r->name);
 		goto out;
 	}
-	for (size_t i = 0; i < qs.n; i += BATCH_QUESTIONS)
+	phase_begin("answering", qs.n, "questions");
+	for (size_t i = 0; i < qs.n; i += BATCH_QUESTIONS, phase_step(i < qs.n ? i : qs.n))
 		if (answer(lk, qs.q + i, qs.n - i < BATCH_QUESTIONS ? qs.n - i : BATCH_QUESTIONS, m,
 		           threads, res, e) < 0) {
 			error_bad(e, r->name, 0, "out of memory");
