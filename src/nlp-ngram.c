@@ -226,6 +226,8 @@ int main(int argc, char **argv)
 		ret = EXIT_RUNTIME;
 	if (ret)
 		progress_abort();
+	else if (merge)
+		merge_done(argc - optind, g.c.emitted, "n-grams");
 	else if (counts)
 		filter_done(&f, g.c.emitted, "n-grams");
 	else

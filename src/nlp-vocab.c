@@ -203,6 +203,8 @@ int main(int argc, char **argv)
 		ret = EXIT_RUNTIME;
 	if (ret)
 		progress_abort();
+	else if (merge)
+		merge_done(argc - optind, words, "words");
 	else
 		filter_done(&f, words, "words");
 	return ret;

@@ -148,3 +148,11 @@ void filter_done(const struct filter *f, uint64_t n, const char *noun)
 	              strcmp(noun, PHASE_BYTES) ? progress_count(c, sizeof(c), n) : c,
 	              strcmp(noun, PHASE_BYTES) ? " " : "", strcmp(noun, PHASE_BYTES) ? noun : "");
 }
+
+void merge_done(int nfiles, uint64_t n, const char *noun)
+{
+	char a[32];
+
+	progress_done("%d file%s merged, %s %s written", nfiles ? nfiles : 1, nfiles > 1 ? "s" : "",
+	              progress_count(a, sizeof(a), n), noun);
+}

@@ -41,5 +41,7 @@ int filter_lines(struct filter *f, char **files, int nfiles);
 /* Ends the progress display (progress_done) with the lines and bytes f read and the n noun
  * written ("words", or PHASE_BYTES for bytes). */
 void filter_done(const struct filter *f, uint64_t n, const char *noun);
+/* The same for a merge of nfiles files (0: stdin) into n noun. */
+void merge_done(int nfiles, uint64_t n, const char *noun);
 
 #endif

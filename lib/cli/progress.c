@@ -174,7 +174,8 @@ static void add(char *line, size_t size, size_t *n, const char *fmt, ...)
 		*n = *n + (size_t)k < size ? *n + (size_t)k : size - 1;
 }
 
-/* The line for done and the caller's figures: "nlp-svd: products 45% (9 of 20), 1.2/s, 9 s left". */
+/* The line for done and the caller's figures: "nlp-cooccur: reading 45% (46.3 MB of 102.9 MB),
+ * 3 s left, 15.4 MB/s, 136.4k lines". */
 static size_t format(char *line, size_t size, double t, uint64_t done, const char *fmt,
                      va_list ap)
 {
@@ -196,12 +197,12 @@ static size_t format(char *line, size_t size, double t, uint64_t done, const cha
 		add(line, size, &n, " %s%s%s", amount(a, sizeof(a), done), bytes ? "" : " ",
 		    bytes ? "" : p.unit);
 	}
-	if (*p.unit && el >= 1 && done > 0) {
-		if (rate >= 1)
-			add(line, size, &n, ", %s/s", amount(c, sizeof(c), (uint64_t)rate));
+	if (*p.unit && el >= 1 && done > 0) { /* the time left first: a narrow line keeps it */
 		if (p.total && done < p.total)
 			add(line, size, &n, ", %s left",
 			    duration(c, sizeof(c), (double)(p.total - done) / rate));
+		if (rate >= 1)
+			add(line, size, &n, ", %s/s", amount(c, sizeof(c), (uint64_t)rate));
 	}
 	if (fmt) {
 		add(line, size, &n, ", ");

@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "base/phase.h"
 #include "base/buf.h"
 #include "count/countfile.h"
 #include "base/io.h"
@@ -52,8 +54,9 @@ int countfile_parse_line(const char *s, size_t n, size_t *keylen, unsigned *nuni
 	return 0;
 }
 
-int countfile_read(const char *path, int policy, countfile_line_fn *fn, void *ctx,
-                   struct error *e)
+/* countfile_read, with the bytes read before it, base, for the progress. */
+static int read_file(const char *path, int policy, countfile_line_fn *fn, void *ctx,
+                     uint64_t *base, struct error *e)
 {
 	struct reader r;
 	struct buf tmp = {0};
@@ -82,23 +85,44 @@ int countfile_read(const char *path, int policy, countfile_line_fn *fn, void *ct
 			error_set(e, ret, 0, name, lineno, "stopped");
 			break;
 		}
+		phase_step(*base + r.nread);
 	}
 	if (n == -2)
 		ret = error_sys(e, NULL, "read %s", name);
+	*base += r.nread;
 	reader_close(&r);
 	buf_free(&tmp);
 	return ret;
 }
 
+int countfile_read(const char *path, int policy, countfile_line_fn *fn, void *ctx,
+                   struct error *e)
+{
+	uint64_t base = 0;
+
+	return read_file(path, policy, fn, ctx, &base, e);
+}
+
 int countfile_read_all(char **files, int nfiles, int policy, countfile_line_fn *fn, void *ctx,
                        struct error *e)
 {
+	char *in[] = {"-"};
+	uint64_t total = 0, base = 0;
+	struct stat st;
 	int r = 0;
 
-	if (nfiles == 0)
-		return countfile_read("-", policy, fn, ctx, e);
+	if (nfiles == 0) {
+		files = in;
+		nfiles = 1;
+	}
+	for (int i = 0; i < nfiles && total != UINT64_MAX; i++) {
+		int k = strcmp(files[i], "-") ? stat(files[i], &st) : fstat(0, &st);
+
+		total = k == 0 && S_ISREG(st.st_mode) ? total + (uint64_t)st.st_size : UINT64_MAX;
+	}
+	phase_begin("reading", total == UINT64_MAX ? 0 : total, PHASE_BYTES);
 	for (int i = 0; i < nfiles && !r; i++)
-		r = countfile_read(files[i], policy, fn, ctx, e);
+		r = read_file(files[i], policy, fn, ctx, &base, e);
 	return r;
 }
 
