@@ -87,7 +87,8 @@ void progress_init(int force)
 		if (end != delay && *end == '\0' && d >= 0 && d < 1e6)
 			p.delay = d;
 	}
-	p.t0 = p.last = p.phase_t0 = now();
+	p.t0 = p.phase_t0 = now();
+	p.last = 0;
 	p.phase = "reading";
 	p.unit = PHASE_BYTES;
 	p.total = 0;
