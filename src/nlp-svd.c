@@ -91,6 +91,9 @@ static void read_input(const char *path, struct input *in)
 		st.st_size = 0;
 	if (mat_reread(&r, fd, in->name, &in->h, &e) < 0)
 		eprint_error(&e);
+	if (in->h.rows == 0 || in->h.cols == 0) /* before anything loops over the rows */
+		eprintf("%s: an empty matrix (%llu x %llu)", in->name, (unsigned long long)in->h.rows,
+		        (unsigned long long)in->h.cols);
 	progress_phase(in->h.kind == MAT_DENSE ? "reading" : "reading (sizes)",
 	               (uint64_t)st.st_size, PHASE_BYTES);
 	if (in->h.kind == MAT_DENSE) {
@@ -113,9 +116,6 @@ static void read_input(const char *path, struct input *in)
 	}
 	reader_close(&r);
 	close(fd);
-	if (in->h.rows == 0 || in->h.cols == 0)
-		eprintf("%s: an empty matrix (%llu x %llu)", in->name, (unsigned long long)in->h.rows,
-		        (unsigned long long)in->h.cols);
 }
 
 /* At most min(rows, cols) singular values exist: a larger --dim (300, the default, on a small

@@ -3,7 +3,8 @@
  * reader (long lines, no final newline), UTF-8 cleaning, the matrix format (round trips and
  * every rejection), the normalizer's fast path (every BMP character through the cache equals
  * utf8proc run on it directly), and the spill engine (base/runs: a bounded number of open runs,
- * their order kept; the sorter and n-gram counting under a low limit of open files). Prints "ok NAME" or
+ * their order kept; the sorter and n-gram counting under a low limit of open files), and the
+ * progress display as a trainer uses it. Prints "ok NAME" or
  * "FAIL NAME: why" per check and exits 1 on any failure. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 #include <sys/resource.h>
 
 #include "base/buf.h"
+#include "cli/err.h"
+#include "cli/progress.h"
 #include "base/strtab.h"
 #include "base/io.h"
 #include "base/runs.h"
@@ -576,6 +579,43 @@ static void test_few_files(void)
 	setrlimit(RLIMIT_NOFILE, &old);
 }
 
+/* The progress display as a trainer uses it, on a stderr that is not a terminal (--progress):
+ * an epoch as the phase, the loss and learning rate as its figures, then the summary; and the
+ * figures' formats. */
+static void test_progress(void)
+{
+	char path[] = "/tmp/nlp-test-progress.XXXXXX", got[512] = {0}, a[32];
+	int fd = mkstemp(path), saved = dup(2);
+	ssize_t n;
+
+	if (fd < 0 || saved < 0) {
+		check(0, "progress", "no temporary file");
+		return;
+	}
+	unlink(path);
+	dup2(fd, 2);
+	prog_init("nlp-train");
+	progress_init(1);
+	progress_phase("epoch 1/2", 1000, "words");
+	progress_show(500, "loss %.3f, lr %.4f", 2.5, 0.025);
+	progress_done("2 epochs, loss %.3f", 2.25);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, got, sizeof(got) - 1, 0);
+	close(fd);
+	check(n > 0 && strncmp(got, "nlp-train: epoch 1/2 50% (500 of 1000 words), loss 2.500, "
+	                            "lr 0.0250\nnlp-train: 2 epochs, loss 2.250, ", 90) == 0,
+	      "progress: a trainer's line and summary", got);
+	check(strstr(got, " s, peak ") && !strchr(got, '\r') && !strchr(got, '\033'),
+	      "progress: the summary's time and memory, no terminal codes", got);
+	check(!strcmp(progress_bytes(a, sizeof(a), 999), "999 B") &&
+	          !strcmp(progress_bytes(a, sizeof(a), 123456), "123.5 kB") &&
+	          !strcmp(progress_bytes(a, sizeof(a), 4560000000u), "4.56 GB") &&
+	          !strcmp(progress_count(a, sizeof(a), 9999), "9999") &&
+	          !strcmp(progress_count(a, sizeof(a), 35330000), "35.33M"),
+	      "progress: sizes and counts", a);
+}
+
 int main(void)
 {
 	test_strtab();
@@ -587,5 +627,6 @@ int main(void)
 	test_matrix();
 	test_runs();
 	test_few_files();
+	test_progress();
 	return failures ? 1 : 0;
 }
