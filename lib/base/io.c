@@ -307,3 +307,21 @@ void writer_free(struct writer *w)
 	free(w->buf);
 	w->buf = NULL;
 }
+
+uint64_t files_size(char **files, int nfiles)
+{
+	uint64_t total = 0;
+	struct stat st;
+
+	for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
+		int in = !nfiles || !strcmp(files[i], "-");
+		off_t pos = 0;
+
+		if ((in ? fstat(0, &st) : stat(files[i], &st)) < 0 || !S_ISREG(st.st_mode))
+			return 0;
+		if (in && (pos = lseek(0, 0, SEEK_CUR)) < 0)
+			pos = 0;
+		total += (uint64_t)(st.st_size - (pos < st.st_size ? pos : st.st_size));
+	}
+	return total;
+}

@@ -2,8 +2,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli/err.h"
 #include "cli/filter.h"
@@ -75,33 +73,13 @@ stop:
 	return 1;
 }
 
-/* The bytes of input to read, when every input is a regular file; 0 when unknown. */
-static uint64_t input_size(char **files, int nfiles)
-{
-	uint64_t total = 0;
-	struct stat st;
-
-	for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
-		const char *path = nfiles ? files[i] : "-";
-		int r = strcmp(path, "-") ? stat(path, &st) : fstat(0, &st);
-		off_t pos = 0;
-
-		if (r < 0 || !S_ISREG(st.st_mode))
-			return 0;
-		if (!strcmp(path, "-") && (pos = lseek(0, 0, SEEK_CUR)) < 0)
-			pos = 0;
-		total += (uint64_t)(st.st_size - (pos < st.st_size ? pos : st.st_size));
-	}
-	return total;
-}
-
 int filter_lines(struct filter *f, char **files, int nfiles)
 {
 	struct counts c = {0};
 	struct buf tmp = {0}, res = {0};
 	int ret = 0;
 
-	progress_phase("reading", input_size(files, nfiles), PHASE_BYTES);
+	progress_phase("reading", files_size(files, nfiles), PHASE_BYTES);
 	if (nfiles == 0) {
 		run_file(f, "-", &c, &tmp, &res, &ret);
 	} else {
@@ -140,13 +118,12 @@ int filter_run(struct filter *f, char **files, int nfiles)
 void filter_done(const struct filter *f, uint64_t n, const char *noun)
 {
 	char a[32], b[32], c[32];
+	int bytes = !strcmp(noun, PHASE_BYTES);
 
-	if (!strcmp(noun, PHASE_BYTES))
-		progress_bytes(c, sizeof(c), n);
 	progress_done("%s lines (%s) read, %s%s%s written", progress_count(a, sizeof(a), f->lines),
 	              progress_bytes(b, sizeof(b), f->bytes),
-	              strcmp(noun, PHASE_BYTES) ? progress_count(c, sizeof(c), n) : c,
-	              strcmp(noun, PHASE_BYTES) ? " " : "", strcmp(noun, PHASE_BYTES) ? noun : "");
+	              bytes ? progress_bytes(c, sizeof(c), n) : progress_count(c, sizeof(c), n),
+	              bytes ? "" : " ", bytes ? "" : noun);
 }
 
 void merge_done(int nfiles, uint64_t n, const char *noun)

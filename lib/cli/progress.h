@@ -28,7 +28,7 @@
 /* force: --progress given. Installs the display as the phase hook of library modules
  * (base/phase.h), and starts the clock. */
 void progress_init(int force);
-/* Starts a phase (see phase_begin). */
+/* Starts a phase (see phase_begin); name and unit are kept, not copied. */
 void progress_phase(const char *name, uint64_t total, const char *unit);
 /* How much of the phase is done; cheap: it reads a coarse clock and draws a few times a second. */
 void progress_update(uint64_t done);

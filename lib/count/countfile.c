@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/phase.h"
 #include "base/buf.h"
@@ -106,21 +105,12 @@ int countfile_read(const char *path, int policy, countfile_line_fn *fn, void *ct
 int countfile_read_all(char **files, int nfiles, int policy, countfile_line_fn *fn, void *ctx,
                        struct error *e)
 {
-	char *in[] = {"-"};
-	uint64_t total = 0, base = 0;
-	struct stat st;
+	uint64_t base = 0;
 	int r = 0;
 
-	if (nfiles == 0) {
-		files = in;
-		nfiles = 1;
-	}
-	for (int i = 0; i < nfiles && total != UINT64_MAX; i++) {
-		int k = strcmp(files[i], "-") ? stat(files[i], &st) : fstat(0, &st);
-
-		total = k == 0 && S_ISREG(st.st_mode) ? total + (uint64_t)st.st_size : UINT64_MAX;
-	}
-	phase_begin("reading", total == UINT64_MAX ? 0 : total, PHASE_BYTES);
+	phase_begin("reading", files_size(files, nfiles), PHASE_BYTES);
+	if (nfiles == 0)
+		return read_file("-", policy, fn, ctx, &base, e);
 	for (int i = 0; i < nfiles && !r; i++)
 		r = read_file(files[i], policy, fn, ctx, &base, e);
 	return r;
