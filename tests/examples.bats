@@ -168,10 +168,12 @@ check_page() {
 }
 
 @test "examples: nlp-cooccur(1)" {
+	need_python_module scipy # the examples read matrices in Python
 	check_page man/man1/nlp-cooccur.1
 }
 
 @test "examples: nlp-mat(1)" {
+	need_python_module scipy # the examples read matrices in Python
 	check_page man/man1/nlp-mat.1
 }
 
@@ -200,6 +202,7 @@ check_page() {
 }
 
 @test "examples: nlp-tfidf(1)" {
+	need_python_module scipy # the examples read matrices in Python
 	check_page man/man1/nlp-tfidf.1
 }
 
