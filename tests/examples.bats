@@ -37,7 +37,9 @@ setup_file() {
 		bins="$bins build/asan/bin/nlp-$p"
 	done
 	export PREFIX_DIR="$BATS_FILE_TMPDIR/prefix"
-	make -s -C "$NLP_TOP" install PREFIX="$PREFIX_DIR" BINS="$bins" > /dev/null ||
+	# (not the jobserver of a make check this may run under)
+	MAKEFLAGS= MAKELEVEL= make -s -C "$NLP_TOP" install PREFIX="$PREFIX_DIR" DESTDIR= BINS="$bins" \
+		> /dev/null ||
 		fail "make install PREFIX=$PREFIX_DIR failed"
 }
 
@@ -86,7 +88,7 @@ check_page() {
 		return
 	fi
 	mandir=$(sed -n 's/^MAN_EXAMPLES = //p' "$NLP_TOP/Makefile")
-	[ -n "$mandir" ] || fail "no MAN_EXAMPLES in the Makefile"
+	[ -n "$mandir" ] || { fail "no MAN_EXAMPLES in the Makefile"; return; }
 	mkdir -p built
 	sed "s|$mandir|$NLP_TOP/share/nlp/examples|g" "$NLP_TOP/$1" > "built/${1##*/}"
 	run_page "built/${1##*/}" "$BIN" || return
