@@ -92,6 +92,8 @@ check_page() {
 	mkdir -p built
 	sed "s|$mandir|$NLP_TOP/share/nlp/examples|g" "$NLP_TOP/$1" > "built/${1##*/}"
 	run_page "built/${1##*/}" "$BIN" || return
+	! grep -q "$mandir" "$PREFIX_DIR/share/$1" ||
+		{ fail "the installed $1 still names $mandir"; return; }
 	run_page "$PREFIX_DIR/share/$1" "$PREFIX_DIR/bin"
 }
 
@@ -160,66 +162,23 @@ check_page() {
 	local page missing=
 	for page in "$NLP_TOP"/man/man[157]/*.[157]; do
 		page=${page#"$NLP_TOP/"}
-		grep -qx "	check_page $page" "$BATS_TEST_FILENAME" || missing="$missing $page"
+		grep -q "check_page $page;" "$BATS_TEST_FILENAME" || missing="$missing $page"
 	done
 	[ -z "$missing" ] || fail "pages without a test in examples.bats:$missing"
 }
 
-@test "examples: nlp(1)" {
-	check_page man/man1/nlp.1
-}
-
-@test "examples: nlp-cooccur(1)" {
-	need_python_module scipy # the examples read matrices in Python
-	check_page man/man1/nlp-cooccur.1
-}
-
-@test "examples: nlp-mat(1)" {
-	need_python_module scipy # the examples read matrices in Python
-	check_page man/man1/nlp-mat.1
-}
-
-@test "examples: nlp-ngram(1)" {
-	check_page man/man1/nlp-ngram.1
-}
-
-@test "examples: nlp-normalize(1)" {
-	check_page man/man1/nlp-normalize.1
-}
-
-@test "examples: nlp-ppmi(1)" {
-	check_page man/man1/nlp-ppmi.1
-}
-
-@test "examples: nlp-similar(1)" {
-	check_page man/man1/nlp-similar.1
-}
-
-@test "examples: nlp-stopword(1)" {
-	check_page man/man1/nlp-stopword.1
-}
-
-@test "examples: nlp-svd(1)" {
-	check_page man/man1/nlp-svd.1
-}
-
-@test "examples: nlp-tfidf(1)" {
-	need_python_module scipy # the examples read matrices in Python
-	check_page man/man1/nlp-tfidf.1
-}
-
-@test "examples: nlp-tokenize(1)" {
-	check_page man/man1/nlp-tokenize.1
-}
-
-@test "examples: nlp-vocab(1)" {
-	check_page man/man1/nlp-vocab.1
-}
-
-@test "examples: nlp-matrix(5)" {
-	check_page man/man5/nlp-matrix.5
-}
-
-@test "examples: nlp(7)" {
-	check_page man/man7/nlp.7
-}
+# one test a page; the pages that read matrices in Python need SciPy
+@test "examples: nlp(1)" { check_page man/man1/nlp.1; }
+@test "examples: nlp-cooccur(1)" { need_python_module scipy; check_page man/man1/nlp-cooccur.1; }
+@test "examples: nlp-mat(1)" { need_python_module scipy; check_page man/man1/nlp-mat.1; }
+@test "examples: nlp-ngram(1)" { check_page man/man1/nlp-ngram.1; }
+@test "examples: nlp-normalize(1)" { check_page man/man1/nlp-normalize.1; }
+@test "examples: nlp-ppmi(1)" { check_page man/man1/nlp-ppmi.1; }
+@test "examples: nlp-similar(1)" { check_page man/man1/nlp-similar.1; }
+@test "examples: nlp-stopword(1)" { check_page man/man1/nlp-stopword.1; }
+@test "examples: nlp-svd(1)" { check_page man/man1/nlp-svd.1; }
+@test "examples: nlp-tfidf(1)" { need_python_module scipy; check_page man/man1/nlp-tfidf.1; }
+@test "examples: nlp-tokenize(1)" { check_page man/man1/nlp-tokenize.1; }
+@test "examples: nlp-vocab(1)" { check_page man/man1/nlp-vocab.1; }
+@test "examples: nlp-matrix(5)" { check_page man/man5/nlp-matrix.5; }
+@test "examples: nlp(7)" { check_page man/man7/nlp.7; }
