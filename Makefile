@@ -24,6 +24,9 @@ MAN5 = man/man5/nlp-matrix.5
 MAN7 = man/man7/nlp.7
 TESTS = $(PROGS:%=tests/nlp-%.bats)
 DATA = $(wildcard share/nlp/stopwords/*.txt)
+EXAMPLES = $(wildcard share/nlp/examples/*)
+# how the pages' examples name the directory of EXAMPLES: install writes PREFIX's instead
+MAN_EXAMPLES = /usr/local/share/nlp/examples
 
 .PHONY: all check test asan deps deps-bench demo bench install uninstall clean lint
 .PHONY: fuzz fuzz-smoke deps-fuzz
@@ -131,22 +134,28 @@ demo: deps all
 bench: deps-bench all
 	@bench/run-all.sh
 
+# tests/examples.bats installs the sanitizer build into a directory of its own, with
+# BINS=build/asan/bin/...
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
-		$(DESTDIR)$(PREFIX)/share/nlp/stopwords
+		$(DESTDIR)$(PREFIX)/share/nlp/stopwords $(DESTDIR)$(PREFIX)/share/nlp/examples
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
-	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5
-	install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7
+	for page in $(MAN1) $(MAN5) $(MAN7); do \
+		to=$(DESTDIR)$(PREFIX)/share/$$page; \
+		sed 's|$(MAN_EXAMPLES)|$(PREFIX)/share/nlp/examples|g' $$page > $$to && \
+		chmod 644 $$to || exit 1; \
+	done
 	install -m 644 $(DATA) $(DESTDIR)$(PREFIX)/share/nlp/stopwords
+	install -m 644 $(EXAMPLES) $(DESTDIR)$(PREFIX)/share/nlp/examples
 
 uninstall:
 	rm -f $(BINS:bin/%=$(DESTDIR)$(PREFIX)/bin/%) \
 		$(MAN1:man/man1/%=$(DESTDIR)$(PREFIX)/share/man/man1/%) \
 		$(MAN5:man/man5/%=$(DESTDIR)$(PREFIX)/share/man/man5/%) \
 		$(MAN7:man/man7/%=$(DESTDIR)$(PREFIX)/share/man/man7/%) \
-		$(DATA:share/nlp/stopwords/%=$(DESTDIR)$(PREFIX)/share/nlp/stopwords/%)
+		$(DATA:share/nlp/stopwords/%=$(DESTDIR)$(PREFIX)/share/nlp/stopwords/%) \
+		$(EXAMPLES:share/nlp/examples/%=$(DESTDIR)$(PREFIX)/share/nlp/examples/%)
 
 clean:
 	rm -rf bin build

@@ -1,10 +1,10 @@
 #!/bin/sh
 # make demo: the text, counting and vector stages of nlp on the bundled sample
-# (examples/sample.txt), step by step.
+# (share/nlp/examples/sample.txt), step by step.
 set -eu
 cd "$(dirname "$0")/.."
 PATH="$PWD/bin:$PATH"
-sample=examples/sample.txt
+sample=share/nlp/examples/sample.txt
 
 show() {
 	printf '\n$ %s\n' "$1"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
-# examples: the EXAMPLES of the manual pages, run from the build tree and checked against the
-# output each page shows, so that the pages cannot drift from the programs.
+# examples: the EXAMPLES of every manual page, run against the output each page shows, so that
+# the pages cannot drift from the programs: once from the build tree, and once from an installed
+# tree that setup_file makes with `make install PREFIX=...` (the sanitizer build), with the pages
+# as installed, so that an example that works only in the source tree fails.
 #
 # The convention a page keeps for its examples to be checked (tests/examples.py reads it):
 # - Only the EXAMPLES section counts, and in it only the literal displays (.Bd -literal ... .Ed)
@@ -9,50 +11,90 @@
 #   with "\e" (a backslash: the shell's line continuation) or with "|".
 # - The lines after a command, up to the next "$ " line or .Ed, are its shown output: standard
 #   output and standard error together, as a terminal shows them. A command with no lines after
-#   it shows no output, and what it writes is not checked (it makes files for the commands after
-#   it, or its output is too long to show).
+#   it shows no output, and must write none (it makes files for the commands after it); a long
+#   output is shown trimmed, by a "| head -n 3" in the command.
 # - Every command must exit 0; an example of a failure shows its status with "; echo $?".
 # - The roff escapes \e (backslash), \& (nothing), \- (hyphen), \(aq, \(dq and \(ga are read as
 #   the characters they print; any other escape in an example is an error of the page.
 # - The commands of a page run in order, in one empty directory, each in its own bash, so a
 #   command may read the files that commands before it wrote. The directory of the programs
 #   under test comes first on PATH, then /usr/bin and /bin.
-# - A display the test cannot run (it needs files the page does not make, the network, a
-#   terminal) is marked with the comment line
+# - The files that examples read are those make install puts in PREFIX/share/nlp/examples, named
+#   as /usr/local/share/nlp/examples/FILE (the Makefile's MAN_EXAMPLES), which install replaces
+#   with its PREFIX's directory; from the build tree the test reads them in share/nlp/examples.
+# - A display the test cannot run (it needs the network, a terminal, or its output is another
+#   program's that differs from system to system) is marked with the comment line
 #       .\" examples: skip
-#   directly before its .Bd line.
-# To check the examples of another page, add a test that calls check_page with its path.
+#   directly before its .Bd line, and the text or a comment says why.
+# Every page in man/ has a test below that calls check_page with its path.
 
 load helper
+
+# the installed tree: the sanitizer build, the pages and the data, as make install puts them
+setup_file() {
+	local bins=build/asan/bin/nlp p
+	for p in $PROGS; do
+		bins="$bins build/asan/bin/nlp-$p"
+	done
+	export PREFIX_DIR="$BATS_FILE_TMPDIR/prefix"
+	# (not the jobserver of a make check this may run under)
+	MAKEFLAGS= MAKELEVEL= make -s -C "$NLP_TOP" install PREFIX="$PREFIX_DIR" DESTDIR= BINS="$bins" \
+		> /dev/null ||
+		fail "make install PREFIX=$PREFIX_DIR failed"
+}
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 	BIN=$(dirname "$(command -v nlp)")
 }
 
-# check_page man/manN/PAGE: runs the page's examples and compares each shown output (an absolute
-# path is a page outside the tree).
-check_page() {
-	local page="$NLP_TOP/$1" n=0 cmd status
-	[[ "$1" == /* ]] && page=$1
-	/usr/bin/python3 "$BATS_TEST_DIRNAME/examples.py" "$page" ex || fail "$1: examples not read"
-	[ -f ex/cmd.1 ] || fail "$1: no example commands found"
-	mkdir work
-	while [ -f "ex/cmd.$((n + 1))" ]; do
+# run_page PAGE BINDIR: runs the examples of the page file with BINDIR first on PATH, in a
+# directory of their own, and compares each shown output.
+run_page() {
+	local page=$1 bin=$2 ex n=0 cmd status
+	ex=$(mktemp -d ex.XXXXXX)
+	# (fail only prints and returns: check_page calls this in a list, where bats' set -e is off)
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/examples.py" "$page" "$ex" ||
+		{ fail "$page: examples not read"; return; }
+	[ -f "$ex/cmd.1" ] || { fail "$page: no example commands found"; return; }
+	mkdir "$ex/work"
+	while [ -f "$ex/cmd.$((n + 1))" ]; do
 		n=$((n + 1))
-		cmd=$(cat "ex/cmd.$n")
+		cmd=$(cat "$ex/cmd.$n")
 		status=0
-		(cd work && PATH="$BIN:/usr/bin:/bin" MANPAGER=cat bash -c "$cmd") > "got.$n" 2>&1 ||
+		(cd "$ex/work" && PATH="$bin:/usr/bin:/bin" MANPAGER=cat bash -c "$cmd") > "$ex/got.$n" 2>&1 ||
 			status=$?
-		[ "$status" -eq 0 ] || fail "$(printf '%s: exit %d from\n%s\n%s' "$1" "$status" "$cmd" "$(cat "got.$n")")"
-		[ -f "ex/want.$n" ] || continue
-		if ! cmp -s "got.$n" "ex/want.$n"; then
-			printf '%s: the output of\n%s\ndiffers from the page (-page +program):\n' "$1" "$cmd" >&2
-			diff -u "ex/want.$n" "got.$n" | tail -n +3 >&2
+		if [ "$status" -ne 0 ]; then
+			fail "$(printf '%s: exit %d from\n%s\n%s' "$page" "$status" "$cmd" "$(cat "$ex/got.$n")")"
+			return
+		fi
+		[ -f "$ex/want.$n" ] || touch "$ex/want.$n"
+		if ! cmp -s "$ex/got.$n" "$ex/want.$n"; then
+			printf '%s: the output of\n%s\ndiffers from the page (-page +program):\n' "$page" "$cmd" >&2
+			diff -u "$ex/want.$n" "$ex/got.$n" | tail -n +3 >&2
 			return 1
 		fi
 	done
-	echo "# $1: $n commands run" >&3
+	echo "# $page: $n commands run" >&3
+}
+
+# check_page man/manN/PAGE: runs the page's examples from the build tree, the example files read
+# in share/nlp/examples, then the installed page's from the installed tree (an absolute path is a
+# page outside the tree, run from the build tree alone).
+check_page() {
+	local mandir
+	if [[ "$1" == /* ]]; then
+		run_page "$1" "$BIN"
+		return
+	fi
+	mandir=$(sed -n 's/^MAN_EXAMPLES = //p' "$NLP_TOP/Makefile")
+	[ -n "$mandir" ] || { fail "no MAN_EXAMPLES in the Makefile"; return; }
+	mkdir -p built
+	sed "s|$mandir|$NLP_TOP/share/nlp/examples|g" "$NLP_TOP/$1" > "built/${1##*/}"
+	run_page "built/${1##*/}" "$BIN" || return
+	! grep -q "$mandir" "$PREFIX_DIR/share/$1" ||
+		{ fail "the installed $1 still names $mandir"; return; }
+	run_page "$PREFIX_DIR/share/$1" "$PREFIX_DIR/bin"
 }
 
 @test "examples: the convention is read as the header says" {
@@ -110,12 +152,33 @@ check_page() {
 	assert_failure
 	assert_output --partial '-goodbye'
 	assert_output --partial '+hello'
+	printf '%s\n' '.Sh EXAMPLES' '.Bd -literal' '$ echo > f' '$ echo unshown' '.Ed' > unshown.1
+	run check_page "$PWD/unshown.1"
+	assert_failure
+	assert_output --partial '+unshown'
 }
 
-@test "examples: nlp(1)" {
-	check_page man/man1/nlp.1
+@test "examples: every manual page has its test here" {
+	local page missing=
+	for page in "$NLP_TOP"/man/man[157]/*.[157]; do
+		page=${page#"$NLP_TOP/"}
+		grep -q "check_page $page;" "$BATS_TEST_FILENAME" || missing="$missing $page"
+	done
+	[ -z "$missing" ] || fail "pages without a test in examples.bats:$missing"
 }
 
-@test "examples: nlp-normalize(1)" {
-	check_page man/man1/nlp-normalize.1
-}
+# one test a page; the pages that read matrices in Python need SciPy
+@test "examples: nlp(1)" { check_page man/man1/nlp.1; }
+@test "examples: nlp-cooccur(1)" { need_python_module scipy; check_page man/man1/nlp-cooccur.1; }
+@test "examples: nlp-mat(1)" { need_python_module scipy; check_page man/man1/nlp-mat.1; }
+@test "examples: nlp-ngram(1)" { check_page man/man1/nlp-ngram.1; }
+@test "examples: nlp-normalize(1)" { check_page man/man1/nlp-normalize.1; }
+@test "examples: nlp-ppmi(1)" { check_page man/man1/nlp-ppmi.1; }
+@test "examples: nlp-similar(1)" { check_page man/man1/nlp-similar.1; }
+@test "examples: nlp-stopword(1)" { check_page man/man1/nlp-stopword.1; }
+@test "examples: nlp-svd(1)" { check_page man/man1/nlp-svd.1; }
+@test "examples: nlp-tfidf(1)" { need_python_module scipy; check_page man/man1/nlp-tfidf.1; }
+@test "examples: nlp-tokenize(1)" { check_page man/man1/nlp-tokenize.1; }
+@test "examples: nlp-vocab(1)" { check_page man/man1/nlp-vocab.1; }
+@test "examples: nlp-matrix(5)" { check_page man/man5/nlp-matrix.5; }
+@test "examples: nlp(7)" { check_page man/man7/nlp.7; }

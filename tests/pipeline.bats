@@ -5,7 +5,7 @@
 
 load helper
 
-SAMPLE="$NLP_TOP/examples/sample.txt"
+SAMPLE="$NLP_TOP/share/nlp/examples/sample.txt"
 
 @test "pipeline: normalize | tokenize | stopword on the bundled sample" {
 	run bash -o pipefail -c "nlp-normalize --lower '$SAMPLE' | nlp-tokenize | nlp-stopword --lang en,ko --split-particles"
