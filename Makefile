@@ -24,6 +24,7 @@ MAN5 = man/man5/nlp-matrix.5
 MAN7 = man/man7/nlp.7
 TESTS = $(PROGS:%=tests/nlp-%.bats)
 DATA = $(wildcard share/nlp/stopwords/*.txt)
+PARTICLE_DATA = $(wildcard share/nlp/particles/*.tsv)
 
 .PHONY: all check test asan deps deps-bench demo bench install uninstall clean lint
 .PHONY: fuzz fuzz-smoke deps-fuzz
@@ -134,19 +135,21 @@ bench: deps-bench all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
-		$(DESTDIR)$(PREFIX)/share/nlp/stopwords
+		$(DESTDIR)$(PREFIX)/share/nlp/stopwords $(DESTDIR)$(PREFIX)/share/nlp/particles
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 644 $(DATA) $(DESTDIR)$(PREFIX)/share/nlp/stopwords
+	install -m 644 $(PARTICLE_DATA) $(DESTDIR)$(PREFIX)/share/nlp/particles
 
 uninstall:
 	rm -f $(BINS:bin/%=$(DESTDIR)$(PREFIX)/bin/%) \
 		$(MAN1:man/man1/%=$(DESTDIR)$(PREFIX)/share/man/man1/%) \
 		$(MAN5:man/man5/%=$(DESTDIR)$(PREFIX)/share/man/man5/%) \
 		$(MAN7:man/man7/%=$(DESTDIR)$(PREFIX)/share/man/man7/%) \
-		$(DATA:share/nlp/stopwords/%=$(DESTDIR)$(PREFIX)/share/nlp/stopwords/%)
+		$(DATA:share/nlp/stopwords/%=$(DESTDIR)$(PREFIX)/share/nlp/stopwords/%) \
+		$(PARTICLE_DATA:share/nlp/particles/%=$(DESTDIR)$(PREFIX)/share/nlp/particles/%)
 
 clean:
 	rm -rf bin build

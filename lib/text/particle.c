@@ -2,6 +2,7 @@
  * must stay those of feats() in scripts/ko-particles-train. */
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,25 +71,29 @@ static int grow(void **a, size_t *cap, size_t size, size_t i)
 	return 0;
 }
 
+/* Makes room for index i in the lexicon's count, nom and verb. Returns 0 or -1 when memory runs
+ * out. */
+static int lex_reserve(struct particle *pt, size_t i)
+{
+	size_t c0 = pt->lex_cap, c1 = c0, c2 = c0;
+
+	if (i < c0)
+		return 0;
+	if (grow((void **)&pt->count, &c0, sizeof(uint64_t), i) < 0 ||
+	    grow((void **)&pt->nom, &c1, sizeof(uint64_t), i) < 0 ||
+	    grow((void **)&pt->verb, &c2, sizeof(uint64_t), i) < 0)
+		return -1;
+	pt->lex_cap = c0;
+	return 0;
+}
+
 /* The lexicon's id of s[0..n), interning it with zero counts when absent; -1 when memory runs
  * out. */
 static int64_t lex_id(struct particle *pt, const char *s, size_t n)
 {
 	int64_t id = strtab_intern(&pt->lex, s, n);
-	size_t cap = pt->lex_cap;
 
-	if (id < 0)
-		return -1;
-	if ((size_t)id >= cap) {
-		size_t c1 = cap, c2 = cap;
-
-		if (grow((void **)&pt->count, &cap, sizeof(uint64_t), (size_t)id) < 0 ||
-		    grow((void **)&pt->nom, &c1, sizeof(uint64_t), (size_t)id) < 0 ||
-		    grow((void **)&pt->verb, &c2, sizeof(uint64_t), (size_t)id) < 0)
-			return -1;
-		pt->lex_cap = cap;
-	}
-	return id;
+	return id < 0 || lex_reserve(pt, (size_t)id) < 0 ? -1 : id;
 }
 
 /* Adds count to table[stem] for each ending of ends[nends] that ends w[0..n) after at least one
@@ -188,7 +193,17 @@ static int lexicon_entry(struct particle *pt, const char *w, size_t n, const cha
 int particle_load_lexicon(struct particle *pt, const char *path, struct error *e)
 {
 	size_t nwords;
+	struct stat st;
 
+	/* room for the words and the stems derived from them (as many again, at most), from the
+	 * file's size (14 bytes a line for kowiki), so that the tables grow once */
+	if (stat(path, &st) == 0 && st.st_size > 0 && st.st_size < (1LL << 32)) {
+		size_t keys = (size_t)st.st_size / 14 * 5 / 4;
+
+		if (strtab_reserve(&pt->lex, keys, (size_t)st.st_size) < 0 ||
+		    lex_reserve(pt, keys) < 0)
+			return error_set(e, -1, ENOMEM, NULL, 0, "lexicon");
+	}
 	if (read_table(pt, path, "#nlp-particles-lexicon 1", "particle lexicon", lexicon_entry, e) < 0)
 		return -1;
 	/* the stems derived from the words: ids past nwords are new stems, no words */
@@ -310,10 +325,15 @@ static double weight(struct particle *pt, const char *tag, const char *a, size_t
 /* weight() of a feature whose last part is the integer v. */
 static double weight_int(struct particle *pt, const char *tag, const char *a, size_t an, int v)
 {
-	char num[16];
-	int len = snprintf(num, sizeof(num), "%d", v);
+	char num[4], *d = num; /* -4..BUCKET_MAX */
 
-	return an ? weight(pt, tag, a, an, num, (size_t)len) : weight(pt, tag, num, (size_t)len, NULL, 0);
+	if (v < 0)
+		*d++ = '-', v = -v;
+	if (v >= 10)
+		*d++ = (char)('0' + v / 10);
+	*d++ = (char)('0' + v % 10);
+	return an ? weight(pt, tag, a, an, num, (size_t)(d - num))
+	          : weight(pt, tag, num, (size_t)(d - num), NULL, 0);
 }
 
 /* The class of the syllable's final consonant: none (V), ㄹ (L) or another (C). */
@@ -371,8 +391,9 @@ static double cut_score(struct particle *pt, const char *w, size_t n, size_t sn,
 size_t particle_cut(struct particle *pt, const char *s, size_t n)
 {
 	size_t nh = 0, cut = 0, ends[PARTICLE_MAX_CHAIN];
-	uint64_t wc, wnom, wverb;
+	uint64_t wc = 0, wnom = 0, wverb;
 	double best = 0.0;
+	int looked = 0;
 
 	/* the trailing Hangul syllables, one more than a chain can take */
 	while (nh <= PARTICLE_MAX_SYLLABLES && n >= (nh + 1) * HANGUL_BYTES &&
@@ -380,7 +401,6 @@ size_t particle_cut(struct particle *pt, const char *s, size_t n)
 		nh++;
 	if (nh < 2)
 		return 0;
-	lex_get(pt, s, n, &wc, &wnom, &wverb);
 	/* the stem keeps at least one syllable */
 	for (size_t k = 1; k < nh && k <= PARTICLE_MAX_SYLLABLES; k++) {
 		size_t sn = n - k * HANGUL_BYTES;
@@ -388,6 +408,8 @@ size_t particle_cut(struct particle *pt, const char *s, size_t n)
 
 		if (!particle_chain(pt, s + sn, n - sn, ends))
 			continue;
+		if (!looked++)
+			lex_get(pt, s, n, &wc, &wnom, &wverb);
 		if ((z = cut_score(pt, s, n, sn, wc, wnom)) > best) {
 			best = z;
 			cut = n - sn;
