@@ -13,7 +13,19 @@
 
 #define HANGUL_BYTES 3 /* every Hangul syllable is three bytes of UTF-8 */
 #define BUCKET_MAX 12
+#define BUCKETS (BUCKET_MAX + 1)  /* 0..BUCKET_MAX */
 #define DIFF_MAX 4
+#define DIFFS (2 * DIFF_MAX + 1)  /* -DIFF_MAX..DIFF_MAX */
+#define JONG_N 3
+
+/* The places of the weights in pt->global and in a chain's record of pt->chain_w. */
+enum { G_BIAS, G_WN, G_V = G_WN + BUCKETS, G_VN = G_V + BUCKETS, G_N = G_VN + DIFFS,
+       G_A = G_N + BUCKETS, G_J = G_A + BUCKETS, G_COUNT = G_J + JONG_N };
+enum { C_P, C_PJ, C_PA = C_PJ + JONG_N, C_PN = C_PA + BUCKETS, C_PW = C_PN + BUCKETS,
+       C_PD = C_PW + BUCKETS, C_PH = C_PD + DIFFS, C_LAST = C_PH + 1 + BUCKETS, C_FIRST,
+       C_COUNT };
+_Static_assert(G_COUNT == PARTICLE_GLOBAL_WEIGHTS, "PARTICLE_GLOBAL_WEIGHTS is not G_COUNT");
+_Static_assert(C_COUNT == PARTICLE_CHAIN_WEIGHTS, "PARTICLE_CHAIN_WEIGHTS is not C_COUNT");
 
 /* The particles after which a stem shows itself a noun, and the endings after which it shows
  * itself a verb or adjective stem. */
@@ -26,7 +38,7 @@ int particle_init(struct particle *pt, struct error *e)
 {
 	memset(pt, 0, sizeof(*pt));
 	if (strtab_init(&pt->list, 64) < 0 || strtab_init(&pt->lex, 1024) < 0 ||
-	    strtab_init(&pt->feat, 1024) < 0)
+	    strtab_init(&pt->feat, 1024) < 0 || strtab_init(&pt->chains, 256) < 0)
 		return error_bad(e, NULL, 0, "out of memory");
 	return 0;
 }
@@ -36,6 +48,8 @@ void particle_free(struct particle *pt)
 	strtab_free(&pt->list);
 	strtab_free(&pt->lex);
 	strtab_free(&pt->feat);
+	strtab_free(&pt->chains);
+	free(pt->chain_w);
 	free(pt->count);
 	free(pt->nom);
 	free(pt->verb);
@@ -322,45 +336,94 @@ static double weight(struct particle *pt, const char *tag, const char *a, size_t
 	return id < 0 ? 0.0 : pt->weight[id];
 }
 
-/* weight() of a feature whose last part is the integer v. */
-static double weight_int(struct particle *pt, const char *tag, const char *a, size_t an, int v)
+/* Fills w[0..n) with the weights of the features tag, a, then the integers from..from+n-1 (after
+ * '|' when a is not empty). */
+static void weights_int(struct particle *pt, double *w, const char *tag, const char *a, size_t an,
+                        int from, int n)
 {
-	char num[4], *d = num; /* -4..BUCKET_MAX */
+	for (int i = 0; i < n; i++) {
+		char num[4], *d = num; /* -DIFF_MAX..BUCKET_MAX */
+		int v = from + i;
 
-	if (v < 0)
-		*d++ = '-', v = -v;
-	if (v >= 10)
-		*d++ = (char)('0' + v / 10);
-	*d++ = (char)('0' + v % 10);
-	return an ? weight(pt, tag, a, an, num, (size_t)(d - num))
-	          : weight(pt, tag, num, (size_t)(d - num), NULL, 0);
+		if (v < 0)
+			*d++ = '-', v = -v;
+		if (v >= 10)
+			*d++ = (char)('0' + v / 10);
+		*d++ = (char)('0' + v % 10);
+		w[i] = an ? weight(pt, tag, a, an, num, (size_t)(d - num))
+		          : weight(pt, tag, num, (size_t)(d - num), NULL, 0);
+	}
 }
 
-/* The class of the syllable's final consonant: none (V), ㄹ (L) or another (C). */
-static const char *jong(const char *syllable)
+static const char jong_name[JONG_N][2] = {"V", "L", "C"};
+
+/* The class of the syllable's final consonant: none (V, 0), ㄹ (L, 1) or another (C, 2). */
+static int jong(const char *syllable)
 {
 	int32_t c;
 	int j;
 
 	utf8_decode(syllable, &c);
 	j = (c - 0xAC00) % 28;
-	return j == 0 ? "V" : j == 8 ? "L" : "C";
+	return j == 0 ? 0 : j == 8 ? 1 : 2;
 }
 
-/* The score of cutting w[0..n) into the stem w[0..sn) and the chain after it; wc and wnom are
- * the word's counts. The features and their order are those of feats() in
- * scripts/ko-particles-train, so that the sums are the same to the bit. */
-static double cut_score(struct particle *pt, const char *w, size_t n, size_t sn, uint64_t wc,
-                        uint64_t wnom)
+/* The weights of the features that do not name a particle, looked up once. */
+static void global_weights(struct particle *pt)
 {
-	const char *p = w + sn, *j;
-	size_t pn = n - sn, last = utf8_prev(w, sn), head = last ? utf8_prev(w, last) : 0;
+	double *g = pt->global;
+
+	g[G_BIAS] = weight(pt, "bias", "", 0, NULL, 0);
+	weights_int(pt, g + G_WN, "wn=", "", 0, 0, BUCKETS);
+	weights_int(pt, g + G_V, "V=", "", 0, 0, BUCKETS);
+	weights_int(pt, g + G_VN, "vn=", "", 0, -DIFF_MAX, DIFFS);
+	weights_int(pt, g + G_N, "N=", "", 0, 0, BUCKETS);
+	weights_int(pt, g + G_A, "a=", "", 0, 0, BUCKETS);
+	for (int j = 0; j < JONG_N; j++)
+		g[G_J + j] = weight(pt, "j=", jong_name[j], 1, NULL, 0);
+	pt->global_ready = 1;
+}
+
+/* The weights of the features that name the chain p[0..pn) (but its ps= features, which also
+ * name a syllable of the stem), looked up the first time the chain is seen. NULL when memory
+ * runs out. */
+static const double *chain_weights(struct particle *pt, const char *p, size_t pn)
+{
+	int64_t id = strtab_find(&pt->chains, p, pn);
+	double *c;
+
+	if (id >= 0)
+		return pt->chain_w + (size_t)id * C_COUNT;
+	if ((id = strtab_intern(&pt->chains, p, pn)) < 0 ||
+	    grow((void **)&pt->chain_w, &pt->chain_cap, C_COUNT * sizeof(double), (size_t)id) < 0)
+		return NULL;
+	c = pt->chain_w + (size_t)id * C_COUNT;
+	c[C_P] = weight(pt, "p=", p, pn, NULL, 0);
+	for (int j = 0; j < JONG_N; j++)
+		c[C_PJ + j] = weight(pt, "pj=", p, pn, jong_name[j], 1);
+	weights_int(pt, c + C_PA, "pa=", p, pn, 0, BUCKETS);
+	weights_int(pt, c + C_PN, "pN=", p, pn, 0, BUCKETS);
+	weights_int(pt, c + C_PW, "pw=", p, pn, 0, BUCKETS);
+	weights_int(pt, c + C_PD, "pd=", p, pn, -DIFF_MAX, DIFFS);
+	weights_int(pt, c + C_PH, "pH=", p, pn, -1, BUCKETS + 1);
+	c[C_LAST] = weight(pt, "last=", p + utf8_prev(p, pn), pn - utf8_prev(p, pn), NULL, 0);
+	c[C_FIRST] = weight(pt, "first=", p, (size_t)utf8_seqlen((unsigned char)*p), NULL, 0);
+	return c;
+}
+
+/* The score of cutting w[0..n) into the stem w[0..sn) and the chain after it, whose weights are
+ * c; wc and wnom are the word's counts. The features and the order of the sum are those of
+ * feats() in scripts/ko-particles-train, so that the scores are the same to the bit. */
+static double cut_score(struct particle *pt, const double *c, const char *w, size_t n, size_t sn,
+                        uint64_t wc, uint64_t wnom)
+{
+	const double *g = pt->global;
+	size_t last = utf8_prev(w, sn), head = last ? utf8_prev(w, last) : 0;
 	uint64_t a, nom, verb, hc, hnom, hverb;
-	int ha;
+	int j = jong(w + last), ha;
 	double z;
 
 	lex_get(pt, w, sn, &a, &nom, &verb);
-	j = jong(w + last);
 	/* the noun evidence of the stem's last two characters, when there are more than two */
 	if (head > 0) {
 		lex_get(pt, w + head, sn - head, &hc, &hnom, &hverb);
@@ -368,23 +431,23 @@ static double cut_score(struct particle *pt, const char *w, size_t n, size_t sn,
 	} else {
 		ha = -1;
 	}
-	z = weight(pt, "bias", "", 0, NULL, 0);
-	z += weight(pt, "p=", p, pn, NULL, 0);
-	z += weight(pt, "pj=", p, pn, j, 1);
-	z += weight(pt, "ps=", p, pn, w + last, sn - last);
-	z += weight_int(pt, "pa=", p, pn, bucket(a));
-	z += weight_int(pt, "pN=", p, pn, bucket(nom));
-	z += weight_int(pt, "pw=", p, pn, bucket(wc));
-	z += weight_int(pt, "wn=", "", 0, bucket(wnom));
-	z += weight_int(pt, "V=", "", 0, bucket(verb));
-	z += weight_int(pt, "pd=", p, pn, clamp(bucket(nom + a) - bucket(wc)));
-	z += weight_int(pt, "vn=", "", 0, clamp(bucket(verb) - bucket(nom)));
-	z += weight_int(pt, "N=", "", 0, bucket(nom));
-	z += weight_int(pt, "a=", "", 0, bucket(a));
-	z += weight_int(pt, "pH=", p, pn, ha);
-	z += weight(pt, "last=", w + utf8_prev(w, n), n - utf8_prev(w, n), NULL, 0);
-	z += weight(pt, "first=", p, (size_t)utf8_seqlen((unsigned char)*p), NULL, 0);
-	z += weight(pt, "j=", j, 1, NULL, 0);
+	z = g[G_BIAS];
+	z += c[C_P];
+	z += c[C_PJ + j];
+	z += weight(pt, "ps=", w + sn, n - sn, w + last, sn - last);
+	z += c[C_PA + bucket(a)];
+	z += c[C_PN + bucket(nom)];
+	z += c[C_PW + bucket(wc)];
+	z += g[G_WN + bucket(wnom)];
+	z += g[G_V + bucket(verb)];
+	z += c[C_PD + DIFF_MAX + clamp(bucket(nom + a) - bucket(wc))];
+	z += g[G_VN + DIFF_MAX + clamp(bucket(verb) - bucket(nom))];
+	z += g[G_N + bucket(nom)];
+	z += g[G_A + bucket(a)];
+	z += c[C_PH + 1 + ha];
+	z += c[C_LAST];
+	z += c[C_FIRST];
+	z += g[G_J + j];
 	return z;
 }
 
@@ -395,25 +458,30 @@ size_t particle_cut(struct particle *pt, const char *s, size_t n)
 	double best = 0.0;
 	int looked = 0;
 
+	if (!pt->global_ready)
+		global_weights(pt);
 	/* the trailing Hangul syllables, one more than a chain can take */
 	while (nh <= PARTICLE_MAX_SYLLABLES && n >= (nh + 1) * HANGUL_BYTES &&
 	       all_hangul(s + n - (nh + 1) * HANGUL_BYTES, HANGUL_BYTES))
 		nh++;
-	if (nh < 2)
-		return 0;
 	/* the stem keeps at least one syllable */
 	for (size_t k = 1; k < nh && k <= PARTICLE_MAX_SYLLABLES; k++) {
 		size_t sn = n - k * HANGUL_BYTES;
+		const double *c;
 		double z;
 
-		if (!particle_chain(pt, s + sn, n - sn, ends))
+		if (strtab_find(&pt->chains, s + sn, n - sn) < 0 &&
+		    !particle_chain(pt, s + sn, n - sn, ends))
 			continue;
+		if (!(c = chain_weights(pt, s + sn, n - sn)))
+			return (size_t)-1;
 		if (!looked++)
 			lex_get(pt, s, n, &wc, &wnom, &wverb);
-		if ((z = cut_score(pt, s, n, sn, wc, wnom)) > best) {
+		if ((z = cut_score(pt, c, s, n, sn, wc, wnom)) > best) {
 			best = z;
 			cut = n - sn;
 		}
 	}
 	return cut;
 }
+

@@ -16,6 +16,8 @@
 
 #define PARTICLE_MAX_CHAIN 3     /* particles in a chain */
 #define PARTICLE_MAX_SYLLABLES 6 /* syllables in a chain */
+#define PARTICLE_GLOBAL_WEIGHTS 65
+#define PARTICLE_CHAIN_WEIGHTS 68
 
 struct particle {
 	struct strtab list;     /* the particles */
@@ -29,6 +31,13 @@ struct particle {
 	double *weight;         /* [feat.n] */
 	size_t feat_cap;
 	struct buf name;        /* scratch: a feature's name */
+	/* the weights of the features without a particle in their name, and those of each chain
+	 * seen so far (all but ps=), so that a cut looks up one feature by name */
+	double global[PARTICLE_GLOBAL_WEIGHTS];
+	int global_ready;
+	struct strtab chains;
+	double *chain_w;        /* [chains.n][PARTICLE_CHAIN_WEIGHTS] */
+	size_t chain_cap;
 };
 
 /* Sets up an empty model: no particles, an empty lexicon and all weights 0 (so nothing is cut
@@ -48,8 +57,9 @@ int particle_add(struct particle *pt, const char *s, size_t n);
 int particle_load_lexicon(struct particle *pt, const char *path, struct error *e);
 int particle_load_model(struct particle *pt, const char *path, struct error *e);
 
-/* Bytes of the particle chain to cut off the word s[0..n) (valid UTF-8), or 0 to keep it whole.
- * Only a word whose stem would end in a Hangul syllable is cut. */
+/* Bytes of the particle chain to cut off the word s[0..n) (valid UTF-8), or 0 to keep it whole,
+ * or (size_t)-1 when memory runs out. Only a word whose stem would end in a Hangul syllable is
+ * cut. The model must be loaded before the first cut: its weights are cached then. */
 size_t particle_cut(struct particle *pt, const char *s, size_t n);
 
 /* Splits the chain p[0..n) into particles of the list, the longest first particle that allows a

@@ -117,7 +117,7 @@ static int is_stop_chain(struct stopword *sw, const char *p, size_t n)
 	return 1;
 }
 
-/* Appends the word w[0..n) cut before its last cut bytes, as particle.h's doc says. */
+/* Appends the word w[0..n) cut before its last cut bytes, as stopword_line's doc says. */
 static void put_cut(struct stopword *sw, const char *w, size_t n, size_t cut, struct buf *out,
                     size_t line_start)
 {
@@ -149,7 +149,10 @@ int stopword_line(struct stopword *sw, const char *s, size_t n, struct buf *out,
 		j = i;
 		while (j < n && s[j] != ' ' && s[j] != '\t')
 			j++;
-		if (sw->split_particles && (cut = particle_cut(&sw->pt, s + i, j - i)) > 0)
+		cut = sw->split_particles ? particle_cut(&sw->pt, s + i, j - i) : 0;
+		if (cut == (size_t)-1)
+			return error_set(e, -1, ENOMEM, NULL, 0, "particles");
+		if (cut > 0)
 			put_cut(sw, s + i, j - i, cut, out, line_start);
 		else if (is_stop(sw, s + i, j - i) == sw->keep)
 			put_token(s + i, j - i, out, line_start);
