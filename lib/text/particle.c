@@ -2,9 +2,9 @@
  * must stay those of feats() in scripts/ko-particles-train. */
 #include <errno.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/io.h"
 #include "base/num.h"
@@ -33,6 +33,8 @@ static const char *const nominal[] = {"을", "를", "의", "에서", "에게", "
                                       "이", "가", "은", "는", "과", "와", "도"};
 static const char *const verbal[] = {"다", "고", "지", "게", "면", "며",
                                      "어", "아", "었", "았", "겠", "기"};
+#define NOMINAL_N (sizeof(nominal) / sizeof(*nominal))
+#define VERBAL_N (sizeof(verbal) / sizeof(*verbal))
 
 int particle_init(struct particle *pt, struct error *e)
 {
@@ -160,14 +162,15 @@ static int read_table(struct particle *pt, const char *path, const char *magic, 
 	while (rc == 0 && (n = reader_line(&r, &line)) >= 0) {
 		++lineno;
 		if (lineno == 1) {
-			if (strcmp(line, magic) != 0)
-				rc = error_bad(e, path, lineno, "not a %s (the first line is not '%s')",
-				               what, magic);
+			if ((size_t)n != strlen(magic) || memcmp(line, magic, (size_t)n) != 0)
+				rc = error_bad(e, path, lineno,
+				               "not a %s (the first line is not '%s')", what, magic);
 			continue;
 		}
 		if (!(tab = memchr(line, '\t', (size_t)n)) || tab == line)
 			rc = error_bad(e, path, lineno, "expected KEY<TAB>VALUE");
-		else if (utf8_valid_prefix(line, (size_t)n) != (size_t)n || memchr(line, '\0', (size_t)n))
+		else if (utf8_valid_prefix(line, (size_t)n) != (size_t)n ||
+		         memchr(line, '\0', (size_t)n))
 			rc = error_bad(e, path, lineno, "invalid UTF-8");
 		else if (fn(pt, line, (size_t)(tab - line), tab + 1, e) < 0) {
 			e->name = path;
@@ -218,7 +221,8 @@ int particle_load_lexicon(struct particle *pt, const char *path, struct error *e
 		    lex_reserve(pt, keys) < 0)
 			return error_set(e, -1, ENOMEM, NULL, 0, "lexicon");
 	}
-	if (read_table(pt, path, "#nlp-particles-lexicon 1", "particle lexicon", lexicon_entry, e) < 0)
+	if (read_table(pt, path, "#nlp-particles-lexicon 1", "particle lexicon", lexicon_entry,
+	               e) < 0)
 		return -1;
 	/* the stems derived from the words: ids past nwords are new stems, no words */
 	nwords = pt->lex.n;
@@ -230,10 +234,8 @@ int particle_load_lexicon(struct particle *pt, const char *path, struct error *e
 		/* a copy: the key moves when the table grows */
 		pt->name.len = 0;
 		buf_put(&pt->name, w, n);
-		if (add_ends(pt, &pt->nom, nominal, sizeof(nominal) / sizeof(*nominal), pt->name.p, n,
-		             c) < 0 ||
-		    add_ends(pt, &pt->verb, verbal, sizeof(verbal) / sizeof(*verbal), pt->name.p, n,
-		             c) < 0)
+		if (add_ends(pt, &pt->nom, nominal, NOMINAL_N, pt->name.p, n, c) < 0 ||
+		    add_ends(pt, &pt->verb, verbal, VERBAL_N, pt->name.p, n, c) < 0)
 			return error_set(e, -1, ENOMEM, NULL, 0, "lexicon");
 	}
 	return 0;
@@ -270,7 +272,9 @@ static int chain_from(const struct particle *pt, const char *p, size_t n, size_t
 	for (size_t l = n < pt->longest ? n : pt->longest; l > 0; l--) {
 		int k;
 
-		if ((l < n && ((unsigned char)p[l] & 0xC0) == 0x80) || strtab_find(&pt->list, p, l) < 0)
+		if (l < n && ((unsigned char)p[l] & 0xC0) == 0x80)
+			continue; /* not a character boundary */
+		if (strtab_find(&pt->list, p, l) < 0)
 			continue;
 		ends[0] = at + l;
 		if (l == n)

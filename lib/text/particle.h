@@ -52,8 +52,9 @@ int particle_add(struct particle *pt, const char *s, size_t n);
 /* Loads the lexicon: a first line "#nlp-particles-lexicon 1", then "WORD<TAB>COUNT" lines,
  * WORD made of Hangul syllables and given once, COUNT a decimal integer in 1..2^48. Loads the
  * model: a first line "#nlp-particles-model 1", then "FEATURE<TAB>WEIGHT" lines, FEATURE valid
- * UTF-8 without tabs and given once, WEIGHT a finite decimal number in -1e6..1e6. Each returns
- * 0, or -1 with e filled: "open PATH: reason", or "PATH: line N: what is wrong". */
+ * UTF-8 without tabs and given once, WEIGHT a finite decimal number in -1e6..1e6. Each is loaded
+ * once. Each returns 0, or -1 with e filled: "open PATH: reason", or "PATH: line N: what is
+ * wrong". */
 int particle_load_lexicon(struct particle *pt, const char *path, struct error *e);
 int particle_load_model(struct particle *pt, const char *path, struct error *e);
 

@@ -73,7 +73,8 @@ int stopword_load(struct stopword *sw, const char *path, int particles, struct e
 			reader_close(&r);
 			return norm_error(e, sw->norm.err);
 		}
-		if ((particles ? particle_add(&sw->pt, k, kn) : strtab_intern(&sw->words, k, kn)) < 0) {
+		if ((particles ? particle_add(&sw->pt, k, kn)
+		               : strtab_intern(&sw->words, k, kn)) < 0) {
 			reader_close(&r);
 			return error_set(e, -1, ENOMEM, NULL, 0, "open %s", path);
 		}

@@ -11,6 +11,8 @@
 #include "text/norm.h"
 #include "text/particle.h"
 
+/* How often the lexicon must have seen a word followed by a particle for -L ko to keep it whole
+ * rather than drop both its halves (see stopword_line). */
 #define STOPWORD_NOUN_MIN 8
 
 struct stopword {
@@ -32,8 +34,9 @@ void stopword_free(struct stopword *sw);
 
 /* Adds the words of a list file: one per line, '#' starts a comment, surrounding whitespace is
  * ignored. particles: add to the particle list of sw->pt instead (whose lexicon and model the
- * caller loads with particle_load_lexicon and particle_load_model). Returns 0, or -1 with e filled when the
- * file cannot be read ("open PATH: reason") or holds invalid UTF-8 ("PATH: line N: ..."). */
+ * caller loads with particle_load_lexicon and particle_load_model). Returns 0, or -1 with e
+ * filled when the file cannot be read ("open PATH: reason") or holds invalid UTF-8 ("PATH: line
+ * N: ..."). */
 int stopword_load(struct stopword *sw, const char *path, int particles, struct error *e);
 
 /* Appends the tokens of the line s[0..n) (valid UTF-8) that pass, separated by single spaces,
@@ -41,7 +44,8 @@ int stopword_load(struct stopword *sw, const char *path, int particles, struct e
  * gives two, the stem and the particle chain, each kept or removed on its own; the chain is a
  * stopword when it or each of its particles is. But a word that would lose both halves and that
  * the lexicon knows as a noun of its own (followed by a particle STOPWORD_NOUN_MIN times or more:
- * 수도, capital, not 수 + 도) is kept whole and looked up whole. Returns 0, or -1 with e filled when case folding fails. */
+ * 수도, capital, not 수 + 도) is kept whole and looked up whole. Returns 0, or -1 with e filled
+ * when case folding fails or memory runs out. */
 int stopword_line(struct stopword *sw, const char *s, size_t n, struct buf *out, struct error *e);
 
 #endif
