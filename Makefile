@@ -27,6 +27,7 @@ DATA = $(wildcard share/nlp/stopwords/*.txt)
 EXAMPLES = $(wildcard share/nlp/examples/*)
 # how the pages' examples name the directory of EXAMPLES: install writes PREFIX's instead
 MAN_EXAMPLES = /usr/local/share/nlp/examples
+PARTICLE_DATA = $(wildcard share/nlp/particles/*.tsv)
 
 .PHONY: all check test asan deps deps-bench demo bench install uninstall clean lint
 .PHONY: fuzz fuzz-smoke deps-fuzz
@@ -139,7 +140,8 @@ bench: deps-bench all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
-		$(DESTDIR)$(PREFIX)/share/nlp/stopwords $(DESTDIR)$(PREFIX)/share/nlp/examples
+		$(DESTDIR)$(PREFIX)/share/nlp/stopwords $(DESTDIR)$(PREFIX)/share/nlp/examples \
+		$(DESTDIR)$(PREFIX)/share/nlp/particles
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
 	for page in $(MAN1) $(MAN5) $(MAN7); do \
 		to=$(DESTDIR)$(PREFIX)/share/$$page; \
@@ -148,6 +150,7 @@ install: all
 	done
 	install -m 644 $(DATA) $(DESTDIR)$(PREFIX)/share/nlp/stopwords
 	install -m 644 $(EXAMPLES) $(DESTDIR)$(PREFIX)/share/nlp/examples
+	install -m 644 $(PARTICLE_DATA) $(DESTDIR)$(PREFIX)/share/nlp/particles
 
 uninstall:
 	rm -f $(BINS:bin/%=$(DESTDIR)$(PREFIX)/bin/%) \
@@ -155,7 +158,8 @@ uninstall:
 		$(MAN5:man/man5/%=$(DESTDIR)$(PREFIX)/share/man/man5/%) \
 		$(MAN7:man/man7/%=$(DESTDIR)$(PREFIX)/share/man/man7/%) \
 		$(DATA:share/nlp/stopwords/%=$(DESTDIR)$(PREFIX)/share/nlp/stopwords/%) \
-		$(EXAMPLES:share/nlp/examples/%=$(DESTDIR)$(PREFIX)/share/nlp/examples/%)
+		$(EXAMPLES:share/nlp/examples/%=$(DESTDIR)$(PREFIX)/share/nlp/examples/%) \
+		$(PARTICLE_DATA:share/nlp/particles/%=$(DESTDIR)$(PREFIX)/share/nlp/particles/%)
 
 clean:
 	rm -rf bin build

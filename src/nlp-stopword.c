@@ -69,6 +69,23 @@ static void load_builtin(struct stopword *sw, const char *name, int particles)
 	free(path);
 }
 
+/* Loads particles/NAME, the lexicon or the model of --split-particles, with the loader fn. */
+static void load_particle_data(struct stopword *sw, const char *name,
+                               int (*fn)(struct particle *, const char *, struct error *))
+{
+	char rel[128];
+	char *path;
+	struct error e;
+
+	snprintf(rel, sizeof(rel), "particles/%s", name);
+	if (!(path = paths_data(rel)))
+		eprintf("--split-particles: %s not found (looked under $NLP_DATADIR, the program's "
+		        "../share/nlp and the installed share/nlp)", rel);
+	if (fn(&sw->pt, path, &e) < 0)
+		eprint_error(&e);
+	free(path);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -117,8 +134,11 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < nlists; i++)
 		load(&sw, lists[i], 0);
-	if (split)
+	if (split) {
 		load_builtin(&sw, "ko-particles", 1);
+		load_particle_data(&sw, "ko-lexicon.tsv", particle_load_lexicon);
+		load_particle_data(&sw, "ko-model.tsv", particle_load_model);
+	}
 	ret = filter_run(&f, argv + optind, argc - optind);
 	stopword_free(&sw);
 	free(lists);

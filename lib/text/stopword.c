@@ -11,7 +11,9 @@ int stopword_init(struct stopword *sw, int fold, struct error *e)
 {
 	memset(sw, 0, sizeof(*sw));
 	sw->fold = fold;
-	if (strtab_init(&sw->words, 512) < 0 || strtab_init(&sw->particles, 64) < 0)
+	if (particle_init(&sw->pt, e) < 0)
+		return -1;
+	if (strtab_init(&sw->words, 512) < 0)
 		return error_bad(e, NULL, 0, "out of memory");
 	return fold ? norm_init(&sw->norm, NORM_NFC, 1, 0, e) : 0;
 }
@@ -19,7 +21,7 @@ int stopword_init(struct stopword *sw, int fold, struct error *e)
 void stopword_free(struct stopword *sw)
 {
 	strtab_free(&sw->words);
-	strtab_free(&sw->particles);
+	particle_free(&sw->pt);
 	if (sw->fold)
 		norm_free(&sw->norm);
 	buf_free(&sw->tmp);
@@ -71,12 +73,11 @@ int stopword_load(struct stopword *sw, const char *path, int particles, struct e
 			reader_close(&r);
 			return norm_error(e, sw->norm.err);
 		}
-		if (strtab_intern(particles ? &sw->particles : &sw->words, k, kn) < 0) {
+		if ((particles ? particle_add(&sw->pt, k, kn)
+		               : strtab_intern(&sw->words, k, kn)) < 0) {
 			reader_close(&r);
 			return error_set(e, -1, ENOMEM, NULL, 0, "open %s", path);
 		}
-		if (particles && kn > sw->longest_particle)
-			sw->longest_particle = kn;
 	}
 	saved = errno;
 	reader_close(&r);
@@ -93,42 +94,46 @@ static int is_stop(struct stopword *sw, const char *s, size_t n)
 	return strtab_find(&sw->words, k, kn) >= 0;
 }
 
-static void put_token(struct stopword *sw, const char *s, size_t n, struct buf *out,
-                      size_t line_start)
+/* Appends the token s[0..n) to the line that starts at out->p[line_start]. */
+static void put_token(const char *s, size_t n, struct buf *out, size_t line_start)
 {
-	if (is_stop(sw, s, n) != sw->keep)
-		return;
 	if (out->len > line_start)
 		buf_putc(out, ' ');
 	buf_put(out, s, n);
 }
 
-static int ends_in_hangul(const char *s, size_t n)
+/* Whether the particle chain p[0..n) is a stopword: itself, or each of its particles. */
+static int is_stop_chain(struct stopword *sw, const char *p, size_t n)
 {
-	int32_t c;
+	size_t ends[PARTICLE_MAX_CHAIN], at = 0;
+	int k;
 
-	if (n == 0)
+	if (is_stop(sw, p, n))
+		return 1;
+	if ((k = particle_chain(&sw->pt, p, n, ends)) < 2)
 		return 0;
-	utf8_decode(s + utf8_prev(s, n), &c);
-	return utf8_is_hangul_syllable(c);
+	for (int i = 0; i < k; at = ends[i++])
+		if (!is_stop(sw, p + at, ends[i] - at))
+			return 0;
+	return 1;
 }
 
-/* Byte length of the longest particle that ends s and leaves a non-empty stem, or 0. */
-static size_t particle_suffix(struct stopword *sw, const char *s, size_t n)
+/* Appends the word w[0..n) cut before its last cut bytes, as stopword_line's doc says. */
+static void put_cut(struct stopword *sw, const char *w, size_t n, size_t cut, struct buf *out,
+                    size_t line_start)
 {
-	size_t best = 0;
+	size_t sn = n - cut;
+	int stem = is_stop(sw, w, sn), part = is_stop_chain(sw, w + sn, cut);
 
-	for (size_t k = 3; k < n && k <= sw->longest_particle; k += 3) {
-		size_t kn;
-		const char *key_;
-
-		if (((unsigned char)s[n - k] & 0xC0) == 0x80)
-			continue;
-		key_ = key(sw, s + n - k, k, &kn);
-		if (strtab_find(&sw->particles, key_, kn) >= 0)
-			best = k;
+	if (!sw->keep && stem && part && particle_nominal(&sw->pt, w, n) >= STOPWORD_NOUN_MIN) {
+		if (!is_stop(sw, w, n))
+			put_token(w, n, out, line_start);
+		return;
 	}
-	return best;
+	if (stem == sw->keep)
+		put_token(w, sn, out, line_start);
+	if (part == sw->keep)
+		put_token(w + sn, cut, out, line_start);
 }
 
 int stopword_line(struct stopword *sw, const char *s, size_t n, struct buf *out, struct error *e)
@@ -136,7 +141,7 @@ int stopword_line(struct stopword *sw, const char *s, size_t n, struct buf *out,
 	size_t i = 0, line_start = out->len;
 
 	while (i < n) {
-		size_t j;
+		size_t j, cut;
 
 		while (i < n && (s[i] == ' ' || s[i] == '\t'))
 			i++;
@@ -145,17 +150,13 @@ int stopword_line(struct stopword *sw, const char *s, size_t n, struct buf *out,
 		j = i;
 		while (j < n && s[j] != ' ' && s[j] != '\t')
 			j++;
-		if (sw->split_particles && ends_in_hangul(s + i, j - i)) {
-			size_t p = particle_suffix(sw, s + i, j - i);
-
-			if (p > 0) {
-				put_token(sw, s + i, j - i - p, out, line_start);
-				put_token(sw, s + j - p, p, out, line_start);
-				i = j;
-				continue;
-			}
-		}
-		put_token(sw, s + i, j - i, out, line_start);
+		cut = sw->split_particles ? particle_cut(&sw->pt, s + i, j - i) : 0;
+		if (cut == (size_t)-1)
+			return error_set(e, -1, ENOMEM, NULL, 0, "particles");
+		if (cut > 0)
+			put_cut(sw, s + i, j - i, cut, out, line_start);
+		else if (is_stop(sw, s + i, j - i) == sw->keep)
+			put_token(s + i, j - i, out, line_start);
 		i = j;
 	}
 	if (sw->norm.err)
