@@ -260,7 +260,7 @@ static const uint32_t tri[][2] = {{0, 1}, {0, 3}, {2, 0}, {2, 2}};
 
 static void fill_sparse(struct writer *w)
 {
-	struct mat_header h = {MAT_SPARSE, MAT_F32, 3, 4, 4};
+	struct mat_header h = {.kind = MAT_SPARSE, .type = MAT_F32, .rows = 3, .cols = 4, .nnz = 4};
 
 	mat_write_header(w, &h, NULL);
 	for (int i = 0; i < 4; i++)
@@ -269,7 +269,7 @@ static void fill_sparse(struct writer *w)
 
 static void fill_dense(struct writer *w)
 {
-	struct mat_header h = {MAT_DENSE, MAT_F64, 2, 3, 0};
+	struct mat_header h = {.kind = MAT_DENSE, .type = MAT_F64, .rows = 2, .cols = 3};
 
 	mat_write_header(w, &h, NULL);
 	for (int i = 0; i < 6; i++)
