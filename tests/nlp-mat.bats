@@ -543,7 +543,7 @@ assert_rejects() {
 	write("cut-triple.mat", good[:-3])
 	write("magic.mat", b"NLPMATRY" + good[8:])
 	write("text.mat", b"hello\n")
-	write("version.mat", sparse_bytes(3, 3, [], version=2))
+	write("version.mat", sparse_bytes(3, 3, [], version=3))
 	write("dense-cut.mat", dense_bytes(np.ones((2, 2)))[:-1])
 	write("dense-extra.mat", dense_bytes(np.ones((2, 2))) + b"x")
 	write("fewer.mat", sparse_bytes(3, 3, [(0, 1, 1.0)], nnz=2))

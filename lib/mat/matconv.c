@@ -47,15 +47,37 @@ int matconv_convert(struct reader *r, const struct mat_header *h, uint32_t kind,
 	return cells_dense_write(r, h, &d, e);
 }
 
-/* The record of the transpose of a matrix of record rec into out[MAT_RECORD_MAX + 1]: a line
- * "transpose" added, or taken away when it is rec's last, so that transposing twice gives the
- * record back. Returns 0 or MAT_ERECORD with e filled. */
+/* The record of the transpose of a matrix of record rec into out[MAT_RECORD_MAX + 1]. Counts of
+ * nlp-cooccur (a last line "cooccur ...") with contexts on both sides are symmetric, their own
+ * transpose: the record stays; those of left contexts are the transpose of right ones and the
+ * other way round: context=left and context=right swap. Any other record gets a line
+ * "transpose", or loses it when it is its last, so that transposing twice gives the record
+ * back. Returns 0 or MAT_ERECORD with e filled. */
 static int transpose_record(const char *rec, char *out, struct error *e)
 {
+	static const char *const sides[2] = {" context=left", " context=right"};
 	size_t n;
-	const char *last = mat_record_last(rec, &n);
+	const char *last = mat_record_last(rec, &n), *at;
 
 	memcpy(out, rec, MAT_RECORD_MAX + 1);
+	if (last && n > 8 && memcmp(last, "cooccur ", 8) == 0) {
+		for (int i = 0; i < 2; i++) {
+			size_t from = strlen(sides[i]), to = strlen(sides[1 - i]), pos;
+
+			if (!(at = memmem(last, n, sides[i], from)) ||
+			    (at[from] != ' ' && at[from] != '\n'))
+				continue;
+			pos = (size_t)(at - rec);
+			if (strlen(rec) - from + to > MAT_RECORD_MAX)
+				return error_set(e, MAT_ERECORD, 0, NULL, 0,
+				                 "the record of how the matrix was made would pass %d bytes",
+				                 MAT_RECORD_MAX);
+			memcpy(out + pos, sides[1 - i], to);
+			strcpy(out + pos + to, at + from);
+			return 0;
+		}
+		return 0; /* context=both: symmetric */
+	}
 	if (last && n == 9 && memcmp(last, "transpose", 9) == 0) {
 		out[last - rec] = '\0';
 		return 0;
