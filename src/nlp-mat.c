@@ -153,9 +153,8 @@ static void run_from(const char *cmd, const char *path)
 static void run_fix(const char *path)
 {
 	struct error e;
-	int patched;
 
-	if (matconv_fix_nnz(path, &patched, &e) < 0)
+	if (matconv_fix_nnz(path, &e) < 0)
 		die(&e);
 }
 

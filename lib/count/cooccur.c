@@ -102,7 +102,6 @@ static int parse_record(const char *name, const char *rec, struct cooccur_settin
 			goto bad;
 		switch (k) {
 		case 0:
-			errno = 0;
 			w = strtoul(val, &end, 10);
 			if (*end || val[0] < '1' || val[0] > '9' || w > COOCCUR_MAX_WINDOW)
 				goto bad;

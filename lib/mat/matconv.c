@@ -193,7 +193,6 @@ int matconv_sum(struct merge_source **src, size_t n, const struct matconv_opts *
 	return k;
 }
 
-
 static int count_value(void *ctx, uint32_t row, uint32_t col, double v, struct error *e)
 {
 	(void)row, (void)col, (void)v, (void)e;
@@ -215,7 +214,7 @@ static int open_fixable(const char *path, int *writable, int *why)
 	return fd;
 }
 
-int matconv_fix_nnz(const char *path, int *patched, struct error *e)
+int matconv_fix_nnz(const char *path, struct error *e)
 {
 	struct reader r;
 	struct mat_header h;
@@ -223,7 +222,6 @@ int matconv_fix_nnz(const char *path, int *patched, struct error *e)
 	uint64_t n = 0;
 	int fd, writable, why, k;
 
-	*patched = 0;
 	if ((fd = open_fixable(path, &writable, &why)) < 0)
 		return error_set(e, MAT_EIO, errno, NULL, 0, "open %s", path);
 	if (fstat(fd, &st) < 0) {
@@ -248,11 +246,8 @@ int matconv_fix_nnz(const char *path, int *patched, struct error *e)
 		k = error_set(e, MAT_EIO, why, NULL, 0, "open %s for writing", path);
 		goto done;
 	}
-	if (mat_write_nnz_at(fd, 0, n) < 0) {
+	if (mat_write_nnz_at(fd, 0, n) < 0)
 		k = error_set(e, MAT_EIO, errno, NULL, 0, "write %s", path);
-		goto done;
-	}
-	*patched = 1;
 done:
 	if (close(fd) < 0 && k == 0)
 		k = error_set(e, MAT_EIO, errno, NULL, 0, "write %s", path);
