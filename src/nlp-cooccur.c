@@ -38,8 +38,9 @@ static const char help[] =
     "                         (default) or after it, where they still take up positions\n"
     "  -t, --text             write 'row<TAB>col<TAB>value' lines, not a binary matrix\n"
     "      --f32              write 32-bit values (default 64-bit)\n"
-    "  -m, --merge            inputs are matrices of shards, counted with the same\n"
-    "                         --window and --weight: sum them\n"
+    "  -m, --merge            inputs are matrices of shards, counted alike: sum them\n"
+    "                         (their headers record the settings; -w and --weight, when\n"
+    "                         given, must agree with them)\n"
     "  -M, --memory SIZE      memory budget before spilling to $TMPDIR (K, M, G; default a\n"
     "                         quarter of RAM)\n"
     "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
@@ -73,13 +74,17 @@ static int write_cell(void *ctx, uint32_t row, uint32_t col, uint64_t val)
 	return 0;
 }
 
-/* Starts the matrix on stdout; its header is patched at the end where stdout can seek. */
-static void begin_matrix(struct output *o, uint64_t size)
+/* Starts the matrix on stdout, with the record of how it was made; its header is patched at the
+ * end where stdout can seek. */
+static void begin_matrix(struct output *o, uint64_t size, const char *record)
 {
+	struct mat_header h = {.kind = MAT_SPARSE, .type = o->type, .rows = size, .cols = size,
+	                       .nnz = MAT_NNZ_UNKNOWN};
 	struct error e;
 
 	o->size = size;
-	if (mat_sink_begin(&o->sink, &out, o->text, o->type, size, size, MAT_NNZ_UNKNOWN, &e) < 0)
+	memcpy(h.record, record, sizeof(h.record));
+	if (mat_sink_begin(&o->sink, &out, o->text, &h, &e) < 0)
 		eprint_error(&e);
 }
 
@@ -96,15 +101,15 @@ static void warn_f32(const char *name)
 	weprintf("%s: 32-bit values: summing them as doubles, not exactly", name);
 }
 
-static int merge_matrices(struct output *o, struct cooccur_settings *set, char **files,
-                          int nfiles)
+static int merge_matrices(struct output *o, struct cooccur_settings *set, unsigned given,
+                          char **files, int nfiles)
 {
 	struct cooccur_merge m;
 	struct error e;
 
-	if (cooccur_merge_open(&m, set, files, nfiles, warn_f32, &e) < 0)
+	if (cooccur_merge_open(&m, set, given, files, nfiles, warn_f32, &e) < 0)
 		eprint_error(&e);
-	begin_matrix(o, m.size);
+	begin_matrix(o, m.size, m.record);
 	if (cooccur_merge_run(&m, write_cell, o, &e) < 0)
 		eprint_error(&e);
 	end_matrix(o);
@@ -140,6 +145,7 @@ static int count_files(struct output *o, const struct cooccur_settings *set, con
 	struct cooccur k;
 	struct vocab v;
 	struct error e;
+	char record[MAT_RECORD_MAX + 1];
 	int ret;
 
 	load_vocab(&v, vocab);
@@ -157,7 +163,8 @@ static int count_files(struct output *o, const struct cooccur_settings *set, con
 	if (cooccur_finish(&k, &e) < 0)
 		eprint_error(&e);
 	if (ret == 0) { /* counts of a part of the input would pass for the whole */
-		begin_matrix(o, vocab_size(&v));
+		cooccur_record(set, vocab_fingerprint(&v), record);
+		begin_matrix(o, vocab_size(&v), record);
 		if (cooccur_emit(&k, write_cell, o, &e) < 0)
 			eprint_error(&e);
 		end_matrix(o);
@@ -188,17 +195,19 @@ int main(int argc, char **argv)
 	const char *vocab = NULL;
 	size_t memory = 0;
 	int merge = 0, left = 0, right = 0, counting = 0, c, ret;
+	unsigned given = 0; /* COOCCUR_GIVEN_*: what --merge checks against the records */
 
 	prog_init("nlp-cooccur");
 	while ((c = getopt_long(argc, argv, "v:w:tmM:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'v': vocab = optarg; break;
 		case 'w': set.window = (unsigned)estrtonum(optarg, 1, COOCCUR_MAX_WINDOW,
-		                                            "--window"); break;
+		                                            "--window");
+		          given |= COOCCUR_GIVEN_WINDOW; break;
 		case OPT_LEFT: left = counting = 1; break;
 		case OPT_RIGHT: right = counting = 1; break;
 		case OPT_WEIGHT: set.harmonic = opt_choice("--weight", optarg, weights);
-		                 break;
+		                 given |= COOCCUR_GIVEN_WEIGHT; break;
 		case OPT_CROSS: set.cross = counting = 1; break;
 		case OPT_DROP_OOV: set.keep_oov = opt_choice("--drop-oov", optarg, drops);
 		                   counting = 1; break;
@@ -225,10 +234,10 @@ int main(int argc, char **argv)
 	if (!o.text && isatty(1))
 		eprintf("not writing a binary matrix to a terminal (use --text, or redirect)");
 	set.dir = left ? -1 : right ? 1 : 0;
-	set.denom = cooccur_denom(&set);
+	set.denom = cooccur_denom(&set); /* a merge sets it from the shards' records */
 	out_init();
 	progress_init(f.progress);
-	ret = merge ? merge_matrices(&o, &set, argv + optind, argc - optind)
+	ret = merge ? merge_matrices(&o, &set, given, argv + optind, argc - optind)
 	            : count_files(&o, &set, vocab, memory ? memory : opt_memory_default(), &f,
 	                          argv + optind, argc - optind);
 	if (out_close())

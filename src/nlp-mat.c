@@ -1,6 +1,7 @@
 /* nlp-mat: inspects and converts matrices of the nlp binary format (nlp-matrix(5)): a summary,
  * text, Matrix Market and NumPy .npy both ways, transpose, conversion between dense and sparse
- * or float32 and float64, and the sum of sparse shards. Reads a file or stdin; writes stdout.
+ * or float32 and float64, the sum of sparse shards, and the count of a stream's triples written
+ * into its header in place. Reads a file or stdin; writes stdout.
  * The work is in lib/mat: matconv (print, convert, transpose, sum), stats, mtx, npy. */
 #include <getopt.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@
 
 static const char synopsis[] =
     "nlp-mat [-M size] [--dense | --sparse] [--precision digits] [--f32 | --f64] "
-    "[--duplicates policy] [--force] command [file] | --sum file ...";
+    "[--duplicates policy] [--force] command [file] | --sum file ... | fix-nnz file";
 
 static const char help[] =
     "Inspects and converts matrices of the nlp format (nlp-matrix(5)).\n"
@@ -38,6 +39,8 @@ static const char help[] =
     "  transpose [file]     the transpose\n"
     "  convert [file]       the matrix again, with --f32/--f64, --dense or --sparse\n"
     "  sum file ...         the element-wise sum of sparse matrices of one shape\n"
+    "  fix-nnz file         write the number of triples into the header of a file\n"
+    "                       whose count is unknown (written to a pipe), in place\n"
     "\n"
     "Options:\n"
     "      --sum            the command sum: every operand is a file\n"
@@ -147,6 +150,14 @@ static void run_from(const char *cmd, const char *path)
 	reader_close(&r);
 }
 
+static void run_fix(const char *path)
+{
+	struct error e;
+
+	if (matconv_fix_nnz(path, &e) < 0)
+		die(&e);
+}
+
 static void run_sum(char **files, int n)
 {
 	struct merge_source *src = ecalloc((size_t)n, sizeof(*src));
@@ -183,6 +194,7 @@ static const struct command commands[] = {
     {"transpose", O_TYPE | O_MEM | O_FORCE, 1},
     {"convert", O_DENSE | O_SPARSE | O_TYPE | O_FORCE, 1},
     {"sum", O_TYPE | O_FORCE, 1},
+    {"fix-nnz", 0, 0},
 };
 
 static const struct command *find_command(const char *name)
@@ -208,6 +220,10 @@ static void check_args(const struct command *cmd, unsigned given, char **files, 
 			weprintf("%s does not apply to %s", opt_names[i], cmd->name);
 			usage_error(synopsis);
 		}
+	}
+	if (strcmp(cmd->name, "fix-nnz") == 0 && (nfiles == 0 || strcmp(files[0], "-") == 0)) {
+		weprintf("fix-nnz rewrites a file in place: name the file, not the standard input");
+		usage_error(synopsis);
 	}
 	if (strcmp(cmd->name, "sum") != 0) {
 		if (nfiles > 1) {
@@ -277,6 +293,8 @@ int main(int argc, char **argv)
 	out_init();
 	if (strcmp(cmd->name, "sum") == 0)
 		run_sum(files, nfiles);
+	else if (strcmp(cmd->name, "fix-nnz") == 0)
+		run_fix(files[0]);
 	else if (strncmp(cmd->name, "from-", 5) == 0)
 		run_from(cmd->name, nfiles ? files[0] : NULL);
 	else

@@ -80,10 +80,10 @@ static uint64_t input_size(const struct input *in)
 static uint64_t write_pmi(struct input *in, const struct ppmi *p, int text)
 {
 	struct mat_sink sink;
+	struct mat_header h;
 	struct error e;
 
-	if (mat_sink_begin(&sink, &out, text, p->type, in->h.rows, in->h.cols, MAT_NNZ_UNKNOWN,
-	                   &e) < 0 ||
+	if (ppmi_header(p, &in->h, &h, &e) < 0 || mat_sink_begin(&sink, &out, text, &h, &e) < 0 ||
 	    ppmi_write(p, &in->r, &in->h, &sink, &e) < 0)
 		eprint_error(&e);
 	reader_close(&in->r);
@@ -92,17 +92,18 @@ static uint64_t write_pmi(struct input *in, const struct ppmi *p, int text)
 	return sink.nnz;
 }
 
+/* The base of --base, 0 for e. */
 static double parse_base(const char *arg)
 {
 	double b;
 
 	if (strcmp(arg, "e") == 0)
-		return 1;
+		return 0;
 	if ((b = estrtod(arg, 1, 1e300, "--base")) == 1) {
 		weprintf("--base: 1 is not a logarithm base");
 		exit(EXIT_USAGE);
 	}
-	return log(b);
+	return b;
 }
 
 int main(int argc, char **argv)
@@ -114,10 +115,9 @@ int main(int argc, char **argv)
 	    {"f64", no_argument, NULL, OPT_F64},     {"progress", no_argument, NULL, OPT_PROGRESS},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
-	struct ppmi p = {.alpha = 1, .log_base = 1};
+	struct ppmi p = {.alpha = 1, .shift = 1};
 	struct input in = {0};
 	struct error e;
-	double shift = 1;
 	int c, text = 0, progress = 0;
 	uint64_t nnz;
 	char a[32], b[32], d[32];
@@ -126,8 +126,8 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "a:B:th", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': p.alpha = estrtod(optarg, 0, 100, "--alpha"); break;
-		case OPT_SHIFT: shift = estrtod(optarg, 1, 1e300, "--shift"); break;
-		case 'B': p.log_base = parse_base(optarg); break;
+		case OPT_SHIFT: p.shift = estrtod(optarg, 1, 1e300, "--shift"); break;
+		case 'B': p.base = parse_base(optarg); break;
 		case OPT_PMI: p.pmi = 1; break;
 		case 't': text = 1; break;
 		case OPT_F32: p.type = MAT_F32; break;
@@ -144,7 +144,8 @@ int main(int argc, char **argv)
 	}
 	if (!text && isatty(1))
 		eprintf("not writing a binary matrix to a terminal (use --text, or redirect)");
-	p.log_shift = log(shift) / p.log_base;
+	p.log_base = p.base ? log(p.base) : 1;
+	p.log_shift = log(p.shift) / p.log_base;
 	progress_init(progress);
 	input_open(&in, optind < argc ? argv[optind] : "-");
 	input_rewind(&in);

@@ -174,6 +174,28 @@ check_ref() {
 	assert_line "$n of $n agree with the reference"
 }
 
+# record_len FILE: the length of the record after the header (the u32 at offset 20), 0 for none.
+record_len() {
+	od -An -tu4 -j20 -N4 "$1" | tr -d ' '
+}
+
+# strip_record FILE: the matrix again without its record, as a version 1 file (what nlp-cooccur
+# wrote before records were), through Matrix Market.
+strip_record() {
+	nlp-mat to-mtx "$1" | grep -v '^% nlp-record: ' | nlp-mat from-mtx
+}
+
+# fingerprint VOCAB: the vocab= of a record, computed here: FNV-1a 64 of the tokens, each with a
+# newline.
+fingerprint() {
+	cut -f 1 "$1" | $PY -c '
+import sys
+h = 0xcbf29ce484222325
+for b in sys.stdin.buffer.read():
+    h = ((h ^ b) * 0x100000001b3) % 2**64
+print("%016x" % h)'
+}
+
 # info_field FILE KEY: a field of nlp-mat info.
 info_field() {
 	nlp-mat info "$1" | awk -F'\t' -v k="$2" '$1 == k { print $2 }'
@@ -326,8 +348,16 @@ setup_file() {
 		assert_same "$BATS_TEST_TMPDIR/lt" "$BATS_TEST_TMPDIR/r"
 		assert_same "$BATS_TEST_TMPDIR/bt" "$BATS_TEST_TMPDIR/b"
 		cmp -s "$BATS_TEST_TMPDIR/l" "$BATS_TEST_TMPDIR/r" && fail "--left equals --right"
-		nlp-cooccur -m --weight $w "$BATS_TEST_TMPDIR/l" "$BATS_TEST_TMPDIR/r" > "$BATS_TEST_TMPDIR/s"
-		assert_same "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/b"
+		# the records say left and right: --merge refuses to add them; without records it adds
+		# them up exactly, to both sides
+		run --separate-stderr nlp-cooccur -m "$BATS_TEST_TMPDIR/l" "$BATS_TEST_TMPDIR/r"
+		assert_failure 1
+		assert_equal "$stderr" "nlp-cooccur: $BATS_TEST_TMPDIR/r: counted with context=right, but $BATS_TEST_TMPDIR/l with context=left: merge shards counted alike"
+		strip_record "$BATS_TEST_TMPDIR/l" > "$BATS_TEST_TMPDIR/l1"
+		strip_record "$BATS_TEST_TMPDIR/r" > "$BATS_TEST_TMPDIR/r1"
+		strip_record "$BATS_TEST_TMPDIR/b" > "$BATS_TEST_TMPDIR/b1"
+		nlp-cooccur -m --weight $w "$BATS_TEST_TMPDIR/l1" "$BATS_TEST_TMPDIR/r1" > "$BATS_TEST_TMPDIR/s"
+		assert_same "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/b1"
 	done
 }
 
@@ -396,7 +426,14 @@ setup_file() {
 	# the header bytes themselves: rows, cols and nnz as little-endian u64 at 24, 32 and 40
 	run bash -c "od -An -tu8 -j24 -N24 '$BATS_TEST_TMPDIR/m' | xargs"
 	assert_output "18 18 $nnz"
-	assert_equal "$(stat -c %s "$BATS_TEST_TMPDIR/m")" "$((64 + 16 * nnz))"
+	# then the record of how it was counted, version 2 of the format
+	run bash -c "od -An -tu4 -j8 -N4 '$BATS_TEST_TMPDIR/m' | xargs"
+	assert_output 2
+	fp=$(fingerprint "$CO/small.vocab")
+	rec="cooccur window=5 weight=harmonic context=both cross-lines=no drop-oov=before vocab=$fp"
+	assert_equal "$(record_len "$BATS_TEST_TMPDIR/m")" $((${#rec} + 1))
+	assert_equal "$(tail -c +65 "$BATS_TEST_TMPDIR/m" | head -c $((${#rec} + 1)))" "$rec"
+	assert_equal "$(stat -c %s "$BATS_TEST_TMPDIR/m")" "$((64 + ${#rec} + 1 + 16 * nnz))"
 	# after other bytes in the same file, the header is still found where the matrix starts
 	{ printf 'abc'; nlp-cooccur -v "$CO/small.vocab" "$CO/small.txt"; } > "$BATS_TEST_TMPDIR/m3"
 	tail -c +4 "$BATS_TEST_TMPDIR/m3" > "$BATS_TEST_TMPDIR/m3b"
@@ -449,7 +486,7 @@ setup_file() {
 		nlp-cooccur -v "$CO/small.vocab" $opts --f32 -t "$CO/small.txt" > $n.t
 		run info_field $n.f type
 		assert_output float32
-		assert_equal "$(stat -c %s $n.f)" "$((64 + 12 * $(info_field $n.f nnz)))"
+		assert_equal "$(stat -c %s $n.f)" "$((64 + $(record_len $n.f) + 12 * $(info_field $n.f nnz)))"
 	done
 	run $PY - 1 2 3 <<-'PY'
 		import sys, numpy as np
@@ -488,7 +525,7 @@ setup_file() {
 	assert_line "$(printf 'rows\t18')"
 	assert_line "$(printf 'nnz\t0')"
 	assert_line "$(printf 'header-nnz\t0')"
-	assert_equal "$(stat -c %s "$BATS_TEST_TMPDIR/m")" 64
+	assert_equal "$(stat -c %s "$BATS_TEST_TMPDIR/m")" $((64 + $(record_len "$BATS_TEST_TMPDIR/m")))
 	run bash -c "nlp-cooccur -v '$CO/small.vocab' < /dev/null | nlp-mat info"
 	assert_line "$(printf 'nonzeros\t0')"
 	# blank lines and words out of the vocabulary only: the same
@@ -598,8 +635,10 @@ setup_file() {
 	cd "$BATS_TEST_TMPDIR"
 	split -l 3 "$CO/small.txt" shard.
 	[ "$(ls shard.?? | wc -l)" -eq 4 ] || fail "$(ls shard.??)"
-	# counting options | merging options (the same window and weight)
-	for spec in '-w 3 --left --weight flat|-w 3 --weight flat' '--drop-oov after -w 22|--window 22' '|'; do
+	# counting options | merging options: none are needed, since the records say how the shards
+	# were counted, and those that agree with them are accepted
+	for spec in '-w 3 --left --weight flat|' '--drop-oov after -w 22|--window 22' \
+		'--right -w 4|-w 4 --weight harmonic' '|'; do
 		count=${spec%|*} merge=${spec#*|}
 		# shellcheck disable=SC2086
 		nlp-cooccur -v "$CO/small.vocab" $count "$CO/small.txt" > want
@@ -665,21 +704,35 @@ setup_file() {
 	run --separate-stderr nlp-cooccur -m a.m seed.m
 	assert_failure 1
 	assert_equal "$stderr" "nlp-cooccur: seed.m: 7 rows, but a.m has 18"
-	# values of window 5 (sixtieths) are not halves: another window
+	# a window or weight given that is not the record's
 	run --separate-stderr nlp-cooccur -m -w 2 a.m
 	assert_failure 1
-	[[ "$stderr" == "nlp-cooccur: a.m: value "*" is not a count of this --window and --weight"* ]] || fail "$stderr"
+	assert_equal "$stderr" "nlp-cooccur: a.m: counted with window=5, not the --window 2 given"
 	run --separate-stderr nlp-cooccur -m --weight flat a.m a.m
+	assert_failure 1
+	assert_equal "$stderr" "nlp-cooccur: a.m: counted with weight=harmonic, not the --weight flat given"
+	# without a record (a file of the previous version) only the values can tell: those of
+	# window 5 (sixtieths) are not halves
+	strip_record a.m > old.m
+	run --separate-stderr nlp-cooccur -m -w 2 old.m
+	assert_failure 1
+	[[ "$stderr" == "nlp-cooccur: old.m: value "*" is not a count of this --window and --weight"* ]] || fail "$stderr"
+	run --separate-stderr nlp-cooccur -m --weight flat old.m old.m
 	assert_failure 1
 	[[ "$stderr" == *"is not a count of this --window and --weight"* ]] || fail "$stderr"
 	run --separate-stderr nlp-cooccur -m "$CO/small.txt"
 	assert_failure 1
 	assert_equal "$stderr" "nlp-cooccur: $CO/small.txt: not an nlp matrix (bad magic)"
-	head -c 100 a.m > cut-triple.m   # inside the third triple
+	r=$(record_len a.m)
+	head -c $((64 + r / 2)) a.m > cut-record.m
+	run --separate-stderr nlp-cooccur -m cut-record.m a.m
+	assert_failure 1
+	assert_equal "$stderr" "nlp-cooccur: cut-record.m: truncated matrix"
+	head -c $((64 + r + 36)) a.m > cut-triple.m   # inside the third triple
 	run --separate-stderr nlp-cooccur -m a.m cut-triple.m
 	assert_failure 1
 	assert_equal "$stderr" "nlp-cooccur: cut-triple.m: truncated matrix"
-	head -c 96 a.m > cut-between.m   # after two whole triples of the header's 175
+	head -c $((64 + r + 32)) a.m > cut-between.m   # after two whole triples of the header's 175
 	run --separate-stderr nlp-cooccur -m cut-between.m
 	assert_failure 1
 	assert_equal "$stderr" "nlp-cooccur: cut-between.m: number of triples differs from the header"
@@ -704,10 +757,112 @@ setup_file() {
 	assert_equal "$stderr" "nlp-cooccur: open /no/such.m: No such file or directory"
 	# a value that is not finite breaks the format
 	cp a.m nan.m
-	printf '\000\000\000\000\000\000\370\177' | dd of=nan.m bs=1 seek=$((64 + 8)) conv=notrunc status=none
+	printf '\000\000\000\000\000\000\370\177' | dd of=nan.m bs=1 seek=$((64 + $(record_len a.m) + 8)) conv=notrunc status=none
 	run --separate-stderr nlp-cooccur -m nan.m
 	assert_failure 1
 	assert_equal "$stderr" "nlp-cooccur: nan.m: value is not finite"
+}
+
+@test "cooccur: the header records the settings of counting and the vocabulary's fingerprint" {
+	cd "$BATS_TEST_TMPDIR"
+	fp=$(fingerprint "$CO/small.vocab")
+	for spec in '|window=5 weight=harmonic context=both cross-lines=no drop-oov=before' \
+		'-w 3 --weight flat --left|window=3 weight=flat context=left cross-lines=no drop-oov=before' \
+		'--window 10000 --right --cross-lines --drop-oov after --f32|window=10000 weight=harmonic context=right cross-lines=yes drop-oov=after'; do
+		# shellcheck disable=SC2086
+		nlp-cooccur -v "$CO/small.vocab" ${spec%|*} "$CO/small.txt" > m
+		run nlp-mat info m
+		assert_line "$(printf 'record\tcooccur %s vocab=%s' "${spec#*|}" "$fp")"
+		# the same record on a pipe, and the same bytes once nlp-mat fix-nnz has written the count
+		# shellcheck disable=SC2086
+		nlp-cooccur -v "$CO/small.vocab" ${spec%|*} "$CO/small.txt" | cat > p
+		run info_field p header-nnz
+		assert_output unknown
+		nlp-mat fix-nnz p
+		cmp p m
+	done
+	# a merge's output records what its shards do
+	nlp-cooccur -m m m > s
+	run nlp-mat info s
+	assert_line "$(printf 'record\tcooccur %s vocab=%s' "${spec#*|}" "$fp")"
+	# the fingerprint depends on the tokens and their order, not on the counts
+	sed 's/\t.*/\t1/' "$CO/small.vocab" > ones.vocab
+	[ "$(fingerprint ones.vocab)" = "$fp" ] || fail "counts changed the fingerprint"
+	nlp-cooccur -v ones.vocab "$CO/small.txt" > ones.m
+	assert_equal "$(nlp-mat info ones.m | grep record)" "$(printf 'record\tcooccur window=5 weight=harmonic context=both cross-lines=no drop-oov=before vocab=%s' "$fp")"
+}
+
+@test "cooccur --merge: shards counted otherwise, or that hold no counts, are refused by their records (exit 1)" {
+	cd "$BATS_TEST_TMPDIR"
+	split -l 5 "$CO/small.txt" shard.
+	nlp-cooccur -v "$CO/small.vocab" shard.aa > a.m
+	check() { # MESSAGE-ABOUT-b.m COUNTING-OPTIONS...
+		local want="$1"
+		shift
+		nlp-cooccur -v "$CO/small.vocab" "$@" shard.ab > b.m
+		run --separate-stderr nlp-cooccur -m a.m b.m
+		assert_failure 1
+		assert_equal "$stderr" "nlp-cooccur: b.m: $want"
+		assert_output ''
+	}
+	check 'counted with window=4, but a.m with window=5: merge shards counted alike' -w 4
+	check 'counted with weight=flat, but a.m with weight=harmonic: merge shards counted alike' --weight flat
+	check 'counted with context=left, but a.m with context=both: merge shards counted alike' --left
+	check 'counted with cross-lines=yes, but a.m with cross-lines=no: merge shards counted alike' --cross-lines
+	check 'counted with drop-oov=after, but a.m with drop-oov=before: merge shards counted alike' --drop-oov after
+	# another vocabulary of the same size: one token changed
+	sed '1s/^the/thee/' "$CO/small.vocab" > other.vocab
+	nlp-cooccur -v other.vocab shard.ab > b.m
+	run --separate-stderr nlp-cooccur -m a.m b.m
+	assert_failure 1
+	assert_equal "$stderr" "nlp-cooccur: b.m: counted with another vocabulary than a.m (vocab=$(fingerprint other.vocab), not $(fingerprint "$CO/small.vocab"))"
+	# matrices made from counts are not counts
+	nlp-ppmi a.m > ppmi.m
+	run --separate-stderr nlp-cooccur -m a.m ppmi.m
+	assert_failure 1
+	assert_equal "$stderr" "nlp-cooccur: ppmi.m: does not hold counts: its record ends with the stage 'ppmi', not cooccur"
+	nlp-ppmi a.m | nlp-mat transpose > ppmi-t.m
+	run --separate-stderr nlp-cooccur -m ppmi-t.m
+	assert_failure 1
+	assert_equal "$stderr" "nlp-cooccur: ppmi-t.m: does not hold counts: its record ends with the stage 'transpose', not cooccur"
+	# a record whose cooccur line lacks a setting (made by hand through Matrix Market)
+	nlp-mat to-mtx a.m | sed 's/ weight=harmonic//' | nlp-mat from-mtx > noweight.m
+	run --separate-stderr nlp-cooccur -m noweight.m
+	assert_failure 1
+	assert_equal "$stderr" "nlp-cooccur: noweight.m: the cooccur line of its record has no valid weight"
+	nlp-mat to-mtx a.m | sed 's/ window=5/ window=0/' | nlp-mat from-mtx > window0.m
+	run --separate-stderr nlp-cooccur -m window0.m
+	assert_failure 1
+	assert_equal "$stderr" "nlp-cooccur: window0.m: the cooccur line of its record has no valid window"
+}
+
+@test "cooccur --merge: files without a record (the previous version) merge as before, alone or with recorded ones" {
+	cd "$BATS_TEST_TMPDIR"
+	split -l 5 "$CO/small.txt" shard.
+	for s in shard.a?; do
+		nlp-cooccur -v "$CO/small.vocab" -w 3 --weight flat "$s" > "$s.m"
+		strip_record "$s.m" > "$s.old"
+		run record_len "$s.old"
+		assert_output 0
+	done
+	nlp-cooccur -v "$CO/small.vocab" -w 3 --weight flat "$CO/small.txt" > want
+	strip_record want > want.old
+	# old files need the settings on the command line, and give no record
+	nlp-cooccur -m -w 3 --weight flat shard.aa.old shard.ab.old > got
+	assert_same got want.old
+	# with a recorded shard, the settings come from its record; the sum records nothing, since
+	# not every shard says how it was counted
+	nlp-cooccur -m shard.aa.m shard.ab.old > got
+	assert_same got want.old
+	nlp-cooccur -m shard.aa.old shard.ab.m > got
+	assert_same got want.old
+	run --separate-stderr nlp-cooccur -m -w 4 shard.aa.old shard.ab.m
+	assert_failure 1
+	assert_equal "$stderr" "nlp-cooccur: shard.ab.m: counted with window=3, not the --window 4 given"
+	# without the options, old files are taken as counted with the defaults (window 5,
+	# harmonic), whose units flat counts are whole numbers of: the same sum
+	nlp-cooccur -m shard.aa.old shard.ab.old > got
+	assert_same got want.old
 }
 
 # ---- errors ----

@@ -543,12 +543,30 @@ assert_rejects() {
 	write("cut-triple.mat", good[:-3])
 	write("magic.mat", b"NLPMATRY" + good[8:])
 	write("text.mat", b"hello\n")
-	write("version.mat", sparse_bytes(3, 3, [], version=2))
+	write("version.mat", sparse_bytes(3, 3, [], version=3))
 	write("dense-cut.mat", dense_bytes(np.ones((2, 2)))[:-1])
 	write("dense-extra.mat", dense_bytes(np.ones((2, 2))) + b"x")
 	write("fewer.mat", sparse_bytes(3, 3, [(0, 1, 1.0)], nnz=2))
 	write("extra.mat", good + b"\0")
+	rec = b"cooccur window=5\n"
+	write("record.mat", sparse_bytes(3, 3, [(0, 1, 1.0)], record=rec))
+	write("record-cut.mat", sparse_bytes(3, 3, [(0, 1, 1.0)], record=rec)[:70])
+	write("record-bad.mat", sparse_bytes(3, 3, [(0, 1, 1.0)], record=b"Cooccur window=5\n"))
+	write("record-nl.mat", sparse_bytes(3, 3, [(0, 1, 1.0)], record=b"cooccur window=5"))
+	write("record-v1.mat", sparse_bytes(3, 3, [(0, 1, 1.0)], record=rec, version=1))
+	write("record-0.mat", sparse_bytes(3, 3, [(0, 1, 1.0)], version=2))
+	write("record-long.mat", sparse_bytes(3, 3, [(0, 1, 1.0)], record=b"a b=" + b"x" * 1020 + b"\n"))
 	EOF
+	# a record of how the matrix was made (version 2) is read, and checked
+	run nlp-mat info record.mat
+	assert_success
+	assert_line 'record	cooccur window=5'
+	assert_rejects "nlp-mat: record-cut.mat: truncated matrix" nlp-mat info record-cut.mat
+	assert_rejects "nlp-mat: record-bad.mat: invalid matrix record" nlp-mat print record-bad.mat
+	assert_rejects "nlp-mat: record-nl.mat: invalid matrix record" nlp-mat print record-nl.mat
+	assert_rejects "nlp-mat: record-v1.mat: invalid matrix header" nlp-mat info record-v1.mat
+	assert_rejects "nlp-mat: record-0.mat: invalid matrix header" nlp-mat info record-0.mat
+	assert_rejects "nlp-mat: record-long.mat: invalid matrix header" nlp-mat info record-long.mat
 	for c in info print to-mtx to-npy transpose convert; do
 		assert_rejects "nlp-mat: empty.mat: truncated matrix" nlp-mat $c empty.mat
 	done
@@ -723,6 +741,125 @@ assert_rejects() {
 		nlp-mat from-mtx arrbig.mtx
 }
 
+# ---- records and fix-nnz ----
+
+@test "mat: the record of how a matrix was made: info shows it, Matrix Market carries it, convert and sum keep it, transpose marks it" {
+	nlp-cooccur -v "$DATA/cooc/small.vocab" -w 2 --left "$DATA/cooc/small.txt" > l.mat
+	nlp-cooccur -v "$DATA/cooc/small.vocab" -w 2 --right "$DATA/cooc/small.txt" > r.mat
+	rec=$(nlp-mat info l.mat | sed -n 's/^record\t//p')
+	[[ "$rec" == "cooccur window=2 weight=harmonic context=left cross-lines=no drop-oov=before vocab="* ]] || fail "$rec"
+	# Matrix Market: a comment per line, read back into the same bytes
+	run nlp-mat to-mtx l.mat
+	assert_line --index 1 '% nlp-mat: float64'
+	assert_line --index 2 "% nlp-record: $rec"
+	nlp-mat to-mtx l.mat | nlp-mat from-mtx > back.mat
+	cmp back.mat l.mat
+	nlp-mat to-mtx --precision 3 <(nlp-ppmi l.mat) | nlp-mat from-mtx | nlp-mat info > ppmi.info
+	run grep -c '^record' ppmi.info
+	assert_output 2
+	# a bad record comment is an error with its line
+	nlp-mat to-mtx l.mat | sed 's/^% nlp-record: cooccur/% nlp-record: Cooccur/' > bad.mtx
+	assert_rejects "nlp-mat: bad.mtx: line 3: invalid matrix record: 'Cooccur ${rec#cooccur }'" nlp-mat from-mtx bad.mtx
+	# convert keeps it; the transpose of left contexts is the matrix of right ones, record too
+	nlp-mat convert --f32 l.mat | nlp-mat info | grep -qx "record	$rec"
+	nlp-mat transpose l.mat | cmp - r.mat
+	# other records get a line transpose, which a second transpose takes away
+	nlp-ppmi l.mat > p.mat
+	run bash -c "nlp-mat transpose p.mat | nlp-mat info | grep ^record"
+	assert_output "$(printf 'record\t%s\nrecord\tppmi alpha=1 shift=1 base=e pmi=no\nrecord\ttranspose' "$rec")"
+	nlp-mat transpose p.mat | nlp-mat transpose | cmp - p.mat
+	# sum keeps a record its inputs share, and no other
+	run bash -c "nlp-mat sum l.mat l.mat | nlp-mat info | grep -c ^record"
+	assert_output 1
+	run bash -c "nlp-mat sum l.mat r.mat | nlp-mat info | grep -c ^record"
+	assert_output 0
+	# .npy has no place for it; a matrix without one is version 1, as before records
+	nlp-mat to-npy l.mat | nlp-mat from-npy > n.mat
+	run od -An -tu4 -j8 -N4 n.mat
+	assert_output --regexp '^ +1$'
+	nlp-mat convert "$MAT/tiny.mat" | cmp - "$MAT/tiny.mat"
+}
+
+@test "mat: fix-nnz writes the count of a stream into its header, in place: the bytes written to a file" {
+	V="$DATA/cooc/small.vocab" T="$DATA/cooc/small.txt"
+	nlp-cooccur -v "$V" "$T" > file.mat
+	nlp-cooccur -v "$V" "$T" | cat > pipe.mat
+	run nlp-mat info pipe.mat
+	assert_line 'header-nnz	unknown'
+	cmp -s pipe.mat file.mat && fail "a pipe gave the bytes of a file"
+	run nlp-mat fix-nnz pipe.mat
+	assert_success
+	assert_output ''
+	cmp pipe.mat file.mat
+	# again: nothing to do, nothing changes
+	nlp-mat fix-nnz pipe.mat
+	cmp pipe.mat file.mat
+	# nlp-ppmi's output, float32 too
+	nlp-ppmi --f32 file.mat > ppmi-file.mat
+	nlp-ppmi --f32 file.mat | cat > ppmi-pipe.mat
+	nlp-mat fix-nnz ppmi-pipe.mat
+	cmp ppmi-pipe.mat ppmi-file.mat
+	# the output of sum leaves the count unknown even in a file: fixed, it has the count
+	nlp-mat sum file.mat file.mat > sum.mat
+	cp sum.mat sum.orig
+	nlp-mat fix-nnz sum.mat
+	assert_equal "$(nlp-mat info sum.mat | grep header-nnz)" "$(printf 'header-nnz\t%s' "$(nlp-mat info file.mat | sed -n 's/^nnz\t//p')")"
+	cmp -n 40 sum.mat sum.orig
+	cmp -i 48 sum.mat sum.orig
+	# a dense matrix always has its count: left as it is
+	cp "$MAT/tiny-dense.mat" dense.mat
+	nlp-mat fix-nnz dense.mat
+	cmp dense.mat "$MAT/tiny-dense.mat"
+	# a read-only file that needs nothing is fine
+	cp file.mat ro.mat
+	chmod 444 ro.mat
+	nlp-mat fix-nnz ro.mat
+}
+
+@test "mat: fix-nnz refuses truncated, foreign and bad files, leaving them as they were; a pipe, stdin and a directory too" {
+	V="$DATA/cooc/small.vocab" T="$DATA/cooc/small.txt"
+	nlp-cooccur -v "$V" "$T" | cat > pipe.mat
+	head -c -5 pipe.mat > cut.mat
+	head -c 100 pipe.mat > cut-record.mat
+	head -c 30 pipe.mat > cut-header.mat
+	printf 'hello\n' > text.mat
+	: > empty.mat
+	py <<-'EOF'
+	from matgen import *
+	write("bad-record.mat", sparse_bytes(3, 3, [(0, 1, 1.0)], nnz=UNKNOWN, record=b"x y\n"))
+	write("unsorted.mat", sparse_bytes(3, 3, [(1, 1, 1.0), (0, 1, 1.0)], nnz=UNKNOWN))
+	EOF
+	for f in cut cut-record cut-header text empty bad-record unsorted; do cp $f.mat $f.orig; done
+	assert_rejects "nlp-mat: cut.mat: truncated matrix" nlp-mat fix-nnz cut.mat
+	assert_rejects "nlp-mat: cut-record.mat: truncated matrix" nlp-mat fix-nnz cut-record.mat
+	assert_rejects "nlp-mat: cut-header.mat: truncated matrix" nlp-mat fix-nnz cut-header.mat
+	assert_rejects "nlp-mat: text.mat: not an nlp matrix (bad magic)" nlp-mat fix-nnz text.mat
+	assert_rejects "nlp-mat: empty.mat: truncated matrix" nlp-mat fix-nnz empty.mat
+	assert_rejects "nlp-mat: bad-record.mat: invalid matrix record" nlp-mat fix-nnz bad-record.mat
+	assert_rejects "nlp-mat: unsorted.mat: triples not sorted by row then column" nlp-mat fix-nnz unsorted.mat
+	for f in cut cut-record cut-header text empty bad-record unsorted; do cmp $f.mat $f.orig; done
+	# it rewrites a file: not a pipe, a FIFO, a directory; nor the standard input (a usage error)
+	run --separate-stderr bash -c 'cat pipe.mat | nlp-mat fix-nnz /dev/stdin'
+	assert_failure 1
+	assert_equal "$stderr" "nlp-mat: /dev/stdin: not a regular file (fix-nnz rewrites a file in place)"
+	mkfifo fifo
+	assert_rejects "nlp-mat: fifo: not a regular file (fix-nnz rewrites a file in place)" timeout 10 nlp-mat fix-nnz fifo
+	assert_rejects "nlp-mat: $BATS_TEST_TMPDIR: not a regular file (fix-nnz rewrites a file in place)" nlp-mat fix-nnz "$BATS_TEST_TMPDIR"
+	assert_rejects "nlp-mat: open /no/such.mat: No such file or directory" nlp-mat fix-nnz /no/such.mat
+	for args in "fix-nnz" "fix-nnz -" "fix-nnz --force pipe.mat" "fix-nnz pipe.mat pipe.mat" "--f32 fix-nnz pipe.mat"; do
+		run --separate-stderr nlp-mat $args < pipe.mat
+		[ "$status" -eq 2 ] || fail "nlp-mat $args: exit $status"
+		[[ "$stderr" == *"usage: nlp-mat"* ]] || fail "nlp-mat $args: $stderr"
+	done
+	run --separate-stderr nlp-mat fix-nnz < pipe.mat
+	assert_equal "${stderr%%$'\n'*}" "nlp-mat: fix-nnz rewrites a file in place: name the file, not the standard input"
+	# a file it may not write, when the count is unknown
+	if [ "$(id -u)" -ne 0 ]; then
+		chmod 444 pipe.mat
+		assert_rejects "nlp-mat: open pipe.mat for writing: Permission denied" nlp-mat fix-nnz pipe.mat
+	fi
+}
+
 # ---- files, options, output ----
 
 @test "mat: a directory and a missing file are reported, exit 1" {
@@ -734,7 +871,7 @@ assert_rejects() {
 }
 
 @test "mat: bad commands and options exit 2 with the usage" {
-	usage="usage: nlp-mat [-M size] [--dense | --sparse] [--precision digits] [--f32 | --f64] [--duplicates policy] [--force] command [file] | --sum file ..."
+	usage="usage: nlp-mat [-M size] [--dense | --sparse] [--precision digits] [--f32 | --f64] [--duplicates policy] [--force] command [file] | --sum file ... | fix-nnz file"
 	for args in "" "frobnicate" "--no-such info" "info -d" "to-npy --precision 3" \
 		"print --precision 0" "print --precision 18" "print --precision x" "from-mtx --duplicates=maybe" \
 		"transpose -M 0" "transpose -M 12Q" "transpose -M 1K" "print -p 3" "convert -s" "transpose -m 1M" "print --dense --sparse" "print a b" "sum" "sum - -" "info --memory"; do
@@ -757,7 +894,7 @@ assert_rejects() {
 	run nlp-mat --help
 	assert_success
 	assert_line --index 0 --partial 'usage: nlp-mat'
-	for c in info print to-mtx from-mtx to-npy from-npy transpose convert sum; do
+	for c in info print to-mtx from-mtx to-npy from-npy transpose convert sum fix-nnz; do
 		assert_line --regexp "^  $c "
 	done
 	run nlp-mat --version

@@ -379,7 +379,7 @@ svd_check() {
 	good = sparse_bytes(3, 3, [(0, 1, 1.0), (1, 2, 2.0), (2, 0, 3.0)])
 	write('cut.mat', good[:-5])
 	write('magic.mat', b'NOTAMATX' + good[8:])
-	write('version.mat', sparse_bytes(3, 3, [(0, 1, 1.0)], version=2))
+	write('version.mat', sparse_bytes(3, 3, [(0, 1, 1.0)], version=3))
 	write('empty.mat', b'')
 	write('rows0.mat', sparse_bytes(0, 3, []))
 	write('cols0.mat', sparse_bytes(3, 0, []))

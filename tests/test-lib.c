@@ -263,7 +263,7 @@ static const uint32_t tri[][2] = {{0, 1}, {0, 3}, {2, 0}, {2, 2}};
 
 static void fill_sparse(struct writer *w)
 {
-	struct mat_header h = {MAT_SPARSE, MAT_F32, 3, 4, 4};
+	struct mat_header h = {.kind = MAT_SPARSE, .type = MAT_F32, .rows = 3, .cols = 4, .nnz = 4};
 
 	mat_write_header(w, &h, NULL);
 	for (int i = 0; i < 4; i++)
@@ -272,7 +272,7 @@ static void fill_sparse(struct writer *w)
 
 static void fill_dense(struct writer *w)
 {
-	struct mat_header h = {MAT_DENSE, MAT_F64, 2, 3, 0};
+	struct mat_header h = {.kind = MAT_DENSE, .type = MAT_F64, .rows = 2, .cols = 3};
 
 	mat_write_header(w, &h, NULL);
 	for (int i = 0; i < 6; i++)
@@ -321,7 +321,7 @@ static long read_edited(const char *path, void (*edit)(unsigned char *, size_t *
 }
 
 static void e_magic(unsigned char *b, size_t *n) { (void)n; b[0] = 'X'; }
-static void e_version(unsigned char *b, size_t *n) { (void)n; b[8] = 2; }
+static void e_version(unsigned char *b, size_t *n) { (void)n; b[8] = 3; }
 static void e_kind(unsigned char *b, size_t *n) { (void)n; b[12] = 7; }
 static void e_reserved(unsigned char *b, size_t *n) { (void)n; b[50] = 1; }
 static void e_toomany(unsigned char *b, size_t *n) { (void)n; b[40] = 13; }
@@ -334,6 +334,87 @@ static void e_range(unsigned char *b, size_t *n) { (void)n; b[64 + 4] = 4; }    
 static void e_nan(unsigned char *b, size_t *n) { (void)n; memcpy(b + 64 + 8, "\x00\x00\xc0\x7f", 4); }
 static void e_unknown(unsigned char *b, size_t *n) { (void)n; memset(b + 40, 0xff, 8); }
 static void e_foreign(unsigned char *b, size_t *n) { memcpy(b, "\x89PNG\r\n", 6); *n = 6; }
+
+/* Puts rec[0..len) after the header as a version 2 record whose length field says `field`. */
+static void put_record(unsigned char *b, size_t *n, const char *rec, size_t len, uint32_t field)
+{
+	memmove(b + 64 + len, b + 64, *n - 64);
+	memcpy(b + 64, rec, len);
+	*n += len;
+	b[8] = 2;
+	for (int i = 0; i < 4; i++)
+		b[20 + i] = (unsigned char)(field >> (8 * i));
+}
+#define RECORD(name, rec, field)                                        \
+	static void name(unsigned char *b, size_t *n)                   \
+	{                                                               \
+		put_record(b, n, rec, sizeof(rec) - 1, field);          \
+	}
+RECORD(e_record, "cooccur window=5 weight=flat\nppmi alpha=0.75\n", 45)
+RECORD(e_record_word, "Cooccur window=5\n", 17)
+RECORD(e_record_field, "cooccur window=\n", 16)
+RECORD(e_record_space, "cooccur  window=5\n", 18)
+RECORD(e_record_newline, "cooccur window=5", 16)
+RECORD(e_record_nul, "cooccur w=\0\n", 12)
+RECORD(e_record_cut, "cooccur window=5\n", 200) /* the file ends inside it */
+RECORD(e_record_zero, "", 0)
+RECORD(e_record_long, "cooccur window=5\n", 1025)
+static void e_record_v1(unsigned char *b, size_t *n)
+{
+	put_record(b, n, "cooccur window=5\n", 17, 17);
+	b[8] = 1;
+}
+
+static const char *record_text;
+
+static void fill_recorded(struct writer *w)
+{
+	struct mat_header h = {.kind = MAT_SPARSE, .type = MAT_F64, .rows = 2, .cols = 2, .nnz = 1};
+
+	strcpy(h.record, record_text);
+	mat_write_header(w, &h, NULL);
+	mat_write_triple(w, MAT_F64, 1, 0, 2.5);
+}
+
+/* A record written is read back as it was; the writer refuses one that breaks the grammar; a
+ * record grows line by line up to MAT_RECORD_MAX bytes and no further. */
+static void test_record(const char *path)
+{
+	struct reader r;
+	struct mat_header h;
+	struct writer w;
+	char rec[MAT_RECORD_MAX + 1] = "", line[64];
+	size_t n;
+	const char *last;
+	int ok, k = 0;
+
+	record_text = "cooccur window=5 vocab=00ff\ntranspose\n";
+	mat_file(path, fill_recorded, &r);
+	ok = read_all(&r) == 1;
+	reader_close(&r);
+	mat_file(path, fill_recorded, &r);
+	ok &= mat_read_header(&r, &h, NULL) == 0 && strcmp(h.record, record_text) == 0;
+	reader_close(&r);
+	last = mat_record_last(h.record, &n);
+	ok &= last && n == 9 && memcmp(last, "transpose", 9) == 0;
+	ok &= mat_record_field(h.record, 27, "vocab", line, sizeof(line)) == 1 &&
+	      strcmp(line, "00ff") == 0 && mat_record_field(h.record, 27, "window", line, 2) == 1 &&
+	      strcmp(line, "5") == 0 && mat_record_field(h.record, 27, "windo", line, 8) == 0 &&
+	      mat_record_field(h.record, 27, "vocab", line, 4) == 0; /* does not fit */
+	check(ok, "matrix record round trip and its fields", "record differs");
+	writer_init(&w, -1);
+	strcpy(h.record, "cooccur window=5"); /* no newline */
+	ok = mat_write_header(&w, &h, NULL) == MAT_ERECORD && w.len == 0;
+	writer_free(&w);
+	check(ok, "matrix writer refuses a bad record", "written");
+	snprintf(line, sizeof(line), "ppmi alpha=%0*d", 51, 0); /* 63 bytes with its newline */
+	while (mat_record_append(rec, line, NULL) == 0)
+		k++;
+	ok = k == MAT_RECORD_MAX / 63 && strlen(rec) == (size_t)k * 63 &&
+	     mat_record_append(rec, "ppmi alpha=", NULL) == MAT_ERECORD &&
+	     mat_record_append(rec, "Ppmi", NULL) == MAT_ERECORD;
+	check(ok, "matrix record grows to its limit and no further", "wrong length");
+}
 
 static void test_matrix(void)
 {
@@ -364,6 +445,7 @@ static void test_matrix(void)
 		ok &= d[i] == i / 3.0;
 	reader_close(&r);
 	check(ok, "matrix dense f64 round trip, bit exact", "values differ");
+	test_record(path);
 
 	static const struct {
 		void (*edit)(unsigned char *, size_t *);
@@ -372,7 +454,17 @@ static void test_matrix(void)
 	} cases[] = {
 	    {e_magic, MAT_EMAGIC, "matrix rejects a wrong magic"},
 	    {e_foreign, MAT_EMAGIC, "matrix rejects a foreign file"},
-	    {e_version, MAT_EVERSION, "matrix rejects version 2"},
+	    {e_version, MAT_EVERSION, "matrix rejects version 3"},
+	    {e_record, 4, "matrix reads a version 2 record and the triples after it"},
+	    {e_record_word, MAT_ERECORD, "matrix rejects a record whose stage is not a word"},
+	    {e_record_field, MAT_ERECORD, "matrix rejects a record field without a value"},
+	    {e_record_space, MAT_ERECORD, "matrix rejects a record with two spaces"},
+	    {e_record_newline, MAT_ERECORD, "matrix rejects a record without its last newline"},
+	    {e_record_nul, MAT_ERECORD, "matrix rejects a record with a NUL"},
+	    {e_record_cut, MAT_ETRUNC, "matrix rejects a file that ends in its record"},
+	    {e_record_zero, MAT_EHEADER, "matrix rejects version 2 with no record"},
+	    {e_record_long, MAT_EHEADER, "matrix rejects a record longer than 1024 bytes"},
+	    {e_record_v1, MAT_EHEADER, "matrix rejects a record length in version 1"},
 	    {e_kind, MAT_EHEADER, "matrix rejects an unknown kind"},
 	    {e_reserved, MAT_EHEADER, "matrix rejects reserved bits"},
 	    {e_toomany, MAT_EHEADER, "matrix rejects nnz > rows * cols"},

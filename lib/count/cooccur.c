@@ -1,6 +1,7 @@
 /* cooccur.c: the counting threads of co-occurrence in a window, and the k-way merge of shards. */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,112 @@ uint64_t cooccur_denom(const struct cooccur_settings *set)
 			return 0;
 	}
 	return l;
+}
+
+/* ---- the record ---- */
+
+static const char *const CONTEXTS[] = {"left", "both", "right"}; /* by dir + 1 */
+
+void cooccur_record(const struct cooccur_settings *set, uint64_t vocab_fp, char *rec)
+{
+	snprintf(rec, MAT_RECORD_MAX + 1,
+	         "cooccur window=%u weight=%s context=%s cross-lines=%s drop-oov=%s vocab=%016llx\n",
+	         set->window, set->harmonic ? "harmonic" : "flat", CONTEXTS[set->dir + 1],
+	         set->cross ? "yes" : "no", set->keep_oov ? "after" : "before",
+	         (unsigned long long)vocab_fp);
+}
+
+/* The keys of a record line, in the order they are compared and reported. */
+static const char *const KEYS[] = {"window", "weight", "context", "cross-lines", "drop-oov",
+                                   "vocab"};
+
+/* Which of words[] val is, or -1. */
+static int word_index(const char *val, const char *const *words, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(val, words[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* The settings of rec, the record of shard `name`: its last line must be nlp-cooccur's. Returns 0,
+ * or -1 with e filled. */
+static int parse_record(const char *name, const char *rec, struct cooccur_settings *set,
+                        struct error *e)
+{
+	static const char *const weights[] = {"flat", "harmonic"}, *const yesno[] = {"no", "yes"},
+	                         *const drops[] = {"before", "after"};
+	char val[32], *end;
+	size_t n;
+	const char *line = mat_record_last(rec, &n);
+	unsigned long w;
+	int i;
+
+	if (n < 8 || memcmp(line, "cooccur", 7) != 0 || line[7] != ' ') {
+		size_t stage = strcspn(line, " \n");
+
+		return error_bad(e, name, 0,
+		                 "does not hold counts: its record ends with the stage '%.*s', not "
+		                 "cooccur", (int)stage, line);
+	}
+	for (size_t k = 0; k < sizeof(KEYS) / sizeof(KEYS[0]); k++) {
+		if (!mat_record_field(line, n, KEYS[k], val, sizeof(val)))
+			goto bad;
+		switch (k) {
+		case 0:
+			w = strtoul(val, &end, 10);
+			if (*end || val[0] < '1' || val[0] > '9' || w > COOCCUR_MAX_WINDOW)
+				goto bad;
+			set->window = (unsigned)w;
+			break;
+		case 1:
+		case 3:
+		case 4:
+			if ((i = word_index(val, k == 1 ? weights : k == 3 ? yesno : drops, 2)) < 0)
+				goto bad;
+			*(k == 1 ? &set->harmonic : k == 3 ? &set->cross : &set->keep_oov) = i;
+			break;
+		case 2:
+			if ((i = word_index(val, CONTEXTS, 3)) < 0)
+				goto bad;
+			set->dir = i - 1;
+			break;
+		default:
+			if (strlen(val) != 16 || strspn(val, "0123456789abcdef") != 16)
+				goto bad;
+			break;
+		}
+		continue;
+	bad:
+		return error_bad(e, name, 0, "the cooccur line of its record has no valid %s",
+		                 KEYS[k]);
+	}
+	return 0;
+}
+
+/* Why the record b of shard nb differs from a of shard na: the first key whose value differs,
+ * or the record as a whole. Returns -1 with e filled. */
+static int records_differ(const char *na, const char *a, const char *nb, const char *b,
+                          struct error *e)
+{
+	size_t la, lb;
+	const char *pa = mat_record_last(a, &la), *pb = mat_record_last(b, &lb);
+	char va[32], vb[32];
+
+	for (size_t k = 0; k < sizeof(KEYS) / sizeof(KEYS[0]); k++) {
+		mat_record_field(pa, la, KEYS[k], va, sizeof(va)); /* both parsed: it is there */
+		mat_record_field(pb, lb, KEYS[k], vb, sizeof(vb));
+		if (strcmp(va, vb) == 0)
+			continue;
+		if (strcmp(KEYS[k], "vocab") == 0)
+			return error_bad(e, nb, 0,
+			                 "counted with another vocabulary than %s (vocab=%s, not %s)", na,
+			                 vb, va);
+		return error_bad(e, nb, 0,
+		                 "counted with %s=%s, but %s with %s=%s: merge shards counted alike",
+		                 KEYS[k], vb, na, KEYS[k], va);
+	}
+	return error_bad(e, nb, 0, "its record of how it was made differs from that of %s", na);
 }
 
 static uint64_t dbl_bits(double d)
@@ -304,9 +411,29 @@ static int to_units(const struct cooccur_settings *set, const struct merge_sourc
 	return 0;
 }
 
-int cooccur_merge_open(struct cooccur_merge *m, struct cooccur_settings *set, char **files,
-                       int nfiles, void (*warn)(const char *name), struct error *e)
+/* Checks the window and weight the user gave against the settings rec of shard name. Returns 0
+ * or -1 with e filled. */
+static int check_given(const struct cooccur_settings *want, unsigned given, const char *name,
+                       const struct cooccur_settings *rec, struct error *e)
 {
+	if ((given & COOCCUR_GIVEN_WINDOW) && rec->window != want->window)
+		return error_bad(e, name, 0, "counted with window=%u, not the --window %u given",
+		                 rec->window, want->window);
+	if ((given & COOCCUR_GIVEN_WEIGHT) && rec->harmonic != want->harmonic)
+		return error_bad(e, name, 0, "counted with weight=%s, not the --weight %s given",
+		                 rec->harmonic ? "harmonic" : "flat", want->harmonic ? "harmonic" : "flat");
+	return 0;
+}
+
+int cooccur_merge_open(struct cooccur_merge *m, struct cooccur_settings *set, unsigned given,
+                       char **files, int nfiles, void (*warn)(const char *name),
+                       struct error *e)
+{
+	struct cooccur_settings rec = *set;
+	const struct merge_source *first = NULL; /* the first shard with a record */
+	const char *f32 = NULL;                  /* the first shard of 32-bit values */
+	size_t recorded = 0;
+
 	*m = (struct cooccur_merge){.set = set, .n = (size_t)nfiles};
 	m->src = ecalloc(m->n, sizeof(*m->src));
 	m->srcp = ecalloc(m->n, sizeof(*m->srcp));
@@ -327,11 +454,36 @@ int cooccur_merge_open(struct cooccur_merge *m, struct cooccur_settings *set, ch
 			                 (unsigned long long)h->rows, m->src[0].r.name,
 			                 (unsigned long long)m->size);
 		m->size = h->rows;
-		if (h->type == MAT_F32 && set->denom) {
-			if (warn)
-				warn(s->r.name);
-			set->denom = 0;
+		if (h->record[0]) {
+			struct cooccur_settings here = *set;
+
+			if (parse_record(s->r.name, h->record, &here, e) < 0)
+				return -1;
+			if (!first) {
+				if (check_given(set, given, s->r.name, &here, e) < 0)
+					return -1;
+				rec = here;
+				first = s;
+			} else if (strcmp(h->record, first->h.record) != 0) {
+				return records_differ(first->r.name, first->h.record, s->r.name,
+				                      h->record, e);
+			}
+			recorded++;
 		}
+		if (h->type == MAT_F32 && !f32)
+			f32 = s->r.name;
+	}
+	if (first) {
+		rec.denom = 0;
+		*set = rec;
+		if (recorded == m->n)
+			memcpy(m->record, first->h.record, sizeof(m->record));
+	}
+	set->denom = cooccur_denom(set);
+	if (f32 && set->denom) {
+		if (warn)
+			warn(f32);
+		set->denom = 0;
 	}
 	if (merge_init(&m->m, m->srcp, m->n, e) < 0)
 		return -1;

@@ -10,7 +10,11 @@
  * 1/denominator, exact whatever the order of the sums; else as doubles.
  *
  * Merging: the shards' triples come out in row-major order by mat/merge's k-way merge, equal
- * cells summed in the order of the files, as units of the settings when they are exact. */
+ * cells summed in the order of the files, as units of the settings when they are exact.
+ *
+ * Record: the matrix's header records the settings and a fingerprint of the vocabulary in a
+ * line "cooccur window=N weight=W context=C cross-lines=X drop-oov=D vocab=HEX"
+ * (nlp-matrix(5)); the merge takes its settings from it and checks that the shards agree. */
 #ifndef NLP_COOCCUR_H
 #define NLP_COOCCUR_H
 
@@ -38,6 +42,10 @@ struct cooccur_settings {
 	int keep_oov;   /* words not in the vocabulary take up positions (--drop-oov after) */
 	uint64_t denom; /* values count units of 1 / denom; 0: doubles (cooccur_denom) */
 };
+
+/* Writes into rec[MAT_RECORD_MAX + 1] the record of counting with set and the vocabulary of
+ * fingerprint vocab_fp (count/vocab.h): one "cooccur ..." line. */
+void cooccur_record(const struct cooccur_settings *set, uint64_t vocab_fp, char *rec);
 
 /* The denominator of the settings' values: the least common multiple of 1..window for
  * harmonic weights, 1 for flat ones, or 0 (doubles) when it would pass UINT32_MAX. */
@@ -93,9 +101,13 @@ int cooccur_emit(struct cooccur *k, cooc_emit_fn *fn, void *ctx, struct error *e
 /* Stops the threads if they still run and frees what k holds (not set or v). */
 void cooccur_free(struct cooccur *k);
 
+/* What the user gave for a merge, to check against the shards' records. */
+enum { COOCCUR_GIVEN_WINDOW = 1, COOCCUR_GIVEN_WEIGHT = 2 };
+
 /* The merge of the matrices of shards. */
 struct cooccur_merge {
 	struct cooccur_settings *set;
+	char record[MAT_RECORD_MAX + 1]; /* of the sum: the shards', when every one has it */
 	struct merge_source *src;   /* [n] the shards, nopen of them open */
 	struct merge_source **srcp; /* [n] */
 	struct merge m;
@@ -106,11 +118,15 @@ struct cooccur_merge {
 };
 
 /* Opens files[0..nfiles) ("-" is stdin) and reads their headers: square sparse matrices of one
- * size. A shard of 32-bit values makes the merge sum doubles (set->denom becomes 0): warn, when
- * not NULL, is called with its name the first time. Returns 0, or -1 with e filled ("open NAME:
- * reason", "NAME: why"); cooccur_merge_close frees what it holds in both cases. */
-int cooccur_merge_open(struct cooccur_merge *m, struct cooccur_settings *set, char **files,
-                       int nfiles, void (*warn)(const char *name), struct error *e);
+ * size. The settings come from the shards' records, which must be records of counting and all
+ * the same, and agree with the window and weight of set that `given` (COOCCUR_GIVEN_*) flags;
+ * shards without a record (written before records were) are taken to be counted with set's.
+ * set->denom is then set: 0 when a shard holds 32-bit values, which makes the merge sum doubles
+ * (warn, when not NULL, is called with the first one's name). Returns 0, or -1 with e filled
+ * ("open NAME: reason", "NAME: why"); cooccur_merge_close frees what it holds in both cases. */
+int cooccur_merge_open(struct cooccur_merge *m, struct cooccur_settings *set, unsigned given,
+                       char **files, int nfiles, void (*warn)(const char *name),
+                       struct error *e);
 /* Calls fn for each cell of the sum in row-major order. Returns 0, fn's non-zero return, or -1
  * with e filled (a bad file, or a value that is not a count of the settings). */
 int cooccur_merge_run(struct cooccur_merge *m, cooc_emit_fn *fn, void *ctx, struct error *e);

@@ -132,3 +132,17 @@ void vocab_mapper_free(struct vocab_mapper *m)
 {
 	spans_free(&m->tokens);
 }
+
+uint64_t vocab_fingerprint(const struct vocab *v)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a, 64 bits */
+
+	for (size_t id = 0; id < vocab_size(v); id++) {
+		size_t len;
+		const unsigned char *p = (const unsigned char *)vocab_token(v, id, &len);
+
+		for (size_t i = 0; i <= len; i++)
+			h = (h ^ (i < len ? p[i] : '\n')) * 0x100000001b3ull;
+	}
+	return h;
+}

@@ -38,6 +38,10 @@ static inline size_t vocab_size(const struct vocab *v)
 	return v->tab.n;
 }
 
+/* A fingerprint of the vocabulary's tokens in id order: the 64-bit FNV-1a hash of each token
+ * followed by a newline, as `cut -f 1` prints them. Counts do not enter it. */
+uint64_t vocab_fingerprint(const struct vocab *v);
+
 /* The id of a token, or -1. */
 static inline int64_t vocab_id(const struct vocab *v, const char *s, size_t n)
 {

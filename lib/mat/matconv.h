@@ -43,4 +43,12 @@ int matconv_transpose(struct reader *r, const struct mat_header *h,
 int matconv_sum(struct merge_source **src, size_t n, const struct matconv_opts *o,
                 struct writer *w, struct error *e);
 
+/* Reads the matrix of our format in the regular file path, checking all of it, and when its
+ * header's nnz is unknown writes the number of triples there, in place (the 8 bytes of nnz, no
+ * other): the file becomes what a writer that could seek would have written. A dense matrix,
+ * or a sparse one whose header has the count, is left as it is. Returns 0 or a negative code
+ * with e filled: "open PATH: reason", "PATH: not a regular file ...", the reader's errors (the
+ * file is not changed), "open PATH for writing: reason", "write PATH: reason". */
+int matconv_fix_nnz(const char *path, struct error *e);
+
 #endif

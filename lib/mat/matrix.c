@@ -28,6 +28,7 @@ static const char *mat_what(int err)
 	case MAT_EORDER: return "triples not sorted by row then column";
 	case MAT_ECOUNT: return "number of triples differs from the header";
 	case MAT_EVALUE: return "value is not finite";
+	case MAT_ERECORD: return "invalid matrix record";
 	default: return "unknown matrix error";
 	}
 }
@@ -85,25 +86,31 @@ static size_t type_size(uint32_t type)
 	return type == MAT_F32 ? 4 : 8;
 }
 
-/* Layout: magic[8], version u32, kind u32, type u32, reserved u32 (0), rows u64, cols u64,
- * nnz u64, reserved u64 (0) x 2 = 64 bytes. */
+/* Layout: magic[8], version u32, kind u32, type u32, record length u32 (0 in version 1),
+ * rows u64, cols u64, nnz u64, reserved u64 (0) x 2 = 64 bytes; then the record (version 2). */
 int mat_write_header(struct writer *w, const struct mat_header *h, struct error *e)
 {
 	unsigned char b[MAT_HEADER_SIZE] = {0};
+	size_t nrec = strnlen(h->record, sizeof(h->record));
 
 	if ((h->kind != MAT_DENSE && h->kind != MAT_SPARSE) ||
 	    (h->type != MAT_F32 && h->type != MAT_F64) || h->rows > MAT_MAX_DIM ||
 	    h->cols > MAT_MAX_DIM)
 		return error_set(e, MAT_EHEADER, 0, NULL, 0, "write the matrix header: %s",
 		                 mat_what(MAT_EHEADER));
+	if (!mat_record_valid(h->record, nrec))
+		return error_set(e, MAT_ERECORD, 0, NULL, 0, "write the matrix header: %s",
+		                 mat_what(MAT_ERECORD));
 	memcpy(b, MAT_MAGIC, 8);
-	put_u32(b + 8, MAT_VERSION);
+	put_u32(b + 8, nrec ? MAT_VERSION_RECORD : MAT_VERSION);
 	put_u32(b + 12, h->kind);
 	put_u32(b + 16, h->type);
+	put_u32(b + 20, (uint32_t)nrec);
 	put_u64(b + 24, h->rows);
 	put_u64(b + 32, h->cols);
 	put_u64(b + 40, h->kind == MAT_DENSE ? h->rows * h->cols : h->nnz);
 	writer_write(w, (const char *)b, sizeof(b));
+	writer_write(w, h->record, nrec);
 	if (w->err)
 		return error_set(e, MAT_EIO, w->err, NULL, 0, "write the matrix header: %s",
 		                 mat_what(MAT_EIO));
@@ -164,7 +171,8 @@ void mat_write_value(struct writer *w, uint32_t type, double v)
 int mat_write_dense(struct writer *w, const float *v, uint64_t rows, uint64_t cols,
                     struct error *e)
 {
-	struct mat_header h = {MAT_DENSE, MAT_F32, rows, cols, rows * cols};
+	struct mat_header h = {.kind = MAT_DENSE, .type = MAT_F32, .rows = rows, .cols = cols,
+	                       .nnz = rows * cols};
 	int k = mat_write_header(w, &h, e);
 
 	if (k < 0)
@@ -179,22 +187,27 @@ static int read_header(struct reader *r, struct mat_header *h)
 {
 	unsigned char b[MAT_HEADER_SIZE];
 	ssize_t n = reader_read(r, b, sizeof(b));
+	uint32_t version, nrec;
 
+	h->record[0] = '\0';
 	if (n < 0)
 		return MAT_EIO;
 	if (n >= 8 && memcmp(b, MAT_MAGIC, 8) != 0)
 		return MAT_EMAGIC;
 	if (n < (ssize_t)sizeof(b))
 		return n < 8 && memcmp(b, MAT_MAGIC, (size_t)n) != 0 ? MAT_EMAGIC : MAT_ETRUNC;
-	if (get_u32(b + 8) != MAT_VERSION)
+	version = get_u32(b + 8);
+	if (version != MAT_VERSION && version != MAT_VERSION_RECORD)
 		return MAT_EVERSION;
 	h->kind = get_u32(b + 12);
 	h->type = get_u32(b + 16);
 	h->rows = get_u64(b + 24);
 	h->cols = get_u64(b + 32);
 	h->nnz = get_u64(b + 40);
+	nrec = get_u32(b + 20); /* the record's length: none in version 1, some in version 2 */
 	if ((h->kind != MAT_DENSE && h->kind != MAT_SPARSE) ||
-	    (h->type != MAT_F32 && h->type != MAT_F64) || get_u32(b + 20) != 0 ||
+	    (h->type != MAT_F32 && h->type != MAT_F64) ||
+	    (version == MAT_VERSION ? nrec != 0 : nrec == 0 || nrec > MAT_RECORD_MAX) ||
 	    get_u64(b + 48) != 0 || get_u64(b + 56) != 0 || h->rows > MAT_MAX_DIM ||
 	    h->cols > MAT_MAX_DIM)
 		return MAT_EHEADER;
@@ -203,6 +216,17 @@ static int read_header(struct reader *r, struct mat_header *h)
 	if (h->kind == MAT_SPARSE && h->nnz != MAT_NNZ_UNKNOWN &&
 	    h->nnz > h->rows * h->cols) /* both below 2^32: no overflow */
 		return MAT_EHEADER;        /* more entries than cells */
+	if (nrec > 0) {
+		if ((n = reader_read(r, h->record, nrec)) < 0)
+			return MAT_EIO;
+		if ((size_t)n < nrec)
+			return MAT_ETRUNC;
+		h->record[nrec] = '\0';
+		if (!mat_record_valid(h->record, nrec)) {
+			h->record[0] = '\0';
+			return MAT_ERECORD;
+		}
+	}
 	return MAT_OK;
 }
 
@@ -387,22 +411,140 @@ int mat_begin_stream(struct writer *w, const struct mat_header *h, off_t *start,
 	return mat_write_header(w, h, e);
 }
 
-int mat_patch_nnz(struct writer *w, off_t start, uint64_t nnz, struct error *e)
+int mat_write_nnz_at(int fd, off_t start, uint64_t nnz)
 {
 	unsigned char le[8];
+	ssize_t n;
 
+	put_u64(le, nnz);
+	if ((n = pwrite(fd, le, 8, start + 40)) == 8)
+		return 0;
+	if (n >= 0)
+		errno = EIO;
+	return -1;
+}
+
+int mat_patch_nnz(struct writer *w, off_t start, uint64_t nnz, struct error *e)
+{
 	if (start < 0)
 		return 0;
 	if (writer_flush(w) == 0) {
-		for (int i = 0; i < 8; i++)
-			le[i] = (unsigned char)(nnz >> (8 * i));
-		if (pwrite(w->fd, le, 8, start + 40) == 8)
+		if (mat_write_nnz_at(w->fd, start, nnz) == 0)
 			return 0;
 	} else {
 		errno = w->err;
 	}
 	return error_set(e, MAT_EIO, errno, NULL, 0,
 	                 "could not write the number of triples into the header (left unknown)");
+}
+
+/* ---- records ---- */
+
+/* The length of the word [a-z][a-z0-9-]* at p[0..n): 0 when there is none. */
+static size_t record_word(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n == 0 || p[0] < 'a' || p[0] > 'z')
+		return 0;
+	while (i < n && ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '-'))
+		i++;
+	return i;
+}
+
+/* Whether line[0..n) (no '\n') is a stage word and KEY=VALUE fields, separated by one space. */
+static int record_line_valid(const char *line, size_t n)
+{
+	size_t i = record_word(line, n);
+
+	if (i == 0)
+		return 0;
+	while (i < n) {
+		size_t k, v = 0;
+
+		if (line[i++] != ' ' || (k = record_word(line + i, n - i)) == 0)
+			return 0;
+		i += k;
+		if (i == n || line[i++] != '=')
+			return 0;
+		while (i < n && line[i] > ' ' && line[i] < 127) {
+			i++;
+			v++;
+		}
+		if (v == 0)
+			return 0;
+	}
+	return 1;
+}
+
+int mat_record_valid(const char *rec, size_t n)
+{
+	size_t i = 0;
+
+	if (n > MAT_RECORD_MAX || (n > 0 && rec[n - 1] != '\n'))
+		return 0;
+	while (i < n) {
+		const char *nl = memchr(rec + i, '\n', n - i);
+		size_t len = (size_t)(nl - (rec + i));
+
+		if (!record_line_valid(rec + i, len))
+			return 0;
+		i += len + 1;
+	}
+	return 1;
+}
+
+int mat_record_append(char *rec, const char *line, struct error *e)
+{
+	size_t n = strlen(rec), len = strlen(line);
+
+	if (!record_line_valid(line, len))
+		return error_set(e, MAT_ERECORD, 0, NULL, 0, "%s: '%s'", mat_what(MAT_ERECORD), line);
+	if (n + len + 1 > MAT_RECORD_MAX)
+		return error_set(e, MAT_ERECORD, 0, NULL, 0,
+		                 "the record of how the matrix was made would pass %d bytes",
+		                 MAT_RECORD_MAX);
+	memcpy(rec + n, line, len);
+	rec[n + len] = '\n';
+	rec[n + len + 1] = '\0';
+	return 0;
+}
+
+const char *mat_record_last(const char *rec, size_t *len)
+{
+	size_t n = strlen(rec), i;
+
+	if (n == 0)
+		return NULL;
+	for (i = n - 1; i > 0 && rec[i - 1] != '\n'; i--)
+		;
+	*len = n - 1 - i;
+	return rec + i;
+}
+
+int mat_record_field(const char *line, size_t n, const char *key, char *val, size_t cap)
+{
+	size_t klen = strlen(key), i = 0;
+
+	while (i < n && line[i] != ' ') /* the stage */
+		i++;
+	while (i < n) {
+		size_t j = ++i;
+
+		while (j < n && line[j] != ' ')
+			j++;
+		if (j - i > klen && memcmp(line + i, key, klen) == 0 && line[i + klen] == '=') {
+			size_t vlen = j - i - klen - 1;
+
+			if (vlen >= cap)
+				return 0;
+			memcpy(val, line + i + klen + 1, vlen);
+			val[vlen] = '\0';
+			return 1;
+		}
+		i = j;
+	}
+	return 0;
 }
 
 /* ---- values as text ---- */

@@ -13,8 +13,10 @@
 #include "base/io.h"
 
 #define MAT_MAGIC "NLPMATRX"
-#define MAT_VERSION 1
+#define MAT_VERSION 1        /* a header alone */
+#define MAT_VERSION_RECORD 2 /* a header followed by a record of how the matrix was made */
 #define MAT_HEADER_SIZE 64
+#define MAT_RECORD_MAX 1024  /* bytes of a record, its newlines included */
 #define MAT_NNZ_UNKNOWN UINT64_MAX /* a sparse stream whose length the writer did not know */
 #define MAT_MAX_DIM UINT32_MAX     /* rows and columns are stored as 32-bit indices */
 
@@ -37,13 +39,18 @@ enum mat_err {
 	MAT_ENOMEM = -10,    /* out of memory */
 	MAT_EFORMAT = -11,   /* a foreign file breaks its format, or the data do not fit */
 	MAT_ETEMP = -12,     /* a temporary file could not be created, written or read */
-	MAT_EDUP = -13       /* a cell given twice where that is an error */
+	MAT_EDUP = -13,      /* a cell given twice where that is an error */
+	MAT_ERECORD = -14    /* a record that breaks its grammar, or one that would be too long */
 };
 
 struct mat_header {
 	uint32_t kind, type;
 	uint64_t rows, cols;
 	uint64_t nnz; /* sparse: triples, or MAT_NNZ_UNKNOWN; dense: rows * cols */
+	/* How the matrix was made, "" for nothing recorded: lines of "STAGE KEY=VALUE ...", each
+	 * ending in '\n' (nlp-matrix(5), Record). A header with a record is written as version 2,
+	 * without one as version 1, byte for byte what the format was before records. */
+	char record[MAT_RECORD_MAX + 1];
 };
 
 /* A sparse reader's position: checks order and counts as triples go by. */
@@ -56,8 +63,9 @@ struct mat_cursor {
 /* Fills e for a failed read of r (errno): "read NAME: reason", code MAT_EIO. Returns MAT_EIO. */
 int mat_read_error(struct error *e, const struct reader *r);
 
-/* Writes the 64-byte header. For a dense matrix nnz is ignored (rows * cols is written).
- * Returns 0, MAT_EHEADER (a header the format cannot hold) or MAT_EIO (w->err), with e filled
+/* Writes the 64-byte header, and h->record after it when there is one. For a dense matrix nnz
+ * is ignored (rows * cols is written). Returns 0, MAT_EHEADER (a header the format cannot
+ * hold), MAT_ERECORD (a record that breaks its grammar) or MAT_EIO (w->err), with e filled
  * ("write the matrix header: ..."). */
 int mat_write_header(struct writer *w, const struct mat_header *h, struct error *e);
 /* Appends one sparse triple or one dense value in the header's element type. */
@@ -76,9 +84,12 @@ int mat_write_dense(struct writer *w, const float *v, uint64_t rows, uint64_t co
 int mat_begin_stream(struct writer *w, const struct mat_header *h, off_t *start,
                      struct error *e);
 int mat_patch_nnz(struct writer *w, off_t start, uint64_t nnz, struct error *e);
+/* Writes nnz into the header that starts at offset start of fd, in place (pwrite): for a file
+ * whose count was left unknown. Returns 0 or -1 with errno set. */
+int mat_write_nnz_at(int fd, off_t start, uint64_t nnz);
 
-/* Reads and validates a header. Returns 0 or a negative code with e filled ("NAME: truncated
- * matrix", "read NAME: reason", ...). */
+/* Reads and validates a header, and its record (h->record, "" when the file has none). Returns
+ * 0 or a negative code with e filled ("NAME: truncated matrix", "read NAME: reason", ...). */
 int mat_read_header(struct reader *r, struct mat_header *h, struct error *e);
 /* Opens r on fd from its first byte (reader_reread) and reads the header again: for programs
  * that read a matrix twice (fd from open_rereadable). Returns 0 or a negative code (e filled). */
@@ -109,6 +120,22 @@ int mat_dense_end(struct reader *r, const char *what, struct error *e);
 
 /* "float32" or "float64". */
 const char *mat_type_name(uint32_t type);
+
+/* ---- records: how a matrix was made (nlp-matrix(5), Record) ---- */
+
+/* Whether rec[0..n) is a record: lines of a stage word and KEY=VALUE fields, each line ending
+ * in '\n', at most MAT_RECORD_MAX bytes ("" is none, and valid). Returns 1 or 0. */
+int mat_record_valid(const char *rec, size_t n);
+/* Appends the line `line` (without its '\n', which is added) to rec[MAT_RECORD_MAX + 1].
+ * Returns 0, or MAT_ERECORD with e filled when the line breaks the grammar or the record would
+ * pass MAT_RECORD_MAX bytes (rec is left as it was). */
+int mat_record_append(char *rec, const char *line, struct error *e);
+/* The last line of rec (without its '\n'): its start, and its length in *len; NULL when rec is
+ * empty. */
+const char *mat_record_last(const char *rec, size_t *len);
+/* The value of KEY in the record line line[0..n) (without the stage word) into val[cap]: 1, or
+ * 0 when the line has no such field or its value does not fit. */
+int mat_record_field(const char *line, size_t n, const char *key, char *val, size_t cap);
 
 /* ---- values as text: the --text output of every stage that writes matrices ---- */
 

@@ -15,13 +15,21 @@
 
 /* ---- Matrix Market out ---- */
 
-static void mtx_banner(struct writer *w, const char *format, uint32_t type)
+#define RECORD_COMMENT "% nlp-record: " /* before each line of our header's record */
+
+/* The header line and our comments: the element type, and the record line by line. */
+static void mtx_banner(struct writer *w, const char *format, uint32_t type, const char *record)
 {
 	char b[128];
 	int n = snprintf(b, sizeof(b), "%%%%MatrixMarket matrix %s real general\n%% nlp-mat: %s\n",
 	                 format, mat_type_name(type));
 
 	writer_write(w, b, (size_t)n);
+	for (const char *p = record, *nl; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		writer_write(w, RECORD_COMMENT, strlen(RECORD_COMMENT));
+		writer_write(w, p, (size_t)(nl + 1 - p));
+	}
 }
 
 static void write_dims(struct writer *w, uint64_t a, uint64_t b, uint64_t c, int three)
@@ -79,7 +87,7 @@ int mtx_write(struct reader *r, const struct mat_header *h, uint32_t type, int p
 	int k;
 
 	if (h->kind == MAT_SPARSE) {
-		mtx_banner(w, "coordinate", s.type);
+		mtx_banner(w, "coordinate", s.type, h->record);
 		if (h->nnz == MAT_NNZ_UNKNOWN)
 			return sparse_to_mtx_spooled(r, h, &s, w, e);
 		write_dims(w, h->rows, h->cols, h->nnz, 1);
@@ -88,7 +96,7 @@ int mtx_write(struct reader *r, const struct mat_header *h, uint32_t type, int p
 	if ((k = mat_load_dense(r, h, &a, e)) < 0)
 		return k;
 	type = s.type;
-	mtx_banner(w, "array", type);
+	mtx_banner(w, "array", type, h->record);
 	write_dims(w, h->rows, h->cols, 0, 0);
 	for (uint64_t j = 0; j < h->cols; j++) { /* Matrix Market arrays are column-major */
 		for (uint64_t i = 0; i < h->rows; i++) {
@@ -123,6 +131,7 @@ struct mtx {
 	uint64_t ai, aj;        /* an array's next cell */
 	uint32_t type;          /* of the output, for range checks */
 	uint32_t hint;          /* from a "% nlp-mat: float32" comment, or 0 */
+	char record[MAT_RECORD_MAX + 1]; /* from "% nlp-record: LINE" comments */
 	int sum_dups;           /* repeated entries allowed: there may be more than cells */
 	char *tok[MTX_TOKENS];
 	int ntok;               /* fields on the line, counted beyond MTX_TOKENS */
@@ -155,6 +164,12 @@ static int mtx_line(struct mtx *m, char **line, struct error *e)
 	m->line++;
 	if (n > 0 && (*line)[n - 1] == '\r')
 		(*line)[n - 1] = '\0';
+	if (strncmp(*line, RECORD_COMMENT, strlen(RECORD_COMMENT)) == 0) {
+		struct error why;
+
+		if (mat_record_append(m->record, *line + strlen(RECORD_COMMENT), &why) < 0)
+			return mtx_err(m, e, "%s", why.msg);
+	}
 	m->ntok = 0;
 	for (p = *line; *p;) {
 		p += strspn(p, " \t");
@@ -418,13 +433,16 @@ static int mtx_sort(struct mtx *m, struct sorter *t, struct error *e)
  * spilling past them), so a size line alone, however large, asks for nothing. */
 static int mtx_dense(struct mtx *m, size_t memory, struct writer *w, struct error *e)
 {
-	struct mat_header h = {MAT_DENSE, m->type, m->rows, m->cols, 0};
+	struct mat_header h = {.kind = MAT_DENSE, .type = m->type, .rows = m->rows,
+	                       .cols = m->cols};
 	struct sorter t;
 	int k;
 
 	sorter_init(&t, memory, SORTER_DUPS_FAIL);
-	if ((k = mtx_sort(m, &t, e)) == 0)
+	if ((k = mtx_sort(m, &t, e)) == 0) { /* record comments may come anywhere */
+		memcpy(h.record, m->record, sizeof(h.record));
 		k = sorter_write_dense(&t, &h, w, e);
+	}
 	sorter_free(&t);
 	return k;
 }
@@ -432,7 +450,8 @@ static int mtx_dense(struct mtx *m, size_t memory, struct writer *w, struct erro
 static int mtx_sparse(struct mtx *m, enum sorter_dups dups, size_t memory, struct writer *w,
                       struct error *e)
 {
-	struct mat_header h = {MAT_SPARSE, m->type, m->rows, m->cols, 0};
+	struct mat_header h = {.kind = MAT_SPARSE, .type = m->type, .rows = m->rows,
+	                       .cols = m->cols};
 	struct cells_sparse s = {w, m->type, CELLS_BINARY, 0, 0, 0};
 	struct sorter t;
 	uint32_t i, j;
@@ -440,7 +459,9 @@ static int mtx_sparse(struct mtx *m, enum sorter_dups dups, size_t memory, struc
 	int k;
 
 	sorter_init(&t, memory, dups);
-	if ((k = mtx_sort(m, &t, e)) == 0 && (k = sorter_finish(&t, &h.nnz, e)) == 0 &&
+	if ((k = mtx_sort(m, &t, e)) == 0) /* record comments may come anywhere */
+		memcpy(h.record, m->record, sizeof(h.record));
+	if (k == 0 && (k = sorter_finish(&t, &h.nnz, e)) == 0 &&
 	    (k = mat_write_header(w, &h, e)) == 0) {
 		while ((k = sorter_next(&t, &i, &j, &v, e)) == 1)
 			if ((k = cells_sparse_put(&s, i, j, v, e)) < 0)

@@ -270,7 +270,8 @@ int npy_read(struct reader *r, uint32_t type, size_t memory, struct writer *w, s
 
 	if (k < 0)
 		return k;
-	h = (struct mat_header){MAT_DENSE, type ? type : nh.type, nh.rows, nh.cols, 0};
+	h = (struct mat_header){.kind = MAT_DENSE, .type = type ? type : nh.type, .rows = nh.rows,
+	                        .cols = nh.cols};
 	if (!nh.fortran && (k = mat_write_header(w, &h, e)) < 0)
 		return k;
 	if (!(buf = malloc(VALUE_BLOCK * sizeof(double))))

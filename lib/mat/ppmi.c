@@ -1,5 +1,7 @@
 /* ppmi.c: the two passes of pointwise mutual information over a sparse co-occurrence matrix. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mat/ppmi.h"
 
@@ -37,6 +39,26 @@ int ppmi_sums(struct ppmi *p, struct reader *r, const struct mat_header *h, stru
 	for (uint64_t j = 0; j < p->cols; j++)
 		p->col[j] = log(p->col[j]) - log(ctotal);
 	return 0;
+}
+
+int ppmi_header(const struct ppmi *p, const struct mat_header *in, struct mat_header *out,
+                struct error *e)
+{
+	char alpha[MAT_VALUE_BUFSIZE], shift[MAT_VALUE_BUFSIZE], base[MAT_VALUE_BUFSIZE];
+	char line[4 * MAT_VALUE_BUFSIZE];
+
+	*out = (struct mat_header){.kind = MAT_SPARSE, .type = p->type, .rows = in->rows,
+	                           .cols = in->cols, .nnz = MAT_NNZ_UNKNOWN};
+	memcpy(out->record, in->record, sizeof(out->record));
+	mat_format_value(alpha, MAT_F64, p->alpha, 0);
+	mat_format_value(shift, MAT_F64, p->shift ? p->shift : 1, 0);
+	if (p->base)
+		mat_format_value(base, MAT_F64, p->base, 0);
+	else
+		strcpy(base, "e");
+	snprintf(line, sizeof(line), "ppmi alpha=%s shift=%s base=%s pmi=%s", alpha, shift, base,
+	         p->pmi ? "yes" : "no");
+	return mat_record_append(out->record, line, e);
 }
 
 int ppmi_write(const struct ppmi *p, struct reader *r, const struct mat_header *h,

@@ -18,6 +18,8 @@ struct ppmi {
 	double log_base;  /* natural logarithm of the base of the output's logarithms */
 	double log_shift; /* log k in the output's base: subtracted from every value */
 	int pmi;          /* keep every value, not only the positive ones */
+	double shift;     /* k, as given: for the record (log_shift is what counts) */
+	double base;      /* the base as given, 0 for e: for the record (log_base counts) */
 	uint32_t type;    /* of the output: values are kept when positive there */
 	uint64_t rows, cols;
 	double *row;      /* [rows] log C(w) after ppmi_sums */
@@ -28,6 +30,13 @@ struct ppmi {
  * settings filled in before; memory freed by ppmi_free). Counts must not be negative. Returns 0
  * or a negative code with e filled. */
 int ppmi_sums(struct ppmi *p, struct reader *r, const struct mat_header *h, struct error *e);
+
+/* The header of the output for the input's header in: sparse, p->type, in's shape, nnz
+ * unknown, and in's record with a line of p's settings added: "ppmi alpha=A shift=K base=B
+ * pmi=yes|no" (nlp-matrix(5)). Returns 0, or MAT_ERECORD with e filled when the record would
+ * grow too long. */
+int ppmi_header(const struct ppmi *p, const struct mat_header *in, struct mat_header *out,
+                struct error *e);
 
 /* PMI(w, c) = log C(w,c) - log C(w) - log(C(c)^alpha / sum of C(c')^alpha), in the output's
  * base, minus the shift: the total of the counts cancels out. Returns 1 with *out when the value

@@ -22,11 +22,11 @@ struct mat_sink {
 	uint64_t nnz;   /* triples put so far */
 };
 
-/* Begins a sparse matrix of rows x cols with values of type on w: writes the header unless text.
- * nnz is the number of triples to come, or MAT_NNZ_UNKNOWN. Returns 0, or a negative code with e
- * filled (a header the format cannot hold, a failed write). */
-int mat_sink_begin(struct mat_sink *s, struct writer *w, int text, uint32_t type, uint64_t rows,
-                   uint64_t cols, uint64_t nnz, struct error *e);
+/* Begins the sparse matrix of header h on w (h->type, h->rows x h->cols, h->record): writes the
+ * header unless text. h->nnz is the number of triples to come, or MAT_NNZ_UNKNOWN. Returns 0, or
+ * a negative code with e filled (a header the format cannot hold, a failed write). */
+int mat_sink_begin(struct mat_sink *s, struct writer *w, int text, const struct mat_header *h,
+                   struct error *e);
 
 /* Puts one triple; rows, then columns within a row, come in increasing order. */
 static inline void mat_sink_put(struct mat_sink *s, uint32_t row, uint32_t col, double v)

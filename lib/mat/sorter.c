@@ -150,7 +150,8 @@ struct reduce {
 static int reduce_merge(void *ctx, int *fds, size_t n, struct writer *w)
 {
 	struct reduce *rd = ctx;
-	struct mat_header h = {MAT_SPARSE, MAT_F64, MAT_MAX_DIM, MAT_MAX_DIM, MAT_NNZ_UNKNOWN};
+	struct mat_header h = {.kind = MAT_SPARSE, .type = MAT_F64, .rows = MAT_MAX_DIM,
+	                       .cols = MAT_MAX_DIM, .nnz = MAT_NNZ_UNKNOWN};
 	uint32_t row, col;
 	double v;
 	int k;
@@ -171,7 +172,8 @@ static int reduce_merge(void *ctx, int *fds, size_t n, struct writer *w)
 /* Sorts the chunk, spills it as a run and keeps the runs below RUNS_FANIN. */
 static int sorter_spill(struct sorter *t, struct error *e)
 {
-	struct mat_header h = {MAT_SPARSE, MAT_F64, MAT_MAX_DIM, MAT_MAX_DIM, 0};
+	struct mat_header h = {.kind = MAT_SPARSE, .type = MAT_F64, .rows = MAT_MAX_DIM,
+	                       .cols = MAT_MAX_DIM};
 	struct runs_writer rw;
 	struct reduce rd = {t, e, 0};
 	int k;

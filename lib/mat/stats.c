@@ -141,5 +141,10 @@ void stats_write(struct writer *w, const struct mat_header *h, const struct stat
 	else
 		snprintf(b, sizeof(b), "%.6g", (double)s->nonzeros / (double)cells);
 	put_field(w, "density", b);
+	for (const char *p = h->record, *nl; *p; p = nl + 1) { /* how the matrix was made */
+		nl = strchr(p, '\n');
+		writer_write(w, "record\t", 7);
+		writer_write(w, p, (size_t)(nl + 1 - p));
+	}
 }
 

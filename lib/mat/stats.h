@@ -21,7 +21,8 @@ struct stats {
  * Returns 0 or a negative code with e filled. */
 int stats_read(struct reader *r, const struct mat_header *h, struct stats *s, struct error *e);
 /* Writes the summary as nlp-mat info prints it: "key<TAB>value" lines (kind, type, rows, cols,
- * nnz, header-nnz, nonzeros, nonempty-rows, nonempty-cols, sum, min, max, density). */
+ * nnz, header-nnz, nonzeros, nonempty-rows, nonempty-cols, sum, min, max, density, and a
+ * "record" line for each line of h's record). */
 void stats_write(struct writer *w, const struct mat_header *h, const struct stats *s);
 
 #endif

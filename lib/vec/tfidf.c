@@ -417,6 +417,8 @@ static int64_t read_row(struct tfidf *t, struct reader *r, struct cell **row, si
 int tfidf_write(struct tfidf *t, struct writer *w, struct error *e)
 {
 	const struct tfidf_settings *set = t->set;
+	struct mat_header h = {.kind = MAT_SPARSE, .type = set->type, .rows = t->ndocs,
+	                       .cols = t->ncols, .nnz = t->nnz};
 	struct mat_sink sink;
 	struct reader r;
 	struct cell *row = NULL;
@@ -428,8 +430,7 @@ int tfidf_write(struct tfidf *t, struct writer *w, struct error *e)
 		return error_sys(e, NULL, "write temporary file");
 	if (runs_read(&r, fd) < 0)
 		return error_sys(e, NULL, "read temporary file");
-	if (!set->top && mat_sink_begin(&sink, w, set->text, set->type, t->ndocs, t->ncols, t->nnz,
-	                                e) < 0)
+	if (!set->top && mat_sink_begin(&sink, w, set->text, &h, e) < 0)
 		goto out;
 	phase_begin("writing", t->ndocs, "documents");
 	for (uint64_t doc = 0; doc < t->ndocs; doc++) {

@@ -4,6 +4,7 @@ other: good matrices, and bad ones with one rule broken; and it reads what the p
 checking every rule of the man page (every bats file finds it on PYTHONPATH: tests/helper.bash).
 Run `python3 matgen.py` to rebuild the fixtures of this directory."""
 import os
+import re
 import struct
 
 import numpy as np
@@ -13,10 +14,19 @@ MAGIC = b"NLPMATRX"
 DENSE, SPARSE = 1, 2
 F32, F64 = 1, 2
 UNKNOWN = 2**64 - 1
+RECORD_MAX = 1024
+# a record: lines of a stage word and KEY=VALUE fields, one space apart, each ending in a newline
+RECORD_LINE = re.compile(rb"[a-z][a-z0-9-]*( [a-z][a-z0-9-]*=[!-~]+)*\n")
 
 
-def header(kind, typ, rows, cols, nnz, version=1, magic=MAGIC, reserved=0):
-    return magic + struct.pack("<IIIIQQQQQ", version, kind, typ, reserved, rows, cols, nnz, 0, 0)
+def header(kind, typ, rows, cols, nnz, version=None, magic=MAGIC, reserved=None, record=b""):
+    """The header, version 2 with the record after it when there is one, else version 1."""
+    if version is None:
+        version = 2 if record else 1
+    if reserved is None:
+        reserved = len(record)
+    return magic + struct.pack("<IIIIQQQQQ", version, kind, typ, reserved, rows, cols, nnz, 0,
+                               0) + record
 
 
 def sparse_bytes(rows, cols, triples, typ=F64, nnz=None, **kw):
@@ -57,9 +67,15 @@ def read_header(data, typ=None):
     assert data[:8] == MAGIC, "not an nlp matrix"
     assert len(data) >= 64, "truncated header"
     version, kind, t, res, rows, cols, nnz, r0, r1 = struct.unpack_from("<IIIIQQQQQ", data, 8)
-    assert version == 1, "version %d" % version
+    assert version in (1, 2), "version %d" % version
     assert kind in (DENSE, SPARSE) and t in (F32, F64), "kind %d, type %d" % (kind, t)
-    assert (res, r0, r1) == (0, 0, 0), "reserved fields set"
+    assert (r0, r1) == (0, 0), "reserved fields set"
+    if version == 1:
+        assert res == 0, "a record length in version 1"
+    else:
+        assert 0 < res <= RECORD_MAX and len(data) >= 64 + res, "record length %d" % res
+        rec = data[64:64 + res]
+        assert re.fullmatch(rb"(%s)+" % RECORD_LINE.pattern, rec), "invalid record %r" % rec
     assert rows < 2**32 and cols < 2**32, "rows or cols above 2^32 - 1"
     assert typ is None or t == typ, "type %d, not %d" % (t, typ)
     if kind == DENSE:
@@ -67,6 +83,17 @@ def read_header(data, typ=None):
     else:
         assert nnz == UNKNOWN or nnz <= rows * cols, "nnz above rows x cols"
     return kind, t, rows, cols, nnz
+
+
+def record(data):
+    """The record of a matrix file's bytes (header checked as read_header does), b"" if none."""
+    read_header(data)
+    return data[64:body_offset(data)]
+
+
+def body_offset(data):
+    """Where the values or triples start: after the header and its record."""
+    return 64 + struct.unpack_from("<I", data, 20)[0]
 
 
 def read_triples(path, typ=None, known_nnz=False):
@@ -81,7 +108,7 @@ def _triples(data, typ, known_nnz):
     kind, t, rows, cols, nnz = read_header(data, typ)
     assert kind == SPARSE, "not a sparse matrix"
     rec = np.dtype([("r", "<u4"), ("c", "<u4"), ("v", "<f4" if t == F32 else "<f8")])
-    body = data[64:]
+    body = data[body_offset(data):]
     assert len(body) % rec.itemsize == 0, "truncated"
     tr = np.frombuffer(body, dtype=rec)
     assert nnz == tr.size or (nnz == UNKNOWN and not known_nnz), \
@@ -101,7 +128,7 @@ def read(path, typ=None, known_nnz=False):
     if kind == SPARSE:
         rows, cols, tr = _triples(data, typ, known_nnz)
         return sp.coo_matrix((tr["v"].astype(np.float64), (tr["r"], tr["c"])), shape=(rows, cols))
-    a = np.frombuffer(data[64:], dtype=np.dtype("<f4") if t == F32 else np.dtype("<f8"))
+    a = np.frombuffer(data[body_offset(data):], dtype=np.dtype("<f4") if t == F32 else np.dtype("<f8"))
     assert a.size == rows * cols, "dense size"
     return a.reshape(rows, cols).astype(np.float64)
 
