@@ -14,6 +14,7 @@
 #include "cli/err.h"
 #include "cli/opt.h"
 #include "cli/out.h"
+#include "cli/progress.h"
 #include "mat/matconv.h"
 #include "mat/matrix.h"
 #include "mat/mtx.h"
@@ -22,7 +23,8 @@
 
 static const char synopsis[] =
     "nlp-mat [-M size] [--dense | --sparse] [--precision digits] [--f32 | --f64] "
-    "[--duplicates policy] [--force] command [file] | --sum file ... | fix-nnz file";
+    "[--duplicates policy] [--force] [--progress] command [file] | --sum file ... | "
+    "fix-nnz file";
 
 static const char help[] =
     "Inspects and converts matrices of the nlp format (nlp-matrix(5)).\n"
@@ -55,6 +57,7 @@ static const char help[] =
     "                       sorting triples, beyond which sorted runs go to $TMPDIR\n"
     "                       (suffix K, M, G or T; at least 1M; default 512M)\n"
     "      --force          write binary output even to a terminal\n"
+    "      --progress       progress on stderr even when it is not a terminal\n"
     "  -h, --help           show this help\n"
     "      --version        show the version\n";
 
@@ -249,13 +252,15 @@ int main(int argc, char **argv)
 	    {"f32", no_argument, NULL, OPT_F32},       {"f64", no_argument, NULL, OPT_F64},
 	    {"sum", no_argument, NULL, OPT_SUM},       {"duplicates", required_argument, NULL, OPT_DUPS},
 	    {"memory", required_argument, NULL, 'M'},  {"force", no_argument, NULL, OPT_FORCE},
+	    {"progress", no_argument, NULL, OPT_PROGRESS},
 	    {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, OPT_VERSION},
 	    {NULL, 0, NULL, 0}};
 	static const char *const dup_words[] = {"fail", "sum", NULL}; /* enum sorter_dups */
 	const struct command *cmd;
 	unsigned given = 0;
-	int c, sum = 0, force = 0, nfiles;
-	char **files;
+	uint64_t written;
+	int c, sum = 0, force = 0, progress = 0, nfiles;
+	char **files, a[32];
 
 	prog_init("nlp-mat");
 	while ((c = getopt_long(argc, argv, "M:h", longopts, NULL)) != -1) {
@@ -275,6 +280,7 @@ int main(int argc, char **argv)
 			break;
 		case 'M': opts.memory = opt_memory(optarg); given |= O_MEM; break;
 		case OPT_FORCE: force = 1; given |= O_FORCE; break;
+		case OPT_PROGRESS: progress = 1; break;
 		case 'h': usage_help(synopsis, help);
 		case OPT_VERSION: print_version();
 		default: usage_error(synopsis);
@@ -291,6 +297,8 @@ int main(int argc, char **argv)
 	if (cmd->binary && !force && isatty(STDOUT_FILENO))
 		eprintf("binary output not written to a terminal; redirect it, or use --force");
 	out_init();
+	progress_init(progress);
+	progress_phase("reading", files_size(files, nfiles), PHASE_BYTES);
 	if (strcmp(cmd->name, "sum") == 0)
 		run_sum(files, nfiles);
 	else if (strcmp(cmd->name, "fix-nnz") == 0)
@@ -299,5 +307,11 @@ int main(int argc, char **argv)
 		run_from(cmd->name, nfiles ? files[0] : NULL);
 	else
 		run_one(cmd->name, nfiles ? files[0] : NULL);
-	return out_close();
+	written = out.nwritten + out.len;
+	if (out_close()) {
+		progress_abort();
+		return EXIT_RUNTIME;
+	}
+	progress_done("%s, %s written", cmd->name, progress_bytes(a, sizeof(a), written));
+	return 0;
 }

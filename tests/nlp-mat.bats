@@ -871,7 +871,7 @@ assert_rejects() {
 }
 
 @test "mat: bad commands and options exit 2 with the usage" {
-	usage="usage: nlp-mat [-M size] [--dense | --sparse] [--precision digits] [--f32 | --f64] [--duplicates policy] [--force] command [file] | --sum file ... | fix-nnz file"
+	usage="usage: nlp-mat [-M size] [--dense | --sparse] [--precision digits] [--f32 | --f64] [--duplicates policy] [--force] [--progress] command [file] | --sum file ... | fix-nnz file"
 	for args in "" "frobnicate" "--no-such info" "info -d" "to-npy --precision 3" \
 		"print --precision 0" "print --precision 18" "print --precision x" "from-mtx --duplicates=maybe" \
 		"transpose -M 0" "transpose -M 12Q" "transpose -M 1K" "print -p 3" "convert -s" "transpose -m 1M" "print --dense --sparse" "print a b" "sum" "sum - -" "info --memory"; do

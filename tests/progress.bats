@@ -118,7 +118,7 @@ TAIL='[0-9.]+ s, peak [0-9.]+ [kMG]?B'
 	assert_output "^M^[[Knlp-tokenize: <stdin>: line 1: invalid UTF-8 replaced by U+FFFD (later cases are counted)"
 }
 
-@test "progress: the matrix stages end with their figures (cooccur, ppmi, svd, similar)" {
+@test "progress: the matrix stages end with their figures (cooccur, ppmi, svd, mat, similar)" {
 	nlp-cooccur --progress -v "$DATA/cooc/small.vocab" "$DATA/cooc/small.txt" > c.mat 2> err
 	run cat err
 	assert_output --regexp "^nlp-cooccur: [0-9]+ lines read, [0-9]+ words, [0-9]+ non-zeros, $TAIL\$"
@@ -128,6 +128,12 @@ TAIL='[0-9.]+ s, peak [0-9.]+ [kMG]?B'
 	nlp-svd --progress -d 2 -v "$DATA/cooc/small.vocab" p.mat > v.vec 2> err
 	run cat err
 	assert_output --regexp "^nlp-svd: a sparse [0-9]+ x [0-9]+ matrix with [0-9]+ non-zeros, 2 dimensions, $TAIL\$"
+	nlp-mat --progress transpose p.mat > t.mat 2> err
+	run cat err
+	assert_output --regexp "^nlp-mat: transpose, [0-9.]+ [kM]?B written, $TAIL\$"
+	nlp-cooccur --progress --merge c.mat c.mat > m.mat 2> err
+	run cat err
+	assert_output --regexp "^nlp-cooccur: 2 matrices merged, [0-9]+ words, [0-9]+ non-zeros, $TAIL\$"
 	nlp-similar --progress v.vec "$(sed -n '1s/\t.*//p' "$DATA/cooc/small.vocab")" > sim 2> err
 	run cat err
 	assert_output --regexp "^nlp-similar: [0-9]+ vectors of 2 dimensions, $TAIL\$"

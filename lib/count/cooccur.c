@@ -487,6 +487,7 @@ int cooccur_merge_open(struct cooccur_merge *m, struct cooccur_settings *set, un
 	}
 	if (merge_init(&m->m, m->srcp, m->n, e) < 0)
 		return -1;
+	merge_report(&m->m, "merging");
 	for (size_t i = 0; set->denom && i < m->n; i++)
 		if (!m->src[i].done && to_units(set, &m->src[i], &m->units[i], e) < 0)
 			return -1;

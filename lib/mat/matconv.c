@@ -186,6 +186,7 @@ int matconv_sum(struct merge_source **src, size_t n, const struct matconv_opts *
 		merge_free(&m);
 		return k;
 	}
+	merge_report(&m, "summing");
 	while ((k = merge_next(&m, &row, &col, &v, &count, e)) == 1)
 		if ((k = cells_sparse_put(&s, row, col, v, e)) < 0)
 			break;

@@ -250,6 +250,7 @@ void mat_cursor_init(struct mat_cursor *c, const struct mat_header *h)
 	c->h = *h;
 	c->seen = 0;
 	c->last_row = c->last_col = 0;
+	c->quiet = 0;
 }
 
 /* mat_next_triple's work, its error without e. */
@@ -292,7 +293,7 @@ int mat_next_triple(struct reader *r, struct mat_cursor *c, uint32_t *row, uint3
 {
 	int k = next_triple(r, c, row, col, v);
 
-	if ((c->seen & 0xffff) == 0) /* every 2^16 cells */
+	if ((c->seen & 0xffff) == 0 && !c->quiet) /* every 2^16 cells */
 		phase_step(r->nread);
 	return k < 0 ? read_fail(e, k, r) : k;
 }

@@ -58,6 +58,8 @@ struct mat_cursor {
 	struct mat_header h;
 	uint64_t seen;
 	uint64_t last_row, last_col;
+	int quiet; /* mat_next_triple does not report the bytes read (base/phase.h): a merge's
+	            * source, whose merge reports them all */
 };
 
 /* Fills e for a failed read of r (errno): "read NAME: reason", code MAT_EIO. Returns MAT_EIO. */

@@ -2,8 +2,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/heap.h"
+#include "base/phase.h"
 #include "mat/merge.h"
 
 int merge_source_open(struct merge_source *s, const char *path, struct error *e)
@@ -45,9 +47,27 @@ static int advance(struct merge *m, size_t i, struct error *e)
 {
 	struct merge_source *s = m->src[i];
 	int k = mat_next_triple(&s->r, &s->c, &s->row, &s->col, &s->v, e);
-
 	s->done = k != 1;
+	if (m->report && (++m->cells & 0xffff) == 0) {
+		uint64_t done = 0;
+
+		for (size_t j = 0; j < m->n; j++)
+			done += m->src[j]->r.nread;
+		phase_step(done);
+	}
 	return k;
+}
+
+void merge_report(struct merge *m, const char *phase)
+{
+	uint64_t total = 0;
+	struct stat st;
+
+	for (size_t i = 0; i < m->n && total != UINT64_MAX; i++)
+		total = fstat(m->src[i]->r.fd, &st) == 0 && S_ISREG(st.st_mode)
+		            ? total + (uint64_t)st.st_size : UINT64_MAX;
+	phase_begin(phase, total == UINT64_MAX ? 0 : total, PHASE_BYTES);
+	m->report = 1;
 }
 
 int merge_init(struct merge *m, struct merge_source **src, size_t n, struct error *e)
@@ -55,8 +75,12 @@ int merge_init(struct merge *m, struct merge_source **src, size_t n, struct erro
 	m->src = src;
 	m->n = n;
 	m->nheap = 0;
+	m->cells = 0;
+	m->report = 0;
 	if (!(m->heap = malloc((n ? n : 1) * sizeof(*m->heap))))
 		return error_set(e, MAT_ENOMEM, 0, NULL, 0, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		src[i]->c.quiet = 1; /* the merge reports for them all */
 	for (size_t i = 0; i < n; i++) {
 		int k = advance(m, i, e);
 		struct merge_item it = {cell_of(src[i]), i};

@@ -38,11 +38,16 @@ struct merge {
 	size_t n;
 	struct merge_item *heap;   /* [n] sources holding a triple, a min-heap on (cell, index) */
 	size_t nheap;
+	uint64_t cells;            /* triples read, while merge_report is on; else 0 */
+	int report;
 };
 
 /* Reads the first triple of every source. Returns 0 or a negative code with e filled; call
  * merge_free in both cases. */
 int merge_init(struct merge *m, struct merge_source **src, size_t n, struct error *e);
+/* Reports the merge's progress from now on as a phase of base/phase.h: the bytes read of all
+ * the sources, out of the sum of their sizes (unknown when one is not a regular file). */
+void merge_report(struct merge *m, const char *phase);
 /* The next cell in (row, col) order: *v is the sum of the values all sources hold for it, added
  * in source order; *count how many sources hold it. Returns 1, 0 at the end, or a negative code
  * with e filled (e->name the failing source). */

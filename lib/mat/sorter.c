@@ -239,7 +239,9 @@ int sorter_finish(struct sorter *t, uint64_t *nnz, struct error *e)
 	*nnz = t->dups == SORTER_DUPS_FAIL ? t->total : MAT_NNZ_UNKNOWN;
 	n = t->runs.n;
 	t->runs.n = 0; /* the merge takes the runs */
-	return sorter_open_merge(t, t->runs.fds, n, e);
+	if ((k = sorter_open_merge(t, t->runs.fds, n, e)) == 0)
+		merge_report(&t->m, "merging");
+	return k;
 }
 
 int sorter_next(struct sorter *t, uint32_t *row, uint32_t *col, double *v, struct error *e)
