@@ -131,8 +131,10 @@ char *progress_count(char *buf, size_t size, uint64_t n)
 		snprintf(buf, size, "%.1fk", x / 1e3);
 	else if (x < 1e9)
 		snprintf(buf, size, "%.2fM", x / 1e6);
-	else
+	else if (x < 1e12)
 		snprintf(buf, size, "%.2fG", x / 1e9);
+	else
+		snprintf(buf, size, "%.2fT", x / 1e12);
 	return buf;
 }
 

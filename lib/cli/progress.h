@@ -49,7 +49,7 @@ void progress_abort(void);
 
 /* Formats n bytes as "512 B", "12.3 kB", "45.6 MB", "7.89 GB" into buf; returns buf. */
 char *progress_bytes(char *buf, size_t size, uint64_t n);
-/* Formats a count as "999", "12.3k", "4.56M", "7.89G" into buf; returns buf. */
+/* Formats a count as "999", "12.3k", "4.56M", "7.89G", "2.06T" into buf; returns buf. */
 char *progress_count(char *buf, size_t size, uint64_t n);
 
 #endif

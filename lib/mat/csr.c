@@ -304,5 +304,5 @@ static void op_release(const void *a)
 
 struct linop csr_linop(struct csr *a)
 {
-	return (struct linop){a->rows, a->cols, op_mul, op_tmul, op_release, a};
+	return (struct linop){a->rows, a->cols, op_mul, op_tmul, op_release, a, a->nnz};
 }

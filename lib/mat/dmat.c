@@ -135,5 +135,5 @@ static void op_release(const void *a)
 
 struct linop dmat_linop(struct dmat *a)
 {
-	return (struct linop){a->rows, a->cols, op_mul, op_tmul, op_release, a};
+	return (struct linop){a->rows, a->cols, op_mul, op_tmul, op_release, a, a->rows * a->cols};
 }

@@ -191,7 +191,9 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
 	float *x = NULL, *y = NULL, *ub = NULL, *s = NULL, *vt = NULL;
 	struct work w = {.threads = o->threads};
 	const char *why = "out of memory"; /* what failed, if it does */
-	uint64_t step = 0;
+	struct {
+		double product, qr_m, qr_n, total, done;
+	} flops = {0};
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -209,34 +211,41 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
 	s = malloc(l * sizeof(float));
 	if (!x || !y || !w.tau || !w.g || !w.gd || !ub || !s)
 		goto out;
-	/* range finder: Y = (A A^T)^q A X, orthonormalized after every product; the progress
-	 * counts products and orthonormalizations, 4 q + 3, and the small SVD */
-	phase_begin("SVD", 4 * (uint64_t)o->iters + 4, "steps");
+	/* range finder: Y = (A A^T)^q A X, orthonormalized after every product. The progress
+	 * counts the flops each step is expected to take: a product 2 nnz l, an orthonormalization
+	 * of r rows (LQ and its Q) 4 r l^2, the small SVD 8 n l^2 and U = Q Ub 2 m l k. */
+	flops.product = 2 * (double)a->nnz * (double)l;
+	flops.qr_m = 4 * (double)m * (double)l * (double)l;
+	flops.qr_n = 4 * (double)n * (double)l * (double)l;
+	flops.total = (2 * (double)o->iters + 2) * flops.product +
+	              (double)o->iters * (flops.qr_m + flops.qr_n) + flops.qr_m +
+	              8 * (double)n * (double)l * (double)l + 2 * (double)m * (double)l * (double)k;
+	phase_begin("SVD", (uint64_t)flops.total, "flops");
 	gaussian(x, n, l, ld, o->seed);
 	a->mul(a->a, x, y, ld, o->threads);
-	phase_step(++step);
+	phase_step((uint64_t)(flops.done += flops.product));
 	why = "LAPACK's QR failed";
 	for (unsigned it = 0; it < o->iters; it++) {
 		w.scratch = x;
 		if (orthonormalize(y, m, l, ld, &w, 0) < 0)
 			goto out;
-		phase_step(++step);
+		phase_step((uint64_t)(flops.done += flops.qr_m));
 		a->tmul(a->a, y, x, ld, o->threads);
-		phase_step(++step);
+		phase_step((uint64_t)(flops.done += flops.product));
 		w.scratch = y;
 		if (orthonormalize(x, n, l, ld, &w, 0) < 0)
 			goto out;
-		phase_step(++step);
+		phase_step((uint64_t)(flops.done += flops.qr_n));
 		a->mul(a->a, x, y, ld, o->threads);
-		phase_step(++step);
+		phase_step((uint64_t)(flops.done += flops.product));
 	}
 	w.scratch = x;
 	if (orthonormalize(y, m, l, ld, &w, 1) < 0)
 		goto out;
-	phase_step(++step);
+	phase_step((uint64_t)(flops.done += flops.qr_m));
 	/* B = Q^T A, held as its transpose A^T Q: LAPACK's column-major l x n B */
 	a->tmul(a->a, y, x, ld, o->threads);
-	phase_step(++step);
+	phase_step((uint64_t)(flops.done += flops.product));
 	if (a->release)
 		a->release(a->a);
 	/* the SVD of B: wide, V^T overwrites B (row j of x becomes row j of V); else into vt */
@@ -247,7 +256,7 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
 	                   (lapack_int)ld, s, ub, (lapack_int)l, vt ? vt : x,
 	                   vt ? (lapack_int)n : (lapack_int)ld))
 		goto out;
-	phase_step(++step);
+	phase_step((uint64_t)(flops.done += 8 * (double)n * (double)l * (double)l));
 	why = "out of memory";
 	res->k = k;
 	if (!(res->s = malloc(k * sizeof(float))))
@@ -255,6 +264,7 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
 	memcpy(res->s, s, k * sizeof(float));
 	if (!left_vectors(y, m, l, ld, ub, k))
 		goto out;
+	phase_step((uint64_t)flops.total);
 	res->u = shrink(&y, m, k, ld);
 	if (o->want_v)
 		res->v = vt ? shrink(&vt, n, k, n) : shrink(&x, n, k, ld);

@@ -19,6 +19,7 @@ struct linop {
 	void (*tmul)(const void *a, const float *y, float *z, size_t ld, int nt);
 	void (*release)(const void *a); /* called after the last product, or NULL */
 	const void *a;
+	uint64_t nnz; /* the values a product reads, 2 nnz flops a column: for the progress */
 };
 
 struct rsvd_opts {
