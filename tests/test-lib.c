@@ -704,7 +704,9 @@ static void test_progress(void)
 	          !strcmp(progress_bytes(a, sizeof(a), 123456), "123.5 kB") &&
 	          !strcmp(progress_bytes(a, sizeof(a), 4560000000u), "4.56 GB") &&
 	          !strcmp(progress_count(a, sizeof(a), 9999), "9999") &&
-	          !strcmp(progress_count(a, sizeof(a), 35330000), "35.33M"),
+	          !strcmp(progress_bytes(a, sizeof(a), 5500000), "5.5 MB") &&
+	          !strcmp(progress_count(a, sizeof(a), 35330000), "35.33M") &&
+	          !strcmp(progress_count(a, sizeof(a), 2060550000000u), "2.06T"),
 	      "progress: sizes and counts", a);
 }
 

@@ -106,36 +106,38 @@ void progress_phase(const char *name, uint64_t total, const char *unit)
 	progress_update(0); /* shows the new phase, if it is time to draw */
 }
 
-char *progress_bytes(char *buf, size_t size, uint64_t n)
+/* n as an integer with units[0] below plain, else divided by 1000 until below it (or out of
+ * units), with one decimal, two from units[two]: "123.5 kB", "4.56M". */
+static char *scaled(char *buf, size_t size, uint64_t n, uint64_t plain, const char *sep,
+                    const char *const *units, int two)
 {
 	double x = (double)n;
+	int i = 0;
 
-	if (n < 1000)
-		snprintf(buf, size, "%u B", (unsigned)n);
-	else if (x < 1e6)
-		snprintf(buf, size, "%.1f kB", x / 1e3);
-	else if (x < 1e9)
-		snprintf(buf, size, "%.1f MB", x / 1e6);
-	else
-		snprintf(buf, size, "%.2f GB", x / 1e9);
+	if (n < plain) {
+		snprintf(buf, size, "%llu%s%s", (unsigned long long)n, sep, units[0]);
+		return buf;
+	}
+	while (x >= 1000 && units[i + 1]) {
+		x /= 1000;
+		i++;
+	}
+	snprintf(buf, size, "%.*f%s%s", i >= two ? 2 : 1, x, sep, units[i]);
 	return buf;
+}
+
+char *progress_bytes(char *buf, size_t size, uint64_t n)
+{
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", NULL};
+
+	return scaled(buf, size, n, 1000, " ", units, 3);
 }
 
 char *progress_count(char *buf, size_t size, uint64_t n)
 {
-	double x = (double)n;
+	static const char *const units[] = {"", "k", "M", "G", "T", NULL};
 
-	if (n < 10000)
-		snprintf(buf, size, "%u", (unsigned)n);
-	else if (x < 1e6)
-		snprintf(buf, size, "%.1fk", x / 1e3);
-	else if (x < 1e9)
-		snprintf(buf, size, "%.2fM", x / 1e6);
-	else if (x < 1e12)
-		snprintf(buf, size, "%.2fG", x / 1e9);
-	else
-		snprintf(buf, size, "%.2fT", x / 1e12);
-	return buf;
+	return scaled(buf, size, n, 10000, "", units, 2);
 }
 
 /* An amount in the phase's unit: bytes scaled, other units as counts. */
