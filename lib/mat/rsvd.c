@@ -213,13 +213,15 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
 		goto out;
 	/* range finder: Y = (A A^T)^q A X, orthonormalized after every product. The progress
 	 * counts the flops each step is expected to take: a product 2 nnz l, an orthonormalization
-	 * of r rows (LQ and its Q) 4 r l^2, the small SVD 8 n l^2 and U = Q Ub 2 m l k. */
+	 * of r rows (LQ and its Q) 4 r l^2, U = Q Ub 2 m l k, and the small SVD as 30 n l^2: about
+	 * 8 n l^2, but LAPACK's sgesdd runs on one thread at about a quarter of the others' rate
+	 * (enwiki-100M's PPMI matrix, l = 310: 19 s of 62) */
 	flops.product = 2 * (double)a->nnz * (double)l;
 	flops.qr_m = 4 * (double)m * (double)l * (double)l;
 	flops.qr_n = 4 * (double)n * (double)l * (double)l;
 	flops.total = (2 * (double)o->iters + 2) * flops.product +
 	              (double)o->iters * (flops.qr_m + flops.qr_n) + flops.qr_m +
-	              8 * (double)n * (double)l * (double)l + 2 * (double)m * (double)l * (double)k;
+	              30 * (double)n * (double)l * (double)l + 2 * (double)m * (double)l * (double)k;
 	phase_begin("SVD", (uint64_t)flops.total, "flops");
 	gaussian(x, n, l, ld, o->seed);
 	a->mul(a->a, x, y, ld, o->threads);
@@ -256,7 +258,7 @@ int rsvd(const struct linop *a, const struct rsvd_opts *o, struct rsvd_result *r
 	                   (lapack_int)ld, s, ub, (lapack_int)l, vt ? vt : x,
 	                   vt ? (lapack_int)n : (lapack_int)ld))
 		goto out;
-	phase_step((uint64_t)(flops.done += 8 * (double)n * (double)l * (double)l));
+	phase_step((uint64_t)(flops.done += 30 * (double)n * (double)l * (double)l));
 	why = "out of memory";
 	res->k = k;
 	if (!(res->s = malloc(k * sizeof(float))))
