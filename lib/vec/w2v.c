@@ -1,0 +1,583 @@
+/* w2v.c: the word2vec trainer: the vocabulary counted with count/ngc, the tables of subsampling
+ * and negative sampling, and the Hogwild workers that read their byte range of the corpus once
+ * per epoch and train each sentence. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/io.h"
+#include "base/par.h"
+#include "base/rng.h"
+#include "base/spans.h"
+#include "count/ngc.h"
+#include "vec/w2v.h"
+
+/* The training loops are built twice, for AVX2 with FMA and for any x86-64, and the loader picks
+ * one (as mat/csr.c's products). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define W2V_CLONES __attribute__((target_clones("arch=haswell", "default")))
+#else
+#define W2V_CLONES
+#endif
+
+#define READ_CHUNK ((size_t)1 << 20) /* bytes a worker reads at once */
+
+/* ---- the vocabulary ---- */
+
+struct counted {
+	struct vocab *v;
+	struct error *e;
+};
+
+static int keep_entry(void *ctx, const struct ngc_entry *en)
+{
+	struct counted *c = ctx;
+	int64_t id = strtab_intern(&c->v->tab, en->key, en->len);
+
+	if (id < 0) {
+		error_set(c->e, -1, ENOMEM, NULL, 0, "vocabulary");
+		return 1;
+	}
+	c->v->tab.vals[id] = en->count;
+	return 0;
+}
+
+int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_count,
+                    uint64_t max_vocab, size_t budget, struct error *e)
+{
+	struct ngcount c;
+	struct reader r;
+	struct spans tok = {0};
+	uint64_t *h = NULL;
+	size_t hcap = 0;
+	uint64_t line = 0;
+	struct counted cc = {v, e};
+	char *s;
+	ssize_t n;
+	int ret = 0;
+
+	memset(v, 0, sizeof(*v));
+	if (strtab_init(&v->tab, 1024) < 0)
+		return error_set(e, -1, ENOMEM, NULL, 0, "vocabulary");
+	if (ngc_init(&c, 1, 1, budget, e) < 0) {
+		vocab_free(v);
+		return -1;
+	}
+	if (reader_reread(&r, fd, name) < 0) {
+		ngc_free(&c);
+		vocab_free(v);
+		return error_sys(e, name, "read");
+	}
+	while ((n = reader_line(&r, &s)) >= 0) {
+		line++;
+		spans_split_blank(s, (size_t)n, &tok);
+		if (tok.n > hcap) {
+			uint64_t *nh = realloc(h, tok.n * 2 * sizeof(*h));
+
+			if (!nh) {
+				ret = error_set(e, -1, ENOMEM, name, line, "counting");
+				break;
+			}
+			h = nh;
+			hcap = tok.n * 2;
+		}
+		for (size_t i = 0; i < tok.n; i++)
+			h[i] = strtab_hash_bytes(tok.v[i].p, tok.v[i].n);
+		if (tok.n && (ret = ngc_add_hashed(&c, tok.v, h, tok.n, e)) < 0)
+			break;
+	}
+	if (n == -2 && ret == 0)
+		ret = error_sys(e, name, "read");
+	reader_close(&r);
+	spans_free(&tok);
+	free(h);
+	if (ret == 0) {
+		int k = ngc_emit(&c, min_count, max_vocab, keep_entry, &cc, e);
+
+		ret = k ? -1 : 0;
+	}
+	ngc_free(&c);
+	if (ret < 0)
+		vocab_free(v);
+	return ret;
+}
+
+/* ---- the model ---- */
+
+int w2v_init(struct w2v_model *m, size_t rows, size_t dim, uint64_t seed, struct error *e)
+{
+	struct rng r;
+	size_t stride = (dim + W2V_LANES - 1) / W2V_LANES * W2V_LANES;
+
+	memset(m, 0, sizeof(*m));
+	if (rows > SIZE_MAX / 2 / stride / sizeof(float))
+		return error_set(e, -1, ENOMEM, NULL, 0, "parameters of %zu words", rows);
+	m->params = aligned_alloc(64, 2 * rows * stride * sizeof(float));
+	if (!m->params)
+		return error_set(e, -1, ENOMEM, NULL, 0, "parameters of %zu words", rows);
+	memset(m->params, 0, 2 * rows * stride * sizeof(float));
+	m->rows = rows;
+	m->dim = dim;
+	m->stride = stride;
+	m->W = m->params;
+	m->C = m->params + rows * stride;
+	rng_seed(&r, seed);
+	for (size_t i = 0; i < rows; i++)
+		for (size_t j = 0; j < dim; j++)
+			m->W[i * stride + j] = (float)((rng_uniform(&r) - 0.5) / (double)dim);
+	return 0;
+}
+
+void w2v_free(struct w2v_model *m)
+{
+	free(m->params);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- the tables ---- */
+
+/* Negative samples from count^0.75 by Walker's alias method (Vose's construction): a uniform row
+ * i, kept when 32 random bits fall below prob[i], else alias[i]; O(1) a draw and 12 bytes a
+ * word, where word2vec.c's table takes 400 MB. */
+struct alias {
+	uint64_t *prob;  /* [rows] threshold in [0, 2^32] */
+	uint32_t *alias; /* [rows] */
+	size_t rows;
+};
+
+static int alias_build(struct alias *a, const struct vocab *v)
+{
+	size_t n = vocab_size(v), ns = 0, nl = 0;
+	double *p = malloc(n * sizeof(*p)), total = 0;
+	uint32_t *small = malloc(n * sizeof(*small)), *large = malloc(n * sizeof(*large));
+
+	a->rows = n;
+	a->prob = malloc(n * sizeof(*a->prob));
+	a->alias = malloc(n * sizeof(*a->alias));
+	if (!p || !small || !large || !a->prob || !a->alias) {
+		free(p), free(small), free(large), free(a->prob), free(a->alias);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		total += p[i] = pow((double)v->tab.vals[i], 0.75);
+	for (size_t i = 0; i < n; i++) {
+		p[i] = total > 0 ? p[i] * (double)n / total : 1.0;
+		if (p[i] < 1.0)
+			small[ns++] = (uint32_t)i;
+		else
+			large[nl++] = (uint32_t)i;
+	}
+	while (ns && nl) {
+		uint32_t s = small[--ns], l = large[nl - 1];
+
+		a->prob[s] = (uint64_t)(p[s] * 4294967296.0);
+		a->alias[s] = l;
+		p[l] -= 1.0 - p[s];
+		if (p[l] < 1.0) {
+			nl--;
+			small[ns++] = l;
+		}
+	}
+	while (nl) {
+		uint32_t l = large[--nl];
+
+		a->prob[l] = (uint64_t)1 << 32;
+		a->alias[l] = l;
+	}
+	while (ns) { /* left by rounding: their share is 1 */
+		uint32_t s = small[--ns];
+
+		a->prob[s] = (uint64_t)1 << 32;
+		a->alias[s] = s;
+	}
+	free(p), free(small), free(large);
+	return 0;
+}
+
+static void alias_free(struct alias *a)
+{
+	free(a->prob);
+	free(a->alias);
+}
+
+static inline uint32_t alias_draw(const struct alias *a, struct rng *r)
+{
+	uint64_t x = rng_next(r);
+	uint32_t i = (uint32_t)(((x >> 32) * a->rows) >> 32);
+
+	return (x & 0xffffffffu) < a->prob[i] ? i : a->alias[i];
+}
+
+/* ---- training ---- */
+
+struct train {
+	const struct w2v_settings *s;
+	struct w2v_model *m;
+	const struct vocab *v;
+	int fd;
+	const char *name;
+	uint64_t size;        /* the corpus's bytes */
+	uint64_t train_words; /* vocabulary words an epoch reads: the vocabulary's counts summed */
+	uint64_t total;       /* epochs * train_words, the learning rate's horizon */
+	uint64_t *keep;       /* [rows] a word is kept when 32 random bits fall below keep[w] */
+	struct alias neg;
+	uint64_t done;        /* words read by all workers (atomic) */
+	int failed;           /* a worker failed (atomic): the others stop */
+	w2v_progress_fn *fn;
+	void *ctx;
+	struct worker *workers;
+};
+
+struct worker {
+	struct train *tr;
+	struct rng rng;
+	char *buf;              /* [cap] the range reader's bytes; buf[start..end) not yet used */
+	size_t cap, start, end;
+	uint64_t pos;           /* file offset of buf[end] */
+	uint64_t begin, limit;  /* the thread's lines start in [begin, limit) */
+	int eof;
+	struct spans tok;
+	uint32_t *ids;          /* [idcap] the sentence's kept words */
+	size_t idcap;
+	float *h, *dh;          /* [stride] each: CBOW's mean, the input gradient */
+	uint32_t *targets;      /* [neg + 1] */
+	uint32_t *ctx;          /* [2 window] CBOW's context */
+	float alpha;
+	uint64_t local;         /* words read since the last learning-rate update */
+	double loss;            /* measured loss since the last progress call (worker 0) */
+	uint64_t nloss;
+	double eloss;           /* measured loss of the current epoch */
+	uint64_t neloss;
+	uint64_t words, trained;
+	struct error e;
+	int err;
+} __attribute__((aligned(64))); /* no two workers' counters share a cache line */
+
+/* The next line starting before limit: returns its length with *line pointing into the buffer,
+ * -1 after the range, -2 on a read error (errno). */
+static ssize_t range_line(struct worker *w, char **line)
+{
+	for (;;) {
+		uint64_t at = w->pos - (w->end - w->start); /* offset of buf[start] */
+		char *nl;
+
+		if (at >= w->limit || (w->eof && w->start == w->end))
+			return -1;
+		nl = memchr(w->buf + w->start, '\n', w->end - w->start);
+		if (nl || w->eof) {
+			size_t n = nl ? (size_t)(nl - (w->buf + w->start)) : w->end - w->start;
+
+			*line = w->buf + w->start;
+			w->start += n + (nl != NULL);
+			return (ssize_t)n;
+		}
+		memmove(w->buf, w->buf + w->start, w->end - w->start);
+		w->end -= w->start;
+		w->start = 0;
+		if (w->cap - w->end < READ_CHUNK / 2) {
+			char *nb = realloc(w->buf, w->cap * 2);
+
+			if (!nb)
+				return -2;
+			w->buf = nb;
+			w->cap *= 2;
+		}
+		ssize_t got = pread(w->tr->fd, w->buf + w->end, w->cap - w->end, (off_t)w->pos);
+
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return -2;
+		}
+		if (got == 0)
+			w->eof = 1;
+		w->pos += (uint64_t)got;
+		w->end += (size_t)got;
+	}
+}
+
+/* Goes back to the first line that starts at or after begin. */
+static int range_rewind(struct worker *w)
+{
+	char *s;
+
+	w->start = w->end = 0;
+	w->eof = 0;
+	w->pos = w->begin ? w->begin - 1 : 0;
+	if (w->begin && range_line(w, &s) == -2) /* the rest of the line holding byte begin - 1 */
+		return -2;
+	return 0;
+}
+
+/* The learning rate after done of total words: linear from alpha to min_alpha. */
+static float rate(const struct train *tr, uint64_t done)
+{
+	double f = tr->total ? (double)done / (double)tr->total : 1;
+
+	if (f > 1)
+		f = 1;
+	return (float)(tr->s->alpha - (tr->s->alpha - tr->s->min_alpha) * f);
+}
+
+/* targets [neg + 1]: the positive, then the negatives drawn that differ from it; returns their
+ * count. */
+static inline size_t draw_targets(struct worker *w, uint32_t positive)
+{
+	const struct train *tr = w->tr;
+	size_t k = 1;
+
+	w->targets[0] = positive;
+	for (unsigned d = 0; d < tr->s->neg; d++) {
+		uint32_t t = alias_draw(&tr->neg, &w->rng);
+
+		if (t != positive)
+			w->targets[k++] = t;
+	}
+	return k;
+}
+
+/* Trains one sentence of ids [n] (subsampled already). */
+W2V_CLONES
+static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
+{
+	const struct train *tr = w->tr;
+	const struct w2v_settings *s = tr->s;
+	float *W = tr->m->W, *C = tr->m->C;
+	size_t stride = tr->m->stride;
+
+	for (size_t pos = 0; pos < n; pos++) {
+		size_t win = s->window, lo, hi, nt;
+		int want = (w->trained++ % W2V_LOSS_EVERY) == 0;
+		float loss = 0;
+		unsigned calls = 0;
+
+		if (s->shrink)
+			win -= (size_t)rng_below(&w->rng, s->window);
+		lo = pos > win ? pos - win : 0;
+		hi = pos + win + 1 < n ? pos + win + 1 : n;
+		if (s->cbow) {
+			size_t nc = 0;
+
+			for (size_t j = lo; j < hi; j++)
+				if (j != pos)
+					w->ctx[nc++] = ids[j];
+			if (!nc)
+				continue;
+			w2v_cbow_mean(w->h, W, w->ctx, nc, stride);
+			memset(w->dh, 0, stride * sizeof(float));
+			nt = draw_targets(w, ids[pos]);
+			loss += w2v_sgns_update(w->dh, C, w->h, w->targets, nt, w->alpha, stride, want);
+			calls++;
+			for (size_t j = 0; j < nc; j++)
+				w2v_axpy(W + (size_t)w->ctx[j] * stride, 1.0f, w->dh, stride);
+		} else {
+			for (size_t j = lo; j < hi; j++) {
+				float *in;
+
+				if (j == pos)
+					continue;
+				in = W + (size_t)ids[j] * stride;
+				memset(w->dh, 0, stride * sizeof(float));
+				nt = draw_targets(w, ids[pos]);
+				loss += w2v_sgns_update(w->dh, C, in, w->targets, nt, w->alpha, stride,
+				                        want);
+				calls++;
+				w2v_axpy(in, 1.0f, w->dh, stride);
+			}
+		}
+		if (want && calls) {
+			w->loss += loss;
+			w->nloss += calls;
+		}
+	}
+}
+
+/* Counts n words read into the shared total every W2V_LR_EVERY, updates the learning rate and,
+ * on worker 0, reports. */
+static void count_words(struct worker *w, uint64_t n, int t)
+{
+	struct train *tr = w->tr;
+	uint64_t done;
+
+	w->local += n;
+	w->words += n;
+	if (w->local < W2V_LR_EVERY)
+		return;
+	done = __atomic_add_fetch(&tr->done, w->local, __ATOMIC_RELAXED);
+	w->local = 0;
+	w->alpha = rate(tr, done);
+	if (t == 0 && tr->fn && tr->train_words) {
+		uint64_t epoch = done / tr->train_words;
+
+		if (epoch >= tr->s->epochs)
+			epoch = tr->s->epochs - 1;
+		tr->fn(tr->ctx, (unsigned)epoch + 1, done - epoch * tr->train_words,
+		       w->nloss ? w->loss / (double)w->nloss : NAN, w->alpha);
+		w->loss = 0;
+		w->nloss = 0;
+	}
+}
+
+static void work(void *ctx, int t, int nt)
+{
+	struct train *tr = ctx;
+	struct worker *w = &tr->workers[t];
+	const struct w2v_settings *s = tr->s;
+	char *line;
+	ssize_t n;
+
+	w->begin = tr->size * (uint64_t)t / (uint64_t)nt;
+	w->limit = tr->size * (uint64_t)(t + 1) / (uint64_t)nt;
+	w->alpha = (float)s->alpha;
+	for (unsigned ep = 0; ep < s->epochs; ep++) {
+		w->eloss = 0;
+		w->neloss = 0;
+		if (range_rewind(w) < 0)
+			goto read_error;
+		while ((n = range_line(w, &line)) >= 0) {
+			size_t k = 0, read = 0;
+
+			if (__atomic_load_n(&tr->failed, __ATOMIC_RELAXED))
+				return;
+			spans_split_blank(line, (size_t)n, &w->tok);
+			if (w->tok.n > w->idcap) {
+				uint32_t *ni = realloc(w->ids, w->tok.n * 2 * sizeof(*ni));
+
+				if (!ni) {
+					w->err = error_set(&w->e, -1, ENOMEM, tr->name, 0, "training");
+					__atomic_store_n(&tr->failed, 1, __ATOMIC_RELAXED);
+					return;
+				}
+				w->ids = ni;
+				w->idcap = w->tok.n * 2;
+			}
+			for (size_t i = 0; i < w->tok.n; i++) {
+				int64_t id = vocab_id(tr->v, w->tok.v[i].p, w->tok.v[i].n);
+
+				if (id < 0)
+					continue;
+				read++;
+				if ((rng_next(&w->rng) >> 32) >= tr->keep[id])
+					continue;
+				w->ids[k++] = (uint32_t)id;
+			}
+			double l0 = w->loss;
+			uint64_t n0 = w->nloss;
+
+			train_sentence(w, w->ids, k);
+			w->eloss += w->loss - l0;
+			w->neloss += w->nloss - n0;
+			count_words(w, read, t);
+		}
+		if (n == -2)
+			goto read_error;
+	}
+	__atomic_add_fetch(&tr->done, w->local, __ATOMIC_RELAXED);
+	w->local = 0;
+	return;
+read_error:
+	w->err = error_sys(&w->e, tr->name, "read");
+	__atomic_store_n(&tr->failed, 1, __ATOMIC_RELAXED);
+}
+
+static int workers_alloc(struct train *tr, int nt)
+{
+	size_t stride = tr->m->stride;
+
+	tr->workers = aligned_alloc(64, (size_t)nt * sizeof(struct worker));
+	if (!tr->workers)
+		return -1;
+	memset(tr->workers, 0, (size_t)nt * sizeof(struct worker));
+	for (int t = 0; t < nt; t++) {
+		struct worker *w = &tr->workers[t];
+
+		w->tr = tr;
+		rng_seed(&w->rng, tr->s->seed ^ (0x9e3779b97f4a7c15ull * (uint64_t)(t + 1)));
+		w->cap = READ_CHUNK;
+		w->buf = malloc(w->cap);
+		w->h = aligned_alloc(64, stride * sizeof(float));
+		w->dh = aligned_alloc(64, stride * sizeof(float));
+		w->targets = malloc((tr->s->neg + 1) * sizeof(uint32_t));
+		w->ctx = malloc(2 * (size_t)tr->s->window * sizeof(uint32_t));
+		if (!w->buf || !w->h || !w->dh || !w->targets || !w->ctx)
+			return -1;
+	}
+	return 0;
+}
+
+static void workers_free(struct train *tr, int nt)
+{
+	if (!tr->workers)
+		return;
+	for (int t = 0; t < nt; t++) {
+		struct worker *w = &tr->workers[t];
+
+		free(w->buf);
+		free(w->h);
+		free(w->dh);
+		free(w->targets);
+		free(w->ctx);
+		free(w->ids);
+		spans_free(&w->tok);
+	}
+	free(tr->workers);
+}
+
+int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vocab *v, int fd,
+              const char *name, w2v_progress_fn *fn, void *ctx, struct w2v_stats *st,
+              struct error *e)
+{
+	struct train tr = {.s = s, .m = m, .v = v, .fd = fd, .name = name, .fn = fn, .ctx = ctx};
+	size_t rows = vocab_size(v);
+	int nt = s->threads > 0 ? s->threads : 1, ret = 0;
+	double loss = 0;
+	uint64_t nloss = 0;
+	struct stat sb;
+
+	memset(st, 0, sizeof(*st));
+	if (fstat(fd, &sb) < 0)
+		return error_sys(e, name, "stat");
+	tr.size = (uint64_t)sb.st_size;
+	for (size_t i = 0; i < rows; i++)
+		tr.train_words += v->tab.vals[i];
+	tr.total = tr.train_words * s->epochs;
+	/* a thread needs a share worth reading */
+	if ((uint64_t)nt > tr.size / 4096 + 1)
+		nt = (int)(tr.size / 4096 + 1);
+	tr.keep = malloc(rows * sizeof(*tr.keep));
+	if (!tr.keep || alias_build(&tr.neg, v) < 0) {
+		free(tr.keep);
+		return error_set(e, -1, ENOMEM, NULL, 0, "sampling tables");
+	}
+	for (size_t i = 0; i < rows; i++) {
+		double cn = (double)v->tab.vals[i], st_ = s->sample * (double)tr.train_words;
+		double keep = s->sample > 0 && cn > 0 ? (sqrt(cn / st_) + 1) * st_ / cn : 1;
+
+		tr.keep[i] = keep >= 1 ? (uint64_t)1 << 32 : (uint64_t)(keep * 4294967296.0);
+	}
+	if (workers_alloc(&tr, nt) < 0) {
+		ret = error_set(e, -1, ENOMEM, NULL, 0, "training buffers");
+	} else {
+		par_run(nt, work, &tr);
+		for (int t = 0; t < nt; t++) {
+			struct worker *w = &tr.workers[t];
+
+			if (w->err && !ret) {
+				*e = w->e;
+				ret = -1;
+			}
+			st->words += w->words;
+			st->trained += w->trained;
+			loss += w->eloss;
+			nloss += w->neloss;
+		}
+		st->loss = nloss ? loss / (double)nloss : NAN;
+	}
+	workers_free(&tr, nt);
+	alias_free(&tr.neg);
+	free(tr.keep);
+	return ret;
+}

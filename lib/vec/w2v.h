@@ -1,0 +1,168 @@
+/* w2v.h: word2vec (Mikolov et al. 2013): skip-gram and CBOW trained with negative sampling, as
+ * word2vec.c trains them (the same initialisation, subsampling formula, window shrinking and
+ * linear learning-rate decay), on Hogwild threads that each read a byte range of the corpus file
+ * once per epoch.
+ *
+ * The parameters are one allocation: the input vectors W then the output (context) vectors C,
+ * float32, each row padded to a multiple of W2V_LANES floats so that rows start on a 64-byte
+ * line and the kernels run over whole vectors; the padding stays zero.
+ *
+ * The kernels are written out below as small inline functions, outputs first (llm.c's style):
+ * w2v_sgns_update is the forward and backward pass of one input vector against its positive
+ * target and its negatives, which skip-gram runs once per (center, context) pair and CBOW once
+ * per center word on the mean of its context. tests/test-lib.c runs them against a NumPy
+ * reference. */
+#ifndef NLP_W2V_H
+#define NLP_W2V_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "count/vocab.h"
+
+#define W2V_LANES 16          /* floats per 64-byte line: rows are padded to a multiple */
+#define W2V_MAX_DIM 10000
+#define W2V_MAX_WINDOW 1000   /* beyond it a window is a mistake (word2vec.c caps sentences at 1000) */
+#define W2V_MAX_NEG 1000
+#define W2V_MAX_EPOCHS 100000
+#define W2V_LR_EVERY 10000    /* words a thread trains between learning-rate updates */
+#define W2V_LOSS_EVERY 8      /* the loss is measured on one center word in this many */
+
+struct w2v_settings {
+	int cbow;           /* 0: skip-gram */
+	unsigned neg;       /* negative samples per positive, 1.. */
+	unsigned window;    /* the largest distance of a context word, 1.. */
+	int shrink;         /* draw each center's window uniformly in 1..window, as word2vec.c */
+	size_t dim;
+	double sample;      /* subsampling threshold (0: none) */
+	unsigned epochs;
+	double alpha, min_alpha; /* learning rate, decayed linearly from alpha to min_alpha */
+	int threads;
+	uint64_t seed;
+};
+
+struct w2v_model {
+	size_t rows, dim, stride; /* stride: dim rounded up to W2V_LANES */
+	float *params;            /* [2][rows][stride] one allocation, 64-byte aligned */
+	float *W;                 /* [rows][stride] input vectors, the word vectors */
+	float *C;                 /* [rows][stride] output vectors, the context vectors */
+};
+
+/* What a training run did. */
+struct w2v_stats {
+	uint64_t words;      /* vocabulary words read, over all epochs (before subsampling) */
+	uint64_t trained;    /* center words trained (after subsampling) */
+	double loss;         /* mean loss of the last epoch's measured updates (see W2V_LOSS_EVERY) */
+};
+
+/* Called now and then by the thread that called w2v_train (the first worker): the epoch (from 1),
+ * the words read in it by all threads, the thread's mean loss since the last call (NaN: none
+ * measured) and the learning rate. */
+typedef void w2v_progress_fn(void *ctx, unsigned epoch, uint64_t done, double loss, double lr);
+
+/* Counts the words of the tokens file fd (read from its first byte; name for messages) with
+ * count/ngc in budget bytes, and keeps in v those counted at least min_count times, the first
+ * max_vocab of them (0: all), most frequent first as nlp-vocab orders them. Returns 0, or -1
+ * with e filled (a read error, memory). vocab_free frees v. */
+int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_count,
+                    uint64_t max_vocab, size_t budget, struct error *e);
+
+/* Allocates m for rows words of dim dimensions, W uniform in [-0.5/dim, 0.5/dim) from seed and C
+ * zero, as word2vec.c starts. Returns 0, or -1 with e filled (out of memory). */
+int w2v_init(struct w2v_model *m, size_t rows, size_t dim, uint64_t seed, struct error *e);
+void w2v_free(struct w2v_model *m);
+
+/* Trains m on the tokens file fd (one sentence a line; read with pread, so fd must be a regular
+ * file) with vocabulary v (its counts are the words' frequencies; tokens not in it are dropped
+ * before the window is laid). Returns 0, or -1 with e filled (a read error, memory). fn (may be
+ * NULL) reports progress. */
+int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vocab *v, int fd,
+              const char *name, w2v_progress_fn *fn, void *ctx, struct w2v_stats *st,
+              struct error *e);
+
+/* ---- the kernels ---- */
+
+typedef float w2v_vec __attribute__((vector_size(32))); /* 8 lanes; two per W2V_LANES */
+
+/* a [n] . b [n], n a multiple of W2V_LANES; the sum's order is fixed, so results repeat. */
+static inline float w2v_dot(const float *a, const float *b, size_t n)
+{
+	w2v_vec s0 = {0}, s1 = {0};
+	float r = 0;
+
+	for (size_t i = 0; i < n; i += W2V_LANES) {
+		w2v_vec a0, a1, b0, b1; /* loads through memcpy: no alignment or aliasing assumed */
+
+		memcpy(&a0, a + i, sizeof(a0));
+		memcpy(&a1, a + i + 8, sizeof(a1));
+		memcpy(&b0, b + i, sizeof(b0));
+		memcpy(&b1, b + i + 8, sizeof(b1));
+		s0 += a0 * b0;
+		s1 += a1 * b1;
+	}
+	s0 += s1;
+	for (int j = 0; j < 8; j++)
+		r += s0[j];
+	return r;
+}
+
+/* y [n] += a * x [n], n a multiple of W2V_LANES. */
+static inline void w2v_axpy(float *y, float a, const float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i += 8) {
+		w2v_vec vy, vx;
+
+		memcpy(&vy, y + i, sizeof(vy));
+		memcpy(&vx, x + i, sizeof(vx));
+		vy += a * vx;
+		memcpy(y + i, &vy, sizeof(vy));
+	}
+}
+
+/* log(1 + e^x), without overflow. */
+static inline float w2v_softplus(float x)
+{
+	return (x > 0 ? x : 0) + log1pf(expf(-fabsf(x)));
+}
+
+/* Forward and backward of negative sampling for one input vector h against targets[0] (the
+ * positive, label 1) and targets[1..nt) (negatives, label 0): for each target t, with
+ * f = h . C[t] and g = alpha (label - sigmoid(f)), it adds g C[t] (before C[t] changes) to dh and
+ * g h to C[t]. The caller adds dh to the input rows after the call (word2vec.c's neu1e).
+ * Returns the loss -log sigmoid(f_pos) - sum log sigmoid(-f_neg) when want_loss, else 0.
+ * dh [n] accumulated (not cleared), C [rows][n] the output vectors, h [n] (not a row of C),
+ * targets [nt]; n a multiple of W2V_LANES. */
+static inline float w2v_sgns_update(float *dh, float *C, const float *h, const uint32_t *targets,
+                                    size_t nt, float alpha, size_t n, int want_loss)
+{
+	float loss = 0;
+
+	for (size_t k = 0; k < nt; k++) {
+		float *c = C + (size_t)targets[k] * n;
+		float f = w2v_dot(h, c, n);
+		float label = k == 0 ? 1.0f : 0.0f;
+		float g = alpha * (label - 1.0f / (1.0f + expf(-f)));
+
+		if (want_loss)
+			loss += w2v_softplus(k == 0 ? -f : f);
+		w2v_axpy(dh, g, c, n);
+		w2v_axpy(c, g, h, n);
+	}
+	return loss;
+}
+
+/* h [n] = the mean of the rows W[ctx[0..nc)] (nc > 0), n a multiple of W2V_LANES; W [rows][n]. */
+static inline void w2v_cbow_mean(float *h, const float *W, const uint32_t *ctx, size_t nc,
+                                 size_t n)
+{
+	memset(h, 0, n * sizeof(*h));
+	for (size_t j = 0; j < nc; j++)
+		w2v_axpy(h, 1.0f, W + (size_t)ctx[j] * n, n);
+	for (size_t i = 0; i < n; i++)
+		h[i] *= 1.0f / (float)nc;
+}
+
+#endif

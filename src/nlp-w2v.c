@@ -1,0 +1,267 @@
+/* nlp-w2v: word2vec word vectors (skip-gram or CBOW with negative sampling) from a tokens file
+ * (one sentence a line; stdin is spooled to $TMPDIR, since each epoch reads it again); writes
+ * the vectors in the word2vec text or binary format. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/par.h"
+#include "cli/err.h"
+#include "cli/opt.h"
+#include "cli/out.h"
+#include "cli/progress.h"
+#include "count/vocab.h"
+#include "vec/vectors.h"
+#include "vec/w2v.h"
+
+static const char synopsis[] =
+    "nlp-w2v [--skipgram | --cbow] [--neg K] [-d dim] [-w window] [--no-shrink] [--sample T] "
+    "[--min-count N] [--max-vocab N] [-e epochs] [--alpha A] [--min-alpha A] [-T threads] "
+    "[--seed N] [-v vocab] [-o file] [-b] [--output-vectors file] [-M size] [--progress] [file]";
+
+static const char help[] =
+    "Trains word2vec vectors on a tokens file (one sentence a line) with negative sampling.\n"
+    "\n"
+    "      --skipgram         skip-gram: each word predicts its context (default)\n"
+    "      --cbow             CBOW: the mean of the context predicts the word\n"
+    "      --neg K            negative samples per prediction (default 5)\n"
+    "  -d, --dim N            dimensions (default 100)\n"
+    "  -w, --window N         context words on each side (default 5)\n"
+    "      --no-shrink        always the whole window (default: drawn in 1..N per word)\n"
+    "      --sample T         subsampling threshold of frequent words (default 1e-3; 0: none)\n"
+    "      --min-count N      keep words counted N times or more (default 5)\n"
+    "      --max-vocab N      keep the N most frequent words\n"
+    "  -e, --epochs N         passes over the corpus (default 5)\n"
+    "      --alpha A          starting learning rate (default 0.025, CBOW 0.05)\n"
+    "      --min-alpha A      final learning rate (default alpha / 10000)\n"
+    "  -T, --threads N        threads (default: the processors online)\n"
+    "      --seed N           seed of the initial vectors and the sampling (default 1)\n"
+    "  -v, --vocab FILE       the words and counts of nlp-vocab's FILE, as they are\n"
+    "  -o, --output FILE      write the vectors to FILE (default stdout)\n"
+    "  -b, --binary           word2vec binary format\n"
+    "      --output-vectors FILE  also write the context (output) vectors to FILE\n"
+    "  -M, --memory SIZE      memory budget of the counting (K, M, G; default a quarter of RAM)\n"
+    "      --progress         progress on stderr even when it is not a terminal\n"
+    "  -h, --help             show this help\n"
+    "      --version          show the version\n";
+
+enum { OPT_SKIPGRAM = OPT_FIRST_PRIVATE, OPT_CBOW, OPT_NEG, OPT_NO_SHRINK, OPT_SAMPLE,
+       OPT_MIN_COUNT, OPT_MAX_VOCAB, OPT_ALPHA, OPT_MIN_ALPHA, OPT_SEED, OPT_OUTPUT_VECTORS };
+
+/* The progress display's state: a phase per epoch. */
+struct prog {
+	unsigned epoch, epochs;
+	uint64_t per_epoch;
+	double loss;
+	char name[32];
+};
+
+static void show(void *ctx, unsigned epoch, uint64_t done, double loss, double lr)
+{
+	struct prog *p = ctx;
+
+	if (!isnan(loss))
+		p->loss = loss;
+	if (epoch != p->epoch) {
+		p->epoch = epoch;
+		snprintf(p->name, sizeof(p->name), "epoch %u/%u", epoch, p->epochs);
+		progress_phase(p->name, p->per_epoch, "words");
+	}
+	if (progress_due())
+		progress_show(done, "loss %.3f, lr %.4f", p->loss, lr);
+}
+
+/* Writes rows of m (W or C) labelled by v to w. */
+static void write_rows(struct writer *w, int binary, const struct vocab *v, const float *rows,
+                       const struct w2v_model *m)
+{
+	vec_write_header(w, m->rows, m->dim);
+	for (size_t i = 0; i < m->rows; i++) {
+		size_t len;
+		const char *word = vocab_token(v, i, &len);
+
+		vec_write_row(w, binary, VEC_PRECISION, word, len, rows + i * m->stride, m->dim);
+	}
+}
+
+static void write_file(const char *path, int binary, const struct vocab *v, const float *rows,
+                       const struct w2v_model *m)
+{
+	struct writer w;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+
+	if (fd < 0)
+		eprintf("open %s:", path);
+	writer_init(&w, fd);
+	write_rows(&w, binary, v, rows, m);
+	if (writer_flush(&w) < 0 || w.err || close(fd) < 0) {
+		errno = w.err ? w.err : errno;
+		eprintf("write %s:", path);
+	}
+	writer_free(&w);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"skipgram", no_argument, NULL, OPT_SKIPGRAM},
+	    {"cbow", no_argument, NULL, OPT_CBOW},
+	    {"neg", required_argument, NULL, OPT_NEG},
+	    {"dim", required_argument, NULL, 'd'},
+	    {"window", required_argument, NULL, 'w'},
+	    {"no-shrink", no_argument, NULL, OPT_NO_SHRINK},
+	    {"sample", required_argument, NULL, OPT_SAMPLE},
+	    {"min-count", required_argument, NULL, OPT_MIN_COUNT},
+	    {"max-vocab", required_argument, NULL, OPT_MAX_VOCAB},
+	    {"epochs", required_argument, NULL, 'e'},
+	    {"alpha", required_argument, NULL, OPT_ALPHA},
+	    {"min-alpha", required_argument, NULL, OPT_MIN_ALPHA},
+	    {"threads", required_argument, NULL, 'T'},
+	    {"seed", required_argument, NULL, OPT_SEED},
+	    {"vocab", required_argument, NULL, 'v'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"binary", no_argument, NULL, 'b'},
+	    {"output-vectors", required_argument, NULL, OPT_OUTPUT_VECTORS},
+	    {"memory", required_argument, NULL, 'M'},
+	    {"progress", no_argument, NULL, OPT_PROGRESS},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, OPT_VERSION},
+	    {NULL, 0, NULL, 0}};
+	struct w2v_settings s = {.neg = 5, .window = 5, .shrink = 1, .dim = 100, .sample = 1e-3,
+	                         .epochs = 5, .alpha = -1, .min_alpha = -1, .seed = 1};
+	unsigned long long min_count = 5, max_vocab = 0;
+	const char *vocab_path = NULL, *output = NULL, *ctx_path = NULL, *path, *name;
+	int binary = 0, progress = 0, counting_opts = 0, c, fd;
+	size_t memory = 0;
+	struct vocab v;
+	struct w2v_model m;
+	struct w2v_stats st;
+	struct prog p = {0};
+	struct error e;
+	char a[32], b[32];
+	double t0, secs;
+
+	prog_init("nlp-w2v");
+	s.threads = par_cpus();
+	while ((c = getopt_long(argc, argv, "d:w:e:T:v:o:bM:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_SKIPGRAM: s.cbow = 0; break;
+		case OPT_CBOW: s.cbow = 1; break;
+		case OPT_NEG: s.neg = (unsigned)estrtonum(optarg, 1, W2V_MAX_NEG, "--neg"); break;
+		case 'd': s.dim = (size_t)estrtonum(optarg, 1, W2V_MAX_DIM, "--dim"); break;
+		case 'w': s.window = (unsigned)estrtonum(optarg, 1, W2V_MAX_WINDOW, "--window"); break;
+		case OPT_NO_SHRINK: s.shrink = 0; break;
+		case OPT_SAMPLE: s.sample = estrtod(optarg, 0, 1, "--sample"); break;
+		case OPT_MIN_COUNT: min_count = (unsigned long long)estrtonum(optarg, 1, LLONG_MAX,
+		                                                              "--min-count");
+		                    counting_opts = 1; break;
+		case OPT_MAX_VOCAB: max_vocab = (unsigned long long)estrtonum(optarg, 1, VEC_MAX_ROWS,
+		                                                              "--max-vocab");
+		                    counting_opts = 1; break;
+		case 'e': s.epochs = (unsigned)estrtonum(optarg, 1, W2V_MAX_EPOCHS, "--epochs"); break;
+		case OPT_ALPHA: s.alpha = estrtod(optarg, 1e-9, 10, "--alpha"); break;
+		case OPT_MIN_ALPHA: s.min_alpha = estrtod(optarg, 0, 10, "--min-alpha"); break;
+		case 'T': s.threads = (int)estrtonum(optarg, 1, 1024, "--threads"); break;
+		case OPT_SEED: s.seed = (uint64_t)estrtonum(optarg, 0, LLONG_MAX, "--seed"); break;
+		case 'v': vocab_path = optarg; break;
+		case 'o': output = optarg; break;
+		case 'b': binary = 1; break;
+		case OPT_OUTPUT_VECTORS: ctx_path = optarg; break;
+		case 'M': memory = opt_memory(optarg); break;
+		case OPT_PROGRESS: progress = 1; break;
+		case 'h': usage_help(synopsis, help);
+		case OPT_VERSION: print_version();
+		default: usage_error(synopsis);
+		}
+	}
+	if (argc - optind > 1) {
+		weprintf("one corpus file at a time (cat them into one)");
+		usage_error(synopsis);
+	}
+	if (vocab_path && counting_opts) {
+		weprintf("--vocab's words are used as they are: --min-count and --max-vocab go "
+		         "without it");
+		usage_error(synopsis);
+	}
+	if (s.alpha < 0)
+		s.alpha = s.cbow ? 0.05 : 0.025;
+	if (s.min_alpha < 0)
+		s.min_alpha = s.alpha * 1e-4;
+	if (s.min_alpha > s.alpha) {
+		weprintf("--min-alpha %g is above --alpha %g", s.min_alpha, s.alpha);
+		usage_error(synopsis);
+	}
+	if (binary && !output && isatty(1))
+		eprintf("not writing binary vectors to a terminal (redirect them or use -o)");
+
+	path = optind < argc ? argv[optind] : "-";
+	name = strcmp(path, "-") ? path : "<stdin>";
+	progress_init(progress);
+	if ((fd = open_rereadable(path, name, &e)) < 0)
+		eprint_error(&e);
+	if (vocab_path) {
+		if (vocab_load(&v, vocab_path, &e) < 0)
+			eprint_error(&e);
+		if (vocab_size(&v) == 0)
+			eprintf("%s: an empty vocabulary", vocab_path);
+	} else {
+		progress_phase("counting", 0, "");
+		if (w2v_count_vocab(&v, fd, name, min_count, max_vocab,
+		                    memory ? memory : opt_memory_default(), &e) < 0)
+			eprint_error(&e);
+		if (vocab_size(&v) == 0)
+			eprintf("%s: no word is counted %llu times or more (--min-count)", name,
+			        min_count);
+	}
+	if (vocab_size(&v) > VEC_MAX_ROWS)
+		eprintf("%zu words: more than %llu", vocab_size(&v), (unsigned long long)VEC_MAX_ROWS);
+	if (w2v_init(&m, vocab_size(&v), s.dim, s.seed, &e) < 0)
+		eprint_error(&e);
+	p.epochs = s.epochs;
+	for (size_t i = 0; i < vocab_size(&v); i++)
+		p.per_epoch += v.tab.vals[i];
+	p.loss = NAN;
+	t0 = now();
+	if (w2v_train(&m, &s, &v, fd, name, show, &p, &st, &e) < 0)
+		eprint_error(&e);
+	secs = now() - t0;
+	close(fd);
+	if (st.words == 0)
+		eprintf("%s: no word of the vocabulary in the corpus", name);
+
+	progress_phase("writing", 0, "");
+	if (ctx_path)
+		write_file(ctx_path, binary, &v, m.C, &m);
+	if (output) {
+		write_file(output, binary, &v, m.W, &m);
+	} else {
+		out_init();
+		write_rows(&out, binary, &v, m.W, &m);
+		if (out_close()) {
+			progress_abort();
+			return EXIT_RUNTIME;
+		}
+	}
+	progress_done("%s words, %zu in the vocabulary, %u epochs, %s words/s, loss %.3f",
+	              progress_count(a, sizeof(a), st.words), vocab_size(&v), s.epochs,
+	              progress_count(b, sizeof(b), (uint64_t)(secs > 0 ? (double)st.words / secs : 0)),
+	              st.loss);
+	w2v_free(&m);
+	vocab_free(&v);
+	return 0;
+}
