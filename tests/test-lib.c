@@ -27,6 +27,7 @@
 #include "base/num.h"
 #include "base/rng.h"
 #include "text/utf8.h"
+#include "vec/w2v.h"
 
 static int failures;
 
@@ -710,8 +711,61 @@ static void test_progress(void)
 	      "progress: sizes and counts", a);
 }
 
-int main(void)
+/* test-lib w2v-step: one step of the word2vec kernels on stdin's tiny inputs, for
+ * tests/nlp-w2v.bats's NumPy reference. Reads "mode dim rows nt nc alpha", the rows x dim input
+ * vectors W, the rows x dim output vectors C, nt targets (the positive first) and nc input rows
+ * (skip-gram: one); prints the loss, then W and C after the step, one row a line. */
+static int w2v_step(void)
 {
+	char mode[16];
+	size_t dim, rows, nt, nc, stride;
+	double alpha;
+	float *W, *C, *h, *dh, loss;
+	uint32_t *t, *ctx;
+
+	if (scanf("%15s %zu %zu %zu %zu %lf", mode, &dim, &rows, &nt, &nc, &alpha) != 6)
+		return 2;
+	stride = (dim + W2V_LANES - 1) / W2V_LANES * W2V_LANES;
+	W = ecalloc(rows * stride, sizeof(float));
+	C = ecalloc(rows * stride, sizeof(float));
+	h = ecalloc(stride, sizeof(float));
+	dh = ecalloc(stride, sizeof(float));
+	t = ecalloc(nt, sizeof(*t));
+	ctx = ecalloc(nc, sizeof(*ctx));
+	for (size_t i = 0; i < rows * dim; i++)
+		if (scanf("%f", &W[i / dim * stride + i % dim]) != 1)
+			return 2;
+	for (size_t i = 0; i < rows * dim; i++)
+		if (scanf("%f", &C[i / dim * stride + i % dim]) != 1)
+			return 2;
+	for (size_t i = 0; i < nt; i++)
+		if (scanf("%u", &t[i]) != 1 || t[i] >= rows)
+			return 2;
+	for (size_t i = 0; i < nc; i++)
+		if (scanf("%u", &ctx[i]) != 1 || ctx[i] >= rows)
+			return 2;
+	if (!strcmp(mode, "cbow")) {
+		w2v_cbow_mean(h, W, ctx, nc, stride);
+		loss = w2v_sgns_update(dh, C, h, t, nt, (float)alpha, stride, 1);
+		for (size_t j = 0; j < nc; j++)
+			w2v_axpy(W + ctx[j] * stride, 1.0f, dh, stride);
+	} else {
+		loss = w2v_sgns_update(dh, C, W + ctx[0] * stride, t, nt, (float)alpha, stride, 1);
+		w2v_axpy(W + ctx[0] * stride, 1.0f, dh, stride);
+	}
+	printf("%.9g\n", loss);
+	for (int m = 0; m < 2; m++)
+		for (size_t i = 0; i < rows; i++)
+			for (size_t j = 0; j < dim; j++)
+				printf("%.9g%c", (m ? C : W)[i * stride + j], j + 1 < dim ? ' ' : '\n');
+	free(W), free(C), free(h), free(dh), free(t), free(ctx);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "w2v-step"))
+		return w2v_step();
 	test_strtab();
 	test_rng();
 	test_num();
