@@ -177,6 +177,7 @@ check_page() {
 @test "examples: nlp-similar(1)" { check_page man/man1/nlp-similar.1; }
 @test "examples: nlp-stopword(1)" { check_page man/man1/nlp-stopword.1; }
 @test "examples: nlp-svd(1)" { check_page man/man1/nlp-svd.1; }
+@test "examples: nlp-w2v(1)" { check_page man/man1/nlp-w2v.1; }
 @test "examples: nlp-tfidf(1)" { need_python_module scipy; check_page man/man1/nlp-tfidf.1; }
 @test "examples: nlp-tokenize(1)" { check_page man/man1/nlp-tokenize.1; }
 @test "examples: nlp-vocab(1)" { check_page man/man1/nlp-vocab.1; }
