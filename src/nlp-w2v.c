@@ -23,8 +23,8 @@
 
 static const char synopsis[] =
     "nlp-w2v [--skipgram | --cbow] [--neg K] [-d dim] [-w window] [--no-shrink] [--sample T] "
-    "[--min-count N] [--max-vocab N] [-e epochs] [--alpha A] [--min-alpha A] [-T threads] "
-    "[--seed N] [-v vocab] [-o file] [-b] [--output-vectors file] [-M size] [--progress] [file]";
+    "[--min-count N] [--max-vocab N] [--epochs N] [--alpha A] [--min-alpha A] [-T threads] "
+    "[--seed N] [-v vocab] [--output file] [-b] [--output-vectors file] [-M size] [--progress] [file]";
 
 static const char help[] =
     "Trains word2vec vectors on a tokens file (one sentence a line) with negative sampling.\n"
@@ -38,13 +38,13 @@ static const char help[] =
     "      --sample T         subsampling threshold of frequent words (default 1e-3; 0: none)\n"
     "      --min-count N      keep words counted N times or more (default 5)\n"
     "      --max-vocab N      keep the N most frequent words\n"
-    "  -e, --epochs N         passes over the corpus (default 5)\n"
+    "      --epochs N         passes over the corpus (default 5)\n"
     "      --alpha A          starting learning rate (default 0.025, CBOW 0.05)\n"
     "      --min-alpha A      final learning rate (default alpha / 10000)\n"
     "  -T, --threads N        threads (default: the processors online)\n"
     "      --seed N           seed of the initial vectors and the sampling (default 1)\n"
     "  -v, --vocab FILE       the words and counts of nlp-vocab's FILE, as they are\n"
-    "  -o, --output FILE      write the vectors to FILE (default stdout)\n"
+    "      --output FILE      write the vectors to FILE (default stdout)\n"
     "  -b, --binary           word2vec binary format\n"
     "      --output-vectors FILE  also write the context (output) vectors to FILE\n"
     "  -M, --memory SIZE      memory budget of the counting (K, M, G; default a quarter of RAM)\n"
@@ -53,7 +53,8 @@ static const char help[] =
     "      --version          show the version\n";
 
 enum { OPT_SKIPGRAM = OPT_FIRST_PRIVATE, OPT_CBOW, OPT_NEG, OPT_NO_SHRINK, OPT_SAMPLE,
-       OPT_MIN_COUNT, OPT_MAX_VOCAB, OPT_ALPHA, OPT_MIN_ALPHA, OPT_SEED, OPT_OUTPUT_VECTORS };
+       OPT_MIN_COUNT, OPT_MAX_VOCAB, OPT_ALPHA, OPT_MIN_ALPHA, OPT_SEED, OPT_OUTPUT_VECTORS,
+       OPT_EPOCHS, OPT_OUTPUT };
 
 /* The progress display's state: a phase per epoch. */
 struct prog {
@@ -128,13 +129,13 @@ int main(int argc, char **argv)
 	    {"sample", required_argument, NULL, OPT_SAMPLE},
 	    {"min-count", required_argument, NULL, OPT_MIN_COUNT},
 	    {"max-vocab", required_argument, NULL, OPT_MAX_VOCAB},
-	    {"epochs", required_argument, NULL, 'e'},
+	    {"epochs", required_argument, NULL, OPT_EPOCHS},
 	    {"alpha", required_argument, NULL, OPT_ALPHA},
 	    {"min-alpha", required_argument, NULL, OPT_MIN_ALPHA},
 	    {"threads", required_argument, NULL, 'T'},
 	    {"seed", required_argument, NULL, OPT_SEED},
 	    {"vocab", required_argument, NULL, 'v'},
-	    {"output", required_argument, NULL, 'o'},
+	    {"output", required_argument, NULL, OPT_OUTPUT},
 	    {"binary", no_argument, NULL, 'b'},
 	    {"output-vectors", required_argument, NULL, OPT_OUTPUT_VECTORS},
 	    {"memory", required_argument, NULL, 'M'},
@@ -158,7 +159,7 @@ int main(int argc, char **argv)
 
 	prog_init("nlp-w2v");
 	s.threads = par_cpus();
-	while ((c = getopt_long(argc, argv, "d:w:e:T:v:o:bM:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:w:T:v:bM:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SKIPGRAM: s.cbow = 0; break;
 		case OPT_CBOW: s.cbow = 1; break;
@@ -173,13 +174,13 @@ int main(int argc, char **argv)
 		case OPT_MAX_VOCAB: max_vocab = (unsigned long long)estrtonum(optarg, 1, VEC_MAX_ROWS,
 		                                                              "--max-vocab");
 		                    counting_opts = 1; break;
-		case 'e': s.epochs = (unsigned)estrtonum(optarg, 1, W2V_MAX_EPOCHS, "--epochs"); break;
+		case OPT_EPOCHS: s.epochs = (unsigned)estrtonum(optarg, 1, W2V_MAX_EPOCHS, "--epochs"); break;
 		case OPT_ALPHA: s.alpha = estrtod(optarg, 1e-9, 10, "--alpha"); break;
 		case OPT_MIN_ALPHA: s.min_alpha = estrtod(optarg, 0, 10, "--min-alpha"); break;
 		case 'T': s.threads = (int)estrtonum(optarg, 1, 1024, "--threads"); break;
 		case OPT_SEED: s.seed = (uint64_t)estrtonum(optarg, 0, LLONG_MAX, "--seed"); break;
 		case 'v': vocab_path = optarg; break;
-		case 'o': output = optarg; break;
+		case OPT_OUTPUT: output = optarg; break;
 		case 'b': binary = 1; break;
 		case OPT_OUTPUT_VECTORS: ctx_path = optarg; break;
 		case 'M': memory = opt_memory(optarg); break;
@@ -207,7 +208,7 @@ int main(int argc, char **argv)
 		usage_error(synopsis);
 	}
 	if (binary && !output && isatty(1))
-		eprintf("not writing binary vectors to a terminal (redirect them or use -o)");
+		eprintf("not writing binary vectors to a terminal (redirect them or use --output)");
 
 	path = optind < argc ? argv[optind] : "-";
 	name = strcmp(path, "-") ? path : "<stdin>";

@@ -23,7 +23,7 @@ setup() {
 
 @test "w2v: words of one topic end up nearer each other than the other topic's (skip-gram, CBOW)" {
 	for mode in --skipgram --cbow; do
-		nlp-w2v $mode -d 16 -e 20 --min-count 1 --sample 0 -T 1 --seed 3 "$T" > "$BATS_TEST_TMPDIR/v.vec"
+		nlp-w2v $mode -d 16 --epochs 20 --min-count 1 --sample 0 -T 1 --seed 3 "$T" > "$BATS_TEST_TMPDIR/v.vec"
 		run nlp-similar -k 9 "$BATS_TEST_TMPDIR/v.vec" a0
 		assert_success
 		echo "$mode: $output"
@@ -110,7 +110,7 @@ EOF
 @test "w2v: gensim loads the text and the binary vectors, with the same values" {
 	need_python_module gensim
 	nlp-w2v -d 12 --min-count 1 -T 1 "$T" > "$BATS_TEST_TMPDIR/v.txt"
-	nlp-w2v -d 12 --min-count 1 -T 1 -b -o "$BATS_TEST_TMPDIR/v.bin" "$T"
+	nlp-w2v -d 12 --min-count 1 -T 1 -b --output "$BATS_TEST_TMPDIR/v.bin" "$T"
 	run $PY - "$BATS_TEST_TMPDIR/v.txt" "$BATS_TEST_TMPDIR/v.bin" <<'EOF'
 import sys, logging, numpy as np
 from gensim.models import KeyedVectors
@@ -129,7 +129,7 @@ EOF
 @test "w2v: --vocab keeps its words and order; --output-vectors writes the context vectors" {
 	printf 'a1\t5\nzz\t3\nb2\t1\n' > "$BATS_TEST_TMPDIR/vocab.tsv"
 	nlp-w2v -d 4 -T 1 -v "$BATS_TEST_TMPDIR/vocab.tsv" --output-vectors "$BATS_TEST_TMPDIR/c.vec" \
-		-o "$BATS_TEST_TMPDIR/w.vec" "$T"
+		--output "$BATS_TEST_TMPDIR/w.vec" "$T"
 	run cut -d ' ' -f 1 "$BATS_TEST_TMPDIR/w.vec"
 	assert_output "$(printf '3\na1\nzz\nb2')"
 	run cut -d ' ' -f 1 "$BATS_TEST_TMPDIR/c.vec"
