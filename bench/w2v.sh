@@ -50,7 +50,7 @@ need_time $me
 need_py_modules $me gensim
 
 w2vc=${W2V_C:-}
-tools=${W2V_TOOLS:-gensim word2vec.c fasttext}
+tools=${W2V_TOOLS-gensim word2vec.c fasttext}
 read -r -a seeds <<<"${W2V_SEEDS:-1 2 3}"
 if [ -n "${W2V_CORPUS:-}" ]; then corpus=$W2V_CORPUS; else corpus=$(enwik100_cached); fi
 ev=$data/eval
