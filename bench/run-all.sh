@@ -7,7 +7,9 @@
 # A script that skips (no ../shared/data) still exits 0. Exits 1 when a script failed to run; a
 # target that is not met shows as FAIL in its table and does not change the exit status.
 # Environment: BENCH_DIR (cache of decompressed data, default /tmp/nlp-bench), BENCH_REPS
-# (timed rounds of text.sh, default 5).
+# (timed rounds of text.sh, default 5); for w2v.sh (the longest: some 20 minutes and more), W2V_C
+# (word2vec.c's binary, built outside the project; its row is skipped without it), W2V_SEEDS and
+# W2V_CBOW, W2V_HS, W2V_SUBWORD (=1 for its optional sections).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
