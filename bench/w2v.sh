@@ -126,13 +126,13 @@ sg_w2vc()
 		-window 5 -negative 5 -hs 0 -sample 1e-4 -threads 2 -iter 5 -min-count 5 -alpha 0.025 -binary 0
 }
 sg_fasttext() { train sg.fasttext "$tmp/ft.vec" fasttext skipgram -input "$corpus" -output "$tmp/ft" "${common_ft[@]}" -maxn 0; }
-sg_nlp() { train "sg.nlp.$1" "$tmp/n.vec" "$nlp" --skipgram "${nlp_args[@]}" --neg 5 --seed "$1" -o "$tmp/n.vec" "$corpus"; }
+sg_nlp() { train "sg.nlp.$1" "$tmp/n.vec" "$nlp" --skipgram "${nlp_args[@]}" --neg 5 --seed "$1" --output "$tmp/n.vec" "$corpus"; }
 cbow_gensim() { train cbow.gensim "$tmp/g.vec" "$PY" "$bench/w2v_gensim.py" "$corpus" "$tmp/g.vec" cbow 5 0; }
-cbow_nlp() { train "cbow.nlp.$1" "$tmp/n.vec" "$nlp" --cbow "${nlp_args[@]}" --neg 5 --seed "$1" -o "$tmp/n.vec" "$corpus"; }
+cbow_nlp() { train "cbow.nlp.$1" "$tmp/n.vec" "$nlp" --cbow "${nlp_args[@]}" --neg 5 --seed "$1" --output "$tmp/n.vec" "$corpus"; }
 hs_gensim() { train hs.gensim "$tmp/g.vec" "$PY" "$bench/w2v_gensim.py" "$corpus" "$tmp/g.vec" sg 0 1; }
-hs_nlp() { train "hs.nlp.$1" "$tmp/n.vec" "$nlp" --skipgram --hs "${nlp_args[@]}" --neg 0 --seed "$1" -o "$tmp/n.vec" "$corpus"; }
+hs_nlp() { train "hs.nlp.$1" "$tmp/n.vec" "$nlp" --skipgram --hs "${nlp_args[@]}" --neg 0 --seed "$1" --output "$tmp/n.vec" "$corpus"; }
 sw_fasttext() { train sw.fasttext "$tmp/ft.vec" fasttext skipgram -input "$corpus" -output "$tmp/ft" "${common_ft[@]}"; }
-sw_nlp() { train "sw.nlp.$1" "$tmp/n.vec" "$nlp" --skipgram --subword 3-6 "${nlp_args[@]}" --neg 5 --seed "$1" -o "$tmp/n.vec" "$corpus"; }
+sw_nlp() { train "sw.nlp.$1" "$tmp/n.vec" "$nlp" --skipgram --subword 3-6 "${nlp_args[@]}" --neg 5 --seed "$1" --output "$tmp/n.vec" "$corpus"; }
 
 # the skip-gram section
 peers=()
