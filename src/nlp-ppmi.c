@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/io.h"
@@ -65,14 +64,6 @@ static void input_rewind(struct input *in)
 
 	if (mat_reread(&in->r, in->fd, in->name, &in->h, &e) < 0)
 		eprint_error(&e);
-}
-
-/* The bytes of the matrix, for the progress of a pass. */
-static uint64_t input_size(const struct input *in)
-{
-	struct stat st;
-
-	return fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 }
 
 /* Second pass: one value per stored count, kept when positive (or always, with --pmi). Returns
@@ -149,7 +140,7 @@ int main(int argc, char **argv)
 	progress_init(progress);
 	input_open(&in, optind < argc ? argv[optind] : "-");
 	input_rewind(&in);
-	progress_phase("summing", input_size(&in), PHASE_BYTES);
+	progress_phase("summing", fd_size(in.fd), PHASE_BYTES);
 	if (in.h.kind != MAT_SPARSE)
 		eprintf("%s: a dense matrix; nlp-ppmi reads sparse counts (nlp-cooccur writes them)",
 		        in.name);
@@ -160,7 +151,7 @@ int main(int argc, char **argv)
 	reader_close(&in.r);
 	out_init();
 	input_rewind(&in);
-	progress_phase("writing", input_size(&in), PHASE_BYTES);
+	progress_phase("writing", fd_size(in.fd), PHASE_BYTES);
 	nnz = write_pmi(&in, &p, text);
 	ppmi_free(&p);
 	if (in.fd != 0)

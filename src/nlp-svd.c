@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mat/csr.h"
@@ -81,21 +80,20 @@ static void read_input(const char *path, struct input *in)
 {
 	struct reader r;
 	struct error e;
-	struct stat st;
+	uint64_t size;
 	int fd;
 
 	in->name = strcmp(path, "-") ? path : "<stdin>";
 	if ((fd = open_rereadable(path, in->name, &e)) < 0)
 		eprint_error(&e);
-	if (fstat(fd, &st) < 0)
-		st.st_size = 0;
+	size = fd_size(fd);
 	if (mat_reread(&r, fd, in->name, &in->h, &e) < 0)
 		eprint_error(&e);
 	if (in->h.rows == 0 || in->h.cols == 0) /* before anything loops over the rows */
 		eprintf("%s: an empty matrix (%llu x %llu)", in->name, (unsigned long long)in->h.rows,
 		        (unsigned long long)in->h.cols);
 	progress_phase(in->h.kind == MAT_DENSE ? "reading" : "reading (sizes)",
-	               (uint64_t)st.st_size, PHASE_BYTES);
+	               size, PHASE_BYTES);
 	if (in->h.kind == MAT_DENSE) {
 		if (dmat_read(&r, &in->h, &in->dense, &e) < 0)
 			eprint_error(&e);
@@ -107,7 +105,7 @@ static void read_input(const char *path, struct input *in)
 		reader_close(&r);
 		if (mat_reread(&r, fd, in->name, &in->h, &e) < 0)
 			eprint_error(&e);
-		progress_phase("reading (values)", (uint64_t)st.st_size, PHASE_BYTES);
+		progress_phase("reading (values)", size, PHASE_BYTES);
 		if (csr_fill(&r, &in->h, &in->sparse, &e) < 0)
 			eprint_error(&e);
 		in->op = csr_linop(&in->sparse);

@@ -308,6 +308,13 @@ void writer_free(struct writer *w)
 	w->buf = NULL;
 }
 
+uint64_t fd_size(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+}
+
 uint64_t files_size(char **files, int nfiles)
 {
 	uint64_t total = 0;

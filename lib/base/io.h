@@ -22,6 +22,9 @@ struct reader {
 
 /* Open path for reading ("-" or NULL is stdin). Returns 0, or -1 with errno set. */
 int reader_open(struct reader *r, const char *path);
+/* The size of the regular file open on fd; 0 for anything else (a pipe, a terminal) or when
+ * fstat fails. */
+uint64_t fd_size(int fd);
 /* The bytes left to read in files[0..nfiles) ("-": stdin, from where it stands; none: stdin),
  * when every one is a regular file; 0 (unknown) otherwise. For the total of a progress. */
 uint64_t files_size(char **files, int nfiles);

@@ -3,7 +3,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/runs.h"
@@ -73,11 +72,9 @@ int runs_begin(struct runs_writer *rw)
 uint64_t runlist_bytes(const struct runlist *l)
 {
 	uint64_t total = 0;
-	struct stat st;
 
 	for (size_t i = 0; i < l->n; i++)
-		if (fstat(l->fds[i], &st) == 0)
-			total += (uint64_t)st.st_size;
+		total += fd_size(l->fds[i]);
 	return total;
 }
 

@@ -162,21 +162,27 @@ static char *duration(char *buf, size_t size, double t)
 }
 
 /* Appends printf's output to line[0..*n), cut at size. */
+static void vadd(char *line, size_t size, size_t *n, const char *fmt, va_list ap)
+{
+	int k;
+
+	if (*n + 1 >= size)
+		return;
+	k = vsnprintf(line + *n, size - *n, fmt, ap);
+	if (k > 0)
+		*n = *n + (size_t)k < size ? *n + (size_t)k : size - 1;
+}
+
 static void add(char *line, size_t size, size_t *n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void add(char *line, size_t size, size_t *n, const char *fmt, ...)
 {
 	va_list ap;
-	int k;
 
-	if (*n + 1 >= size)
-		return;
 	va_start(ap, fmt);
-	k = vsnprintf(line + *n, size - *n, fmt, ap);
+	vadd(line, size, n, fmt, ap);
 	va_end(ap);
-	if (k > 0)
-		*n = *n + (size_t)k < size ? *n + (size_t)k : size - 1;
 }
 
 /* The line for done and the caller's figures: "nlp-cooccur: reading 45% (46.3 MB of 102.9 MB),
@@ -211,12 +217,7 @@ static size_t format(char *line, size_t size, double t, uint64_t done, const cha
 	}
 	if (fmt) {
 		add(line, size, &n, ", ");
-		if (n + 1 < size) {
-			int k = vsnprintf(line + n, size - n, fmt, ap);
-
-			if (k > 0)
-				n = n + (size_t)k < size ? n + (size_t)k : size - 1;
-		}
+		vadd(line, size, &n, fmt, ap);
 	}
 	return n;
 }
@@ -356,12 +357,7 @@ void progress_done(const char *fmt, ...)
 	add(line, sizeof(line), &n, "%s: ", argv0);
 	if (fmt) {
 		va_start(ap, fmt);
-		if (n + 1 < sizeof(line)) {
-			int k = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-
-			if (k > 0)
-				n = n + (size_t)k < sizeof(line) ? n + (size_t)k : sizeof(line) - 1;
-		}
+		vadd(line, sizeof(line), &n, fmt, ap);
 		va_end(ap);
 		add(line, sizeof(line), &n, ", ");
 	}

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/heap.h"
 #include "base/phase.h"
@@ -60,13 +59,16 @@ static int advance(struct merge *m, size_t i, struct error *e)
 
 void merge_report(struct merge *m, const char *phase)
 {
-	uint64_t total = 0;
-	struct stat st;
+	uint64_t total = 0, size;
 
-	for (size_t i = 0; i < m->n && total != UINT64_MAX; i++)
-		total = fstat(m->src[i]->r.fd, &st) == 0 && S_ISREG(st.st_mode)
-		            ? total + (uint64_t)st.st_size : UINT64_MAX;
-	phase_begin(phase, total == UINT64_MAX ? 0 : total, PHASE_BYTES);
+	for (size_t i = 0; i < m->n; i++) {
+		if (!(size = fd_size(m->src[i]->r.fd))) { /* a pipe: the total is unknown */
+			total = 0;
+			break;
+		}
+		total += size;
+	}
+	phase_begin(phase, total, PHASE_BYTES);
 	m->report = 1;
 }
 
