@@ -6,15 +6,9 @@
 
 #include "mat/csr.h"
 #include "base/par.h"
+#include "base/simd.h"
 
 #define PREFETCH 2 /* stored cells ahead whose dense row is asked for */
-
-/* The products are built twice, for AVX2 with FMA and for any x86-64, and the loader picks one. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define VECTOR_CLONES __attribute__((target_clones("arch=haswell", "default")))
-#else
-#define VECTOR_CLONES
-#endif
 
 static uint64_t *row_ptr(const struct csr *a, size_t p)
 {
@@ -177,7 +171,7 @@ static void cut(const uint64_t *w, uint64_t n, int nt, uint64_t *share)
 		share[t] = t == 0 ? 0 : t == nt ? n : lower_bound(w, n, w[n] / (uint64_t)nt * (uint64_t)t);
 }
 
-VECTOR_CLONES static void mul_part(void *ctx, int t, int nt)
+SIMD_CLONES static void mul_part(void *ctx, int t, int nt)
 {
 	const struct product *p = ctx;
 	const struct csr *a = p->a;
@@ -239,7 +233,7 @@ void csr_mul(const struct csr *a, const float *x, float *y, size_t ld, int nt)
 }
 
 /* Thread t sums the output rows of its panels, reading every row of them. */
-VECTOR_CLONES static void tmul_part(void *ctx, int t, int nt)
+SIMD_CLONES static void tmul_part(void *ctx, int t, int nt)
 {
 	const struct product *p = ctx;
 	const struct csr *a = p->a;

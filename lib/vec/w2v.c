@@ -10,18 +10,12 @@
 
 #include "base/io.h"
 #include "base/par.h"
+#include "base/simd.h"
 #include "base/rng.h"
 #include "base/spans.h"
 #include "count/ngc.h"
 #include "vec/w2v.h"
 
-/* The training loops are built twice, for AVX2 with FMA and for any x86-64, and the loader picks
- * one (as mat/csr.c's products). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define W2V_CLONES __attribute__((target_clones("arch=haswell", "default")))
-#else
-#define W2V_CLONES
-#endif
 
 #define READ_CHUNK ((size_t)1 << 20) /* bytes a worker reads at once */
 
@@ -340,7 +334,7 @@ static inline size_t draw_targets(struct worker *w, uint32_t positive)
 }
 
 /* Trains one sentence of ids [n] (subsampled already). */
-W2V_CLONES
+SIMD_CLONES
 static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
 {
 	const struct train *tr = w->tr;
