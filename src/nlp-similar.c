@@ -1,7 +1,9 @@
 /* nlp-similar: nearest neighbours and analogies by cosine in word vectors (word2vec, fastText or
  * gensim files, text or binary), and the WordSim353-style and word2vec analogy benchmarks, with
  * gensim's conventions. Queries come as arguments or one per line on stdin; answers go to stdout
- * as word<TAB>similarity lines. The engines are lib/vec: vectors, similar, answers, wordeval. */
+ * as word<TAB>similarity lines. With --model, the vectors are those of a model saved by nlp-w2v,
+ * which also gives vectors to query words it never saw (their subwords'). The engines are
+ * lib/vec: vectors, w2vmodel, similar, answers, wordeval. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +19,15 @@
 #include "base/par.h"
 #include "vec/answers.h"
 #include "vec/vectors.h"
+#include "vec/w2vmodel.h"
 #include "vec/wordeval.h"
 
 static const char synopsis[] =
     "nlp-similar [-i | --match-case] [--format format] [-k N] [--method add|mul] [-R N] [-q] "
     "[-T N] [--progress] vectors [query ...]\n"
+    "       nlp-similar [options] --model file [query ...]\n"
     "       nlp-similar --eval-pairs file | --eval-analogy file ... [-i | --match-case] "
-    "[--format format] [--method add|mul] [-R N] [-T N] [--progress] vectors";
+    "[--format format] [--method add|mul] [-R N] [-T N] [--progress] vectors | --model file";
 
 static const char help[] =
     "Nearest neighbours and analogies by cosine similarity in word vectors, and word-pair\n"
@@ -46,6 +50,8 @@ static const char help[] =
     "                         accuracy on ': section' and 'a b c d' lines\n"
     "                         (questions-words.txt)\n"
     "      --format FORMAT    the vectors are text, binary or auto (default: detected)\n"
+    "      --model FILE       the vectors of nlp-w2v's saved model FILE (no vectors\n"
+    "                         argument); query words it never saw get their subwords'\n"
     "  -T, --threads N        threads (default: the number of CPUs)\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
@@ -56,7 +62,8 @@ enum {
 	OPT_EVAL_PAIRS,
 	OPT_EVAL_ANALOGY,
 	OPT_METHOD,
-	OPT_FORMAT
+	OPT_FORMAT,
+	OPT_MODEL
 };
 
 #define DEFAULT_TOP 10
@@ -78,6 +85,8 @@ struct settings {
 	long long restrict_to; /* 0: the default of the mode */
 	struct eval *evals;
 	int nevals;
+	const char *model;       /* --model */
+	int format_given;
 };
 
 static void load_vectors(struct vectors *v, const char *path, enum vec_format f)
@@ -104,8 +113,16 @@ static int ask(struct answers *a, const char *s, size_t n)
 	return r > 0 ? EXIT_RUNTIME : 0;
 }
 
-static int run_queries(const struct settings *set, const struct vectors *v, char **args,
-                       int nargs)
+/* answers_oov_fn: the vector of a word outside the vocabulary, from the model's subwords. */
+static int model_oov(void *ctx, const char *w, size_t n, float *out)
+{
+	int k = w2vmodel_vector(ctx, w, n, out);
+
+	return k < 0 ? -1 : k == W2VMODEL_NONE ? 1 : 0;
+}
+
+static int run_queries(const struct settings *set, const struct vectors *v,
+                       struct w2vmodel *model, char **args, int nargs)
 {
 	struct answers a;
 	struct error e;
@@ -115,6 +132,8 @@ static int run_queries(const struct settings *set, const struct vectors *v, char
 
 	if (answers_init(&a, v, cands, set->top, set->method, set->fold > 0, set->threads,
 	                 set->with_query, &e) < 0)
+		eprint_error(&e);
+	if (model && model->info.minn && answers_oov(&a, model_oov, model, &e) < 0)
 		eprint_error(&e);
 	if (nargs > 0) {
 		for (int i = 0; i < nargs; i++)
@@ -192,6 +211,7 @@ static void parse_options(struct settings *set, int argc, char **argv)
 	    {"eval-pairs", required_argument, NULL, OPT_EVAL_PAIRS},
 	    {"eval-analogy", required_argument, NULL, OPT_EVAL_ANALOGY},
 	    {"format", required_argument, NULL, OPT_FORMAT},   {"threads", required_argument, NULL, 'T'},
+	    {"model", required_argument, NULL, OPT_MODEL},
 	    {"progress", no_argument, NULL, OPT_PROGRESS},
 	    {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, OPT_VERSION},
 	    {NULL, 0, NULL, 0}};
@@ -216,13 +236,26 @@ static void parse_options(struct settings *set, int argc, char **argv)
 			set->evals = erealloc(set->evals, (size_t)(set->nevals + 1) * sizeof(*set->evals));
 			set->evals[set->nevals++] = (struct eval){c == OPT_EVAL_ANALOGY, optarg};
 			break;
-		case OPT_FORMAT: set->format = (enum vec_format)opt_choice("--format", optarg, formats); break;
+		case OPT_FORMAT: set->format = (enum vec_format)opt_choice("--format", optarg, formats);
+		                 set->format_given = 1; break;
+		case OPT_MODEL: set->model = optarg; break;
 		case 'T': set->threads = (int)estrtonum(optarg, 1, MAX_THREADS, "--threads"); break;
 		case OPT_PROGRESS: set->progress = 1; break;
 		case 'h': usage_help(synopsis, help);
 		case OPT_VERSION: print_version();
 		default: usage_error(synopsis);
 		}
+	}
+	if (set->model) {
+		if (set->format_given) {
+			weprintf("--format is for vectors files; a model is one format");
+			usage_error(synopsis);
+		}
+		if (set->nevals > 0 && optind < argc) {
+			weprintf("the benchmarks take no queries");
+			usage_error(synopsis);
+		}
+		return;
 	}
 	if (optind == argc) {
 		weprintf("no vectors given");
@@ -238,11 +271,27 @@ static void parse_options(struct settings *set, int argc, char **argv)
 	}
 }
 
+/* --model: the vocabulary's vectors of a saved model, which is kept for the unseen words. */
+static void load_model(struct w2vmodel *m, struct vectors *v, const char *path)
+{
+	struct reader r;
+	struct error e;
+
+	if (reader_open(&r, path) < 0)
+		eprintf("open %s:", path);
+	if (w2vmodel_read(m, &r, &e) < 0)
+		eprint_error(&e);
+	reader_close(&r);
+	if (w2vmodel_vectors(m, v, &e) < 0)
+		eprint_error(&e);
+}
+
 int main(int argc, char **argv)
 {
 	struct settings set = {.fold = -1, .top = DEFAULT_TOP, .threads = par_cpus()};
 	struct vectors v;
-	int ret = 0;
+	struct w2vmodel model = {0};
+	int ret = 0, first;
 
 	prog_init("nlp-similar");
 	parse_options(&set, argc, argv);
@@ -251,14 +300,18 @@ int main(int argc, char **argv)
 	openblas_set_num_threads(1);
 	out_init();
 	progress_init(set.progress);
-	load_vectors(&v, argv[optind], set.format);
+	if (set.model)
+		load_model(&model, &v, set.model);
+	else
+		load_vectors(&v, argv[optind], set.format);
+	first = set.model ? optind : optind + 1; /* the first query */
 	for (int i = 0; i < set.nevals; i++) {
 		if (i > 0)
 			writer_putc(&out, '\n');
 		run_eval(&set, &v, &set.evals[i]);
 	}
 	if (set.nevals == 0)
-		ret = run_queries(&set, &v, argv + optind + 1, argc - optind - 1);
+		ret = run_queries(&set, &v, set.model ? &model : NULL, argv + first, argc - first);
 	if (out_close())
 		ret = EXIT_RUNTIME;
 	if (ret) {
@@ -274,6 +327,7 @@ int main(int argc, char **argv)
 			              v.dim);
 	}
 	vec_free(&v);
+	w2vmodel_free(&model);
 	free(set.evals);
 	return ret;
 }

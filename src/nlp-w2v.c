@@ -1,6 +1,8 @@
-/* nlp-w2v: word2vec word vectors (skip-gram or CBOW with negative sampling) from a tokens file
- * (one sentence a line; stdin is spooled to $TMPDIR, since each epoch reads it again); writes
- * the vectors in the word2vec text or binary format. */
+/* nlp-w2v: word2vec word vectors (skip-gram or CBOW with negative sampling, optionally with
+ * fastText's subwords) from a tokens file (one sentence a line; stdin is spooled to $TMPDIR, since
+ * each epoch reads it again); writes the vectors in the word2vec text or binary format, and the
+ * model (--save-model) from which `nlp-w2v oov` builds the vectors of words read on stdin, seen
+ * in training or not. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -17,14 +19,19 @@
 #include "cli/opt.h"
 #include "cli/out.h"
 #include "cli/progress.h"
+#include "base/spans.h"
 #include "count/vocab.h"
+#include "vec/subword.h"
 #include "vec/vectors.h"
 #include "vec/w2v.h"
+#include "vec/w2vmodel.h"
 
 static const char synopsis[] =
     "nlp-w2v [--skipgram | --cbow] [--neg K] [-d dim] [-w window] [--no-shrink] [--sample T] "
     "[--min-count N] [--max-vocab N] [--epochs N] [--alpha A] [--min-alpha A] [-T threads] "
-    "[--seed N] [-v vocab] [--output file] [-b] [--output-vectors file] [-M size] [--progress] [file]";
+    "[--seed N] [-v vocab] [--subword min-max] [--buckets N] [--output file] [-b] "
+    "[--output-vectors file] [--save-model file] [-M size] [--progress] [file]\n"
+    "       nlp-w2v oov --model file [-b] [file ...]";
 
 static const char help[] =
     "Trains word2vec vectors on a tokens file (one sentence a line) with negative sampling.\n"
@@ -44,17 +51,29 @@ static const char help[] =
     "  -T, --threads N        threads (default: the processors online)\n"
     "      --seed N           seed of the initial vectors and the sampling (default 1)\n"
     "  -v, --vocab FILE       the words and counts of nlp-vocab's FILE, as they are\n"
+    "      --subword MIN-MAX  fastText's subwords: character n-grams of MIN to MAX\n"
+    "                         characters (or N: of N) hashed into buckets\n"
+    "      --buckets N        buckets of the n-grams (default 2000000)\n"
     "      --output FILE      write the vectors to FILE (default stdout)\n"
     "  -b, --binary           word2vec binary format\n"
     "      --output-vectors FILE  also write the context (output) vectors to FILE\n"
+    "      --save-model FILE  also write the model, from which oov builds vectors\n"
     "  -M, --memory SIZE      memory budget of the counting (K, M, G; default a quarter of RAM)\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
-    "      --version          show the version\n";
+    "      --version          show the version\n"
+    "\n"
+    "nlp-w2v oov writes the vectors of the words of its files or stdin (blank-separated)\n"
+    "in the word2vec format, built from a saved model: a word of the vocabulary gets its\n"
+    "trained vector, another the mean of its n-grams' vectors.\n"
+    "\n"
+    "      --model FILE       the model that --save-model wrote\n";
 
 enum { OPT_SKIPGRAM = OPT_FIRST_PRIVATE, OPT_CBOW, OPT_NEG, OPT_NO_SHRINK, OPT_SAMPLE,
        OPT_MIN_COUNT, OPT_MAX_VOCAB, OPT_ALPHA, OPT_MIN_ALPHA, OPT_SEED, OPT_OUTPUT_VECTORS,
-       OPT_EPOCHS, OPT_OUTPUT };
+       OPT_EPOCHS, OPT_OUTPUT, OPT_SUBWORD, OPT_BUCKETS, OPT_SAVE_MODEL, OPT_MODEL };
+
+#define DEFAULT_BUCKETS 2000000 /* fastText's */
 
 /* The progress display's state: a phase per epoch. */
 struct prog {
@@ -79,34 +98,93 @@ static void show(void *ctx, unsigned epoch, uint64_t done, double loss, double l
 		progress_show(done, "loss %.3f, lr %.4f", p->loss, lr);
 }
 
-/* Writes rows of m (W or C) labelled by v to w. */
-static void write_rows(struct writer *w, int binary, const struct vocab *v, const float *rows,
-                       const struct w2v_model *m)
+/* Writes the word vectors of m (ctx: the context vectors C) labelled by v to w: with subwords,
+ * a word's vector is the mean of its rows. */
+static void write_rows(struct writer *w, int binary, const struct vocab *v,
+                       const struct w2v_model *m, int ctx)
 {
+	float *tmp = emalloc(m->stride * sizeof(float));
+
 	vec_write_header(w, m->rows, m->dim);
 	for (size_t i = 0; i < m->rows; i++) {
 		size_t len;
 		const char *word = vocab_token(v, i, &len);
+		const float *x = ctx ? m->C + i * m->stride : w2v_word_vector(m, i, tmp);
 
-		vec_write_row(w, binary, VEC_PRECISION, word, len, rows + i * m->stride, m->dim);
+		vec_write_row(w, binary, VEC_PRECISION, word, len, x, m->dim);
 	}
+	free(tmp);
 }
 
-static void write_file(const char *path, int binary, const struct vocab *v, const float *rows,
-                       const struct w2v_model *m)
+/* Opens path for writing; ends the program when it cannot. */
+static int create(const char *path)
 {
-	struct writer w;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 
 	if (fd < 0)
 		eprintf("open %s:", path);
-	writer_init(&w, fd);
-	write_rows(&w, binary, v, rows, m);
-	if (writer_flush(&w) < 0 || w.err || close(fd) < 0) {
-		errno = w.err ? w.err : errno;
+	return fd;
+}
+
+/* Flushes w and closes fd, ending the program when either fails. */
+static void finish(struct writer *w, int fd, const char *path)
+{
+	if (writer_flush(w) < 0 || w->err || close(fd) < 0) {
+		errno = w->err ? w->err : errno;
 		eprintf("write %s:", path);
 	}
-	writer_free(&w);
+	writer_free(w);
+}
+
+static void write_file(const char *path, int binary, const struct vocab *v,
+                       const struct w2v_model *m, int ctx)
+{
+	struct writer w;
+	int fd = create(path);
+
+	writer_init(&w, fd);
+	write_rows(&w, binary, v, m, ctx);
+	finish(&w, fd, path);
+}
+
+static void save_model(const char *path, const struct w2v_settings *s, const struct vocab *v,
+                       const struct w2v_model *m, uint64_t corpus_words)
+{
+	struct w2vmodel_info info = {
+	    .words = m->rows, .buckets = m->buckets, .dim = (uint32_t)m->dim, .minn = m->minn,
+	    .maxn = m->maxn, .cbow = (uint32_t)s->cbow, .window = s->window, .neg = s->neg,
+	    .epochs = s->epochs, .seed = s->seed, .corpus_words = corpus_words,
+	    .sample = s->sample, .alpha = s->alpha, .min_alpha = s->min_alpha};
+	struct writer w;
+	struct error e;
+	int fd = create(path);
+
+	writer_init(&w, fd);
+	if (w2vmodel_write(&w, &info, &v->tab, m->W, m->stride, &e) < 0) {
+		e.name = path;
+		eprint_error(&e);
+	}
+	finish(&w, fd, path);
+}
+
+/* --subword MIN-MAX or N: the n-grams' lengths. */
+static void parse_subword(const char *arg, unsigned *minn, unsigned *maxn)
+{
+	const char *dash = strchr(arg, '-');
+	char lo[32];
+
+	if (dash && (size_t)(dash - arg) < sizeof(lo)) {
+		memcpy(lo, arg, (size_t)(dash - arg));
+		lo[dash - arg] = '\0';
+		*minn = (unsigned)estrtonum(lo, 1, SUBWORD_MAX_N, "--subword");
+		*maxn = (unsigned)estrtonum(dash + 1, 1, SUBWORD_MAX_N, "--subword");
+	} else {
+		*minn = *maxn = (unsigned)estrtonum(arg, 1, SUBWORD_MAX_N, "--subword");
+	}
+	if (*minn > *maxn) {
+		weprintf("--subword %s: the shortest n-gram is longer than the longest", arg);
+		usage_error(synopsis);
+	}
 }
 
 static double now(void)
@@ -115,6 +193,127 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- nlp-w2v oov ---- */
+
+static void load_model(struct w2vmodel *m, const char *path)
+{
+	struct reader r;
+	struct error e;
+
+	if (reader_open(&r, path) < 0)
+		eprintf("open %s:", path);
+	if (w2vmodel_read(m, &r, &e) < 0)
+		eprint_error(&e);
+	reader_close(&r);
+}
+
+/* The words of files[0..n) (none: stdin), blank-separated, into t, each once, in order. Returns
+ * 0, or EXIT_RUNTIME after a file that cannot be read (the others are read). */
+static int read_words(struct strtab *t, char **files, int n)
+{
+	struct spans tok = {0};
+	int ret = 0;
+
+	for (int i = 0; i < (n ? n : 1); i++) {
+		const char *path = n ? files[i] : "-";
+		struct reader r;
+		char *line;
+		ssize_t len;
+
+		if (reader_open(&r, strcmp(path, "-") ? path : NULL) < 0) {
+			weprintf("open %s:", path);
+			ret = EXIT_RUNTIME;
+			continue;
+		}
+		while ((len = reader_line(&r, &line)) >= 0) {
+			spans_split_blank(line, (size_t)len, &tok);
+			for (size_t k = 0; k < tok.n; k++)
+				if (strtab_intern(t, tok.v[k].p, tok.v[k].n) < 0)
+					eprintf("out of memory for the words");
+		}
+		if (len == -2) {
+			weprintf("read %s:", strcmp(path, "-") ? path : "<stdin>");
+			ret = EXIT_RUNTIME;
+		}
+		reader_close(&r);
+	}
+	spans_free(&tok);
+	return ret;
+}
+
+static int oov_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"model", required_argument, NULL, OPT_MODEL},
+	    {"binary", no_argument, NULL, 'b'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, OPT_VERSION},
+	    {NULL, 0, NULL, 0}};
+	const char *model_path = NULL;
+	int binary = 0, ret, c;
+	struct w2vmodel m;
+	struct strtab words;
+	size_t rows = 0;
+	float *x;
+
+	while ((c = getopt_long(argc, argv, "bh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_MODEL: model_path = optarg; break;
+		case 'b': binary = 1; break;
+		case 'h': usage_help(synopsis, help);
+		case OPT_VERSION: print_version();
+		default: usage_error(synopsis);
+		}
+	}
+	if (!model_path) {
+		weprintf("oov needs the model: --model FILE");
+		usage_error(synopsis);
+	}
+	if (binary && isatty(1))
+		eprintf("not writing binary vectors to a terminal (redirect them)");
+	load_model(&m, model_path);
+	if (strtab_init(&words, 1024) < 0)
+		eprintf("out of memory for the words");
+	ret = read_words(&words, argv + optind, argc - optind);
+	x = emalloc(m.info.dim * sizeof(*x));
+	/* which words have a vector, for the header's count */
+	for (size_t i = 0; i < words.n; i++) {
+		size_t len;
+		const char *w = strtab_key(&words, i, &len);
+		int k = w2vmodel_vector(&m, w, len, x);
+		char ex[80];
+
+		if (k < 0)
+			eprintf("out of memory");
+		words.vals[i] = k != W2VMODEL_NONE;
+		rows += words.vals[i];
+		if (k != W2VMODEL_NONE)
+			continue;
+		vec_excerpt(ex, sizeof(ex), w, len);
+		if (m.info.minn)
+			weprintf("'%s': not in the vocabulary, and no n-gram of %u to %u characters", ex,
+			         m.info.minn, m.info.maxn);
+		else
+			weprintf("'%s': not in the vocabulary, and the model has no subwords", ex);
+		ret = EXIT_RUNTIME;
+	}
+	out_init();
+	vec_write_header(&out, rows, m.info.dim);
+	for (size_t i = 0; i < words.n; i++) {
+		size_t len;
+		const char *w = strtab_key(&words, i, &len);
+
+		if (words.vals[i] && w2vmodel_vector(&m, w, len, x) >= 0)
+			vec_write_row(&out, binary, VEC_PRECISION, w, len, x, m.info.dim);
+	}
+	if (out_close())
+		ret = EXIT_RUNTIME;
+	free(x);
+	strtab_free(&words);
+	w2vmodel_free(&m);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -138,6 +337,9 @@ int main(int argc, char **argv)
 	    {"output", required_argument, NULL, OPT_OUTPUT},
 	    {"binary", no_argument, NULL, 'b'},
 	    {"output-vectors", required_argument, NULL, OPT_OUTPUT_VECTORS},
+	    {"subword", required_argument, NULL, OPT_SUBWORD},
+	    {"buckets", required_argument, NULL, OPT_BUCKETS},
+	    {"save-model", required_argument, NULL, OPT_SAVE_MODEL},
 	    {"memory", required_argument, NULL, 'M'},
 	    {"progress", no_argument, NULL, OPT_PROGRESS},
 	    {"help", no_argument, NULL, 'h'},
@@ -145,8 +347,10 @@ int main(int argc, char **argv)
 	    {NULL, 0, NULL, 0}};
 	struct w2v_settings s = {.neg = 5, .window = 5, .shrink = 1, .dim = 100, .sample = 1e-3,
 	                         .epochs = 5, .alpha = -1, .min_alpha = -1, .seed = 1};
-	unsigned long long min_count = 5, max_vocab = 0;
-	const char *vocab_path = NULL, *output = NULL, *ctx_path = NULL, *path, *name;
+	unsigned long long min_count = 5, max_vocab = 0, buckets = 0;
+	unsigned minn = 0, maxn = 0;
+	const char *vocab_path = NULL, *output = NULL, *ctx_path = NULL, *model_path = NULL;
+	const char *path, *name;
 	int binary = 0, progress = 0, counting_opts = 0, c, fd;
 	size_t memory = 0;
 	struct vocab v;
@@ -158,6 +362,8 @@ int main(int argc, char **argv)
 	double t0, secs;
 
 	prog_init("nlp-w2v");
+	if (argc > 1 && strcmp(argv[1], "oov") == 0)
+		return oov_main(argc - 1, argv + 1);
 	s.threads = par_cpus();
 	while ((c = getopt_long(argc, argv, "d:w:T:v:bM:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -183,6 +389,10 @@ int main(int argc, char **argv)
 		case OPT_OUTPUT: output = optarg; break;
 		case 'b': binary = 1; break;
 		case OPT_OUTPUT_VECTORS: ctx_path = optarg; break;
+		case OPT_SUBWORD: parse_subword(optarg, &minn, &maxn); break;
+		case OPT_BUCKETS: buckets = (unsigned long long)estrtonum(optarg, 1, W2V_MAX_BUCKETS,
+		                                                         "--buckets"); break;
+		case OPT_SAVE_MODEL: model_path = optarg; break;
 		case 'M': memory = opt_memory(optarg); break;
 		case OPT_PROGRESS: progress = 1; break;
 		case 'h': usage_help(synopsis, help);
@@ -199,6 +409,12 @@ int main(int argc, char **argv)
 		         "without it");
 		usage_error(synopsis);
 	}
+	if (buckets && !minn) {
+		weprintf("--buckets goes with --subword");
+		usage_error(synopsis);
+	}
+	if (minn && !buckets)
+		buckets = DEFAULT_BUCKETS;
 	if (s.alpha < 0)
 		s.alpha = s.cbow ? 0.05 : 0.025;
 	if (s.min_alpha < 0)
@@ -231,7 +447,9 @@ int main(int argc, char **argv)
 	}
 	if (vocab_size(&v) > VEC_MAX_ROWS)
 		eprintf("%zu words: more than %llu", vocab_size(&v), (unsigned long long)VEC_MAX_ROWS);
-	if (w2v_init(&m, vocab_size(&v), s.dim, s.seed, &e) < 0)
+	if (w2v_alloc(&m, vocab_size(&v), (size_t)buckets, s.dim, s.seed, &e) < 0)
+		eprint_error(&e);
+	if (minn && w2v_subwords(&m, &v, minn, maxn, &e) < 0)
 		eprint_error(&e);
 	p.epochs = s.epochs;
 	for (size_t i = 0; i < vocab_size(&v); i++)
@@ -245,14 +463,16 @@ int main(int argc, char **argv)
 	if (st.words == 0)
 		eprintf("%s: no word of the vocabulary in the corpus", name);
 
+	if (model_path)
+		save_model(model_path, &s, &v, &m, st.words / s.epochs);
 	progress_phase("writing", 0, "");
 	if (ctx_path)
-		write_file(ctx_path, binary, &v, m.C, &m);
+		write_file(ctx_path, binary, &v, &m, 1);
 	if (output) {
-		write_file(output, binary, &v, m.W, &m);
+		write_file(output, binary, &v, &m, 0);
 	} else {
 		out_init();
-		write_rows(&out, binary, &v, m.W, &m);
+		write_rows(&out, binary, &v, &m, 0);
 		if (out_close()) {
 			progress_abort();
 			return EXIT_RUNTIME;

@@ -4,7 +4,9 @@
  * every rejection), the normalizer's fast path (every BMP character through the cache equals
  * utf8proc run on it directly), and the spill engine (base/runs: a bounded number of open runs,
  * their order kept; the sorter and n-gram counting under a low limit of open files), and the
- * progress display as a trainer uses it. Prints "ok NAME" or
+ * progress display as a trainer uses it; and, for the NumPy and Python references of
+ * tests/nlp-w2v.bats, the word2vec kernels one step at a time and fastText's subwords (modes
+ * w2v-step, w2v-subword-step, subwords). Prints "ok NAME" or
  * "FAIL NAME: why" per check and exits 1 on any failure. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #include "base/num.h"
 #include "base/rng.h"
 #include "text/utf8.h"
+#include "vec/subword.h"
 #include "vec/w2v.h"
 
 static int failures;
@@ -762,10 +765,111 @@ static int w2v_step(void)
 	return 0;
 }
 
+/* test-lib w2v-subword-step: one step of the subword input side (fastText's) on stdin's tiny
+ * inputs, as nlp-w2v --subword trains a center word: reads "dim rows nt nc np alpha", W and C
+ * (rows x dim each), np predictions of nt targets each (the positive first), and the nc input
+ * rows (a word's own and its n-grams' in skip-gram, np the context words; all the context words'
+ * in CBOW, np 1; a row may repeat). h is the mean of the input rows, each prediction adds its
+ * gradient to dh, and dh is added to each input row. Prints the loss, then W and C after the
+ * step, one row a line. */
+static int w2v_subword_step(void)
+{
+	size_t dim, rows, nt, nc, np, stride;
+	double alpha;
+	float *W, *C, *h, *dh, loss = 0;
+	uint32_t *t, *in;
+
+	if (scanf("%zu %zu %zu %zu %zu %lf", &dim, &rows, &nt, &nc, &np, &alpha) != 6)
+		return 2;
+	stride = (dim + W2V_LANES - 1) / W2V_LANES * W2V_LANES;
+	W = ecalloc(rows * stride, sizeof(float));
+	C = ecalloc(rows * stride, sizeof(float));
+	h = ecalloc(stride, sizeof(float));
+	dh = ecalloc(stride, sizeof(float));
+	t = ecalloc(np * nt, sizeof(*t));
+	in = ecalloc(nc, sizeof(*in));
+	for (size_t i = 0; i < rows * dim; i++)
+		if (scanf("%f", &W[i / dim * stride + i % dim]) != 1)
+			return 2;
+	for (size_t i = 0; i < rows * dim; i++)
+		if (scanf("%f", &C[i / dim * stride + i % dim]) != 1)
+			return 2;
+	for (size_t i = 0; i < np * nt; i++)
+		if (scanf("%u", &t[i]) != 1 || t[i] >= rows)
+			return 2;
+	for (size_t i = 0; i < nc; i++)
+		if (scanf("%u", &in[i]) != 1 || in[i] >= rows)
+			return 2;
+	w2v_cbow_mean(h, W, in, nc, stride);
+	for (size_t p = 0; p < np; p++)
+		loss += w2v_sgns_update(dh, C, h, t + p * nt, nt, (float)alpha, stride, 1);
+	w2v_add_rows(W, in, nc, dh, stride);
+	printf("%.9g\n", loss);
+	for (int m = 0; m < 2; m++)
+		for (size_t i = 0; i < rows; i++)
+			for (size_t j = 0; j < dim; j++)
+				printf("%.9g%c", (m ? C : W)[i * stride + j], j + 1 < dim ? ' ' : '\n');
+	free(W), free(C), free(h), free(dh), free(t), free(in);
+	return 0;
+}
+
+struct gram_print {
+	const char *w;
+	size_t n;
+	uint32_t buckets;
+};
+
+/* subword_fn: "<word>"'s bytes [from, to), the hash and the bucket, tab-separated. */
+static void print_gram(void *ctx, size_t from, size_t to, uint32_t hash)
+{
+	const struct gram_print *g = ctx;
+
+	for (size_t k = from; k < to; k++)
+		putchar(k == 0 ? '<' : k == g->n + 1 ? '>' : g->w[k - 1]);
+	printf("\t%u\t%u\n", hash, hash % g->buckets);
+}
+
+/* test-lib subwords MINN MAXN BUCKETS: for each line of stdin (a word), its n-grams in order as
+ * "ngram<TAB>hash<TAB>bucket" lines, then a line "<TAB>count<TAB>rows" with subword_each's count
+ * and subword_rows' rows (base 0), which must agree with the lines; a blank line between words. */
+static int subwords(int argc, char **argv)
+{
+	struct reader r;
+	char *line;
+	ssize_t n;
+
+	if (argc != 5)
+		return 2;
+	unsigned minn = (unsigned)atoi(argv[2]), maxn = (unsigned)atoi(argv[3]);
+	uint32_t buckets = (uint32_t)atol(argv[4]);
+
+	if (reader_open(&r, NULL) < 0)
+		return 2;
+	while ((n = reader_line(&r, &line)) >= 0) {
+		struct gram_print g = {line, (size_t)n, buckets};
+		size_t count = subword_each(line, (size_t)n, minn, maxn, print_gram, &g);
+		uint32_t *rows = ecalloc(count + 1, sizeof(*rows));
+
+		printf("\t%zu\t", count);
+		if (subword_rows(rows, count, line, (size_t)n, minn, maxn, buckets, 0) != count)
+			printf("rows disagree");
+		for (size_t i = 0; i < count; i++)
+			printf("%s%u", i ? " " : "", rows[i]);
+		printf("\n\n");
+		free(rows);
+	}
+	reader_close(&r);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "w2v-step"))
 		return w2v_step();
+	if (argc > 1 && !strcmp(argv[1], "w2v-subword-step"))
+		return w2v_subword_step();
+	if (argc > 1 && !strcmp(argv[1], "subwords"))
+		return subwords(argc, argv);
 	test_strtab();
 	test_rng();
 	test_num();

@@ -14,7 +14,8 @@ int answers_init(struct answers *a, const struct vectors *v, size_t cands, size_
 	memset(a, 0, sizeof(*a));
 	if (lookup_init(&a->lk, v, v->rows, fold, e) < 0)
 		return -1;
-	a->s = (struct similar_search){v, cands, a->lk.key, m, top < cands ? top : cands, threads};
+	a->s = (struct similar_search){v, cands, a->lk.key, m, top < cands ? top : cands, threads,
+	                               NULL};
 	a->with_query = with_query;
 	a->cap = a->s.k ? BATCH_HITS / a->s.k : MAX_BATCH;
 	a->cap = a->cap < 1 ? 1 : a->cap > MAX_BATCH ? MAX_BATCH : a->cap;
@@ -26,6 +27,42 @@ int answers_init(struct answers *a, const struct vectors *v, size_t cands, size_
 	if (!a->q || !a->text || !a->ok || !a->nhits || !a->hits)
 		return error_bad(e, NULL, 0, "out of memory");
 	return 0;
+}
+
+int answers_oov(struct answers *a, answers_oov_fn *fn, void *ctx, struct error *e)
+{
+	size_t d = a->s.v->dim;
+	struct answers_oov *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return error_bad(e, NULL, 0, "out of memory");
+	a->oov = o;
+	o->fn = fn;
+	o->ctx = ctx;
+	o->extra = malloc(3 * a->cap * d * sizeof(*o->extra));
+	o->x = malloc(d * sizeof(*o->x));
+	o->wide = malloc(d * sizeof(*o->wide));
+	if (!o->extra || !o->x || !o->wide)
+		return error_bad(e, NULL, 0, "out of memory");
+	a->s.extra = o->extra;
+	return 0;
+}
+
+/* The row of query word w[0..n): the vectors', or one built for it past them; -1 when it has
+ * none, -2 when memory runs out. */
+static int64_t find_row(struct answers *a, const char *w, size_t n)
+{
+	struct answers_oov *o = a->oov;
+	int64_t row = lookup_find(&a->lk, w, n);
+	size_t d = a->s.v->dim;
+	int k;
+
+	if (row >= 0 || !o)
+		return row;
+	if ((k = o->fn(o->ctx, w, n, o->x)) != 0)
+		return k < 0 ? -2 : -1;
+	vec_unit(o->extra + o->n * d, o->x, d, o->wide);
+	return (int64_t)(a->s.v->rows + o->n++);
 }
 
 static void put_score(struct writer *w, float x)
@@ -68,6 +105,8 @@ int answers_flush(struct answers *a, struct writer *w, struct error *e)
 		j++;
 	}
 	a->n = 0;
+	if (a->oov)
+		a->oov->n = 0;
 	return 0;
 }
 
@@ -113,8 +152,10 @@ int answers_add(struct answers *a, struct writer *w, const char *s, size_t n,
 	} else {
 		a->ok[a->n] = 1;
 		for (size_t j = 0; j < nw; j++) {
-			int64_t row = lookup_find(&a->lk, wd[j], len[j]);
+			int64_t row = find_row(a, wd[j], len[j]);
 
+			if (row == -2)
+				return error_bad(e, NULL, 0, "out of memory");
 			if (row < 0) {
 				error_bad(&bad, NULL, 0, "'%s' is not among the vectors",
 				          vec_excerpt(ex, sizeof(ex), wd[j], len[j]));
@@ -139,5 +180,11 @@ void answers_free(struct answers *a)
 	free(a->ok);
 	free(a->nhits);
 	free(a->hits);
+	if (a->oov) {
+		free(a->oov->extra);
+		free(a->oov->x);
+		free(a->oov->wide);
+		free(a->oov);
+	}
 	lookup_free(&a->lk);
 }

@@ -156,6 +156,14 @@ static void rank_block(const struct block *sh)
 	}
 }
 
+/* The unit vector of a query word's row: one of v's, or past them one of extra's. */
+static inline const float *query_row(const struct similar_search *s, uint32_t r)
+{
+	const struct vectors *v = s->v;
+
+	return r < v->rows ? v->unit + (size_t)r * v->dim : s->extra + (r - v->rows) * v->dim;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -164,11 +172,11 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* The scores of 3CosAdd as gensim gives them: cosines to the normalised b - a + c. */
-static void scale_add(const struct vectors *v, const struct similar_query *q, struct similar_hit *h,
-                      size_t n)
+static void scale_add(const struct similar_search *s, const struct similar_query *q,
+                      struct similar_hit *h, size_t n)
 {
-	const float *a = v->unit + (size_t)q->w[0] * v->dim, *b = v->unit + (size_t)q->w[1] * v->dim,
-	            *c = v->unit + (size_t)q->w[2] * v->dim;
+	const struct vectors *v = s->v;
+	const float *a = query_row(s, q->w[0]), *b = query_row(s, q->w[1]), *c = query_row(s, q->w[2]);
 	double ss = 0, inv;
 
 	for (size_t i = 0; i < v->dim; i++) {
@@ -237,7 +245,7 @@ static void query_words(const struct similar_search *s, const struct similar_que
 			uint32_t *at = bsearch(&r, rows, n, sizeof(*rows), cmp_u32);
 
 			wi[3 * i + j] = (uint32_t)(at - rows);
-			qkey[3 * i + j] = s->key ? s->key[r] : r;
+			qkey[3 * i + j] = s->key && r < s->v->rows ? s->key[r] : r;
 		}
 	*nw = n;
 }
@@ -273,7 +281,7 @@ int similar_search(const struct similar_search *s, const struct similar_query *q
 	if (!words || !w)
 		goto out;
 	for (size_t i = 0; i < nw; i++)
-		memcpy(words + i * d, v->unit + (size_t)rows[i] * d, d * sizeof(*words));
+		memcpy(words + i * d, query_row(s, rows[i]), d * sizeof(*words));
 	for (size_t t = 0; t < nth; t++) {
 		w[t] = (struct worker){s, q, nq, wi, qkey, words, nw, block, t, nth, NULL, hits, nhits};
 		w[t].sims = malloc(nw * block * sizeof(float));
@@ -305,7 +313,7 @@ int similar_search(const struct similar_search *s, const struct similar_query *q
 				free(to);
 		}
 		if (q[i].n == 3 && s->method == SIMILAR_ADD)
-			scale_add(v, &q[i], h, nhits[i]);
+			scale_add(s, &q[i], h, nhits[i]);
 	}
 	ret = 0;
 out:

@@ -35,6 +35,9 @@ struct similar_search {
 	enum similar_method method;
 	size_t k;              /* hits per query */
 	int threads;
+	const float *extra;    /* [][v->dim] unit vectors of query words outside v (words never seen
+	                        * in training, built from a model): row v->rows + i is extra's row i
+	                        * and its own key; NULL: none */
 };
 
 /* The k best candidates of each query, best first (ties: the lower row), in hits[i * k ...] and

@@ -85,6 +85,25 @@ void vec_write_row(struct writer *w, int binary, unsigned precision, const char 
 
 /* ---- reading ---- */
 
+void vec_unit(float *u, const float *x, size_t d, double *wide)
+{
+	double norm;
+
+	/* divided as gensim's unitvec() divides, in double precision by BLAS's dnrm2, so that a
+	 * word's cosine with another (BLAS's sdot) is gensim's similarity() to the last bit */
+	for (size_t i = 0; i < d; i++)
+		wide[i] = x[i];
+	norm = cblas_dnrm2((int)d, wide, 1);
+	if (norm > 0) {
+		double inv = 1.0 / norm;
+
+		for (size_t i = 0; i < d; i++)
+			u[i] = (float)(wide[i] * inv);
+	} else {
+		memset(u, 0, d * sizeof(float));
+	}
+}
+
 /* Exact powers of ten: a decimal of at most 2^53 with an exponent in [-22, 22] converts with one
  * correctly rounded multiplication or division, as strtod would (Clinger's fast path). */
 static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -281,8 +300,6 @@ static int add_row(struct loader *ld, const char *word, size_t len, uint64_t lin
 	size_t d = v->dim;
 	char ex[48];
 	int64_t id;
-	double norm;
-	float *u;
 
 	if (len == 0)
 		return fail(ld, line, "an empty word");
@@ -301,20 +318,7 @@ static int add_row(struct loader *ld, const char *word, size_t len, uint64_t lin
 		v->unit = p;
 		ld->cap = nc;
 	}
-	/* divided as gensim's unitvec() divides, in double precision by BLAS's dnrm2, so that a
-	 * word's cosine with another (BLAS's sdot) is gensim's similarity() to the last bit */
-	u = v->unit + v->rows * d;
-	for (size_t i = 0; i < d; i++)
-		ld->wide[i] = ld->row[i];
-	norm = cblas_dnrm2((int)d, ld->wide, 1);
-	if (norm > 0) {
-		double inv = 1.0 / norm;
-
-		for (size_t i = 0; i < d; i++)
-			u[i] = (float)(ld->wide[i] * inv);
-	} else {
-		memset(u, 0, d * sizeof(float));
-	}
+	vec_unit(v->unit + v->rows * d, ld->row, d, ld->wide);
 	v->rows++;
 	return 0;
 }

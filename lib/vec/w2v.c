@@ -103,32 +103,66 @@ int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_coun
 
 int w2v_init(struct w2v_model *m, size_t rows, size_t dim, uint64_t seed, struct error *e)
 {
+	return w2v_alloc(m, rows, 0, dim, seed, e);
+}
+
+int w2v_alloc(struct w2v_model *m, size_t rows, size_t buckets, size_t dim, uint64_t seed,
+              struct error *e)
+{
 	struct rng r;
-	size_t stride = (dim + W2V_LANES - 1) / W2V_LANES * W2V_LANES;
+	size_t stride = (dim + W2V_LANES - 1) / W2V_LANES * W2V_LANES, n;
 
 	memset(m, 0, sizeof(*m));
-	if (rows > SIZE_MAX / 2 / stride / sizeof(float))
-		return error_set(e, -1, ENOMEM, NULL, 0, "parameters of %zu words", rows);
-	m->params = aligned_alloc(64, 2 * rows * stride * sizeof(float));
+	if (rows > UINT32_MAX || buckets > UINT32_MAX - rows ||
+	    rows + buckets > SIZE_MAX / 2 / stride / sizeof(float))
+		return error_set(e, -1, ENOMEM, NULL, 0, "parameters of %zu words and %zu buckets",
+		                 rows, buckets);
+	n = (2 * rows + buckets) * stride;
+	m->params = aligned_alloc(64, n * sizeof(float));
 	if (!m->params)
-		return error_set(e, -1, ENOMEM, NULL, 0, "parameters of %zu words", rows);
-	memset(m->params, 0, 2 * rows * stride * sizeof(float));
+		return error_set(e, -1, ENOMEM, NULL, 0, "parameters of %zu words and %zu buckets",
+		                 rows, buckets);
+	memset(m->params, 0, n * sizeof(float));
 	m->rows = rows;
+	m->buckets = buckets;
 	m->dim = dim;
 	m->stride = stride;
 	m->W = m->params;
-	m->C = m->params + rows * stride;
+	m->C = m->params + (rows + buckets) * stride;
 	rng_seed(&r, seed);
-	for (size_t i = 0; i < rows; i++)
+	for (size_t i = 0; i < rows + buckets; i++)
 		for (size_t j = 0; j < dim; j++)
 			m->W[i * stride + j] = (float)((rng_uniform(&r) - 0.5) / (double)dim);
+	return 0;
+}
+
+int w2v_subwords(struct w2v_model *m, const struct vocab *v, unsigned minn, unsigned maxn,
+                 struct error *e)
+{
+	if (subword_table_build(&m->sub, &v->tab, minn, maxn, (uint32_t)m->buckets, e) < 0)
+		return -1;
+	m->minn = minn;
+	m->maxn = maxn;
 	return 0;
 }
 
 void w2v_free(struct w2v_model *m)
 {
 	free(m->params);
+	subword_table_free(&m->sub);
 	memset(m, 0, sizeof(*m));
+}
+
+const float *w2v_word_vector(const struct w2v_model *m, size_t i, float *tmp)
+{
+	const uint32_t *list;
+	size_t n;
+
+	if (!m->sub.rows)
+		return m->W + i * m->stride;
+	list = subword_list(&m->sub, i, &n);
+	w2v_cbow_mean(tmp, m->W, list, n, m->stride);
+	return tmp;
 }
 
 /* ---- the tables ---- */
@@ -238,7 +272,8 @@ struct worker {
 	size_t idcap;
 	float *h, *dh;          /* [stride] each: CBOW's mean, the input gradient */
 	uint32_t *targets;      /* [neg + 1] */
-	uint32_t *ctx;          /* [2 window] CBOW's context */
+	uint32_t *ctx;          /* [ctxcap] CBOW's input rows: 2 window, or with subwords the rows
+	                         * of the 2 window words with the longest lists */
 	float alpha;
 	uint64_t local;         /* words read since the last learning-rate update */
 	double loss;            /* measured loss since the last progress call (worker 0) */
@@ -333,6 +368,23 @@ static inline size_t draw_targets(struct worker *w, uint32_t positive)
 	return k;
 }
 
+/* CBOW's inputs: appends word id's rows to ctx [nc ...] (its own row, or with subwords its list);
+ * returns the new count. */
+static inline size_t add_input(struct worker *w, size_t nc, uint32_t id)
+{
+	const struct subword_table *sub = &w->tr->m->sub;
+	const uint32_t *list;
+	size_t n;
+
+	if (!sub->rows) {
+		w->ctx[nc] = id;
+		return nc + 1;
+	}
+	list = subword_list(sub, id, &n);
+	memcpy(w->ctx + nc, list, n * sizeof(*list));
+	return nc + n;
+}
+
 /* Trains one sentence of ids [n] (subsampled already). */
 SIMD_CLONES
 static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
@@ -340,6 +392,7 @@ static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
 	const struct train *tr = w->tr;
 	const struct w2v_settings *s = tr->s;
 	float *W = tr->m->W, *C = tr->m->C;
+	const struct subword_table *sub = &tr->m->sub;
 	size_t stride = tr->m->stride;
 
 	for (size_t pos = 0; pos < n; pos++) {
@@ -357,7 +410,7 @@ static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
 
 			for (size_t j = lo; j < hi; j++)
 				if (j != pos)
-					w->ctx[nc++] = ids[j];
+					nc = add_input(w, nc, ids[j]);
 			if (!nc)
 				continue;
 			w2v_cbow_mean(w->h, W, w->ctx, nc, stride);
@@ -365,8 +418,26 @@ static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
 			nt = draw_targets(w, ids[pos]);
 			loss += w2v_sgns_update(w->dh, C, w->h, w->targets, nt, w->alpha, stride, want);
 			calls++;
-			for (size_t j = 0; j < nc; j++)
-				w2v_axpy(W + (size_t)w->ctx[j] * stride, 1.0f, w->dh, stride);
+			w2v_add_rows(W, w->ctx, nc, w->dh, stride);
+		} else if (sub->rows) {
+			/* fastText's way round: the center's mean predicts each context word; h is
+			 * computed once and the gradients of all the predictions added up in dh */
+			size_t nin;
+			const uint32_t *in = subword_list(sub, ids[pos], &nin);
+
+			if (hi - lo < 2)
+				continue;
+			w2v_cbow_mean(w->h, W, in, nin, stride);
+			memset(w->dh, 0, stride * sizeof(float));
+			for (size_t j = lo; j < hi; j++) {
+				if (j == pos)
+					continue;
+				nt = draw_targets(w, ids[j]);
+				loss += w2v_sgns_update(w->dh, C, w->h, w->targets, nt, w->alpha, stride,
+				                        want);
+				calls++;
+			}
+			w2v_add_rows(W, in, nin, w->dh, stride);
 		} else {
 			for (size_t j = lo; j < hi; j++) {
 				float *in;
@@ -477,9 +548,37 @@ read_error:
 	__atomic_store_n(&tr->failed, 1, __ATOMIC_RELAXED);
 }
 
+static int longer(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x > y ? -1 : x < y;
+}
+
+/* The most input rows CBOW gathers for a center word: 2 window, or with subwords the sum of the
+ * 2 window longest lists of rows. 0 when memory runs out. */
+static size_t ctx_rows(const struct train *tr)
+{
+	const struct subword_table *t = &tr->m->sub;
+	size_t k = 2 * (size_t)tr->s->window, sum = 0;
+	uint64_t *len;
+
+	if (!t->rows || !tr->s->cbow)
+		return k;
+	if (!(len = malloc(t->words * sizeof(*len))))
+		return 0;
+	for (size_t i = 0; i < t->words; i++)
+		len[i] = t->off[i + 1] - t->off[i];
+	qsort(len, t->words, sizeof(*len), longer);
+	for (size_t i = 0; i < k && i < t->words; i++)
+		sum += (size_t)len[i];
+	free(len);
+	return sum;
+}
+
 static int workers_alloc(struct train *tr, int nt)
 {
-	size_t stride = tr->m->stride;
+	size_t stride = tr->m->stride, nctx = ctx_rows(tr);
 
 	tr->workers = aligned_alloc(64, (size_t)nt * sizeof(struct worker));
 	if (!tr->workers)
@@ -495,7 +594,7 @@ static int workers_alloc(struct train *tr, int nt)
 		w->h = aligned_alloc(64, stride * sizeof(float));
 		w->dh = aligned_alloc(64, stride * sizeof(float));
 		w->targets = malloc((tr->s->neg + 1) * sizeof(uint32_t));
-		w->ctx = malloc(2 * (size_t)tr->s->window * sizeof(uint32_t));
+		w->ctx = nctx ? malloc(nctx * sizeof(uint32_t)) : NULL;
 		if (!w->buf || !w->h || !w->dh || !w->targets || !w->ctx)
 			return -1;
 	}

@@ -7,6 +7,12 @@
  * float32, each row padded to a multiple of W2V_LANES floats so that rows start on a 64-byte
  * line and the kernels run over whole vectors; the padding stays zero.
  *
+ * With subwords (fastText, vec/subword.h) W has a row per bucket of character n-grams after the
+ * vocabulary's rows, and a word's input vector is the mean of its list of rows (its own and its
+ * n-grams'); the gradient is added, unscaled, to each row of the list, as fastText does. Skip-gram
+ * then takes the center word's mean as the input that predicts each context word (fastText's
+ * way round); CBOW the mean of all the rows of all the context words.
+ *
  * The kernels are written out below as small inline functions, outputs first (llm.c's style):
  * w2v_sgns_update is the forward and backward pass of one input vector against its positive
  * target and its negatives, which skip-gram runs once per (center, context) pair and CBOW once
@@ -22,6 +28,7 @@
 
 #include "base/error.h"
 #include "count/vocab.h"
+#include "vec/subword.h"
 
 #define W2V_LANES 16          /* floats per 64-byte line: rows are padded to a multiple */
 #define W2V_MAX_DIM 10000
@@ -30,6 +37,7 @@
 #define W2V_MAX_EPOCHS 100000
 #define W2V_LR_EVERY 10000    /* words a thread trains between learning-rate updates */
 #define W2V_LOSS_EVERY 8      /* the loss is measured on one center word in this many */
+#define W2V_MAX_BUCKETS 100000000 /* 50 times fastText's default: beyond it a count is a mistake */
 
 struct w2v_settings {
 	int cbow;           /* 0: skip-gram */
@@ -45,9 +53,12 @@ struct w2v_settings {
 };
 
 struct w2v_model {
-	size_t rows, dim, stride; /* stride: dim rounded up to W2V_LANES */
-	float *params;            /* [2][rows][stride] one allocation, 64-byte aligned */
-	float *W;                 /* [rows][stride] input vectors, the word vectors */
+	size_t rows, dim, stride; /* rows: the vocabulary's words; stride: dim rounded up to W2V_LANES */
+	size_t buckets;           /* rows of subword n-grams after the words' in W (0: none) */
+	unsigned minn, maxn;      /* the n-grams' lengths in characters (0: no subwords) */
+	struct subword_table sub; /* each word's input rows, with subwords (w2v_subwords) */
+	float *params;            /* [2 rows + buckets][stride] one allocation, 64-byte aligned */
+	float *W;                 /* [rows + buckets][stride] input vectors: words, then buckets */
 	float *C;                 /* [rows][stride] output vectors, the context vectors */
 };
 
@@ -73,7 +84,19 @@ int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_coun
 /* Allocates m for rows words of dim dimensions, W uniform in [-0.5/dim, 0.5/dim) from seed and C
  * zero, as word2vec.c starts. Returns 0, or -1 with e filled (out of memory). */
 int w2v_init(struct w2v_model *m, size_t rows, size_t dim, uint64_t seed, struct error *e);
+/* The same with buckets rows of subword n-grams after the words' in W (rows + buckets < 2^32),
+ * drawn as the words' rows are, after them (so the words' rows are w2v_init's). */
+int w2v_alloc(struct w2v_model *m, size_t rows, size_t buckets, size_t dim, uint64_t seed,
+              struct error *e);
+/* Gives the words of v (m's rows, in order) their n-grams of minn to maxn characters in m's
+ * buckets (m->buckets > 0), which w2v_train then uses. Returns 0, or -1 with e filled (memory). */
+int w2v_subwords(struct w2v_model *m, const struct vocab *v, unsigned minn, unsigned maxn,
+                 struct error *e);
 void w2v_free(struct w2v_model *m);
+
+/* Word i's vector [dim]: its row of W, or with subwords the mean of its rows, computed in tmp
+ * [stride] (fastText's word vectors). */
+const float *w2v_word_vector(const struct w2v_model *m, size_t i, float *tmp);
 
 /* Trains m on the tokens file fd (one sentence a line; read with pread, so fd must be a regular
  * file) with vocabulary v (its counts are the words' frequencies; tokens not in it are dropped
@@ -163,6 +186,15 @@ static inline void w2v_cbow_mean(float *h, const float *W, const uint32_t *ctx, 
 		w2v_axpy(h, 1.0f, W + (size_t)ctx[j] * n, n);
 	for (size_t i = 0; i < n; i++)
 		h[i] *= 1.0f / (float)nc;
+}
+
+/* W [rows][n] += dh [n] for each row of list [nl] (a row listed twice gets it twice): the input
+ * side's update when a mean of rows was the input. */
+static inline void w2v_add_rows(float *W, const uint32_t *list, size_t nl, const float *dh,
+                                size_t n)
+{
+	for (size_t j = 0; j < nl; j++)
+		w2v_axpy(W + (size_t)list[j] * n, 1.0f, dh, n);
 }
 
 #endif

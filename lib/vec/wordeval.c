@@ -241,7 +241,7 @@ static int answer(struct lookup *lk, const struct question *qs, size_t n, enum s
                   int threads, struct wordeval_analogies *res, struct error *e)
 {
 	size_t k = lk->known < WORDEVAL_TOPN ? lk->known : WORDEVAL_TOPN;
-	struct similar_search s = {lk->v, lk->known, NULL, m, k, threads};
+	struct similar_search s = {lk->v, lk->known, NULL, m, k, threads, NULL};
 	struct similar_query *q = malloc((n ? n : 1) * sizeof(*q));
 	struct similar_hit *hits = malloc((n * k + 1) * sizeof(*hits));
 	size_t *nhits = malloc((n ? n : 1) * sizeof(*nhits));
