@@ -171,7 +171,7 @@ help_of_table() {
 @test "layout: every library module that reads files has a fuzz target that names it, with seeds" {
 	# modules that read no structured file: the reader itself, the line loop of the text
 	# stages, what reads the counting stages' and nlp-tfidf's own temporary files, and
-	# nlp-w2v's corpus (lines of tokens, any bytes; its saved model will want a target)
+	# nlp-w2v's corpus (lines of tokens, any bytes; its saved model has vec/w2vmodel.c's target)
 	local plain=" base/io.c cli/filter.c count/cooc.c count/ngc.c vec/tfidf.c vec/w2v.c " f m t n
 	cd "$NLP_TOP"
 	for f in $(grep -lE 'reader_(line|read|open)\(' lib/*/*.c); do

@@ -150,6 +150,14 @@ int w2vmodel_write(struct writer *w, const struct w2vmodel_info *info, const str
 		put_u64(b, tab->vals[i]);
 		writer_write(w, (const char *)b, 8);
 	}
+	for (uint64_t r = 0; r < rows; r++)
+		for (size_t j = 0; j < info->dim; j++)
+			if (!(fabsf(in[r * stride + j]) <= W2VMODEL_MAX_VALUE))
+				return error_set(e, -1, 0, NULL, 0, "write the model: %s %llu has the value "
+				                 "%g: training diverged (a lower --alpha may help)",
+				                 r < info->words ? "word" : "bucket",
+				                 (unsigned long long)(r < info->words ? r : r - info->words) + 1,
+				                 (double)in[r * stride + j]);
 	phase_begin("saving the model", rows, "rows");
 	for (uint64_t r = 0; r < rows && !w->err; r++) {
 		const float *x = in + r * stride;
@@ -323,11 +331,10 @@ static int read_matrix(struct w2vmodel *m, struct reader *r, struct error *e)
 			uint32_t u = get_u32(b + 4 * j);
 
 			memcpy(&x[j], &u, 4);
-			if (!isfinite(x[j])) {
-				ret = fail(e, r, "%s %llu, value %zu: not a finite number",
-				           i < m->info.words ? "word" : "bucket",
+			if (!(fabsf(x[j]) <= W2VMODEL_MAX_VALUE)) {
+				ret = fail(e, r, "%s %llu, value %zu: %s", i < m->info.words ? "word" : "bucket",
 				           (unsigned long long)(i < m->info.words ? i : i - m->info.words) + 1,
-				           j + 1);
+				           j + 1, isfinite(x[j]) ? "beyond 1e20" : "not a finite number");
 				break;
 			}
 		}

@@ -27,7 +27,8 @@
  *      120     8  reserved, 0
  *      128        the word table: per word, its length (u32, >= 1), its bytes (no blank, no
  *                 newline, no word twice) and its count (u64), in row order
- *                 the input matrix: (words + buckets) rows of dim float32, all finite
+ *                 the input matrix: (words + buckets) rows of dim float32, all finite and
+ *                 within +-W2VMODEL_MAX_VALUE
  *
  * and nothing after it: the file's size is 128 + the word table + 4 dim (words + buckets). */
 #ifndef NLP_W2VMODEL_H
@@ -45,6 +46,9 @@
 #define W2VMODEL_VERSION 1
 #define W2VMODEL_HEADER 128
 #define W2VMODEL_HASH_FASTTEXT 1
+/* The largest magnitude of a value: far beyond what training gives, and small enough that the
+ * sum of the rows of any word (at most 64 per byte of it) stays finite. */
+#define W2VMODEL_MAX_VALUE 1e20f
 
 /* The header's fields. */
 struct w2vmodel_info {
@@ -67,7 +71,8 @@ struct w2vmodel {
 
 /* Writes a model: the header of info, the words of tab (ids 0 .. info->words - 1, counts in
  * vals) and the input matrix in [words + buckets][stride]. Returns 0, or -1 with e filled (the
- * writer's error; info out of the ranges above). */
+ * writer's error; info out of the ranges above; a value that is not finite or out of range, as
+ * training that diverged leaves them). */
 int w2vmodel_write(struct writer *w, const struct w2vmodel_info *info, const struct strtab *tab,
                    const float *in, size_t stride, struct error *e);
 
