@@ -182,4 +182,5 @@ check_page() {
 @test "examples: nlp-tokenize(1)" { check_page man/man1/nlp-tokenize.1; }
 @test "examples: nlp-vocab(1)" { check_page man/man1/nlp-vocab.1; }
 @test "examples: nlp-matrix(5)" { check_page man/man5/nlp-matrix.5; }
+@test "examples: nlp-w2v-model(5)" { check_page man/man5/nlp-w2v-model.5; }
 @test "examples: nlp(7)" { check_page man/man7/nlp.7; }
