@@ -115,8 +115,15 @@ int w2vmodel_write(struct writer *w, const struct w2vmodel_info *info, const str
 		                 check_info(info, why, sizeof(why)) ? why : "inconsistent sizes");
 	for (size_t i = 0; i < tab->n; i++) {
 		size_t len;
+		const char *word = strtab_key(tab, i, &len);
 
-		strtab_key(tab, i, &len);
+		/* what the reader would refuse is not written */
+		for (size_t k = 0; k < len; k++)
+			if (spans_is_blank((unsigned char)word[k]) || word[k] == '\n')
+				len = 0;
+		if (len == 0 || len > UINT32_MAX)
+			return error_set(e, -1, 0, NULL, 0, "write the model: word %zu is empty, too long "
+			                 "or has a blank", i + 1);
 		table += 4 + len + 8;
 	}
 	memcpy(b, W2VMODEL_MAGIC, 8);
