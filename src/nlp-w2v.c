@@ -24,7 +24,8 @@
 static const char synopsis[] =
     "nlp-w2v [--skipgram | --cbow] [--neg K] [-d dim] [-w window] [--no-shrink] [--sample T] "
     "[--min-count N] [--max-vocab N] [--epochs N] [--alpha A] [--min-alpha A] [-T threads] "
-    "[--seed N] [-v vocab] [--output file] [-b] [--output-vectors file] [-M size] [--progress] [file]";
+    "[--seed N] [-v vocab] [--output file] [-b] [--output-vectors file] [-M size] [--invalid policy] "
+    "[--progress] [file]";
 
 static const char help[] =
     "Trains word2vec vectors on a tokens file (one sentence a line) with negative sampling.\n"
@@ -48,6 +49,7 @@ static const char help[] =
     "  -b, --binary           word2vec binary format\n"
     "      --output-vectors FILE  also write the context (output) vectors to FILE\n"
     "  -M, --memory SIZE      memory budget of the counting (K, M, G; default a quarter of RAM)\n"
+    "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
@@ -109,6 +111,11 @@ static void write_file(const char *path, int binary, const struct vocab *v, cons
 	writer_free(&w);
 }
 
+static const char *policy_done(enum utf8_policy p)
+{
+	return p == UTF8_SKIP ? "skipped" : "replaced by U+FFFD";
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -139,6 +146,7 @@ int main(int argc, char **argv)
 	    {"binary", no_argument, NULL, 'b'},
 	    {"output-vectors", required_argument, NULL, OPT_OUTPUT_VECTORS},
 	    {"memory", required_argument, NULL, 'M'},
+	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},
@@ -154,7 +162,8 @@ int main(int argc, char **argv)
 	struct w2v_stats st;
 	struct prog p = {0};
 	struct error e;
-	char a[32], b[32];
+	char a[32], b[32], c8[32], lossbuf[32];
+	uint64_t nbad = 0, bad_line = 0;
 	double t0, secs;
 
 	prog_init("nlp-w2v");
@@ -184,6 +193,7 @@ int main(int argc, char **argv)
 		case 'b': binary = 1; break;
 		case OPT_OUTPUT_VECTORS: ctx_path = optarg; break;
 		case 'M': memory = opt_memory(optarg); break;
+		case OPT_INVALID: s.invalid = opt_policy(optarg); break;
 		case OPT_PROGRESS: progress = 1; break;
 		case 'h': usage_help(synopsis, help);
 		case OPT_VERSION: print_version();
@@ -223,8 +233,12 @@ int main(int argc, char **argv)
 	} else {
 		progress_phase("counting", 0, "");
 		if (w2v_count_vocab(&v, fd, name, min_count, max_vocab,
-		                    memory ? memory : opt_memory_default(), &e) < 0)
+		                    memory ? memory : opt_memory_default(), s.invalid, &nbad, &bad_line,
+		                    &e) < 0)
 			eprint_error(&e);
+		if (nbad)
+			weprintf("%s: line %llu: invalid UTF-8 %s (later cases are counted)", name,
+			         (unsigned long long)bad_line, policy_done(s.invalid));
 		if (vocab_size(&v) == 0)
 			eprintf("%s: no word is counted %llu times or more (--min-count)", name,
 			        min_count);
@@ -242,6 +256,9 @@ int main(int argc, char **argv)
 		eprint_error(&e);
 	secs = now() - t0;
 	close(fd);
+	if (st.bad && !nbad) /* --vocab: the corpus was not counted */
+		weprintf("%s: byte %llu: invalid UTF-8 %s (later cases are counted)", name,
+		         (unsigned long long)st.bad_at + 1, policy_done(s.invalid));
 	if (st.words == 0)
 		eprintf("%s: no word of the vocabulary in the corpus", name);
 
@@ -258,10 +275,15 @@ int main(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 	}
-	progress_done("%s words, %zu in the vocabulary, %u epochs, %s words/s, loss %.3f",
+	if (isnan(st.loss))
+		snprintf(lossbuf, sizeof(lossbuf), "-");
+	else
+		snprintf(lossbuf, sizeof(lossbuf), "%.3f", st.loss);
+	progress_done("%s words, %zu in the vocabulary, %u epochs, %s words/s, loss %s%s%s",
 	              progress_count(a, sizeof(a), st.words), vocab_size(&v), s.epochs,
 	              progress_count(b, sizeof(b), (uint64_t)(secs > 0 ? (double)st.words / secs : 0)),
-	              st.loss);
+	              lossbuf, st.bad ? ", malformed bytes " : "",
+	              st.bad ? progress_count(c8, sizeof(c8), st.bad) : "");
 	w2v_free(&m);
 	vocab_free(&v);
 	return 0;

@@ -152,6 +152,33 @@ EOF
 	[[ "$stderr" == "nlp-w2v: "*"nonesuch"*"No such file or directory" ]]
 }
 
+@test "w2v: --invalid: malformed UTF-8 replaced (a word of its own), skipped, or an error with its place" {
+	printf 'a b \377 c\nb c a\n' > "$BATS_TEST_TMPDIR/bad.txt"
+	run --separate-stderr nlp-w2v --min-count 1 -d 4 -T 1 "$BATS_TEST_TMPDIR/bad.txt"
+	assert_success
+	assert_equal "$stderr" "nlp-w2v: $BATS_TEST_TMPDIR/bad.txt: line 1: invalid UTF-8 replaced by U+FFFD (later cases are counted)"
+	assert_line -n 0 "4 4"
+	assert_line -n 4 --regexp $'^\xef\xbf\xbd '
+	run --separate-stderr nlp-w2v --invalid skip --min-count 1 -d 4 -T 1 "$BATS_TEST_TMPDIR/bad.txt"
+	assert_success
+	assert_line -n 0 "3 4"
+	[[ "$stderr" == *"invalid UTF-8 skipped"* ]]
+	run --separate-stderr nlp-w2v --invalid fail --min-count 1 -d 4 -T 1 "$BATS_TEST_TMPDIR/bad.txt"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "nlp-w2v: $BATS_TEST_TMPDIR/bad.txt: line 1, byte 5: invalid UTF-8"
+	# with --vocab there is no counting pass: the training finds the byte
+	printf 'a\t2\nb\t2\nc\t2\n' > "$BATS_TEST_TMPDIR/v.tsv"
+	run --separate-stderr nlp-w2v --invalid fail -v "$BATS_TEST_TMPDIR/v.tsv" -d 4 -T 1 "$BATS_TEST_TMPDIR/bad.txt"
+	assert_failure 1
+	assert_equal "$stderr" "nlp-w2v: $BATS_TEST_TMPDIR/bad.txt: byte 5: invalid UTF-8"
+	run --separate-stderr nlp-w2v -v "$BATS_TEST_TMPDIR/v.tsv" -d 4 -T 1 "$BATS_TEST_TMPDIR/bad.txt"
+	assert_success
+	assert_equal "$stderr" "nlp-w2v: $BATS_TEST_TMPDIR/bad.txt: byte 5: invalid UTF-8 replaced by U+FFFD (later cases are counted)"
+	run --separate-stderr nlp-w2v --invalid maybe "$BATS_TEST_TMPDIR/bad.txt"
+	assert_failure 2
+}
+
 @test "w2v: bad options exit 2 with a usage line; -h exits 0" {
 	for bad in "--dim 0" "--window 0" "--window 100000" "--neg 0" "--epochs 0" "--alpha -1" \
 		"--sample 2" "--threads 0" "-Z" "--min-count 0" "--alpha 0.01 --min-alpha 0.1"; do

@@ -40,7 +40,8 @@ static int keep_entry(void *ctx, const struct ngc_entry *en)
 }
 
 int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_count,
-                    uint64_t max_vocab, size_t budget, struct error *e)
+                    uint64_t max_vocab, size_t budget, enum utf8_policy policy, uint64_t *nbad,
+                    uint64_t *bad_line, struct error *e)
 {
 	struct ngcount c;
 	struct reader r;
@@ -49,10 +50,12 @@ int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_coun
 	size_t hcap = 0;
 	uint64_t line = 0;
 	struct counted cc = {v, e};
+	struct buf tmp = {0};
 	char *s;
 	ssize_t n;
 	int ret = 0;
 
+	*nbad = *bad_line = 0;
 	memset(v, 0, sizeof(*v));
 	if (strtab_init(&v->tab, 1024) < 0)
 		return error_set(e, -1, ENOMEM, NULL, 0, "vocabulary");
@@ -66,8 +69,19 @@ int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_coun
 		return error_sys(e, name, "read");
 	}
 	while ((n = reader_line(&r, &s)) >= 0) {
+		uint64_t bad = *nbad;
+		size_t len;
+		const char *cs = utf8_clean(s, (size_t)n, policy, &tmp, &len, nbad);
+
 		line++;
-		spans_split_blank(s, (size_t)n, &tok);
+		if (!cs) {
+			ret = error_bad(e, name, 0, "line %llu, byte %zu: invalid UTF-8",
+			                (unsigned long long)line, len + 1);
+			break;
+		}
+		if (*nbad > bad && !*bad_line)
+			*bad_line = line;
+		spans_split_blank(cs, len, &tok);
 		if (tok.n > hcap) {
 			uint64_t *nh = realloc(h, tok.n * 2 * sizeof(*h));
 
@@ -87,6 +101,7 @@ int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_coun
 		ret = error_sys(e, name, "read");
 	reader_close(&r);
 	spans_free(&tok);
+	buf_free(&tmp);
 	free(h);
 	if (ret == 0) {
 		int k = ngc_emit(&c, min_count, max_vocab, keep_entry, &cc, e);
@@ -234,6 +249,8 @@ struct worker {
 	uint64_t begin, limit;  /* the thread's lines start in [begin, limit) */
 	int eof;
 	struct spans tok;
+	struct buf clean;       /* a line repaired by the UTF-8 policy */
+	uint64_t bad, bad_at;   /* malformed bytes of the first epoch; 1 + the first one's offset */
 	uint32_t *ids;          /* [idcap] the sentence's kept words */
 	size_t idcap;
 	float *h, *dh;          /* [stride] each: CBOW's mean, the input gradient */
@@ -291,6 +308,12 @@ static ssize_t range_line(struct worker *w, char **line)
 		w->pos += (uint64_t)got;
 		w->end += (size_t)got;
 	}
+}
+
+/* The file offset of line, which range_line has just returned. */
+static uint64_t line_offset(const struct worker *w, const char *line)
+{
+	return w->pos - (w->end - (size_t)(line - w->buf));
 }
 
 /* Goes back to the first line that starts at or after begin. */
@@ -432,11 +455,24 @@ static void work(void *ctx, int t, int nt)
 		if (range_rewind(w) < 0)
 			goto read_error;
 		while ((n = range_line(w, &line)) >= 0) {
-			size_t k = 0, read = 0;
+			size_t k = 0, read = 0, len;
+			uint64_t bad = w->bad;
+			const char *cs;
 
 			if (__atomic_load_n(&tr->failed, __ATOMIC_RELAXED))
 				return;
-			spans_split_blank(line, (size_t)n, &w->tok);
+			cs = utf8_clean(line, (size_t)n, s->invalid, &w->clean, &len, &w->bad);
+			if (!cs) {
+				w->err = error_bad(&w->e, tr->name, 0, "byte %llu: invalid UTF-8",
+				                   (unsigned long long)(line_offset(w, line) + len + 1));
+				__atomic_store_n(&tr->failed, 1, __ATOMIC_RELAXED);
+				return;
+			}
+			if (ep > 0)
+				w->bad = bad; /* counted once, in the first epoch */
+			else if (w->bad > bad && !w->bad_at)
+				w->bad_at = line_offset(w, line) + utf8_valid_prefix(line, (size_t)n) + 1;
+			spans_split_blank(cs, len, &w->tok);
 			if (w->tok.n > w->idcap) {
 				uint32_t *ni = realloc(w->ids, w->tok.n * 2 * sizeof(*ni));
 
@@ -516,6 +552,7 @@ static void workers_free(struct train *tr, int nt)
 		free(w->ctx);
 		free(w->ids);
 		spans_free(&w->tok);
+		buf_free(&w->clean);
 	}
 	free(tr->workers);
 }
@@ -565,6 +602,9 @@ int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vo
 			}
 			st->words += w->words;
 			st->trained += w->trained;
+			if (w->bad && (!st->bad || w->bad_at - 1 < st->bad_at))
+				st->bad_at = w->bad_at - 1;
+			st->bad += w->bad;
 			loss += w->eloss;
 			nloss += w->neloss;
 		}

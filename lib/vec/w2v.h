@@ -22,6 +22,7 @@
 
 #include "base/error.h"
 #include "count/vocab.h"
+#include "text/utf8.h"
 
 #define W2V_LANES 16          /* floats per 64-byte line: rows are padded to a multiple */
 #define W2V_MAX_DIM 10000
@@ -42,6 +43,7 @@ struct w2v_settings {
 	double alpha, min_alpha; /* learning rate, decayed linearly from alpha to min_alpha */
 	int threads;
 	uint64_t seed;
+	enum utf8_policy invalid; /* malformed UTF-8 in the corpus */
 };
 
 struct w2v_model {
@@ -56,6 +58,8 @@ struct w2v_stats {
 	uint64_t words;      /* vocabulary words read, over all epochs (before subsampling) */
 	uint64_t trained;    /* center words trained (after subsampling) */
 	double loss;         /* mean loss of the last epoch's measured updates (see W2V_LOSS_EVERY) */
+	uint64_t bad;        /* malformed bytes replaced or skipped in one epoch */
+	uint64_t bad_at;     /* the file offset of the first one (bad > 0) */
 };
 
 /* Called now and then by the thread that called w2v_train (the first worker): the epoch (from 1),
@@ -65,10 +69,13 @@ typedef void w2v_progress_fn(void *ctx, unsigned epoch, uint64_t done, double lo
 
 /* Counts the words of the tokens file fd (read from its first byte; name for messages) with
  * count/ngc in budget bytes, and keeps in v those counted at least min_count times, the first
- * max_vocab of them (0: all), most frequent first as nlp-vocab orders them. Returns 0, or -1
- * with e filled (a read error, memory). vocab_free frees v. */
+ * max_vocab of them (0: all), most frequent first as nlp-vocab orders them. Malformed UTF-8
+ * follows policy; *nbad counts the bytes replaced or skipped and *bad_line is the first line
+ * holding one. Returns 0, or -1 with e filled (a read error, memory, invalid UTF-8 under
+ * UTF8_FAIL). vocab_free frees v. */
 int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_count,
-                    uint64_t max_vocab, size_t budget, struct error *e);
+                    uint64_t max_vocab, size_t budget, enum utf8_policy policy, uint64_t *nbad,
+                    uint64_t *bad_line, struct error *e);
 
 /* Allocates m for rows words of dim dimensions, W uniform in [-0.5/dim, 0.5/dim) from seed and C
  * zero, as word2vec.c starts. Returns 0, or -1 with e filled (out of memory). */
@@ -77,8 +84,9 @@ void w2v_free(struct w2v_model *m);
 
 /* Trains m on the tokens file fd (one sentence a line; read with pread, so fd must be a regular
  * file) with vocabulary v (its counts are the words' frequencies; tokens not in it are dropped
- * before the window is laid). Returns 0, or -1 with e filled (a read error, memory). fn (may be
- * NULL) reports progress. */
+ * before the window is laid; malformed UTF-8 follows s->invalid, as w2v_count_vocab). Returns 0,
+ * or -1 with e filled (a read error, memory, invalid UTF-8 under UTF8_FAIL: the message gives the
+ * byte offset of the line). fn (may be NULL) reports progress. */
 int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vocab *v, int fd,
               const char *name, w2v_progress_fn *fn, void *ctx, struct w2v_stats *st,
               struct error *e);
