@@ -36,4 +36,7 @@ SAMPLE="$NLP_TOP/share/nlp/examples/sample.txt"
 	assert_success
 	assert_output --partial 'alice'
 	assert_output --partial '<date>'
+	# nlp-w2v's vectors: the header line and three neighbours of each query
+	assert_output --partial "$(printf '\n$ nlp-w2v --min-count 3 -d 20')"
+	[ "$(printf '%s\n' "$output" | grep -c $'^rabbit\t')" -eq 3 ]
 }
