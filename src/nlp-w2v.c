@@ -58,27 +58,37 @@ enum { OPT_SKIPGRAM = OPT_FIRST_PRIVATE, OPT_CBOW, OPT_NEG, OPT_NO_SHRINK, OPT_S
        OPT_MIN_COUNT, OPT_MAX_VOCAB, OPT_ALPHA, OPT_MIN_ALPHA, OPT_SEED, OPT_OUTPUT_VECTORS,
        OPT_EPOCHS, OPT_OUTPUT };
 
-/* The progress display's state: a phase per epoch. */
+static double now(void);
+
+/* The progress display's state: one phase, "training", over all the epochs' words, so that the
+ * percentage and the time left are the run's. */
 struct prog {
-	unsigned epoch, epochs;
+	unsigned epochs;
+	int threads, started;
 	uint64_t per_epoch;
-	double loss;
-	char name[32];
+	double loss, t0;
 };
 
 static void show(void *ctx, unsigned epoch, uint64_t done, double loss, double lr)
 {
 	struct prog *p = ctx;
+	uint64_t all = (uint64_t)(epoch - 1) * p->per_epoch + done;
 
 	if (!isnan(loss))
 		p->loss = loss;
-	if (epoch != p->epoch) {
-		p->epoch = epoch;
-		snprintf(p->name, sizeof(p->name), "epoch %u/%u", epoch, p->epochs);
-		progress_phase(p->name, p->per_epoch, "words");
+	if (!p->started) {
+		p->started = 1;
+		progress_phase("training", p->per_epoch * p->epochs, "words");
 	}
-	if (progress_due())
-		progress_show(done, "loss %.3f, lr %.4f", p->loss, lr);
+	if (progress_due()) {
+		double t = now() - p->t0;
+		char r[32];
+
+		progress_show(all, "epoch %u/%u, %s words/s a thread, loss %.3f, lr %.4f", epoch,
+		              p->epochs,
+		              progress_count(r, sizeof(r), (uint64_t)(t > 0 ? (double)all / t / p->threads : 0)),
+		              p->loss, lr);
+	}
 }
 
 /* Writes rows of m (W or C) labelled by v to w. */
@@ -251,7 +261,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < vocab_size(&v); i++)
 		p.per_epoch += v.tab.vals[i];
 	p.loss = NAN;
-	t0 = now();
+	p.threads = s.threads;
+	p.t0 = t0 = now();
 	if (w2v_train(&m, &s, &v, fd, name, show, &p, &st, &e) < 0)
 		eprint_error(&e);
 	secs = now() - t0;
