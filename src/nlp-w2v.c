@@ -173,7 +173,7 @@ int main(int argc, char **argv)
 	struct prog p = {0};
 	struct error e;
 	char a[32], b[32], c8[32], lossbuf[32];
-	uint64_t nbad = 0, bad_line = 0;
+	uint64_t nbad = 0, bad_line = 0, need, params;
 	double t0, secs;
 
 	prog_init("nlp-w2v");
@@ -255,6 +255,17 @@ int main(int argc, char **argv)
 	}
 	if (vocab_size(&v) > VEC_MAX_ROWS)
 		eprintf("%zu words: more than %llu", vocab_size(&v), (unsigned long long)VEC_MAX_ROWS);
+	need = w2v_need(&s, &v, &params);
+	if (need > opt_memory_physical())
+		eprintf("training needs about %s (%s of parameters: %zu words, %zu dimensions), more "
+		        "than the %s of memory: keep fewer words (--min-count, --max-vocab) or "
+		        "dimensions", progress_bytes(a, sizeof(a), need),
+		        progress_bytes(b, sizeof(b), params), vocab_size(&v), s.dim,
+		        progress_bytes(c8, sizeof(c8), opt_memory_physical()));
+	progress_note("training needs about %s of memory: %s of parameters (%zu words, %zu "
+	              "dimensions, input and output), the rest for the vocabulary, tables and "
+	              "buffers", progress_bytes(a, sizeof(a), need),
+	              progress_bytes(b, sizeof(b), params), vocab_size(&v), s.dim);
 	if (w2v_init(&m, vocab_size(&v), s.dim, s.seed, &e) < 0)
 		eprint_error(&e);
 	p.epochs = s.epochs;

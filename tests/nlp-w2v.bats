@@ -179,6 +179,22 @@ EOF
 	assert_failure 2
 }
 
+@test "w2v: the memory a run needs is printed before it starts, and a run that cannot fit stops" {
+	run --separate-stderr nlp-w2v --progress --min-count 1 -d 8 -T 1 "$T"
+	assert_success
+	# 20 words, 2 x 16 floats each (8 dimensions padded to 16)
+	[[ "${stderr_lines[0]}" =~ ^"nlp-w2v: training needs about "[0-9.]+" "[kM]"B of memory: 2.6 kB of parameters (20 words, 8 dimensions, input and output)" ]]
+	# more words of 10000 dimensions than the physical memory holds
+	kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+	n=$(( kb * 1024 / (10000 * 8) + 1000 ))
+	seq 1 "$n" > "$BATS_TEST_TMPDIR/many.txt"
+	run --separate-stderr nlp-w2v --min-count 1 -d 10000 -T 1 "$BATS_TEST_TMPDIR/many.txt"
+	assert_failure 1
+	assert_output ""
+	echo "$stderr"
+	[[ "$stderr" == "nlp-w2v: training needs about "*" of parameters: $n words, 10000 dimensions), more than the "*" of memory: keep fewer words (--min-count, --max-vocab) or dimensions" ]]
+}
+
 @test "w2v: bad options exit 2 with a usage line; -h exits 0" {
 	for bad in "--dim 0" "--window 0" "--window 100000" "--neg 0" "--epochs 0" "--alpha -1" \
 		"--sample 2" "--threads 0" "-Z" "--min-count 0" "--alpha 0.01 --min-alpha 0.1"; do

@@ -116,10 +116,29 @@ int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_coun
 
 /* ---- the model ---- */
 
+static size_t stride_of(size_t dim)
+{
+	return (dim + W2V_LANES - 1) / W2V_LANES * W2V_LANES;
+}
+
+uint64_t w2v_need(const struct w2v_settings *s, const struct vocab *v, uint64_t *params)
+{
+	uint64_t rows = vocab_size(v), stride = stride_of(s->dim);
+	uint64_t nt = s->threads > 0 ? (uint64_t)s->threads : 1;
+	const struct strtab *t = &v->tab;
+	uint64_t vocab = t->nslots * 8 + t->cap * (8 + sizeof(size_t) + 8) + t->arena_cap;
+	uint64_t tables = rows * (8 + 8 + 4); /* keep, alias's prob and alias */
+	uint64_t buffers = nt * (READ_CHUNK + 2 * stride * 4 + ((uint64_t)s->neg + 1 +
+	                                                        2 * (uint64_t)s->window) * 4);
+
+	*params = 2 * rows * stride * 4;
+	return *params + vocab + tables + buffers;
+}
+
 int w2v_init(struct w2v_model *m, size_t rows, size_t dim, uint64_t seed, struct error *e)
 {
 	struct rng r;
-	size_t stride = (dim + W2V_LANES - 1) / W2V_LANES * W2V_LANES;
+	size_t stride = stride_of(dim);
 
 	memset(m, 0, sizeof(*m));
 	if (rows > SIZE_MAX / 2 / stride / sizeof(float))

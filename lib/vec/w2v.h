@@ -77,6 +77,10 @@ int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_coun
                     uint64_t max_vocab, size_t budget, enum utf8_policy policy, uint64_t *nbad,
                     uint64_t *bad_line, struct error *e);
 
+/* The bytes a training run of the vocabulary v under s holds at its peak: the parameters (also
+ * in *params), the vocabulary, the sampling tables and the threads' buffers. */
+uint64_t w2v_need(const struct w2v_settings *s, const struct vocab *v, uint64_t *params);
+
 /* Allocates m for rows words of dim dimensions, W uniform in [-0.5/dim, 0.5/dim) from seed and C
  * zero, as word2vec.c starts. Returns 0, or -1 with e filled (out of memory). */
 int w2v_init(struct w2v_model *m, size_t rows, size_t dim, uint64_t seed, struct error *e);
