@@ -442,8 +442,9 @@ static inline size_t draw_targets(struct worker *w, uint32_t positive)
 
 /* The output side of one prediction: h [stride] predicts target by hierarchical softmax, then
  * by negative sampling (word2vec.c's order when both are on); adds the input gradient to
- * dh [stride]. Returns the loss when want, else 0. */
-static inline float predict(struct worker *w, float *dh, const float *h, uint32_t target,
+ * dh [stride]. Returns the loss when want, else 0. Always inlined: called out of line, GCC
+ * compiles it once for the baseline x86-64 (SSE), not in train_sentence's AVX2 clone. */
+static inline __attribute__((always_inline)) float predict(struct worker *w, float *dh, const float *h, uint32_t target,
                             int want)
 {
 	const struct train *tr = w->tr;
