@@ -1,7 +1,6 @@
 /* nlp-w2v: word2vec word vectors (skip-gram or CBOW with negative sampling, hierarchical softmax
- * or both) from a tokens file
- * (one sentence a line; stdin is spooled to $TMPDIR, since each epoch reads it again); writes
- * the vectors in the word2vec text or binary format. */
+ * or both) from a tokens file (one sentence a line; stdin is spooled to $TMPDIR, since each epoch
+ * reads it again); writes the vectors in the word2vec text or binary format. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,9 +22,10 @@
 #include "vec/w2v.h"
 
 static const char synopsis[] =
-    "nlp-w2v [--skipgram | --cbow] [--neg K] [--hs] [-d dim] [-w window] [--no-shrink] [--sample T] "
-    "[--min-count N] [--max-vocab N] [--epochs N] [--alpha A] [--min-alpha A] [-T threads] "
-    "[--seed N] [-v vocab] [--output file] [-b] [--output-vectors file] [-M size] [--progress] [file]";
+    "nlp-w2v [--skipgram | --cbow] [--neg K] [--hs] [-d dim] [-w window] [--no-shrink] "
+    "[--sample T] [--min-count N] [--max-vocab N] [--epochs N] [--alpha A] [--min-alpha A] "
+    "[-T threads] [--seed N] [-v vocab] [--output file] [-b] [--output-vectors file] [-M size] "
+    "[--progress] [file]";
 
 static const char help[] =
     "Trains word2vec vectors on a tokens file (one sentence a line) with negative sampling or\n"

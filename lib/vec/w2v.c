@@ -1,6 +1,6 @@
 /* w2v.c: the word2vec trainer: the vocabulary counted with count/ngc, the tables of subsampling
- * and negative sampling, the Huffman tree of hierarchical softmax, and the Hogwild workers that read their byte range of the corpus once
- * per epoch and train each sentence. */
+ * and negative sampling, the Huffman tree of hierarchical softmax, and the Hogwild workers that
+ * read their byte range of the corpus once per epoch and train each sentence. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -444,8 +444,9 @@ static inline size_t draw_targets(struct worker *w, uint32_t positive)
  * by negative sampling (word2vec.c's order when both are on); adds the input gradient to
  * dh [stride]. Returns the loss when want, else 0. Always inlined: called out of line, GCC
  * compiles it once for the baseline x86-64 (SSE), not in train_sentence's AVX2 clone. */
-static inline __attribute__((always_inline)) float predict(struct worker *w, float *dh, const float *h, uint32_t target,
-                            int want)
+static inline __attribute__((always_inline)) float predict(struct worker *w, float *dh,
+                                                           const float *h, uint32_t target,
+                                                           int want)
 {
 	const struct train *tr = w->tr;
 	const struct w2v_model *m = tr->m;

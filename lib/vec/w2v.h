@@ -1,12 +1,13 @@
 /* w2v.h: word2vec (Mikolov et al. 2013): skip-gram and CBOW trained with negative sampling,
- * hierarchical softmax or both, as word2vec.c trains them (the same initialisation, subsampling formula, window shrinking and
- * linear learning-rate decay), on Hogwild threads that each read a byte range of the corpus file
- * once per epoch.
+ * hierarchical softmax or both, as word2vec.c trains them (the same initialisation, subsampling
+ * formula, window shrinking and linear learning-rate decay), on Hogwild threads that each read a
+ * byte range of the corpus file once per epoch.
  *
  * The parameters are one allocation: the input vectors W, then the output (context) vectors C
  * of negative sampling, then the vectors N of the Huffman tree's inner nodes for hierarchical
- * softmax (C or N absent when its method is off), float32, each row padded to a multiple of W2V_LANES floats so that rows start on a 64-byte
- * line and the kernels run over whole vectors; the padding stays zero.
+ * softmax (C or N absent when its method is off), float32, each row padded to a multiple of
+ * W2V_LANES floats so that rows start on a 64-byte line and the kernels run over whole vectors;
+ * the padding stays zero.
  *
  * The kernels are written out below as small inline functions, outputs first (llm.c's style):
  * w2v_sgns_update is the forward and backward pass of one input vector against its positive
@@ -103,10 +104,10 @@ void w2v_free(struct w2v_model *m);
 int w2v_tree_build(struct w2v_tree *t, const uint64_t *counts, size_t rows);
 void w2v_tree_free(struct w2v_tree *t);
 
-/* Trains m (made by w2v_init with s->neg and s->hs) on the tokens file fd (one sentence a line; read with pread, so fd must be a regular
- * file) with vocabulary v (its counts are the words' frequencies; tokens not in it are dropped
- * before the window is laid). Returns 0, or -1 with e filled (a read error, memory). fn (may be
- * NULL) reports progress. */
+/* Trains m (made by w2v_init with s->neg and s->hs) on the tokens file fd (one sentence a line;
+ * read with pread, so fd must be a regular file) with vocabulary v (its counts are the words'
+ * frequencies; tokens not in it are dropped before the window is laid). Returns 0, or -1 with e
+ * filled (a read error, memory). fn (may be NULL) reports progress. */
 int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vocab *v, int fd,
               const char *name, w2v_progress_fn *fn, void *ctx, struct w2v_stats *st,
               struct error *e);
