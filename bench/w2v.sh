@@ -12,7 +12,8 @@
 #     subwords), nlp-w2v --skipgram (mean of the seeds of W2V_SEEDS, default "1 2 3")
 #   --cbow (or W2V_CBOW=1): CBOW, 5 negatives: gensim sg=0 vs nlp-w2v --cbow
 #   --hs (or W2V_HS=1): skip-gram with hierarchical softmax and no negatives: gensim hs=1
-#     negative=0 vs nlp-w2v --skipgram --hs --neg 0
+#     negative=0 vs nlp-w2v --skipgram --hs --neg 0 (--neg 0 is --hs's default; spelt out to read
+#     as gensim's settings)
 #   --subword (or W2V_SUBWORD=1): skip-gram with character n-grams 3 to 6: fastText skipgram
 #     (its default n-grams) vs nlp-w2v --skipgram --subword 3-6
 # A row of nlp-w2v is skipped while bin/nlp-w2v does not exist or, in a section, while its --help

@@ -1,6 +1,6 @@
-/* nlp-w2v: word2vec word vectors (skip-gram or CBOW with negative sampling) from a tokens file
- * (one sentence a line; stdin is spooled to $TMPDIR, since each epoch reads it again); writes
- * the vectors in the word2vec text or binary format. */
+/* nlp-w2v: word2vec word vectors (skip-gram or CBOW with negative sampling, hierarchical softmax
+ * or both) from a tokens file (one sentence a line; stdin is spooled to $TMPDIR, since each epoch
+ * reads it again); writes the vectors in the word2vec text or binary format. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -22,17 +22,20 @@
 #include "vec/w2v.h"
 
 static const char synopsis[] =
-    "nlp-w2v [--skipgram | --cbow] [--neg K] [-d dim] [-w window] [--no-shrink] [--sample T] "
-    "[--min-count N] [--max-vocab N] [--epochs N] [--alpha A] [--min-alpha A] [-T threads] "
-    "[--seed N] [-v vocab] [--output file] [-b] [--output-vectors file] [-M size] [--invalid policy] "
+    "nlp-w2v [--skipgram | --cbow] [--neg K] [--hs] [-d dim] [-w window] [--no-shrink] "
+    "[--sample T] [--min-count N] [--max-vocab N] [--epochs N] [--alpha A] [--min-alpha A] "
+    "[-T threads] [--seed N] [-v vocab] [--output file] [-b] [--output-vectors file] [-M size] "
+    "[--invalid policy] "
     "[--progress] [file]";
 
 static const char help[] =
-    "Trains word2vec vectors on a tokens file (one sentence a line) with negative sampling.\n"
+    "Trains word2vec vectors on a tokens file (one sentence a line) with negative sampling or\n"
+    "hierarchical softmax.\n"
     "\n"
     "      --skipgram         skip-gram: each word predicts its context (default)\n"
     "      --cbow             CBOW: the mean of the context predicts the word\n"
-    "      --neg K            negative samples per prediction (default 5)\n"
+    "      --neg K            negative samples per prediction (default 5; with --hs 0: none)\n"
+    "      --hs               hierarchical softmax over a Huffman tree of the words\n"
     "  -d, --dim N            dimensions (default 100)\n"
     "  -w, --window N         context words on each side (default 5)\n"
     "      --no-shrink        always the whole window (default: drawn in 1..N per word)\n"
@@ -47,14 +50,15 @@ static const char help[] =
     "  -v, --vocab FILE       the words and counts of nlp-vocab's FILE, as they are\n"
     "      --output FILE      write the vectors to FILE (default stdout)\n"
     "  -b, --binary           word2vec binary format\n"
-    "      --output-vectors FILE  also write the context (output) vectors to FILE\n"
+    "      --output-vectors FILE  also write the context (output) vectors of negative\n"
+    "                         sampling to FILE (--neg K, K > 0)\n"
     "  -M, --memory SIZE      memory budget of the counting (K, M, G; default a quarter of RAM)\n"
     "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
-enum { OPT_SKIPGRAM = OPT_FIRST_PRIVATE, OPT_CBOW, OPT_NEG, OPT_NO_SHRINK, OPT_SAMPLE,
+enum { OPT_SKIPGRAM = OPT_FIRST_PRIVATE, OPT_CBOW, OPT_NEG, OPT_HS, OPT_NO_SHRINK, OPT_SAMPLE,
        OPT_MIN_COUNT, OPT_MAX_VOCAB, OPT_ALPHA, OPT_MIN_ALPHA, OPT_SEED, OPT_OUTPUT_VECTORS,
        OPT_EPOCHS, OPT_OUTPUT };
 
@@ -140,6 +144,7 @@ int main(int argc, char **argv)
 	    {"skipgram", no_argument, NULL, OPT_SKIPGRAM},
 	    {"cbow", no_argument, NULL, OPT_CBOW},
 	    {"neg", required_argument, NULL, OPT_NEG},
+	    {"hs", no_argument, NULL, OPT_HS},
 	    {"dim", required_argument, NULL, 'd'},
 	    {"window", required_argument, NULL, 'w'},
 	    {"no-shrink", no_argument, NULL, OPT_NO_SHRINK},
@@ -165,7 +170,7 @@ int main(int argc, char **argv)
 	                         .epochs = 5, .alpha = -1, .min_alpha = -1, .seed = 1};
 	unsigned long long min_count = 5, max_vocab = 0;
 	const char *vocab_path = NULL, *output = NULL, *ctx_path = NULL, *path, *name;
-	int binary = 0, progress = 0, counting_opts = 0, c, fd;
+	int binary = 0, progress = 0, counting_opts = 0, neg_set = 0, c, fd;
 	size_t memory = 0;
 	struct vocab v;
 	struct w2v_model m;
@@ -182,7 +187,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case OPT_SKIPGRAM: s.cbow = 0; break;
 		case OPT_CBOW: s.cbow = 1; break;
-		case OPT_NEG: s.neg = (unsigned)estrtonum(optarg, 1, W2V_MAX_NEG, "--neg"); break;
+		case OPT_NEG: s.neg = (unsigned)estrtonum(optarg, 0, W2V_MAX_NEG, "--neg");
+		              neg_set = 1; break;
+		case OPT_HS: s.hs = 1; break;
 		case 'd': s.dim = (size_t)estrtonum(optarg, 1, W2V_MAX_DIM, "--dim"); break;
 		case 'w': s.window = (unsigned)estrtonum(optarg, 1, W2V_MAX_WINDOW, "--window"); break;
 		case OPT_NO_SHRINK: s.shrink = 0; break;
@@ -217,6 +224,17 @@ int main(int argc, char **argv)
 	if (vocab_path && counting_opts) {
 		weprintf("--vocab's words are used as they are: --min-count and --max-vocab go "
 		         "without it");
+		usage_error(synopsis);
+	}
+	if (s.hs && !neg_set)
+		s.neg = 0; /* word2vec.c -hs 1 -negative 0, gensim hs=1 negative=0 */
+	if (!s.hs && s.neg == 0) {
+		weprintf("--neg 0 leaves nothing to train without --hs");
+		usage_error(synopsis);
+	}
+	if (ctx_path && s.neg == 0) {
+		weprintf("--output-vectors writes negative sampling's output vectors: with --hs "
+		         "alone they are the tree's inner nodes, which have no words");
 		usage_error(synopsis);
 	}
 	if (s.alpha < 0)
@@ -263,10 +281,10 @@ int main(int argc, char **argv)
 		        progress_bytes(b, sizeof(b), params), vocab_size(&v), s.dim,
 		        progress_bytes(c8, sizeof(c8), opt_memory_physical()));
 	progress_note("training needs about %s of memory: %s of parameters (%zu words, %zu "
-	              "dimensions, input and output), the rest for the vocabulary, tables and "
+	              "dimensions), the rest for the vocabulary, tables and "
 	              "buffers", progress_bytes(a, sizeof(a), need),
 	              progress_bytes(b, sizeof(b), params), vocab_size(&v), s.dim);
-	if (w2v_init(&m, vocab_size(&v), s.dim, s.seed, &e) < 0)
+	if (w2v_init(&m, vocab_size(&v), s.dim, s.neg > 0, s.hs, s.seed, &e) < 0)
 		eprint_error(&e);
 	p.epochs = s.epochs;
 	for (size_t i = 0; i < vocab_size(&v); i++)

@@ -1,6 +1,6 @@
 /* w2v.c: the word2vec trainer: the vocabulary counted with count/ngc, the tables of subsampling
- * and negative sampling, and the Hogwild workers that read their byte range of the corpus once
- * per epoch and train each sentence. */
+ * and negative sampling, the Huffman tree of hierarchical softmax, and the Hogwild workers that
+ * read their byte range of the corpus once per epoch and train each sentence. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -121,6 +121,12 @@ static size_t stride_of(size_t dim)
 	return (dim + W2V_LANES - 1) / W2V_LANES * W2V_LANES;
 }
 
+/* The rows of the one parameter block: W, then C with negatives, then N with --hs. */
+static uint64_t param_rows(size_t rows, int neg, int hs)
+{
+	return (uint64_t)rows + (neg ? rows : 0) + (hs && rows ? rows - 1 : 0);
+}
+
 uint64_t w2v_need(const struct w2v_settings *s, const struct vocab *v, uint64_t *params)
 {
 	uint64_t rows = vocab_size(v), stride = stride_of(s->dim);
@@ -131,27 +137,32 @@ uint64_t w2v_need(const struct w2v_settings *s, const struct vocab *v, uint64_t 
 	uint64_t buffers = nt * (READ_CHUNK + 2 * stride * 4 + ((uint64_t)s->neg + 1 +
 	                                                        2 * (uint64_t)s->window) * 4);
 
-	*params = 2 * rows * stride * 4;
+	if (s->hs) /* the tree's paths: a point and a code bit a node, some 20 nodes a word */
+		tables += rows * (8 + 20 * 5) + 2 * rows * 24;
+	*params = param_rows(rows, s->neg > 0, s->hs) * stride * 4;
 	return *params + vocab + tables + buffers;
 }
 
-int w2v_init(struct w2v_model *m, size_t rows, size_t dim, uint64_t seed, struct error *e)
+int w2v_init(struct w2v_model *m, size_t rows, size_t dim, int neg, int hs, uint64_t seed,
+             struct error *e)
 {
 	struct rng r;
 	size_t stride = stride_of(dim);
+	size_t nc = neg ? rows : 0, nn = hs && rows ? rows - 1 : 0, total = rows + nc + nn;
 
 	memset(m, 0, sizeof(*m));
-	if (rows > SIZE_MAX / 2 / stride / sizeof(float))
+	if (rows > SIZE_MAX / 3 / stride / sizeof(float))
 		return error_set(e, -1, ENOMEM, NULL, 0, "parameters of %zu words", rows);
-	m->params = aligned_alloc(64, 2 * rows * stride * sizeof(float));
+	m->params = aligned_alloc(64, (total ? total : 1) * stride * sizeof(float));
 	if (!m->params)
 		return error_set(e, -1, ENOMEM, NULL, 0, "parameters of %zu words", rows);
-	memset(m->params, 0, 2 * rows * stride * sizeof(float));
+	memset(m->params, 0, total * stride * sizeof(float));
 	m->rows = rows;
 	m->dim = dim;
 	m->stride = stride;
 	m->W = m->params;
-	m->C = m->params + rows * stride;
+	m->C = neg ? m->params + rows * stride : NULL;
+	m->N = hs ? m->params + (rows + nc) * stride : NULL;
 	rng_seed(&r, seed);
 	for (size_t i = 0; i < rows; i++)
 		for (size_t j = 0; j < dim; j++)
@@ -239,6 +250,109 @@ static inline uint32_t alias_draw(const struct alias *a, struct rng *r)
 	return (x & 0xffffffffu) < a->prob[i] ? i : a->alias[i];
 }
 
+/* ---- the Huffman tree ---- */
+
+struct leaf {
+	uint64_t count;
+	uint32_t id;
+};
+
+/* Most frequent first, then by id, so that the order is total and the same everywhere. */
+static int cmp_leaf(const void *a, const void *b)
+{
+	const struct leaf *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+int w2v_tree_build(struct w2v_tree *t, const uint64_t *counts, size_t rows)
+{
+	/* nodes 0 .. rows - 1 are the words, rows + k the k-th inner node made */
+	size_t nodes = rows ? 2 * rows - 1 : 0, sorted = 1, total = 0;
+	struct leaf *lv = malloc((rows ? rows : 1) * sizeof(*lv));
+	uint64_t *weight = malloc((nodes ? nodes : 1) * sizeof(*weight));
+	uint32_t *parent = malloc((nodes ? nodes : 1) * sizeof(*parent));
+	uint32_t *depth = malloc((nodes ? nodes : 1) * sizeof(*depth));
+	uint8_t *bit = malloc((nodes ? nodes : 1) * sizeof(*bit));
+	int ret = -1;
+
+	memset(t, 0, sizeof(*t));
+	if (!lv || !weight || !parent || !depth || !bit || rows > UINT32_MAX / 2)
+		goto done;
+	for (size_t i = 0; i < rows; i++) {
+		lv[i] = (struct leaf){counts[i], (uint32_t)i};
+		weight[i] = counts[i];
+		if (i && counts[i] > counts[i - 1])
+			sorted = 0;
+	}
+	if (!sorted) /* a --vocab file in an order of its own */
+		qsort(lv, rows, sizeof(*lv), cmp_leaf);
+	/* the leaves by rising count are lv[rows - 1], lv[rows - 2], ...; the inner nodes
+	 * rows, rows + 1, ... are made with non-decreasing weights: the smaller front of the two
+	 * queues is always the lightest node left */
+	size_t leaf = rows, inner = rows;
+	for (size_t k = rows; k < nodes; k++) {
+		uint32_t pick[2];
+
+		for (int j = 0; j < 2; j++) {
+			if (leaf > 0 && (inner == k || lv[leaf - 1].count <= weight[inner]))
+				pick[j] = lv[--leaf].id;
+			else
+				pick[j] = (uint32_t)inner++;
+		}
+		weight[k] = weight[pick[0]] > UINT64_MAX - weight[pick[1]]
+		                ? UINT64_MAX
+		                : weight[pick[0]] + weight[pick[1]];
+		parent[pick[0]] = parent[pick[1]] = (uint32_t)k;
+		bit[pick[0]] = 0;
+		bit[pick[1]] = 1;
+	}
+	/* depths from the root (the last node made) down: a parent is made after its children */
+	if (nodes)
+		depth[nodes - 1] = 0;
+	for (size_t k = nodes ? nodes - 1 : 0; k-- > 0;)
+		depth[k] = depth[parent[k]] + 1;
+	t->rows = rows;
+	t->off = malloc((rows + 1) * sizeof(*t->off));
+	if (!t->off)
+		goto done;
+	for (size_t i = 0; i < rows; i++) {
+		t->off[i] = total;
+		total += depth[i];
+	}
+	t->off[rows] = total;
+	t->points = malloc((total ? total : 1) * sizeof(*t->points));
+	t->codes = malloc((total ? total : 1) * sizeof(*t->codes));
+	if (!t->points || !t->codes)
+		goto done;
+	/* each word's path, written from its leaf up, so from its end back to the root */
+	for (size_t i = 0; i < rows; i++) {
+		size_t d = t->off[i + 1];
+
+		for (uint32_t n = (uint32_t)i; d > t->off[i]; n = parent[n]) {
+			d--;
+			t->points[d] = parent[n] - (uint32_t)rows;
+			t->codes[d] = bit[n];
+		}
+	}
+	ret = 0;
+done:
+	free(lv), free(weight), free(parent), free(depth), free(bit);
+	if (ret < 0)
+		w2v_tree_free(t);
+	return ret;
+}
+
+void w2v_tree_free(struct w2v_tree *t)
+{
+	free(t->off);
+	free(t->points);
+	free(t->codes);
+	memset(t, 0, sizeof(*t));
+}
+
 /* ---- training ---- */
 
 struct train {
@@ -251,7 +365,8 @@ struct train {
 	uint64_t train_words; /* vocabulary words an epoch reads: the vocabulary's counts summed */
 	uint64_t total;       /* epochs * train_words, the learning rate's horizon */
 	uint64_t *keep;       /* [rows] a word is kept when 32 random bits fall below keep[w] */
-	struct alias neg;
+	struct alias neg;     /* when s->neg */
+	struct w2v_tree tree; /* when s->hs */
 	uint64_t done;        /* words read by all workers (atomic) */
 	int failed;           /* a worker failed (atomic): the others stop */
 	w2v_progress_fn *fn;
@@ -385,17 +500,43 @@ static inline size_t draw_targets(struct worker *w, uint32_t positive)
 	return k;
 }
 
+/* The output side of one prediction: h [stride] predicts target by hierarchical softmax, then
+ * by negative sampling (word2vec.c's order when both are on); adds the input gradient to
+ * dh [stride]. Returns the loss when want, else 0. Always inlined: called out of line, GCC
+ * compiles it once for the baseline x86-64 (SSE), not in train_sentence's AVX2 clone. */
+static inline __attribute__((always_inline)) float predict(struct worker *w, float *dh,
+                                                           const float *h, uint32_t target,
+                                                           int want)
+{
+	const struct train *tr = w->tr;
+	const struct w2v_model *m = tr->m;
+	float loss = 0;
+
+	if (tr->s->hs) {
+		size_t o = tr->tree.off[target], len = tr->tree.off[target + 1] - o;
+
+		loss += w2v_hs_update(dh, m->N, h, tr->tree.points + o, tr->tree.codes + o, len,
+		                      w->alpha, m->stride, want);
+	}
+	if (tr->s->neg) {
+		size_t nt = draw_targets(w, target);
+
+		loss += w2v_sgns_update(dh, m->C, h, w->targets, nt, w->alpha, m->stride, want);
+	}
+	return loss;
+}
+
 /* Trains one sentence of ids [n] (subsampled already). */
 SIMD_CLONES
 static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
 {
 	const struct train *tr = w->tr;
 	const struct w2v_settings *s = tr->s;
-	float *W = tr->m->W, *C = tr->m->C;
+	float *W = tr->m->W;
 	size_t stride = tr->m->stride;
 
 	for (size_t pos = 0; pos < n; pos++) {
-		size_t win = s->window, lo, hi, nt;
+		size_t win = s->window, lo, hi;
 		int want = (w->trained++ % W2V_LOSS_EVERY) == 0;
 		float loss = 0;
 		unsigned calls = 0;
@@ -414,8 +555,7 @@ static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
 				continue;
 			w2v_cbow_mean(w->h, W, w->ctx, nc, stride);
 			memset(w->dh, 0, stride * sizeof(float));
-			nt = draw_targets(w, ids[pos]);
-			loss += w2v_sgns_update(w->dh, C, w->h, w->targets, nt, w->alpha, stride, want);
+			loss += predict(w, w->dh, w->h, ids[pos], want);
 			calls++;
 			for (size_t j = 0; j < nc; j++)
 				w2v_axpy(W + (size_t)w->ctx[j] * stride, 1.0f, w->dh, stride);
@@ -427,9 +567,7 @@ static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
 					continue;
 				in = W + (size_t)ids[j] * stride;
 				memset(w->dh, 0, stride * sizeof(float));
-				nt = draw_targets(w, ids[pos]);
-				loss += w2v_sgns_update(w->dh, C, in, w->targets, nt, w->alpha, stride,
-				                        want);
+				loss += predict(w, w->dh, in, ids[pos], want);
 				calls++;
 				w2v_axpy(in, 1.0f, w->dh, stride);
 			}
@@ -598,6 +736,11 @@ int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vo
 	struct stat sb;
 
 	memset(st, 0, sizeof(*st));
+	if (!s->neg && !s->hs)
+		return error_set(e, -1, 0, NULL, 0, "neither negative sampling nor hierarchical "
+		                 "softmax");
+	if (!m->C != !s->neg || !m->N != !s->hs || m->rows != rows)
+		return error_set(e, -1, 0, NULL, 0, "a model made for other settings");
 	if (fstat(fd, &sb) < 0)
 		return error_sys(e, name, "stat");
 	tr.size = (uint64_t)sb.st_size;
@@ -608,9 +751,14 @@ int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vo
 	if ((uint64_t)nt > tr.size / 4096 + 1)
 		nt = (int)(tr.size / 4096 + 1);
 	tr.keep = malloc(rows * sizeof(*tr.keep));
-	if (!tr.keep || alias_build(&tr.neg, v) < 0) {
+	if (!tr.keep || (s->neg && alias_build(&tr.neg, v) < 0)) {
 		free(tr.keep);
 		return error_set(e, -1, ENOMEM, NULL, 0, "sampling tables");
+	}
+	if (s->hs && w2v_tree_build(&tr.tree, v->tab.vals, rows) < 0) {
+		free(tr.keep);
+		alias_free(&tr.neg);
+		return error_set(e, -1, ENOMEM, NULL, 0, "Huffman tree of %zu words", rows);
 	}
 	for (size_t i = 0; i < rows; i++) {
 		double cn = (double)v->tab.vals[i], st_ = s->sample * (double)tr.train_words;
@@ -641,6 +789,7 @@ int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vo
 	}
 	workers_free(&tr, nt);
 	alias_free(&tr.neg);
+	w2v_tree_free(&tr.tree);
 	free(tr.keep);
 	return ret;
 }

@@ -1,16 +1,19 @@
-/* w2v.h: word2vec (Mikolov et al. 2013): skip-gram and CBOW trained with negative sampling, as
- * word2vec.c trains them (the same initialisation, subsampling formula, window shrinking and
- * linear learning-rate decay), on Hogwild threads that each read a byte range of the corpus file
- * once per epoch.
+/* w2v.h: word2vec (Mikolov et al. 2013): skip-gram and CBOW trained with negative sampling,
+ * hierarchical softmax or both, as word2vec.c trains them (the same initialisation, subsampling
+ * formula, window shrinking and linear learning-rate decay), on Hogwild threads that each read a
+ * byte range of the corpus file once per epoch.
  *
- * The parameters are one allocation: the input vectors W then the output (context) vectors C,
- * float32, each row padded to a multiple of W2V_LANES floats so that rows start on a 64-byte
- * line and the kernels run over whole vectors; the padding stays zero.
+ * The parameters are one allocation: the input vectors W, then the output (context) vectors C
+ * of negative sampling, then the vectors N of the Huffman tree's inner nodes for hierarchical
+ * softmax (C or N absent when its method is off), float32, each row padded to a multiple of
+ * W2V_LANES floats so that rows start on a 64-byte line and the kernels run over whole vectors;
+ * the padding stays zero.
  *
  * The kernels are written out below as small inline functions, outputs first (llm.c's style):
  * w2v_sgns_update is the forward and backward pass of one input vector against its positive
  * target and its negatives, which skip-gram runs once per (center, context) pair and CBOW once
- * per center word on the mean of its context. tests/test-lib.c runs them against a NumPy
+ * per center word on the mean of its context; w2v_hs_update is the same for hierarchical softmax,
+ * along the target word's path in the tree. tests/test-lib.c runs them against a NumPy
  * reference. */
 #ifndef NLP_W2V_H
 #define NLP_W2V_H
@@ -34,7 +37,8 @@
 
 struct w2v_settings {
 	int cbow;           /* 0: skip-gram */
-	unsigned neg;       /* negative samples per positive, 1.. */
+	unsigned neg;       /* negative samples per positive (0: no negative sampling) */
+	int hs;             /* hierarchical softmax (neg and hs may both be on, as in word2vec.c) */
 	unsigned window;    /* the largest distance of a context word, 1.. */
 	int shrink;         /* draw each center's window uniformly in 1..window, as word2vec.c */
 	size_t dim;
@@ -48,9 +52,24 @@ struct w2v_settings {
 
 struct w2v_model {
 	size_t rows, dim, stride; /* stride: dim rounded up to W2V_LANES */
-	float *params;            /* [2][rows][stride] one allocation, 64-byte aligned */
+	float *params;            /* W, C, N one after the other: one allocation, 64-byte aligned */
 	float *W;                 /* [rows][stride] input vectors, the word vectors */
-	float *C;                 /* [rows][stride] output vectors, the context vectors */
+	float *C;                 /* [rows][stride] output vectors of negative sampling, or NULL */
+	float *N;                 /* [rows - 1][stride] inner nodes' vectors of hierarchical softmax
+	                           * (the output side of --hs: they have no words), or NULL */
+};
+
+/* The Huffman tree of hierarchical softmax over the vocabulary's counts: word w's path from the
+ * root is points[off[w] .. off[w + 1]), the inner nodes it passes (0 .. rows - 2, the root is
+ * rows - 2), and codes[] the same range, the branch taken at each (0 or 1). The code lengths are
+ * not capped (word2vec.c stops at 40): a path of L nodes needs counts that grow like the Fibonacci
+ * numbers, a total of about fib(L + 2), so counts of at least 1 summing below 2^64 give paths of
+ * at most about 90 nodes, and a path is stored at its length. */
+struct w2v_tree {
+	size_t rows;
+	size_t *off;       /* [rows + 1] */
+	uint32_t *points;  /* [off[rows]] */
+	uint8_t *codes;    /* [off[rows]] */
 };
 
 /* What a training run did. */
@@ -81,16 +100,26 @@ int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_coun
  * in *params), the vocabulary, the sampling tables and the threads' buffers. */
 uint64_t w2v_need(const struct w2v_settings *s, const struct vocab *v, uint64_t *params);
 
-/* Allocates m for rows words of dim dimensions, W uniform in [-0.5/dim, 0.5/dim) from seed and C
- * zero, as word2vec.c starts. Returns 0, or -1 with e filled (out of memory). */
-int w2v_init(struct w2v_model *m, size_t rows, size_t dim, uint64_t seed, struct error *e);
+/* Allocates m for rows words of dim dimensions, with C when neg and N when hs, W uniform in
+ * [-0.5/dim, 0.5/dim) from seed and C and N zero, as word2vec.c starts. Returns 0, or -1 with e
+ * filled (out of memory). */
+int w2v_init(struct w2v_model *m, size_t rows, size_t dim, int neg, int hs, uint64_t seed,
+             struct error *e);
 void w2v_free(struct w2v_model *m);
 
-/* Trains m on the tokens file fd (one sentence a line; read with pread, so fd must be a regular
- * file) with vocabulary v (its counts are the words' frequencies; tokens not in it are dropped
- * before the window is laid; malformed UTF-8 follows s->invalid, as w2v_count_vocab). Returns 0,
- * or -1 with e filled (a read error, memory, invalid UTF-8 under UTF8_FAIL: the message gives the
- * byte offset of the line). fn (may be NULL) reports progress. */
+/* Builds t, the Huffman tree of counts [rows] (rows >= 1; in any order, though the vocabulary's,
+ * most frequent first, saves a sort), in O(rows) after the sort by two queues: the leaves by
+ * rising count and the inner nodes as they are made, whose weights rise too. A tie goes to the
+ * leaf, which keeps the longest code short. Sums saturate at UINT64_MAX (the tree stays a valid
+ * prefix code). Returns 0, or -1 when memory runs out. w2v_tree_free frees it. */
+int w2v_tree_build(struct w2v_tree *t, const uint64_t *counts, size_t rows);
+void w2v_tree_free(struct w2v_tree *t);
+
+/* Trains m (made by w2v_init with s->neg and s->hs) on the tokens file fd (one sentence a line;
+ * read with pread, so fd must be a regular file) with vocabulary v (its counts are the words'
+ * frequencies; tokens not in it are dropped before the window is laid; malformed UTF-8 follows
+ * s->invalid, as w2v_count_vocab). Returns 0, or -1 with e filled (a read error, memory, invalid
+ * UTF-8 under UTF8_FAIL: the message gives its byte offset). fn (may be NULL) reports progress. */
 int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vocab *v, int fd,
               const char *name, w2v_progress_fn *fn, void *ctx, struct w2v_stats *st,
               struct error *e);
@@ -160,6 +189,32 @@ static inline float w2v_sgns_update(float *dh, float *C, const float *h, const u
 
 		if (want_loss)
 			loss += w2v_softplus(k == 0 ? -f : f);
+		w2v_axpy(dh, g, c, n);
+		w2v_axpy(c, g, h, n);
+	}
+	return loss;
+}
+
+/* Forward and backward of hierarchical softmax for one input vector h along the path of its
+ * target word: for each inner node p = points[d], with f = h . N[p] and
+ * g = alpha (1 - codes[d] - sigmoid(f)), it adds g N[p] (before N[p] changes) to dh and g h to
+ * N[p] (sigmoid(f) is the probability of branch 0). Returns the loss -log p(target | h) =
+ * sum softplus(codes[d] ? f : -f) when want_loss, else 0.
+ * dh [n] accumulated (not cleared), N [rows - 1][n] the inner nodes' vectors, h [n] (not a row of
+ * N), points [len] and codes [len] the target's path; n a multiple of W2V_LANES. */
+static inline float w2v_hs_update(float *dh, float *N, const float *h, const uint32_t *points,
+                                  const uint8_t *codes, size_t len, float alpha, size_t n,
+                                  int want_loss)
+{
+	float loss = 0;
+
+	for (size_t d = 0; d < len; d++) {
+		float *c = N + (size_t)points[d] * n;
+		float f = w2v_dot(h, c, n);
+		float g = alpha * ((float)(1 - codes[d]) - 1.0f / (1.0f + expf(-f)));
+
+		if (want_loss)
+			loss += w2v_softplus(codes[d] ? f : -f);
 		w2v_axpy(dh, g, c, n);
 		w2v_axpy(c, g, h, n);
 	}
