@@ -12,7 +12,8 @@
 #     subwords), nlp-w2v --skipgram (mean of the seeds of W2V_SEEDS, default "1 2 3")
 #   --cbow (or W2V_CBOW=1): CBOW, 5 negatives: gensim sg=0 vs nlp-w2v --cbow
 #   --hs (or W2V_HS=1): skip-gram with hierarchical softmax and no negatives: gensim hs=1
-#     negative=0 vs nlp-w2v --skipgram --hs --neg 0
+#     negative=0 vs nlp-w2v --skipgram --hs --neg 0 (--neg 0 is --hs's default; spelt out to read
+#     as gensim's settings)
 #   --subword (or W2V_SUBWORD=1): skip-gram with character n-grams 3 to 6: fastText skipgram
 #     (its default n-grams) vs nlp-w2v --skipgram --subword 3-6
 # A row of nlp-w2v is skipped while bin/nlp-w2v does not exist or, in a section, while its --help
@@ -20,7 +21,9 @@
 # nlp-w2v alternate with the peers' runs. Every training runs with OPENBLAS_CORETYPE and
 # OPENBLAS_L2_SIZE unset (BENCH.md: the peers at their best, ours the same way); the scoring is
 # not timed. Ratio = the section's reference time (gensim, or fastText for subwords) / the row's
-# time. W2V_CORPUS replaces the corpus, for a quick trial of the script. W2V_TOOLS (default
+# time. W2V_SECTION_SEEDS (default: W2V_SEEDS) are the seeds of nlp-w2v in the optional sections.
+# The script ends with PASS or FAIL for each of issue 12's targets (and exits 1 on a FAIL).
+# W2V_CORPUS replaces the corpus, for a quick trial of the script. W2V_TOOLS (default
 # "gensim word2vec.c fasttext") chooses the peers of the skip-gram section.
 #
 # At the issue's settings on a 2-core machine the three peers take some 18 minutes (BENCH.md: 220,
@@ -52,6 +55,8 @@ need_py_modules $me gensim
 w2vc=${W2V_C:-}
 tools=${W2V_TOOLS-gensim word2vec.c fasttext}
 read -r -a seeds <<<"${W2V_SEEDS:-1 2 3}"
+read -r -a all_seeds <<<"${W2V_SEEDS:-1 2 3}"
+read -r -a section_seeds <<<"${W2V_SECTION_SEEDS:-${W2V_SEEDS:-1 2 3}}"
 if [ -n "${W2V_CORPUS:-}" ]; then corpus=$W2V_CORPUS; else corpus=$(enwik100_cached); fi
 ev=$data/eval
 
@@ -151,6 +156,7 @@ done
 if has_nlp; then nfn=sg_nlp; else nfn=""; notes+=("nlp-w2v skipped: $nlp does not exist"); fi
 touch "$tmp/runs"
 interleave "${peers[@]}" -- ${nfn:+"$nfn"}
+seeds=("${section_seeds[@]}") # the optional sections' seeds
 if [ "$cbow" = 1 ]; then
 	if has_nlp --cbow; then nfn=cbow_nlp; else nfn=""; notes+=("nlp-w2v --cbow skipped"); fi
 	interleave cbow_gensim -- ${nfn:+"$nfn"}
@@ -221,4 +227,38 @@ fi
 for n in "${notes[@]}"; do echo "Note: $n"; done
 echo "BENCH.md's figures (same machine, earlier): gensim 220 s, 194 MB, 0.681 / 0.362; word2vec.c"
 echo "339 s, 587 MB, 0.656 / 0.379; fastText -maxn 0 about 500 s, 281 MB, 0.650 / 0.353."
+
+field() { [ -z "$1" ] || cut -d ' ' -f "$2" <<<"$1"; }
+g=$(row sg.gensim) n=$(row sg.nlp.) cg=$(row cbow.gensim) cn=$(row cbow.nlp.)
+hg=$(row hs.gensim) hn=$(row hs.nlp.) fg=$(row sw.fasttext) fn_=$(row sw.nlp.)
+echo
+echo "Issue 12's targets (nlp-w2v, skip-gram: the mean of ${#all_seeds[@]} seeds):"
+t() { awk "BEGIN { exit !($1) }"; }
+check()
+{
+	local name=$1 expr=$2
+	shift 2
+	for a in "$@"; do [ -n "$a" ] || { echo "  -     $name (a row is missing)"; return 0; }; done
+	if t "$expr"; then echo "  PASS  $name"; else echo "  FAIL  $name"; failed=1; fi
+}
+check "skip-gram at least 1.5 times faster than gensim ($(field "$g" 1) s / $(field "$n" 1) s)" \
+	"$(field "$g" 1) >= 1.5 * $(field "$n" 1)" "$g" "$n"
+check "skip-gram peak RSS at most gensim's ($(mb "$(field "$n" 2)") vs $(mb "$(field "$g" 2)"))" \
+	"$(field "$n" 2) <= $(field "$g" 2)" "$g" "$n"
+check "skip-gram WordSim353 at least 0.65 ($(field "$n" 3))" "$(field "$n" 3) >= 0.65" "$n"
+check "skip-gram analogy at least 0.37 ($(field "$n" 4))" "$(field "$n" 4) >= 0.37" "$n"
+if [ "$cbow" = 1 ]; then
+	check "CBOW faster than gensim's ($(field "$cg" 1) s / $(field "$cn" 1) s)" \
+		"$(field "$cn" 1) < $(field "$cg" 1)" "$cg" "$cn"
+fi
+if [ "$hs" = 1 ]; then
+	check "skip-gram --hs faster than gensim's ($(field "$hg" 1) s / $(field "$hn" 1) s)" \
+		"$(field "$hn" 1) < $(field "$hg" 1)" "$hg" "$hn"
+fi
+if [ "$subword" = 1 ]; then
+	check "subwords at least 1.5 times faster than fastText ($(field "$fg" 1) s / $(field "$fn_" 1) s)" \
+		"$(field "$fg" 1) >= 1.5 * $(field "$fn_" 1)" "$fg" "$fn_"
+	check "subwords' WordSim353 at least fastText's ($(field "$fn_" 3) vs $(field "$fg" 3))" \
+		"$(field "$fn_" 3) >= $(field "$fg" 3)" "$fg" "$fn_"
+fi
 exit "$failed"

@@ -37,6 +37,11 @@ echo "nearest neighbours of a few words (a corpus this small gives rough neighbo
 show "nlp-vocab --min-count 3 $tmp/tokens.txt > $tmp/vocab3.tsv; nlp-cooccur --vocab $tmp/vocab3.tsv --window 5 $tmp/tokens.txt | nlp-ppmi --alpha 0.75 | nlp-svd --dim 10 --vocab $tmp/vocab3.tsv > $tmp/svd.vec; head -n 2 $tmp/svd.vec | cut -c 1-72"
 show "nlp-similar -q -k 4 $tmp/svd.vec alice rabbit she"
 echo
+echo "Predictive word vectors: skip-gram with negative sampling (word2vec) on the same tokens,"
+echo "many epochs over so small a corpus, one thread and a seed so that every run agrees:"
+show "nlp-w2v --min-count 3 -d 20 -w 3 --epochs 500 --sample 0 --alpha 0.05 -T 1 --seed 1 $tmp/tokens.txt > $tmp/w2v.vec; head -n 2 $tmp/w2v.vec | cut -c 1-72"
+show "nlp-similar -q -k 3 $tmp/w2v.vec alice rabbit"
+echo
 echo "Document vectors: the three strongest TF-IDF terms of each paragraph (scikit-learn's tokens,"
 echo "English stopwords dropped):"
 show "head -n 5 $sample | nlp-tokenize --sklearn | nlp-stopword --lang en | nlp-tfidf --top 3"

@@ -1,8 +1,8 @@
-/* nlp-w2v: word2vec word vectors (skip-gram or CBOW with negative sampling, optionally with
- * fastText's subwords) from a tokens file (one sentence a line; stdin is spooled to $TMPDIR, since
- * each epoch reads it again); writes the vectors in the word2vec text or binary format, and the
- * model (--save-model) from which `nlp-w2v oov` builds the vectors of words read on stdin, seen
- * in training or not. */
+/* nlp-w2v: word2vec word vectors (skip-gram or CBOW with negative sampling, hierarchical softmax
+ * or both, optionally with fastText's subwords) from a tokens file (one sentence a line; stdin is
+ * spooled to $TMPDIR, since each epoch reads it again); writes the vectors in the word2vec text or
+ * binary format, and the model (--save-model) from which `nlp-w2v oov` builds the vectors of
+ * words read on stdin, seen in training or not. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -27,18 +27,21 @@
 #include "vec/w2vmodel.h"
 
 static const char synopsis[] =
-    "nlp-w2v [--skipgram | --cbow] [--neg K] [-d dim] [-w window] [--no-shrink] [--sample T] "
-    "[--min-count N] [--max-vocab N] [--epochs N] [--alpha A] [--min-alpha A] [-T threads] "
-    "[--seed N] [-v vocab] [--subword min-max] [--buckets N] [--output file] [-b] "
-    "[--output-vectors file] [--save-model file] [-M size] [--progress] [file]\n"
+    "nlp-w2v [--skipgram | --cbow] [--neg K] [--hs] [-d dim] [-w window] [--no-shrink] "
+    "[--sample T] [--min-count N] [--max-vocab N] [--epochs N] [--alpha A] [--min-alpha A] "
+    "[-T threads] [--seed N] [-v vocab] [--subword min-max] [--buckets N] [--output file] [-b] "
+    "[--output-vectors file] [--save-model file] [-M size] [--invalid policy] [--progress] "
+    "[file]\n"
     "       nlp-w2v oov --model file [-b] [file ...]";
 
 static const char help[] =
-    "Trains word2vec vectors on a tokens file (one sentence a line) with negative sampling.\n"
+    "Trains word2vec vectors on a tokens file (one sentence a line) with negative sampling or\n"
+    "hierarchical softmax.\n"
     "\n"
     "      --skipgram         skip-gram: each word predicts its context (default)\n"
     "      --cbow             CBOW: the mean of the context predicts the word\n"
-    "      --neg K            negative samples per prediction (default 5)\n"
+    "      --neg K            negative samples per prediction (default 5; with --hs 0: none)\n"
+    "      --hs               hierarchical softmax over a Huffman tree of the words\n"
     "  -d, --dim N            dimensions (default 100)\n"
     "  -w, --window N         context words on each side (default 5)\n"
     "      --no-shrink        always the whole window (default: drawn in 1..N per word)\n"
@@ -56,9 +59,11 @@ static const char help[] =
     "      --buckets N        buckets of the n-grams (default 2000000)\n"
     "      --output FILE      write the vectors to FILE (default stdout)\n"
     "  -b, --binary           word2vec binary format\n"
-    "      --output-vectors FILE  also write the context (output) vectors to FILE\n"
+    "      --output-vectors FILE  also write the context (output) vectors of negative\n"
+    "                         sampling to FILE (--neg K, K > 0)\n"
     "      --save-model FILE  also write the model, from which oov builds vectors\n"
     "  -M, --memory SIZE      memory budget of the counting (K, M, G; default a quarter of RAM)\n"
+    "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n"
@@ -69,33 +74,43 @@ static const char help[] =
     "\n"
     "      --model FILE       the model that --save-model wrote\n";
 
-enum { OPT_SKIPGRAM = OPT_FIRST_PRIVATE, OPT_CBOW, OPT_NEG, OPT_NO_SHRINK, OPT_SAMPLE,
+enum { OPT_SKIPGRAM = OPT_FIRST_PRIVATE, OPT_CBOW, OPT_NEG, OPT_HS, OPT_NO_SHRINK, OPT_SAMPLE,
        OPT_MIN_COUNT, OPT_MAX_VOCAB, OPT_ALPHA, OPT_MIN_ALPHA, OPT_SEED, OPT_OUTPUT_VECTORS,
        OPT_EPOCHS, OPT_OUTPUT, OPT_SUBWORD, OPT_BUCKETS, OPT_SAVE_MODEL, OPT_MODEL };
 
 #define DEFAULT_BUCKETS 2000000 /* fastText's */
 
-/* The progress display's state: a phase per epoch. */
+static double now(void);
+
+/* The progress display's state: one phase, "training", over all the epochs' words, so that the
+ * percentage and the time left are the run's. */
 struct prog {
-	unsigned epoch, epochs;
+	unsigned epochs;
+	int threads, started;
 	uint64_t per_epoch;
-	double loss;
-	char name[32];
+	double loss, t0;
 };
 
 static void show(void *ctx, unsigned epoch, uint64_t done, double loss, double lr)
 {
 	struct prog *p = ctx;
+	uint64_t all = (uint64_t)(epoch - 1) * p->per_epoch + done;
 
 	if (!isnan(loss))
 		p->loss = loss;
-	if (epoch != p->epoch) {
-		p->epoch = epoch;
-		snprintf(p->name, sizeof(p->name), "epoch %u/%u", epoch, p->epochs);
-		progress_phase(p->name, p->per_epoch, "words");
+	if (!p->started) {
+		p->started = 1;
+		progress_phase("training", p->per_epoch * p->epochs, "words");
 	}
-	if (progress_due())
-		progress_show(done, "loss %.3f, lr %.4f", p->loss, lr);
+	if (progress_due()) {
+		double t = now() - p->t0;
+		char r[32];
+
+		progress_show(all, "epoch %u/%u, %s words/s a thread, loss %.3f, lr %.4f", epoch,
+		              p->epochs,
+		              progress_count(r, sizeof(r), (uint64_t)(t > 0 ? (double)all / t / p->threads : 0)),
+		              p->loss, lr);
+	}
 }
 
 /* Writes the word vectors of m (ctx: the context vectors C) labelled by v to w: with subwords,
@@ -153,7 +168,7 @@ static void save_model(const char *path, const struct w2v_settings *s, const str
 	struct w2vmodel_info info = {
 	    .words = m->rows, .buckets = m->buckets, .dim = (uint32_t)m->dim, .minn = m->minn,
 	    .maxn = m->maxn, .cbow = (uint32_t)s->cbow, .window = s->window, .neg = s->neg,
-	    .epochs = s->epochs, .seed = s->seed, .corpus_words = corpus_words,
+	    .hs = (uint32_t)s->hs, .epochs = s->epochs, .seed = s->seed, .corpus_words = corpus_words,
 	    .sample = s->sample, .alpha = s->alpha, .min_alpha = s->min_alpha};
 	struct writer w;
 	struct error e;
@@ -185,6 +200,11 @@ static void parse_subword(const char *arg, unsigned *minn, unsigned *maxn)
 		weprintf("--subword %s: the shortest n-gram is longer than the longest", arg);
 		usage_error(synopsis);
 	}
+}
+
+static const char *policy_done(enum utf8_policy p)
+{
+	return p == UTF8_SKIP ? "skipped" : "replaced by U+FFFD";
 }
 
 static double now(void)
@@ -322,6 +342,7 @@ int main(int argc, char **argv)
 	    {"skipgram", no_argument, NULL, OPT_SKIPGRAM},
 	    {"cbow", no_argument, NULL, OPT_CBOW},
 	    {"neg", required_argument, NULL, OPT_NEG},
+	    {"hs", no_argument, NULL, OPT_HS},
 	    {"dim", required_argument, NULL, 'd'},
 	    {"window", required_argument, NULL, 'w'},
 	    {"no-shrink", no_argument, NULL, OPT_NO_SHRINK},
@@ -341,24 +362,26 @@ int main(int argc, char **argv)
 	    {"buckets", required_argument, NULL, OPT_BUCKETS},
 	    {"save-model", required_argument, NULL, OPT_SAVE_MODEL},
 	    {"memory", required_argument, NULL, 'M'},
+	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},
 	    {NULL, 0, NULL, 0}};
 	struct w2v_settings s = {.neg = 5, .window = 5, .shrink = 1, .dim = 100, .sample = 1e-3,
 	                         .epochs = 5, .alpha = -1, .min_alpha = -1, .seed = 1};
-	unsigned long long min_count = 5, max_vocab = 0, buckets = 0;
-	unsigned minn = 0, maxn = 0;
+	unsigned long long min_count = 5, max_vocab = 0;
 	const char *vocab_path = NULL, *output = NULL, *ctx_path = NULL, *model_path = NULL;
 	const char *path, *name;
-	int binary = 0, progress = 0, counting_opts = 0, c, fd;
+	char rows[64];
+	int binary = 0, progress = 0, counting_opts = 0, neg_set = 0, c, fd;
 	size_t memory = 0;
 	struct vocab v;
 	struct w2v_model m;
 	struct w2v_stats st;
 	struct prog p = {0};
 	struct error e;
-	char a[32], b[32];
+	char a[32], b[32], c8[32], lossbuf[32];
+	uint64_t nbad = 0, bad_line = 0, need, params;
 	double t0, secs;
 
 	prog_init("nlp-w2v");
@@ -369,7 +392,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case OPT_SKIPGRAM: s.cbow = 0; break;
 		case OPT_CBOW: s.cbow = 1; break;
-		case OPT_NEG: s.neg = (unsigned)estrtonum(optarg, 1, W2V_MAX_NEG, "--neg"); break;
+		case OPT_NEG: s.neg = (unsigned)estrtonum(optarg, 0, W2V_MAX_NEG, "--neg");
+		              neg_set = 1; break;
+		case OPT_HS: s.hs = 1; break;
 		case 'd': s.dim = (size_t)estrtonum(optarg, 1, W2V_MAX_DIM, "--dim"); break;
 		case 'w': s.window = (unsigned)estrtonum(optarg, 1, W2V_MAX_WINDOW, "--window"); break;
 		case OPT_NO_SHRINK: s.shrink = 0; break;
@@ -389,11 +414,12 @@ int main(int argc, char **argv)
 		case OPT_OUTPUT: output = optarg; break;
 		case 'b': binary = 1; break;
 		case OPT_OUTPUT_VECTORS: ctx_path = optarg; break;
-		case OPT_SUBWORD: parse_subword(optarg, &minn, &maxn); break;
-		case OPT_BUCKETS: buckets = (unsigned long long)estrtonum(optarg, 1, W2V_MAX_BUCKETS,
-		                                                         "--buckets"); break;
+		case OPT_SUBWORD: parse_subword(optarg, &s.minn, &s.maxn); break;
+		case OPT_BUCKETS: s.buckets = (size_t)estrtonum(optarg, 1, W2V_MAX_BUCKETS, "--buckets");
+		                  break;
 		case OPT_SAVE_MODEL: model_path = optarg; break;
 		case 'M': memory = opt_memory(optarg); break;
+		case OPT_INVALID: s.invalid = opt_policy(optarg); break;
 		case OPT_PROGRESS: progress = 1; break;
 		case 'h': usage_help(synopsis, help);
 		case OPT_VERSION: print_version();
@@ -409,12 +435,23 @@ int main(int argc, char **argv)
 		         "without it");
 		usage_error(synopsis);
 	}
-	if (buckets && !minn) {
+	if (s.hs && !neg_set)
+		s.neg = 0; /* word2vec.c -hs 1 -negative 0, gensim hs=1 negative=0 */
+	if (!s.hs && s.neg == 0) {
+		weprintf("--neg 0 leaves nothing to train without --hs");
+		usage_error(synopsis);
+	}
+	if (ctx_path && s.neg == 0) {
+		weprintf("--output-vectors writes negative sampling's output vectors: with --hs "
+		         "alone they are the tree's inner nodes, which have no words");
+		usage_error(synopsis);
+	}
+	if (s.buckets && !s.minn) {
 		weprintf("--buckets goes with --subword");
 		usage_error(synopsis);
 	}
-	if (minn && !buckets)
-		buckets = DEFAULT_BUCKETS;
+	if (s.minn && !s.buckets)
+		s.buckets = DEFAULT_BUCKETS;
 	if (s.alpha < 0)
 		s.alpha = s.cbow ? 0.05 : 0.025;
 	if (s.min_alpha < 0)
@@ -439,27 +476,52 @@ int main(int argc, char **argv)
 	} else {
 		progress_phase("counting", 0, "");
 		if (w2v_count_vocab(&v, fd, name, min_count, max_vocab,
-		                    memory ? memory : opt_memory_default(), &e) < 0)
+		                    memory ? memory : opt_memory_default(), s.invalid, &nbad, &bad_line,
+		                    &e) < 0)
 			eprint_error(&e);
+		if (nbad)
+			weprintf("%s: line %llu: invalid UTF-8 %s (later cases are counted)", name,
+			         (unsigned long long)bad_line, policy_done(s.invalid));
 		if (vocab_size(&v) == 0)
 			eprintf("%s: no word is counted %llu times or more (--min-count)", name,
 			        min_count);
 	}
 	if (vocab_size(&v) > VEC_MAX_ROWS)
 		eprintf("%zu words: more than %llu", vocab_size(&v), (unsigned long long)VEC_MAX_ROWS);
-	if (w2v_alloc(&m, vocab_size(&v), (size_t)buckets, s.dim, s.seed, &e) < 0)
+	need = w2v_need(&s, &v, &params);
+	if (s.minn)
+		snprintf(rows, sizeof(rows), "%zu words and %zu buckets", vocab_size(&v), s.buckets);
+	else
+		snprintf(rows, sizeof(rows), "%zu words", vocab_size(&v));
+	if (need > opt_memory_physical())
+		eprintf("training needs about %s (%s of parameters: %s, %zu dimensions), more "
+		        "than the %s of memory: keep fewer words (--min-count, --max-vocab)%s or "
+		        "dimensions", progress_bytes(a, sizeof(a), need),
+		        progress_bytes(b, sizeof(b), params), rows, s.dim,
+		        progress_bytes(c8, sizeof(c8), opt_memory_physical()),
+		        s.minn ? ", buckets (--buckets)" : "");
+	progress_note("training needs about %s of memory: %s of parameters (%s, %zu "
+	              "dimensions), the rest for the vocabulary, tables and "
+	              "buffers", progress_bytes(a, sizeof(a), need),
+	              progress_bytes(b, sizeof(b), params), rows, s.dim);
+	if (w2v_alloc(&m, vocab_size(&v), s.minn ? s.buckets : 0, s.dim, s.neg > 0, s.hs, s.seed,
+	              &e) < 0)
 		eprint_error(&e);
-	if (minn && w2v_subwords(&m, &v, minn, maxn, &e) < 0)
+	if (s.minn && w2v_subwords(&m, &v, s.minn, s.maxn, &e) < 0)
 		eprint_error(&e);
 	p.epochs = s.epochs;
 	for (size_t i = 0; i < vocab_size(&v); i++)
 		p.per_epoch += v.tab.vals[i];
 	p.loss = NAN;
-	t0 = now();
+	p.threads = s.threads;
+	p.t0 = t0 = now();
 	if (w2v_train(&m, &s, &v, fd, name, show, &p, &st, &e) < 0)
 		eprint_error(&e);
 	secs = now() - t0;
 	close(fd);
+	if (st.bad && !nbad) /* --vocab: the corpus was not counted */
+		weprintf("%s: byte %llu: invalid UTF-8 %s (later cases are counted)", name,
+		         (unsigned long long)st.bad_at + 1, policy_done(s.invalid));
 	if (st.words == 0)
 		eprintf("%s: no word of the vocabulary in the corpus", name);
 
@@ -478,10 +540,15 @@ int main(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 	}
-	progress_done("%s words, %zu in the vocabulary, %u epochs, %s words/s, loss %.3f",
+	if (isnan(st.loss))
+		snprintf(lossbuf, sizeof(lossbuf), "-");
+	else
+		snprintf(lossbuf, sizeof(lossbuf), "%.3f", st.loss);
+	progress_done("%s words, %zu in the vocabulary, %u epochs, %s words/s, loss %s%s%s",
 	              progress_count(a, sizeof(a), st.words), vocab_size(&v), s.epochs,
 	              progress_count(b, sizeof(b), (uint64_t)(secs > 0 ? (double)st.words / secs : 0)),
-	              st.loss);
+	              lossbuf, st.bad ? ", malformed bytes " : "",
+	              st.bad ? progress_count(c8, sizeof(c8), st.bad) : "");
 	w2v_free(&m);
 	vocab_free(&v);
 	return 0;

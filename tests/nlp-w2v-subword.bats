@@ -330,6 +330,31 @@ k = KeyedVectors.load_word2vec_format(sys.argv[1]); assert len(k) == 3' "$BATS_T
 	done
 }
 
+@test "w2v subword: with hierarchical softmax (--hs alone, and with negatives), the round trip holds" {
+	for out in "--hs" "--hs --neg 3 --cbow"; do
+		nlp-w2v $out $SMALL --subword 2-4 --buckets 500 --save-model "$BATS_TEST_TMPDIR/hs.w2v" "$K" > "$BATS_TEST_TMPDIR/hs.vec"
+		tail -n +2 "$BATS_TEST_TMPDIR/hs.vec" | cut -d ' ' -f 1 | nlp-w2v oov --model "$BATS_TEST_TMPDIR/hs.w2v" > "$BATS_TEST_TMPDIR/oov.vec"
+		assert_same "$BATS_TEST_TMPDIR/oov.vec" "$BATS_TEST_TMPDIR/hs.vec"
+		run nlp-similar --model "$BATS_TEST_TMPDIR/hs.w2v" -k 3 김치를
+		assert_success
+		[ "${#lines[@]}" -eq 3 ]
+	done
+	# the header records it: hs 1 at offset 68, the negatives (0 with --hs alone) at 60
+	nlp-w2v --hs $SMALL --subword 2-4 --buckets 500 --save-model "$BATS_TEST_TMPDIR/hs.w2v" "$K" > /dev/null
+	run od -An -tu4 -j60 -N12 "$BATS_TEST_TMPDIR/hs.w2v"
+	assert_equal "$(echo $output)" "0 5 1"
+}
+
+@test "w2v subword: the buckets count in the memory a run needs, and a run that cannot fit stops" {
+	run --separate-stderr nlp-w2v --progress $SMALL --subword 3-6 --buckets 1000 "$K"
+	assert_success
+	[[ "$stderr" == *"training needs about "*" of parameters (94 words and 1000 buckets, 24 dimensions)"* ]]
+	run --separate-stderr nlp-w2v -d 10000 --min-count 1 --subword 3-6 --buckets 100000000 "$K"
+	assert_failure 1
+	assert_output ''
+	[[ "$stderr" == "nlp-w2v: training needs about "*" of parameters: 94 words and 100000000 buckets, 10000 dimensions), more than the "*" of memory: keep fewer words (--min-count, --max-vocab), buckets (--buckets) or dimensions" ]]
+}
+
 @test "w2v subword: bad options exit 2 with a usage line" {
 	for bad in "--subword 0" "--subword 7-3" "--subword 3-65" "--subword x" "--subword 3-" \
 		"--subword 3-6 --buckets 0" "--subword 3-6 --buckets 100000001" "--buckets 10"; do

@@ -36,4 +36,11 @@ SAMPLE="$NLP_TOP/share/nlp/examples/sample.txt"
 	assert_success
 	assert_output --partial 'alice'
 	assert_output --partial '<date>'
+	# nlp-w2v's vectors: the header line and three neighbours of each query
+	assert_output --partial "$(printf '\n$ nlp-w2v --min-count 3 -d 20')"
+	run awk '/^\$ nlp-similar -q -k 3 /{on = 1; next} on && /^$/{exit} on' <<<"$output"
+	echo "$output"
+	[ "${#lines[@]}" -eq 6 ]
+	assert_line -n 0 --regexp $'^alice\t[^\t]+\t0\.[0-9]+$'
+	assert_line -n 5 --regexp $'^rabbit\t[^\t]+\t0\.[0-9]+$'
 }

@@ -6,8 +6,9 @@
  * their order kept; the sorter and n-gram counting under a low limit of open files), and the
  * progress display as a trainer uses it; and, for the NumPy and Python references of
  * tests/nlp-w2v.bats, the word2vec kernels one step at a time and fastText's subwords (modes
- * w2v-step, w2v-subword-step, subwords). Prints "ok NAME" or
+ * w2v-step, w2v-huffman, w2v-subword-step, subwords). Prints "ok NAME" or
  * "FAIL NAME: why" per check and exits 1 on any failure. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -715,16 +716,20 @@ static void test_progress(void)
 }
 
 /* test-lib w2v-step: one step of the word2vec kernels on stdin's tiny inputs, for
- * tests/nlp-w2v.bats's NumPy reference. Reads "mode dim rows nt nc alpha", the rows x dim input
- * vectors W, the rows x dim output vectors C, nt targets (the positive first) and nc input rows
- * (skip-gram: one); prints the loss, then W and C after the step, one row a line. */
+ * tests/nlp-w2v.bats's NumPy reference. Reads "mode dim rows nt nc alpha" (mode skipgram, cbow,
+ * skipgram-hs or cbow-hs), the rows x dim input vectors W, the rows x dim output vectors C (with
+ * hs, the inner nodes' vectors), nt targets (the positive first; with hs, the path's inner nodes),
+ * with hs nt codes, and nc input rows (skip-gram: one); prints the loss, then W and C after the
+ * step, one row a line. */
 static int w2v_step(void)
 {
 	char mode[16];
 	size_t dim, rows, nt, nc, stride;
 	double alpha;
-	float *W, *C, *h, *dh, loss;
+	float *W, *C, *h, *dh, *in, loss;
 	uint32_t *t, *ctx;
+	uint8_t *code;
+	int hs;
 
 	if (scanf("%15s %zu %zu %zu %zu %lf", mode, &dim, &rows, &nt, &nc, &alpha) != 6)
 		return 2;
@@ -734,7 +739,9 @@ static int w2v_step(void)
 	h = ecalloc(stride, sizeof(float));
 	dh = ecalloc(stride, sizeof(float));
 	t = ecalloc(nt, sizeof(*t));
+	code = ecalloc(nt, sizeof(*code));
 	ctx = ecalloc(nc, sizeof(*ctx));
+	hs = strstr(mode, "-hs") != NULL;
 	for (size_t i = 0; i < rows * dim; i++)
 		if (scanf("%f", &W[i / dim * stride + i % dim]) != 1)
 			return 2;
@@ -744,24 +751,63 @@ static int w2v_step(void)
 	for (size_t i = 0; i < nt; i++)
 		if (scanf("%u", &t[i]) != 1 || t[i] >= rows)
 			return 2;
+	for (size_t i = 0; hs && i < nt; i++)
+		if (scanf("%hhu", &code[i]) != 1 || code[i] > 1)
+			return 2;
 	for (size_t i = 0; i < nc; i++)
 		if (scanf("%u", &ctx[i]) != 1 || ctx[i] >= rows)
 			return 2;
-	if (!strcmp(mode, "cbow")) {
+	if (!strncmp(mode, "cbow", 4)) {
 		w2v_cbow_mean(h, W, ctx, nc, stride);
-		loss = w2v_sgns_update(dh, C, h, t, nt, (float)alpha, stride, 1);
-		for (size_t j = 0; j < nc; j++)
-			w2v_axpy(W + ctx[j] * stride, 1.0f, dh, stride);
+		in = h;
 	} else {
-		loss = w2v_sgns_update(dh, C, W + ctx[0] * stride, t, nt, (float)alpha, stride, 1);
-		w2v_axpy(W + ctx[0] * stride, 1.0f, dh, stride);
+		in = W + ctx[0] * stride;
+		nc = 1;
 	}
+	if (hs)
+		loss = w2v_hs_update(dh, C, in, t, code, nt, (float)alpha, stride, 1);
+	else
+		loss = w2v_sgns_update(dh, C, in, t, nt, (float)alpha, stride, 1);
+	for (size_t j = 0; j < nc; j++)
+		w2v_axpy(W + ctx[j] * stride, 1.0f, dh, stride);
 	printf("%.9g\n", loss);
 	for (int m = 0; m < 2; m++)
 		for (size_t i = 0; i < rows; i++)
 			for (size_t j = 0; j < dim; j++)
 				printf("%.9g%c", (m ? C : W)[i * stride + j], j + 1 < dim ? ' ' : '\n');
-	free(W), free(C), free(h), free(dh), free(t), free(ctx);
+	free(W), free(C), free(h), free(dh), free(t), free(code), free(ctx);
+	return 0;
+}
+
+/* test-lib w2v-huffman: reads counts (one a line) on stdin, builds their Huffman tree and prints
+ * each word's code (its 0s and 1s, "-" when empty) and its path's inner nodes, one word a line:
+ * "CODE POINT...", for tests/nlp-w2v.bats's reference. */
+static int w2v_huffman(void)
+{
+	uint64_t *counts = NULL, c;
+	size_t n = 0, cap = 0;
+	struct w2v_tree t;
+
+	while (scanf("%" SCNu64, &c) == 1) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			counts = erealloc(counts, cap * sizeof(*counts));
+		}
+		counts[n++] = c;
+	}
+	if (!n || w2v_tree_build(&t, counts, n) < 0)
+		return 2;
+	for (size_t i = 0; i < n; i++) {
+		if (t.off[i] == t.off[i + 1])
+			putchar('-');
+		for (size_t d = t.off[i]; d < t.off[i + 1]; d++)
+			putchar('0' + t.codes[d]);
+		for (size_t d = t.off[i]; d < t.off[i + 1]; d++)
+			printf(" %" PRIu32, t.points[d]);
+		putchar('\n');
+	}
+	w2v_tree_free(&t);
+	free(counts);
 	return 0;
 }
 
@@ -866,6 +912,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "w2v-step"))
 		return w2v_step();
+	if (argc > 1 && !strcmp(argv[1], "w2v-huffman"))
+		return w2v_huffman();
 	if (argc > 1 && !strcmp(argv[1], "w2v-subword-step"))
 		return w2v_subword_step();
 	if (argc > 1 && !strcmp(argv[1], "subwords"))

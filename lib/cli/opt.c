@@ -77,13 +77,18 @@ size_t opt_memory(const char *arg)
 	return (size_t)v;
 }
 
-size_t opt_memory_default(void)
+size_t opt_memory_physical(void)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
 
 	if (pages <= 0 || size <= 0)
-		return (size_t)1 << 30;
-	return (size_t)pages / 4 * (size_t)size;
+		return (size_t)4 << 30;
+	return (size_t)pages * (size_t)size;
+}
+
+size_t opt_memory_default(void)
+{
+	return opt_memory_physical() / 4;
 }
 
 long long estrtonum(const char *s, long long min, long long max, const char *opt)

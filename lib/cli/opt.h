@@ -42,5 +42,7 @@ int opt_choice(const char *opt, const char *arg, const char *const *words);
 size_t opt_memory(const char *arg);
 /* The default memory budget of counting stages: a quarter of the physical memory. */
 size_t opt_memory_default(void);
+/* The physical memory in bytes (4 GB when the system does not say). */
+size_t opt_memory_physical(void);
 
 #endif

@@ -330,6 +330,25 @@ void progress_clear(void)
 	}
 }
 
+void progress_note(const char *fmt, ...)
+{
+	char line[LINE_MAX_BYTES + 16];
+	size_t n = 0;
+	va_list ap;
+
+	if (p.mode == OFF)
+		return;
+	progress_clear();
+	add(line, sizeof(line), &n, "%s: ", argv0);
+	va_start(ap, fmt);
+	vadd(line, sizeof(line), &n, fmt, ap);
+	va_end(ap);
+	if (n >= sizeof(line) - 1)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	put(line, n);
+}
+
 void progress_abort(void)
 {
 	if (p.drawn)

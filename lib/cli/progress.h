@@ -44,6 +44,9 @@ void progress_clear(void);
  * and the peak memory; printed when --progress was given, or on a terminal when the run lasted a
  * second or more or drew. Ends the lock on the terminal. */
 void progress_done(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A line of its own (fmt's text after the program's name) when the display is on: a terminal, or
+ * --progress; a trainer's estimate of the memory it needs, before it starts. */
+void progress_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Ends the display without a summary (a failed run): clears the line, leaves the lock. */
 void progress_abort(void);
 

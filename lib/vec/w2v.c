@@ -1,6 +1,6 @@
 /* w2v.c: the word2vec trainer: the vocabulary counted with count/ngc, the tables of subsampling
- * and negative sampling, and the Hogwild workers that read their byte range of the corpus once
- * per epoch and train each sentence. */
+ * and negative sampling, the Huffman tree of hierarchical softmax, and the Hogwild workers that
+ * read their byte range of the corpus once per epoch and train each sentence. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -40,7 +40,8 @@ static int keep_entry(void *ctx, const struct ngc_entry *en)
 }
 
 int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_count,
-                    uint64_t max_vocab, size_t budget, struct error *e)
+                    uint64_t max_vocab, size_t budget, enum utf8_policy policy, uint64_t *nbad,
+                    uint64_t *bad_line, struct error *e)
 {
 	struct ngcount c;
 	struct reader r;
@@ -49,10 +50,12 @@ int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_coun
 	size_t hcap = 0;
 	uint64_t line = 0;
 	struct counted cc = {v, e};
+	struct buf tmp = {0};
 	char *s;
 	ssize_t n;
 	int ret = 0;
 
+	*nbad = *bad_line = 0;
 	memset(v, 0, sizeof(*v));
 	if (strtab_init(&v->tab, 1024) < 0)
 		return error_set(e, -1, ENOMEM, NULL, 0, "vocabulary");
@@ -66,8 +69,19 @@ int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_coun
 		return error_sys(e, name, "read");
 	}
 	while ((n = reader_line(&r, &s)) >= 0) {
+		uint64_t bad = *nbad;
+		size_t len;
+		const char *cs = utf8_clean(s, (size_t)n, policy, &tmp, &len, nbad);
+
 		line++;
-		spans_split_blank(s, (size_t)n, &tok);
+		if (!cs) {
+			ret = error_bad(e, name, 0, "line %llu, byte %zu: invalid UTF-8",
+			                (unsigned long long)line, len + 1);
+			break;
+		}
+		if (*nbad > bad && !*bad_line)
+			*bad_line = line;
+		spans_split_blank(cs, len, &tok);
 		if (tok.n > hcap) {
 			uint64_t *nh = realloc(h, tok.n * 2 * sizeof(*h));
 
@@ -87,6 +101,7 @@ int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_coun
 		ret = error_sys(e, name, "read");
 	reader_close(&r);
 	spans_free(&tok);
+	buf_free(&tmp);
 	free(h);
 	if (ret == 0) {
 		int k = ngc_emit(&c, min_count, max_vocab, keep_entry, &cc, e);
@@ -101,36 +116,113 @@ int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_coun
 
 /* ---- the model ---- */
 
-int w2v_init(struct w2v_model *m, size_t rows, size_t dim, uint64_t seed, struct error *e)
+static size_t stride_of(size_t dim)
 {
-	return w2v_alloc(m, rows, 0, dim, seed, e);
+	return (dim + W2V_LANES - 1) / W2V_LANES * W2V_LANES;
 }
 
-int w2v_alloc(struct w2v_model *m, size_t rows, size_t buckets, size_t dim, uint64_t seed,
-              struct error *e)
+/* The rows of the one parameter block: W, then C with negatives, then N with --hs. */
+static uint64_t param_rows(size_t rows, int neg, int hs)
+{
+	return (uint64_t)rows + (neg ? rows : 0) + (hs && rows ? rows - 1 : 0);
+}
+
+static int longer(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x > y ? -1 : x < y;
+}
+
+/* The sum of the k largest of len [n] (sorted in place, largest first). */
+static uint64_t sum_longest(uint64_t *len, size_t n, size_t k)
+{
+	uint64_t sum = 0;
+
+	qsort(len, n, sizeof(*len), longer);
+	for (size_t i = 0; i < k && i < n; i++)
+		sum += len[i];
+	return sum;
+}
+
+/* The rows of a worker's ctx buffer, for ctx words of context: ctx, or in CBOW with subwords the
+ * rows of the ctx words with the longest lists (an estimate from the longest list when memory
+ * for the lengths runs out). With subwords, *entries receives the rows of all the lists. */
+static uint64_t input_rows(const struct w2v_settings *s, const struct vocab *v, size_t ctx,
+                           uint64_t *entries)
+{
+	size_t rows = vocab_size(v);
+	uint64_t *len, longest = 0, sum;
+
+	*entries = 0;
+	if (!s->minn)
+		return ctx;
+	len = malloc((rows ? rows : 1) * sizeof(*len));
+	for (size_t i = 0; i < rows; i++) {
+		size_t n;
+		const char *w = vocab_token(v, i, &n);
+		uint64_t k = 1 + subword_each(w, n, s->minn, s->maxn, NULL, NULL);
+
+		*entries += k;
+		longest = k > longest ? k : longest;
+		if (len)
+			len[i] = k;
+	}
+	sum = !s->cbow ? ctx : len ? sum_longest(len, rows, ctx) : longest * ctx;
+	free(len);
+	return sum;
+}
+
+uint64_t w2v_need(const struct w2v_settings *s, const struct vocab *v, uint64_t *params)
+{
+	uint64_t rows = vocab_size(v), stride = stride_of(s->dim);
+	uint64_t nt = s->threads > 0 ? (uint64_t)s->threads : 1, entries;
+	uint64_t ctx = input_rows(s, v, 2 * (size_t)s->window, &entries);
+	const struct strtab *t = &v->tab;
+	uint64_t vocab = t->nslots * 8 + t->cap * (8 + sizeof(size_t) + 8) + t->arena_cap;
+	uint64_t tables = rows * (8 + 8 + 4); /* keep, alias's prob and alias */
+	uint64_t buffers = nt * (READ_CHUNK + 2 * stride * 4 + ((uint64_t)s->neg + 1 + ctx) * 4);
+
+	if (s->hs) /* the tree's paths: a point and a code bit a node, some 20 nodes a word */
+		tables += rows * (8 + 20 * 5) + 2 * rows * 24;
+	if (s->minn) /* the lists of rows, their offsets */
+		tables += entries * 4 + (rows + 1) * 8;
+	*params = (param_rows(rows, s->neg > 0, s->hs) + (s->minn ? s->buckets : 0)) * stride * 4;
+	return *params + vocab + tables + buffers;
+}
+
+int w2v_init(struct w2v_model *m, size_t rows, size_t dim, int neg, int hs, uint64_t seed,
+             struct error *e)
+{
+	return w2v_alloc(m, rows, 0, dim, neg, hs, seed, e);
+}
+
+int w2v_alloc(struct w2v_model *m, size_t rows, size_t buckets, size_t dim, int neg, int hs,
+              uint64_t seed, struct error *e)
 {
 	struct rng r;
-	size_t stride = (dim + W2V_LANES - 1) / W2V_LANES * W2V_LANES, n;
+	size_t stride = stride_of(dim), nw = rows + buckets;
+	size_t nc = neg ? rows : 0, nn = hs && rows ? rows - 1 : 0, total = nw + nc + nn;
 
 	memset(m, 0, sizeof(*m));
 	if (rows > UINT32_MAX || buckets > UINT32_MAX - rows ||
-	    rows + buckets > SIZE_MAX / 2 / stride / sizeof(float))
+	    nw > SIZE_MAX / 3 / stride / sizeof(float))
 		return error_set(e, -1, ENOMEM, NULL, 0, "parameters of %zu words and %zu buckets",
 		                 rows, buckets);
-	n = (2 * rows + buckets) * stride;
-	m->params = aligned_alloc(64, n * sizeof(float));
+	m->params = aligned_alloc(64, (total ? total : 1) * stride * sizeof(float));
 	if (!m->params)
 		return error_set(e, -1, ENOMEM, NULL, 0, "parameters of %zu words and %zu buckets",
 		                 rows, buckets);
-	memset(m->params, 0, n * sizeof(float));
+	memset(m->params, 0, total * stride * sizeof(float));
 	m->rows = rows;
 	m->buckets = buckets;
 	m->dim = dim;
 	m->stride = stride;
 	m->W = m->params;
-	m->C = m->params + (rows + buckets) * stride;
+	m->C = neg ? m->params + nw * stride : NULL;
+	m->N = hs ? m->params + (nw + nc) * stride : NULL;
 	rng_seed(&r, seed);
-	for (size_t i = 0; i < rows + buckets; i++)
+	for (size_t i = 0; i < nw; i++)
 		for (size_t j = 0; j < dim; j++)
 			m->W[i * stride + j] = (float)((rng_uniform(&r) - 0.5) / (double)dim);
 	return 0;
@@ -239,6 +331,109 @@ static inline uint32_t alias_draw(const struct alias *a, struct rng *r)
 	return (x & 0xffffffffu) < a->prob[i] ? i : a->alias[i];
 }
 
+/* ---- the Huffman tree ---- */
+
+struct leaf {
+	uint64_t count;
+	uint32_t id;
+};
+
+/* Most frequent first, then by id, so that the order is total and the same everywhere. */
+static int cmp_leaf(const void *a, const void *b)
+{
+	const struct leaf *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+int w2v_tree_build(struct w2v_tree *t, const uint64_t *counts, size_t rows)
+{
+	/* nodes 0 .. rows - 1 are the words, rows + k the k-th inner node made */
+	size_t nodes = rows ? 2 * rows - 1 : 0, sorted = 1, total = 0;
+	struct leaf *lv = malloc((rows ? rows : 1) * sizeof(*lv));
+	uint64_t *weight = malloc((nodes ? nodes : 1) * sizeof(*weight));
+	uint32_t *parent = malloc((nodes ? nodes : 1) * sizeof(*parent));
+	uint32_t *depth = malloc((nodes ? nodes : 1) * sizeof(*depth));
+	uint8_t *bit = malloc((nodes ? nodes : 1) * sizeof(*bit));
+	int ret = -1;
+
+	memset(t, 0, sizeof(*t));
+	if (!lv || !weight || !parent || !depth || !bit || rows > UINT32_MAX / 2)
+		goto done;
+	for (size_t i = 0; i < rows; i++) {
+		lv[i] = (struct leaf){counts[i], (uint32_t)i};
+		weight[i] = counts[i];
+		if (i && counts[i] > counts[i - 1])
+			sorted = 0;
+	}
+	if (!sorted) /* a --vocab file in an order of its own */
+		qsort(lv, rows, sizeof(*lv), cmp_leaf);
+	/* the leaves by rising count are lv[rows - 1], lv[rows - 2], ...; the inner nodes
+	 * rows, rows + 1, ... are made with non-decreasing weights: the smaller front of the two
+	 * queues is always the lightest node left */
+	size_t leaf = rows, inner = rows;
+	for (size_t k = rows; k < nodes; k++) {
+		uint32_t pick[2];
+
+		for (int j = 0; j < 2; j++) {
+			if (leaf > 0 && (inner == k || lv[leaf - 1].count <= weight[inner]))
+				pick[j] = lv[--leaf].id;
+			else
+				pick[j] = (uint32_t)inner++;
+		}
+		weight[k] = weight[pick[0]] > UINT64_MAX - weight[pick[1]]
+		                ? UINT64_MAX
+		                : weight[pick[0]] + weight[pick[1]];
+		parent[pick[0]] = parent[pick[1]] = (uint32_t)k;
+		bit[pick[0]] = 0;
+		bit[pick[1]] = 1;
+	}
+	/* depths from the root (the last node made) down: a parent is made after its children */
+	if (nodes)
+		depth[nodes - 1] = 0;
+	for (size_t k = nodes ? nodes - 1 : 0; k-- > 0;)
+		depth[k] = depth[parent[k]] + 1;
+	t->rows = rows;
+	t->off = malloc((rows + 1) * sizeof(*t->off));
+	if (!t->off)
+		goto done;
+	for (size_t i = 0; i < rows; i++) {
+		t->off[i] = total;
+		total += depth[i];
+	}
+	t->off[rows] = total;
+	t->points = malloc((total ? total : 1) * sizeof(*t->points));
+	t->codes = malloc((total ? total : 1) * sizeof(*t->codes));
+	if (!t->points || !t->codes)
+		goto done;
+	/* each word's path, written from its leaf up, so from its end back to the root */
+	for (size_t i = 0; i < rows; i++) {
+		size_t d = t->off[i + 1];
+
+		for (uint32_t n = (uint32_t)i; d > t->off[i]; n = parent[n]) {
+			d--;
+			t->points[d] = parent[n] - (uint32_t)rows;
+			t->codes[d] = bit[n];
+		}
+	}
+	ret = 0;
+done:
+	free(lv), free(weight), free(parent), free(depth), free(bit);
+	if (ret < 0)
+		w2v_tree_free(t);
+	return ret;
+}
+
+void w2v_tree_free(struct w2v_tree *t)
+{
+	free(t->off);
+	free(t->points);
+	free(t->codes);
+	memset(t, 0, sizeof(*t));
+}
+
 /* ---- training ---- */
 
 struct train {
@@ -251,7 +446,8 @@ struct train {
 	uint64_t train_words; /* vocabulary words an epoch reads: the vocabulary's counts summed */
 	uint64_t total;       /* epochs * train_words, the learning rate's horizon */
 	uint64_t *keep;       /* [rows] a word is kept when 32 random bits fall below keep[w] */
-	struct alias neg;
+	struct alias neg;     /* when s->neg */
+	struct w2v_tree tree; /* when s->hs */
 	uint64_t done;        /* words read by all workers (atomic) */
 	int failed;           /* a worker failed (atomic): the others stop */
 	w2v_progress_fn *fn;
@@ -268,6 +464,8 @@ struct worker {
 	uint64_t begin, limit;  /* the thread's lines start in [begin, limit) */
 	int eof;
 	struct spans tok;
+	struct buf clean;       /* a line repaired by the UTF-8 policy */
+	uint64_t bad, bad_at;   /* malformed bytes of the first epoch; 1 + the first one's offset */
 	uint32_t *ids;          /* [idcap] the sentence's kept words */
 	size_t idcap;
 	float *h, *dh;          /* [stride] each: CBOW's mean, the input gradient */
@@ -328,6 +526,12 @@ static ssize_t range_line(struct worker *w, char **line)
 	}
 }
 
+/* The file offset of line, which range_line has just returned. */
+static uint64_t line_offset(const struct worker *w, const char *line)
+{
+	return w->pos - (w->end - (size_t)(line - w->buf));
+}
+
 /* Goes back to the first line that starts at or after begin. */
 static int range_rewind(struct worker *w)
 {
@@ -351,6 +555,14 @@ static float rate(const struct train *tr, uint64_t done)
 	return (float)(tr->s->alpha - (tr->s->alpha - tr->s->min_alpha) * f);
 }
 
+/* Asks for the n floats of a row to be brought into the cache: the rows of the negatives are
+ * random, and their loads would otherwise wait one after the other. */
+static inline void prefetch_row(const float *row, size_t n)
+{
+	for (size_t i = 0; i < n; i += 16)
+		__builtin_prefetch(row + i, 1, 3);
+}
+
 /* targets [neg + 1]: the positive, then the negatives drawn that differ from it; returns their
  * count. */
 static inline size_t draw_targets(struct worker *w, uint32_t positive)
@@ -362,10 +574,38 @@ static inline size_t draw_targets(struct worker *w, uint32_t positive)
 	for (unsigned d = 0; d < tr->s->neg; d++) {
 		uint32_t t = alias_draw(&tr->neg, &w->rng);
 
-		if (t != positive)
+		if (t != positive) {
+			prefetch_row(tr->m->C + (size_t)t * tr->m->stride, tr->m->stride);
 			w->targets[k++] = t;
+		}
 	}
 	return k;
+}
+
+/* The output side of one prediction: h [stride] predicts target by hierarchical softmax, then
+ * by negative sampling (word2vec.c's order when both are on); adds the input gradient to
+ * dh [stride]. Returns the loss when want, else 0. Always inlined: called out of line, GCC
+ * compiles it once for the baseline x86-64 (SSE), not in train_sentence's AVX2 clone. */
+static inline __attribute__((always_inline)) float predict(struct worker *w, float *dh,
+                                                           const float *h, uint32_t target,
+                                                           int want)
+{
+	const struct train *tr = w->tr;
+	const struct w2v_model *m = tr->m;
+	float loss = 0;
+
+	if (tr->s->hs) {
+		size_t o = tr->tree.off[target], len = tr->tree.off[target + 1] - o;
+
+		loss += w2v_hs_update(dh, m->N, h, tr->tree.points + o, tr->tree.codes + o, len,
+		                      w->alpha, m->stride, want);
+	}
+	if (tr->s->neg) {
+		size_t nt = draw_targets(w, target);
+
+		loss += w2v_sgns_update(dh, m->C, h, w->targets, nt, w->alpha, m->stride, want);
+	}
+	return loss;
 }
 
 /* CBOW's inputs: appends word id's rows to ctx [nc ...] (its own row, or with subwords its list);
@@ -391,12 +631,12 @@ static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
 {
 	const struct train *tr = w->tr;
 	const struct w2v_settings *s = tr->s;
-	float *W = tr->m->W, *C = tr->m->C;
+	float *W = tr->m->W;
 	const struct subword_table *sub = &tr->m->sub;
 	size_t stride = tr->m->stride;
 
 	for (size_t pos = 0; pos < n; pos++) {
-		size_t win = s->window, lo, hi, nt;
+		size_t win = s->window, lo, hi;
 		int want = (w->trained++ % W2V_LOSS_EVERY) == 0;
 		float loss = 0;
 		unsigned calls = 0;
@@ -415,8 +655,7 @@ static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
 				continue;
 			w2v_cbow_mean(w->h, W, w->ctx, nc, stride);
 			memset(w->dh, 0, stride * sizeof(float));
-			nt = draw_targets(w, ids[pos]);
-			loss += w2v_sgns_update(w->dh, C, w->h, w->targets, nt, w->alpha, stride, want);
+			loss += predict(w, w->dh, w->h, ids[pos], want);
 			calls++;
 			w2v_add_rows(W, w->ctx, nc, w->dh, stride);
 		} else if (sub->rows) {
@@ -432,9 +671,7 @@ static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
 			for (size_t j = lo; j < hi; j++) {
 				if (j == pos)
 					continue;
-				nt = draw_targets(w, ids[j]);
-				loss += w2v_sgns_update(w->dh, C, w->h, w->targets, nt, w->alpha, stride,
-				                        want);
+				loss += predict(w, w->dh, w->h, ids[j], want);
 				calls++;
 			}
 			w2v_add_rows(W, in, nin, w->dh, stride);
@@ -446,9 +683,7 @@ static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
 					continue;
 				in = W + (size_t)ids[j] * stride;
 				memset(w->dh, 0, stride * sizeof(float));
-				nt = draw_targets(w, ids[pos]);
-				loss += w2v_sgns_update(w->dh, C, in, w->targets, nt, w->alpha, stride,
-				                        want);
+				loss += predict(w, w->dh, in, ids[pos], want);
 				calls++;
 				w2v_axpy(in, 1.0f, w->dh, stride);
 			}
@@ -503,11 +738,24 @@ static void work(void *ctx, int t, int nt)
 		if (range_rewind(w) < 0)
 			goto read_error;
 		while ((n = range_line(w, &line)) >= 0) {
-			size_t k = 0, read = 0;
+			size_t k = 0, read = 0, len;
+			uint64_t bad = w->bad;
+			const char *cs;
 
 			if (__atomic_load_n(&tr->failed, __ATOMIC_RELAXED))
 				return;
-			spans_split_blank(line, (size_t)n, &w->tok);
+			cs = utf8_clean(line, (size_t)n, s->invalid, &w->clean, &len, &w->bad);
+			if (!cs) {
+				w->err = error_bad(&w->e, tr->name, 0, "byte %llu: invalid UTF-8",
+				                   (unsigned long long)(line_offset(w, line) + len + 1));
+				__atomic_store_n(&tr->failed, 1, __ATOMIC_RELAXED);
+				return;
+			}
+			if (ep > 0)
+				w->bad = bad; /* counted once, in the first epoch */
+			else if (w->bad > bad && !w->bad_at)
+				w->bad_at = line_offset(w, line) + utf8_valid_prefix(line, (size_t)n) + 1;
+			spans_split_blank(cs, len, &w->tok);
 			if (w->tok.n > w->idcap) {
 				uint32_t *ni = realloc(w->ids, w->tok.n * 2 * sizeof(*ni));
 
@@ -548,37 +796,21 @@ read_error:
 	__atomic_store_n(&tr->failed, 1, __ATOMIC_RELAXED);
 }
 
-static int longer(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x > y ? -1 : x < y;
-}
-
-/* The most input rows CBOW gathers for a center word: 2 window, or with subwords the sum of the
- * 2 window longest lists of rows. 0 when memory runs out. */
-static size_t ctx_rows(const struct train *tr)
-{
-	const struct subword_table *t = &tr->m->sub;
-	size_t k = 2 * (size_t)tr->s->window, sum = 0;
-	uint64_t *len;
-
-	if (!t->rows || !tr->s->cbow)
-		return k;
-	if (!(len = malloc(t->words * sizeof(*len))))
-		return 0;
-	for (size_t i = 0; i < t->words; i++)
-		len[i] = t->off[i + 1] - t->off[i];
-	qsort(len, t->words, sizeof(*len), longer);
-	for (size_t i = 0; i < k && i < t->words; i++)
-		sum += (size_t)len[i];
-	free(len);
-	return sum;
-}
-
 static int workers_alloc(struct train *tr, int nt)
 {
-	size_t stride = tr->m->stride, nctx = ctx_rows(tr);
+	size_t stride = tr->m->stride, nctx = 2 * (size_t)tr->s->window;
+	const struct subword_table *sub = &tr->m->sub;
+
+	if (sub->rows && tr->s->cbow) { /* the rows of the 2 window words with the longest lists */
+		uint64_t *len = malloc((sub->words ? sub->words : 1) * sizeof(*len));
+
+		if (!len)
+			return -1;
+		for (size_t i = 0; i < sub->words; i++)
+			len[i] = sub->off[i + 1] - sub->off[i];
+		nctx = (size_t)sum_longest(len, sub->words, nctx);
+		free(len);
+	}
 
 	tr->workers = aligned_alloc(64, (size_t)nt * sizeof(struct worker));
 	if (!tr->workers)
@@ -594,7 +826,7 @@ static int workers_alloc(struct train *tr, int nt)
 		w->h = aligned_alloc(64, stride * sizeof(float));
 		w->dh = aligned_alloc(64, stride * sizeof(float));
 		w->targets = malloc((tr->s->neg + 1) * sizeof(uint32_t));
-		w->ctx = nctx ? malloc(nctx * sizeof(uint32_t)) : NULL;
+		w->ctx = malloc((nctx ? nctx : 1) * sizeof(uint32_t));
 		if (!w->buf || !w->h || !w->dh || !w->targets || !w->ctx)
 			return -1;
 	}
@@ -615,6 +847,7 @@ static void workers_free(struct train *tr, int nt)
 		free(w->ctx);
 		free(w->ids);
 		spans_free(&w->tok);
+		buf_free(&w->clean);
 	}
 	free(tr->workers);
 }
@@ -631,6 +864,11 @@ int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vo
 	struct stat sb;
 
 	memset(st, 0, sizeof(*st));
+	if (!s->neg && !s->hs)
+		return error_set(e, -1, 0, NULL, 0, "neither negative sampling nor hierarchical "
+		                 "softmax");
+	if (!m->C != !s->neg || !m->N != !s->hs || m->rows != rows)
+		return error_set(e, -1, 0, NULL, 0, "a model made for other settings");
 	if (fstat(fd, &sb) < 0)
 		return error_sys(e, name, "stat");
 	tr.size = (uint64_t)sb.st_size;
@@ -641,9 +879,14 @@ int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vo
 	if ((uint64_t)nt > tr.size / 4096 + 1)
 		nt = (int)(tr.size / 4096 + 1);
 	tr.keep = malloc(rows * sizeof(*tr.keep));
-	if (!tr.keep || alias_build(&tr.neg, v) < 0) {
+	if (!tr.keep || (s->neg && alias_build(&tr.neg, v) < 0)) {
 		free(tr.keep);
 		return error_set(e, -1, ENOMEM, NULL, 0, "sampling tables");
+	}
+	if (s->hs && w2v_tree_build(&tr.tree, v->tab.vals, rows) < 0) {
+		free(tr.keep);
+		alias_free(&tr.neg);
+		return error_set(e, -1, ENOMEM, NULL, 0, "Huffman tree of %zu words", rows);
 	}
 	for (size_t i = 0; i < rows; i++) {
 		double cn = (double)v->tab.vals[i], st_ = s->sample * (double)tr.train_words;
@@ -664,6 +907,9 @@ int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vo
 			}
 			st->words += w->words;
 			st->trained += w->trained;
+			if (w->bad && (!st->bad || w->bad_at - 1 < st->bad_at))
+				st->bad_at = w->bad_at - 1;
+			st->bad += w->bad;
 			loss += w->eloss;
 			nloss += w->neloss;
 		}
@@ -671,6 +917,7 @@ int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vo
 	}
 	workers_free(&tr, nt);
 	alias_free(&tr.neg);
+	w2v_tree_free(&tr.tree);
 	free(tr.keep);
 	return ret;
 }

@@ -1,11 +1,13 @@
-/* w2v.h: word2vec (Mikolov et al. 2013): skip-gram and CBOW trained with negative sampling, as
- * word2vec.c trains them (the same initialisation, subsampling formula, window shrinking and
- * linear learning-rate decay), on Hogwild threads that each read a byte range of the corpus file
- * once per epoch.
+/* w2v.h: word2vec (Mikolov et al. 2013): skip-gram and CBOW trained with negative sampling,
+ * hierarchical softmax or both, as word2vec.c trains them (the same initialisation, subsampling
+ * formula, window shrinking and linear learning-rate decay), on Hogwild threads that each read a
+ * byte range of the corpus file once per epoch.
  *
- * The parameters are one allocation: the input vectors W then the output (context) vectors C,
- * float32, each row padded to a multiple of W2V_LANES floats so that rows start on a 64-byte
- * line and the kernels run over whole vectors; the padding stays zero.
+ * The parameters are one allocation: the input vectors W, then the output (context) vectors C
+ * of negative sampling, then the vectors N of the Huffman tree's inner nodes for hierarchical
+ * softmax (C or N absent when its method is off), float32, each row padded to a multiple of
+ * W2V_LANES floats so that rows start on a 64-byte line and the kernels run over whole vectors;
+ * the padding stays zero.
  *
  * With subwords (fastText, vec/subword.h) W has a row per bucket of character n-grams after the
  * vocabulary's rows, and a word's input vector is the mean of its list of rows (its own and its
@@ -16,7 +18,8 @@
  * The kernels are written out below as small inline functions, outputs first (llm.c's style):
  * w2v_sgns_update is the forward and backward pass of one input vector against its positive
  * target and its negatives, which skip-gram runs once per (center, context) pair and CBOW once
- * per center word on the mean of its context. tests/test-lib.c runs them against a NumPy
+ * per center word on the mean of its context; w2v_hs_update is the same for hierarchical softmax,
+ * along the target word's path in the tree. tests/test-lib.c runs them against a NumPy
  * reference. */
 #ifndef NLP_W2V_H
 #define NLP_W2V_H
@@ -28,6 +31,7 @@
 
 #include "base/error.h"
 #include "count/vocab.h"
+#include "text/utf8.h"
 #include "vec/subword.h"
 
 #define W2V_LANES 16          /* floats per 64-byte line: rows are padded to a multiple */
@@ -41,7 +45,8 @@
 
 struct w2v_settings {
 	int cbow;           /* 0: skip-gram */
-	unsigned neg;       /* negative samples per positive, 1.. */
+	unsigned neg;       /* negative samples per positive (0: no negative sampling) */
+	int hs;             /* hierarchical softmax (neg and hs may both be on, as in word2vec.c) */
 	unsigned window;    /* the largest distance of a context word, 1.. */
 	int shrink;         /* draw each center's window uniformly in 1..window, as word2vec.c */
 	size_t dim;
@@ -50,16 +55,36 @@ struct w2v_settings {
 	double alpha, min_alpha; /* learning rate, decayed linearly from alpha to min_alpha */
 	int threads;
 	uint64_t seed;
+	enum utf8_policy invalid; /* malformed UTF-8 in the corpus */
+	unsigned minn, maxn;      /* subwords: n-grams of minn to maxn characters (0: none) */
+	size_t buckets;           /* subwords: the n-grams' rows */
 };
 
 struct w2v_model {
-	size_t rows, dim, stride; /* rows: the vocabulary's words; stride: dim rounded up to W2V_LANES */
+	size_t rows, dim, stride; /* rows: the vocabulary's words; stride: dim rounded up to
+	                           * W2V_LANES */
 	size_t buckets;           /* rows of subword n-grams after the words' in W (0: none) */
 	unsigned minn, maxn;      /* the n-grams' lengths in characters (0: no subwords) */
 	struct subword_table sub; /* each word's input rows, with subwords (w2v_subwords) */
-	float *params;            /* [2 rows + buckets][stride] one allocation, 64-byte aligned */
-	float *W;                 /* [rows + buckets][stride] input vectors: words, then buckets */
-	float *C;                 /* [rows][stride] output vectors, the context vectors */
+	float *params;            /* W, C, N one after the other: one allocation, 64-byte aligned */
+	float *W;                 /* [rows + buckets][stride] input vectors: the words', then the
+	                           * buckets' */
+	float *C;                 /* [rows][stride] output vectors of negative sampling, or NULL */
+	float *N;                 /* [rows - 1][stride] inner nodes' vectors of hierarchical softmax
+	                           * (the output side of --hs: they have no words), or NULL */
+};
+
+/* The Huffman tree of hierarchical softmax over the vocabulary's counts: word w's path from the
+ * root is points[off[w] .. off[w + 1]), the inner nodes it passes (0 .. rows - 2, the root is
+ * rows - 2), and codes[] the same range, the branch taken at each (0 or 1). The code lengths are
+ * not capped (word2vec.c stops at 40): a path of L nodes needs counts that grow like the Fibonacci
+ * numbers, a total of about fib(L + 2), so counts of at least 1 summing below 2^64 give paths of
+ * at most about 90 nodes, and a path is stored at its length. */
+struct w2v_tree {
+	size_t rows;
+	size_t *off;       /* [rows + 1] */
+	uint32_t *points;  /* [off[rows]] */
+	uint8_t *codes;    /* [off[rows]] */
 };
 
 /* What a training run did. */
@@ -67,6 +92,8 @@ struct w2v_stats {
 	uint64_t words;      /* vocabulary words read, over all epochs (before subsampling) */
 	uint64_t trained;    /* center words trained (after subsampling) */
 	double loss;         /* mean loss of the last epoch's measured updates (see W2V_LOSS_EVERY) */
+	uint64_t bad;        /* malformed bytes replaced or skipped in one epoch */
+	uint64_t bad_at;     /* the file offset of the first one (bad > 0) */
 };
 
 /* Called now and then by the thread that called w2v_train (the first worker): the epoch (from 1),
@@ -76,18 +103,28 @@ typedef void w2v_progress_fn(void *ctx, unsigned epoch, uint64_t done, double lo
 
 /* Counts the words of the tokens file fd (read from its first byte; name for messages) with
  * count/ngc in budget bytes, and keeps in v those counted at least min_count times, the first
- * max_vocab of them (0: all), most frequent first as nlp-vocab orders them. Returns 0, or -1
- * with e filled (a read error, memory). vocab_free frees v. */
+ * max_vocab of them (0: all), most frequent first as nlp-vocab orders them. Malformed UTF-8
+ * follows policy; *nbad counts the bytes replaced or skipped and *bad_line is the first line
+ * holding one. Returns 0, or -1 with e filled (a read error, memory, invalid UTF-8 under
+ * UTF8_FAIL). vocab_free frees v. */
 int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_count,
-                    uint64_t max_vocab, size_t budget, struct error *e);
+                    uint64_t max_vocab, size_t budget, enum utf8_policy policy, uint64_t *nbad,
+                    uint64_t *bad_line, struct error *e);
 
-/* Allocates m for rows words of dim dimensions, W uniform in [-0.5/dim, 0.5/dim) from seed and C
- * zero, as word2vec.c starts. Returns 0, or -1 with e filled (out of memory). */
-int w2v_init(struct w2v_model *m, size_t rows, size_t dim, uint64_t seed, struct error *e);
+/* The bytes a training run of the vocabulary v under s holds at its peak: the parameters (also
+ * in *params; with subwords the buckets' rows too), the vocabulary, the sampling tables, the
+ * lists of the words' n-grams and the threads' buffers. */
+uint64_t w2v_need(const struct w2v_settings *s, const struct vocab *v, uint64_t *params);
+
+/* Allocates m for rows words of dim dimensions, with C when neg and N when hs, W uniform in
+ * [-0.5/dim, 0.5/dim) from seed and C and N zero, as word2vec.c starts. Returns 0, or -1 with e
+ * filled (out of memory). */
+int w2v_init(struct w2v_model *m, size_t rows, size_t dim, int neg, int hs, uint64_t seed,
+             struct error *e);
 /* The same with buckets rows of subword n-grams after the words' in W (rows + buckets < 2^32),
  * drawn as the words' rows are, after them (so the words' rows are w2v_init's). */
-int w2v_alloc(struct w2v_model *m, size_t rows, size_t buckets, size_t dim, uint64_t seed,
-              struct error *e);
+int w2v_alloc(struct w2v_model *m, size_t rows, size_t buckets, size_t dim, int neg, int hs,
+              uint64_t seed, struct error *e);
 /* Gives the words of v (m's rows, in order) their n-grams of minn to maxn characters in m's
  * buckets (m->buckets > 0), which w2v_train then uses. Returns 0, or -1 with e filled (memory). */
 int w2v_subwords(struct w2v_model *m, const struct vocab *v, unsigned minn, unsigned maxn,
@@ -98,10 +135,19 @@ void w2v_free(struct w2v_model *m);
  * [stride] (fastText's word vectors). */
 const float *w2v_word_vector(const struct w2v_model *m, size_t i, float *tmp);
 
-/* Trains m on the tokens file fd (one sentence a line; read with pread, so fd must be a regular
- * file) with vocabulary v (its counts are the words' frequencies; tokens not in it are dropped
- * before the window is laid). Returns 0, or -1 with e filled (a read error, memory). fn (may be
- * NULL) reports progress. */
+/* Builds t, the Huffman tree of counts [rows] (rows >= 1; in any order, though the vocabulary's,
+ * most frequent first, saves a sort), in O(rows) after the sort by two queues: the leaves by
+ * rising count and the inner nodes as they are made, whose weights rise too. A tie goes to the
+ * leaf, which keeps the longest code short. Sums saturate at UINT64_MAX (the tree stays a valid
+ * prefix code). Returns 0, or -1 when memory runs out. w2v_tree_free frees it. */
+int w2v_tree_build(struct w2v_tree *t, const uint64_t *counts, size_t rows);
+void w2v_tree_free(struct w2v_tree *t);
+
+/* Trains m (made by w2v_init with s->neg and s->hs) on the tokens file fd (one sentence a line;
+ * read with pread, so fd must be a regular file) with vocabulary v (its counts are the words'
+ * frequencies; tokens not in it are dropped before the window is laid; malformed UTF-8 follows
+ * s->invalid, as w2v_count_vocab). Returns 0, or -1 with e filled (a read error, memory, invalid
+ * UTF-8 under UTF8_FAIL: the message gives its byte offset). fn (may be NULL) reports progress. */
 int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vocab *v, int fd,
               const char *name, w2v_progress_fn *fn, void *ctx, struct w2v_stats *st,
               struct error *e);
@@ -171,6 +217,32 @@ static inline float w2v_sgns_update(float *dh, float *C, const float *h, const u
 
 		if (want_loss)
 			loss += w2v_softplus(k == 0 ? -f : f);
+		w2v_axpy(dh, g, c, n);
+		w2v_axpy(c, g, h, n);
+	}
+	return loss;
+}
+
+/* Forward and backward of hierarchical softmax for one input vector h along the path of its
+ * target word: for each inner node p = points[d], with f = h . N[p] and
+ * g = alpha (1 - codes[d] - sigmoid(f)), it adds g N[p] (before N[p] changes) to dh and g h to
+ * N[p] (sigmoid(f) is the probability of branch 0). Returns the loss -log p(target | h) =
+ * sum softplus(codes[d] ? f : -f) when want_loss, else 0.
+ * dh [n] accumulated (not cleared), N [rows - 1][n] the inner nodes' vectors, h [n] (not a row of
+ * N), points [len] and codes [len] the target's path; n a multiple of W2V_LANES. */
+static inline float w2v_hs_update(float *dh, float *N, const float *h, const uint32_t *points,
+                                  const uint8_t *codes, size_t len, float alpha, size_t n,
+                                  int want_loss)
+{
+	float loss = 0;
+
+	for (size_t d = 0; d < len; d++) {
+		float *c = N + (size_t)points[d] * n;
+		float f = w2v_dot(h, c, n);
+		float g = alpha * ((float)(1 - codes[d]) - 1.0f / (1.0f + expf(-f)));
+
+		if (want_loss)
+			loss += w2v_softplus(codes[d] ? f : -f);
 		w2v_axpy(dh, g, c, n);
 		w2v_axpy(c, g, h, n);
 	}

@@ -87,8 +87,11 @@ static const char *check_info(const struct w2vmodel_info *h, char *why, size_t c
 		snprintf(why, cap, "the model %u is neither skip-gram (0) nor CBOW (1)", h->cbow);
 	else if (h->window < 1 || h->window > W2V_MAX_WINDOW)
 		snprintf(why, cap, "the window %u is not within 1..%d", h->window, W2V_MAX_WINDOW);
-	else if (h->neg < 1 || h->neg > W2V_MAX_NEG)
-		snprintf(why, cap, "%u negative samples: not within 1..%d", h->neg, W2V_MAX_NEG);
+	else if (h->hs > 1)
+		snprintf(why, cap, "hierarchical softmax %u is neither 0 nor 1", h->hs);
+	else if (h->neg < !h->hs || h->neg > W2V_MAX_NEG)
+		snprintf(why, cap, "%u negative samples: not within %d..%d", h->neg, !h->hs,
+		         W2V_MAX_NEG);
 	else if (h->epochs < 1 || h->epochs > W2V_MAX_EPOCHS)
 		snprintf(why, cap, "%u epochs: not within 1..%d", h->epochs, W2V_MAX_EPOCHS);
 	else if (!(h->sample >= 0 && h->sample <= 1))
@@ -140,6 +143,7 @@ int w2vmodel_write(struct writer *w, const struct w2vmodel_info *info, const str
 	put_u32(b + 56, info->window);
 	put_u32(b + 60, info->neg);
 	put_u32(b + 64, info->epochs);
+	put_u32(b + 68, info->hs);
 	put_u64(b + 72, info->seed);
 	put_f64(b + 80, info->sample);
 	put_f64(b + 88, info->alpha);
@@ -240,6 +244,7 @@ static int parse_header(struct w2vmodel_info *h, uint64_t *table, const unsigned
 	h->window = get_u32(b + 56);
 	h->neg = get_u32(b + 60);
 	h->epochs = get_u32(b + 64);
+	h->hs = get_u32(b + 68);
 	h->seed = get_u64(b + 72);
 	h->sample = get_f64(b + 80);
 	h->alpha = get_f64(b + 88);
@@ -251,8 +256,8 @@ static int parse_header(struct w2vmodel_info *h, uint64_t *table, const unsigned
 	if (get_u32(b + 48) != (h->minn ? W2VMODEL_HASH_FASTTEXT : 0))
 		return fail(e, r, "the n-gram hash %u is not %s", get_u32(b + 48),
 		            h->minn ? "fastText's (1)" : "0 without subwords");
-	if (get_u32(b + 68) || get_u64(b + 120))
-		return fail(e, r, "reserved fields of the header are not zero");
+	if (get_u64(b + 120))
+		return fail(e, r, "the reserved field of the header is not zero");
 	/* the sizes against the file's, before they size anything: the bounds above keep these
 	 * products far from overflowing */
 	rows = h->words + h->buckets;

@@ -15,9 +15,9 @@
  *       48     4  hash: 1 = fastText's FNV-1a over signed bytes (vec/subword.h); 0 without
  *       52     4  model: 0 skip-gram, 1 CBOW      \
  *       56     4  window                          |
- *       60     4  negative samples                | how it was trained, for the record
+ *       60     4  negative samples (0 with hs)    | how it was trained, for the record
  *       64     4  epochs                          | (checked against the trainer's ranges)
- *       68     4  reserved, 0                     |
+ *       68     4  hs: 1 hierarchical softmax, 0   |
  *       72     8  seed                            |
  *       80     8  sample (float64)                |
  *       88     8  alpha (float64)                 |
@@ -54,7 +54,7 @@
 struct w2vmodel_info {
 	uint64_t words, buckets;  /* the input matrix's rows: the words', then the buckets' */
 	uint32_t dim, minn, maxn; /* minn = maxn = 0: no subwords */
-	uint32_t cbow, window, neg, epochs;
+	uint32_t cbow, window, neg, hs, epochs;
 	uint64_t seed, corpus_words;
 	double sample, alpha, min_alpha;
 };
