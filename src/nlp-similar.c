@@ -274,14 +274,10 @@ static void parse_options(struct settings *set, int argc, char **argv)
 /* --model: the vocabulary's vectors of a saved model, which is kept for the unseen words. */
 static void load_model(struct w2vmodel *m, struct vectors *v, const char *path)
 {
-	struct reader r;
 	struct error e;
 
-	if (reader_open(&r, path) < 0)
-		eprintf("open %s:", path);
-	if (w2vmodel_read(m, &r, &e) < 0)
+	if (w2vmodel_load(m, path, &e) < 0)
 		eprint_error(&e);
-	reader_close(&r);
 	if (w2vmodel_vectors(m, v, &e) < 0)
 		eprint_error(&e);
 }

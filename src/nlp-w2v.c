@@ -217,18 +217,6 @@ static double now(void)
 
 /* ---- nlp-w2v oov ---- */
 
-static void load_model(struct w2vmodel *m, const char *path)
-{
-	struct reader r;
-	struct error e;
-
-	if (reader_open(&r, path) < 0)
-		eprintf("open %s:", path);
-	if (w2vmodel_read(m, &r, &e) < 0)
-		eprint_error(&e);
-	reader_close(&r);
-}
-
 /* The words of files[0..n) (none: stdin), blank-separated, into t, each once, in order. Returns
  * 0, or EXIT_RUNTIME after a file that cannot be read (the others are read). */
 static int read_words(struct strtab *t, char **files, int n)
@@ -274,6 +262,7 @@ static int oov_main(int argc, char **argv)
 	const char *model_path = NULL;
 	int binary = 0, ret, c;
 	struct w2vmodel m;
+	struct error e;
 	struct strtab words;
 	size_t rows = 0;
 	float *x;
@@ -293,7 +282,8 @@ static int oov_main(int argc, char **argv)
 	}
 	if (binary && isatty(1))
 		eprintf("not writing binary vectors to a terminal (redirect them)");
-	load_model(&m, model_path);
+	if (w2vmodel_load(&m, model_path, &e) < 0)
+		eprint_error(&e);
 	if (strtab_init(&words, 1024) < 0)
 		eprintf("out of memory for the words");
 	ret = read_words(&words, argv + optind, argc - optind);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/le.h"
 #include "base/phase.h"
 #include "mat/matrix.h"
 
@@ -51,36 +52,6 @@ const char *mat_type_name(uint32_t type)
 	return type == MAT_F32 ? "float32" : "float64";
 }
 
-static void put_u32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_u64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-	uint32_t v = 0;
-
-	for (int i = 3; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 static size_t type_size(uint32_t type)
 {
 	return type == MAT_F32 ? 4 : 8;
@@ -102,13 +73,13 @@ int mat_write_header(struct writer *w, const struct mat_header *h, struct error 
 		return error_set(e, MAT_ERECORD, 0, NULL, 0, "write the matrix header: %s",
 		                 mat_what(MAT_ERECORD));
 	memcpy(b, MAT_MAGIC, 8);
-	put_u32(b + 8, nrec ? MAT_VERSION_RECORD : MAT_VERSION);
-	put_u32(b + 12, h->kind);
-	put_u32(b + 16, h->type);
-	put_u32(b + 20, (uint32_t)nrec);
-	put_u64(b + 24, h->rows);
-	put_u64(b + 32, h->cols);
-	put_u64(b + 40, h->kind == MAT_DENSE ? h->rows * h->cols : h->nnz);
+	le_put_u32(b + 8, nrec ? MAT_VERSION_RECORD : MAT_VERSION);
+	le_put_u32(b + 12, h->kind);
+	le_put_u32(b + 16, h->type);
+	le_put_u32(b + 20, (uint32_t)nrec);
+	le_put_u64(b + 24, h->rows);
+	le_put_u64(b + 32, h->cols);
+	le_put_u64(b + 40, h->kind == MAT_DENSE ? h->rows * h->cols : h->nnz);
 	writer_write(w, (const char *)b, sizeof(b));
 	writer_write(w, h->record, nrec);
 	if (w->err)
@@ -124,25 +95,25 @@ static void put_value(unsigned char *p, uint32_t type, double v)
 		uint32_t u;
 
 		memcpy(&u, &f, 4);
-		put_u32(p, u);
+		le_put_u32(p, u);
 	} else {
 		uint64_t u;
 
 		memcpy(&u, &v, 8);
-		put_u64(p, u);
+		le_put_u64(p, u);
 	}
 }
 
 static double get_value(const unsigned char *p, uint32_t type)
 {
 	if (type == MAT_F32) {
-		uint32_t u = get_u32(p);
+		uint32_t u = le_get_u32(p);
 		float f;
 
 		memcpy(&f, &u, 4);
 		return f;
 	} else {
-		uint64_t u = get_u64(p);
+		uint64_t u = le_get_u64(p);
 		double d;
 
 		memcpy(&d, &u, 8);
@@ -154,8 +125,8 @@ void mat_write_triple(struct writer *w, uint32_t type, uint32_t row, uint32_t co
 {
 	unsigned char b[16];
 
-	put_u32(b, row);
-	put_u32(b + 4, col);
+	le_put_u32(b, row);
+	le_put_u32(b + 4, col);
 	put_value(b + 8, type, v);
 	writer_write(w, (const char *)b, 8 + type_size(type));
 }
@@ -196,19 +167,19 @@ static int read_header(struct reader *r, struct mat_header *h)
 		return MAT_EMAGIC;
 	if (n < (ssize_t)sizeof(b))
 		return n < 8 && memcmp(b, MAT_MAGIC, (size_t)n) != 0 ? MAT_EMAGIC : MAT_ETRUNC;
-	version = get_u32(b + 8);
+	version = le_get_u32(b + 8);
 	if (version != MAT_VERSION && version != MAT_VERSION_RECORD)
 		return MAT_EVERSION;
-	h->kind = get_u32(b + 12);
-	h->type = get_u32(b + 16);
-	h->rows = get_u64(b + 24);
-	h->cols = get_u64(b + 32);
-	h->nnz = get_u64(b + 40);
-	nrec = get_u32(b + 20); /* the record's length: none in version 1, some in version 2 */
+	h->kind = le_get_u32(b + 12);
+	h->type = le_get_u32(b + 16);
+	h->rows = le_get_u64(b + 24);
+	h->cols = le_get_u64(b + 32);
+	h->nnz = le_get_u64(b + 40);
+	nrec = le_get_u32(b + 20); /* the record's length: none in version 1, some in version 2 */
 	if ((h->kind != MAT_DENSE && h->kind != MAT_SPARSE) ||
 	    (h->type != MAT_F32 && h->type != MAT_F64) ||
 	    (version == MAT_VERSION ? nrec != 0 : nrec == 0 || nrec > MAT_RECORD_MAX) ||
-	    get_u64(b + 48) != 0 || get_u64(b + 56) != 0 || h->rows > MAT_MAX_DIM ||
+	    le_get_u64(b + 48) != 0 || le_get_u64(b + 56) != 0 || h->rows > MAT_MAX_DIM ||
 	    h->cols > MAT_MAX_DIM)
 		return MAT_EHEADER;
 	if (h->kind == MAT_DENSE && h->nnz != h->rows * h->cols)
@@ -273,8 +244,8 @@ static inline int next_triple(struct reader *r, struct mat_cursor *c, uint32_t *
 		return c->h.nnz == MAT_NNZ_UNKNOWN ? 0 : MAT_ECOUNT;
 	if ((size_t)n < size)
 		return MAT_ETRUNC;
-	*row = get_u32(b);
-	*col = get_u32(b + 4);
+	*row = le_get_u32(b);
+	*col = le_get_u32(b + 4);
 	*v = get_value(b + 8, c->h.type);
 	if (*row >= c->h.rows || *col >= c->h.cols)
 		return MAT_ERANGE;
@@ -417,7 +388,7 @@ int mat_write_nnz_at(int fd, off_t start, uint64_t nnz)
 	unsigned char le[8];
 	ssize_t n;
 
-	put_u64(le, nnz);
+	le_put_u64(le, nnz);
 	if ((n = pwrite(fd, le, 8, start + 40)) == 8)
 		return 0;
 	if (n >= 0)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/le.h"
 #include "base/phase.h"
 #include "base/spans.h"
 #include "vec/subword.h"
@@ -15,53 +16,6 @@
 #include "vec/w2vmodel.h"
 
 #define ROW_BLOCK 4096 /* rows of the matrix between progress steps */
-
-static void put_u32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_u64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_f64(unsigned char *p, double x)
-{
-	uint64_t u;
-
-	memcpy(&u, &x, 8);
-	put_u64(p, u);
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-	uint32_t v = 0;
-
-	for (int i = 3; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static double get_f64(const unsigned char *p)
-{
-	uint64_t u = get_u64(p);
-	double x;
-
-	memcpy(&x, &u, 8);
-	return x;
-}
 
 /* What is wrong with the header's fields, or NULL; why[cap] holds the text. */
 static const char *check_info(const struct w2vmodel_info *h, char *why, size_t cap)
@@ -130,35 +84,35 @@ int w2vmodel_write(struct writer *w, const struct w2vmodel_info *info, const str
 		table += 4 + len + 8;
 	}
 	memcpy(b, W2VMODEL_MAGIC, 8);
-	put_u32(b + 8, W2VMODEL_VERSION);
-	put_u32(b + 12, 0x01020304);
-	put_u32(b + 16, W2VMODEL_HEADER);
-	put_u32(b + 20, info->dim);
-	put_u64(b + 24, info->words);
-	put_u64(b + 32, info->buckets);
-	put_u32(b + 40, info->minn);
-	put_u32(b + 44, info->maxn);
-	put_u32(b + 48, info->minn ? W2VMODEL_HASH_FASTTEXT : 0);
-	put_u32(b + 52, info->cbow);
-	put_u32(b + 56, info->window);
-	put_u32(b + 60, info->neg);
-	put_u32(b + 64, info->epochs);
-	put_u32(b + 68, info->hs);
-	put_u64(b + 72, info->seed);
-	put_f64(b + 80, info->sample);
-	put_f64(b + 88, info->alpha);
-	put_f64(b + 96, info->min_alpha);
-	put_u64(b + 104, info->corpus_words);
-	put_u64(b + 112, table);
+	le_put_u32(b + 8, W2VMODEL_VERSION);
+	le_put_u32(b + 12, 0x01020304);
+	le_put_u32(b + 16, W2VMODEL_HEADER);
+	le_put_u32(b + 20, info->dim);
+	le_put_u64(b + 24, info->words);
+	le_put_u64(b + 32, info->buckets);
+	le_put_u32(b + 40, info->minn);
+	le_put_u32(b + 44, info->maxn);
+	le_put_u32(b + 48, info->minn ? W2VMODEL_HASH_FASTTEXT : 0);
+	le_put_u32(b + 52, info->cbow);
+	le_put_u32(b + 56, info->window);
+	le_put_u32(b + 60, info->neg);
+	le_put_u32(b + 64, info->epochs);
+	le_put_u32(b + 68, info->hs);
+	le_put_u64(b + 72, info->seed);
+	le_put_f64(b + 80, info->sample);
+	le_put_f64(b + 88, info->alpha);
+	le_put_f64(b + 96, info->min_alpha);
+	le_put_u64(b + 104, info->corpus_words);
+	le_put_u64(b + 112, table);
 	writer_write(w, (const char *)b, sizeof(b));
 	for (size_t i = 0; i < tab->n; i++) {
 		size_t len;
 		const char *word = strtab_key(tab, i, &len);
 
-		put_u32(b, (uint32_t)len);
+		le_put_u32(b, (uint32_t)len);
 		writer_write(w, (const char *)b, 4);
 		writer_write(w, word, len);
-		put_u64(b, tab->vals[i]);
+		le_put_u64(b, tab->vals[i]);
 		writer_write(w, (const char *)b, 8);
 	}
 	for (uint64_t r = 0; r < rows; r++)
@@ -177,7 +131,7 @@ int w2vmodel_write(struct writer *w, const struct w2vmodel_info *info, const str
 			uint32_t u;
 
 			memcpy(&u, &x[j], 4);
-			put_u32(b, u);
+			le_put_u32(b, u);
 			writer_write(w, (const char *)b, 4);
 		}
 		if (r % ROW_BLOCK == 0)
@@ -221,7 +175,7 @@ static int read_all(struct reader *r, void *dst, size_t n, struct error *e)
 static int parse_header(struct w2vmodel_info *h, uint64_t *table, const unsigned char *b,
                         uint64_t size, const struct reader *r, struct error *e)
 {
-	uint32_t version = get_u32(b + 8), bom = get_u32(b + 12);
+	uint32_t version = le_get_u32(b + 8), bom = le_get_u32(b + 12);
 	uint64_t rows, matrix, left;
 	char why[160];
 
@@ -232,31 +186,31 @@ static int parse_header(struct w2vmodel_info *h, uint64_t *table, const unsigned
 		return fail(e, r, "a model written in big-endian byte order; this one is little-endian");
 	if (bom != 0x01020304)
 		return fail(e, r, "a bad byte-order mark (0x%08x)", bom);
-	if (get_u32(b + 16) != W2VMODEL_HEADER)
-		return fail(e, r, "a header of %u bytes; version %d's has %d", get_u32(b + 16),
+	if (le_get_u32(b + 16) != W2VMODEL_HEADER)
+		return fail(e, r, "a header of %u bytes; version %d's has %d", le_get_u32(b + 16),
 		            W2VMODEL_VERSION, W2VMODEL_HEADER);
-	h->dim = get_u32(b + 20);
-	h->words = get_u64(b + 24);
-	h->buckets = get_u64(b + 32);
-	h->minn = get_u32(b + 40);
-	h->maxn = get_u32(b + 44);
-	h->cbow = get_u32(b + 52);
-	h->window = get_u32(b + 56);
-	h->neg = get_u32(b + 60);
-	h->epochs = get_u32(b + 64);
-	h->hs = get_u32(b + 68);
-	h->seed = get_u64(b + 72);
-	h->sample = get_f64(b + 80);
-	h->alpha = get_f64(b + 88);
-	h->min_alpha = get_f64(b + 96);
-	h->corpus_words = get_u64(b + 104);
-	*table = get_u64(b + 112);
+	h->dim = le_get_u32(b + 20);
+	h->words = le_get_u64(b + 24);
+	h->buckets = le_get_u64(b + 32);
+	h->minn = le_get_u32(b + 40);
+	h->maxn = le_get_u32(b + 44);
+	h->cbow = le_get_u32(b + 52);
+	h->window = le_get_u32(b + 56);
+	h->neg = le_get_u32(b + 60);
+	h->epochs = le_get_u32(b + 64);
+	h->hs = le_get_u32(b + 68);
+	h->seed = le_get_u64(b + 72);
+	h->sample = le_get_f64(b + 80);
+	h->alpha = le_get_f64(b + 88);
+	h->min_alpha = le_get_f64(b + 96);
+	h->corpus_words = le_get_u64(b + 104);
+	*table = le_get_u64(b + 112);
 	if (check_info(h, why, sizeof(why)))
 		return fail(e, r, "%s", why);
-	if (get_u32(b + 48) != (h->minn ? W2VMODEL_HASH_FASTTEXT : 0))
-		return fail(e, r, "the n-gram hash %u is not %s", get_u32(b + 48),
+	if (le_get_u32(b + 48) != (h->minn ? W2VMODEL_HASH_FASTTEXT : 0))
+		return fail(e, r, "the n-gram hash %u is not %s", le_get_u32(b + 48),
 		            h->minn ? "fastText's (1)" : "0 without subwords");
-	if (get_u64(b + 120))
+	if (le_get_u64(b + 120))
 		return fail(e, r, "the reserved field of the header is not zero");
 	/* the sizes against the file's, before they size anything: the bounds above keep these
 	 * products far from overflowing */
@@ -297,7 +251,7 @@ static int parse_words(struct w2vmodel *m, const unsigned char *t, uint64_t n,
 		if (n - at < 4 + 1 + 8)
 			return fail(e, r, "word %llu (byte %llu): the word table ends",
 			            (unsigned long long)i + 1, (unsigned long long)(W2VMODEL_HEADER + at));
-		len = get_u32(t + at);
+		len = le_get_u32(t + at);
 		if (len < 1 || len > n - at - 4 - 8)
 			return fail(e, r, "word %llu (byte %llu): a length of %llu bytes%s",
 			            (unsigned long long)i + 1, (unsigned long long)(W2VMODEL_HEADER + at),
@@ -315,7 +269,7 @@ static int parse_words(struct w2vmodel *m, const unsigned char *t, uint64_t n,
 			return fail(e, r, "word %llu, '%s', again (first word %lld)",
 			            (unsigned long long)i + 1, vec_excerpt(ex, sizeof(ex), w, (size_t)len),
 			            (long long)id + 1);
-		m->words.vals[id] = get_u64(t + at + 4 + len);
+		m->words.vals[id] = le_get_u64(t + at + 4 + len);
 		at += 4 + len + 8;
 	}
 	if (at != n)
@@ -340,7 +294,7 @@ static int read_matrix(struct w2vmodel *m, struct reader *r, struct error *e)
 		if ((ret = read_all(r, b, d * 4, e)) < 0)
 			break;
 		for (size_t j = 0; j < d; j++) {
-			uint32_t u = get_u32(b + 4 * j);
+			uint32_t u = le_get_u32(b + 4 * j);
 
 			memcpy(&x[j], &u, 4);
 			if (!(fabsf(x[j]) <= W2VMODEL_MAX_VALUE)) {
@@ -409,6 +363,19 @@ out:
 	free(table);
 	if (ret < 0)
 		w2vmodel_free(m);
+	return ret;
+}
+
+int w2vmodel_load(struct w2vmodel *m, const char *path, struct error *e)
+{
+	struct reader r;
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	if (reader_open(&r, path) < 0)
+		return error_sys(e, NULL, "open %s", path);
+	ret = w2vmodel_read(m, &r, e);
+	reader_close(&r);
 	return ret;
 }
 

@@ -82,6 +82,8 @@ int w2vmodel_write(struct writer *w, const struct w2vmodel_info *info, const str
  * truncated, inconsistent, a bad word or value; a read error; memory), m then empty.
  * w2vmodel_free frees m. */
 int w2vmodel_read(struct w2vmodel *m, struct reader *r, struct error *e);
+/* The same for the file at path (opening it is part of the errors). */
+int w2vmodel_load(struct w2vmodel *m, const char *path, struct error *e);
 void w2vmodel_free(struct w2vmodel *m);
 
 enum w2vmodel_found {
