@@ -357,6 +357,27 @@ EOF
 	assert_output "$(printf '5\na1\nb2\na3\nb4\na5')"
 }
 
+@test "w2v: a corpus on one line of 1.6 MB (text8's shape) is read whole, in pieces, by both threads" {
+	awk 'BEGIN { x = 7; for (i = 0; i < 400000; i++) { x = (x * 1103515245 + 12345) % 2147483648;
+		printf "%s%s", (i ? " " : ""), "w" int(x / 65536) % 50 } }' > "$BATS_TEST_TMPDIR/one.txt"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/one.txt")" -eq 0 ]
+	[ "$(wc -c < "$BATS_TEST_TMPDIR/one.txt")" -gt 1100000 ]
+	run --separate-stderr nlp-w2v --progress -d 4 --epochs 1 -T 2 "$BATS_TEST_TMPDIR/one.txt"
+	assert_success
+	assert_line -n 0 "50 4"
+	# every word read once: 400.0k of them (the summary's count), none lost at the threads' border
+	[[ "${stderr_lines[-1]}" == "nlp-w2v: 400.0k words, 50 in the vocabulary, 1 epochs, "* ]]
+}
+
+@test "w2v: CBOW with subwords on windows that repeat a word and hold long tokens (the sanitizer build)" {
+	long=$(printf 'x%.0s' $(seq 1 60))
+	{ echo "a b c a b c"; for i in 1 2 3 4 5 6; do printf '%s ' "$long"; done; echo a; } > "$BATS_TEST_TMPDIR/rep.txt"
+	run --separate-stderr nlp-w2v --cbow --subword 3-6 --buckets 100 --min-count 1 -d 4 -w 5 -T 2 "$BATS_TEST_TMPDIR/rep.txt"
+	assert_success
+	assert_line -n 0 "4 4"
+	[ "${#lines[@]}" -eq 5 ]
+}
+
 @test "w2v: bad options exit 2 with a usage line; -h exits 0" {
 
 	for bad in "--dim 0" "--window 0" "--window 100000" "--neg 0" "--epochs 0" "--alpha -1" \

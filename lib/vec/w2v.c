@@ -19,6 +19,24 @@
 
 #define READ_CHUNK ((size_t)1 << 20) /* bytes a worker reads at once */
 
+/* The length of the first piece of s [n] when it is longer than max: up to the last blank within
+ * max bytes (a token that long is cut at a character's start). */
+static size_t piece(const char *s, size_t n, size_t max)
+{
+	size_t k = max;
+
+	if (n <= max)
+		return n;
+	while (k > 0 && s[k - 1] != ' ' && s[k - 1] != '\t')
+		k--;
+	if (k > 0)
+		return k;
+	k = max;
+	while (k > 1 && max - k < 3 && ((unsigned char)s[k] & 0xc0) == 0x80)
+		k--;
+	return k;
+}
+
 /* ---- the vocabulary ---- */
 
 struct counted {
@@ -81,20 +99,25 @@ int w2v_count_vocab(struct vocab *v, int fd, const char *name, uint64_t min_coun
 		}
 		if (*nbad > bad && !*bad_line)
 			*bad_line = line;
-		spans_split_blank(cs, len, &tok);
-		if (tok.n > hcap) {
-			uint64_t *nh = realloc(h, tok.n * 2 * sizeof(*h));
+		for (size_t at = 0, k; at < len && ret == 0; at += k) { /* a long line in pieces */
+			k = piece(cs + at, len - at, W2V_SEGMENT);
+			spans_split_blank(cs + at, k, &tok);
+			if (tok.n > hcap) {
+				uint64_t *nh = realloc(h, tok.n * 2 * sizeof(*h));
 
-			if (!nh) {
-				ret = error_set(e, -1, ENOMEM, name, line, "counting");
-				break;
+				if (!nh) {
+					ret = error_set(e, -1, ENOMEM, name, line, "counting");
+					break;
+				}
+				h = nh;
+				hcap = tok.n * 2;
 			}
-			h = nh;
-			hcap = tok.n * 2;
+			for (size_t i = 0; i < tok.n; i++)
+				h[i] = strtab_hash_bytes(tok.v[i].p, tok.v[i].n);
+			if (tok.n)
+				ret = ngc_add_hashed(&c, tok.v, h, tok.n, e);
 		}
-		for (size_t i = 0; i < tok.n; i++)
-			h[i] = strtab_hash_bytes(tok.v[i].p, tok.v[i].n);
-		if (tok.n && (ret = ngc_add_hashed(&c, tok.v, h, tok.n, e)) < 0)
+		if (ret < 0)
 			break;
 	}
 	if (n == -2 && ret == 0)
@@ -127,57 +150,27 @@ static uint64_t param_rows(size_t rows, int neg, int hs)
 	return (uint64_t)rows + (neg ? rows : 0) + (hs && rows ? rows - 1 : 0);
 }
 
-static int longer(const void *a, const void *b)
+/* The rows of all the vocabulary's subword lists (0 without subwords). */
+static uint64_t list_entries(const struct w2v_settings *s, const struct vocab *v)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint64_t entries = 0;
 
-	return x > y ? -1 : x < y;
-}
-
-/* The sum of the k largest of len [n] (sorted in place, largest first). */
-static uint64_t sum_longest(uint64_t *len, size_t n, size_t k)
-{
-	uint64_t sum = 0;
-
-	qsort(len, n, sizeof(*len), longer);
-	for (size_t i = 0; i < k && i < n; i++)
-		sum += len[i];
-	return sum;
-}
-
-/* The rows of a worker's ctx buffer, for ctx words of context: ctx, or in CBOW with subwords the
- * rows of the ctx words with the longest lists (an estimate from the longest list when memory
- * for the lengths runs out). With subwords, *entries receives the rows of all the lists. */
-static uint64_t input_rows(const struct w2v_settings *s, const struct vocab *v, size_t ctx,
-                           uint64_t *entries)
-{
-	size_t rows = vocab_size(v);
-	uint64_t *len, longest = 0, sum;
-
-	*entries = 0;
 	if (!s->minn)
-		return ctx;
-	len = malloc((rows ? rows : 1) * sizeof(*len));
-	for (size_t i = 0; i < rows; i++) {
+		return 0;
+	for (size_t i = 0; i < vocab_size(v); i++) {
 		size_t n;
 		const char *w = vocab_token(v, i, &n);
-		uint64_t k = 1 + subword_each(w, n, s->minn, s->maxn, NULL, NULL);
 
-		*entries += k;
-		longest = k > longest ? k : longest;
-		if (len)
-			len[i] = k;
+		entries += 1 + subword_each(w, n, s->minn, s->maxn, NULL, NULL);
 	}
-	sum = !s->cbow ? ctx : len ? sum_longest(len, rows, ctx) : longest * ctx;
-	free(len);
-	return sum;
+	return entries;
 }
 
 uint64_t w2v_need(const struct w2v_settings *s, const struct vocab *v, uint64_t *params)
 {
 	uint64_t rows = vocab_size(v), stride = stride_of(s->dim);
-	uint64_t nt = s->threads > 0 ? (uint64_t)s->threads : 1, entries;
-	uint64_t ctx = input_rows(s, v, 2 * (size_t)s->window, &entries);
+	uint64_t nt = s->threads > 0 ? (uint64_t)s->threads : 1, entries = list_entries(s, v);
+	uint64_t ctx = 2 * (uint64_t)s->window;
 	const struct strtab *t = &v->tab;
 	uint64_t vocab = t->nslots * 8 + t->cap * (8 + sizeof(size_t) + 8) + t->arena_cap;
 	uint64_t tables = rows * (8 + 8 + 4); /* keep, alias's prob and alias */
@@ -470,8 +463,7 @@ struct worker {
 	size_t idcap;
 	float *h, *dh;          /* [stride] each: CBOW's mean, the input gradient */
 	uint32_t *targets;      /* [neg + 1] */
-	uint32_t *ctx;          /* [ctxcap] CBOW's input rows: 2 window, or with subwords the rows
-	                         * of the 2 window words with the longest lists */
+	uint32_t *ctx;          /* [2 window] CBOW's context words (without subwords: their rows) */
 	float alpha;
 	uint64_t local;         /* words read since the last learning-rate update */
 	double loss;            /* measured loss since the last progress call (worker 0) */
@@ -483,7 +475,8 @@ struct worker {
 	int err;
 } __attribute__((aligned(64))); /* no two workers' counters share a cache line */
 
-/* The next line starting before limit: returns its length with *line pointing into the buffer,
+/* The next line starting before limit (a line longer than W2V_SEGMENT comes in pieces, so a
+ * thread that starts inside such a line starts at a piece of it): returns its length with *line pointing into the buffer,
  * -1 after the range, -2 on a read error (errno). */
 static ssize_t range_line(struct worker *w, char **line)
 {
@@ -494,12 +487,16 @@ static ssize_t range_line(struct worker *w, char **line)
 		if (at >= w->limit || (w->eof && w->start == w->end))
 			return -1;
 		nl = memchr(w->buf + w->start, '\n', w->end - w->start);
-		if (nl || w->eof) {
-			size_t n = nl ? (size_t)(nl - (w->buf + w->start)) : w->end - w->start;
+		if (nl || w->eof || w->end - w->start > W2V_SEGMENT) {
+			size_t n = nl ? (size_t)(nl - (w->buf + w->start)) : w->end - w->start, k = n;
+
+			if (n > W2V_SEGMENT) /* a long line: its first piece, which ends before limit */
+				k = piece(w->buf + w->start, n, W2V_SEGMENT < w->limit - at ?
+				                                 W2V_SEGMENT : (size_t)(w->limit - at));
 
 			*line = w->buf + w->start;
-			w->start += n + (nl != NULL);
-			return (ssize_t)n;
+			w->start += k + (nl != NULL && k == n);
+			return (ssize_t)k;
 		}
 		memmove(w->buf, w->buf + w->start, w->end - w->start);
 		w->end -= w->start;
@@ -540,8 +537,16 @@ static int range_rewind(struct worker *w)
 	w->start = w->end = 0;
 	w->eof = 0;
 	w->pos = w->begin ? w->begin - 1 : 0;
-	if (w->begin && range_line(w, &s) == -2) /* the rest of the line holding byte begin - 1 */
-		return -2;
+	if (w->begin) { /* the rest of the line holding byte begin - 1, or of its piece */
+		uint64_t limit = w->limit;
+		ssize_t n;
+
+		w->limit = w->begin;
+		n = range_line(w, &s);
+		w->limit = limit;
+		if (n == -2)
+			return -2;
+	}
 	return 0;
 }
 
@@ -608,21 +613,24 @@ static inline __attribute__((always_inline)) float predict(struct worker *w, flo
 	return loss;
 }
 
-/* CBOW's inputs: appends word id's rows to ctx [nc ...] (its own row, or with subwords its list);
- * returns the new count. */
-static inline size_t add_input(struct worker *w, size_t nc, uint32_t id)
+/* h [stride] = the mean of the rows of the subword lists of the words ctx [nc] (a word listed
+ * twice counts twice), as w2v_cbow_mean of the lists one after the other. */
+static inline void cbow_subword_mean(float *h, const float *W, const struct subword_table *sub,
+                                     const uint32_t *ctx, size_t nc, size_t stride)
 {
-	const struct subword_table *sub = &w->tr->m->sub;
-	const uint32_t *list;
-	size_t n;
+	size_t rows = 0;
 
-	if (!sub->rows) {
-		w->ctx[nc] = id;
-		return nc + 1;
+	memset(h, 0, stride * sizeof(*h));
+	for (size_t j = 0; j < nc; j++) {
+		size_t n;
+		const uint32_t *list = subword_list(sub, ctx[j], &n);
+
+		for (size_t k = 0; k < n; k++)
+			w2v_axpy(h, 1.0f, W + (size_t)list[k] * stride, stride);
+		rows += n;
 	}
-	list = subword_list(sub, id, &n);
-	memcpy(w->ctx + nc, list, n * sizeof(*list));
-	return nc + n;
+	for (size_t i = 0; i < stride; i++)
+		h[i] *= 1.0f / (float)rows;
 }
 
 /* Trains one sentence of ids [n] (subsampled already). */
@@ -650,14 +658,26 @@ static void train_sentence(struct worker *w, const uint32_t *ids, size_t n)
 
 			for (size_t j = lo; j < hi; j++)
 				if (j != pos)
-					nc = add_input(w, nc, ids[j]);
+					w->ctx[nc++] = ids[j];
 			if (!nc)
 				continue;
-			w2v_cbow_mean(w->h, W, w->ctx, nc, stride);
+			if (sub->rows)
+				cbow_subword_mean(w->h, W, sub, w->ctx, nc, stride);
+			else
+				w2v_cbow_mean(w->h, W, w->ctx, nc, stride);
 			memset(w->dh, 0, stride * sizeof(float));
 			loss += predict(w, w->dh, w->h, ids[pos], want);
 			calls++;
-			w2v_add_rows(W, w->ctx, nc, w->dh, stride);
+			if (!sub->rows) {
+				w2v_add_rows(W, w->ctx, nc, w->dh, stride);
+			} else {
+				for (size_t j = 0; j < nc; j++) {
+					size_t nl;
+					const uint32_t *list = subword_list(sub, w->ctx[j], &nl);
+
+					w2v_add_rows(W, list, nl, w->dh, stride);
+				}
+			}
 		} else if (sub->rows) {
 			/* fastText's way round: the center's mean predicts each context word; h is
 			 * computed once and the gradients of all the predictions added up in dh */
@@ -721,6 +741,17 @@ static void count_words(struct worker *w, uint64_t n, int t)
 	}
 }
 
+/* Trains the first k words of the worker's ids as a sentence, its loss counted in the epoch's. */
+static void train_chunk(struct worker *w, size_t k)
+{
+	double l0 = w->loss;
+	uint64_t n0 = w->nloss;
+
+	train_sentence(w, w->ids, k);
+	w->eloss += w->loss - l0;
+	w->neloss += w->nloss - n0;
+}
+
 static void work(void *ctx, int t, int nt)
 {
 	struct train *tr = ctx;
@@ -770,20 +801,17 @@ static void work(void *ctx, int t, int nt)
 			for (size_t i = 0; i < w->tok.n; i++) {
 				int64_t id = vocab_id(tr->v, w->tok.v[i].p, w->tok.v[i].n);
 
-				if (id < 0)
-					continue;
-				read++;
-				if ((rng_next(&w->rng) >> 32) >= tr->keep[id])
-					continue;
-				w->ids[k++] = (uint32_t)id;
+				if (id >= 0) {
+					read++;
+					if ((rng_next(&w->rng) >> 32) < tr->keep[id])
+						w->ids[k++] = (uint32_t)id;
+				}
+				if (k == W2V_MAX_SENTENCE || (i + 1 == w->tok.n && read)) {
+					train_chunk(w, k);
+					count_words(w, read, t);
+					k = read = 0;
+				}
 			}
-			double l0 = w->loss;
-			uint64_t n0 = w->nloss;
-
-			train_sentence(w, w->ids, k);
-			w->eloss += w->loss - l0;
-			w->neloss += w->nloss - n0;
-			count_words(w, read, t);
 		}
 		if (n == -2)
 			goto read_error;
@@ -799,18 +827,6 @@ read_error:
 static int workers_alloc(struct train *tr, int nt)
 {
 	size_t stride = tr->m->stride, nctx = 2 * (size_t)tr->s->window;
-	const struct subword_table *sub = &tr->m->sub;
-
-	if (sub->rows && tr->s->cbow) { /* the rows of the 2 window words with the longest lists */
-		uint64_t *len = malloc((sub->words ? sub->words : 1) * sizeof(*len));
-
-		if (!len)
-			return -1;
-		for (size_t i = 0; i < sub->words; i++)
-			len[i] = sub->off[i + 1] - sub->off[i];
-		nctx = (size_t)sum_longest(len, sub->words, nctx);
-		free(len);
-	}
 
 	tr->workers = aligned_alloc(64, (size_t)nt * sizeof(struct worker));
 	if (!tr->workers)

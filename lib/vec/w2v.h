@@ -41,6 +41,10 @@
 #define W2V_MAX_EPOCHS 100000
 #define W2V_LR_EVERY 10000    /* words a thread trains between learning-rate updates */
 #define W2V_LOSS_EVERY 8      /* the loss is measured on one center word in this many */
+#define W2V_MAX_SENTENCE 10000 /* kept words trained as one sentence: a longer line is cut */
+#define W2V_SEGMENT ((size_t)1 << 20) /* bytes of a line taken at once: a longer line is cut at
+                                       * a blank, so that a corpus on one line (text8) is read
+                                       * in pieces, by every thread */
 #define W2V_MAX_BUCKETS 100000000 /* 50 times fastText's default: beyond it a count is a mistake */
 
 struct w2v_settings {
