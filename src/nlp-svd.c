@@ -1,8 +1,6 @@
 /* nlp-svd: truncated SVD of a sparse or dense matrix by a randomized range finder; writes word
  * vectors U S^p labelled from a vocabulary (word2vec formats) or as a matrix, and the factors. */
 #include <cblas.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -144,20 +142,13 @@ static void write_factor(const char *path, const float *v, uint64_t rows, uint64
 {
 	struct writer w;
 	struct error e;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	int fd = out_file_open(&w, path);
 
-	if (fd < 0)
-		eprintf("open %s:", path);
-	writer_init(&w, fd);
 	if (mat_write_dense(&w, v, rows, cols, &e) < 0) {
 		e.name = path;
 		eprint_error(&e);
 	}
-	if (writer_flush(&w) < 0 || w.err || close(fd) < 0) {
-		errno = w.err ? w.err : errno;
-		eprintf("write %s:", path);
-	}
-	writer_free(&w);
+	out_file_close(&w, fd, path);
 }
 
 static void write_vectors(const struct settings *set, const struct vocab *vocab,

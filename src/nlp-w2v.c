@@ -3,8 +3,6 @@
  * spooled to $TMPDIR, since each epoch reads it again); writes the vectors in the word2vec text or
  * binary format, and the model (--save-model) from which `nlp-w2v oov` builds the vectors of
  * words read on stdin, seen in training or not. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -131,35 +129,14 @@ static void write_rows(struct writer *w, int binary, const struct vocab *v,
 	free(tmp);
 }
 
-/* Opens path for writing; ends the program when it cannot. */
-static int create(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-
-	if (fd < 0)
-		eprintf("open %s:", path);
-	return fd;
-}
-
-/* Flushes w and closes fd, ending the program when either fails. */
-static void finish(struct writer *w, int fd, const char *path)
-{
-	if (writer_flush(w) < 0 || w->err || close(fd) < 0) {
-		errno = w->err ? w->err : errno;
-		eprintf("write %s:", path);
-	}
-	writer_free(w);
-}
-
 static void write_file(const char *path, int binary, const struct vocab *v,
                        const struct w2v_model *m, int ctx)
 {
 	struct writer w;
-	int fd = create(path);
+	int fd = out_file_open(&w, path);
 
-	writer_init(&w, fd);
 	write_rows(&w, binary, v, m, ctx);
-	finish(&w, fd, path);
+	out_file_close(&w, fd, path);
 }
 
 static void save_model(const char *path, const struct w2v_settings *s, const struct vocab *v,
@@ -172,14 +149,14 @@ static void save_model(const char *path, const struct w2v_settings *s, const str
 	    .sample = s->sample, .alpha = s->alpha, .min_alpha = s->min_alpha};
 	struct writer w;
 	struct error e;
-	int fd = create(path);
+	int fd = out_file_open(&w, path);
 
-	writer_init(&w, fd);
 	if (w2vmodel_write(&w, &info, &v->tab, m->W, m->stride, &e) < 0) {
+		unlink(path); /* no model rather than a part of one */
 		e.name = path;
 		eprint_error(&e);
 	}
-	finish(&w, fd, path);
+	out_file_close(&w, fd, path);
 }
 
 /* --subword MIN-MAX or N: the n-grams' lengths. */

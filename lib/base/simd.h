@@ -7,6 +7,9 @@
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
 #define SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#elif defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* before GCC 12, which resolves x86-64-v3 by features: Haswell's clone, for Intel's processors */
+#define SIMD_CLONES __attribute__((target_clones("arch=haswell", "default")))
 #else
 #define SIMD_CLONES
 #endif

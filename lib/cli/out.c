@@ -1,5 +1,6 @@
 /* out.c: the program's standard output, with its policy for failed writes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "cli/err.h"
@@ -40,4 +41,23 @@ int out_close(void)
 		return 1;
 	}
 	return 0;
+}
+
+int out_file_open(struct writer *w, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+
+	if (fd < 0)
+		eprintf("open %s:", path);
+	writer_init(w, fd);
+	return fd;
+}
+
+void out_file_close(struct writer *w, int fd, const char *path)
+{
+	if (writer_flush(w) < 0 || w->err || close(fd) < 0) {
+		errno = w->err ? w->err : errno;
+		eprintf("write %s:", path);
+	}
+	writer_free(w);
 }

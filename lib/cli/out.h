@@ -16,4 +16,10 @@ int out_close(void);
  * a message. */
 void out_check(void);
 
+/* An output file other than stdout: out_file_open creates (or truncates) path and sets up w on
+ * it, ending the program when it cannot; out_file_close flushes and closes it, ending the program
+ * when a write failed. */
+int out_file_open(struct writer *w, const char *path);
+void out_file_close(struct writer *w, int fd, const char *path);
+
 #endif

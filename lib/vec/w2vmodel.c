@@ -83,6 +83,15 @@ int w2vmodel_write(struct writer *w, const struct w2vmodel_info *info, const str
 			                 "or has a blank", i + 1);
 		table += 4 + len + 8;
 	}
+	/* the values are checked before anything is written: no half-written model */
+	for (uint64_t r = 0; r < rows; r++)
+		for (size_t j = 0; j < info->dim; j++)
+			if (!(fabsf(in[r * stride + j]) <= W2VMODEL_MAX_VALUE))
+				return error_set(e, -1, 0, NULL, 0, "write the model: %s %llu has the value "
+				                 "%g: training diverged (a lower --alpha may help)",
+				                 r < info->words ? "word" : "bucket",
+				                 (unsigned long long)(r < info->words ? r : r - info->words) + 1,
+				                 (double)in[r * stride + j]);
 	memcpy(b, W2VMODEL_MAGIC, 8);
 	le_put_u32(b + 8, W2VMODEL_VERSION);
 	le_put_u32(b + 12, 0x01020304);
@@ -115,14 +124,6 @@ int w2vmodel_write(struct writer *w, const struct w2vmodel_info *info, const str
 		le_put_u64(b, tab->vals[i]);
 		writer_write(w, (const char *)b, 8);
 	}
-	for (uint64_t r = 0; r < rows; r++)
-		for (size_t j = 0; j < info->dim; j++)
-			if (!(fabsf(in[r * stride + j]) <= W2VMODEL_MAX_VALUE))
-				return error_set(e, -1, 0, NULL, 0, "write the model: %s %llu has the value "
-				                 "%g: training diverged (a lower --alpha may help)",
-				                 r < info->words ? "word" : "bucket",
-				                 (unsigned long long)(r < info->words ? r : r - info->words) + 1,
-				                 (double)in[r * stride + j]);
 	phase_begin("saving the model", rows, "rows");
 	for (uint64_t r = 0; r < rows && !w->err; r++) {
 		const float *x = in + r * stride;
