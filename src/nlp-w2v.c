@@ -385,7 +385,7 @@ int main(int argc, char **argv)
 		case OPT_BUCKETS: s.buckets = (size_t)estrtonum(optarg, 1, W2V_MAX_BUCKETS, "--buckets");
 		                  break;
 		case OPT_SAVE_MODEL: model_path = optarg; break;
-		case 'M': memory = opt_memory(optarg); break;
+		case 'M': memory = opt_memory(optarg); counting_opts = 1; break;
 		case OPT_INVALID: s.invalid = opt_policy(optarg); break;
 		case OPT_PROGRESS: progress = 1; break;
 		case 'h': usage_help(synopsis, help);
@@ -398,8 +398,8 @@ int main(int argc, char **argv)
 		usage_error(synopsis);
 	}
 	if (vocab_path && counting_opts) {
-		weprintf("--vocab's words are used as they are: --min-count and --max-vocab go "
-		         "without it");
+		weprintf("--vocab's words are used as they are: --min-count, --max-vocab and "
+		         "--memory go without it");
 		usage_error(synopsis);
 	}
 	if (s.hs && !neg_set)

@@ -378,6 +378,38 @@ EOF
 	[ "${#lines[@]}" -eq 5 ]
 }
 
+@test "w2v: --max-vocab keeps the most frequent words; -M spills the counting to the same vocabulary" {
+	run --separate-stderr nlp-w2v --max-vocab 3 -d 4 -T 1 "$T"
+	assert_success
+	assert_line -n 0 "3 4"
+	run cut -d ' ' -f 1 <<<"$output"
+	assert_output "$(printf '3\n'; tr ' ' '\n' < "$T" | sort | uniq -c | sort -k1,1nr -k2 | head -n 3 | awk '{ print $2 }')"
+	# 60000 distinct words counted in 1 MB: runs spilled and merged, the same vectors
+	awk 'BEGIN { for (i = 0; i < 60000; i++) print "w" i, "w" (i + 1), "w" (i + 2) }' > "$BATS_TEST_TMPDIR/many.txt"
+	nlp-w2v --min-count 2 -d 2 --epochs 1 -T 1 "$BATS_TEST_TMPDIR/many.txt" > "$BATS_TEST_TMPDIR/a.vec"
+	run --separate-stderr nlp-w2v --progress -M 1M --min-count 2 -d 2 --epochs 1 -T 1 "$BATS_TEST_TMPDIR/many.txt"
+	assert_success
+	[[ "$stderr" == *" runs spilled ("* ]]
+	assert_equal "$output" "$(cat "$BATS_TEST_TMPDIR/a.vec")"
+	run --separate-stderr nlp-w2v -M 1M -v "$BATS_TEST_TMPDIR/a.vec" "$T"
+	assert_failure 2
+	[[ "${stderr_lines[0]}" == *"--min-count, --max-vocab and --memory go without it" ]]
+}
+
+@test "w2v: --window, --no-shrink and --alpha change the training; --version" {
+	nlp-w2v -d 8 --min-count 1 -T 1 --seed 4 "$T" > "$BATS_TEST_TMPDIR/base.vec"
+	for opt in "--window 2" "--no-shrink" "--alpha 0.05" "--min-alpha 0.01"; do
+		nlp-w2v -d 8 --min-count 1 -T 1 --seed 4 $opt "$T" > "$BATS_TEST_TMPDIR/o.vec"
+		head -n 1 "$BATS_TEST_TMPDIR/o.vec" | grep -qx "20 8"
+		! cmp -s "$BATS_TEST_TMPDIR/base.vec" "$BATS_TEST_TMPDIR/o.vec" || fail "$opt changed nothing"
+	done
+	# the default window is 5
+	nlp-w2v -d 8 --min-count 1 -T 1 --seed 4 --window 5 "$T" | cmp - "$BATS_TEST_TMPDIR/base.vec"
+	run nlp-w2v --version
+	assert_success
+	assert_output --regexp '^nlp-w2v [0-9]'
+}
+
 @test "w2v: bad options exit 2 with a usage line; -h exits 0" {
 
 	for bad in "--dim 0" "--window 0" "--window 100000" "--neg 0" "--epochs 0" "--alpha -1" \
