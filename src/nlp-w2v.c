@@ -111,31 +111,14 @@ static void show(void *ctx, unsigned epoch, uint64_t done, double loss, double l
 	}
 }
 
-/* Writes the word vectors of m (ctx: the context vectors C) labelled by v to w: with subwords,
- * a word's vector is the mean of its rows. */
-static void write_rows(struct writer *w, int binary, const struct vocab *v,
-                       const struct w2v_model *m, int ctx)
-{
-	float *tmp = emalloc(m->stride * sizeof(float));
-
-	vec_write_header(w, m->rows, m->dim);
-	for (size_t i = 0; i < m->rows; i++) {
-		size_t len;
-		const char *word = vocab_token(v, i, &len);
-		const float *x = ctx ? m->C + i * m->stride : w2v_word_vector(m, i, tmp);
-
-		vec_write_row(w, binary, VEC_PRECISION, word, len, x, m->dim);
-	}
-	free(tmp);
-}
-
 static void write_file(const char *path, int binary, const struct vocab *v,
                        const struct w2v_model *m, int ctx)
 {
 	struct writer w;
 	int fd = out_file_open(&w, path);
 
-	write_rows(&w, binary, v, m, ctx);
+	if (w2v_write_vectors(&w, binary, v, m, ctx) < 0)
+		eprintf("out of memory");
 	out_file_close(&w, fd, path);
 }
 
@@ -269,11 +252,9 @@ static int oov_main(int argc, char **argv)
 	for (size_t i = 0; i < words.n; i++) {
 		size_t len;
 		const char *w = strtab_key(&words, i, &len);
-		int k = w2vmodel_vector(&m, w, len, x);
+		int k = w2vmodel_find(&m, w, len);
 		char ex[80];
 
-		if (k < 0)
-			eprintf("out of memory");
 		words.vals[i] = k != W2VMODEL_NONE;
 		rows += words.vals[i];
 		if (k != W2VMODEL_NONE)
@@ -292,8 +273,11 @@ static int oov_main(int argc, char **argv)
 		size_t len;
 		const char *w = strtab_key(&words, i, &len);
 
-		if (words.vals[i] && w2vmodel_vector(&m, w, len, x) >= 0)
-			vec_write_row(&out, binary, VEC_PRECISION, w, len, x, m.info.dim);
+		if (!words.vals[i])
+			continue;
+		if (w2vmodel_vector(&m, w, len, x) < 0)
+			eprintf("out of memory");
+		vec_write_row(&out, binary, VEC_PRECISION, w, len, x, m.info.dim);
 	}
 	if (out_close())
 		ret = EXIT_RUNTIME;
@@ -501,7 +485,8 @@ int main(int argc, char **argv)
 		write_file(output, binary, &v, &m, 0);
 	} else {
 		out_init();
-		write_rows(&out, binary, &v, &m, 0);
+		if (w2v_write_vectors(&out, binary, &v, &m, 0) < 0)
+			eprintf("out of memory");
 		if (out_close()) {
 			progress_abort();
 			return EXIT_RUNTIME;

@@ -14,6 +14,7 @@
 #include "base/rng.h"
 #include "base/spans.h"
 #include "count/ngc.h"
+#include "vec/vectors.h"
 #include "vec/w2v.h"
 
 
@@ -248,6 +249,25 @@ const float *w2v_word_vector(const struct w2v_model *m, size_t i, float *tmp)
 	list = subword_list(&m->sub, i, &n);
 	w2v_cbow_mean(tmp, m->W, list, n, m->stride);
 	return tmp;
+}
+
+int w2v_write_vectors(struct writer *w, int binary, const struct vocab *v,
+                      const struct w2v_model *m, int ctx)
+{
+	float *tmp = malloc(m->stride * sizeof(float));
+
+	if (!tmp)
+		return -1;
+	vec_write_header(w, m->rows, m->dim);
+	for (size_t i = 0; i < m->rows; i++) {
+		size_t len;
+		const char *word = vocab_token(v, i, &len);
+		const float *x = ctx ? m->C + i * m->stride : w2v_word_vector(m, i, tmp);
+
+		vec_write_row(w, binary, VEC_PRECISION, word, len, x, m->dim);
+	}
+	free(tmp);
+	return 0;
 }
 
 /* ---- the tables ---- */

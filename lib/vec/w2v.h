@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/io.h"
 #include "count/vocab.h"
 #include "text/utf8.h"
 #include "vec/subword.h"
@@ -138,6 +139,11 @@ void w2v_free(struct w2v_model *m);
 /* Word i's vector [dim]: its row of W, or with subwords the mean of its rows, computed in tmp
  * [stride] (fastText's word vectors). */
 const float *w2v_word_vector(const struct w2v_model *m, size_t i, float *tmp);
+/* Writes the word vectors of m (ctx: the context vectors C instead) labelled by the words of v
+ * to w in the word2vec format (binary or text), as vec_write_row writes them. Returns 0, or -1
+ * when memory runs out (write errors are the writer's). */
+int w2v_write_vectors(struct writer *w, int binary, const struct vocab *v,
+                      const struct w2v_model *m, int ctx);
 
 /* Builds t, the Huffman tree of counts [rows] (rows >= 1; in any order, though the vocabulary's,
  * most frequent first, saves a sort), in O(rows) after the sort by two queues: the leaves by

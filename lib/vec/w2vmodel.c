@@ -392,6 +392,15 @@ void w2vmodel_free(struct w2vmodel *m)
 
 /* ---- the vectors ---- */
 
+int w2vmodel_find(const struct w2vmodel *m, const char *w, size_t n)
+{
+	if (strtab_find(&m->words, w, n) >= 0)
+		return W2VMODEL_WORD;
+	if (m->info.minn && subword_each(w, n, m->info.minn, m->info.maxn, NULL, NULL) > 0)
+		return W2VMODEL_SUBWORDS;
+	return W2VMODEL_NONE;
+}
+
 int w2vmodel_vector(struct w2vmodel *m, const char *w, size_t n, float *out)
 {
 	const struct w2vmodel_info *h = &m->info;

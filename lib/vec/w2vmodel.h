@@ -92,6 +92,9 @@ enum w2vmodel_found {
 	W2VMODEL_NONE      /* an unseen word and no subwords, or no n-gram in minn .. maxn */
 };
 
+/* Which vector the word w[0..n) has (an enum w2vmodel_found), without building it. */
+int w2vmodel_find(const struct w2vmodel *m, const char *w, size_t n);
+
 /* The vector of the word w[0..n) in out [dim]: for a word of the vocabulary, the mean of its
  * own row and its n-grams' rows (its row alone without subwords), as the trainer writes it;
  * for another word, the mean of its n-grams' rows. Returns an enum w2vmodel_found (out is left
