@@ -80,6 +80,41 @@ static size_t find_child(const struct lm_est *m, unsigned l, size_t node, uint32
 	return lo < m->lv[l].child[node + 1] && up->word[lo] == w ? lo : NONE;
 }
 
+/* The same, knowing that the child comes after position from (siblings are looked up in the
+ * order of their words, so each search gallops on from the last one's answer). */
+static size_t find_child_after(const struct lm_est *m, unsigned l, size_t node, uint32_t w,
+                               size_t from)
+{
+	const struct lm_level *up = &m->lv[l + 1];
+	size_t lo, hi, end, step = 1;
+
+	if (node == ROOT || node == NONE)
+		return find_child(m, l, node, w);
+	lo = m->lv[l].child[node];
+	end = m->lv[l].child[node + 1];
+	if (from < lo || from >= end || up->word[from] >= w) /* not a later sibling after all */
+		return find_child(m, l, node, w);
+	if (from + 1 > lo)
+		lo = from + 1;
+	hi = lo;
+	while (hi < end && up->word[hi] < w) {
+		lo = hi + 1;
+		hi += step;
+		step *= 2;
+	}
+	if (hi > end)
+		hi = end;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (up->word[mid] < w)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < end && up->word[lo] == w ? lo : NONE;
+}
+
 /* A walk over the nodes of a level in order, with the path of each: at[l] is the node's
  * ancestor at level l. Starts zeroed. */
 static void walk_to(const struct lm_est *m, size_t *at, unsigned k, size_t i)
@@ -94,6 +129,7 @@ static void walk_to(const struct lm_est *m, size_t *at, unsigned k, size_t i)
  * ROOT for k = 1, NONE when absent; sc remembers the last answer of each level. */
 struct sufcache {
 	size_t node[LM_MAX_ORDER + 1], suf[LM_MAX_ORDER + 1];
+	size_t parent[LM_MAX_ORDER + 1]; /* at[k - 1] when node[k] was asked */
 };
 
 static void sufcache_init(struct sufcache *sc)
@@ -110,7 +146,13 @@ static size_t suffix_of(const struct lm_est *m, struct sufcache *sc, unsigned k,
 		return ROOT;
 	if (sc->node[k] == at[k])
 		return sc->suf[k];
-	s = find_child(m, k - 2, suffix_of(m, sc, k - 1, at), m->lv[k].word[at[k]]);
+	if (sc->node[k] != NONE && sc->parent[k] == at[k - 1] && at[k] > sc->node[k] &&
+	    sc->suf[k] != NONE) /* the next sibling: its suffix comes after the last one's */
+		s = find_child_after(m, k - 2, suffix_of(m, sc, k - 1, at), m->lv[k].word[at[k]],
+		                     sc->suf[k]);
+	else
+		s = find_child(m, k - 2, suffix_of(m, sc, k - 1, at), m->lv[k].word[at[k]]);
+	sc->parent[k] = at[k - 1];
 	sc->node[k] = at[k];
 	sc->suf[k] = s;
 	return s;
@@ -285,23 +327,48 @@ int lmest_add_word(struct lm_est *m, const char *w, size_t len, struct error *e)
 	return pending_add(m, w, len, 0, e);
 }
 
-/* The node of the context key[0..len) (words joined by spaces, n - 1 of them) at level n - 1. */
+/* The node of the context key[0..len) (words joined by spaces) at the level of its length. The
+ * keys come sorted, so the last context's leading words and their nodes are mostly the next
+ * one's: the walk down the trie starts after the words the two share. */
 static size_t find_context(struct lm_est *m, const char *key, size_t len)
 {
-	size_t node = ROOT;
-	unsigned l = 0;
-	const char *p = key, *end = key + len;
+	size_t cp = 0, node = ROOT, lim = len < m->ctxlen ? len : m->ctxlen;
+	unsigned shared = 0;
+	const char *p, *end = key + len;
 
-	if (m->havectx && m->ctxlen == len && memcmp(m->ctx, key, len) == 0)
-		return m->ctxnode;
-	while (p <= end && node != NONE) {
+	if (m->havectx) {
+		while (cp < lim && key[cp] == m->ctx[cp])
+			cp++;
+		while (shared < m->ctxwords &&
+		       (m->ctxend[shared] < cp ||
+		        (m->ctxend[shared] == cp && (cp == len || key[cp] == ' '))))
+			shared++;
+		if (shared == m->ctxwords && len == m->ctxlen)
+			return m->ctxnodes[shared - 1];
+	}
+	if (shared)
+		node = m->ctxnodes[shared - 1];
+	p = shared ? key + m->ctxend[shared - 1] + 1 : key;
+	m->ctxwords = shared;
+	while (p <= end && node != NONE && m->ctxwords < LM_MAX_ORDER) {
 		const char *sp = memchr(p, ' ', (size_t)(end - p));
 		size_t wl = sp ? (size_t)(sp - p) : (size_t)(end - p);
 		int64_t id = strtab_find(&m->vocab, p, wl);
 
-		node = id < 0 ? NONE : find_child(m, l++, node, (uint32_t)id);
+		if (id < 0)
+			node = NONE;
+		else if (m->havectx && m->ctxwords == shared && shared + 1 < LM_MAX_ORDER &&
+		         m->ctxnodes[shared] != NONE) /* a sibling of the last context's node */
+			node = find_child_after(m, m->ctxwords, node, (uint32_t)id, m->ctxnodes[shared]);
+		else
+			node = find_child(m, m->ctxwords, node, (uint32_t)id);
+		m->ctxend[m->ctxwords] = (size_t)(p + wl - key);
+		m->ctxnodes[m->ctxwords++] = node;
 		p += wl + 1;
 	}
+	m->havectx = 0;
+	if (node == NONE || p <= end)
+		return NONE;
 	if (len > m->ctxcap) {
 		char *c = realloc(m->ctx, len);
 
@@ -312,7 +379,6 @@ static size_t find_context(struct lm_est *m, const char *key, size_t len)
 	}
 	memcpy(m->ctx, key, len);
 	m->ctxlen = len;
-	m->ctxnode = node;
 	m->havectx = 1;
 	return node;
 }

@@ -62,8 +62,11 @@ struct lm_est {
 	unsigned cur;                  /* the level arriving */
 	int unsorted;                  /* the level arriving came out of (parent, word) order */
 	struct lm_level lv[LM_MAX_ORDER + 1]; /* lv[1 .. order] */
-	char *ctx;                     /* the key of the last context looked up, and its node */
-	size_t ctxlen, ctxcap, ctxnode;
+	char *ctx;                     /* the key of the last context looked up */
+	size_t ctxlen, ctxcap;
+	size_t ctxend[LM_MAX_ORDER];   /* where each of its words ends in it */
+	size_t ctxnodes[LM_MAX_ORDER]; /* the node of its first k + 1 words */
+	unsigned ctxwords;
 	int havectx;
 	struct lm_order_stats st[LM_MAX_ORDER + 1];
 };
