@@ -2,10 +2,13 @@
  * with modified Kneser-Ney or a simpler smoothing and writes it as ARPA; `sample` draws
  * sentences from a model. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/io.h"
+#include "base/mem.h"
+#include "base/rng.h"
 #include "cli/err.h"
 #include "cli/filter.h"
 #include "cli/opt.h"
@@ -17,11 +20,16 @@
 #include "count/ngline.h"
 #include "count/vocab.h"
 #include "lm/estimate.h"
+#include "lm/model.h"
+#include "lm/sample.h"
 
 static const char synopsis[] =
     "nlp-lm [-C] [-n order] [-s method] [--interpolate | --backoff] [-k k] "
     "[--discount-fallback] [--vocab file] [--prune t1,t2,...] [-o file] [-M size] "
     "[--invalid policy] [--progress] [file ...]";
+
+static const char sample_synopsis[] =
+    "nlp-lm sample [-c count] [--seed n] [--max-words n] [--prefix words] model";
 
 static const char help[] =
     "Estimates an n-gram language model from sentences of tokens, one a line, and writes it as\n"
@@ -38,20 +46,30 @@ static const char help[] =
     "      --prune T1,T2,...  leave out n-grams of order n counted at most Tn times\n"
     "  -C, --counts           inputs are count files of nlp-ngram --markers --counts\n"
     "  -o, --output FILE      write the model to FILE (default stdout)\n"
+    "  -b, --binary           write the binary model (nlp-arpa(5)) rather than ARPA\n"
     "  -M, --memory SIZE      memory budget (K, M, G; default a quarter of RAM)\n"
     "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n"
     "\n"
-    "nlp-lm sample [-c count] [--seed n] [--max-words n] [--prefix words] model\n";
+    "nlp-lm sample [-c count] [--seed n] [--max-words n] [--prefix words] model\n"
+    "Draws sentences from a model (ARPA or binary), one a line.\n"
+    "\n"
+    "  -c, --count N          sentences (default 10)\n"
+    "      --seed N           seed of the draws (default 1)\n"
+    "      --max-words N      stop a sentence at N words (default 100)\n"
+    "      --prefix WORDS     sentences begin with these words\n";
 
 enum {
 	OPT_INTERPOLATE = OPT_FIRST_PRIVATE,
 	OPT_BACKOFF,
 	OPT_FALLBACK,
 	OPT_VOCAB,
-	OPT_PRUNE
+	OPT_PRUNE,
+	OPT_SEED,
+	OPT_MAX_WORDS,
+	OPT_PREFIX
 };
 
 struct lm {
@@ -199,7 +217,7 @@ static int estimate_main(int argc, char **argv)
 	    {"discount-fallback", no_argument, NULL, OPT_FALLBACK},
 	    {"vocab", required_argument, NULL, OPT_VOCAB},
 	    {"prune", required_argument, NULL, OPT_PRUNE}, {"counts", no_argument, NULL, 'C'},
-	    {"output", required_argument, NULL, 'o'},    {"memory", required_argument, NULL, 'M'},
+	    {"output", required_argument, NULL, 'o'},    {"binary", no_argument, NULL, 'b'},    {"memory", required_argument, NULL, 'M'},
 	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
@@ -208,12 +226,12 @@ static int estimate_main(int argc, char **argv)
 	struct lm_opts o = {.order = 3, .method = LM_MKN, .k = 1};
 	struct filter f = {.policy = UTF8_REPLACE, .fn_err = count_line, .ctx = &g};
 	const char *vocab_path = NULL, *output = NULL;
-	int counts = 0, form = 0, c, ret = 0, fd = -1;
+	int counts = 0, form = 0, binary = 0, c, ret = 0, fd = -1;
 	size_t memory = 0;
 	struct writer w;
 	struct error e;
 
-	while ((c = getopt_long(argc, argv, "n:s:k:Co:M:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:k:Cbo:M:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': o.order = (unsigned)estrtonum(optarg, 1, LM_MAX_ORDER, "--order"); break;
 		case 's': o.method = (enum lm_method)opt_choice("--smoothing", optarg, methods); break;
@@ -225,6 +243,7 @@ static int estimate_main(int argc, char **argv)
 		case OPT_PRUNE: parse_prune(optarg, &o); break;
 		case 'C': counts = 1; break;
 		case 'o': output = optarg; break;
+		case 'b': binary = 1; break;
 		case 'M': memory = opt_memory(optarg); break;
 		case OPT_INVALID: f.policy = opt_policy(optarg); break;
 		case OPT_PROGRESS: f.progress = 1; break;
@@ -235,6 +254,10 @@ static int estimate_main(int argc, char **argv)
 	}
 	if (form == 1 && (o.method == LM_KATZ || o.method == LM_ADDK)) {
 		weprintf("--interpolate: %s is a back-off model only", lm_method_name(o.method));
+		usage_error(synopsis);
+	}
+	if (binary && !output) {
+		weprintf("--binary writes to a file: give it with -o");
 		usage_error(synopsis);
 	}
 	o.backoff = form == 2;
@@ -278,7 +301,15 @@ static int estimate_main(int argc, char **argv)
 	if (lmest_estimate(&g.est, &e) < 0)
 		eprint_error(&e);
 	report(&g);
-	lmest_write_arpa(&g.est, output ? &w : &out);
+	if (binary) {
+		struct lm_model *lm;
+
+		if (lmest_model(&g.est, &lm, &e) < 0 || lm_model_write_binary(lm, &w, &e) < 0)
+			eprint_error(&e);
+		lm_model_free(lm);
+	} else {
+		lmest_write_arpa(&g.est, output ? &w : &out);
+	}
 	if (output)
 		out_file_close(&w, fd, output);
 	else if (out_close())
@@ -298,8 +329,93 @@ static int estimate_main(int argc, char **argv)
 	return ret;
 }
 
+/* The words of --prefix as the model's ids. */
+static size_t prefix_ids(const struct lm_model *lm, const char *prefix, uint32_t *ids, size_t max)
+{
+	size_t n = 0;
+	const char *p = prefix;
+
+	while (*p) {
+		size_t len;
+		int64_t id;
+
+		p += strspn(p, " \t");
+		if (!*p)
+			break;
+		len = strcspn(p, " \t");
+		id = lm_model_find(lm, p, len);
+		if (id < 0 || (uint32_t)id == lm_model_bos(lm) || (uint32_t)id == lm_model_eos(lm))
+			eprintf("--prefix: '%.*s' is not a word of the model", (int)len, p);
+		if (n == max)
+			eprintf("--prefix: more words than --max-words");
+		ids[n++] = (uint32_t)id;
+		p += len;
+	}
+	return n;
+}
+
+static int sample_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"count", required_argument, NULL, 'c'},   {"seed", required_argument, NULL, OPT_SEED},
+	    {"max-words", required_argument, NULL, OPT_MAX_WORDS},
+	    {"prefix", required_argument, NULL, OPT_PREFIX}, {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, OPT_VERSION},     {NULL, 0, NULL, 0}};
+	long long count = 10, seed = 1, max = 100;
+	const char *prefix = "";
+	struct lm_model *lm;
+	struct rng r;
+	struct error e;
+	uint32_t *ids;
+	double *cum;
+	size_t nprefix;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': count = estrtonum(optarg, 0, LLONG_MAX, "--count"); break;
+		case OPT_SEED: seed = estrtonum(optarg, 0, LLONG_MAX, "--seed"); break;
+		case OPT_MAX_WORDS: max = estrtonum(optarg, 1, 1 << 24, "--max-words"); break;
+		case OPT_PREFIX: prefix = optarg; break;
+		case 'h': usage_help(sample_synopsis, help);
+		case OPT_VERSION: print_version();
+		default: usage_error(sample_synopsis);
+		}
+	}
+	if (argc - optind != 1) {
+		weprintf(argc - optind ? "sample reads one model" : "sample: which model?");
+		usage_error(sample_synopsis);
+	}
+	if (lm_model_load(&lm, argv[optind], &e) < 0)
+		eprint_error(&e);
+	ids = emalloc((size_t)max * sizeof(*ids));
+	cum = emalloc(lm_model_vocab_size(lm) * sizeof(*cum));
+	nprefix = prefix_ids(lm, prefix, ids, (size_t)max);
+	rng_seed(&r, (uint64_t)seed);
+	out_init();
+	for (long long i = 0; i < count; i++) {
+		size_t n = lm_sample(lm, &r, ids, nprefix, (size_t)max, cum);
+
+		for (size_t k = 0; k < n; k++) {
+			size_t len;
+			const char *w = lm_model_string(lm, ids[k], &len);
+
+			if (k)
+				writer_putc(&out, ' ');
+			writer_write(&out, w, len);
+		}
+		writer_putc(&out, '\n');
+	}
+	free(ids);
+	free(cum);
+	lm_model_free(lm);
+	return out_close() ? EXIT_RUNTIME : 0;
+}
+
 int main(int argc, char **argv)
 {
 	prog_init("nlp-lm");
+	if (argc > 1 && strcmp(argv[1], "sample") == 0)
+		return sample_main(argc - 1, argv + 1);
 	return estimate_main(argc, argv);
 }

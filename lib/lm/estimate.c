@@ -724,6 +724,64 @@ int lmest_estimate(struct lm_est *m, struct error *e)
 	return 0;
 }
 
+/* ---- the model for querying ---- */
+
+static float log10f_or_99(double p)
+{
+	return p > 0 ? (float)log10(p) : -99.0f;
+}
+
+int lmest_model(const struct lm_est *m, struct lm_model **out, struct error *e)
+{
+	uint64_t counts[LM_MAX_ORDER + 1] = {0};
+	struct lm_model *lm;
+	uint32_t ids[LM_MAX_ORDER + 1];
+
+	for (unsigned n = 1; n <= m->o.order; n++)
+		counts[n] = m->st[n].kept;
+	if (lm_model_new(&lm, m->o.order, counts, e) < 0)
+		return -1;
+	for (size_t i = 0; i < m->lv[1].n; i++) {
+		size_t len;
+		const char *s = strtab_key(&m->vocab, i, &len);
+		float bow = m->o.order > 1 && m->lv[1].child[i] < m->lv[1].child[i + 1]
+		                ? log10f_or_99(m->lv[1].bow[i]) : 0;
+
+		if (lm_model_add_word(lm, s, len, i == m->bos ? -99.0f : log10f_or_99(m->lv[1].prob[i]),
+		                      bow) < 0)
+			goto oom;
+	}
+	for (unsigned n = 2; n <= m->o.order; n++) {
+		const struct lm_level *l = &m->lv[n];
+		size_t at[LM_MAX_ORDER + 1] = {0};
+
+		for (size_t i = 0; i < l->n; i++) {
+			float bow = 0;
+
+			if (pruned(m, n, i))
+				continue;
+			walk_to(m, at, n, i);
+			for (unsigned k = 1; k <= n; k++)
+				ids[k - 1] = m->lv[k].word[at[k]];
+			if (n < m->o.order && l->child[i] < l->child[i + 1])
+				bow = log10f_or_99(l->bow[i]);
+			if (lm_model_add(lm, ids, n, log10f_or_99(l->prob[i]), bow) < 0) {
+				lm_model_free(lm);
+				return error_set(e, -1, 0, NULL, 0, "two %u-grams with the same hash key", n);
+			}
+		}
+	}
+	if (lm_model_finish(lm, e) < 0) {
+		lm_model_free(lm);
+		return -1;
+	}
+	*out = lm;
+	return 0;
+oom:
+	lm_model_free(lm);
+	return oom(e);
+}
+
 /* ---- ARPA ---- */
 
 /* log10 of p, rounded to 6 decimals, trailing zeros dropped; -99 for p <= 0. Returns the length. */

@@ -20,8 +20,8 @@
 #include "base/error.h"
 #include "base/io.h"
 #include "base/strtab.h"
+#include "lm/model.h"
 
-#define LM_MAX_ORDER 15
 #define LM_BYTES_PER_NGRAM 24 /* what the trie holds per n-gram while a level is built */
 
 enum lm_method { LM_MKN, LM_KN, LM_ABS, LM_WB, LM_KATZ, LM_ADDK };
@@ -93,6 +93,11 @@ int lmest_estimate(struct lm_est *m, struct error *e);
 
 /* Writes the model as ARPA to w (whose failure its on_error hook sees). */
 void lmest_write_arpa(const struct lm_est *m, struct writer *w);
+
+/* The model estimated, for querying or the binary form (lm/model.h): its n-grams after
+ * pruning, with the values the ARPA text would have before rounding. Returns 0 with *out set,
+ * or -1 with e filled. */
+int lmest_model(const struct lm_est *m, struct lm_model **out, struct error *e);
 
 /* The method's name as the options spell it: "mkn", "kn", ... */
 const char *lm_method_name(enum lm_method method);
