@@ -125,37 +125,30 @@ static void walk_to(const struct lm_est *m, size_t *at, unsigned k, size_t i)
 			at[l]++;
 }
 
-/* The node of the path at[2..k] (the n-gram at[k] without its first word) at level k - 1,
- * ROOT for k = 1, NONE when absent; sc remembers the last answer of each level. */
-struct sufcache {
-	size_t node[LM_MAX_ORDER + 1], suf[LM_MAX_ORDER + 1];
-	size_t parent[LM_MAX_ORDER + 1]; /* at[k - 1] when node[k] was asked */
-};
-
-static void sufcache_init(struct sufcache *sc)
+/* The suffixes of level n >= 2 (each n-gram without its first word, a node of level n - 1;
+ * UINT32_MAX when absent), from those of level n - 1: the children of a node share its suffix's
+ * node as the context of theirs, and come in the order of their words, so each search gallops
+ * on from the last. */
+static uint32_t *suffixes(const struct lm_est *m, unsigned n, const uint32_t *below)
 {
-	for (unsigned k = 0; k <= LM_MAX_ORDER; k++)
-		sc->node[k] = NONE;
-}
+	const struct lm_level *l = &m->lv[n], *p = &m->lv[n - 1];
+	uint32_t *suf = malloc((l->n ? l->n : 1) * sizeof(*suf));
 
-static size_t suffix_of(const struct lm_est *m, struct sufcache *sc, unsigned k, const size_t *at)
-{
-	size_t s;
+	if (!suf)
+		return NULL;
+	for (size_t i = 0; i < p->n; i++) {
+		size_t ctx = n == 2 ? ROOT : below[i] == UINT32_MAX ? NONE : below[i], last = NONE;
 
-	if (k == 1)
-		return ROOT;
-	if (sc->node[k] == at[k])
-		return sc->suf[k];
-	if (sc->node[k] != NONE && sc->parent[k] == at[k - 1] && at[k] > sc->node[k] &&
-	    sc->suf[k] != NONE) /* the next sibling: its suffix comes after the last one's */
-		s = find_child_after(m, k - 2, suffix_of(m, sc, k - 1, at), m->lv[k].word[at[k]],
-		                     sc->suf[k]);
-	else
-		s = find_child(m, k - 2, suffix_of(m, sc, k - 1, at), m->lv[k].word[at[k]]);
-	sc->parent[k] = at[k - 1];
-	sc->node[k] = at[k];
-	sc->suf[k] = s;
-	return s;
+		for (size_t j = p->child[i]; j < p->child[i + 1]; j++) {
+			size_t s = last == NONE ? find_child(m, n - 2, ctx, l->word[j])
+			                        : find_child_after(m, n - 2, ctx, l->word[j], last);
+
+			suf[j] = s == NONE ? UINT32_MAX : (uint32_t)s;
+			if (s != NONE)
+				last = s;
+		}
+	}
+	return suf;
 }
 
 static int level_push(struct lm_level *l, uint32_t parent, uint32_t w, uint32_t count)
@@ -429,28 +422,21 @@ int lmest_add(struct lm_est *m, const char *key, size_t len, unsigned n, uint64_
 /* ---- estimation ---- */
 
 /* The counts method uses for level n: the corpus's, or for Kneser-Ney the number of distinct
- * words before a lower-order n-gram (the count itself for those that begin with <s>). Returns
- * l->count or a new array, NULL when memory runs out. */
-static uint32_t *method_counts(const struct lm_est *m, unsigned n)
+ * words before a lower-order n-gram (the count itself for those that begin with <s>), from the
+ * suffixes of level n + 1. Returns l->count or a new array, NULL when memory runs out. */
+static uint32_t *method_counts(const struct lm_est *m, unsigned n, const uint32_t *sufup)
 {
 	const struct lm_level *l = &m->lv[n];
-	size_t at[LM_MAX_ORDER + 1] = {0}, lo, hi;
-	struct sufcache sc;
+	size_t lo, hi;
 	uint32_t *a;
 
 	if ((m->o.method != LM_MKN && m->o.method != LM_KN) || n == m->o.order)
 		return l->count;
 	if (!(a = calloc(l->n ? l->n : 1, sizeof(*a))))
 		return NULL;
-	sufcache_init(&sc);
-	for (size_t j = 0; j < m->lv[n + 1].n; j++) {
-		size_t s;
-
-		walk_to(m, at, n + 1, j);
-		s = suffix_of(m, &sc, n + 1, at);
-		if (s != NONE && s != ROOT)
-			a[s]++;
-	}
+	for (size_t j = 0; j < m->lv[n + 1].n; j++)
+		if (sufup[j] != UINT32_MAX)
+			a[sufup[j]]++;
 	/* the n-grams that begin with <s>: the descendants of the unigram <s> */
 	lo = m->bos;
 	hi = m->bos + 1;
@@ -572,7 +558,7 @@ static double share(const struct lm_est *m, const struct lm_order_stats *st, con
 
 static int pruned(const struct lm_est *m, unsigned n, size_t i)
 {
-	return n >= 2 && m->lv[n].count[i] <= m->o.prune[n];
+	return n >= 2 && m->o.prune[n] > 0 && m->lv[n].count[i] <= m->o.prune[n];
 }
 
 /* Probabilities of level 1: every word but <s>, with the uniform distribution as the lower order. */
@@ -604,15 +590,12 @@ static void unigrams(struct lm_est *m, const uint32_t *a)
 }
 
 /* Probabilities of level n >= 2, and the back-off weights of level n - 1's contexts. */
-static void ngrams(struct lm_est *m, unsigned n, const uint32_t *a)
+static void ngrams(struct lm_est *m, unsigned n, const uint32_t *a, const uint32_t *suf)
 {
 	struct lm_level *l = &m->lv[n], *h = &m->lv[n - 1];
 	const struct lm_order_stats *st = &m->st[n];
 	int backoff = m->o.backoff || m->o.method == LM_KATZ || m->o.method == LM_ADDK;
-	size_t at[LM_MAX_ORDER + 1] = {0};
-	struct sufcache sc;
 
-	sufcache_init(&sc);
 	for (size_t ctx = 0; ctx < h->n; ctx++) {
 		size_t lo = h->child[ctx], hi = h->child[ctx + 1];
 		struct ctxsum c = {0, (double)(hi - lo), (double)(m->lv[1].n - 1)};
@@ -635,12 +618,8 @@ static void ngrams(struct lm_est *m, unsigned n, const uint32_t *a)
 			sumu += u;
 		}
 		for (size_t j = lo; j < hi; j++) {
-			size_t s;
-			double low;
+			double low = suf[j] == UINT32_MAX ? 0 : m->lv[n - 1].prob[suf[j]];
 
-			walk_to(m, at, n, j);
-			s = suffix_of(m, &sc, n, at);
-			low = s == NONE ? 0 : m->lv[n - 1].prob[s];
 			if (!backoff)
 				l->prob[j] = (float)(l->prob[j] + gamma * low);
 			else if (!pruned(m, n, j))
@@ -680,48 +659,51 @@ static int method_of_order(struct lm_est *m, unsigned n, const uint32_t *a, stru
 int lmest_estimate(struct lm_est *m, struct error *e)
 {
 	unsigned order = m->o.order;
+	uint32_t *suf = NULL, *sufup = NULL; /* the suffixes of level n and of level n + 1 */
+	int r = -1;
 
 	if (finish_to(m, order, e) < 0)
 		return -1;
 	if (m->lv[1].count[m->eos] == 0)
 		return error_set(e, -1, 0, NULL, 0, "no sentences");
-	for (unsigned n = 1; n <= order; n++) {
-		struct lm_level *l = &m->lv[n];
-
-		if (!(l->prob = malloc((l->n ? l->n : 1) * sizeof(float))) ||
-		    (n < order && !(l->bow = malloc((l->n ? l->n : 1) * sizeof(float)))))
-			return oom(e);
-		if (n == order) { /* the top level's children: none */
-			free(l->child);
-			l->child = NULL;
-		}
-	}
 	phase_begin("estimating", order, "orders");
 	for (unsigned n = 1; n <= order; n++) {
-		uint32_t *a = method_counts(m, n);
-		int r;
+		struct lm_level *l = &m->lv[n];
+		uint32_t *a;
 
-		if (!a)
-			return oom(e);
-		r = method_of_order(m, n, a, e);
-		if (r == 0) {
-			if (n == 1)
-				unigrams(m, a);
-			else
-				ngrams(m, n, a);
+		if ((n < order && !(sufup = suffixes(m, n + 1, suf))) ||
+		    !(l->prob = malloc((l->n ? l->n : 1) * sizeof(float))) ||
+		    (n < order && !(l->bow = malloc((l->n ? l->n : 1) * sizeof(float)))) ||
+		    !(a = method_counts(m, n, sufup))) {
+			r = oom(e);
+			goto out;
 		}
-		if (a != m->lv[n].count)
+		r = method_of_order(m, n, a, e);
+		if (r == 0 && n == 1)
+			unigrams(m, a);
+		else if (r == 0)
+			ngrams(m, n, a, suf);
+		if (a != l->count)
 			free(a);
 		if (r < 0)
-			return -1;
+			goto out;
+		m->st[n].kept = 0;
+		for (size_t i = 0; i < l->n; i++)
+			m->st[n].kept += !pruned(m, n, i);
+		if (n == 1 || m->o.prune[n] == 0) { /* only pruning asks for the counts again */
+			free(l->count);
+			l->count = NULL;
+		}
+		free(suf);
+		suf = sufup;
+		sufup = NULL;
 		phase_step(n);
 	}
-	for (unsigned n = 1; n <= order; n++) {
-		m->st[n].kept = 0;
-		for (size_t i = 0; i < m->lv[n].n; i++)
-			m->st[n].kept += !pruned(m, n, i);
-	}
-	return 0;
+	r = 0;
+out:
+	free(suf);
+	free(sufup);
+	return r;
 }
 
 /* ---- the model for querying ---- */
