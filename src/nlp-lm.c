@@ -3,6 +3,7 @@
  * sentences from a model. */
 #include <getopt.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,12 +201,23 @@ static void report(const struct lm *g)
 {
 	const struct lm_est *m = &g->est;
 
-	for (unsigned n = 1; n <= m->o.order; n++)
+	for (unsigned n = 1; n <= m->o.order; n++) {
+		if (m->st[n].undiscounted) {
+			char list[32] = "";
+
+			for (int a = 1; a <= 5; a++)
+				if (m->st[n].undiscounted & 1u << a)
+					snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d",
+					         list[0] ? "," : "", a);
+			weprintf("warning: %u-gram Good-Turing coefficients out of (0, 1] for counts %s: "
+			         "those counts are not discounted", n, list);
+		}
 		if (m->st[n].fell_back)
 			weprintf("warning: %u-gram discounts undefined (counts of counts %llu %llu %llu "
 			         "%llu): using the fallback ones", n, (unsigned long long)m->st[n].t[1],
 			         (unsigned long long)m->st[n].t[2], (unsigned long long)m->st[n].t[3],
 			         (unsigned long long)m->st[n].t[4]);
+	}
 }
 
 static int estimate_main(int argc, char **argv)

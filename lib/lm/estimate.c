@@ -474,26 +474,19 @@ static int discounts(const struct lm_est *m, struct lm_order_stats *s)
 			return -1;
 		s->d[1] = (double)t[1] / (double)(t[1] + 2 * t[2]);
 		return 0;
-	case LM_KATZ: {
-		double r;
+	case LM_KATZ: { /* as SRILM: a coefficient out of (0, 1] is 1, and the report says so */
+		double r = t[1] ? 6.0 * (double)t[6] / (double)t[1] : 1;
 
-		if (t[1] == 0)
-			return -1;
-		r = 6.0 * (double)t[6] / (double)t[1];
-		if (r >= 1)
-			return -1;
-		for (int k = 1; k <= 3; k++)
-			s->d[k] = 1;
 		for (int k = 1; k <= 5; k++) {
-			double d;
+			double d = 1;
 
-			if (t[k] == 0)
-				continue;
-			d = ((k + 1) * (double)t[k + 1] / (k * (double)t[k]) - r) / (1 - r);
-			if (!(d > 0 && d <= 1))
-				return -1;
-			if (k <= 3)
-				s->d[k] = d;
+			if (t[1] && r < 1 && t[k])
+				d = ((k + 1) * (double)t[k + 1] / (k * (double)t[k]) - r) / (1 - r);
+			if (!(d > 0 && d <= 1)) {
+				d = 1;
+				s->undiscounted |= 1u << k;
+			}
+			s->d[k] = d;
 		}
 		return 0;
 	}
@@ -506,22 +499,8 @@ static void fallback(const struct lm_est *m, struct lm_order_stats *s)
 {
 	s->fell_back = 1;
 	s->d[1] = 0.5;
-	s->d[2] = m->o.method == LM_MKN ? 1.0 : 0.75;  /* Katz: (a - 0.5) / a */
-	s->d[3] = m->o.method == LM_MKN ? 1.5 : 5.0 / 6;
-}
-
-/* Katz's d(a) for a <= 5 from the count-of-counts (recomputed; a > 5: 1). */
-static double katz_d(const struct lm_order_stats *s, uint32_t a)
-{
-	const uint64_t *t = s->t;
-	double r;
-
-	if (a > 5)
-		return 1;
-	if (s->fell_back)
-		return (a - 0.5) / a;
-	r = 6.0 * (double)t[6] / (double)t[1];
-	return ((a + 1) * (double)t[a + 1] / (a * (double)t[a]) - r) / (1 - r);
+	s->d[2] = m->o.method == LM_MKN ? 1.0 : 0.5;
+	s->d[3] = m->o.method == LM_MKN ? 1.5 : 0.5;
 }
 
 /* The undiscounted share u(w | h) of a child counted a times, in a context of total s and t
@@ -549,7 +528,7 @@ static double share(const struct lm_est *m, const struct lm_order_stats *st, con
 		return a / (c->s + c->t);
 	case LM_KATZ:
 		*given = 0;
-		return katz_d(st, a) * a / c->s;
+		return (a <= 5 ? st->d[a] : 1) * a / c->s;
 	default: /* addk */
 		*given = 0;
 		return (a + m->o.k) / (c->s + m->o.k * c->v);

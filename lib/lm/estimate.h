@@ -48,8 +48,9 @@ struct lm_level {
 /* What the estimation found for each order, for the program's report. */
 struct lm_order_stats {
 	uint64_t t[7];     /* t[k]: count-of-counts of the counts the method uses, k = 1..6 */
-	double d[4];       /* the discounts used: d[1..3] (mkn), d[1] (kn, abs), Katz's d(1..3) */
+	double d[6];       /* the discounts used: d[1..3] (mkn), d[1] (kn, abs); Katz's d(1..5) */
 	int fell_back;     /* the discounts were undefined and the fallback ones were used */
+	unsigned undiscounted; /* Katz: bit a set when d(a) fell outside (0, 1] and became 1 */
 	uint64_t kept;     /* n-grams written (after pruning) */
 };
 
