@@ -280,8 +280,8 @@ static int estimate_main(int argc, char **argv)
 			eprint_error(&e);
 		g.closed = 1;
 	}
-	if (lmest_init(&g.est, &o, &e) < 0 ||
-	    ngc_init(&g.c, 1, o.order, memory ? memory : opt_memory_default(), &e) < 0)
+	o.budget = memory ? memory : opt_memory_default();
+	if (lmest_init(&g.est, &o, &e) < 0 || ngc_init(&g.c, 1, o.order, o.budget, &e) < 0)
 		eprint_error(&e);
 	if (output)
 		fd = out_file_open(&w, output);
