@@ -518,7 +518,7 @@ static int discounts(const struct lm_est *m, struct lm_order_stats *s)
 
 			if (t[1] && r < 1 && t[k])
 				d = ((k + 1) * (double)t[k + 1] / (k * (double)t[k]) - r) / (1 - r);
-			if (!(d > 0 && d <= 1)) {
+			if (!(d > 0 && d <= 1) || (t[k] && !(t[1] && r < 1))) {
 				d = 1;
 				s->undiscounted |= 1u << k;
 			}
@@ -655,6 +655,8 @@ static int method_of_order(struct lm_est *m, unsigned n, const uint32_t *a, stru
 	                                    "absolute discounting", "Witten-Bell", "Katz", "add-k"};
 
 	memset(st, 0, sizeof(*st));
+	if (l->n == 0) /* nothing to discount */
+		return 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (a[i] > 0 && a[i] <= 6 && !(n == 1 && i == m->bos))
 			st->t[a[i]]++;
@@ -691,7 +693,7 @@ int lmest_estimate(struct lm_est *m, struct error *e)
 		if ((n < order && !(sufup = suffixes(m, n + 1, suf))) ||
 		    !(l->prob = malloc((l->n ? l->n : 1) * sizeof(float))) ||
 		    (n < order && !(l->bow = malloc((l->n ? l->n : 1) * sizeof(float)))) ||
-		    !(a = method_counts(m, n, sufup))) {
+		    (!(a = method_counts(m, n, sufup)) && l->n)) {
 			r = oom(e);
 			goto out;
 		}
