@@ -240,6 +240,7 @@ static int estimate_main(int argc, char **argv)
 	const char *vocab_path = NULL, *output = NULL;
 	int counts = 0, form = 0, binary = 0, c, ret = 0, fd = -1;
 	size_t memory = 0;
+	uint64_t written = 0;
 	struct writer w;
 	struct error e;
 
@@ -280,8 +281,8 @@ static int estimate_main(int argc, char **argv)
 			eprint_error(&e);
 		g.closed = 1;
 	}
-	if (lmest_init(&g.est, &o, &e) < 0 ||
-	    ngc_init(&g.c, 1, o.order, memory ? memory : opt_memory_default(), &e) < 0)
+	o.budget = memory ? memory : opt_memory_default();
+	if (lmest_init(&g.est, &o, &e) < 0 || ngc_init(&g.c, 1, o.order, o.budget, &e) < 0)
 		eprint_error(&e);
 	if (output)
 		fd = out_file_open(&w, output);
@@ -326,12 +327,14 @@ static int estimate_main(int argc, char **argv)
 		out_file_close(&w, fd, output);
 	else if (out_close())
 		ret = EXIT_RUNTIME;
+	for (unsigned n = 1; n <= o.order; n++)
+		written += g.est.st[n].kept;
 	if (ret)
 		progress_abort();
 	else if (counts)
-		merge_done(argc - optind, g.c.emitted, "n-grams");
+		merge_done(argc - optind, written, "n-grams");
 	else
-		filter_done(&f, g.c.emitted, "n-grams");
+		filter_done(&f, written, "n-grams");
 	lmest_free(&g.est);
 	ngline_free(&g.line);
 	spans_free(&g.mapped);

@@ -151,6 +151,38 @@ static uint32_t *suffixes(const struct lm_est *m, unsigned n, const uint32_t *be
 	return suf;
 }
 
+/* Bytes the levels hold while they are built. */
+static size_t held(const struct lm_est *m)
+{
+	size_t b = strtab_bytes(&m->vocab) + strtab_bytes(&m->pending);
+
+	for (unsigned n = 1; n <= m->o.order; n++)
+		b += m->lv[n].cap * 3 * sizeof(uint32_t) + (m->lv[n].child ? (m->lv[n].n + 1) * 4 : 0);
+	return b;
+}
+
+size_t lmest_need(const struct lm_est *m)
+{
+	size_t b = strtab_bytes(&m->vocab), big = 0;
+
+	for (unsigned n = 1; n <= m->o.order; n++) {
+		size_t k = m->lv[n].n;
+
+		/* word, prob, and below the top child and bow; counts while the order is estimated */
+		b += k * (n < m->o.order ? 16 : 8) + (n < m->o.order ? 4 : 0);
+		if (k > big)
+			big = k;
+	}
+	return b + big * 3 * sizeof(uint32_t); /* two levels' suffixes, one level's counts */
+}
+
+static int over_budget(const struct lm_est *m, size_t need, struct error *e)
+{
+	return error_set(e, -1, 0, NULL, 0, "the model needs about %zu MiB, more than the memory "
+	                 "budget of %zu MiB allows (about 20 bytes an n-gram)",
+	                 (need >> 20) + 1, m->o.budget >> 20);
+}
+
 static int level_push(struct lm_level *l, uint32_t parent, uint32_t w, uint32_t count)
 {
 	if (l->n == l->cap) {
@@ -414,6 +446,10 @@ int lmest_add(struct lm_est *m, const char *key, size_t len, unsigned n, uint64_
 	if (l->n >= UINT32_MAX - 1)
 		return error_set(e, -1, 0, NULL, 0, "counts: more than %u n-grams of %u words",
 		                 UINT32_MAX - 1, n);
+	if (l->n == l->cap && m->o.budget && held(m) + l->cap / 2 * 12 > m->o.budget)
+		return error_set(e, -1, 0, NULL, 0, "the model's n-grams pass the memory budget of %zu "
+		                 "MiB while they are read (about 20 bytes an n-gram): give --memory more",
+		                 m->o.budget >> 20);
 	if (level_push(l, (uint32_t)node, (uint32_t)w, (uint32_t)count) < 0)
 		return oom(e);
 	return 0;
@@ -645,6 +681,8 @@ int lmest_estimate(struct lm_est *m, struct error *e)
 		return -1;
 	if (m->lv[1].count[m->eos] == 0)
 		return error_set(e, -1, 0, NULL, 0, "no sentences");
+	if (m->o.budget && lmest_need(m) > m->o.budget)
+		return over_budget(m, lmest_need(m), e);
 	phase_begin("estimating", order, "orders");
 	for (unsigned n = 1; n <= order; n++) {
 		struct lm_level *l = &m->lv[n];
