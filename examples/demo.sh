@@ -58,4 +58,4 @@ else
 	echo
 	echo "(nlp-perplexity is not built: no perplexity)"
 fi
-show "nlp-lm sample -c 3 --seed 1 --max-words 20 $tmp/sample.arpa"
+show "nlp-lm sample --count 3 --seed 1 --max-words 20 $tmp/sample.arpa"
