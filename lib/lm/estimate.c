@@ -586,8 +586,8 @@ static void unigrams(struct lm_est *m, const uint32_t *a)
 		sumu += l->prob[i];
 		gamma += given;
 	}
-	if (m->o.method == LM_KATZ || m->o.method == LM_ADDK)
-		gamma = 1 - sumu;
+	if (m->o.method == LM_KATZ || m->o.method == LM_ADDK || c.s == 0)
+		gamma = 1 - sumu; /* no sentences at all: the uniform distribution */
 	for (size_t i = 0; i < l->n; i++)
 		if (i != m->bos)
 			l->prob[i] = (float)(l->prob[i] + gamma / c.v);
@@ -631,6 +631,8 @@ static void ngrams(struct lm_est *m, unsigned n, const uint32_t *a, const uint32
 		}
 		if (!backoff)
 			h->bow[ctx] = (float)gamma;
+		else if (1 - sumu < 1e-9) /* nothing left for the lower order, but rounding */
+			h->bow[ctx] = 0;
 		else
 			h->bow[ctx] = (float)((1 - sumu) / (1 - sumlow > 1e-30 ? 1 - sumlow : 1e-30));
 	}
@@ -639,16 +641,19 @@ static void ngrams(struct lm_est *m, unsigned n, const uint32_t *a, const uint32
 static int method_of_order(struct lm_est *m, unsigned n, const uint32_t *a, struct error *e)
 {
 	struct lm_order_stats *st = &m->st[n];
+	int seen = 0;
 	const struct lm_level *l = &m->lv[n];
 	static const char *const names[] = {"modified Kneser-Ney", "Kneser-Ney",
 	                                    "absolute discounting", "Witten-Bell", "Katz", "add-k"};
 
 	memset(st, 0, sizeof(*st));
-	if (l->n == 0) /* nothing to discount */
-		return 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (a[i] > 0 && a[i] <= 6 && !(n == 1 && i == m->bos))
 			st->t[a[i]]++;
+	for (size_t i = 0; i < l->n && !seen; i++)
+		seen = a[i] > 0 && !(n == 1 && i == m->bos);
+	if (!seen) /* nothing to discount: an empty order, or no sentences at all */
+		return 0;
 	if (discounts(m, st) == 0)
 		return 0;
 	if (!m->o.fallback)
@@ -670,8 +675,12 @@ int lmest_estimate(struct lm_est *m, struct error *e)
 
 	if (finish_to(m, order, e) < 0)
 		return -1;
-	if (m->lv[1].count[m->eos] == 0)
-		return error_set(e, -1, 0, NULL, 0, "no sentences");
+	for (unsigned n = 2; n <= order; n++) /* an n-gram not at a sentence's end has a successor */
+		for (size_t i = 0; m->lv[n].n == 0 && i < m->lv[n - 1].n; i++)
+			if (m->lv[n - 1].word[i] != m->eos && m->lv[n - 1].count[i] > 0)
+				return error_set(e, -1, 0, NULL, 0, "counts: no n-grams of %u words, but "
+				                 "some of %u words do not end a sentence: were the counts "
+				                 "made with --max-n %u?", n, n - 1, order);
 	if (m->o.budget && lmest_need(m) > m->o.budget)
 		return over_budget(m, lmest_need(m), e);
 	phase_begin("estimating", order, "orders");
@@ -832,7 +841,7 @@ void lmest_write_arpa(const struct lm_est *m, struct writer *w)
 
 	for (unsigned n = 1; n <= m->o.order; n++)
 		total += m->st[n].kept;
-	writer_write(w, "\n\\data\\\n", 8);
+	writer_write(w, "\\data\\\n", 7);
 	for (unsigned n = 1; n <= m->o.order; n++) {
 		writer_write(w, "ngram ", 6);
 		put_uint(w, n);

@@ -94,7 +94,8 @@ int lmest_add(struct lm_est *m, const char *key, size_t len, unsigned n, uint64_
 int lmest_add_word(struct lm_est *m, const char *w, size_t len, struct error *e);
 
 /* Estimates the model from what was added. Returns 0, or -1 with e filled: "N-gram discounts are
- * undefined: ...; --discount-fallback uses ...", "no sentences", "the model needs about N MiB,
+ * undefined: ...; --discount-fallback uses ...", "counts: no n-grams of N words ...", "the
+ * model needs about N MiB,
  * more than the memory budget", "out of memory". */
 int lmest_estimate(struct lm_est *m, struct error *e);
 
