@@ -12,10 +12,11 @@ beyond its tolerance, after every command has run.
            [--discount-fallback] [--vocab FILE] [--prune T1,T2,..] [-o OUT] [-v] FILE...
       an order-N model of the token text FILE... (one sentence per line) as ARPA, to OUT or stdout;
       -v prints the discounts of each order to stderr
-  sum [--tol X] ARPA...
+  sum [--tol X] [--identity] ARPA...
       for every context of each model (the empty one and every entry of order < N with a back-off
       weight), the sum over the vocabulary (all unigrams but <s>) of p(w | h) under back-off
-      semantics; prints the largest |sum - 1| and fails beyond X (default 1e-4)
+      semantics; prints the largest |sum - 1| and fails beyond X (default 1e-4). Large models (and
+      --identity) are summed through an identity instead of word by word (see context_sums)
   compare [--tol X] A B
       the n-grams of the two ARPA files must be the same; prints the largest absolute difference
       of the log10 probabilities and of the log10 back-off weights (a missing weight is 0), with
@@ -326,14 +327,14 @@ class Model:
         raise Failure('%s: %s is not a unigram' % (self.path, w.decode(errors='replace')))
 
 
-def context_sums(m):
+def context_sums(m, identity=False):
     """{h: sum over the vocabulary but <s> of p(w | h)} for the empty context and every entry of
     order < N with a back-off weight. Small models add p(w | h) over the whole vocabulary; large
     ones use the identity sum(h) = sum over the entries h w of p(h w) + bow(h) (sum(h') - sum over
     the same w of p(w | h')), h' = h without its first word, exact under back-off semantics."""
     words = [g[0] for g in m.prob if len(g) == 1 and g[0] != BOS]
     contexts = [()] + [g for g in m.bow if len(g) < m.N]
-    if len(contexts) * len(words) <= 2000000:
+    if not identity and len(contexts) * len(words) <= 2000000:
         return {h: sum(10 ** m.logp(h, w)[0] for w in words) for h in contexts}, 'every word'
     kids = defaultdict(list)
     for g in m.prob:
@@ -415,10 +416,11 @@ def take_tol(args):
 
 def cmd_sum(args):
     tol, paths = take_tol(args)
+    identity = '--identity' in paths
     ok = True
-    for path in paths:
+    for path in [p for p in paths if p != '--identity']:
         m = Model(path)
-        sums, how = context_sums(m)
+        sums, how = context_sums(m, identity)
         h, s = max(sums.items(), key=lambda kv: abs(kv[1] - 1))
         good = abs(s - 1) <= tol
         ok &= good
