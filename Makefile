@@ -1,7 +1,7 @@
 # nlp: classic NLP as a Unix pipeline of small C programs.
 # One list of programs; their binaries, man pages and test files are derived from it.
 
-PROGS = normalize tokenize stopword ngram vocab cooccur mat ppmi tfidf svd similar w2v
+PROGS = normalize tokenize stopword ngram vocab cooccur mat ppmi tfidf svd similar w2v lm perplexity
 VERSION = 0.1.0
 
 PREFIX ?= /usr/local
@@ -20,7 +20,7 @@ LIBHDR = $(wildcard lib/*/*.h)
 BINS = bin/nlp $(PROGS:%=bin/nlp-%)
 ASAN_BINS = $(BINS:bin/%=build/asan/bin/%)
 MAN1 = man/man1/nlp.1 $(PROGS:%=man/man1/nlp-%.1)
-MAN5 = man/man5/nlp-matrix.5 man/man5/nlp-w2v-model.5
+MAN5 = man/man5/nlp-matrix.5 man/man5/nlp-w2v-model.5 man/man5/nlp-arpa.5
 MAN7 = man/man7/nlp.7
 TESTS = $(PROGS:%=tests/nlp-%.bats)
 DATA = $(wildcard share/nlp/stopwords/*.txt)

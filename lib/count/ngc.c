@@ -1250,6 +1250,76 @@ out:
 	return r;
 }
 
+/* Emits each length's entries by key straight from the tables, when nothing was spilled. */
+static int emit_memory_bykey(struct ngcount *c, ngc_emit_fn *fn, void *ctx)
+{
+	struct ranks rk = {0};
+	struct src s;
+	uint32_t *uni = NULL;
+	int r = -1;
+
+	phase_begin("sorting", 0, "");
+	if (ranks_build(&rk, &c->units) < 0 ||
+	    !(uni = malloc((c->units.n ? c->units.n : 1) * sizeof(*uni))))
+		goto out;
+	for (unsigned n = c->min_n; n <= c->max_n; n++) {
+		struct tuptab *t = &c->tabs[n];
+		size_t m = 0;
+
+		if (n == 1) {
+			for (size_t i = 0; i < c->units.n; i++)
+				if (c->units.vals[rk.pord[i]])
+					uni[m++] = rk.pord[i];
+			s = (struct src){.c = c, .rk = &rk, .unigram = uni, .nrec = m};
+		} else {
+			if (!has_table(c, n))
+				continue;
+			m = tup_compact(t, 1);
+			ranks_apply(&rk, t, m);
+			if (rec_sort(t, m, 0) < 0)
+				goto out;
+			s = (struct src){.c = c, .rk = &rk, .t = t, .nrec = m};
+		}
+		while (src_next(&s) == 0 && !s.done)
+			if ((r = fn(ctx, &s.e))) {
+				src_close(&s);
+				goto out;
+			}
+		src_close(&s);
+		if (n > 1)
+			tup_free(t);
+	}
+	r = 0;
+out:
+	if (r == -1 && !errno)
+		errno = ENOMEM;
+	free(uni);
+	ranks_free(&rk);
+	return r;
+}
+
+/* Emits each length's entries by key from the runs, everything spilled first. */
+static int emit_spilled_bykey(struct ngcount *c, ngc_emit_fn *fn, void *ctx)
+{
+	struct phase_meter meter = {0};
+	uint64_t total = 0;
+	int r;
+
+	if (c->units.n > 0 && spill(c) < 0)
+		return -1;
+	strtab_free(&c->units);
+	for (unsigned n = 0; n <= c->max_n; n++)
+		tup_free(&c->tabs[n]);
+	for (unsigned n = 1; n <= c->max_n; n++)
+		total += runlist_bytes(&c->runs[n]);
+	phase_begin("merging", total, PHASE_BYTES);
+	for (unsigned n = c->min_n; n <= c->max_n; n++)
+		if (reduce_runs(&c->runs[n], BYKEY, 1) < 0 ||
+		    (r = merge_runs(&c->runs[n], BYKEY, 1, 1, 0, fn, ctx, &meter)))
+			return r ? r : -1;
+	return 0;
+}
+
 /* ngc_emit's fn, counting the entries for the caller's. */
 struct counted {
 	ngc_emit_fn *fn;
@@ -1276,5 +1346,25 @@ int ngc_emit(struct ngcount *c, uint64_t min_count, uint64_t top, ngc_emit_fn *f
 		r = emit_memory(c, min_count, top, count_entry, &k);
 	else
 		r = emit_spilled(c, min_count, top, count_entry, &k);
+	return r < 0 ? counting_error(e) : r;
+}
+
+int ngc_emit_bykey(struct ngcount *c, size_t per_entry, ngc_emit_fn *fn, void *ctx,
+                   struct error *e)
+{
+	struct counted k = {fn, ctx, &c->emitted};
+	size_t entries = c->units.n;
+	int r;
+
+	errno = 0;
+	for (unsigned n = 2; n <= c->max_n; n++)
+		if (has_table(c, n))
+			entries += c->tabs[n].used;
+	if (c->nspills == 0 && bytes_after(c, 0, 0) + entries * per_entry > c->budget)
+		c->nspills++; /* emit_spilled_bykey sends the tables to disk */
+	if (c->nspills == 0)
+		r = emit_memory_bykey(c, count_entry, &k);
+	else
+		r = emit_spilled_bykey(c, count_entry, &k);
 	return r < 0 ? counting_error(e) : r;
 }

@@ -71,4 +71,13 @@ int ngc_add_key(struct ngcount *c, const char *key, size_t len, unsigned n, uint
 int ngc_emit(struct ngcount *c, uint64_t min_count, uint64_t top, ngc_emit_fn *fn, void *ctx,
              struct error *e);
 
+/* Emits the n-grams of each length from min_n to max_n in turn, those of a length sorted by the
+ * bytes of their keys, for a reader that builds a structure level by level (an n-gram model)
+ * and holds about per_entry bytes for each entry. When nothing was spilled but the tables and
+ * what the reader will hold together would pass the budget, the tables go to disk first; in
+ * memory, the table of a length is freed once it is emitted. fn as ngc_emit's; returns 0, fn's
+ * positive return, or -1 with e filled. */
+int ngc_emit_bykey(struct ngcount *c, size_t per_entry, ngc_emit_fn *fn, void *ctx,
+                   struct error *e);
+
 #endif
