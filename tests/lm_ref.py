@@ -21,7 +21,9 @@ beyond its tolerance, after every command has run.
       the n-grams of the two ARPA files must be the same; prints the largest absolute difference
       of the log10 probabilities and of the log10 back-off weights (a missing weight is 0), with
       the n-gram where it is; fails beyond X (default 1e-4). The probability of <s> is not
-      compared: it is never used, and tools write -99 (SRILM, nlp-lm) or 0 (KenLM)
+      compared: it is never used, and tools write -99 (SRILM, nlp-lm) or 0 (KenLM). Two back-off
+      weights at or below -10 are equal: both say that no mass is left (Katz on a context whose
+      children are all seen more than 5 times: -99, or the rounding of 1 - sum = 1e-16)
   query ARPA 'w1 .. wn'
       prints log10 p(wn | w1 .. wn-1) under back-off semantics and the length of the n-gram used
 """
@@ -31,6 +33,7 @@ from collections import defaultdict
 
 BOS, EOS, UNK = b'<s>', b'</s>', b'<unk>'
 KATZ_K = 5
+ZERO = -10.0  # compare: log10 values at or below it are both "no mass" (-99, or rounding noise)
 
 
 class Failure(Exception):
@@ -448,7 +451,8 @@ def cmd_compare(args):
             dp, gp = d, g
         if (g in ba) != (g in bb):
             bow_presence += 1
-        d = abs(ba.get(g, 0.0) - bb.get(g, 0.0))
+        x, y = ba.get(g, 0.0), bb.get(g, 0.0)
+        d = 0.0 if x <= ZERO and y <= ZERO else abs(x - y)
         if d > db:
             db, gb = d, g
     good = not only_a and not only_b and dp <= tol and db <= tol
