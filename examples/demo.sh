@@ -1,5 +1,5 @@
 #!/bin/sh
-# make demo: the text, counting and vector stages of nlp on the bundled sample
+# make demo: the text, counting, vector and language-model stages of nlp on the bundled sample
 # (share/nlp/examples/sample.txt), step by step.
 set -eu
 cd "$(dirname "$0")/.."
@@ -45,3 +45,17 @@ echo
 echo "Document vectors: the three strongest TF-IDF terms of each paragraph (scikit-learn's tokens,"
 echo "English stopwords dropped):"
 show "head -n 5 $sample | nlp-tokenize --sklearn | nlp-stopword --lang en | nlp-tfidf --top 3"
+echo
+echo "Language models: the sample's sentences, one a line; a trigram model of four in five of them"
+echo "with modified Kneser-Ney (the sample is too small for its discounts: --discount-fallback"
+echo "takes fixed ones, with a warning), the perplexity of the fifth, held out, and sentences drawn"
+echo "from the model:"
+show "nlp-normalize --lower $sample | nlp-tokenize --sentences | nlp-tokenize > $tmp/sents.txt; awk 'NR % 5' $tmp/sents.txt > $tmp/train.txt; awk '!(NR % 5)' $tmp/sents.txt > $tmp/heldout.txt; wc -l $tmp/train.txt $tmp/heldout.txt"
+show "nlp-lm --order 3 --discount-fallback $tmp/train.txt > $tmp/sample.arpa; sed -n 2,5p $tmp/sample.arpa; grep -m 3 ' rabbit' $tmp/sample.arpa"
+if command -v nlp-perplexity > /dev/null; then
+	show "nlp-perplexity --model $tmp/sample.arpa $tmp/heldout.txt"
+else
+	echo
+	echo "(nlp-perplexity is not built: no perplexity)"
+fi
+show "nlp-lm sample --count 3 --seed 1 --max-words 20 $tmp/sample.arpa"

@@ -3,6 +3,7 @@
  * sentences from a model. */
 #include <getopt.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,39 +25,40 @@
 #include "lm/sample.h"
 
 static const char synopsis[] =
-    "nlp-lm [-C] [-n order] [-s method] [--interpolate | --backoff] [-k k] "
-    "[--discount-fallback] [--vocab file] [--prune t1,t2,...] [-o file] [-M size] "
+    "nlp-lm [-bC] [-n order] [--smoothing method] [--interpolate | --backoff] [--add k] "
+    "[--discount-fallback] [-v file] [--prune t1,t2,...] [--output file] [-M size] "
     "[--invalid policy] [--progress] [file ...]";
 
 static const char sample_synopsis[] =
-    "nlp-lm sample [-c count] [--seed n] [--max-words n] [--prefix words] model";
+    "nlp-lm sample [--count n] [--seed n] [--max-words n] [--prefix words] model";
 
 static const char help[] =
     "Estimates an n-gram language model from sentences of tokens, one a line, and writes it as\n"
     "ARPA.\n"
     "\n"
     "  -n, --order N          order of the model (default 3; at most 15)\n"
-    "  -s, --smoothing M      mkn (modified Kneser-Ney, default), kn, abs, wb (Witten-Bell),\n"
+    "      --smoothing M      mkn (modified Kneser-Ney, default), kn, abs, wb (Witten-Bell),\n"
     "                         katz (Good-Turing back-off), addk\n"
     "      --interpolate      interpolated form (default for mkn, kn, abs, wb)\n"
     "      --backoff          back-off form (the only one of katz and addk)\n"
-    "  -k, --add K            addk's k (default 1)\n"
+    "      --add K            addk's k (default 1)\n"
     "      --discount-fallback  fixed discounts where the counts leave them undefined\n"
-    "      --vocab FILE       closed vocabulary (nlp-vocab's file): other tokens become <unk>\n"
+    "  -v, --vocab FILE       closed vocabulary (nlp-vocab's file): other tokens become <unk>\n"
     "      --prune T1,T2,...  leave out n-grams of order n counted at most Tn times\n"
     "  -C, --counts           inputs are count files of nlp-ngram --markers --counts\n"
-    "  -o, --output FILE      write the model to FILE (default stdout)\n"
-    "  -b, --binary           write the binary model (nlp-arpa(5)) rather than ARPA\n"
+    "      --output FILE      write the model to FILE (default stdout)\n"
+    "  -b, --binary           write the binary model (nlp-arpa(5)) rather than ARPA (needs\n"
+    "                         --output)\n"
     "  -M, --memory SIZE      memory budget (K, M, G; default a quarter of RAM)\n"
     "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n"
     "\n"
-    "nlp-lm sample [-c count] [--seed n] [--max-words n] [--prefix words] model\n"
+    "nlp-lm sample [--count n] [--seed n] [--max-words n] [--prefix words] model\n"
     "Draws sentences from a model (ARPA or binary), one a line.\n"
     "\n"
-    "  -c, --count N          sentences (default 10)\n"
+    "      --count N          sentences (default 10)\n"
     "      --seed N           seed of the draws (default 1)\n"
     "      --max-words N      stop a sentence at N words (default 100)\n"
     "      --prefix WORDS     sentences begin with these words\n";
@@ -65,11 +67,14 @@ enum {
 	OPT_INTERPOLATE = OPT_FIRST_PRIVATE,
 	OPT_BACKOFF,
 	OPT_FALLBACK,
-	OPT_VOCAB,
 	OPT_PRUNE,
 	OPT_SEED,
 	OPT_MAX_WORDS,
-	OPT_PREFIX
+	OPT_PREFIX,
+	OPT_SMOOTHING,
+	OPT_ADD,
+	OPT_OUTPUT,
+	OPT_COUNT
 };
 
 struct lm {
@@ -200,24 +205,35 @@ static void report(const struct lm *g)
 {
 	const struct lm_est *m = &g->est;
 
-	for (unsigned n = 1; n <= m->o.order; n++)
+	for (unsigned n = 1; n <= m->o.order; n++) {
+		if (m->st[n].undiscounted) {
+			char list[32] = "";
+
+			for (int a = 1; a <= 5; a++)
+				if (m->st[n].undiscounted & 1u << a)
+					snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d",
+					         list[0] ? "," : "", a);
+			weprintf("warning: %u-gram Good-Turing coefficients out of (0, 1] for counts %s: "
+			         "those counts are not discounted", n, list);
+		}
 		if (m->st[n].fell_back)
 			weprintf("warning: %u-gram discounts undefined (counts of counts %llu %llu %llu "
 			         "%llu): using the fallback ones", n, (unsigned long long)m->st[n].t[1],
 			         (unsigned long long)m->st[n].t[2], (unsigned long long)m->st[n].t[3],
 			         (unsigned long long)m->st[n].t[4]);
+	}
 }
 
 static int estimate_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"order", required_argument, NULL, 'n'},     {"smoothing", required_argument, NULL, 's'},
+	    {"order", required_argument, NULL, 'n'},     {"smoothing", required_argument, NULL, OPT_SMOOTHING},
 	    {"interpolate", no_argument, NULL, OPT_INTERPOLATE},
-	    {"backoff", no_argument, NULL, OPT_BACKOFF}, {"add", required_argument, NULL, 'k'},
+	    {"backoff", no_argument, NULL, OPT_BACKOFF}, {"add", required_argument, NULL, OPT_ADD},
 	    {"discount-fallback", no_argument, NULL, OPT_FALLBACK},
-	    {"vocab", required_argument, NULL, OPT_VOCAB},
+	    {"vocab", required_argument, NULL, 'v'},
 	    {"prune", required_argument, NULL, OPT_PRUNE}, {"counts", no_argument, NULL, 'C'},
-	    {"output", required_argument, NULL, 'o'},    {"binary", no_argument, NULL, 'b'},    {"memory", required_argument, NULL, 'M'},
+	    {"output", required_argument, NULL, OPT_OUTPUT},    {"binary", no_argument, NULL, 'b'},    {"memory", required_argument, NULL, 'M'},
 	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
@@ -228,21 +244,22 @@ static int estimate_main(int argc, char **argv)
 	const char *vocab_path = NULL, *output = NULL;
 	int counts = 0, form = 0, binary = 0, c, ret = 0, fd = -1;
 	size_t memory = 0;
+	uint64_t written = 0;
 	struct writer w;
 	struct error e;
 
-	while ((c = getopt_long(argc, argv, "n:s:k:Cbo:M:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:Cbv:M:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': o.order = (unsigned)estrtonum(optarg, 1, LM_MAX_ORDER, "--order"); break;
-		case 's': o.method = (enum lm_method)opt_choice("--smoothing", optarg, methods); break;
+		case OPT_SMOOTHING: o.method = (enum lm_method)opt_choice("--smoothing", optarg, methods); break;
 		case OPT_INTERPOLATE: form = 1; break;
 		case OPT_BACKOFF: form = 2; break;
-		case 'k': o.k = estrtod(optarg, 1e-9, 1e9, "--add"); break;
+		case OPT_ADD: o.k = estrtod(optarg, 1e-9, 1e9, "--add"); break;
 		case OPT_FALLBACK: o.fallback = 1; break;
-		case OPT_VOCAB: vocab_path = optarg; break;
+		case 'v': vocab_path = optarg; break;
 		case OPT_PRUNE: parse_prune(optarg, &o); break;
 		case 'C': counts = 1; break;
-		case 'o': output = optarg; break;
+		case OPT_OUTPUT: output = optarg; break;
 		case 'b': binary = 1; break;
 		case 'M': memory = opt_memory(optarg); break;
 		case OPT_INVALID: f.policy = opt_policy(optarg); break;
@@ -257,7 +274,7 @@ static int estimate_main(int argc, char **argv)
 		usage_error(synopsis);
 	}
 	if (binary && !output) {
-		weprintf("--binary writes to a file: give it with -o");
+		weprintf("--binary writes to a file: give it with --output");
 		usage_error(synopsis);
 	}
 	o.backoff = form == 2;
@@ -268,8 +285,8 @@ static int estimate_main(int argc, char **argv)
 			eprint_error(&e);
 		g.closed = 1;
 	}
-	if (lmest_init(&g.est, &o, &e) < 0 ||
-	    ngc_init(&g.c, 1, o.order, memory ? memory : opt_memory_default(), &e) < 0)
+	o.budget = memory ? memory : opt_memory_default();
+	if (lmest_init(&g.est, &o, &e) < 0 || ngc_init(&g.c, 1, o.order, o.budget, &e) < 0)
 		eprint_error(&e);
 	if (output)
 		fd = out_file_open(&w, output);
@@ -314,12 +331,14 @@ static int estimate_main(int argc, char **argv)
 		out_file_close(&w, fd, output);
 	else if (out_close())
 		ret = EXIT_RUNTIME;
+	for (unsigned n = 1; n <= o.order; n++)
+		written += g.est.st[n].kept;
 	if (ret)
 		progress_abort();
 	else if (counts)
-		merge_done(argc - optind, g.c.emitted, "n-grams");
+		merge_done(argc - optind, written, "n-grams");
 	else
-		filter_done(&f, g.c.emitted, "n-grams");
+		filter_done(&f, written, "n-grams");
 	lmest_free(&g.est);
 	ngline_free(&g.line);
 	spans_free(&g.mapped);
@@ -357,7 +376,7 @@ static size_t prefix_ids(const struct lm_model *lm, const char *prefix, uint32_t
 static int sample_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"count", required_argument, NULL, 'c'},   {"seed", required_argument, NULL, OPT_SEED},
+	    {"count", required_argument, NULL, OPT_COUNT},   {"seed", required_argument, NULL, OPT_SEED},
 	    {"max-words", required_argument, NULL, OPT_MAX_WORDS},
 	    {"prefix", required_argument, NULL, OPT_PREFIX}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},     {NULL, 0, NULL, 0}};
@@ -371,9 +390,9 @@ static int sample_main(int argc, char **argv)
 	size_t nprefix;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': count = estrtonum(optarg, 0, LLONG_MAX, "--count"); break;
+		case OPT_COUNT: count = estrtonum(optarg, 0, LLONG_MAX, "--count"); break;
 		case OPT_SEED: seed = estrtonum(optarg, 0, LLONG_MAX, "--seed"); break;
 		case OPT_MAX_WORDS: max = estrtonum(optarg, 1, 1 << 24, "--max-words"); break;
 		case OPT_PREFIX: prefix = optarg; break;

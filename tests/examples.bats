@@ -170,6 +170,7 @@ check_page() {
 # one test a page; the pages that read matrices in Python need SciPy
 @test "examples: nlp(1)" { check_page man/man1/nlp.1; }
 @test "examples: nlp-cooccur(1)" { need_python_module scipy; check_page man/man1/nlp-cooccur.1; }
+@test "examples: nlp-lm(1)" { check_page man/man1/nlp-lm.1; }
 @test "examples: nlp-mat(1)" { need_python_module scipy; check_page man/man1/nlp-mat.1; }
 @test "examples: nlp-ngram(1)" { check_page man/man1/nlp-ngram.1; }
 @test "examples: nlp-normalize(1)" { check_page man/man1/nlp-normalize.1; }

@@ -151,6 +151,38 @@ static uint32_t *suffixes(const struct lm_est *m, unsigned n, const uint32_t *be
 	return suf;
 }
 
+/* Bytes the levels hold while they are built. */
+static size_t held(const struct lm_est *m)
+{
+	size_t b = strtab_bytes(&m->vocab) + strtab_bytes(&m->pending);
+
+	for (unsigned n = 1; n <= m->o.order; n++)
+		b += m->lv[n].cap * 3 * sizeof(uint32_t) + (m->lv[n].child ? (m->lv[n].n + 1) * 4 : 0);
+	return b;
+}
+
+size_t lmest_need(const struct lm_est *m)
+{
+	size_t b = strtab_bytes(&m->vocab), big = 0;
+
+	for (unsigned n = 1; n <= m->o.order; n++) {
+		size_t k = m->lv[n].n;
+
+		/* word, prob, and below the top child and bow; counts while the order is estimated */
+		b += k * (n < m->o.order ? 16 : 8) + (n < m->o.order ? 4 : 0);
+		if (k > big)
+			big = k;
+	}
+	return b + big * 3 * sizeof(uint32_t); /* two levels' suffixes, one level's counts */
+}
+
+static int over_budget(const struct lm_est *m, size_t need, struct error *e)
+{
+	return error_set(e, -1, 0, NULL, 0, "the model needs about %zu MiB, more than the memory "
+	                 "budget of %zu MiB allows (about 20 bytes an n-gram)",
+	                 (need >> 20) + 1, m->o.budget >> 20);
+}
+
 static int level_push(struct lm_level *l, uint32_t parent, uint32_t w, uint32_t count)
 {
 	if (l->n == l->cap) {
@@ -414,6 +446,10 @@ int lmest_add(struct lm_est *m, const char *key, size_t len, unsigned n, uint64_
 	if (l->n >= UINT32_MAX - 1)
 		return error_set(e, -1, 0, NULL, 0, "counts: more than %u n-grams of %u words",
 		                 UINT32_MAX - 1, n);
+	if (l->n == l->cap && m->o.budget && held(m) + l->cap / 2 * 12 > m->o.budget)
+		return error_set(e, -1, 0, NULL, 0, "the model's n-grams pass the memory budget of %zu "
+		                 "MiB while they are read (about 20 bytes an n-gram): give --memory more",
+		                 m->o.budget >> 20);
 	if (level_push(l, (uint32_t)node, (uint32_t)w, (uint32_t)count) < 0)
 		return oom(e);
 	return 0;
@@ -474,26 +510,19 @@ static int discounts(const struct lm_est *m, struct lm_order_stats *s)
 			return -1;
 		s->d[1] = (double)t[1] / (double)(t[1] + 2 * t[2]);
 		return 0;
-	case LM_KATZ: {
-		double r;
+	case LM_KATZ: { /* as SRILM: a coefficient out of (0, 1] is 1, and the report says so */
+		double r = t[1] ? 6.0 * (double)t[6] / (double)t[1] : 1;
 
-		if (t[1] == 0)
-			return -1;
-		r = 6.0 * (double)t[6] / (double)t[1];
-		if (r >= 1)
-			return -1;
-		for (int k = 1; k <= 3; k++)
-			s->d[k] = 1;
 		for (int k = 1; k <= 5; k++) {
-			double d;
+			double d = 1;
 
-			if (t[k] == 0)
-				continue;
-			d = ((k + 1) * (double)t[k + 1] / (k * (double)t[k]) - r) / (1 - r);
-			if (!(d > 0 && d <= 1))
-				return -1;
-			if (k <= 3)
-				s->d[k] = d;
+			if (t[1] && r < 1 && t[k])
+				d = ((k + 1) * (double)t[k + 1] / (k * (double)t[k]) - r) / (1 - r);
+			if (!(d > 0 && d <= 1) || (t[k] && !(t[1] && r < 1))) {
+				d = 1;
+				s->undiscounted |= 1u << k;
+			}
+			s->d[k] = d;
 		}
 		return 0;
 	}
@@ -506,22 +535,8 @@ static void fallback(const struct lm_est *m, struct lm_order_stats *s)
 {
 	s->fell_back = 1;
 	s->d[1] = 0.5;
-	s->d[2] = m->o.method == LM_MKN ? 1.0 : 0.75;  /* Katz: (a - 0.5) / a */
-	s->d[3] = m->o.method == LM_MKN ? 1.5 : 5.0 / 6;
-}
-
-/* Katz's d(a) for a <= 5 from the count-of-counts (recomputed; a > 5: 1). */
-static double katz_d(const struct lm_order_stats *s, uint32_t a)
-{
-	const uint64_t *t = s->t;
-	double r;
-
-	if (a > 5)
-		return 1;
-	if (s->fell_back)
-		return (a - 0.5) / a;
-	r = 6.0 * (double)t[6] / (double)t[1];
-	return ((a + 1) * (double)t[a + 1] / (a * (double)t[a]) - r) / (1 - r);
+	s->d[2] = m->o.method == LM_MKN ? 1.0 : 0.5;
+	s->d[3] = m->o.method == LM_MKN ? 1.5 : 0.5;
 }
 
 /* The undiscounted share u(w | h) of a child counted a times, in a context of total s and t
@@ -549,7 +564,7 @@ static double share(const struct lm_est *m, const struct lm_order_stats *st, con
 		return a / (c->s + c->t);
 	case LM_KATZ:
 		*given = 0;
-		return katz_d(st, a) * a / c->s;
+		return (a <= 5 ? st->d[a] : 1) * a / c->s;
 	default: /* addk */
 		*given = 0;
 		return (a + m->o.k) / (c->s + m->o.k * c->v);
@@ -640,6 +655,8 @@ static int method_of_order(struct lm_est *m, unsigned n, const uint32_t *a, stru
 	                                    "absolute discounting", "Witten-Bell", "Katz", "add-k"};
 
 	memset(st, 0, sizeof(*st));
+	if (l->n == 0) /* nothing to discount */
+		return 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (a[i] > 0 && a[i] <= 6 && !(n == 1 && i == m->bos))
 			st->t[a[i]]++;
@@ -666,6 +683,8 @@ int lmest_estimate(struct lm_est *m, struct error *e)
 		return -1;
 	if (m->lv[1].count[m->eos] == 0)
 		return error_set(e, -1, 0, NULL, 0, "no sentences");
+	if (m->o.budget && lmest_need(m) > m->o.budget)
+		return over_budget(m, lmest_need(m), e);
 	phase_begin("estimating", order, "orders");
 	for (unsigned n = 1; n <= order; n++) {
 		struct lm_level *l = &m->lv[n];
@@ -674,7 +693,7 @@ int lmest_estimate(struct lm_est *m, struct error *e)
 		if ((n < order && !(sufup = suffixes(m, n + 1, suf))) ||
 		    !(l->prob = malloc((l->n ? l->n : 1) * sizeof(float))) ||
 		    (n < order && !(l->bow = malloc((l->n ? l->n : 1) * sizeof(float)))) ||
-		    !(a = method_counts(m, n, sufup))) {
+		    (!(a = method_counts(m, n, sufup)) && l->n)) {
 			r = oom(e);
 			goto out;
 		}

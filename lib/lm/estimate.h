@@ -22,7 +22,7 @@
 #include "base/strtab.h"
 #include "lm/model.h"
 
-#define LM_BYTES_PER_NGRAM 24 /* what the trie holds per n-gram while a level is built */
+#define LM_BYTES_PER_NGRAM 32 /* what the trie holds per n-gram while a level is built, with room to grow */
 
 enum lm_method { LM_MKN, LM_KN, LM_ABS, LM_WB, LM_KATZ, LM_ADDK };
 
@@ -33,6 +33,7 @@ struct lm_opts {
 	double k;              /* addk's k */
 	int fallback;          /* undefined discounts: use the fallback ones rather than fail */
 	uint64_t prune[LM_MAX_ORDER + 1]; /* [n]: n-grams of order n counted at most this are left out */
+	size_t budget;         /* bytes the model may hold (0: no limit) */
 };
 
 struct lm_level {
@@ -48,8 +49,9 @@ struct lm_level {
 /* What the estimation found for each order, for the program's report. */
 struct lm_order_stats {
 	uint64_t t[7];     /* t[k]: count-of-counts of the counts the method uses, k = 1..6 */
-	double d[4];       /* the discounts used: d[1..3] (mkn), d[1] (kn, abs), Katz's d(1..3) */
+	double d[6];       /* the discounts used: d[1..3] (mkn), d[1] (kn, abs); Katz's d(1..5) */
 	int fell_back;     /* the discounts were undefined and the fallback ones were used */
+	unsigned undiscounted; /* Katz: bit a set when d(a) fell outside (0, 1] and became 1 */
 	uint64_t kept;     /* n-grams written (after pruning) */
 };
 
@@ -76,11 +78,15 @@ int lmest_init(struct lm_est *m, const struct lm_opts *o, struct error *e);
 /* Frees what m holds. */
 void lmest_free(struct lm_est *m);
 
+/* Bytes the estimation of what was added will hold at its peak: the trie with its
+ * probabilities and back-off weights, and the suffixes of two levels. */
+size_t lmest_need(const struct lm_est *m);
+
 /* Adds the n-gram whose n words, joined by single spaces, are key[0..len), counted count times.
  * Lengths come in increasing order, each sorted by key (n-grams longer than the order are left
  * out); an n-gram's context and each of its words must have come before it. Returns 0, or -1
  * with e filled: "counts: 'KEY' comes without its context", "counts: the count of 'KEY' passes
- * 4294967295", "out of memory". */
+ * 4294967295", "the model needs more than the memory budget ...", "out of memory". */
 int lmest_add(struct lm_est *m, const char *key, size_t len, unsigned n, uint64_t count,
               struct error *e);
 /* Adds a word of the vocabulary that may never have been counted (count 0), before the first
@@ -88,7 +94,8 @@ int lmest_add(struct lm_est *m, const char *key, size_t len, unsigned n, uint64_
 int lmest_add_word(struct lm_est *m, const char *w, size_t len, struct error *e);
 
 /* Estimates the model from what was added. Returns 0, or -1 with e filled: "N-gram discounts are
- * undefined: ...; --discount-fallback uses ...", "no sentences", "out of memory". */
+ * undefined: ...; --discount-fallback uses ...", "no sentences", "the model needs about N MiB,
+ * more than the memory budget", "out of memory". */
 int lmest_estimate(struct lm_est *m, struct error *e);
 
 /* Writes the model as ARPA to w (whose failure its on_error hook sees). */
