@@ -142,13 +142,13 @@ if [ $ptb = 1 ]; then
 	for n in 3 5; do
 		# estimation, alternating nlp-lm and lmplz
 		for r in $(seq 1 "$reps"); do
-			nlp_est() { timed est.nlp.$n /dev/null /dev/null "$bindir/nlp-lm" -n $n -o "$tmp/nlp$n.arpa" "$train"; }
+			nlp_est() { timed est.nlp.$n /dev/null /dev/null "$bindir/nlp-lm" -n $n --output "$tmp/nlp$n.arpa" "$train"; }
 			ken_est() { timed est.ken.$n "$tmp/train.unk" "$tmp/ken$n.arpa" "$lmplz" -o $n -S 1G; }
 			if [ $kenlm = 0 ]; then nlp_est
 			elif ((r % 2)); then nlp_est; ken_est
 			else ken_est; nlp_est; fi
 		done
-		timed est.nlpbin.$n /dev/null /dev/null "$bindir/nlp-lm" -n $n -b -o "$tmp/nlp$n.bin" "$train"
+		timed est.nlpbin.$n /dev/null /dev/null "$bindir/nlp-lm" -n $n -b --output "$tmp/nlp$n.bin" "$train"
 		[ $kenbin = 0 ] || timed est.kenbin.$n /dev/null /dev/null "$kbin" "$tmp/ken$n.arpa" "$tmp/ken$n.bin"
 		# scoring the test set, alternating the tools
 		for r in $(seq 1 "$reps"); do
@@ -179,13 +179,13 @@ if [ $ptb = 1 ]; then
 	# the simpler smoothings (one run each)
 	declare -A spl
 	methods=("kn --interpolate" "kn --backoff" "abs --interpolate" "abs --backoff" "wb --interpolate"
-		"wb --backoff" "katz --backoff --discount-fallback" "addk --backoff" "addk --backoff -k 0.01"
+		"wb --backoff" "katz --backoff" "addk --backoff" "addk --backoff --add 0.01"
 		"mkn --backoff")
 	for n in 3 5; do
 		for m in "${methods[@]}"; do
 			id="$n.${m// /}"
 			# shellcheck disable=SC2086 # the method's words are options
-			timed "s.$id" /dev/null /dev/null "$bindir/nlp-lm" -n $n -s $m -o "$tmp/s.arpa" "$train"
+			timed "s.$id" /dev/null /dev/null "$bindir/nlp-lm" -n $n --smoothing $m --output "$tmp/s.arpa" "$train"
 			"$bindir/nlp-perplexity" --model "$tmp/s.arpa" "$test" >"$tmp/s.out"
 			spl[$id]=$(ppl "$tmp/s.out")
 		done
@@ -285,7 +285,7 @@ if [ $scale = 1 ]; then
 	corpus=$(enwik100_cached)
 	budget_mb=1024 slack_mb=64
 	echo "$me: scale corpus $corpus, $(wc -w <"$corpus") words" >&2
-	timed scale.direct /dev/null /dev/null "$bindir/nlp-lm" -n 5 -M 1G -o "$tmp/direct.arpa" "$corpus"
+	timed scale.direct /dev/null /dev/null "$bindir/nlp-lm" -n 5 -M 1G --output "$tmp/direct.arpa" "$corpus"
 	split -n l/4 -d "$corpus" "$tmp/shard."
 	for s in "$tmp"/shard.0[0-3]; do
 		timed "scale.count.${s##*.}" /dev/null "$s.counts" "$bindir/nlp-ngram" --markers --min-n 1 --max-n 5 --counts -M 1G "$s"
@@ -293,7 +293,7 @@ if [ $scale = 1 ]; then
 	done
 	timed scale.merge /dev/null "$tmp/merged.counts" "$bindir/nlp-ngram" --merge -M 1G "$tmp"/shard.0[0-3].counts
 	rm -f "$tmp"/shard.0[0-3].counts
-	timed scale.fromcounts /dev/null /dev/null "$bindir/nlp-lm" -C -n 5 -M 1G -o "$tmp/sharded.arpa" "$tmp/merged.counts"
+	timed scale.fromcounts /dev/null /dev/null "$bindir/nlp-lm" -C -n 5 -M 1G --output "$tmp/sharded.arpa" "$tmp/merged.counts"
 	rm -f "$tmp/merged.counts"
 	same=0
 	cmp -s "$tmp/direct.arpa" "$tmp/sharded.arpa" && same=1

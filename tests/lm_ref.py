@@ -8,10 +8,11 @@ Several commands run in one start-up, separated by a ';' argument; each prints o
 prints nothing unless -o is absent). The exit status is 1 when a command failed or a check was
 beyond its tolerance, after every command has run.
 
-  estimate [-n N] [-s mkn|kn|abs|wb|katz|addk] [--interpolate|--backoff] [-k K]
-           [--discount-fallback] [--vocab FILE] [--prune T1,T2,..] [-o OUT] [-v] FILE...
-      an order-N model of the token text FILE... (one sentence per line) as ARPA, to OUT or stdout;
-      -v prints the discounts of each order to stderr
+  estimate [-n N] [--smoothing mkn|kn|abs|wb|katz|addk] [--interpolate|--backoff] [--add K]
+           [--discount-fallback] [--vocab FILE] [--prune T1,T2,..] [--output OUT] [--verbose] FILE...
+      an order-N model of the token text FILE... (one sentence per line) as ARPA, to OUT or stdout,
+      in the spec's conventions (log10 rounded to 6 decimals, <s> -99, weights on contexts);
+      --verbose prints the discounts of each order to stderr
   sum [--tol X] [--identity] ARPA...
       for every context of each model (the empty one and every entry of order < N with a back-off
       weight), the sum over the vocabulary (all unigrams but <s>) of p(w | h) under back-off
@@ -113,19 +114,20 @@ def discounts(method, t, n, fallback):
             return 0.5
         return t[1] / (t[1] + 2 * t[2])
     if method == 'katz':
+        # SRILM's rule (the spec's amendment of 22:40): never undefined; a coefficient that cannot
+        # be computed (t1 = 0, R >= 1, t_a = 0) or falls outside (0, 1] is 1, with a warning when
+        # it was computed
         K = KATZ_K
-        fb = [1.0] + [(a - 0.5) / a for a in range(1, K + 1)]
-        if 0 in t[1:K + 1]:
-            undefined('t1..t%d = %s' % (K, ' '.join(map(str, t[1:K + 1]))))
-            return fb
-        R = (K + 1) * t[K + 1] / t[1]
-        if R == 1:
-            undefined('R = 1')
-            return fb
-        d = [1.0] + [((a + 1) * t[a + 1] / t[a] / a - R) / (1 - R) for a in range(1, K + 1)]
-        if any(not 0 < x <= 1 for x in d[1:]):
-            undefined('d = %s' % ' '.join('%g' % x for x in d[1:]))
-            return fb
+        d = [1.0] * (K + 1)
+        R = (K + 1) * t[K + 1] / t[1] if t[1] else 1.0
+        for a in range(1, K + 1):
+            if t[1] and R < 1 and t[a]:
+                x = ((a + 1) * t[a + 1] / (a * t[a]) - R) / (1 - R)
+                if 0 < x <= 1:
+                    d[a] = x
+                else:
+                    print('lm_ref: warning: order %d: Good-Turing d(%d) = %g is not discounted'
+                          % (n, a, x), file=sys.stderr)
         return d
     return None
 
@@ -241,12 +243,19 @@ def estimate(paths, N=3, method='mkn', form=None, k=1.0, fallback=False, vocab_p
                 den = 1.0 - sum(p(h[1:], g[-1]) for g in keep)
                 for g in keep:
                     prob[g] = u(n, g)
-                bow[h] = num / den if den > 0 else 0.0
+                bow[h] = num / max(den, 1e-30)
     return prob, bow
 
 
 def log10(x):
     return math.log10(x) if x > 0 else -99.0
+
+
+def fmt(x):
+    """A log10 value as the spec (amended) writes it: rounded to 6 decimals, trailing zeros
+    dropped, -0 as 0."""
+    s = ('%.6f' % x).rstrip('0').rstrip('.')
+    return b'0' if s in ('-0', '') else s.encode()
 
 
 def write_arpa(out, prob, bow, N):
@@ -261,9 +270,9 @@ def write_arpa(out, prob, bow, N):
         w(b'\n\\%d-grams:\n' % n)
         for g in sorted(byorder[n]):
             lp = -99.0 if g == (BOS,) else log10(prob[g])
-            line = b'%s\t%s' % (b'%.7g' % lp, b' '.join(g))
+            line = b'%s\t%s' % (fmt(lp), b' '.join(g))
             if g in bow:
-                line += b'\t%s' % (b'%.7g' % log10(bow[g]))
+                line += b'\t%s' % fmt(log10(bow[g]))
             w(line + b'\n')
     w(b'\n\\end\\\n')
 
@@ -389,13 +398,13 @@ def cmd_estimate(args):
             opts['k'] = float(next(it))
         elif x == '--discount-fallback':
             opts['fallback'] = True
-        elif x == '--vocab':
+        elif x in ('-v', '--vocab'):
             opts['vocab_path'] = next(it)
         elif x == '--prune':
             opts['prune'] = next(it)
         elif x in ('-o', '--output'):
             out = next(it)
-        elif x == '-v':
+        elif x == '--verbose':
             opts['verbose'] = True
         else:
             paths.append(x)
@@ -442,11 +451,13 @@ def cmd_compare(args):
     only_b = [g for g in pb if g not in pa]
     dp, gp = 0.0, ()
     db, gb = 0.0, ()
+    byorder = defaultdict(float)
     bow_presence = 0
     for g in pa:
         if g not in pb:
             continue
         d = 0.0 if g == (BOS,) else abs(pa[g] - pb[g])
+        byorder[len(g)] = max(byorder[len(g)], d)
         if d > dp:
             dp, gp = d, g
         if (g in ba) != (g in bb):
@@ -458,6 +469,7 @@ def cmd_compare(args):
     good = not only_a and not only_b and dp <= tol and db <= tol
     line = ('compare %s %s: %d and %d entries, max |dlog10p| = %.3g at "%s", max |dlog10bow| = '
             '%.3g at "%s"' % (paths[0], paths[1], len(pa), len(pb), dp, show(gp), db, show(gb)))
+    line += ' (|dlog10p| by order: %s)' % ' '.join('%.2g' % byorder[n] for n in sorted(byorder))
     if bow_presence:
         line += ', %d entries with a weight in one file only' % bow_presence
     if only_a or only_b:
