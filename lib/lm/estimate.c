@@ -58,52 +58,41 @@ void lmest_free(struct lm_est *m)
 
 /* The child of node (at level l; ROOT for the empty context) whose word is w, in level l + 1;
  * NONE when there is none. */
+static size_t find_child_after(const struct lm_est *m, unsigned l, size_t node, uint32_t w,
+                               size_t from);
+
 static size_t find_child(const struct lm_est *m, unsigned l, size_t node, uint32_t w)
 {
-	const struct lm_level *up = &m->lv[l + 1];
-	size_t lo, hi;
-
-	if (node == ROOT)
-		return w < up->n ? w : NONE;
-	if (node == NONE)
-		return NONE;
-	lo = m->lv[l].child[node];
-	hi = m->lv[l].child[node + 1];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (up->word[mid] < w)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < m->lv[l].child[node + 1] && up->word[lo] == w ? lo : NONE;
+	return find_child_after(m, l, node, w, NONE);
 }
 
-/* The same, knowing that the child comes after position from (siblings are looked up in the
- * order of their words, so each search gallops on from the last one's answer). */
+/* The same, knowing that the child comes after position from when from is not NONE (siblings
+ * are looked up in the order of their words, so each search gallops on from the last one's
+ * answer). */
 static size_t find_child_after(const struct lm_est *m, unsigned l, size_t node, uint32_t w,
                                size_t from)
 {
 	const struct lm_level *up = &m->lv[l + 1];
 	size_t lo, hi, end, step = 1;
 
-	if (node == ROOT || node == NONE)
-		return find_child(m, l, node, w);
-	lo = m->lv[l].child[node];
+	if (node == ROOT)
+		return w < up->n ? w : NONE;
+	if (node == NONE)
+		return NONE;
+	lo = hi = m->lv[l].child[node];
 	end = m->lv[l].child[node + 1];
-	if (from < lo || from >= end || up->word[from] >= w) /* not a later sibling after all */
-		return find_child(m, l, node, w);
-	if (from + 1 > lo)
-		lo = from + 1;
-	hi = lo;
-	while (hi < end && up->word[hi] < w) {
-		lo = hi + 1;
-		hi += step;
-		step *= 2;
-	}
-	if (hi > end)
+	if (from >= lo && from < end && up->word[from] < w) { /* a later sibling: gallop */
+		lo = hi = from + 1;
+		while (hi < end && up->word[hi] < w) {
+			lo = hi + 1;
+			hi += step;
+			step *= 2;
+		}
+		if (hi > end)
+			hi = end;
+	} else {
 		hi = end;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
