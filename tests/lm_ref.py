@@ -18,10 +18,12 @@ beyond its tolerance, after every command has run.
       weight), the sum over the vocabulary (all unigrams but <s>) of p(w | h) under back-off
       semantics; prints the largest |sum - 1| and fails beyond X (default 1e-4). Large models (and
       --identity) are summed through an identity instead of word by word (see context_sums)
-  compare [--tol X] A B
-      the n-grams of the two ARPA files must be the same; prints the largest absolute difference
-      of the log10 probabilities and of the log10 back-off weights (a missing weight is 0), with
-      the n-gram where it is; fails beyond X (default 1e-4). The probability of <s> is not
+  compare [--tol X] [--loose-weights] A B
+      the n-grams of the two ARPA files must be the same, and so must the entries that have a
+      back-off weight (unless --loose-weights: KenLM writes one on every entry below the top
+      order); prints the largest absolute difference of the log10 probabilities (also by order)
+      and of the log10 back-off weights (a missing weight is 0), with the n-gram where it is;
+      fails beyond X (default 1e-4). The probability of <s> is not
       compared: it is never used, and tools write -99 (SRILM, nlp-lm) or 0 (KenLM). Two back-off
       weights at or below -10 are equal: both say that no mass is left (Katz on a context whose
       children are all seen more than 5 times: -99, or the rounding of 1 - sum = 1e-16)
@@ -442,7 +444,8 @@ def cmd_sum(args):
 
 
 def cmd_compare(args):
-    tol, paths = take_tol(args)
+    loose = '--loose-weights' in args
+    tol, paths = take_tol([a for a in args if a != '--loose-weights'])
     if len(paths) != 2:
         raise Failure('compare takes two ARPA files')
     na, pa, ba = read_arpa(paths[0])
@@ -466,7 +469,7 @@ def cmd_compare(args):
         d = 0.0 if x <= ZERO and y <= ZERO else abs(x - y)
         if d > db:
             db, gb = d, g
-    good = not only_a and not only_b and dp <= tol and db <= tol
+    good = not only_a and not only_b and dp <= tol and db <= tol and (loose or not bow_presence)
     line = ('compare %s %s: %d and %d entries, max |dlog10p| = %.3g at "%s", max |dlog10bow| = '
             '%.3g at "%s"' % (paths[0], paths[1], len(pa), len(pb), dp, show(gp), db, show(gb)))
     line += ' (|dlog10p| by order: %s)' % ' '.join('%.2g' % byorder[n] for n in sorted(byorder))

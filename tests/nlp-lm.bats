@@ -156,8 +156,8 @@ log10() {
 	done
 	ref "${cmds[@]}"
 	# --prune 0,1,1,2: no bigram or trigram seen once, no 4-gram seen twice or less is left;
-	# every bigram seen twice is; unigrams are never pruned; a context whose children all went
-	# keeps its weight
+	# every bigram seen twice is; unigrams are never pruned (that a context whose children all
+	# went keeps its weight, the comparison with the reference checks)
 	a="$T/mkn--interpolate0,1,1,2.arpa"
 	awk -F'\t' 'FILENAME == ARGV[1] { c[$1] = $2; next }
 		/^\\[0-9]-grams:/ { n = substr($0, 2, 1) + 0; next }
