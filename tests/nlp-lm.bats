@@ -214,12 +214,18 @@ log10() {
 		END { exit bad }' "$T/plain.arpa"
 }
 
-@test "lm: empty input; an empty line; one line needs --discount-fallback for mkn (exit 1 without it)" {
-	# no sentence: an error with a message, as nlp-w2v does, and no output
-	run --separate-stderr nlp-lm /dev/null
-	assert_failure 1
-	assert_output ""
-	[[ "$stderr" == "nlp-lm: "* ]]
+@test "lm: empty input (the uniform model); an empty line; one line needs --discount-fallback for mkn (exit 1 without it)" {
+	# no sentence: an empty input gives a valid model, uniform over </s> and <unk>, every order
+	# empty; the same for every method
+	for m in mkn kn abs wb katz addk; do
+		run --separate-stderr nlp-lm --smoothing $m /dev/null
+		assert_success
+		assert_equal "$stderr" ""
+		assert_equal "$(printf '%s\n' "$output" | head -n 4 | tr '\n' ' ')" '\data\ ngram 1=3 ngram 2=0 ngram 3=0 '
+		assert_line -- $'-0.30103\t</s>'
+		assert_line -- $'-99\t<s>'
+		assert_line -- $'-0.30103\t<unk>'
+	done
 	# one sentence: every count is 1, the discounts are undefined
 	printf 'a b c\n' > "$T/one.txt"
 	run --separate-stderr nlp-lm "$T/one.txt"
@@ -288,7 +294,7 @@ log10() {
 }
 
 @test "lm: the ARPA file begins with \\data\\ (the spec's layout; KenLM's files too)" {
-	nlp-lm "$LM/hand.txt" > "$T/m.arpa"
+	nlp-lm -n 2 "$LM/hand.txt" > "$T/m.arpa"
 	run head -n 1 "$T/m.arpa"
 	assert_output '\data\'
 }
