@@ -21,12 +21,21 @@
 #define CHUNK ((size_t)1 << 22) /* bytes read at a time */
 #define DEPTH 8                 /* n-grams between a slot's prefetch and the insert */
 #define STEP_LINES 0xffff       /* lines between progress steps */
+#define CACHED 32               /* the longest word the cache of the last line's words keeps */
 
 /* ---- numbers ---- */
 
 static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The blanks of base/spans.h, by table: the loops over words test every byte. */
+static const unsigned char blank[256] = {[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\v'] = 1, ['\f'] = 1};
+
+static inline int is_blank(char c)
+{
+	return blank[(unsigned char)c];
+}
 
 static inline int is_digit(char c)
 {
@@ -46,7 +55,8 @@ static int starts_nocase(const char *s, const char *end, const char *w)
 	return 1;
 }
 
-const char *lm_parse_float(const char *s, const char *end, float *out)
+/* lm_parse_float, inlined into the reader's loop. */
+static inline const char *parse_float(const char *s, const char *end, float *out)
 {
 	uint64_t mant = 0;
 	int neg = 0, digits = 0, any = 0;
@@ -125,6 +135,11 @@ const char *lm_parse_float(const char *s, const char *end, float *out)
 	return s;
 }
 
+const char *lm_parse_float(const char *s, const char *end, float *out)
+{
+	return parse_float(s, end, out);
+}
+
 /* ---- lines ---- */
 
 struct arpa {
@@ -144,6 +159,13 @@ struct arpa {
 		uint32_t ids[LM_MAX_ORDER];
 	} ring[DEPTH];
 	unsigned head, queued;
+	/* the words of the last n-gram by position, and their ids: files sorted by either end of
+	 * the n-grams repeat most words of a line at the same place in the next one */
+	struct cached {
+		size_t len;             /* SIZE_MAX: none */
+		uint32_t id;
+		char s[CACHED];
+	} cache[LM_MAX_ORDER];
 };
 
 static int bad(struct arpa *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -223,7 +245,7 @@ static int next_line(struct arpa *a, const char **s, size_t *n)
 /* s[0..n) without the blanks at its end. */
 static size_t trim(const char *s, size_t n)
 {
-	while (n > 0 && spans_is_blank((unsigned char)s[n - 1]))
+	while (n > 0 && is_blank(s[n - 1]))
 		n--;
 	return n;
 }
@@ -266,20 +288,20 @@ static int parse_count(const char *s, size_t n, unsigned *order, uint64_t *count
 	uint64_t k = 0;
 	unsigned o = 0;
 
-	if (n < 5 || memcmp(s, "ngram", 5) != 0 || p == end || !spans_is_blank((unsigned char)*p))
+	if (n < 5 || memcmp(s, "ngram", 5) != 0 || p == end || !is_blank(*p))
 		return -1;
-	while (p < end && spans_is_blank((unsigned char)*p))
+	while (p < end && is_blank(*p))
 		p++;
 	if (p == end || !is_digit(*p))
 		return -1;
 	for (; p < end && is_digit(*p); p++)
 		if ((o = o * 10 + (unsigned)(*p - '0')) > 1000)
 			return -1;
-	while (p < end && spans_is_blank((unsigned char)*p))
+	while (p < end && is_blank(*p))
 		p++;
 	if (p == end || *p++ != '=')
 		return -1;
-	while (p < end && spans_is_blank((unsigned char)*p))
+	while (p < end && is_blank(*p))
 		p++;
 	if (p == end || !is_digit(*p))
 		return -1;
@@ -413,14 +435,14 @@ static int flush(struct arpa *a, unsigned n)
 /* The end of the blank-free token at p. */
 static inline const char *token_end(const char *p, const char *end)
 {
-	while (p < end && !spans_is_blank((unsigned char)*p))
+	while (p < end && !is_blank(*p))
 		p++;
 	return p;
 }
 
 static inline const char *skip_blanks(const char *p, const char *end)
 {
-	while (p < end && spans_is_blank((unsigned char)*p))
+	while (p < end && is_blank(*p))
 		p++;
 	return p;
 }
@@ -428,9 +450,9 @@ static inline const char *skip_blanks(const char *p, const char *end)
 /* Parses a number that must fill the token at p: the end of the token, or NULL. */
 static const char *number(const char *p, const char *end, float *x)
 {
-	const char *q = lm_parse_float(p, end, x);
+	const char *q = parse_float(p, end, x);
 
-	return q && (q == end || spans_is_blank((unsigned char)*q)) ? q : NULL;
+	return q && (q == end || is_blank(*q)) ? q : NULL;
 }
 
 /* One entry of the n-grams' section in s[0..len). */
@@ -484,12 +506,21 @@ static int parse_entry(struct arpa *a, unsigned n, const char *s, size_t len)
 				return error_set(a->e, -1, ENOMEM, a->name, a->line, "the vocabulary");
 			return 0;
 		}
-		int64_t id = strtab_find(&a->m->vocab, p, (size_t)(q - p));
+		struct cached *c = &a->cache[i];
+		size_t wl = (size_t)(q - p);
 
-		if (id < 0)
-			return bad(a, "'%s' is not among the 1-grams",
-			           excerpt(ex, sizeof(ex), p, (size_t)(q - p)));
-		ids[i] = (uint32_t)id;
+		if (wl == c->len && memcmp(p, c->s, wl) == 0) {
+			ids[i] = c->id;
+		} else {
+			int64_t id = strtab_find(&a->m->vocab, p, wl);
+
+			if (id < 0)
+				return bad(a, "'%s' is not among the 1-grams", excerpt(ex, sizeof(ex), p, wl));
+			ids[i] = (uint32_t)id;
+			c->len = wl <= CACHED ? wl : SIZE_MAX;
+			c->id = (uint32_t)id;
+			memcpy(c->s, p, wl <= CACHED ? wl : 0);
+		}
 		p = skip_blanks(q, end);
 	}
 	if (p < end) {
@@ -630,6 +661,8 @@ int lm_model_read_arpa(struct lm_model **mp, int fd, const char *name, uint64_t 
 	a->cap = CHUNK;
 	a->size = size;
 	a->e = e;
+	for (unsigned i = 0; i < LM_MAX_ORDER; i++)
+		a->cache[i].len = SIZE_MAX;
 	phase_begin("loading the model", size, PHASE_BYTES);
 	ret = parse(a, mp);
 	free(a->buf);

@@ -220,8 +220,9 @@ int lm_model_get(const struct lm_model *m, const uint32_t *ids, unsigned n, floa
 
 /* ---- loading ---- */
 
-/* Reads the rest of the regular file fd, size bytes from where it stands, into memory that
- * lm_model_read_binary takes over. */
+/* Reads the rest of the regular file fd, size bytes, into memory that lm_model_read_binary
+ * takes over. (A private mapping of the file instead checks as fast, but its small pages slow
+ * the queries down as much, and a file cut short under it would kill the program.) */
 static int read_binary_file(struct lm_model **m, int fd, uint64_t size, const char *name,
                             struct error *e)
 {
