@@ -264,7 +264,7 @@ static void score_line(void *ctx, const char *s, size_t n, struct buf *out)
 	k -= first;
 	start = sc->bos ? 0 : 1;
 	if (sc->json && sc->level == LEVEL_WORD)
-		buf_printf(out, "{\"sentence\":%llu,\"tokens\":[",
+		buf_printf(out, "{\"sentence\":%llu,\"scores\":[",
 		           (unsigned long long)sc->file.sentences + 1);
 	for (i = 1; i <= k; i++) {
 		float lp = lm_model_logp(m, sc->ids + start, i - start, sc->ids[i], &order);

@@ -394,8 +394,8 @@ static int read_data(struct arpa *a, uint64_t *counts, unsigned *order, const ch
 		for (unsigned o = 1; o <= *order; o++)
 			need += counts[o] * (2 * o + 1);
 		if (need > a->size)
-			return bad(a, "\\data\\ declares more n-grams than a file of %llu bytes can hold",
-			           (unsigned long long)a->size);
+			return error_bad(a->e, a->name, 0, "\\data\\ declares more n-grams than a file "
+			                 "of %llu bytes can hold", (unsigned long long)a->size);
 	}
 	if (k == 0)
 		return error_bad(a->e, a->name, 0, "truncated: the file ends after \\data\\");
