@@ -13,7 +13,6 @@
 #include "base/phase.h"
 #include "base/spans.h"
 #include "lm/arpa.h"
-#include "lm/lmbin.h"
 #include "lm/model.h"
 #include "text/utf8.h"
 #include "vec/vectors.h"
@@ -149,7 +148,7 @@ struct arpa {
 	size_t cap, start, end;
 	int eof;
 	uint64_t line;          /* the number of the line last returned */
-	uint64_t nread, size;   /* bytes read; the file's size, 0 when unknown */
+	uint64_t nread, size;   /* bytes read; the file's size */
 	struct error *e;
 	struct lm_model *m;
 	/* the n-grams parsed, waiting for their insert */
@@ -320,14 +319,12 @@ static int parse_count(const char *s, size_t n, unsigned *order, uint64_t *count
 static int read_data(struct arpa *a, uint64_t *counts, unsigned *order, const char **s,
                      size_t *n)
 {
+	uint64_t need = 0;
 	int k;
 
 	*order = 0;
 	while ((k = next_line(a, s, n)) == 1) {
 		if (a->line == 1) {
-			if (*n >= LMBIN_MAGIC_LEN && memcmp(*s, LMBIN_MAGIC, LMBIN_MAGIC_LEN) == 0)
-				return error_bad(a->e, a->name, 0, "a binary model, which is read from a "
-				                 "regular file only, not from a pipe");
 			if (*n >= 2 && (unsigned char)(*s)[0] == 0x1f && (unsigned char)(*s)[1] == 0x8b)
 				return error_bad(a->e, a->name, 0, "compressed with gzip: decompress it "
 				                 "first");
@@ -386,17 +383,13 @@ static int read_data(struct arpa *a, uint64_t *counts, unsigned *order, const ch
 	if (counts[1] >= LM_MAX_WORDS)
 		return bad(a, "%llu 1-grams: more than %u", (unsigned long long)counts[1],
 		           LM_MAX_WORDS - 1);
-	if (a->size) {
-		/* a line of order n takes 2n + 1 bytes at least ("0 a b"); the counts are checked
-		 * against the file's size before they size anything */
-		uint64_t need = 0;
-
-		for (unsigned o = 1; o <= *order; o++)
-			need += counts[o] * (2 * o + 1);
-		if (need > a->size)
-			return error_bad(a->e, a->name, 0, "\\data\\ declares more n-grams than a file "
-			                 "of %llu bytes can hold", (unsigned long long)a->size);
-	}
+	/* a line of order n takes 2n + 1 bytes at least ("0 a b"); the counts are checked against
+	 * the file's size before they size anything */
+	for (unsigned o = 1; o <= *order; o++)
+		need += counts[o] * (2 * o + 1);
+	if (need > a->size)
+		return error_bad(a->e, a->name, 0, "\\data\\ declares more n-grams than a file of "
+		                 "%llu bytes can hold", (unsigned long long)a->size);
 	if (k == 0)
 		return error_bad(a->e, a->name, 0, "truncated: the file ends after \\data\\");
 	return 0;
