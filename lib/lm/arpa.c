@@ -642,16 +642,18 @@ int lm_model_read_arpa(struct lm_model **mp, int fd, const char *name, uint64_t 
                        struct error *e)
 {
 	struct arpa *a = calloc(1, sizeof(*a));
+	/* a small file needs no more than its size (and one byte to see its end) */
+	size_t cap = size < CHUNK - 1 ? (size_t)size + 1 : CHUNK;
 	int ret;
 
 	*mp = NULL;
-	if (!a || !(a->buf = malloc(CHUNK))) {
+	if (!a || !(a->buf = malloc(cap))) {
 		free(a);
 		return error_set(e, -1, ENOMEM, name, 0, "reading the model");
 	}
 	a->fd = fd;
 	a->name = name;
-	a->cap = CHUNK;
+	a->cap = cap;
 	a->size = size;
 	a->e = e;
 	for (unsigned i = 0; i < LM_MAX_ORDER; i++)
