@@ -448,15 +448,100 @@ static const char *number(const char *p, const char *end, float *x)
 	return q && (q == end || is_blank(*q)) ? q : NULL;
 }
 
+/* What follows an entry's words at p: an optional back-off weight, then the line's end. */
+static int parse_tail(struct arpa *a, unsigned n, const char *p, const char *end, float *bow)
+{
+	const char *q;
+	char ex[48];
+
+	*bow = 0;
+	if (p == end)
+		return 0;
+	if (!(q = number(p, end, bow)))
+		return bad(a, "'%s' is not a number (the back-off weight)",
+		           excerpt(ex, sizeof(ex), p, (size_t)(token_end(p, end) - p)));
+	if (!isfinite(*bow))
+		return bad(a, "the back-off weight %s is not a finite number",
+		           excerpt(ex, sizeof(ex), p, (size_t)(q - p)));
+	if (skip_blanks(q, end) != end)
+		return n == 1 ? bad(a, "more fields than a 1-gram's probability, word and back-off "
+		                    "weight")
+		              : bad(a, "more fields than a %u-gram's probability, words and back-off "
+		                    "weight", n);
+	return 0;
+}
+
+/* A 1-gram: the word w[0..wl) into the vocabulary. */
+static int add_word(struct arpa *a, const char *w, size_t wl, float prob, float bow)
+{
+	char ex[48];
+	int64_t id;
+
+	if (utf8_valid_prefix(w, wl) != wl)
+		return bad(a, "the word '%s' is not valid UTF-8", excerpt(ex, sizeof(ex), w, wl));
+	id = lm_model_add_word(a->m, w, wl, prob, bow);
+	if (id == -1)
+		return bad(a, "the 1-gram '%s' again", excerpt(ex, sizeof(ex), w, wl));
+	if (id == -2)
+		return bad(a, "more 1-grams than the %llu that \\data\\ declares",
+		           (unsigned long long)a->m->declared[1]);
+	if (id < 0)
+		return error_set(a->e, -1, ENOMEM, a->name, a->line, "the vocabulary");
+	return 0;
+}
+
+/* The id of the word w[0..wl), the i-th of its n-gram: the last line's word there, or the
+ * vocabulary's. */
+static int word_id(struct arpa *a, unsigned i, const char *w, size_t wl, uint32_t *id)
+{
+	struct cached *c = &a->cache[i];
+	int64_t k;
+	char ex[48];
+
+	if (wl == c->len && memcmp(w, c->s, wl) == 0) {
+		*id = c->id;
+		return 0;
+	}
+	if ((k = strtab_find(&a->m->vocab, w, wl)) < 0)
+		return bad(a, "'%s' is not among the 1-grams", excerpt(ex, sizeof(ex), w, wl));
+	*id = c->id = (uint32_t)k;
+	c->len = wl <= CACHED ? wl : SIZE_MAX;
+	memcpy(c->s, w, wl <= CACHED ? wl : 0);
+	return 0;
+}
+
+/* Queues the n-gram ids[0..n) and asks the memory for its slot; the oldest n-gram of a full
+ * ring goes into its table first. */
+static int queue(struct arpa *a, unsigned n, const uint32_t *ids, float prob, float bow)
+{
+	struct pending *pe;
+
+	if (a->queued == DEPTH) {
+		if (insert(a, n, &a->ring[a->head]) < 0)
+			return -1;
+		a->head = (a->head + 1) % DEPTH;
+		a->queued--;
+	}
+	pe = &a->ring[(a->head + a->queued) % DEPTH];
+	pe->key = lm_key(ids, n);
+	pe->line = a->line;
+	pe->prob = prob;
+	pe->bow = bow;
+	memcpy(pe->ids, ids, n * sizeof(*ids));
+	lm_table_prefetch(&a->m->tab[n], pe->key);
+	a->queued++;
+	return 0;
+}
+
 /* One entry of the n-grams' section in s[0..len). */
 static int parse_entry(struct arpa *a, unsigned n, const char *s, size_t len)
 {
-	const char *p = s, *end = s + len, *q;
+	const char *p, *end = s + len, *q, *w = NULL;
 	uint32_t ids[LM_MAX_ORDER];
-	float prob, bow = 0;
+	float prob, bow;
 	char ex[48];
 
-	p = skip_blanks(p, end);
+	p = skip_blanks(s, end);
 	if (!(q = number(p, end, &prob)))
 		return bad(a, "'%s' is not a number (the log10 probability)",
 		           excerpt(ex, sizeof(ex), p, (size_t)(token_end(p, end) - p)));
@@ -468,82 +553,17 @@ static int parse_entry(struct arpa *a, unsigned n, const char *s, size_t len)
 		if (p == end)
 			return bad(a, "%u word%s where a %u-gram has %u", i, i == 1 ? "" : "s", n, n);
 		q = token_end(p, end);
-		if (n == 1) {
-			int64_t id;
-
-			if (utf8_valid_prefix(p, (size_t)(q - p)) != (size_t)(q - p))
-				return bad(a, "the word '%s' is not valid UTF-8",
-				           excerpt(ex, sizeof(ex), p, (size_t)(q - p)));
-			/* the back-off weight first: the word goes in with both values */
-			const char *r = skip_blanks(q, end), *t;
-
-			if (r < end) {
-				if (!(t = number(r, end, &bow)))
-					return bad(a, "'%s' is not a number (the back-off weight)",
-					           excerpt(ex, sizeof(ex), r, (size_t)(token_end(r, end) - r)));
-				if (!isfinite(bow))
-					return bad(a, "the back-off weight %s is not a finite number",
-					           excerpt(ex, sizeof(ex), r, (size_t)(t - r)));
-				if (skip_blanks(t, end) != end)
-					return bad(a, "more fields than a 1-gram's probability, word and back-off "
-					           "weight");
-			}
-			id = lm_model_add_word(a->m, p, (size_t)(q - p), prob, bow);
-			if (id == -1)
-				return bad(a, "the 1-gram '%s' again",
-				           excerpt(ex, sizeof(ex), p, (size_t)(q - p)));
-			if (id == -2)
-				return bad(a, "more 1-grams than the %llu that \\data\\ declares",
-				           (unsigned long long)a->m->declared[1]);
-			if (id < 0)
-				return error_set(a->e, -1, ENOMEM, a->name, a->line, "the vocabulary");
-			return 0;
-		}
-		struct cached *c = &a->cache[i];
-		size_t wl = (size_t)(q - p);
-
-		if (wl == c->len && memcmp(p, c->s, wl) == 0) {
-			ids[i] = c->id;
-		} else {
-			int64_t id = strtab_find(&a->m->vocab, p, wl);
-
-			if (id < 0)
-				return bad(a, "'%s' is not among the 1-grams", excerpt(ex, sizeof(ex), p, wl));
-			ids[i] = (uint32_t)id;
-			c->len = wl <= CACHED ? wl : SIZE_MAX;
-			c->id = (uint32_t)id;
-			memcpy(c->s, p, wl <= CACHED ? wl : 0);
-		}
+		if (n == 1)
+			w = p; /* added below, with its back-off weight */
+		else if (word_id(a, i, p, (size_t)(q - p), &ids[i]) < 0)
+			return -1;
 		p = skip_blanks(q, end);
 	}
-	if (p < end) {
-		if (!(q = number(p, end, &bow)))
-			return bad(a, "'%s' is not a number (the back-off weight)",
-			           excerpt(ex, sizeof(ex), p, (size_t)(token_end(p, end) - p)));
-		if (!isfinite(bow))
-			return bad(a, "the back-off weight %s is not a finite number",
-			           excerpt(ex, sizeof(ex), p, (size_t)(q - p)));
-		if (skip_blanks(q, end) != end)
-			return bad(a, "more fields than a %u-gram's probability, words and back-off "
-			           "weight", n);
-	}
-	/* into the ring; the oldest n-gram of a full ring goes into its table */
-	if (a->queued == DEPTH) {
-		if (insert(a, n, &a->ring[a->head]) < 0)
-			return -1;
-		a->head = (a->head + 1) % DEPTH;
-		a->queued--;
-	}
-	struct pending *pe = &a->ring[(a->head + a->queued) % DEPTH];
-
-	pe->key = lm_key(ids, n);
-	pe->line = a->line;
-	pe->prob = prob;
-	pe->bow = bow;
-	memcpy(pe->ids, ids, n * sizeof(*ids));
-	lm_table_prefetch(&a->m->tab[n], pe->key);
-	a->queued++;
-	return 0;
+	if (parse_tail(a, n, p, end, &bow) < 0)
+		return -1;
+	if (n == 1)
+		return add_word(a, w, (size_t)(token_end(w, end) - w), prob, bow);
+	return queue(a, n, ids, prob, bow);
 }
 
 /* The section of order n, whose header is the current line. On success the line that ended it
