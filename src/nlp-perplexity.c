@@ -19,7 +19,7 @@
 
 static const char synopsis[] =
     "nlp-perplexity --model file [--verbosity level] [--json] [--no-bos] [--no-eos] "
-    "[--save-binary file] [-T N] [--invalid policy] [--progress] [file ...]";
+    "[--save-binary file] [--invalid policy] [--progress] [file ...]";
 
 static const char help[] =
     "Scores token text (one sentence a line, <s> and </s> added) under an n-gram model, an\n"
@@ -33,8 +33,6 @@ static const char help[] =
     "      --no-eos           do not score </s> at the end of each sentence\n"
     "      --save-binary FILE write the model in the binary form to FILE; then score the\n"
     "                         files given, if any (not the standard input)\n"
-    "  -T, --threads N        threads that read an ARPA model, 1 or 2 (default: 2 for a\n"
-    "                         file of 16 MB or more on 2 processors or more)\n"
     "      --invalid POLICY   malformed UTF-8 in the text: replace (default), skip or fail\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
@@ -389,7 +387,6 @@ int main(int argc, char **argv)
 	    {"no-bos", no_argument, NULL, OPT_NO_BOS},
 	    {"no-eos", no_argument, NULL, OPT_NO_EOS},
 	    {"save-binary", required_argument, NULL, OPT_SAVE_BINARY},
-	    {"threads", required_argument, NULL, 'T'},
 	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS},
 	    {"help", no_argument, NULL, 'h'},
@@ -401,10 +398,10 @@ int main(int argc, char **argv)
 	const char *model = NULL, *save = NULL;
 	struct lm_model *m;
 	struct error e;
-	int c, ret = 0, threads = 0;
+	int c, ret = 0;
 
 	prog_init("nlp-perplexity");
-	while ((c = getopt_long(argc, argv, "T:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_MODEL: model = optarg; break;
 		case OPT_VERBOSITY: sc.level = (enum level)opt_choice("--verbosity", optarg, levels); break;
@@ -412,7 +409,6 @@ int main(int argc, char **argv)
 		case OPT_NO_BOS: sc.bos = 0; break;
 		case OPT_NO_EOS: sc.eos = 0; break;
 		case OPT_SAVE_BINARY: save = optarg; break;
-		case 'T': threads = (int)estrtonum(optarg, 1, 2, "--threads"); break;
 		case OPT_INVALID: f.policy = opt_policy(optarg); break;
 		case OPT_PROGRESS: f.progress = 1; break;
 		case 'h': usage_help(synopsis, help);
@@ -424,7 +420,7 @@ int main(int argc, char **argv)
 		usage_error(synopsis);
 	out_init();
 	progress_init(f.progress);
-	if (lm_model_load(&m, model, threads, &e) < 0) {
+	if (lm_model_load(&m, model, &e) < 0) {
 		progress_abort();
 		eprint_error(&e);
 	}

@@ -1005,7 +1005,7 @@ static void test_lm_builder(void)
 	writer_init(&w, fd);
 	ok = lm_model_write_binary(m, &w, &e) == 0 && writer_flush(&w) == 0;
 	writer_free(&w);
-	ok = ok && lseek(fd, 0, SEEK_SET) == 0 && lm_model_read(&r, fd, "tmp", 1, &e) == 0;
+	ok = ok && lseek(fd, 0, SEEK_SET) == 0 && lm_model_read(&r, fd, "tmp", &e) == 0;
 	if (ok) {
 		ok = lm_model_vocab_size(r) == 5 && (r->flags & LM_FLAG_UNK_ADDED) &&
 		     lm_model_count(r, 2) == 3 && r->unk == m->unk;

@@ -1,25 +1,15 @@
 /* arpa.c: the ARPA reader (nlp-arpa(5)). It reads the file in blocks of 4 MiB and parses each
  * line where it lies in the block (no allocation per line); the tables are sized once from the
  * counts of \data\, and each n-gram goes into its table a few lines after its slot was asked of
- * the memory (a prefetch), so that the random accesses of the inserts overlap.
- *
- * On two threads, the sections after the 1-grams are split in two at a line: the first thread
- * parses and inserts the first part as one thread would, the second parses the rest into a list
- * of keys and values at the same time, which the first then inserts in the file's order. So the
- * tables are laid out exactly as one thread lays them out (and the binary form written from them
- * is the same file). The parallel reading checks less as it goes: anything wrong at all (a bad
- * line, a count, a duplicate) makes it read the file again on one thread, whose message, with
- * its line number, is the one reported. */
+ * the memory (a prefetch), so that the random accesses of the inserts overlap. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
-#include "base/par.h"
 #include "base/phase.h"
 #include "base/spans.h"
 #include "lm/arpa.h"
@@ -31,10 +21,6 @@
 #define DEPTH 8                 /* n-grams between a slot's prefetch and the insert */
 #define STEP_LINES 0xffff       /* lines between progress steps */
 #define CACHED 32               /* the longest word the cache of the last line's words keeps */
-#define PAR_MIN ((uint64_t)16 << 20) /* files read on two threads by default: this size or more */
-#define PAR_SHARE 55            /* the first thread's share of the bytes, in percent: it inserts */
-#define RELEASE ((size_t)4 << 20) /* bytes of the mapped file parsed between page releases */
-#define RETRY (-2)              /* the parallel reading gives up: read again on one thread */
 
 /* ---- numbers ---- */
 
@@ -172,15 +158,6 @@ struct arpa {
 		uint32_t ids[LM_MAX_ORDER];
 	} ring[DEPTH];
 	unsigned head, queued;
-	/* the second thread's n-grams, in the file's order, for the first to insert */
-	int to_recs;
-	struct rec {
-		uint64_t key;
-		float prob, bow;
-	} *recs;                /* [rcap] */
-	size_t nrecs, rcap;
-	uint64_t origin;        /* where the file stood when the reading began */
-	int threads;            /* 2: try two threads after the 1-grams */
 	/* the words of the last n-gram by position, and their ids: files sorted by either end of
 	 * the n-grams repeat most words of a line at the same place in the next one */
 	struct cached {
@@ -539,19 +516,6 @@ static int queue(struct arpa *a, unsigned n, const uint32_t *ids, float prob, fl
 {
 	struct pending *pe;
 
-	if (a->to_recs) {
-		if (a->nrecs == a->rcap) {
-			size_t cap = a->rcap ? a->rcap * 2 : 4096;
-			struct rec *r = realloc(a->recs, cap * sizeof(*r));
-
-			if (!r)
-				return error_set(a->e, -1, ENOMEM, a->name, a->line, "the n-grams read");
-			a->recs = r;
-			a->rcap = cap;
-		}
-		a->recs[a->nrecs++] = (struct rec){lm_key(ids, n), prob, bow};
-		return 0;
-	}
 	if (a->queued == DEPTH) {
 		if (insert(a, n, &a->ring[a->head]) < 0)
 			return -1;
@@ -638,181 +602,6 @@ static int read_section(struct arpa *a, unsigned n, const char **s, size_t *len)
 	return 0;
 }
 
-/* ---- two threads ---- */
-
-/* One thread's part of the sections after the 1-grams. */
-struct half {
-	struct arpa a;          /* its own parsing state: words cached, ring, error */
-	const char *map;        /* the file, mapped */
-	const char *from, *to;  /* its bytes: lines, from a line's start */
-	unsigned n;             /* the order of the lines at from; 0: the second thread finds it */
-	uint64_t got[LM_MAX_ORDER + 1]; /* entries parsed, per order */
-	int end_seen, failed;
-	struct error e;
-};
-
-/* Gives back the pages of the mapped file in [*done, p), a few MB at a time: the file's pages
- * would count in the reader's memory otherwise. */
-static void release(const struct half *h, const char **done, const char *p)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	uintptr_t from = ((uintptr_t)(*done - h->map) + page - 1) / page * page;
-	uintptr_t to = (uintptr_t)(p - h->map) / page * page;
-
-	if (to > from && to - from >= RELEASE) {
-		madvise((void *)(h->map + from), to - from, MADV_DONTNEED);
-		*done = h->map + to;
-	}
-}
-
-/* The order of the lines at h->from (the second thread's start): the section whose header comes
- * next is the one after them; \end\ comes after the highest order's. */
-static int find_order(struct half *h, unsigned order)
-{
-	for (const char *p = h->from; p < h->to;) {
-		const char *q = memchr(p, '\\', (size_t)(h->to - p)), *nl;
-		size_t len;
-
-		if (!q)
-			return -1;
-		if (q == h->from || q[-1] == '\n') {
-			nl = memchr(q, '\n', (size_t)(h->to - q));
-			len = (size_t)((nl ? nl : h->to) - q);
-			if (line_is(q, len, "\\end\\"))
-				h->n = order;
-			else if (section_order(q, len) >= 3 && section_order(q, len) <= order)
-				h->n = section_order(q, len) - 1;
-			else
-				return -1;
-			return 0;
-		}
-		p = q + 1;
-	}
-	return -1;
-}
-
-/* Parses the lines of h->from .. h->to as the sequential reader does, without its messages. */
-static int parse_region(struct half *h, int progress)
-{
-	struct arpa *a = &h->a;
-	const char *p = h->from, *done = h->from;
-	unsigned n = h->n, order = a->m->order;
-	uint64_t lines = 0;
-
-	while (p < h->to) {
-		const char *nl = memchr(p, '\n', (size_t)(h->to - p)), *next = nl ? nl + 1 : h->to;
-		size_t len = (size_t)((nl ? nl : h->to) - p);
-
-		if (len > 0 && p[len - 1] == '\r')
-			len--;
-		if (len > 0 && p[0] == '\\') {
-			if (flush(a, n) < 0)
-				return -1;
-			if (line_is(p, len, "\\end\\")) {
-				if (n != order)
-					return -1;
-				for (; next < h->to; next++)
-					if (!is_blank(*next) && *next != '\n')
-						return -1;
-				h->end_seen = 1;
-				return 0;
-			}
-			if (section_order(p, len) != n + 1)
-				return -1;
-			n++;
-		} else if (trim(p, len) > 0) {
-			h->got[n]++;
-			if (parse_entry(a, n, p, len) < 0)
-				return -1;
-		}
-		p = next;
-		if ((++lines & STEP_LINES) == 0) {
-			release(h, &done, p);
-			if (progress)
-				phase_step((uint64_t)(p - h->map) - a->origin);
-		}
-	}
-	return flush(a, n);
-}
-
-static void half_run(void *ctx, int t, int nt)
-{
-	struct half *h = (struct half *)ctx + t;
-
-	(void)nt;
-	if ((h->n == 0 && find_order(h, h->a.m->order) < 0) || parse_region(h, t == 0) < 0)
-		h->failed = 1;
-}
-
-/* Reads the sections from the 2-grams' header (at the buffer's s) on two threads. Returns 0,
- * RETRY when anything is wrong (or the file cannot be mapped), or -1 (memory). */
-static int parse_parallel(struct arpa *a, const char *s)
-{
-	uint64_t total = a->origin + a->size, at = a->origin + a->nread - a->end + (uint64_t)(s - a->buf);
-	struct lm_model *m = a->m;
-	struct half *h;
-	const char *map, *end, *mid, *nl;
-	int ret = RETRY;
-	size_t i = 0;
-
-	if (total > SIZE_MAX || (map = mmap(NULL, (size_t)total, PROT_READ, MAP_PRIVATE, a->fd, 0)) ==
-	                            MAP_FAILED)
-		return RETRY;
-	if (!(h = calloc(2, sizeof(*h)))) {
-		munmap((void *)map, (size_t)total);
-		return error_set(a->e, -1, ENOMEM, a->name, 0, "reading the model");
-	}
-	end = map + total;
-	if (!(nl = memchr(map + at, '\n', (size_t)(end - (map + at)))))
-		goto out;
-	/* the split: the first thread's share of the bytes, moved on to a line's start */
-	mid = nl + 1 + (size_t)(end - nl - 1) / 100 * PAR_SHARE;
-	mid = (nl = memchr(mid, '\n', (size_t)(end - mid))) ? nl + 1 : end;
-	for (int t = 0; t < 2; t++) {
-		h[t].a = *a;
-		h[t].a.e = &h[t].e;
-		h[t].a.head = h[t].a.queued = 0;
-		h[t].a.to_recs = t == 1;
-		for (unsigned k = 0; k < LM_MAX_ORDER; k++)
-			h[t].a.cache[k].len = SIZE_MAX;
-		h[t].map = map;
-	}
-	h[0].from = memchr(map + at, '\n', (size_t)(end - (map + at))) + 1;
-	h[0].to = h[1].from = mid;
-	h[1].to = end;
-	h[0].n = 2;
-	par_run(2, half_run, h);
-	if (h[0].failed || h[1].failed || h[0].end_seen || !h[1].end_seen)
-		goto out;
-	for (unsigned n = 2; n <= m->order; n++)
-		if (h[0].got[n] + h[1].got[n] != m->declared[n])
-			goto out;
-	/* the second part's n-grams in the file's order: each order's come together */
-	for (unsigned n = 2; n <= m->order; n++) {
-		size_t last = i + (size_t)h[1].got[n];
-
-		for (; i < last; i++) {
-			const struct rec *r = &h[1].a.recs[i];
-
-			if (i + DEPTH < last)
-				lm_table_prefetch(&m->tab[n], h[1].a.recs[i + DEPTH].key);
-			if (lm_model_add_key(m, n, r->key, r->prob, r->bow) < 0)
-				goto out;
-		}
-	}
-	ret = 0;
-out:
-	if (h[0].e.errnum == ENOMEM || h[1].e.errnum == ENOMEM) {
-		*a->e = h[0].e.errnum == ENOMEM ? h[0].e : h[1].e;
-		ret = -1;
-	}
-	free(h[0].a.recs);
-	free(h[1].a.recs);
-	free(h);
-	munmap((void *)map, (size_t)total);
-	return ret;
-}
-
 static int parse(struct arpa *a, struct lm_model **mp)
 {
 	uint64_t counts[LM_MAX_ORDER + 1] = {0};
@@ -848,17 +637,6 @@ static int parse(struct arpa *a, struct lm_model **mp)
 			return error_bad(a->e, a->name, 0, "truncated: the file ends after the "
 			                 "\\%u-grams: section, without %s", o,
 			                 o < order ? "the sections after it and \\end\\" : "\\end\\");
-		if (o == 1 && order > 1 && a->threads > 1 && section_order(s, n) == 2) {
-			int k = parse_parallel(a, s);
-
-			if (k < 0)
-				return k;
-			if (lm_model_finish(a->m, a->e) < 0) {
-				a->e->name = a->name;
-				return -1;
-			}
-			return 0;
-		}
 	}
 	if (!line_is(s, n, "\\end\\")) {
 		unsigned got = section_order(s, n);
@@ -880,9 +658,8 @@ static int parse(struct arpa *a, struct lm_model **mp)
 	return 0;
 }
 
-/* One reading of the file from start, on threads (1, or 2 after the 1-grams). */
-static int read_once(struct lm_model **mp, int fd, const char *name, uint64_t start, uint64_t size,
-                     int threads, struct error *e)
+int lm_model_read_arpa(struct lm_model **mp, int fd, const char *name, uint64_t size,
+                       struct error *e)
 {
 	struct arpa *a = calloc(1, sizeof(*a));
 	/* a small file needs no more than its size (and one byte to see its end) */
@@ -898,8 +675,6 @@ static int read_once(struct lm_model **mp, int fd, const char *name, uint64_t st
 	a->name = name;
 	a->cap = cap;
 	a->size = size;
-	a->origin = start;
-	a->threads = threads;
 	a->e = e;
 	for (unsigned i = 0; i < LM_MAX_ORDER; i++)
 		a->cache[i].len = SIZE_MAX;
@@ -910,27 +685,6 @@ static int read_once(struct lm_model **mp, int fd, const char *name, uint64_t st
 	if (ret < 0) {
 		lm_model_free(*mp);
 		*mp = NULL;
-	}
-	return ret;
-}
-
-int lm_model_read_arpa(struct lm_model **mp, int fd, const char *name, uint64_t size,
-                       int threads, struct error *e)
-{
-	off_t start = lseek(fd, 0, SEEK_CUR);
-	int ret;
-
-	if (threads <= 0)
-		threads = size >= PAR_MIN && par_cpus() > 1 ? 2 : 1;
-	if (start < 0)
-		threads = 1;
-	ret = read_once(mp, fd, name, (uint64_t)(start < 0 ? 0 : start), size, threads > 1 ? 2 : 1,
-	                e);
-	if (ret == RETRY) {
-		/* on one thread, for the message and its line */
-		if (lseek(fd, start, SEEK_SET) < 0)
-			return error_sys(e, NULL, "seek %s", name);
-		ret = read_once(mp, fd, name, (uint64_t)start, size, 1, e);
 	}
 	return ret;
 }

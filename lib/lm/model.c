@@ -298,7 +298,7 @@ fail:
 	return -1;
 }
 
-int lm_model_read(struct lm_model **m, int fd, const char *name, int threads, struct error *e)
+int lm_model_read(struct lm_model **m, int fd, const char *name, struct error *e)
 {
 	struct stat st;
 	unsigned char head[LMBIN_MAGIC_LEN];
@@ -315,7 +315,7 @@ int lm_model_read(struct lm_model **m, int fd, const char *name, int threads, st
 
 		if (tmp < 0)
 			return -1;
-		ret = lm_model_read(m, tmp, name, threads, e);
+		ret = lm_model_read(m, tmp, name, e);
 		close(tmp);
 		return ret;
 	}
@@ -327,19 +327,19 @@ int lm_model_read(struct lm_model **m, int fd, const char *name, int threads, st
 		return error_sys(e, NULL, "read %s", name);
 	if ((size_t)k == sizeof(head) && memcmp(head, LMBIN_MAGIC, LMBIN_MAGIC_LEN) == 0)
 		return read_binary_file(m, fd, size, name, e);
-	return lm_model_read_arpa(m, fd, name, size, threads, e);
+	return lm_model_read_arpa(m, fd, name, size, e);
 }
 
-int lm_model_load(struct lm_model **m, const char *path, int threads, struct error *e)
+int lm_model_load(struct lm_model **m, const char *path, struct error *e)
 {
 	int fd, ret;
 
 	*m = NULL;
 	if (strcmp(path, "-") == 0)
-		return lm_model_read(m, 0, "<stdin>", threads, e);
+		return lm_model_read(m, 0, "<stdin>", e);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return error_sys(e, NULL, "open %s", path);
-	ret = lm_model_read(m, fd, path, threads, e);
+	ret = lm_model_read(m, fd, path, e);
 	close(fd);
 	return ret;
 }

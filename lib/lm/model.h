@@ -72,20 +72,18 @@ struct lm_model {
 
 /* ---- loading, writing, freeing ---- */
 
-/* Reads the model at path ("-": the standard input), ARPA or binary by its first bytes. An ARPA
- * file is read on threads threads (1 or 2; 0: 2 for a file of 16 MB or more on a machine with 2
- * processors or more), to the same model. Returns 0 with *m set, or -1 with e filled (naming
- * path, and for an ARPA file the line): the message says what is wrong. lm_model_free frees *m. */
-int lm_model_load(struct lm_model **m, const char *path, int threads, struct error *e);
+/* Reads the model at path ("-": the standard input), ARPA or binary by its first bytes. Returns
+ * 0 with *m set, or -1 with e filled (naming path, and for an ARPA file the line): the message
+ * says what is wrong. lm_model_free frees *m. */
+int lm_model_load(struct lm_model **m, const char *path, struct error *e);
 /* The same from an open descriptor, from where it stands (not closed); name is what messages
  * call it (kept, not copied). Anything but a regular file (a pipe) is first copied to a
  * temporary file (base/io.h's tmpfile_open), so that every size is checked against the file's. */
-int lm_model_read(struct lm_model **m, int fd, const char *name, int threads, struct error *e);
+int lm_model_read(struct lm_model **m, int fd, const char *name, struct error *e);
 /* The ARPA reader itself (lm/arpa.c), on the regular file fd from where it stands; size is what
- * is left of the file in bytes: it bounds the counts \data\ may declare. threads as for
- * lm_model_load. */
+ * is left of the file in bytes: it bounds the counts \data\ may declare. */
 int lm_model_read_arpa(struct lm_model **m, int fd, const char *name, uint64_t size,
-                       int threads, struct error *e);
+                       struct error *e);
 /* The binary reader on the whole file data[0..size) (lm/lmbin.c). The model takes data over,
  * which must come from bigmem_alloc(size) (base/bigmem.h): it is freed with the model, or at
  * once on failure. */

@@ -2,7 +2,7 @@
  * tells the forms apart and hands an ARPA file to lm/arpa.c (a binary one to lm/lmbin.c). An
  * accepted model passes fuzzlm.h's checks; with the first byte's bit 0 its queries are asked too,
  * and its binary form (lm/lmbin.c) reads back to the same model and is written again byte for
- * byte. Bit 1 reads the file on two threads (a file that fails there is read again on one). */
+ * byte. */
 #include "fuzzlm.h"
 
 static struct fuzz_file in;
@@ -15,7 +15,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_file_init(&in, "model");
 	lm_files_init();
-	lm_threads = opt & 2 ? 2 : 1;
 	fuzz_file_set(&in, data, size);
 	fds = fuzz_fds();
 	if (lm_read(&m, &in, "model") == 0) {

@@ -15,7 +15,6 @@
 #include "text/utf8.h"
 
 static struct fuzz_file lm_out, lm_again;
-static int lm_threads = 1; /* the ARPA reader's threads: the targets set 2 from a bit of the first byte */
 
 /* Creates the memory files of the round trip, before the target counts its descriptors. */
 static void lm_files_init(void)
@@ -97,7 +96,7 @@ static int lm_read(struct lm_model **m, struct fuzz_file *f, const char *name)
 	assert(lseek(f->fd, 0, SEEK_SET) == 0);
 	fd = dup(f->fd);
 	assert(fd > 0);
-	r = lm_model_read(m, fd, name, lm_threads, &e);
+	r = lm_model_read(m, fd, name, &e);
 	close(fd);
 	if (r < 0)
 		assert(*m == NULL && e.msg[0]);
