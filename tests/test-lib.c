@@ -988,6 +988,7 @@ static void test_lm_builder(void)
 		ok &= lm_model_add_word(m, words[i], strlen(words[i]), -1.0f - (float)i / 4,
 		                        -0.5f) == i;
 	ok &= lm_model_add_word(m, "a", 1, -1, 0) == -1; /* again */
+	ok &= lm_model_add_word(m, "c", 1, -1, 0) == -2; /* full: the room kept is <unk>'s */
 	ok &= lm_model_add(m, (uint32_t[]){1, 2}, 2, -0.25f, 0) == 0;
 	ok &= lm_model_add(m, (uint32_t[]){2, 3}, 2, -0.125f, 0) == 0;
 	ok &= lm_model_add(m, (uint32_t[]){2, 3}, 2, -0.125f, 0) == -1; /* again */

@@ -58,13 +58,12 @@ int64_t lm_model_add_word(struct lm_model *m, const char *s, size_t n, float pro
 	size_t before = m->vocab.n;
 	int64_t id;
 
-	if (before >= m->ucap)
-		return -2;
-	id = strtab_intern(&m->vocab, s, n);
-	if (id == -2)
-		return -3;
-	if ((size_t)id < before)
+	if (strtab_find(&m->vocab, s, n) >= 0)
 		return -1;
+	if (before >= m->declared[1] || before >= m->ucap)
+		return -2;
+	if ((id = strtab_intern(&m->vocab, s, n)) < 0)
+		return -3;
 	m->uni[id].prob = prob;
 	m->uni[id].bow = bow;
 	return id;
@@ -114,7 +113,7 @@ int lm_model_finish(struct lm_model *m, struct error *e)
 		                 "has both <s> and </s>", bos < 0 ? "<s>" : "</s>");
 	if (unk < 0) {
 		/* the one word of room lm_model_new kept */
-		m->ucap = m->vocab.n + 1;
+		m->declared[1] = m->vocab.n + 1;
 		unk = lm_model_add_word(m, "<unk>", 5, LM_UNK_MISSING_LOGP, 0);
 		if (unk < 0)
 			return error_set(e, -1, ENOMEM, NULL, 0, "adding <unk>");
