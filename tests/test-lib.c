@@ -913,6 +913,8 @@ static int subwords(int argc, char **argv)
 	return 0;
 }
 
+#define LM_FLOAT_TESTS 1000000
+
 /* The ARPA reader's numbers against strtof: a million random numbers written as ARPA writers
  * write them (%g, %f and %e at 1 to 10 digits), and the edge cases. */
 static void test_lm_float(void)
@@ -925,7 +927,7 @@ static void test_lm_float(void)
 	double maxabs = 0;
 	char s[64], why[160];
 
-	for (unsigned long i = 0; i < 1000000 + sizeof(edges) / sizeof(*edges); i++) {
+	for (unsigned long i = 0; i < LM_FLOAT_TESTS + sizeof(edges) / sizeof(*edges); i++) {
 		float a, b;
 		const char *end;
 
