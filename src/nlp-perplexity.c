@@ -264,7 +264,7 @@ static void score_line(void *ctx, const char *s, size_t n, struct buf *out)
 	k -= first;
 	start = sc->bos ? 0 : 1;
 	if (sc->json && sc->level == LEVEL_WORD)
-		buf_printf(out, "{\"sentence\":%llu,\"tokens\":[",
+		buf_printf(out, "{\"sentence\":%llu,\"scores\":[",
 		           (unsigned long long)sc->file.sentences + 1);
 	for (i = 1; i <= k; i++) {
 		float lp = lm_model_logp(m, sc->ids + start, i - start, sc->ids[i], &order);
@@ -298,74 +298,83 @@ static void score_line(void *ctx, const char *s, size_t n, struct buf *out)
 	add_stats(&sc->file, &line);
 }
 
-/* Scores the files (stdin when none) and writes the report. Returns the exit status. */
-static int score(struct scorer *sc, struct filter *f, char **files, int nfiles,
-                 const char *model_path)
+/* A file's own report, when there are several: SRILM's two lines, or a JSON object. */
+static void file_report(const struct scorer *sc, const char *name, struct buf *b)
 {
+	if (sc->json) {
+		buf_put(b, "{\"file\":", 8);
+		json_str(b, name, strlen(name));
+		buf_putc(b, ',');
+		report_json(b, &sc->file);
+		buf_put(b, "}\n", 2);
+	} else {
+		report_text(b, "file", name, &sc->file, 0);
+	}
+}
+
+/* The report over all the files (names[0..n), or "-"), the model's settings with it in JSON. */
+static void final_report(const struct scorer *sc, const struct stats *all, const char *model,
+                         char **names, int n, struct buf *b)
+{
+	char count[32];
+
+	if (!sc->json) {
+		snprintf(count, sizeof(count), "%d files", n);
+		report_text(b, n == 1 ? "file" : "total", n == 1 ? names[0] : count, all, 1);
+		return;
+	}
+	buf_put(b, "{\"model\":", 9);
+	json_str(b, model, strlen(model));
+	buf_printf(b, ",\"order\":%u,\"bos\":%s,\"eos\":%s,", lm_model_order(sc->m),
+	           sc->bos ? "true" : "false", sc->eos ? "true" : "false");
+	if (n == 1) {
+		buf_put(b, "\"file\":", 7);
+		json_str(b, names[0], strlen(names[0]));
+	} else {
+		buf_put(b, "\"files\":[", 9);
+		for (int i = 0; i < n; i++) {
+			if (i)
+				buf_putc(b, ',');
+			json_str(b, names[i], strlen(names[i]));
+		}
+		buf_putc(b, ']');
+	}
+	buf_putc(b, ',');
+	report_json(b, all);
+	buf_put(b, "}\n", 2);
+}
+
+/* Scores the files (stdin when none), each file's report after its lines, then the report over
+ * all; sc->file ends as the total. Returns the exit status. */
+static int score(struct scorer *sc, struct filter *f, char **files, int nfiles, const char *model)
+{
+	static char *dash[] = {"-"};
+	char **names = nfiles ? files : dash;
+	int ret = 0, n = nfiles ? nfiles : 1;
 	struct stats all = {0};
 	struct buf b = {0};
-	char *dash = "-";
-	int ret = 0, n = nfiles ? nfiles : 1;
 
 	for (int i = 0; i < n; i++) {
-		char **file = nfiles ? files + i : &dash;
 		int r;
 
 		memset(&sc->file, 0, sizeof(sc->file));
-		r = filter_lines(f, file, 1);
+		r = filter_lines(f, names + i, 1);
 		ret |= r;
 		if (r && f->policy == UTF8_FAIL)
-			return ret; /* the message is said; no report of a text refused */
+			goto out; /* the message is said; no report of a text refused */
 		add_stats(&all, &sc->file);
 		if (n > 1) {
 			b.len = 0;
-			if (sc->json) {
-				buf_put(&b, "{\"file\":", 8);
-				json_str(&b, *file, strlen(*file));
-				buf_putc(&b, ',');
-				report_json(&b, &sc->file);
-				buf_put(&b, "}\n", 2);
-			} else {
-				report_text(&b, "file", *file, &sc->file, 0);
-			}
+			file_report(sc, names[i], &b);
 			writer_write(&out, b.p, b.len);
 		}
 	}
 	b.len = 0;
-	if (sc->json) {
-		char o[16];
-
-		snprintf(o, sizeof(o), "%u", lm_model_order(sc->m));
-		buf_put(&b, "{\"model\":", 9);
-		json_str(&b, model_path, strlen(model_path));
-		buf_printf(&b, ",\"order\":%s,\"bos\":%s,\"eos\":%s,", o, sc->bos ? "true" : "false",
-		           sc->eos ? "true" : "false");
-		if (n == 1) {
-			buf_put(&b, "\"file\":", 7);
-			json_str(&b, nfiles ? files[0] : "-", strlen(nfiles ? files[0] : "-"));
-		} else {
-			buf_put(&b, "\"files\":[", 9);
-			for (int i = 0; i < n; i++) {
-				if (i)
-					buf_putc(&b, ',');
-				json_str(&b, files[i], strlen(files[i]));
-			}
-			buf_putc(&b, ']');
-		}
-		buf_putc(&b, ',');
-		report_json(&b, &all);
-		buf_put(&b, "}\n", 2);
-	} else if (n == 1) {
-		report_text(&b, "file", nfiles ? files[0] : "-", &all, 1);
-	} else {
-		char count[32];
-
-		snprintf(count, sizeof(count), "%d files", n);
-		report_text(&b, "total", count, &all, 1);
-	}
+	final_report(sc, &all, model, names, n, &b);
 	writer_write(&out, b.p, b.len);
-	buf_free(&b);
 	sc->file = all;
+out:
+	buf_free(&b);
 	return ret;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # libnlp: unit tests of the library (string table, RNG, numbers, reader, UTF-8 repair, the matrix
 # format with its round trips and every rejection, and the normalizer's fast path against
-# utf8proc for every BMP character).
+# utf8proc for every BMP character; the ARPA reader's numbers against strtof, an n-gram model
+# built entry by entry).
 
 load helper
 
@@ -13,4 +14,6 @@ load helper
 	assert_output --partial 'ok norm fast path equals utf8proc for every BMP character'
 	assert_output --partial 'ok matrix rejects unsorted triples'
 	assert_output --partial 'ok matrix dense f64 round trip, bit exact'
+	assert_output --partial 'ok lm_parse_float within 1 ulp of strtof'
+	assert_output --partial 'ok lm builder: the binary form reads back to the same queries'
 }

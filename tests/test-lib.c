@@ -6,9 +6,12 @@
  * their order kept; the sorter and n-gram counting under a low limit of open files), and the
  * progress display as a trainer uses it; and, for the NumPy and Python references of
  * tests/nlp-w2v.bats, the word2vec kernels one step at a time and fastText's subwords (modes
- * w2v-step, w2v-huffman, w2v-subword-step, subwords). Prints "ok NAME" or
+ * w2v-step, w2v-huffman, w2v-subword-step, subwords); the ARPA reader's number parser against
+ * strtof, and an n-gram model built entry by entry, queried, and read back from its binary
+ * form. Prints "ok NAME" or
  * "FAIL NAME: why" per check and exits 1 on any failure. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,8 @@
 #include "base/io.h"
 #include "base/runs.h"
 #include "count/ngc.h"
+#include "lm/arpa.h"
+#include "lm/model.h"
 #include "mat/matrix.h"
 #include "mat/sorter.h"
 #include "text/norm.h"
@@ -908,6 +913,115 @@ static int subwords(int argc, char **argv)
 	return 0;
 }
 
+#define LM_FLOAT_TESTS 1000000
+
+/* The ARPA reader's numbers against strtof: a million random numbers written as ARPA writers
+ * write them (%g, %f and %e at 1 to 10 digits), and the edge cases. */
+static void test_lm_float(void)
+{
+	static const char *const edges[] = {"0", "-0", "-99", "-1", "1e-45", "-1e-50", "3.4028235e38",
+	                                    "-1.17549435e-38", "0.000000000000000000000001234",
+	                                    "-12345678901234567890123", "-inf", "-Infinity", "+7.5E+3"};
+	uint64_t x = 88172645463325252ull;
+	unsigned long n = 0, off1 = 0, worse = 0;
+	double maxabs = 0;
+	char s[64], why[160];
+
+	for (unsigned long i = 0; i < LM_FLOAT_TESTS + sizeof(edges) / sizeof(*edges); i++) {
+		float a, b;
+		const char *end;
+
+		if (i < sizeof(edges) / sizeof(*edges)) {
+			snprintf(s, sizeof(s), "%s", edges[i]);
+		} else {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			/* log10 probabilities mostly, a few of any size */
+			double v = -(double)(x >> 11) / (double)(1ull << 53) * (x % 7 ? 8 : 1e12) *
+			           (x % 13 ? 1 : 1e-20);
+			int p = 1 + (int)(x % 10);
+
+			snprintf(s, sizeof(s), x % 3 == 0 ? "%.*g" : x % 3 == 1 ? "%.*f" : "%.*e", p, v);
+		}
+		end = lm_parse_float(s, s + strlen(s), &a);
+		b = strtof(s, NULL);
+		n++;
+		if (!end || *end) {
+			snprintf(why, sizeof(why), "'%s' not read whole", s);
+			check(0, "lm_parse_float", why);
+			return;
+		}
+		if (a == b || (isnan(a) && isnan(b)))
+			continue;
+		int32_t ia, ib;
+
+		memcpy(&ia, &a, 4);
+		memcpy(&ib, &b, 4);
+		if (llabs((long long)ia - ib) == 1)
+			off1++;
+		else
+			worse++;
+		if (fabs((double)a - b) > maxabs)
+			maxabs = fabs((double)a - b);
+	}
+	snprintf(why, sizeof(why), "%lu numbers: %lu one unit in the last place from strtof, "
+	         "%lu farther; the largest absolute difference %.3g", n, off1, worse, maxabs);
+	check(worse == 0, "lm_parse_float within 1 ulp of strtof", why);
+	printf("# lm_parse_float: %s\n", why);
+}
+
+/* A model built entry by entry (as nlp-lm builds a binary one), queried, written in the binary
+ * form and read back. */
+static void test_lm_builder(void)
+{
+	static const char *const words[] = {"</s>", "<s>", "a", "b"};
+	uint64_t counts[3] = {0, 4, 3};
+	struct lm_model *m, *r;
+	struct error e;
+	struct writer w;
+	unsigned len;
+	int fd = tmpfile_open(), ok = 1;
+	float p, bo;
+
+	if (lm_model_new(&m, 2, counts, &e) < 0 || fd < 0) {
+		check(0, "lm builder", "lm_model_new");
+		return;
+	}
+	for (int i = 0; i < 4; i++)
+		ok &= lm_model_add_word(m, words[i], strlen(words[i]), -1.0f - (float)i / 4,
+		                        -0.5f) == i;
+	ok &= lm_model_add_word(m, "a", 1, -1, 0) == -1; /* again */
+	ok &= lm_model_add_word(m, "c", 1, -1, 0) == -2; /* full: the room kept is <unk>'s */
+	ok &= lm_model_add(m, (uint32_t[]){1, 2}, 2, -0.25f, 0) == 0;
+	ok &= lm_model_add(m, (uint32_t[]){2, 3}, 2, -0.125f, 0) == 0;
+	ok &= lm_model_add(m, (uint32_t[]){2, 3}, 2, -0.125f, 0) == -1; /* again */
+	ok &= lm_model_add(m, (uint32_t[]){3, 0}, 2, -0.75f, 0) == 0;
+	ok &= lm_model_add(m, (uint32_t[]){3, 3}, 2, -0.75f, 0) == -2; /* full */
+	ok &= lm_model_finish(m, &e) == 0 && (m->flags & LM_FLAG_UNK_ADDED) && m->unk == 4 &&
+	      m->bos == 1 && m->eos == 0;
+	/* p(b | a) = the 2-gram; p(a | b) = p(a) + bow(b); p(<unk> | a) = -100 + bow(a) */
+	ok &= lm_model_logp(m, (uint32_t[]){2}, 1, 3, &len) == -0.125f && len == 2;
+	ok &= lm_model_logp(m, (uint32_t[]){1, 3}, 2, 2, &len) == -1.5f - 0.5f && len == 1;
+	ok &= lm_model_logp(m, (uint32_t[]){2}, 1, m->unk, &len) == -100.5f && len == 1;
+	ok &= lm_model_get(m, (uint32_t[]){3, 0}, 2, &p, &bo) == 1 && p == -0.75f;
+	ok &= lm_model_get(m, (uint32_t[]){0, 3}, 2, &p, &bo) == 0;
+	check(ok, "lm builder: words, n-grams, duplicates, room, <unk> added, queries", "");
+	writer_init(&w, fd);
+	ok = lm_model_write_binary(m, &w, &e) == 0 && writer_flush(&w) == 0;
+	writer_free(&w);
+	ok = ok && lseek(fd, 0, SEEK_SET) == 0 && lm_model_read(&r, fd, "tmp", &e) == 0;
+	if (ok) {
+		ok = lm_model_vocab_size(r) == 5 && (r->flags & LM_FLAG_UNK_ADDED) &&
+		     lm_model_count(r, 2) == 3 && r->unk == m->unk;
+		for (uint32_t a = 0; a < 5 && ok; a++)
+			for (uint32_t b = 0; b < 5; b++)
+				ok &= lm_model_logp(r, &a, 1, b, NULL) == lm_model_logp(m, &a, 1, b, NULL);
+		lm_model_free(r);
+	}
+	check(ok, "lm builder: the binary form reads back to the same queries", "");
+	close(fd);
+	lm_model_free(m);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "w2v-step"))
@@ -928,5 +1042,7 @@ int main(int argc, char **argv)
 	test_runs();
 	test_few_files();
 	test_progress();
+	test_lm_float();
+	test_lm_builder();
 	return failures ? 1 : 0;
 }

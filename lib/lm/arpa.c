@@ -13,7 +13,6 @@
 #include "base/phase.h"
 #include "base/spans.h"
 #include "lm/arpa.h"
-#include "lm/lmbin.h"
 #include "lm/model.h"
 #include "text/utf8.h"
 #include "vec/vectors.h"
@@ -21,12 +20,21 @@
 #define CHUNK ((size_t)1 << 22) /* bytes read at a time */
 #define DEPTH 8                 /* n-grams between a slot's prefetch and the insert */
 #define STEP_LINES 0xffff       /* lines between progress steps */
+#define CACHED 32               /* the longest word the cache of the last line's words keeps */
 
 /* ---- numbers ---- */
 
 static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The blanks of base/spans.h, by table: the loops over words test every byte. */
+static const unsigned char blank[256] = {[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\v'] = 1, ['\f'] = 1};
+
+static inline int is_blank(char c)
+{
+	return blank[(unsigned char)c];
+}
 
 static inline int is_digit(char c)
 {
@@ -46,7 +54,8 @@ static int starts_nocase(const char *s, const char *end, const char *w)
 	return 1;
 }
 
-const char *lm_parse_float(const char *s, const char *end, float *out)
+/* lm_parse_float, inlined into the reader's loop. */
+static inline const char *parse_float(const char *s, const char *end, float *out)
 {
 	uint64_t mant = 0;
 	int neg = 0, digits = 0, any = 0;
@@ -125,6 +134,11 @@ const char *lm_parse_float(const char *s, const char *end, float *out)
 	return s;
 }
 
+const char *lm_parse_float(const char *s, const char *end, float *out)
+{
+	return parse_float(s, end, out);
+}
+
 /* ---- lines ---- */
 
 struct arpa {
@@ -134,7 +148,7 @@ struct arpa {
 	size_t cap, start, end;
 	int eof;
 	uint64_t line;          /* the number of the line last returned */
-	uint64_t nread, size;   /* bytes read; the file's size, 0 when unknown */
+	uint64_t nread, size;   /* bytes read; the file's size */
 	struct error *e;
 	struct lm_model *m;
 	/* the n-grams parsed, waiting for their insert */
@@ -144,6 +158,13 @@ struct arpa {
 		uint32_t ids[LM_MAX_ORDER];
 	} ring[DEPTH];
 	unsigned head, queued;
+	/* the words of the last n-gram by position, and their ids: files sorted by either end of
+	 * the n-grams repeat most words of a line at the same place in the next one */
+	struct cached {
+		size_t len;             /* SIZE_MAX: none */
+		uint32_t id;
+		char s[CACHED];
+	} cache[LM_MAX_ORDER];
 };
 
 static int bad(struct arpa *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -223,7 +244,7 @@ static int next_line(struct arpa *a, const char **s, size_t *n)
 /* s[0..n) without the blanks at its end. */
 static size_t trim(const char *s, size_t n)
 {
-	while (n > 0 && spans_is_blank((unsigned char)s[n - 1]))
+	while (n > 0 && is_blank(s[n - 1]))
 		n--;
 	return n;
 }
@@ -266,20 +287,20 @@ static int parse_count(const char *s, size_t n, unsigned *order, uint64_t *count
 	uint64_t k = 0;
 	unsigned o = 0;
 
-	if (n < 5 || memcmp(s, "ngram", 5) != 0 || p == end || !spans_is_blank((unsigned char)*p))
+	if (n < 5 || memcmp(s, "ngram", 5) != 0 || p == end || !is_blank(*p))
 		return -1;
-	while (p < end && spans_is_blank((unsigned char)*p))
+	while (p < end && is_blank(*p))
 		p++;
 	if (p == end || !is_digit(*p))
 		return -1;
 	for (; p < end && is_digit(*p); p++)
 		if ((o = o * 10 + (unsigned)(*p - '0')) > 1000)
 			return -1;
-	while (p < end && spans_is_blank((unsigned char)*p))
+	while (p < end && is_blank(*p))
 		p++;
 	if (p == end || *p++ != '=')
 		return -1;
-	while (p < end && spans_is_blank((unsigned char)*p))
+	while (p < end && is_blank(*p))
 		p++;
 	if (p == end || !is_digit(*p))
 		return -1;
@@ -298,14 +319,12 @@ static int parse_count(const char *s, size_t n, unsigned *order, uint64_t *count
 static int read_data(struct arpa *a, uint64_t *counts, unsigned *order, const char **s,
                      size_t *n)
 {
+	uint64_t need = 0;
 	int k;
 
 	*order = 0;
 	while ((k = next_line(a, s, n)) == 1) {
 		if (a->line == 1) {
-			if (*n >= LMBIN_MAGIC_LEN && memcmp(*s, LMBIN_MAGIC, LMBIN_MAGIC_LEN) == 0)
-				return error_bad(a->e, a->name, 0, "a binary model, which is read from a "
-				                 "regular file only, not from a pipe");
 			if (*n >= 2 && (unsigned char)(*s)[0] == 0x1f && (unsigned char)(*s)[1] == 0x8b)
 				return error_bad(a->e, a->name, 0, "compressed with gzip: decompress it "
 				                 "first");
@@ -364,17 +383,13 @@ static int read_data(struct arpa *a, uint64_t *counts, unsigned *order, const ch
 	if (counts[1] >= LM_MAX_WORDS)
 		return bad(a, "%llu 1-grams: more than %u", (unsigned long long)counts[1],
 		           LM_MAX_WORDS - 1);
-	if (a->size) {
-		/* a line of order n takes 2n + 1 bytes at least ("0 a b"); the counts are checked
-		 * against the file's size before they size anything */
-		uint64_t need = 0;
-
-		for (unsigned o = 1; o <= *order; o++)
-			need += counts[o] * (2 * o + 1);
-		if (need > a->size)
-			return bad(a, "\\data\\ declares more n-grams than a file of %llu bytes can hold",
-			           (unsigned long long)a->size);
-	}
+	/* a line of order n takes 2n + 1 bytes at least ("0 a b"); the counts are checked against
+	 * the file's size before they size anything */
+	for (unsigned o = 1; o <= *order; o++)
+		need += counts[o] * (2 * o + 1);
+	if (need > a->size)
+		return error_bad(a->e, a->name, 0, "\\data\\ declares more n-grams than a file of "
+		                 "%llu bytes can hold", (unsigned long long)a->size);
 	if (k == 0)
 		return error_bad(a->e, a->name, 0, "truncated: the file ends after \\data\\");
 	return 0;
@@ -413,14 +428,14 @@ static int flush(struct arpa *a, unsigned n)
 /* The end of the blank-free token at p. */
 static inline const char *token_end(const char *p, const char *end)
 {
-	while (p < end && !spans_is_blank((unsigned char)*p))
+	while (p < end && !is_blank(*p))
 		p++;
 	return p;
 }
 
 static inline const char *skip_blanks(const char *p, const char *end)
 {
-	while (p < end && spans_is_blank((unsigned char)*p))
+	while (p < end && is_blank(*p))
 		p++;
 	return p;
 }
@@ -428,20 +443,105 @@ static inline const char *skip_blanks(const char *p, const char *end)
 /* Parses a number that must fill the token at p: the end of the token, or NULL. */
 static const char *number(const char *p, const char *end, float *x)
 {
-	const char *q = lm_parse_float(p, end, x);
+	const char *q = parse_float(p, end, x);
 
-	return q && (q == end || spans_is_blank((unsigned char)*q)) ? q : NULL;
+	return q && (q == end || is_blank(*q)) ? q : NULL;
+}
+
+/* What follows an entry's words at p: an optional back-off weight, then the line's end. */
+static int parse_tail(struct arpa *a, unsigned n, const char *p, const char *end, float *bow)
+{
+	const char *q;
+	char ex[48];
+
+	*bow = 0;
+	if (p == end)
+		return 0;
+	if (!(q = number(p, end, bow)))
+		return bad(a, "'%s' is not a number (the back-off weight)",
+		           excerpt(ex, sizeof(ex), p, (size_t)(token_end(p, end) - p)));
+	if (!isfinite(*bow))
+		return bad(a, "the back-off weight %s is not a finite number",
+		           excerpt(ex, sizeof(ex), p, (size_t)(q - p)));
+	if (skip_blanks(q, end) != end)
+		return n == 1 ? bad(a, "more fields than a 1-gram's probability, word and back-off "
+		                    "weight")
+		              : bad(a, "more fields than a %u-gram's probability, words and back-off "
+		                    "weight", n);
+	return 0;
+}
+
+/* A 1-gram: the word w[0..wl) into the vocabulary. */
+static int add_word(struct arpa *a, const char *w, size_t wl, float prob, float bow)
+{
+	char ex[48];
+	int64_t id;
+
+	if (utf8_valid_prefix(w, wl) != wl)
+		return bad(a, "the word '%s' is not valid UTF-8", excerpt(ex, sizeof(ex), w, wl));
+	id = lm_model_add_word(a->m, w, wl, prob, bow);
+	if (id == -1)
+		return bad(a, "the 1-gram '%s' again", excerpt(ex, sizeof(ex), w, wl));
+	if (id == -2)
+		return bad(a, "more 1-grams than the %llu that \\data\\ declares",
+		           (unsigned long long)a->m->declared[1]);
+	if (id < 0)
+		return error_set(a->e, -1, ENOMEM, a->name, a->line, "the vocabulary");
+	return 0;
+}
+
+/* The id of the word w[0..wl), the i-th of its n-gram: the last line's word there, or the
+ * vocabulary's. */
+static int word_id(struct arpa *a, unsigned i, const char *w, size_t wl, uint32_t *id)
+{
+	struct cached *c = &a->cache[i];
+	int64_t k;
+	char ex[48];
+
+	if (wl == c->len && memcmp(w, c->s, wl) == 0) {
+		*id = c->id;
+		return 0;
+	}
+	if ((k = strtab_find(&a->m->vocab, w, wl)) < 0)
+		return bad(a, "'%s' is not among the 1-grams", excerpt(ex, sizeof(ex), w, wl));
+	*id = c->id = (uint32_t)k;
+	c->len = wl <= CACHED ? wl : SIZE_MAX;
+	memcpy(c->s, w, wl <= CACHED ? wl : 0);
+	return 0;
+}
+
+/* Queues the n-gram ids[0..n) and asks the memory for its slot; the oldest n-gram of a full
+ * ring goes into its table first. */
+static int queue(struct arpa *a, unsigned n, const uint32_t *ids, float prob, float bow)
+{
+	struct pending *pe;
+
+	if (a->queued == DEPTH) {
+		if (insert(a, n, &a->ring[a->head]) < 0)
+			return -1;
+		a->head = (a->head + 1) % DEPTH;
+		a->queued--;
+	}
+	pe = &a->ring[(a->head + a->queued) % DEPTH];
+	pe->key = lm_key(ids, n);
+	pe->line = a->line;
+	pe->prob = prob;
+	pe->bow = bow;
+	memcpy(pe->ids, ids, n * sizeof(*ids));
+	lm_table_prefetch(&a->m->tab[n], pe->key);
+	a->queued++;
+	return 0;
 }
 
 /* One entry of the n-grams' section in s[0..len). */
 static int parse_entry(struct arpa *a, unsigned n, const char *s, size_t len)
 {
-	const char *p = s, *end = s + len, *q;
+	const char *p, *end = s + len, *q, *w = NULL;
 	uint32_t ids[LM_MAX_ORDER];
-	float prob, bow = 0;
+	float prob, bow;
 	char ex[48];
 
-	p = skip_blanks(p, end);
+	p = skip_blanks(s, end);
 	if (!(q = number(p, end, &prob)))
 		return bad(a, "'%s' is not a number (the log10 probability)",
 		           excerpt(ex, sizeof(ex), p, (size_t)(token_end(p, end) - p)));
@@ -453,73 +553,17 @@ static int parse_entry(struct arpa *a, unsigned n, const char *s, size_t len)
 		if (p == end)
 			return bad(a, "%u word%s where a %u-gram has %u", i, i == 1 ? "" : "s", n, n);
 		q = token_end(p, end);
-		if (n == 1) {
-			int64_t id;
-
-			if (utf8_valid_prefix(p, (size_t)(q - p)) != (size_t)(q - p))
-				return bad(a, "the word '%s' is not valid UTF-8",
-				           excerpt(ex, sizeof(ex), p, (size_t)(q - p)));
-			/* the back-off weight first: the word goes in with both values */
-			const char *r = skip_blanks(q, end), *t;
-
-			if (r < end) {
-				if (!(t = number(r, end, &bow)))
-					return bad(a, "'%s' is not a number (the back-off weight)",
-					           excerpt(ex, sizeof(ex), r, (size_t)(token_end(r, end) - r)));
-				if (!isfinite(bow))
-					return bad(a, "the back-off weight %s is not a finite number",
-					           excerpt(ex, sizeof(ex), r, (size_t)(t - r)));
-				if (skip_blanks(t, end) != end)
-					return bad(a, "more fields than a 1-gram's probability, word and back-off "
-					           "weight");
-			}
-			id = lm_model_add_word(a->m, p, (size_t)(q - p), prob, bow);
-			if (id == -1)
-				return bad(a, "the 1-gram '%s' again",
-				           excerpt(ex, sizeof(ex), p, (size_t)(q - p)));
-			if (id == -2)
-				return bad(a, "more 1-grams than the %llu that \\data\\ declares",
-				           (unsigned long long)a->m->declared[1]);
-			if (id < 0)
-				return error_set(a->e, -1, ENOMEM, a->name, a->line, "the vocabulary");
-			return 0;
-		}
-		int64_t id = strtab_find(&a->m->vocab, p, (size_t)(q - p));
-
-		if (id < 0)
-			return bad(a, "'%s' is not among the 1-grams",
-			           excerpt(ex, sizeof(ex), p, (size_t)(q - p)));
-		ids[i] = (uint32_t)id;
+		if (n == 1)
+			w = p; /* added below, with its back-off weight */
+		else if (word_id(a, i, p, (size_t)(q - p), &ids[i]) < 0)
+			return -1;
 		p = skip_blanks(q, end);
 	}
-	if (p < end) {
-		if (!(q = number(p, end, &bow)))
-			return bad(a, "'%s' is not a number (the back-off weight)",
-			           excerpt(ex, sizeof(ex), p, (size_t)(token_end(p, end) - p)));
-		if (!isfinite(bow))
-			return bad(a, "the back-off weight %s is not a finite number",
-			           excerpt(ex, sizeof(ex), p, (size_t)(q - p)));
-		if (skip_blanks(q, end) != end)
-			return bad(a, "more fields than a %u-gram's probability, words and back-off "
-			           "weight", n);
-	}
-	/* into the ring; the oldest n-gram of a full ring goes into its table */
-	if (a->queued == DEPTH) {
-		if (insert(a, n, &a->ring[a->head]) < 0)
-			return -1;
-		a->head = (a->head + 1) % DEPTH;
-		a->queued--;
-	}
-	struct pending *pe = &a->ring[(a->head + a->queued) % DEPTH];
-
-	pe->key = lm_key(ids, n);
-	pe->line = a->line;
-	pe->prob = prob;
-	pe->bow = bow;
-	memcpy(pe->ids, ids, n * sizeof(*ids));
-	lm_table_prefetch(&a->m->tab[n], pe->key);
-	a->queued++;
-	return 0;
+	if (parse_tail(a, n, p, end, &bow) < 0)
+		return -1;
+	if (n == 1)
+		return add_word(a, w, (size_t)(token_end(w, end) - w), prob, bow);
+	return queue(a, n, ids, prob, bow);
 }
 
 /* The section of order n, whose header is the current line. On success the line that ended it
@@ -618,18 +662,22 @@ int lm_model_read_arpa(struct lm_model **mp, int fd, const char *name, uint64_t 
                        struct error *e)
 {
 	struct arpa *a = calloc(1, sizeof(*a));
+	/* a small file needs no more than its size (and one byte to see its end) */
+	size_t cap = size < CHUNK - 1 ? (size_t)size + 1 : CHUNK;
 	int ret;
 
 	*mp = NULL;
-	if (!a || !(a->buf = malloc(CHUNK))) {
+	if (!a || !(a->buf = malloc(cap))) {
 		free(a);
 		return error_set(e, -1, ENOMEM, name, 0, "reading the model");
 	}
 	a->fd = fd;
 	a->name = name;
-	a->cap = CHUNK;
+	a->cap = cap;
 	a->size = size;
 	a->e = e;
+	for (unsigned i = 0; i < LM_MAX_ORDER; i++)
+		a->cache[i].len = SIZE_MAX;
 	phase_begin("loading the model", size, PHASE_BYTES);
 	ret = parse(a, mp);
 	free(a->buf);

@@ -58,13 +58,12 @@ int64_t lm_model_add_word(struct lm_model *m, const char *s, size_t n, float pro
 	size_t before = m->vocab.n;
 	int64_t id;
 
-	if (before >= m->ucap)
-		return -2;
-	id = strtab_intern(&m->vocab, s, n);
-	if (id == -2)
-		return -3;
-	if ((size_t)id < before)
+	if (strtab_find(&m->vocab, s, n) >= 0)
 		return -1;
+	if (before >= m->declared[1] || before >= m->ucap)
+		return -2;
+	if ((id = strtab_intern(&m->vocab, s, n)) < 0)
+		return -3;
 	m->uni[id].prob = prob;
 	m->uni[id].bow = bow;
 	return id;
@@ -114,7 +113,7 @@ int lm_model_finish(struct lm_model *m, struct error *e)
 		                 "has both <s> and </s>", bos < 0 ? "<s>" : "</s>");
 	if (unk < 0) {
 		/* the one word of room lm_model_new kept */
-		m->ucap = m->vocab.n + 1;
+		m->declared[1] = m->vocab.n + 1;
 		unk = lm_model_add_word(m, "<unk>", 5, LM_UNK_MISSING_LOGP, 0);
 		if (unk < 0)
 			return error_set(e, -1, ENOMEM, NULL, 0, "adding <unk>");
@@ -220,8 +219,9 @@ int lm_model_get(const struct lm_model *m, const uint32_t *ids, unsigned n, floa
 
 /* ---- loading ---- */
 
-/* Reads the rest of the regular file fd, size bytes from where it stands, into memory that
- * lm_model_read_binary takes over. */
+/* Reads the rest of the regular file fd, size bytes, into memory that lm_model_read_binary
+ * takes over. (A private mapping of the file instead checks as fast, but its small pages slow
+ * the queries down as much, and a file cut short under it would kill the program.) */
 static int read_binary_file(struct lm_model **m, int fd, uint64_t size, const char *name,
                             struct error *e)
 {
@@ -250,30 +250,83 @@ static int read_binary_file(struct lm_model **m, int fd, uint64_t size, const ch
 	return lm_model_read_binary(m, data, (size_t)size, name, e);
 }
 
+/* Copies what is left of fd to a temporary file (base/io.h), for a model that comes through a
+ * pipe: its size is then known, and the counts it declares can be checked against it before
+ * they size anything. Returns the file's descriptor, at its start, or -1 with e filled. */
+static int spool(int fd, const char *name, struct error *e)
+{
+	char *buf = malloc(1 << 20);
+	int tmp = tmpfile_open();
+	ssize_t k;
+
+	if (!buf || tmp < 0) {
+		free(buf);
+		if (tmp >= 0)
+			close(tmp);
+		return error_set(e, -1, buf ? errno : ENOMEM, NULL, 0, "a temporary copy of %s", name);
+	}
+	while ((k = read(fd, buf, 1 << 20)) != 0) {
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			error_sys(e, NULL, "read %s", name);
+			goto fail;
+		}
+		for (ssize_t off = 0; off < k;) {
+			ssize_t w = write(tmp, buf + off, (size_t)(k - off));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				error_sys(e, NULL, "a temporary copy of %s", name);
+				goto fail;
+			}
+			off += w;
+		}
+	}
+	free(buf);
+	if (lseek(tmp, 0, SEEK_SET) < 0) {
+		error_sys(e, NULL, "a temporary copy of %s", name);
+		close(tmp);
+		return -1;
+	}
+	return tmp;
+fail:
+	free(buf);
+	close(tmp);
+	return -1;
+}
+
 int lm_model_read(struct lm_model **m, int fd, const char *name, struct error *e)
 {
 	struct stat st;
 	unsigned char head[LMBIN_MAGIC_LEN];
+	uint64_t size;
 	off_t at;
 	ssize_t k;
+	int ret;
 
 	*m = NULL;
 	if (fstat(fd, &st) < 0)
 		return error_sys(e, NULL, "stat %s", name);
-	if (S_ISREG(st.st_mode) && (at = lseek(fd, 0, SEEK_CUR)) >= 0) {
-		uint64_t size = (uint64_t)st.st_size > (uint64_t)at ? (uint64_t)(st.st_size - at) : 0;
+	if (!S_ISREG(st.st_mode) || (at = lseek(fd, 0, SEEK_CUR)) < 0) {
+		int tmp = spool(fd, name, e);
 
-		do
-			k = pread(fd, head, sizeof(head), at);
-		while (k < 0 && errno == EINTR);
-		if (k < 0)
-			return error_sys(e, NULL, "read %s", name);
-		if ((size_t)k == sizeof(head) && memcmp(head, LMBIN_MAGIC, LMBIN_MAGIC_LEN) == 0)
-			return read_binary_file(m, fd, size, name, e);
-		return lm_model_read_arpa(m, fd, name, size, e);
+		if (tmp < 0)
+			return -1;
+		ret = lm_model_read(m, tmp, name, e);
+		close(tmp);
+		return ret;
 	}
-	/* a pipe: ARPA, which is read as it comes (the reader refuses a binary model there) */
-	return lm_model_read_arpa(m, fd, name, 0, e);
+	size = (uint64_t)st.st_size > (uint64_t)at ? (uint64_t)(st.st_size - at) : 0;
+	do
+		k = pread(fd, head, sizeof(head), at);
+	while (k < 0 && errno == EINTR);
+	if (k < 0)
+		return error_sys(e, NULL, "read %s", name);
+	if ((size_t)k == sizeof(head) && memcmp(head, LMBIN_MAGIC, LMBIN_MAGIC_LEN) == 0)
+		return read_binary_file(m, fd, size, name, e);
+	return lm_model_read_arpa(m, fd, name, size, e);
 }
 
 int lm_model_load(struct lm_model **m, const char *path, struct error *e)

@@ -76,11 +76,12 @@ struct lm_model {
  * 0 with *m set, or -1 with e filled (naming path, and for an ARPA file the line): the message
  * says what is wrong. lm_model_free frees *m. */
 int lm_model_load(struct lm_model **m, const char *path, struct error *e);
-/* The same from an open descriptor (read to its end, not closed); name is what messages call it
- * (kept, not copied). */
+/* The same from an open descriptor, from where it stands (not closed); name is what messages
+ * call it (kept, not copied). Anything but a regular file (a pipe) is first copied to a
+ * temporary file (base/io.h's tmpfile_open), so that every size is checked against the file's. */
 int lm_model_read(struct lm_model **m, int fd, const char *name, struct error *e);
-/* The ARPA reader itself (lm/arpa.c), on fd from where it stands; size is what is left of the
- * file in bytes, or 0 when unknown (a pipe): it bounds the counts \data\ may declare. */
+/* The ARPA reader itself (lm/arpa.c), on the regular file fd from where it stands; size is what
+ * is left of the file in bytes: it bounds the counts \data\ may declare. */
 int lm_model_read_arpa(struct lm_model **m, int fd, const char *name, uint64_t size,
                        struct error *e);
 /* The binary reader on the whole file data[0..size) (lm/lmbin.c). The model takes data over,
