@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/io.h"
 #include "base/mem.h"
@@ -134,6 +135,16 @@ static int count_key(void *ctx, const char *key, size_t len, unsigned nunits, ui
 
 	if (nunits > g->order)
 		return 0;
+	for (const char *p = key, *end = key + len; p < end;) { /* markers only at the ends */
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		size_t wl = sp ? (size_t)(sp - p) : (size_t)(end - p);
+
+		if ((wl == 3 && memcmp(p, "<s>", 3) == 0 && p != key) ||
+		    (wl == 4 && memcmp(p, "</s>", 4) == 0 && p + wl != end))
+			eprintf("counts: '%.*s': %.*s inside an n-gram (the markers begin and end "
+			        "sentences)", (int)(len > 64 ? 64 : len), key, (int)wl, p);
+		p += wl + 1;
+	}
 	if (g->closed) {
 		const char *p = key, *end = key + len;
 
@@ -175,6 +186,10 @@ static void parse_prune(const char *arg, struct lm_opts *o)
 	const char *p = arg;
 	uint64_t last = 0;
 
+	if (!*p || arg[strlen(arg) - 1] == ',') {
+		weprintf("--prune: '%s' is not a list of counts such as 0,1,1", arg);
+		usage_error(synopsis);
+	}
 	while (*p) {
 		char num[32];
 		size_t len = strcspn(p, ",");
@@ -213,8 +228,8 @@ static void report(const struct lm *g)
 				if (m->st[n].undiscounted & 1u << a)
 					snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d",
 					         list[0] ? "," : "", a);
-			weprintf("warning: %u-gram Good-Turing coefficients out of (0, 1] for counts %s: "
-			         "those counts are not discounted", n, list);
+			weprintf("warning: %u-gram Good-Turing coefficients unusable (outside (0, 1], or R "
+			         ">= 1) for counts %s: those counts are not discounted", n, list);
 		}
 		if (m->st[n].fell_back)
 			weprintf("warning: %u-gram discounts undefined (counts of counts %llu %llu %llu "
@@ -233,7 +248,8 @@ static int estimate_main(int argc, char **argv)
 	    {"discount-fallback", no_argument, NULL, OPT_FALLBACK},
 	    {"vocab", required_argument, NULL, 'v'},
 	    {"prune", required_argument, NULL, OPT_PRUNE}, {"counts", no_argument, NULL, 'C'},
-	    {"output", required_argument, NULL, OPT_OUTPUT},    {"binary", no_argument, NULL, 'b'},    {"memory", required_argument, NULL, 'M'},
+	    {"output", required_argument, NULL, OPT_OUTPUT},
+	    {"binary", no_argument, NULL, 'b'},          {"memory", required_argument, NULL, 'M'},
 	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
@@ -278,6 +294,7 @@ static int estimate_main(int argc, char **argv)
 		usage_error(synopsis);
 	}
 	o.backoff = form == 2;
+	o.binary = binary;
 	g.order = o.order;
 	g.line.markers = 1;
 	if (vocab_path) {
@@ -288,10 +305,8 @@ static int estimate_main(int argc, char **argv)
 	o.budget = memory ? memory : opt_memory_default();
 	if (lmest_init(&g.est, &o, &e) < 0 || ngc_init(&g.c, 1, o.order, o.budget, &e) < 0)
 		eprint_error(&e);
-	if (output)
-		fd = out_file_open(&w, output);
-	else
-		out_init();
+	if (!output)
+		out_init(); /* a file is opened once the model is made: it may be an input too */
 	progress_init(f.progress);
 	if (counts) {
 		if (countfile_read_all(argv + optind, argc - optind, f.policy, count_key, &g, &e) < 0)
@@ -318,11 +333,15 @@ static int estimate_main(int argc, char **argv)
 	if (lmest_estimate(&g.est, &e) < 0)
 		eprint_error(&e);
 	report(&g);
+	if (output)
+		fd = out_file_open(&w, output);
 	if (binary) {
 		struct lm_model *lm;
 
-		if (lmest_model(&g.est, &lm, &e) < 0 || lm_model_write_binary(lm, &w, &e) < 0)
+		if (lmest_model(&g.est, &lm, &e) < 0 || lm_model_write_binary(lm, &w, &e) < 0) {
+			unlink(output); /* no model rather than a part of one */
 			eprint_error(&e);
+		}
 		lm_model_free(lm);
 	} else {
 		lmest_write_arpa(&g.est, output ? &w : &out);

@@ -408,7 +408,7 @@ log10() {
 
 @test "lm: bad options exit 2 with a usage line; -h exits 0; --version" {
 	for bad in "-n 0" "-n 16" "-n x" "--smoothing foo" "--prune 1,2" "--prune 0,2,1" "--prune x" "--prune 0,-1" \
-		"--add 0" "--add -1" "--interpolate --smoothing katz" "--interpolate --smoothing addk" "-s mkn" "-o x" "-Z" "-M 0" "-M 5Q" \
+		"--prune 0,1," "--prune ''" "--add 0" "--add -1" "--interpolate --smoothing katz" "--interpolate --smoothing addk" "-s mkn" "-o x" "-Z" "-M 0" "-M 5Q" \
 		"--invalid maybe"; do
 		run --separate-stderr nlp-lm $bad "$SMALL"
 		echo "$bad: $stderr"
@@ -432,4 +432,24 @@ log10() {
 	run nlp-lm --version
 	assert_success
 	assert_output --regexp '^nlp-lm [0-9]'
+}
+
+@test "lm --output: written once the model is made (the file may be an input; a failed run leaves it); markers inside a count file's n-gram are refused" {
+	cp "$SMALL" "$T/in.txt"
+	nlp-lm --output "$T/in.txt" "$T/in.txt"
+	nlp-lm "$SMALL" > "$T/ref.arpa"
+	cmp "$T/in.txt" "$T/ref.arpa"
+	# a run that fails (undefined discounts) leaves the file as it was
+	run --separate-stderr sh -c 'echo "a b" | nlp-lm --output "$1"' sh "$T/in.txt"
+	assert_failure 1
+	cmp "$T/in.txt" "$T/ref.arpa"
+	printf '<s>\t2\n</s>\t2\na\t2\n<s> a\t2\na </s>\t1\na <s>\t1\n' > "$T/mk.cnt"
+	run --separate-stderr nlp-lm -C -n 2 --smoothing wb "$T/mk.cnt"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "nlp-lm: counts: 'a <s>': <s> inside an n-gram (the markers begin and end sentences)"
+	printf '<s>\t2\n</s>\t2\na\t2\n</s> a\t1\n' > "$T/mk2.cnt"
+	run --separate-stderr nlp-lm -C -n 2 --smoothing wb "$T/mk2.cnt"
+	assert_failure 1
+	[[ "$stderr" == *"</s> inside an n-gram"* ]]
 }

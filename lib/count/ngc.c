@@ -1303,7 +1303,7 @@ static int emit_spilled_bykey(struct ngcount *c, ngc_emit_fn *fn, void *ctx)
 {
 	struct phase_meter meter = {0};
 	uint64_t total = 0;
-	int r;
+	int r = -1;
 
 	if (c->units.n > 0 && spill(c) < 0)
 		return -1;

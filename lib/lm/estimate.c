@@ -162,7 +162,14 @@ size_t lmest_need(const struct lm_est *m)
 		if (k > big)
 			big = k;
 	}
-	return b + big * 3 * sizeof(uint32_t); /* two levels' suffixes, one level's counts */
+	b += big * 3 * sizeof(uint32_t); /* two levels' suffixes, one level's counts */
+	for (unsigned n = 1; n <= m->o.order; n++) {
+		if (n >= 2 && m->o.prune[n] > 0)
+			b += m->lv[n].n * sizeof(uint32_t); /* the counts pruning asks for again */
+		if (m->o.binary) /* lm/model's tables: 16-byte slots, 1.5 an n-gram */
+			b += m->lv[n].n * 24;
+	}
+	return b;
 }
 
 static int over_budget(const struct lm_est *m, size_t need, struct error *e)
@@ -319,6 +326,15 @@ static int finish_level(struct lm_est *m, unsigned n, struct error *e)
 		below->child[i + 1] += below->child[i];
 	free(l->parent);
 	l->parent = NULL;
+	if (l->n && l->n < l->cap) { /* the growth's slack back */
+		uint32_t *a = realloc(l->word, l->n * sizeof(*a));
+
+		if (a)
+			l->word = a;
+		if ((a = realloc(l->count, l->n * sizeof(*a))))
+			l->count = a;
+		l->cap = l->n;
+	}
 	m->unsorted = 0;
 	m->havectx = 0;
 	m->built = n;
@@ -338,6 +354,9 @@ static int finish_to(struct lm_est *m, unsigned n, struct error *e)
 
 int lmest_add_word(struct lm_est *m, const char *w, size_t len, struct error *e)
 {
+	if (m->built)
+		return error_set(e, -1, 0, NULL, 0, "counts: word '%.*s' after longer n-grams",
+		                 (int)(len > 64 ? 64 : len), w);
 	return pending_add(m, w, len, 0, e);
 }
 
@@ -423,6 +442,15 @@ int lmest_add(struct lm_est *m, const char *key, size_t len, unsigned n, uint64_
 	m->cur = n;
 	l = &m->lv[n];
 	sp = memrchr(key, ' ', len);
+	{
+		unsigned spaces = 0;
+
+		for (size_t i = 0; i < len; i++)
+			spaces += key[i] == ' ';
+		if (spaces != n - 1)
+			return error_set(e, -1, 0, NULL, 0, "counts: '%.*s' is not an n-gram of %u words",
+			                 (int)(len > 64 ? 64 : len), key, n);
+	}
 	node = sp ? find_context(m, key, (size_t)(sp - key)) : NONE;
 	w = sp ? strtab_find(&m->vocab, sp + 1, (size_t)(key + len - sp - 1)) : -1;
 	if (node == NONE || w < 0)
@@ -746,9 +774,16 @@ int lmest_model(const struct lm_est *m, struct lm_model **out, struct error *e)
 		float bow = m->o.order > 1 && m->lv[1].child[i] < m->lv[1].child[i + 1]
 		                ? log10f_or_99(m->lv[1].bow[i]) : 0;
 
-		if (lm_model_add_word(lm, s, len, i == m->bos ? -99.0f : log10f_or_99(m->lv[1].prob[i]),
-		                      bow) < 0)
+		int64_t r = lm_model_add_word(lm, s, len,
+		                              i == m->bos ? -99.0f : log10f_or_99(m->lv[1].prob[i]), bow);
+
+		if (r == -3)
 			goto oom;
+		if (r < 0) {
+			lm_model_free(lm);
+			return error_set(e, -1, 0, NULL, 0, "the model refused the word '%.*s'",
+			                 (int)(len > 64 ? 64 : len), s);
+		}
 	}
 	for (unsigned n = 2; n <= m->o.order; n++) {
 		const struct lm_level *l = &m->lv[n];
@@ -791,7 +826,7 @@ static size_t fmt_log10(char *buf, double p)
 	long long x;
 	unsigned long long ip, fp;
 
-	if (!(p > 0))
+	if (!(p > 0) || !isfinite(p)) /* 0 (and nothing the estimation makes: NaN, inf) */
 		return (size_t)(memcpy(buf, "-99", 3), 3);
 	x = llround(log10(p) * 1e6);
 	if (x < 0) {

@@ -34,6 +34,7 @@ struct lm_opts {
 	int fallback;          /* undefined discounts: use the fallback ones rather than fail */
 	uint64_t prune[LM_MAX_ORDER + 1]; /* [n]: n-grams of order n counted at most this are left out */
 	size_t budget;         /* bytes the model may hold (0: no limit) */
+	int binary;            /* the model will be built for querying too (lmest_model) */
 };
 
 struct lm_level {
@@ -79,7 +80,8 @@ int lmest_init(struct lm_est *m, const struct lm_opts *o, struct error *e);
 void lmest_free(struct lm_est *m);
 
 /* Bytes the estimation of what was added will hold at its peak: the trie with its
- * probabilities and back-off weights, and the suffixes of two levels. */
+ * probabilities and back-off weights, the suffixes of two levels, the counts pruning keeps and,
+ * for the binary form, the query model built beside the trie. */
 size_t lmest_need(const struct lm_est *m);
 
 /* Adds the n-gram whose n words, joined by single spaces, are key[0..len), counted count times.
