@@ -51,7 +51,7 @@ echo "with modified Kneser-Ney (the sample is too small for its discounts: --dis
 echo "takes fixed ones, with a warning), the perplexity of the fifth, held out, and sentences drawn"
 echo "from the model:"
 show "nlp-normalize --lower $sample | nlp-tokenize --sentences | nlp-tokenize > $tmp/sents.txt; awk 'NR % 5' $tmp/sents.txt > $tmp/train.txt; awk '!(NR % 5)' $tmp/sents.txt > $tmp/heldout.txt; wc -l $tmp/train.txt $tmp/heldout.txt"
-show "nlp-lm --order 3 --discount-fallback $tmp/train.txt > $tmp/sample.arpa; sed -n 2,5p $tmp/sample.arpa; grep -m 3 ' rabbit' $tmp/sample.arpa"
+show "nlp-lm --order 3 --discount-fallback $tmp/train.txt > $tmp/sample.arpa; sed -n 1,4p $tmp/sample.arpa; grep -m 3 ' rabbit' $tmp/sample.arpa"
 if command -v nlp-perplexity > /dev/null; then
 	show "nlp-perplexity --model $tmp/sample.arpa $tmp/heldout.txt"
 else
