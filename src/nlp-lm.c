@@ -135,32 +135,27 @@ static int count_key(void *ctx, const char *key, size_t len, unsigned nunits, ui
 
 	if (nunits > g->order)
 		return 0;
-	for (const char *p = key, *end = key + len; p < end;) { /* markers only at the ends */
+	g->key.len = 0;
+	for (const char *p = key, *end = key + len; p < end;) {
 		const char *sp = memchr(p, ' ', (size_t)(end - p));
 		size_t wl = sp ? (size_t)(sp - p) : (size_t)(end - p);
 
+		/* markers only at the ends; with a closed vocabulary, other words as <unk> */
 		if ((wl == 3 && memcmp(p, "<s>", 3) == 0 && p != key) ||
 		    (wl == 4 && memcmp(p, "</s>", 4) == 0 && p + wl != end))
 			eprintf("counts: '%.*s': %.*s inside an n-gram (the markers begin and end "
 			        "sentences)", (int)(len > 64 ? 64 : len), key, (int)wl, p);
-		p += wl + 1;
-	}
-	if (g->closed) {
-		const char *p = key, *end = key + len;
-
-		g->key.len = 0;
-		while (p < end) {
-			const char *sp = memchr(p, ' ', (size_t)(end - p));
-			size_t wl = sp ? (size_t)(sp - p) : (size_t)(end - p);
-
+		if (g->closed) {
 			if (g->key.len)
 				buf_putc(&g->key, ' ');
 			if (is_marker(p, wl) || vocab_id(&g->vocab, p, wl) >= 0)
 				buf_put(&g->key, p, wl);
 			else
 				buf_put(&g->key, unk, sizeof(unk) - 1);
-			p += wl + 1;
 		}
+		p += wl + 1;
+	}
+	if (g->closed) {
 		key = g->key.p;
 		len = g->key.len;
 	}

@@ -244,3 +244,16 @@ int64_t strtab_intern_hashed(struct strtab *t, const char *s, size_t n, uint64_t
 	t->arena_len += need;
 	return (int64_t)t->n++;
 }
+
+int strtab_cmp_ids(const void *pa, const void *pb, void *ctx)
+{
+	const struct strtab *t = ctx;
+	size_t la, lb;
+	const char *a = strtab_key(t, *(const uint32_t *)pa, &la);
+	const char *b = strtab_key(t, *(const uint32_t *)pb, &lb);
+	int r = memcmp(a, b, la < lb ? la : lb);
+
+	if (r || la == lb)
+		return r;
+	return la < lb ? -1 : 1;
+}

@@ -77,6 +77,10 @@ static inline void strtab_prefetch(const struct strtab *t, uint64_t h)
 	__builtin_prefetch(t->slots + (h & (t->nslots - 1)));
 }
 
+/* qsort_r's comparison of two uint32_t ids of the table ctx by the bytes of their keys (a
+ * key that is a prefix of another comes first). */
+int strtab_cmp_ids(const void *pa, const void *pb, void *ctx);
+
 /* Bytes the table holds in memory (its capacities, not only what is used). */
 size_t strtab_bytes(const struct strtab *t);
 /* Bytes the table would hold after room is made for more keys and key bytes. */

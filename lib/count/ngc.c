@@ -208,19 +208,6 @@ static int cmp_terminated(const void *pa, const void *pb, void *ctx)
 	return a[lb] > ' ' ? 1 : -1;
 }
 
-static int cmp_plain(const void *pa, const void *pb, void *ctx)
-{
-	const struct strtab *u = ctx;
-	size_t la, lb;
-	const char *a = strtab_key(u, *(const uint32_t *)pa, &la);
-	const char *b = strtab_key(u, *(const uint32_t *)pb, &lb);
-	int r = memcmp(a, b, la < lb ? la : lb);
-
-	if (r || la == lb)
-		return r;
-	return la < lb ? -1 : 1;
-}
-
 static void ranks_free(struct ranks *rk)
 {
 	free(rk->tord);
@@ -258,7 +245,7 @@ static int ranks_build(struct ranks *rk, struct strtab *u)
 	}
 	for (size_t i = 0; i < u->n; i++)
 		rk->pord[i] = (uint32_t)i;
-	qsort_r(rk->pord, u->n, sizeof(uint32_t), cmp_plain, u);
+	qsort_r(rk->pord, u->n, sizeof(uint32_t), strtab_cmp_ids, u);
 	/* the two orders differ only where a unit holds a byte below the space */
 	memcpy(rk->tord, rk->pord, u->n * sizeof(uint32_t));
 	if (has_control(u))

@@ -203,19 +203,6 @@ static int level_push(struct lm_level *l, uint32_t parent, uint32_t w, uint32_t 
 	return 0;
 }
 
-static int cmp_bytes(const void *pa, const void *pb, void *ctx)
-{
-	const struct strtab *t = ctx;
-	size_t la, lb;
-	const char *a = strtab_key(t, *(const uint32_t *)pa, &la);
-	const char *b = strtab_key(t, *(const uint32_t *)pb, &lb);
-	int r = memcmp(a, b, la < lb ? la : lb);
-
-	if (r || la == lb)
-		return r;
-	return la < lb ? -1 : 1;
-}
-
 static int pending_add(struct lm_est *m, const char *w, size_t len, uint64_t count,
                        struct error *e)
 {
@@ -241,7 +228,7 @@ static int finish_unigrams(struct lm_est *m, struct error *e)
 		return oom(e);
 	for (size_t i = 0; i < p->n; i++)
 		perm[i] = (uint32_t)i;
-	qsort_r(perm, p->n, sizeof(*perm), cmp_bytes, p);
+	qsort_r(perm, p->n, sizeof(*perm), strtab_cmp_ids, p);
 	if (strtab_init(&m->vocab, p->n) < 0 || !(l->word = malloc(p->n * sizeof(uint32_t))) ||
 	    !(l->count = malloc(p->n * sizeof(uint32_t)))) {
 		free(perm);
