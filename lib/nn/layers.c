@@ -1,0 +1,81 @@
+/* layers.c: embedding, affine, dropout. */
+#include <cblas.h>
+#include <string.h>
+
+#include "base/simd.h"
+#include "nn/layers.h"
+
+void embed_forward(float *out, const float *W, const uint32_t *ids, size_t N, size_t E)
+{
+	for (size_t n = 0; n < N; n++)
+		memcpy(out + n * E, W + (size_t)ids[n] * E, E * sizeof(float));
+}
+
+SIMD_CLONES
+void embed_backward(float *dW, const float *dout, const uint32_t *ids, size_t N, size_t E)
+{
+	for (size_t n = 0; n < N; n++) {
+		float *restrict d = dW + (size_t)ids[n] * E;
+		const float *restrict g = dout + n * E;
+
+		for (size_t e = 0; e < E; e++)
+			d[e] += g[e];
+	}
+}
+
+void affine_forward(float *out, const float *inp, const float *W, const float *b, size_t N,
+                    size_t In, size_t O)
+{
+	if (b)
+		for (size_t n = 0; n < N; n++)
+			memcpy(out + n * O, b, O * sizeof(float));
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N, (int)O, (int)In, 1.0f, inp,
+	            (int)In, W, (int)In, b ? 1.0f : 0.0f, out, (int)O);
+}
+
+SIMD_CLONES
+static void column_sums(float *restrict db, const float *restrict dout, size_t N, size_t O)
+{
+	for (size_t n = 0; n < N; n++)
+		for (size_t o = 0; o < O; o++)
+			db[o] += dout[n * O + o];
+}
+
+void affine_backward(float *dinp, float *dW, float *db, const float *dout, const float *inp,
+                     const float *W, size_t N, size_t In, size_t O)
+{
+	if (dinp)
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)N, (int)In, (int)O, 1.0f,
+		            dout, (int)O, W, (int)In, 0.0f, dinp, (int)In);
+	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)O, (int)In, (int)N, 1.0f, dout,
+	            (int)O, inp, (int)In, 1.0f, dW, (int)In);
+	if (db)
+		column_sums(db, dout, N, O);
+}
+
+void dropout_mask(float *mask, size_t N, float p, struct rng *r)
+{
+	float keep = 1.0f / (1.0f - p);
+	/* compared on 53-bit uniforms, so p = 0 keeps everything */
+	for (size_t i = 0; i < N; i++)
+		mask[i] = rng_uniform(r) < (double)p ? 0.0f : keep;
+}
+
+SIMD_CLONES
+void dropout_forward(float *out, const float *inp, const float *mask, size_t T, size_t N,
+                     int shared)
+{
+	for (size_t t = 0; t < T; t++) {
+		const float *m = shared ? mask : mask + t * N;
+
+		for (size_t i = 0; i < N; i++)
+			out[t * N + i] = inp[t * N + i] * m[i];
+	}
+}
+
+SIMD_CLONES
+void nn_add(float *restrict x, const float *restrict y, size_t N)
+{
+	for (size_t i = 0; i < N; i++)
+		x[i] += y[i];
+}

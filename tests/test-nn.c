@@ -1,0 +1,274 @@
+/* test-nn.c: the neural-network layers of lib/nn through the recurrent language model of
+ * lib/lm/rnnlm.h.
+ *   test-nn gradcheck       every parameter's gradient against central differences of the
+ *                           loss, for each cell, tied and untied, with and without dropout
+ *                           (its masks fixed by reseeding), one line per tensor with the
+ *                           largest error; and the softmax cross-entropy's gradient at the
+ *                           logits. Exits 1 when an error passes the tolerance.
+ *   test-nn rnnlm-grad MODEL IDS
+ *                           the loss, logits, gradients and final states of a model file on
+ *                           a window (IDS: T+1 lines of B ids), for tests/rnn_ref.py's
+ *                           comparison with PyTorch. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/rng.h"
+#include "lm/rnnlm.h"
+#include "nn/xent.h"
+
+/* The error of a gradient a against a difference quotient n: absolute below 1e-2, relative
+ * above. */
+static double err(double a, double n)
+{
+	double d = fabs(a - n), s = fabs(a) > fabs(n) ? fabs(a) : fabs(n);
+
+	return s > 1e-2 ? d / s : d / 1e-2;
+}
+
+static void vocab_of(struct strtab *t, unsigned V)
+{
+	char w[16];
+
+	strtab_init(t, V);
+	strtab_intern(t, "</s>", 4);
+	strtab_intern(t, "<unk>", 5);
+	for (unsigned i = 2; i < V; i++)
+		strtab_intern(t, w, (size_t)snprintf(w, sizeof(w), "w%u", i));
+}
+
+/* The mean loss of the window x -> y, masks from seed when dropout is on. */
+static double loss_of(struct rnnlm_run *r, const struct rnnlm *m, const uint32_t *x,
+                      const uint32_t *y, size_t T, int train, uint64_t seed)
+{
+	double *lp = emalloc(T * r->B * sizeof(double)), sum = 0;
+	struct rng g;
+
+	rng_seed(&g, seed);
+	rnnlm_run_reset(r);
+	rnnlm_forward(r, m, x, T, train, &g);
+	rnnlm_logprob(r, lp, y, 1);
+	for (size_t i = 0; i < T * r->B; i++)
+		sum -= lp[i];
+	free(lp);
+	return sum / (double)(T * r->B);
+}
+
+#define GC_TOL 2e-3
+
+/* One configuration: every parameter of every tensor against central differences. */
+static int gradcheck_model(enum nn_cell cell, int tied, float dropout, int variational)
+{
+	static const char *const names[] = {"rnn", "lstm", "gru"};
+	struct rnnlm_config c = {.cell = cell, .layers = 2, .emb = 5, .hidden = tied ? 5 : 4,
+	                         .vocab = 7, .tied = tied};
+	const size_t T = 4, B = 3;
+	uint32_t x[12], y[12];
+	struct rnnlm m;
+	struct rnnlm_run *r;
+	struct strtab v;
+	struct error e;
+	struct rng g;
+	float *grad;
+	int bad = 0;
+
+	vocab_of(&v, c.vocab);
+	if (rnnlm_init(&m, &c, &v, &e) < 0)
+		return printf("FAIL gradcheck: %s\n", e.msg), 1;
+	rng_seed(&g, 7 + (uint64_t)cell);
+	nn_init_uniform(&m.L, m.w, 0.5f, &g);
+	for (size_t i = 0; i < T * B; i++) {
+		x[i] = (uint32_t)rng_below(&g, c.vocab);
+		y[i] = (uint32_t)rng_below(&g, c.vocab);
+	}
+	r = rnnlm_run_new(&m, T, B, dropout, variational, &e);
+	grad = nn_block_alloc(&m.L, "gradients", &e);
+	{
+		struct rng d;
+
+		rng_seed(&d, 99);
+		rnnlm_run_reset(r);
+		rnnlm_forward(r, &m, x, T, 1, &d);
+		rnnlm_backward(r, &m, grad, y, x, 1);
+	}
+	for (int k = 0; k < m.L.n; k++) {
+		const struct nn_tensor *t = &m.L.t[k];
+		float *w = nn_tensor(&m.L, m.w, k), *gk = nn_tensor(&m.L, grad, k);
+		double worst = 0;
+
+		for (size_t i = 0; i < t->rows * t->cols; i++) {
+			float keep = w[i], h = 1e-2f;
+			double lp, lm;
+
+			w[i] = keep + h;
+			lp = loss_of(r, &m, x, y, T, 1, 99);
+			w[i] = keep - h;
+			lm = loss_of(r, &m, x, y, T, 1, 99);
+			w[i] = keep;
+			double ei = err(gk[i], (lp - lm) / (2.0 * (double)h));
+			if (ei > worst)
+				worst = ei;
+		}
+		printf("%s gradcheck %s%s%s %s: largest error %.2e\n", worst <= GC_TOL ? "ok" : "FAIL",
+		       names[cell], tied ? " tied" : "", dropout > 0 ? variational ?
+		       " dropout variational" : " dropout" : "", t->name, worst);
+		bad |= worst > GC_TOL;
+	}
+	free(grad);
+	rnnlm_run_free(r);
+	rnnlm_free(&m);
+	return bad;
+}
+
+/* The softmax cross-entropy alone: its gradient at the logits and its loss. */
+static int gradcheck_xent(void)
+{
+	enum { N = 3, V = 6 };
+	float x[N * V], g[N * V];
+	uint32_t y[N] = {0, 5, 2};
+	double worst = 0, lp[N];
+	struct rng r;
+
+	rng_seed(&r, 5);
+	for (int i = 0; i < N * V; i++)
+		x[i] = (float)(4 * rng_uniform(&r) - 2);
+	memcpy(g, x, sizeof(x));
+	softmax_xent_backward(g, y, N, V, 1.0f, 1);
+	for (int i = 0; i < N * V; i++) {
+		float keep = x[i];
+		double s[2] = {0, 0};
+
+		for (int k = 0; k < 2; k++) {
+			x[i] = keep + (k ? -1e-2f : 1e-2f);
+			softmax_xent_forward(lp, x, y, N, V, 1);
+			for (int n = 0; n < N; n++)
+				s[k] -= lp[n];
+		}
+		x[i] = keep;
+		double ei = err(g[i], (s[0] - s[1]) / 2e-2);
+		if (ei > worst)
+			worst = ei;
+	}
+	printf("%s gradcheck softmax cross-entropy: largest error %.2e\n",
+	       worst <= GC_TOL ? "ok" : "FAIL", worst);
+	return worst > GC_TOL;
+}
+
+static int gradcheck(void)
+{
+	int bad = gradcheck_xent();
+
+	for (int cell = NN_CELL_RNN; cell <= NN_CELL_GRU; cell++) {
+		bad |= gradcheck_model((enum nn_cell)cell, 0, 0, 0);
+		bad |= gradcheck_model((enum nn_cell)cell, 1, 0, 0);
+	}
+	bad |= gradcheck_model(NN_CELL_LSTM, 0, 0.3f, 0);
+	bad |= gradcheck_model(NN_CELL_GRU, 1, 0.3f, 1);
+	return bad;
+}
+
+/* ---- the PyTorch comparison ---- */
+
+static void print_row(const char *label, const float *v, size_t n)
+{
+	fputs(label, stdout);
+	for (size_t i = 0; i < n; i++)
+		printf(" %.9g", (double)v[i]);
+	putchar('\n');
+}
+
+static int rnnlm_grad(const char *model, const char *idsfile)
+{
+	struct rnnlm m;
+	struct error e;
+	FILE *f = fopen(idsfile, "r");
+	uint32_t *ids = NULL;
+	size_t n = 0, cap = 0, B = 0, T;
+	char line[4096];
+	struct rnnlm_run *r;
+	float *grad;
+	double loss;
+
+	if (rnnlm_load(&m, model, &e) < 0) {
+		fprintf(stderr, "test-nn: %s: %s\n", e.name ? e.name : model, e.msg);
+		return 1;
+	}
+	if (!f) {
+		perror(idsfile);
+		return 1;
+	}
+	for (size_t lines = 0; fgets(line, sizeof(line), f); lines++) {
+		size_t k = 0;
+
+		for (char *p = strtok(line, " \t\n"); p; p = strtok(NULL, " \t\n"), k++) {
+			unsigned long v = strtoul(p, NULL, 10);
+
+			if (v >= m.c.vocab) {
+				fprintf(stderr, "test-nn: %s: id %lu out of range\n", idsfile, v);
+				return 1;
+			}
+			if (n == cap)
+				ids = erealloc(ids, (cap = cap ? 2 * cap : 64) * sizeof(*ids));
+			ids[n++] = (uint32_t)v;
+		}
+		if (lines == 0)
+			B = k;
+		else if (k != B) {
+			fprintf(stderr, "test-nn: %s: line %zu has %zu ids, not %zu\n", idsfile,
+			        lines + 1, k, B);
+			return 1;
+		}
+	}
+	fclose(f);
+	if (B == 0 || n / B < 2) {
+		fprintf(stderr, "test-nn: %s: fewer than 2 lines of ids\n", idsfile);
+		return 1;
+	}
+	T = n / B - 1;
+	r = rnnlm_run_new(&m, T, B, 0, 0, &e);
+	grad = nn_block_alloc(&m.L, "gradients", &e);
+	rnnlm_forward(r, &m, ids, T, 1, NULL);
+	{
+		/* the logits before the loss turns them into their gradient */
+		float *logits = emalloc(T * B * m.c.vocab * sizeof(float));
+
+		memcpy(logits, r->logits, T * B * m.c.vocab * sizeof(float));
+		loss = rnnlm_backward(r, &m, grad, ids + B, ids, 1) / (double)(T * B);
+		printf("loss %.9g\n", loss);
+		print_row("logits", logits, T * B * m.c.vocab);
+		free(logits);
+	}
+	for (int k = 0; k < m.L.n; k++) {
+		char label[64];
+
+		snprintf(label, sizeof(label), "grad %s", m.L.t[k].name);
+		print_row(label, nn_tensor(&m.L, grad, k), m.L.t[k].rows * m.L.t[k].cols);
+	}
+	for (unsigned l = 0; l < m.c.layers; l++) {
+		char label[32];
+
+		snprintf(label, sizeof(label), "h %u", l);
+		print_row(label, r->hs[l] + T * B * m.c.hidden, B * m.c.hidden);
+		if (m.c.cell == NN_CELL_LSTM) {
+			snprintf(label, sizeof(label), "c %u", l);
+			print_row(label, r->cs[l] + T * B * m.c.hidden, B * m.c.hidden);
+		}
+	}
+	free(grad);
+	free(ids);
+	rnnlm_run_free(r);
+	rnnlm_free(&m);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "gradcheck"))
+		return gradcheck();
+	if (argc == 4 && !strcmp(argv[1], "rnnlm-grad"))
+		return rnnlm_grad(argv[2], argv[3]);
+	fprintf(stderr, "usage: test-nn gradcheck | rnnlm-grad MODEL IDS\n");
+	return 2;
+}
