@@ -176,6 +176,7 @@ check_page() {
 @test "examples: nlp-normalize(1)" { check_page man/man1/nlp-normalize.1; }
 @test "examples: nlp-perplexity(1)" { check_page man/man1/nlp-perplexity.1; }
 @test "examples: nlp-ppmi(1)" { check_page man/man1/nlp-ppmi.1; }
+@test "examples: nlp-rnnlm(1)" { check_page man/man1/nlp-rnnlm.1; }
 @test "examples: nlp-similar(1)" { check_page man/man1/nlp-similar.1; }
 @test "examples: nlp-stopword(1)" { check_page man/man1/nlp-stopword.1; }
 @test "examples: nlp-svd(1)" { check_page man/man1/nlp-svd.1; }
@@ -185,5 +186,6 @@ check_page() {
 @test "examples: nlp-vocab(1)" { check_page man/man1/nlp-vocab.1; }
 @test "examples: nlp-arpa(5)" { check_page man/man5/nlp-arpa.5; }
 @test "examples: nlp-matrix(5)" { check_page man/man5/nlp-matrix.5; }
+@test "examples: nlp-rnnlm-model(5)" { check_page man/man5/nlp-rnnlm-model.5; }
 @test "examples: nlp-w2v-model(5)" { check_page man/man5/nlp-w2v-model.5; }
 @test "examples: nlp(7)" { check_page man/man7/nlp.7; }
