@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # rnnlm-parity: nlp-rnnlm's layers against PyTorch (issue 14's "Parity test interface"). For each
 # cell (tanh RNN, LSTM, GRU), tied and untied, tests/rnn_ref.py makes a 2-layer model with wide
-# random parameters and random ids (V=7, T=4, B=3), `test-lib rnnlm-grad` runs it in the C code,
+# random parameters and random ids (V=7, T=4, B=3), `test-nn rnnlm-grad` runs it in the C code,
 # and rnn_ref.py runs it in float64 PyTorch: the loss, logits, every parameter's gradient and the
 # final states agree within 1e-5 x max(1, |ref|). Then the checker itself: a value off by 1e-4, a
 # corrupted model file and a foreign one are refused. Each test imports torch twice at most (a
@@ -25,8 +25,8 @@ make_model() {
 		"$T/model" "$T/ids"
 	assert_success
 	assert_equal "$stderr" ""
-	test-lib rnnlm-grad "$T/model" "$T/ids" > "$T/ours" 2> "$T/err" ||
-		fail "test-lib rnnlm-grad: exit $?: $(cat "$T/err")"
+	test-nn rnnlm-grad "$T/model" "$T/ids" > "$T/ours" 2> "$T/err" ||
+		fail "test-nn rnnlm-grad: exit $?: $(cat "$T/err")"
 	assert_equal "$(cat "$T/err")" ""
 }
 
