@@ -2,7 +2,7 @@
 # libnlp: unit tests of the library (string table, RNG, numbers, reader, UTF-8 repair, the matrix
 # format with its round trips and every rejection, and the normalizer's fast path against
 # utf8proc for every BMP character; the ARPA reader's numbers against strtof, an n-gram model
-# built entry by entry).
+# built entry by entry; the perplexity scorer over a model that is not an n-gram model).
 
 load helper
 
@@ -16,4 +16,5 @@ load helper
 	assert_output --partial 'ok matrix dense f64 round trip, bit exact'
 	assert_output --partial 'ok lm_parse_float within 1 ulp of strtof'
 	assert_output --partial 'ok lm builder: the binary form reads back to the same queries'
+	assert_output --partial 'ok lm score: a model without n-grams, its files, markers, OOVs, zeroprobs, a failure'
 }

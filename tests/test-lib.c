@@ -8,7 +8,7 @@
  * tests/nlp-w2v.bats, the word2vec kernels one step at a time and fastText's subwords (modes
  * w2v-step, w2v-huffman, w2v-subword-step, subwords); the ARPA reader's number parser against
  * strtof, and an n-gram model built entry by entry, queried, and read back from its binary
- * form. Prints "ok NAME" or
+ * form; the perplexity scorer over a model that is not an n-gram model. Prints "ok NAME" or
  * "FAIL NAME: why" per check and exits 1 on any failure. */
 #include <inttypes.h>
 #include <math.h>
@@ -29,6 +29,7 @@
 #include "count/ngc.h"
 #include "lm/arpa.h"
 #include "lm/model.h"
+#include "lm/score.h"
 #include "mat/matrix.h"
 #include "mat/sorter.h"
 #include "text/norm.h"
@@ -1022,6 +1023,78 @@ static void test_lm_builder(void)
 	lm_model_free(m);
 }
 
+/* A model for the scorer that is not an n-gram model: it knows "a" (id 2) and "b" (id 3), gives
+ * b log10 p -inf and every other token -1, counts the files begun, and fails on 3 words. */
+static int64_t fake_find(void *m, const char *s, size_t n)
+{
+	(void)m;
+	return n == 1 && (*s == 'a' || *s == 'b') ? 2 + (*s == 'b') : -1;
+}
+
+static void fake_begin_file(void *m)
+{
+	++*(int *)m;
+}
+
+static int fake_sentence(void *m, const uint32_t *ids, size_t n, int bos, int eos, float *lp,
+                         unsigned *order, struct error *e)
+{
+	(void)m;
+	(void)bos;
+	if (n == 3)
+		return error_set(e, -1, 0, NULL, 0, "three words");
+	for (size_t i = 0; i < n + (eos != 0); i++) {
+		lp[i] = i < n && ids[i] == 3 ? -INFINITY : -1.0f;
+		order[i] = 0;
+	}
+	return 0;
+}
+
+static void test_lm_score(void)
+{
+	static const char *const lines[] = {"<s> a q </s>", "a b", "a a a"};
+	static const char word[] = "a=2 0 -1\tq=1 0 -1\t</s>=0 0 -1\tTotal: -3 OOV: 1\n"
+	                           "a=2 0 -1\tb=3 0 -inf\t</s>=0 0 -1\tTotal: -inf OOV: 0\n";
+	static const char json[] = "{\"model\":\"m\",\"bos\":true,\"eos\":true,\"file\":\"x\","
+	                           "\"sentences\":2,\"words\":4,\"oovs\":1,\"zeroprobs\":1,"
+	                           "\"tokens\":6,\"logprob\":-5,\"ppl\":10,";
+	int files = 0, ok = 1, r[2][3];
+	struct lm_source src = {.m = &files, .find = fake_find, .unk = 1, .eos = 0,
+	                        .begin_file = fake_begin_file, .sentence = fake_sentence};
+	struct lm_scorer sc[2];
+	struct spans sp = {0};
+	struct buf out[2] = {{0}};
+	struct error e;
+	char *names[] = {"x"};
+
+	lm_score_init(&sc[0], &src, LM_SCORE_WORD, 0);
+	lm_score_init(&sc[1], &src, LM_SCORE_SUMMARY, LM_SCORE_JSON);
+	for (int k = 0; k < 2; k++) {
+		lm_score_begin_file(&sc[k]);
+		for (int i = 0; i < 3; i++) {
+			spans_split_blank(lines[i], strlen(lines[i]), &sp);
+			r[k][i] = lm_score_sentence(&sc[k], sp.v, sp.n, &out[k], &e);
+		}
+		lm_score_end_file(&sc[k]);
+	}
+	ok &= files == 2 && r[0][0] == 0 && r[0][1] == 0 && r[0][2] == -1 && r[1][2] == -1 &&
+	      !strcmp(e.msg, "three words");
+	/* the markers left out, q an OOV scored as <unk>, the failed line neither counted nor shown */
+	ok &= out[0].len == strlen(word) && !memcmp(out[0].p, word, out[0].len) && out[1].len == 0;
+	ok &= sc[0].total.sentences == 2 && sc[0].total.tokens == 6 && sc[0].total.zeroprobs == 1 &&
+	      sc[0].total.oovs == 1 && sc[0].total.logprob == -5;
+	/* no "order" in the report of a model without one */
+	lm_score_report(&sc[1], "m", names, 1, &out[1]);
+	ok &= out[1].len > strlen(json) && !memcmp(out[1].p, json, strlen(json));
+	check(ok, "lm score: a model without n-grams, its files, markers, OOVs, zeroprobs, a failure",
+	      "");
+	for (int k = 0; k < 2; k++) {
+		lm_score_free(&sc[k]);
+		buf_free(&out[k]);
+	}
+	spans_free(&sp);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "w2v-step"))
@@ -1044,5 +1117,6 @@ int main(int argc, char **argv)
 	test_progress();
 	test_lm_float();
 	test_lm_builder();
+	test_lm_score();
 	return failures ? 1 : 0;
 }

@@ -11,6 +11,7 @@
 #include "base/bigmem.h"
 #include "lm/lmbin.h"
 #include "lm/model.h"
+#include "lm/score.h"
 
 /* ---- building ---- */
 
@@ -198,6 +199,44 @@ float lm_model_logp(const struct lm_model *m, const uint32_t *ctx, size_t nctx, 
 	if (matched)
 		*matched = len;
 	return p + bo;
+}
+
+/* ---- the scorer's source ---- */
+
+static int64_t source_find(void *m, const char *s, size_t n)
+{
+	return lm_model_find(m, s, n);
+}
+
+/* lm_source's sentence: word i's context is <s> ids[0..i) with bos, ids[0..i) without. A query
+ * looks at the last order-1 words of its context only: once i reaches that, ids itself holds
+ * them; before, the context is <s> and the i words in head. */
+static int source_sentence(void *mp, const uint32_t *ids, size_t n, int bos, int eos, float *lp,
+                           unsigned *order, struct error *e)
+{
+	const struct lm_model *m = mp;
+	size_t keep = m->order - 1, end = eos ? n + 1 : n;
+	uint32_t head[LM_MAX_ORDER]; /* [keep] <s> ids[0..i) while i < keep */
+
+	(void)e;
+	head[0] = m->bos;
+	for (size_t i = 0; i < end; i++) {
+		uint32_t w = i < n ? ids[i] : m->eos;
+
+		if (bos && i < keep)
+			lp[i] = lm_model_logp(m, head, i + 1, w, &order[i]);
+		else
+			lp[i] = lm_model_logp(m, ids, i, w, &order[i]);
+		if (i + 1 < keep)
+			head[i + 1] = w;
+	}
+	return 0;
+}
+
+void lm_model_source(struct lm_source *src, struct lm_model *m)
+{
+	*src = (struct lm_source){.m = m, .find = source_find, .unk = m->unk, .eos = m->eos,
+	                          .order = m->order, .sentence = source_sentence};
 }
 
 int lm_model_get(const struct lm_model *m, const uint32_t *ids, unsigned n, float *prob,

@@ -167,6 +167,13 @@ static inline uint32_t lm_model_eos(const struct lm_model *m)
 float lm_model_logp(const struct lm_model *m, const uint32_t *ctx, size_t nctx, uint32_t w,
                     unsigned *matched);
 
+/* Fills src with m's queries for the perplexity scorer (lm/score.h): its words, <unk> and </s>,
+ * its order, and each sentence's log10 probabilities from lm_model_logp, after <s> when asked
+ * (the context of a word is <s> and the words before it, as SRILM and KenLM score a line). m is
+ * not changed, and must outlive src. */
+struct lm_source;
+void lm_model_source(struct lm_source *src, struct lm_model *m);
+
 /* The stored values of the n-gram ids[0..n) (oldest first, 1 <= n <= order): returns 1 and
  * fills *prob and *bow when the model has it, 0 when not. */
 int lm_model_get(const struct lm_model *m, const uint32_t *ids, unsigned n, float *prob,
