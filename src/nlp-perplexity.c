@@ -3,9 +3,11 @@
  * word, as text or JSON lines. Reads token files or stdin, one sentence a line; writes stdout.
  * The model and its queries are lib/lm/model.h's, the accounting and the reports
  * lib/lm/score.h's. */
+#include <cblas.h>
 #include <getopt.h>
 #include <stdlib.h>
 
+#include "base/par.h"
 #include "base/spans.h"
 #include "cli/err.h"
 #include "cli/filter.h"
@@ -13,6 +15,7 @@
 #include "cli/out.h"
 #include "cli/progress.h"
 #include "lm/model.h"
+#include "lm/rnninfer.h"
 #include "lm/score.h"
 
 static const char synopsis[] =
@@ -95,6 +98,57 @@ out:
 	return ret;
 }
 
+/* Whether the file path begins as an nlp-rnnlm model (an error to open is lm_model_load's to
+ * report). */
+static int is_rnnlm(const char *path)
+{
+	unsigned char magic[8];
+	FILE *f = fopen(path, "rb");
+	int yes = f && fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
+	          rnnlm_is_model(magic, sizeof(magic));
+
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+/* The files under an nlp-rnnlm model. Returns the exit status. */
+static int score_rnnlm(struct run *r, struct filter *f, const char *model,
+                       enum lm_score_level level, unsigned flags, char **files, int nfiles)
+{
+	struct rnnlm_scorer sc;
+	struct lm_source src;
+	struct rnnlm m;
+	struct error e;
+	int ret, threads = par_cpus() > 8 ? 8 : par_cpus();
+
+	openblas_set_num_threads(threads);
+	if (rnnlm_load(&m, model, &e) < 0 || rnnlm_scorer_init(&sc, &m, threads, &e) < 0) {
+		progress_abort();
+		eprint_error(&e);
+	}
+	rnnlm_source(&src, &sc);
+	lm_score_init(&r->sc, &src, level, flags);
+	ret = score(r, f, files, nfiles, model);
+	if (out_close())
+		ret = EXIT_RUNTIME;
+	if (ret == 0) {
+		char a[32], b[32], v[32];
+
+		progress_done("%s sentences, %s tokens scored; a recurrent model, %s words",
+		              progress_count(a, sizeof(a), r->sc.total.sentences),
+		              progress_count(b, sizeof(b), r->sc.total.tokens),
+		              progress_count(v, sizeof(v), m.c.vocab));
+	} else {
+		progress_abort();
+	}
+	rnnlm_scorer_free(&sc);
+	rnnlm_free(&m);
+	spans_free(&r->sp);
+	lm_score_free(&r->sc);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -142,6 +196,13 @@ int main(int argc, char **argv)
 		usage_error(synopsis);
 	out_init();
 	progress_init(f.progress);
+	if (is_rnnlm(model)) {
+		if (save) {
+			weprintf("--save-binary writes n-gram models; %s is an nlp-rnnlm model", model);
+			usage_error(synopsis);
+		}
+		return score_rnnlm(&r, &f, model, level, flags, argv + optind, argc - optind);
+	}
 	if (lm_model_load(&m, model, &e) < 0) {
 		progress_abort();
 		eprint_error(&e);

@@ -279,6 +279,14 @@ static int train_main(int argc, char **argv)
 		weprintf("--tie needs --emb (%u) to equal --hidden (%u)", c.emb, c.hidden);
 		usage_error(train_synopsis);
 	}
+	if (o.plateau && !valid_path) {
+		weprintf("--plateau needs --valid");
+		usage_error(train_synopsis);
+	}
+	if (vocab_path && min_count != 1) {
+		weprintf("--min-count builds a vocabulary; -v gives one");
+		usage_error(train_synopsis);
+	}
 	if (o.lr < 0)
 		o.lr = o.adam ? 0.001f : 1.0f;
 	openblas_set_num_threads(o.threads);

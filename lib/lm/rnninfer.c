@@ -1,4 +1,6 @@
 /* rnninfer.c: scoring and drawing with a recurrent language model. */
+#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +22,12 @@ int rnnlm_scorer_init(struct rnnlm_scorer *s, const struct rnnlm *m, int nt, str
 void rnnlm_scorer_free(struct rnnlm_scorer *s)
 {
 	rnnlm_run_free(s->r);
+	free(s->ids);
+	free(s->lps);
 	s->r = NULL;
+	s->ids = NULL;
+	s->lps = NULL;
+	s->cap = 0;
 }
 
 void rnnlm_scorer_reset(struct rnnlm_scorer *s)
@@ -50,6 +57,61 @@ double rnnlm_score(struct rnnlm_scorer *s, const uint32_t *ids, size_t n, double
 		at += k;
 	}
 	return sum;
+}
+
+/* ---- as a model of lm/score.h ---- */
+
+static int64_t source_find(void *ctx, const char *w, size_t n)
+{
+	struct rnnlm_scorer *s = ctx;
+
+	return strtab_find(&s->m->vocab, w, n);
+}
+
+static void source_begin_file(void *ctx)
+{
+	rnnlm_scorer_reset(ctx);
+}
+
+static int source_sentence(void *ctx, const uint32_t *ids, size_t n, int bos, int eos, float *lp,
+                           unsigned *order, struct error *e)
+{
+	struct rnnlm_scorer *s = ctx;
+
+	(void)bos;
+	if (n + 1 > s->cap) {
+		size_t cap = (n + 1) * 2;
+		uint32_t *a = realloc(s->ids, cap * sizeof(*a));
+		double *b = a ? realloc(s->lps, cap * sizeof(*b)) : NULL;
+
+		if (a)
+			s->ids = a;
+		if (b)
+			s->lps = b;
+		if (!a || !b)
+			return error_set(e, -1, ENOMEM, NULL, 0, "a sentence of %zu words", n);
+		s->cap = cap;
+	}
+	memcpy(s->ids, ids, n * sizeof(*ids));
+	s->ids[n] = RNNLM_EOS;
+	rnnlm_score(s, s->ids, n + 1, s->lps);
+	for (size_t i = 0; i < n + (eos != 0); i++) {
+		lp[i] = (float)(s->lps[i] / M_LN10);
+		order[i] = 0;
+	}
+	return 0;
+}
+
+void rnnlm_source(struct lm_source *src, struct rnnlm_scorer *s)
+{
+	memset(src, 0, sizeof(*src));
+	src->m = s;
+	src->find = source_find;
+	src->unk = RNNLM_UNK;
+	src->eos = RNNLM_EOS;
+	src->order = 0;
+	src->begin_file = source_begin_file;
+	src->sentence = source_sentence;
 }
 
 /* ids by their probabilities (ctx) descending, ties by id */

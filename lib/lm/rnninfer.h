@@ -11,6 +11,7 @@
 
 #include "base/rng.h"
 #include "lm/rnnlm.h"
+#include "lm/score.h"
 
 #define RNNLM_CHUNK 128 /* the steps of a scoring window */
 
@@ -21,6 +22,9 @@ struct rnnlm_scorer {
 	double lp[RNNLM_CHUNK];
 	uint32_t last;           /* the input that comes next: the last token scored */
 	int nt;
+	uint32_t *ids;           /* [cap] a sentence and </s>, for rnnlm_source */
+	double *lps;             /* [cap] */
+	size_t cap;
 };
 
 /* Returns 0, or -1 with e filled. nt: threads for the softmax. */
@@ -31,6 +35,11 @@ void rnnlm_scorer_reset(struct rnnlm_scorer *s);
 /* Scores the tokens ids [n] in turn, each after the ones before: lp [n] their natural log
  * probabilities (NULL: not wanted); returns their sum. */
 double rnnlm_score(struct rnnlm_scorer *s, const uint32_t *ids, size_t n, double *lp);
+
+/* s as a model of lm/score.h (nlp-perplexity's report): a stream per file, each sentence's
+ * words and </s> scored in turn, the state running on across sentences; bos has no effect, the
+ * order of every token is 0. */
+void rnnlm_source(struct lm_source *src, struct rnnlm_scorer *s);
 
 /* How to draw. */
 struct rnnlm_draw {
