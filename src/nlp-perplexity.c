@@ -16,6 +16,7 @@
 #include "cli/progress.h"
 #include "lm/model.h"
 #include "lm/rnninfer.h"
+#include "nn/gemm.h"
 #include "lm/score.h"
 
 static const char synopsis[] =
@@ -122,7 +123,8 @@ static int score_rnnlm(struct run *r, struct filter *f, const char *model,
 	struct error e;
 	int ret, threads = par_cpus() > 8 ? 8 : par_cpus();
 
-	openblas_set_num_threads(threads);
+	openblas_set_num_threads(1);
+	nn_set_threads(threads);
 	if (rnnlm_load(&m, model, &e) < 0 || rnnlm_scorer_init(&sc, &m, threads, &e) < 0) {
 		progress_abort();
 		eprint_error(&e);

@@ -21,6 +21,7 @@
 #include "cli/progress.h"
 #include "count/vocab.h"
 #include "lm/rnninfer.h"
+#include "nn/gemm.h"
 #include "lm/rnntrain.h"
 
 static const char train_synopsis[] =
@@ -289,7 +290,8 @@ static int train_main(int argc, char **argv)
 	}
 	if (o.lr < 0)
 		o.lr = o.adam ? 0.001f : 1.0f;
-	openblas_set_num_threads(o.threads);
+	openblas_set_num_threads(1); /* nn_gemm splits the work: the same bits for any -T */
+	nn_set_threads(o.threads);
 	progress_init(progress);
 	if (vocab_path)
 		vocab_from_file(&vocab, vocab_path);
@@ -429,7 +431,8 @@ static int score_main(int argc, char **argv)
 		weprintf("score: which --model?");
 		usage_error(score_synopsis);
 	}
-	openblas_set_num_threads(threads);
+	openblas_set_num_threads(1);
+	nn_set_threads(threads);
 	load_model(&m, model);
 	if (rnnlm_scorer_init(&st.sc, &m, threads, &e) < 0)
 		eprint_error(&e);

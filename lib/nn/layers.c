@@ -1,8 +1,8 @@
 /* layers.c: embedding, affine, dropout. */
-#include <cblas.h>
 #include <string.h>
 
 #include "base/simd.h"
+#include "nn/gemm.h"
 #include "nn/layers.h"
 
 void embed_forward(float *out, const float *W, const uint32_t *ids, size_t N, size_t E)
@@ -29,8 +29,7 @@ void affine_forward(float *out, const float *inp, const float *W, const float *b
 	if (b)
 		for (size_t n = 0; n < N; n++)
 			memcpy(out + n * O, b, O * sizeof(float));
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N, (int)O, (int)In, 1.0f, inp,
-	            (int)In, W, (int)In, b ? 1.0f : 0.0f, out, (int)O);
+	nn_gemm(0, 1, N, O, In, 1.0f, inp, In, W, In, b ? 1.0f : 0.0f, out, O);
 }
 
 SIMD_CLONES
@@ -45,10 +44,8 @@ void affine_backward(float *dinp, float *dW, float *db, const float *dout, const
                      const float *W, size_t N, size_t In, size_t O)
 {
 	if (dinp)
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)N, (int)In, (int)O, 1.0f,
-		            dout, (int)O, W, (int)In, 0.0f, dinp, (int)In);
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)O, (int)In, (int)N, 1.0f, dout,
-	            (int)O, inp, (int)In, 1.0f, dW, (int)In);
+		nn_gemm(0, 0, N, In, O, 1.0f, dout, O, W, In, 0.0f, dinp, In);
+	nn_gemm(1, 0, O, In, N, 1.0f, dout, O, inp, In, 1.0f, dW, In);
 	if (db)
 		column_sums(db, dout, N, O);
 }

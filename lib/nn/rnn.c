@@ -4,6 +4,7 @@
 
 #include "base/simd.h"
 #include "nn/act.h"
+#include "nn/gemm.h"
 #include "nn/rnn.h"
 
 /* rows [N][D] = v [D] each */
@@ -90,7 +91,7 @@ void rnn_forward(float *hs, float *cs, float *gates, float *hn, float *tmp, cons
 		for (size_t r = 0; r < T * B; r++)
 			for (size_t k = 0; k < GH; k++)
 				gates[r * GH + k] += b_hh[k];
-	gemm_nt(gates, x, w_ih, T * B, GH, d->In, 1.0f);
+	nn_gemm(0, 1, T * B, GH, d->In, 1.0f, x, d->In, w_ih, d->In, 1.0f, gates, GH);
 	for (size_t t = 0; t < T; t++) {
 		const float *hp = hs + t * B * H;
 		float *g = gates + t * B * GH, *h = hs + (t + 1) * B * H;
@@ -220,13 +221,10 @@ void rnn_backward(float *dx, float *dw_ih, float *dw_hh, float *db_ih, float *db
 			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)B, (int)H, (int)GH,
 			            1.0f, dh_side + t * B * GH, (int)GH, w_hh, (int)H, 1.0f, dhp, (int)H);
 	}
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)GH, (int)In, (int)(T * B), 1.0f,
-	            dgx, (int)GH, x, (int)In, 1.0f, dw_ih, (int)In);
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)GH, (int)H, (int)(T * B), 1.0f,
-	            dh_side, (int)GH, hs, (int)H, 1.0f, dw_hh, (int)H);
+	nn_gemm(1, 0, GH, In, T * B, 1.0f, dgx, GH, x, In, 1.0f, dw_ih, In);
+	nn_gemm(1, 0, GH, H, T * B, 1.0f, dh_side, GH, hs, H, 1.0f, dw_hh, H);
 	column_sums(db_ih, dgx, T * B, GH);
 	column_sums(db_hh, dh_side, T * B, GH);
 	if (dx)
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(T * B), (int)In, (int)GH,
-		            1.0f, dgx, (int)GH, w_ih, (int)In, 0.0f, dx, (int)In);
+		nn_gemm(0, 0, T * B, In, GH, 1.0f, dgx, GH, w_ih, In, 0.0f, dx, In);
 }
