@@ -91,7 +91,7 @@ static int gradcheck_model(enum nn_cell cell, int tied, float dropout, int varia
 		rng_seed(&d, 99);
 		rnnlm_run_reset(r);
 		rnnlm_forward(r, &m, x, T, 1, &d);
-		rnnlm_backward(r, &m, grad, y, x, 1);
+		rnnlm_backward(r, &m, grad, y, x, 1.0f / (float)(T * B), 1);
 	}
 	for (int k = 0; k < m.L.n; k++) {
 		const struct nn_tensor *t = &m.L.t[k];
@@ -235,7 +235,7 @@ static int rnnlm_grad(const char *model, const char *idsfile)
 		float *logits = emalloc(T * B * m.c.vocab * sizeof(float));
 
 		memcpy(logits, r->logits, T * B * m.c.vocab * sizeof(float));
-		loss = rnnlm_backward(r, &m, grad, ids + B, ids, 1) / (double)(T * B);
+		loss = rnnlm_backward(r, &m, grad, ids + B, ids, 1.0f / (float)(T * B), 1) / (double)(T * B);
 		printf("loss %.9g\n", loss);
 		print_row("logits", logits, T * B * m.c.vocab);
 		free(logits);

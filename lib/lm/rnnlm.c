@@ -387,12 +387,12 @@ void rnnlm_forward(struct rnnlm_run *r, const struct rnnlm *m, const uint32_t *i
 }
 
 double rnnlm_backward(struct rnnlm_run *r, const struct rnnlm *m, float *grad,
-                      const uint32_t *targets, const uint32_t *ids, int nt)
+                      const uint32_t *targets, const uint32_t *ids, float scale, int nt)
 {
 	size_t T = r->steps, B = r->B, H = r->H, E = r->E, N = T * B;
 	int drop = r->dropout > 0 && r->train;
 	float *dy = r->d1, *dx = r->d2;
-	double loss = softmax_xent_backward(r->logits, targets, N, r->V, 1.0f / (float)N, nt);
+	double loss = softmax_xent_backward(r->logits, targets, N, r->V, scale, nt);
 
 	affine_backward(dy, nn_tensor(&m->L, grad, m->out_w), nn_tensor(&m->L, grad, m->out_b),
 	                r->logits, r->top, nn_tensor(&m->L, m->w, m->out_w), N, H, r->V);

@@ -111,10 +111,13 @@ void rnnlm_run_carry(struct rnnlm_run *r);
  * from rng. */
 void rnnlm_forward(struct rnnlm_run *r, const struct rnnlm *m, const uint32_t *ids, size_t T,
                    int train, struct rng *rng);
-/* After a forward: the mean cross-entropy over the T*B targets [T][B] (natural log; returned as
- * the sum), and its gradient added into grad (a block of m->L's layout). nt: threads. */
+/* After a forward: the cross-entropy of the T*B targets [T][B] (natural log), returned summed,
+ * and the gradient of scale times that sum added into grad (a block of m->L's layout): scale
+ * 1 / (T*B) for the mean over the window (PyTorch's CrossEntropyLoss), 1 / B for the sum over the
+ * steps of the mean over the streams (Zaremba et al.'s and TensorFlow's PTB models, whose
+ * learning rate 1 and clipping norm 5 assume it). nt: threads. */
 double rnnlm_backward(struct rnnlm_run *r, const struct rnnlm *m, float *grad,
-                      const uint32_t *targets, const uint32_t *ids, int nt);
+                      const uint32_t *targets, const uint32_t *ids, float scale, int nt);
 /* After a forward: lp [T*B] = ln p(targets[t][b]). */
 void rnnlm_logprob(const struct rnnlm_run *r, double *lp, const uint32_t *targets, int nt);
 

@@ -196,7 +196,8 @@ static double epoch(struct trainer *tr, const uint32_t *ids, size_t len, struct 
 			}
 		memset(tr->grad, 0, P * sizeof(float));
 		rnnlm_forward(tr->r, m, tr->x, t, 1, &tr->rng);
-		loss += rnnlm_backward(tr->r, m, tr->grad, tr->y, tr->x, o->threads);
+		/* Zaremba's loss: the steps' losses summed, each the mean over the streams */
+		loss += rnnlm_backward(tr->r, m, tr->grad, tr->y, tr->x, 1.0f / (float)B, o->threads);
 		if (o->clip > 0)
 			nn_clip(tr->grad, P, o->clip);
 		if (o->adam)

@@ -1,8 +1,10 @@
 /* rnntrain.h: training a recurrent language model (lm/rnnlm.h) by truncated backpropagation
  * through time, as Zaremba et al. (2014) and PyTorch's word_language_model do: the token stream
  * (each line's words, then </s>) is cut into B streams of equal length, read in windows of T
- * steps, the state carried from one window to the next; the loss is the mean cross-entropy of
- * the window; the gradient's global norm is clipped; SGD with a learning rate constant for E
+ * steps, the state carried from one window to the next; the loss is the sum over the window's
+ * steps of the mean cross-entropy over the streams (as Zaremba's and TensorFlow's; PyTorch's
+ * mean over the window is this divided by T: its rate R and clipping norm C are this one's R / T
+ * and C * T); the gradient's global norm is clipped; SGD with a learning rate constant for E
  * epochs and then decayed by a factor an epoch, or Adam. The text's words are read first into a
  * table of their own, so the vocabulary can be built from their counts. */
 #ifndef NLP_LM_RNNTRAIN_H
