@@ -448,7 +448,9 @@ static int sample_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	prog_init("nlp-lm");
-	if (argc > 1 && strcmp(argv[1], "sample") == 0)
+	if (argc > 1 && strcmp(argv[1], "sample") == 0) {
+		argv[1] = argv[0]; /* getopt's messages name the program, not the command */
 		return sample_main(argc - 1, argv + 1);
+	}
 	return estimate_main(argc, argv);
 }

@@ -145,6 +145,14 @@ static void vocab_from_file(struct strtab *vocab, const char *path)
 	vocab_free(&v);
 }
 
+static void free_texts(struct reading *a, struct reading *b)
+{
+	rnn_text_free(&a->text);
+	rnn_text_free(&b->text);
+	spans_free(&a->sp);
+	spans_free(&b->sp);
+}
+
 struct train_ctx {
 	struct rnnlm *m;
 	const char *output;
@@ -296,10 +304,15 @@ static int train_main(int argc, char **argv)
 	if (vocab_path)
 		vocab_from_file(&vocab, vocab_path);
 	ret = read_text(&train, argv + optind, argc - optind, policy, progress);
-	if (ret)
+	if (!ret && valid_path)
+		ret = read_text(&valid, (char **)&valid_path, 1, policy, progress);
+	if (ret) {
+		progress_abort();
+		if (vocab_path)
+			strtab_free(&vocab);
+		free_texts(&train, &valid);
 		return ret;
-	if (valid_path && (ret = read_text(&valid, (char **)&valid_path, 1, policy, progress)))
-		return ret;
+	}
 	if (!vocab_path && rnn_text_vocab(&train.text, min_count, &vocab, &e) < 0)
 		eprint_error(&e);
 	rnn_text_map(&train.text, &vocab);
@@ -334,10 +347,7 @@ static int train_main(int argc, char **argv)
 	progress_done("%u epochs, %s tokens an epoch", o.epochs,
 	              progress_count(a, sizeof(a), train.text.n));
 	rnnlm_free(&m);
-	rnn_text_free(&train.text);
-	rnn_text_free(&valid.text);
-	spans_free(&train.sp);
-	spans_free(&valid.sp);
+	free_texts(&train, &valid);
 	return 0;
 }
 
@@ -391,6 +401,39 @@ static void score_line(void *ctx, const char *s, size_t n, struct buf *out)
 	buf_putc(out, '\n');
 }
 
+/* Scores files [n] (stdin when none), each from a fresh state. Returns the exit status. */
+static int score_files(struct scoring *st, struct filter *f, char **files, int n)
+{
+	static char *dash[] = {"-"};
+	char **names = n ? files : dash;
+	uint64_t lines = 0, bytes = 0, written;
+	int ret = 0;
+
+	out_init();
+	progress_init(f->progress);
+	for (int i = 0; i < (n ? n : 1); i++) {
+		int r;
+
+		rnnlm_scorer_reset(&st->sc);
+		r = filter_lines(f, names + i, 1);
+		ret |= r;
+		lines += f->lines;
+		bytes += f->bytes;
+		if (r && f->policy == UTF8_FAIL)
+			break;
+	}
+	f->lines = lines;
+	f->bytes = bytes;
+	written = out.nwritten + out.len;
+	if (out_close())
+		ret = EXIT_RUNTIME;
+	if (ret == 0)
+		filter_done(f, written, PHASE_BYTES);
+	else
+		progress_abort();
+	return ret;
+}
+
 static void load_model(struct rnnlm *m, const char *path)
 {
 	struct error e;
@@ -436,7 +479,7 @@ static int score_main(int argc, char **argv)
 	load_model(&m, model);
 	if (rnnlm_scorer_init(&st.sc, &m, threads, &e) < 0)
 		eprint_error(&e);
-	ret = filter_run(&f, argv + optind, argc - optind);
+	ret = score_files(&st, &f, argv + optind, argc - optind);
 	rnnlm_scorer_free(&st.sc);
 	rnnlm_free(&m);
 	spans_free(&st.sp);
@@ -532,12 +575,18 @@ static int generate_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	prog_init("nlp-rnnlm");
-	if (argc > 1 && strcmp(argv[1], "train") == 0)
-		return train_main(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "score") == 0)
-		return score_main(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "generate") == 0)
+	/* getopt's messages name argv[0]: the program, not the command */
+	if (argc > 1 && (strcmp(argv[1], "train") == 0 || strcmp(argv[1], "score") == 0 ||
+	                 strcmp(argv[1], "generate") == 0)) {
+		char *cmd = argv[1];
+
+		argv[1] = argv[0];
+		if (strcmp(cmd, "train") == 0)
+			return train_main(argc - 1, argv + 1);
+		if (strcmp(cmd, "score") == 0)
+			return score_main(argc - 1, argv + 1);
 		return generate_main(argc - 1, argv + 1);
+	}
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		printf("usage: %s\n       %s\n       %s\n\n%s", train_synopsis, score_synopsis,
 		       generate_synopsis, help);

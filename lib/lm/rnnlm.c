@@ -164,9 +164,11 @@ int rnnlm_parse(struct rnnlm *m, const unsigned char *d, size_t size, const char
 		return -1;
 	}
 	if (f.tables[0].n != c.vocab) {
+		size_t n = f.tables[0].n;
+
 		nnfile_free(&f);
 		return error_bad(e, name, 0, "the header gives %u words, the word table has %zu",
-		                 c.vocab, f.tables[0].n);
+		                 c.vocab, n);
 	}
 	if ((strtab_key(&f.tables[0], RNNLM_EOS, &len), len != 4) ||
 	    memcmp(strtab_key(&f.tables[0], RNNLM_EOS, &len), "</s>", 4) != 0 ||
