@@ -288,6 +288,11 @@ static int train_main(int argc, char **argv)
 		weprintf("--tie needs --emb (%u) to equal --hidden (%u)", c.emb, c.hidden);
 		usage_error(train_synopsis);
 	}
+	if (o.bptt * o.batch > RNNLM_MAX_WINDOW) {
+		weprintf("--bptt %zu times --batch %zu: a window of more than %d tokens", o.bptt, o.batch,
+		         RNNLM_MAX_WINDOW);
+		usage_error(train_synopsis);
+	}
 	if (o.plateau && !valid_path) {
 		weprintf("--plateau needs --valid");
 		usage_error(train_synopsis);

@@ -25,6 +25,7 @@
 #define RNNLM_MAX_LAYERS 16
 #define RNNLM_MAX_SIZE 8192         /* emb, hidden */
 #define RNNLM_MAX_VOCAB (1u << 24)
+#define RNNLM_MAX_WINDOW (1 << 20) /* T * B: the rows of a window's products (int in cblas) */
 #define RNNLM_EOS 0
 #define RNNLM_UNK 1
 
