@@ -25,9 +25,11 @@ static const char synopsis[] =
 
 static const char help[] =
     "Scores token text (one sentence a line, <s> and </s> added) under an n-gram model, an\n"
-    "ARPA file or the binary form, and reports its perplexity as SRILM and KenLM do.\n"
+    "ARPA file or the binary form, or under an nlp-rnnlm model, and reports its perplexity as\n"
+    "SRILM and KenLM do.\n"
     "\n"
-    "      --model FILE       the model: ARPA or binary (told apart by its first bytes)\n"
+    "      --model FILE       the model: ARPA, binary or nlp-rnnlm's (told apart by its first\n"
+    "                         bytes)\n"
     "      --verbosity LEVEL  summary (default), sentence (a total per line) or word (each\n"
     "                         word's 'word=id order log10p', then the line's total)\n"
     "      --json             JSON lines instead of text\n"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/mem.h"
 #include "base/par.h"
@@ -23,6 +24,7 @@
 #include "lm/rnninfer.h"
 #include "nn/gemm.h"
 #include "lm/rnntrain.h"
+#include "nn/nnfile.h"
 
 static const char train_synopsis[] =
     "nlp-rnnlm train --output model [--cell rnn|lstm|gru] [--layers n] [--emb n] [--hidden n] "
@@ -139,7 +141,10 @@ static void vocab_from_file(struct strtab *vocab, const char *path)
 		size_t len;
 		const char *w = vocab_token(&v, i, &len);
 
-		if (strtab_intern(vocab, w, len) < 0)
+		if (!rnnlm_word_ok(w, len))
+			weprintf("%s: line %zu: a word of %zu bytes (at most %d) left out", path, i + 1,
+			         len, NNFILE_WORD_MAX);
+		else if (strtab_intern(vocab, w, len) < 0)
 			eprintf("%s: out of memory", path);
 	}
 	vocab_free(&v);
@@ -159,6 +164,7 @@ struct train_ctx {
 	FILE *log;
 	const char *log_path;
 	char phase[48];
+	double best, tokens_per_s;  /* the best validation perplexity (NaN: none), the last rate */
 };
 
 static void on_step(void *ctx, const struct rnn_epoch *ep, uint64_t done, uint64_t total,
@@ -191,12 +197,29 @@ static void save(const struct rnnlm *m, const char *path)
 	free(tmp);
 }
 
+/* Ends the program now, not after an epoch, when the model cannot be written where asked. */
+static void check_output(const char *path)
+{
+	size_t n = strlen(path);
+	char *tmp = emalloc(n + 5);
+	struct writer w;
+
+	memcpy(tmp, path, n);
+	memcpy(tmp + n, ".tmp", 5);
+	out_file_close(&w, out_file_open(&w, tmp), tmp);
+	unlink(tmp);
+	free(tmp);
+}
+
 static int on_epoch(void *ctx, const struct rnn_epoch *ep, struct error *e)
 {
 	struct train_ctx *tc = ctx;
 
 	(void)e;
 	tc->phase[0] = '\0';
+	tc->tokens_per_s = ep->tokens_per_s;
+	if (ep->valid_ppl < tc->best || isnan(tc->best))
+		tc->best = ep->valid_ppl;
 	if (tc->log) {
 		fprintf(tc->log, "%u\t%.6g\t%.4f\t%.4f\t%.1f\t%.2f\n", ep->epoch, ep->lr,
 		        ep->train_ppl, ep->valid_ppl, ep->tokens_per_s, ep->seconds);
@@ -235,12 +258,12 @@ static int train_main(int argc, char **argv)
 	struct rnnlm_config c = {.cell = NN_CELL_LSTM, .layers = 2, .emb = 200, .hidden = 200};
 	struct rnn_train_opts o = {.bptt = 20, .batch = 20, .lr = -1, .decay_after = 4,
 	                           .decay = 0.5f, .clip = 5, .epochs = 13, .seed = 1, .init = 0.1};
-	struct train_ctx tc = {0};
+	struct train_ctx tc = {.best = NAN};
 	struct rnn_hooks hooks = {&tc, on_step, on_epoch};
 	const char *valid_path = NULL, *vocab_path = NULL;
 	struct reading train = {0}, valid = {0};
 	unsigned long long min_count = 1;
-	int ch, ret, policy = UTF8_REPLACE, progress = 0;
+	int ch, ret, policy = UTF8_REPLACE, progress = 0, min_count_given = 0;
 	struct strtab vocab;
 	struct rnnlm m;
 	struct error e;
@@ -269,7 +292,10 @@ static int train_main(int argc, char **argv)
 		case OPT_EPOCHS: o.epochs = (unsigned)estrtonum(optarg, 1, 100000, "--epochs"); break;
 		case OPT_VALID: valid_path = optarg; break;
 		case 'v': vocab_path = optarg; break;
-		case OPT_MIN_COUNT: min_count = (unsigned long long)estrtonum(optarg, 1, LLONG_MAX, "--min-count"); break;
+		case OPT_MIN_COUNT:
+			min_count = (unsigned long long)estrtonum(optarg, 1, LLONG_MAX, "--min-count");
+			min_count_given = 1;
+			break;
 		case 'T': o.threads = (int)estrtonum(optarg, 1, 256, "--threads"); break;
 		case OPT_SEED: o.seed = (uint64_t)estrtonum(optarg, 0, LLONG_MAX, "--seed"); break;
 		case OPT_LOG: tc.log_path = optarg; break;
@@ -297,7 +323,7 @@ static int train_main(int argc, char **argv)
 		weprintf("--plateau needs --valid");
 		usage_error(train_synopsis);
 	}
-	if (vocab_path && min_count != 1) {
+	if (vocab_path && min_count_given) {
 		weprintf("--min-count builds a vocabulary; -v gives one");
 		usage_error(train_synopsis);
 	}
@@ -318,6 +344,8 @@ static int train_main(int argc, char **argv)
 		free_texts(&train, &valid);
 		return ret;
 	}
+	if (valid_path && valid.text.n == 0)
+		eprintf("%s: no text to validate on", valid_path);
 	if (!vocab_path && rnn_text_vocab(&train.text, min_count, &vocab, &e) < 0)
 		eprint_error(&e);
 	rnn_text_map(&train.text, &vocab);
@@ -332,6 +360,7 @@ static int train_main(int argc, char **argv)
 	if (rnnlm_init(&m, &c, &vocab, &e) < 0)
 		eprint_error(&e);
 	tc.m = &m;
+	check_output(tc.output);
 	if (tc.log_path) {
 		tc.log = fopen(tc.log_path, "w");
 		if (!tc.log)
@@ -341,7 +370,8 @@ static int train_main(int argc, char **argv)
 	progress_note("%s %s parameters, %s tokens, vocabulary %s; about %s of memory",
 	              cells[c.cell], progress_count(a, sizeof(a), m.L.used),
 	              progress_count(b, sizeof(b), train.text.n), progress_count(v, sizeof(v), c.vocab),
-	              progress_bytes(mem, sizeof(mem), rnn_train_bytes(&m, &o) + m.L.size * 4));
+	              progress_bytes(mem, sizeof(mem), rnn_train_bytes(&m, &o, valid_path != NULL) + m.L.size * 4 +
+	                             (train.text.n + valid.text.n) * 4));
 	if (rnn_train(&m, train.text.ids, train.text.n, valid_path ? valid.text.ids : NULL,
 	              valid.text.n, &o, &hooks, &e) < 0) {
 		progress_abort();
@@ -349,8 +379,13 @@ static int train_main(int argc, char **argv)
 	}
 	if (tc.log && fclose(tc.log) != 0)
 		eprintf("close %s:", tc.log_path);
-	progress_done("%u epochs, %s tokens an epoch", o.epochs,
-	              progress_count(a, sizeof(a), train.text.n));
+	if (valid_path)
+		progress_done("%u epochs, %s tokens an epoch, %.0f tokens/s, best valid ppl %.2f",
+		              o.epochs, progress_count(a, sizeof(a), train.text.n), tc.tokens_per_s,
+		              tc.best);
+	else
+		progress_done("%u epochs, %s tokens an epoch, %.0f tokens/s", o.epochs,
+		              progress_count(a, sizeof(a), train.text.n), tc.tokens_per_s);
 	rnnlm_free(&m);
 	free_texts(&train, &valid);
 	return 0;
@@ -377,6 +412,13 @@ static void score_line(void *ctx, const char *s, size_t n, struct buf *out)
 
 	spans_split_blank(s, n, &st->sp);
 	k = st->sp.n;
+	/* markers the text has already, as nlp-perplexity takes them: every line gets them */
+	if (k > 0 && st->sp.v[k - 1].n == 4 && memcmp(st->sp.v[k - 1].p, "</s>", 4) == 0)
+		k--;
+	if (k > 0 && st->sp.v[0].n == 3 && memcmp(st->sp.v[0].p, "<s>", 3) == 0) {
+		memmove(st->sp.v, st->sp.v + 1, (k - 1) * sizeof(*st->sp.v));
+		k--;
+	}
 	if (k + 1 > st->cap) {
 		st->cap = (k + 1) * 2;
 		st->ids = erealloc(st->ids, st->cap * sizeof(*st->ids));

@@ -97,6 +97,11 @@ uint32_t rnnlm_id(const struct rnnlm *m, const char *s, size_t n)
 	return id < 0 ? RNNLM_UNK : (uint32_t)id;
 }
 
+int rnnlm_word_ok(const char *s, size_t n)
+{
+	return n >= 1 && n <= NNFILE_WORD_MAX && !memchr(s, '\0', n);
+}
+
 int rnnlm_is_model(const void *p, size_t n)
 {
 	return n >= NNFILE_MAGIC_LEN && memcmp(p, RNNLM_MAGIC, NNFILE_MAGIC_LEN) == 0;
@@ -286,11 +291,11 @@ static void run_dims(struct rnnlm_run *r, const struct rnnlm *m, size_t T, size_
 	r->dropout = dropout;
 }
 
-uint64_t rnnlm_run_bytes(const struct rnnlm *m, size_t T, size_t B)
+uint64_t rnnlm_run_bytes(const struct rnnlm *m, size_t T, size_t B, float dropout)
 {
 	struct rnnlm_run r;
 
-	run_dims(&r, m, T, B, 0);
+	run_dims(&r, m, T, B, dropout);
 	return (uint64_t)run_layout(&r, NULL) * sizeof(float);
 }
 

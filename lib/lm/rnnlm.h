@@ -102,7 +102,10 @@ struct rnnlm_run *rnnlm_run_new(const struct rnnlm *m, size_t T, size_t B, float
                                 int variational, struct error *e);
 void rnnlm_run_free(struct rnnlm_run *r);
 /* The bytes rnnlm_run_new would take. */
-uint64_t rnnlm_run_bytes(const struct rnnlm *m, size_t T, size_t B);
+uint64_t rnnlm_run_bytes(const struct rnnlm *m, size_t T, size_t B, float dropout);
+/* Whether a word can be in a model's vocabulary: 1 .. NNFILE_WORD_MAX bytes, no NUL (the text's
+ * words have no blank). */
+int rnnlm_word_ok(const char *s, size_t n);
 /* Zero states. */
 void rnnlm_run_reset(struct rnnlm_run *r);
 /* The state after the last step of the forward becomes the state before the next window. */

@@ -87,9 +87,13 @@ int rnn_text_vocab(const struct rnn_text *t, uint64_t min_count, struct strtab *
 		strtab_free(vocab);
 		return error_set(e, -1, ENOMEM, NULL, 0, "a vocabulary of %zu words", t->words.n);
 	}
-	for (size_t i = 2; i < t->words.n; i++)
-		if (t->words.vals[i] >= min_count)
+	for (size_t i = 2; i < t->words.n; i++) {
+		size_t len;
+		const char *w = strtab_key(&t->words, i, &len);
+
+		if (t->words.vals[i] >= min_count && rnnlm_word_ok(w, len))
 			order[k++] = (uint32_t)i;
+	}
 	qsort_r(order, k, sizeof(*order), cmp_count, (void *)&t->words);
 	for (size_t i = 0; i < k; i++) {
 		size_t len;
@@ -149,12 +153,13 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-uint64_t rnn_train_bytes(const struct rnnlm *m, const struct rnn_train_opts *o)
+uint64_t rnn_train_bytes(const struct rnnlm *m, const struct rnn_train_opts *o, int valid)
 {
 	uint64_t params = (uint64_t)m->L.size * sizeof(float);
 
-	return params * (o->adam ? 3 : 1) + rnnlm_run_bytes(m, o->bptt, o->batch) +
-	       rnnlm_run_bytes(m, RNNLM_CHUNK, 1) + 2 * o->bptt * o->batch * sizeof(uint32_t);
+	return params * (o->adam ? 3 : 1) + rnnlm_run_bytes(m, o->bptt, o->batch, o->dropout) +
+	       (valid ? rnnlm_run_bytes(m, RNNLM_CHUNK, 1, 0) : 0) +
+	       2 * o->bptt * o->batch * sizeof(uint32_t);
 }
 
 /* The rate of epoch ep (from 1) before any halving on a plateau. */
@@ -231,7 +236,7 @@ int rnn_train(struct rnnlm *m, const uint32_t *ids, size_t n, const uint32_t *va
 	struct trainer tr = {.m = m, .o = o, .h = h, .adam = {0.9f, 0.999f, 1e-8f, 0}};
 	size_t B = o->batch, len = n / B;
 	double best = INFINITY, factor = 1;
-	int ret = -1;
+	int ret = -1, saved = 0;
 	uint32_t *streams;
 
 	if (len < 2)
@@ -275,9 +280,11 @@ int rnn_train(struct rnnlm *m, const uint32_t *ids, size_t n, const uint32_t *va
 				best = ep.valid_ppl;
 			else if (o->plateau)
 				factor *= 0.5;
-		} else {
-			ep.best = k == o->epochs;
 		}
+		/* the last epoch's model when no epoch was better (no validation, or NaN) */
+		if (k == o->epochs && !saved)
+			ep.best = 1;
+		saved |= ep.best;
 		m->c.epochs = k;
 		m->c.valid_ppl = ep.valid_ppl;
 		if (h && h->epoch && h->epoch(h->ctx, &ep, e) < 0)

@@ -33,7 +33,8 @@ void rnn_text_free(struct rnn_text *t);
 int rnn_text_line(struct rnn_text *t, const char *s, size_t n, struct spans *sp,
                   struct error *e);
 /* The vocabulary of t's words counted at least min_count times: </s>, <unk>, then by count
- * descending, ties by their bytes. Returns 0 or -1 with e filled. */
+ * descending, ties by their bytes; words a model cannot hold (rnnlm_word_ok) are left out.
+ * Returns 0 or -1 with e filled. */
 int rnn_text_vocab(const struct rnn_text *t, uint64_t min_count, struct strtab *vocab,
                    struct error *e);
 /* Maps t's ids to vocab's in place (a word outside it to <unk>): returns the tokens that were
@@ -72,9 +73,9 @@ struct rnn_hooks {
 	int (*epoch)(void *ctx, const struct rnn_epoch *ep, struct error *e);
 };
 
-/* The bytes training takes besides the model's parameters: gradients (and Adam's moments), the
- * window's activations and the validation's. */
-uint64_t rnn_train_bytes(const struct rnnlm *m, const struct rnn_train_opts *o);
+/* The bytes training takes besides the model's parameters and the texts: gradients (and Adam's
+ * moments), the window's activations and, with validation, the scorer's. */
+uint64_t rnn_train_bytes(const struct rnnlm *m, const struct rnn_train_opts *o, int valid);
 
 /* Initialises m's parameters from o->seed and trains them on ids [n] (vocabulary ids), scoring
  * valid [nvalid] (NULL: none) after each epoch. Returns 0, or -1 with e filled (too little
