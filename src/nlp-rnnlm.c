@@ -448,37 +448,12 @@ static void score_line(void *ctx, const char *s, size_t n, struct buf *out)
 	buf_putc(out, '\n');
 }
 
-/* Scores files [n] (stdin when none), each from a fresh state. Returns the exit status. */
-static int score_files(struct scoring *st, struct filter *f, char **files, int n)
+/* filter.begin_file: each file from a fresh state */
+static void score_begin_file(void *ctx)
 {
-	static char *dash[] = {"-"};
-	char **names = n ? files : dash;
-	uint64_t lines = 0, bytes = 0, written;
-	int ret = 0;
+	struct scoring *st = ctx;
 
-	out_init();
-	progress_init(f->progress);
-	for (int i = 0; i < (n ? n : 1); i++) {
-		int r;
-
-		rnnlm_scorer_reset(&st->sc);
-		r = filter_lines(f, names + i, 1);
-		ret |= r;
-		lines += f->lines;
-		bytes += f->bytes;
-		if (r && f->policy == UTF8_FAIL)
-			break;
-	}
-	f->lines = lines;
-	f->bytes = bytes;
-	written = out.nwritten + out.len;
-	if (out_close())
-		ret = EXIT_RUNTIME;
-	if (ret == 0)
-		filter_done(f, written, PHASE_BYTES);
-	else
-		progress_abort();
-	return ret;
+	rnnlm_scorer_reset(&st->sc);
 }
 
 static void load_model(struct rnnlm *m, const char *path)
@@ -498,7 +473,8 @@ static int score_main(int argc, char **argv)
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
 	struct scoring st = {0};
-	struct filter f = {.policy = UTF8_REPLACE, .fn = score_line, .ctx = &st};
+	struct filter f = {.policy = UTF8_REPLACE, .fn = score_line, .ctx = &st,
+	                   .begin_file = score_begin_file};
 	const char *model = NULL;
 	int ch, threads = default_threads(), ret;
 	struct rnnlm m;
@@ -526,7 +502,7 @@ static int score_main(int argc, char **argv)
 	load_model(&m, model);
 	if (rnnlm_scorer_init(&st.sc, &m, threads, &e) < 0)
 		eprint_error(&e);
-	ret = score_files(&st, &f, argv + optind, argc - optind);
+	ret = filter_run(&f, argv + optind, argc - optind);
 	rnnlm_scorer_free(&st.sc);
 	rnnlm_free(&m);
 	spans_free(&st.sp);

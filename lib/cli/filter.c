@@ -81,11 +81,16 @@ int filter_lines(struct filter *f, char **files, int nfiles)
 
 	progress_phase("reading", files_size(files, nfiles), PHASE_BYTES);
 	if (nfiles == 0) {
+		if (f->begin_file)
+			f->begin_file(f->ctx);
 		run_file(f, "-", &c, &tmp, &res, &ret);
 	} else {
-		for (int i = 0; i < nfiles; i++)
+		for (int i = 0; i < nfiles; i++) {
+			if (f->begin_file)
+				f->begin_file(f->ctx);
 			if (run_file(f, files[i], &c, &tmp, &res, &ret))
 				break;
+		}
 	}
 	f->lines = c.lines;
 	f->bytes = c.bytes;

@@ -23,6 +23,7 @@ struct filter {
 	filter_line_fn *fn;         /* the line function: fn, or fn_err when fn is NULL */
 	filter_line_err_fn *fn_err;
 	void *ctx;
+	void (*begin_file)(void *ctx); /* called before each file's first line, or NULL */
 	uint64_t lines, bytes; /* set by filter_lines: the lines and bytes it read */
 };
 
