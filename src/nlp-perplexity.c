@@ -6,6 +6,7 @@
 #include <cblas.h>
 #include <getopt.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "base/par.h"
 #include "base/spans.h"
@@ -101,12 +102,14 @@ out:
 	return ret;
 }
 
-/* Whether the file path begins as an nlp-rnnlm model (an error to open is lm_model_load's to
- * report). */
+/* Whether the file path begins as an nlp-rnnlm model. Only a regular file is looked at: a pipe
+ * would lose the bytes read (an nlp-rnnlm model is read from a regular file only), and an error
+ * to open is lm_model_load's to report. */
 static int is_rnnlm(const char *path)
 {
 	unsigned char magic[8];
-	FILE *f = fopen(path, "rb");
+	struct stat st;
+	FILE *f = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
 	int yes = f && fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
 	          rnnlm_is_model(magic, sizeof(magic));
 
@@ -123,9 +126,8 @@ static int score_rnnlm(struct run *r, struct filter *f, const char *model,
 	struct lm_source src;
 	struct rnnlm m;
 	struct error e;
-	int ret, threads = par_cpus() > 8 ? 8 : par_cpus();
+	int ret, threads = nn_default_threads();
 
-	openblas_set_num_threads(1);
 	nn_set_threads(threads);
 	if (rnnlm_load(&m, model, &e) < 0 || rnnlm_scorer_init(&sc, &m, threads, &e) < 0) {
 		progress_abort();

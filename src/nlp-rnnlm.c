@@ -91,13 +91,6 @@ enum { OPT_OUTPUT = OPT_FIRST_PRIVATE, OPT_CELL, OPT_LAYERS, OPT_EMB, OPT_HIDDEN
        OPT_SEED, OPT_LOG, OPT_MODEL, OPT_WORDS, OPT_RESET, OPT_PREFIX, OPT_COUNT, OPT_LENGTH,
        OPT_TEMPERATURE, OPT_TOP_K };
 
-static int default_threads(void)
-{
-	int n = par_cpus();
-
-	return n > 8 ? 8 : n;
-}
-
 /* ---- train ---- */
 
 struct reading {
@@ -269,7 +262,7 @@ static int train_main(int argc, char **argv)
 	struct error e;
 	char a[32], b[32], v[32], mem[32];
 
-	o.threads = default_threads();
+	o.threads = nn_default_threads();
 	while ((ch = getopt_long(argc, argv, "hv:T:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_OUTPUT: tc.output = optarg; break;
@@ -329,8 +322,7 @@ static int train_main(int argc, char **argv)
 	}
 	if (o.lr < 0)
 		o.lr = o.adam ? 0.001f : 1.0f;
-	openblas_set_num_threads(1); /* nn_gemm splits the work: the same bits for any -T */
-	nn_set_threads(o.threads);
+	nn_set_threads(o.threads); /* nn_gemm splits the work: the same bits for any -T */
 	progress_init(progress);
 	if (vocab_path)
 		vocab_from_file(&vocab, vocab_path);
@@ -400,6 +392,7 @@ struct scoring {
 	double *lp;
 	size_t cap;
 	int words, reset;
+	const char *model;
 };
 
 static void score_line(void *ctx, const char *s, size_t n, struct buf *out)
@@ -430,6 +423,8 @@ static void score_line(void *ctx, const char *s, size_t n, struct buf *out)
 	if (st->reset)
 		rnnlm_scorer_reset(&st->sc);
 	sum = rnnlm_score(&st->sc, st->ids, k + 1, st->lp) / M_LN10;
+	if (isnan(sum))
+		eprintf("%s: the model gives a probability that is not a number", st->model);
 	if (!st->words) {
 		int len = snprintf(num, sizeof(num), "%.6f\t%zu\n", sum, k + 1);
 
@@ -476,13 +471,13 @@ static int score_main(int argc, char **argv)
 	struct filter f = {.policy = UTF8_REPLACE, .fn = score_line, .ctx = &st,
 	                   .begin_file = score_begin_file};
 	const char *model = NULL;
-	int ch, threads = default_threads(), ret;
+	int ch, threads = nn_default_threads(), ret;
 	struct rnnlm m;
 	struct error e;
 
 	while ((ch = getopt_long(argc, argv, "hT:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case OPT_MODEL: model = optarg; break;
+		case OPT_MODEL: model = st.model = optarg; break;
 		case OPT_WORDS: st.words = 1; break;
 		case OPT_RESET: st.reset = 1; break;
 		case 'T': threads = (int)estrtonum(optarg, 1, 256, "--threads"); break;
@@ -497,7 +492,6 @@ static int score_main(int argc, char **argv)
 		weprintf("score: which --model?");
 		usage_error(score_synopsis);
 	}
-	openblas_set_num_threads(1);
 	nn_set_threads(threads);
 	load_model(&m, model);
 	if (rnnlm_scorer_init(&st.sc, &m, threads, &e) < 0)
@@ -554,7 +548,7 @@ static int generate_main(int argc, char **argv)
 		weprintf("%s", model ? "generate reads no files" : "generate: which --model?");
 		usage_error(generate_synopsis);
 	}
-	openblas_set_num_threads(1);
+	nn_set_threads(1);
 	load_model(&m, model);
 	if (rnnlm_scorer_init(&sc, &m, 1, &e) < 0)
 		eprint_error(&e);

@@ -700,7 +700,7 @@ EOF
 	refused "$TRAIN" 'not an nlp-rnnlm model (no NLPRNNLM at its start)' 'no \data\ line: not an ARPA file'
 	run --separate-stderr nlp-rnnlm score --model "$T/missing.rnn" <<< 'a'
 	assert_failure 1
-	assert_equal "$stderr" "nlp-rnnlm: $T/missing.rnn: open: No such file or directory"
+	assert_equal "$stderr" "nlp-rnnlm: open $T/missing.rnn: No such file or directory"
 }
 
 @test "rnnlm: a header whose vocabulary is not the word table's count is refused with both numbers" {
@@ -778,4 +778,18 @@ EOF
 	below "$valid" "$V"
 	below "$valid" "$train"
 	assert_equal "$(printf '%.4f' "$(f64 "$T/ptb.rnn" 128)")" "$valid"
+}
+
+@test "rnnlm train: a run that diverges stops with exit 1 and writes no model" {
+	run --separate-stderr nlp-rnnlm train "${TINY[@]}" --cell rnn --lr 1000 --clip 0 --epochs 2 \
+		--output "$T/div.rnn" "$TRAIN"
+	assert_failure 1
+	assert_equal "$stderr" 'nlp-rnnlm: epoch 1: the training loss is not finite: the model diverged (a lower --lr or --clip may help)'
+	[ ! -e "$T/div.rnn" ]
+}
+
+@test "nlp-perplexity still reads an n-gram model from a pipe (an nlp-rnnlm model is told apart in a regular file only)" {
+	run --separate-stderr nlp-perplexity --model <(cat "$DATA/lm/tiny.arpa") <<< 'a b'
+	assert_success
+	assert_line --index 0 'file -: 1 sentences, 2 words, 0 OOVs'
 }

@@ -85,6 +85,8 @@ static int gradcheck_model(enum nn_cell cell, int tied, float dropout, int varia
 	}
 	r = rnnlm_run_new(&m, T, B, dropout, variational, &e);
 	grad = nn_block_alloc(&m.L, "gradients", &e);
+	if (!r || !grad)
+		return printf("FAIL gradcheck: %s\n", e.msg), 1;
 	{
 		struct rng d;
 
@@ -196,7 +198,7 @@ static int rnnlm_grad(const char *model, const char *idsfile)
 		return 1;
 	}
 	if (!f) {
-		perror(idsfile);
+		fprintf(stderr, "test-nn: %s: cannot open\n", idsfile);
 		return 1;
 	}
 	for (size_t lines = 0; fgets(line, sizeof(line), f); lines++) {
@@ -229,6 +231,10 @@ static int rnnlm_grad(const char *model, const char *idsfile)
 	T = n / B - 1;
 	r = rnnlm_run_new(&m, T, B, 0, 0, &e);
 	grad = nn_block_alloc(&m.L, "gradients", &e);
+	if (!r || !grad) {
+		fprintf(stderr, "test-nn: %s\n", e.msg);
+		return 1;
+	}
 	rnnlm_forward(r, &m, ids, T, 1, NULL);
 	{
 		/* the logits before the loss turns them into their gradient */

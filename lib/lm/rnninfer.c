@@ -94,7 +94,8 @@ static int source_sentence(void *ctx, const uint32_t *ids, size_t n, int bos, in
 	}
 	memcpy(s->ids, ids, n * sizeof(*ids));
 	s->ids[n] = RNNLM_EOS;
-	rnnlm_score(s, s->ids, n + 1, s->lps);
+	if (isnan(rnnlm_score(s, s->ids, n + 1, s->lps)))
+		return error_bad(e, NULL, 0, "the model gives a probability that is not a number");
 	for (size_t i = 0; i < n + (eos != 0); i++) {
 		lp[i] = (float)(s->lps[i] / M_LN10);
 		order[i] = 0;

@@ -33,7 +33,8 @@ void rnnlm_scorer_free(struct rnnlm_scorer *s);
 /* A new stream: zero state, </s> next. */
 void rnnlm_scorer_reset(struct rnnlm_scorer *s);
 /* Scores the tokens ids [n] in turn, each after the ones before: lp [n] their natural log
- * probabilities (NULL: not wanted); returns their sum. */
+ * probabilities (NULL: not wanted); returns their sum, NaN when a model of absurd weights
+ * (finite, but overflowing) gives a probability that is not a number. */
 double rnnlm_score(struct rnnlm_scorer *s, const uint32_t *ids, size_t n, double *lp);
 
 /* s as a model of lm/score.h (nlp-perplexity's report): a stream per file, each sentence's

@@ -310,6 +310,12 @@ struct rnnlm_run *rnnlm_run_new(const struct rnnlm *m, size_t T, size_t B, float
 		error_set(e, -1, ENOMEM, NULL, 0, "the activations");
 		return NULL;
 	}
+	if (T < 1 || B < 1 || T * B > RNNLM_MAX_WINDOW) {
+		error_set(e, -1, 0, NULL, 0, "a window of %zu steps of %zu streams: 1 to %d tokens", T,
+		          B, RNNLM_MAX_WINDOW);
+		free(r);
+		return NULL;
+	}
 	run_dims(r, m, T, B, dropout);
 	r->variational = variational;
 	n = run_layout(r, NULL);

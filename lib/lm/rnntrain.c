@@ -272,6 +272,11 @@ int rnn_train(struct rnnlm *m, const uint32_t *ids, size_t n, const uint32_t *va
 		ep.seconds = now() - t0;
 		ep.train_ppl = exp(loss / (double)targets);
 		ep.tokens_per_s = (double)targets / (ep.seconds > 0 ? ep.seconds : 1e-9);
+		if (!isfinite(ep.train_ppl)) {
+			error_bad(e, NULL, 0, "epoch %u: the training loss is not finite: the model "
+			          "diverged (a lower --lr or --clip may help)", k);
+			goto out;
+		}
 		if (valid) {
 			rnnlm_scorer_reset(&tr.sc);
 			ep.valid_ppl = exp(-rnnlm_score(&tr.sc, valid, nvalid, NULL) / (double)nvalid);

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-/* e^x for finite x, clamped to [-87, 88]. */
+/* e^x for x clamped to [-87, 88] (NaN to -87). */
 static inline float nn_exp(float x)
 {
 	union {
@@ -18,8 +18,9 @@ static inline float nn_exp(float x)
 	} scale;
 	float t, n, f, p;
 
-	x = x < -87.0f ? -87.0f : x;
-	x = x > 88.0f ? 88.0f : x;
+	/* written so that NaN falls to a bound: no NaN reaches the conversion to an integer */
+	x = x > -87.0f ? x : -87.0f;
+	x = x < 88.0f ? x : 88.0f;
 	t = x * 1.44269504088896341f; /* x log2(e) = n + f, n an integer, |f| <= 1/2 */
 	n = (t + 12582912.0f) - 12582912.0f; /* rounded to the nearest integer (1.5 * 2^23) */
 	f = t - n;

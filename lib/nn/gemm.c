@@ -12,12 +12,15 @@ static int threads = 1;
 
 void nn_set_threads(int n)
 {
+	openblas_set_num_threads(1);
 	threads = n > 1 ? n : 1;
 }
 
-int nn_threads(void)
+int nn_default_threads(void)
 {
-	return threads;
+	int n = par_cpus();
+
+	return n > 8 ? 8 : n;
 }
 
 struct product {

@@ -2,16 +2,18 @@
  * own threads change a product's last bits with their number; here the product is cut into
  * blocks of rows or columns fixed by its sizes alone, each block one single-threaded sgemm, and
  * the threads share the blocks: the same bits for any number of threads, so a seeded training
- * repeats bit for bit whatever --threads. The program keeps OpenBLAS at one thread
- * (openblas_set_num_threads(1)) and says how many threads these products take. */
+ * repeats bit for bit whatever --threads. nn_set_threads keeps OpenBLAS at one thread and says
+ * how many threads these products take. */
 #ifndef NLP_NN_GEMM_H
 #define NLP_NN_GEMM_H
 
 #include <stddef.h>
 
-/* The threads of nn_gemm from now on (at least 1; the process's setting, as OpenBLAS's). */
+/* The threads of nn_gemm from now on (at least 1; the process's setting, as OpenBLAS's), and
+ * OpenBLAS's own to 1. */
 void nn_set_threads(int n);
-int nn_threads(void);
+/* The processors, at most 8: the default of the programs' -T. */
+int nn_default_threads(void);
 
 /* C [M][N] = alpha op(A) op(B) + beta C, row-major, as cblas_sgemm: op(A) [M][K] is A [M][K]
  * (lda >= K) or, with ta, A^T for A [K][M] (lda >= M); op(B) [K][N] is B [K][N] or, with tb,

@@ -69,10 +69,3 @@ void dropout_forward(float *out, const float *inp, const float *mask, size_t T, 
 			out[t * N + i] = inp[t * N + i] * m[i];
 	}
 }
-
-SIMD_CLONES
-void nn_add(float *restrict x, const float *restrict y, size_t N)
-{
-	for (size_t i = 0; i < N; i++)
-		x[i] += y[i];
-}

@@ -31,7 +31,4 @@ void dropout_mask(float *mask, size_t N, float p, struct rng *r);
 void dropout_forward(float *out, const float *inp, const float *mask, size_t T, size_t N,
                      int shared);
 
-/* x [N] += y [N] (gradients of one input reaching it from two places). */
-void nn_add(float *x, const float *y, size_t N);
-
 #endif

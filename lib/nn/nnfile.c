@@ -23,6 +23,11 @@ static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
 	return h;
 }
 
+uint64_t nnfile_checksum(const unsigned char *p, size_t n)
+{
+	return fnv(FNV_BASIS, p, n);
+}
+
 /* ---- writing: the body goes through a hash as it goes out; the header, which holds the hash,
  * is written first, so the body is hashed before: a first pass over the same bytes ---- */
 
@@ -135,7 +140,7 @@ static int read_table(struct strtab *tab, const unsigned char *d, uint64_t *at, 
 		return error_bad(e, name, 0, "word table %u: truncated", t + 1);
 	count = le_get_u32(d + *at);
 	*at += 4;
-	if (count > (end - *at) / 5)
+	if (count > (end - *at) / 5 || count > NNFILE_MAX_WORDS)
 		return error_bad(e, name, 0, "word table %u: %llu words cannot fit in its bytes", t + 1,
 		                 (unsigned long long)count);
 	if (strtab_init(tab, (size_t)count) < 0)
@@ -248,12 +253,12 @@ int nnfile_slurp(const char *path, unsigned char **data, size_t *size, struct er
 	unsigned char *p;
 
 	if (fd < 0)
-		return error_sys(e, path, "open");
+		return error_sys(e, NULL, "open %s", path);
 	if (fstat(fd, &st) < 0) {
 		int err = errno;
 
 		close(fd);
-		return error_set(e, -1, err, path, 0, "stat");
+		return error_set(e, -1, err, NULL, 0, "stat %s", path);
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
@@ -272,7 +277,7 @@ int nnfile_slurp(const char *path, unsigned char **data, size_t *size, struct er
 
 			free(p);
 			close(fd);
-			return r < 0 ? error_set(e, -1, err, path, 0, "read")
+			return r < 0 ? error_set(e, -1, err, NULL, 0, "read %s", path)
 			             : error_bad(e, path, 0, "the file shrank while it was read");
 		}
 		got += (size_t)r;

@@ -66,6 +66,9 @@ int nnfile_parse(struct nnfile *f, const unsigned char *data, size_t size, const
  * e filled. */
 int nnfile_slurp(const char *path, unsigned char **data, size_t *size, struct error *e);
 
+/* The checksum of p [n]: FNV-1a 64 (what bytes 40..47 hold of the bytes after the header). */
+uint64_t nnfile_checksum(const unsigned char *p, size_t n);
+
 /* Copies n parameters from the file's little-endian float32 at src into dst. */
 void nnfile_get_floats(float *dst, const unsigned char *src, size_t n);
 

@@ -33,8 +33,9 @@ double nn_clip(float *g, size_t n, double max_norm)
 {
 	double norm = sqrt(nn_sumsq(g, n));
 
-	/* PyTorch's factor: max_norm / (norm + 1e-6), applied when below 1 */
-	if (norm > max_norm)
+	/* PyTorch's factor: max_norm / (norm + 1e-6), applied when below 1; an infinite norm
+	 * would make every gradient 0 or NaN: left as it is, for the loss to show */
+	if (norm > max_norm && isfinite(norm))
 		scale(g, n, (float)(max_norm / (norm + 1e-6)));
 	return norm;
 }
