@@ -36,8 +36,9 @@ PARTICLE_DATA = $(wildcard share/nlp/particles/*.tsv)
 all: $(BINS)
 
 # optimized build; lib/nn's element-wise loops (nn/act.h) with the vectoriser's dynamic cost
-# model, which -O2 alone does not use, and without errno from sqrtf, which keeps loops scalar
-NN_VEC = -ftree-vectorize -fvect-cost-model=dynamic -fno-math-errno
+# model, which -O2 alone does not use, without errno from sqrtf and without trapping comparisons
+# (the clamps of nn/act.h), each of which keeps a loop scalar
+NN_VEC = -ftree-vectorize -fvect-cost-model=dynamic -fno-math-errno -fno-trapping-math
 build/opt/nn/%.o: LAYER_CFLAGS = $(NN_VEC)
 
 build/opt/%.o: lib/%.c $(LIBHDR) Makefile

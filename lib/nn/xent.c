@@ -32,26 +32,30 @@ static float row_max(const float *x, size_t V)
 	return r;
 }
 
-/* e [V] = e^(x - m) (e may be x); returns their sum */
 SIMD_CLONES
-static double row_exp(float *e, const float *x, size_t V, float m)
+static double row_sum(const float *e, size_t V)
 {
 	float s[LANES] = {0};
 	double r = 0;
 	size_t i = 0;
 
 	for (; i + LANES <= V; i += LANES)
-		for (int k = 0; k < LANES; k++) {
-			e[i + k] = nn_exp(x[i + k] - m);
+		for (int k = 0; k < LANES; k++)
 			s[k] += e[i + k];
-		}
-	for (; i < V; i++) {
-		e[i] = nn_exp(x[i] - m);
+	for (; i < V; i++)
 		s[0] += e[i];
-	}
 	for (int k = 0; k < LANES; k++)
 		r += s[k];
 	return r;
+}
+
+/* e [V] = e^(x - m) (e may be x); returns their sum */
+SIMD_CLONES
+static double row_exp(float *e, const float *x, size_t V, float m)
+{
+	for (size_t i = 0; i < V; i++)
+		e[i] = nn_exp(x[i] - m);
+	return row_sum(e, V);
 }
 
 SIMD_CLONES
