@@ -9,7 +9,8 @@
 # Environment: BENCH_DIR (cache of decompressed data, default /tmp/nlp-bench), BENCH_REPS
 # (timed rounds of text.sh, default 5); for w2v.sh (the longest: some 20 minutes and more), W2V_C
 # (word2vec.c's binary, built outside the project; its row is skipped without it), W2V_SEEDS and
-# W2V_CBOW, W2V_HS, W2V_SUBWORD (=1 for its optional sections).
+# W2V_CBOW, W2V_HS, W2V_SUBWORD (=1 for its optional sections); for rnnlm.sh, which runs here in
+# its speed mode only (some 10 minutes; its --full runs take hours), RNNLM_REPS.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
