@@ -35,7 +35,8 @@
 #     left in RNNLM_DIR.
 #
 # The full runs keep their models, logs and scores in RNNLM_DIR (default $BENCH_DIR/rnnlm, so
-# /tmp/nlp-bench/rnnlm); each run of a model first removes its earlier files. RNNLM_MODELS (a
+# /tmp/nlp-bench/rnnlm); each run of a model first removes its earlier files (two full runs at
+# once need two RNNLM_DIR). RNNLM_MODELS (a
 # list of lstm rnn gru lstm1 medium) restricts the full runs to those models. The learning curves
 # (validation perplexity per epoch of each full run, from the --log files, PyTorch's dashed
 # where it ran) go to bench/rnnlm-curves.png (RNNLM_PNG) through gnuplot (pngcairo, or png when
@@ -157,7 +158,10 @@ torch_tps() { awk '$1 == "epoch" && $2 == 1 { for (i = 3; i < NF; i++) if ($i ==
 ppl_of() { awk -F'\t' -v f="${2:-%.2f}" '/^Perplexity including OOVs:/ { printf f "\n", $2; exit }' "$1"; }
 
 # ---- speed: 150 windows, alternating ----
-# speed.tsv in RNNLM_DIR: "id tool run tokens_per_s load" per run; speed.info: when and where.
+# $sp.tsv: "id tool run tokens_per_s load" per run; $sp.info: when and where. A run writes them in
+# its own folder and copies them to RNNLM_DIR/speed.{tsv,info} at the end (for --report and
+# --no-speed), so that two runs at once do not mix their figures.
+sp=$out/speed
 speed_pair()
 {
 	local id=$1 r m tps
@@ -169,7 +173,7 @@ speed_pair()
 			run /dev/null "$tmp/nlp.err" "$bindir/nlp-rnnlm" train --output "$tmp/speed.rnn" -v "$tmp/vocab" \
 				--epochs 1 -T $threads --log "$tmp/speed.log" "${m[@]}" "$tmp/train.head" || exit 1
 			tps=$(logcol "$tmp/speed.log" tokens_per_s | head -n 1)
-			printf '%s\tnlp\t%s\t%s\t%s\n' "$id" "$r" "${tps:-nan}" "$(load)" >>"$out/speed.tsv"
+			printf '%s\tnlp\t%s\t%s\t%s\n' "$id" "$r" "${tps:-nan}" "$(load)" >>"$sp.tsv"
 		fi
 		if [ $have_torch = 1 ]; then
 			echo "$me: speed $id, run $r: PyTorch ..." >&2
@@ -180,7 +184,7 @@ speed_pair()
 					--max-batches $W --threads $threads --no-eval || exit 1
 			fi
 			tps=$(torch_tps "$tmp/torch.out")
-			printf '%s\ttorch\t%s\t%s\t%s\n' "$id" "$r" "${tps:-nan}" "$(load)" >>"$out/speed.tsv"
+			printf '%s\ttorch\t%s\t%s\t%s\n' "$id" "$r" "${tps:-nan}" "$(load)" >>"$sp.tsv"
 		fi
 	done
 }
@@ -188,25 +192,25 @@ speed_pair()
 # best ID TOOL: the best tokens/s of TOOL's speed runs of ID (nothing when none).
 best()
 {
-	[ -f "$out/speed.tsv" ] || return 0
-	awk -F'\t' -v id="$1" -v t="$2" '$1 == id && $2 == t && $4 + 0 > b { b = $4 + 0 } END { if (b) print b }' "$out/speed.tsv"
+	[ -f "$sp.tsv" ] || return 0
+	awk -F'\t' -v id="$1" -v t="$2" '$1 == id && $2 == t && $4 + 0 > b { b = $4 + 0 } END { if (b) print b }' "$sp.tsv"
 }
 
 speed_table()
 {
 	local id runs_n runs_t bn bt script ids=()
-	[ -f "$out/speed.tsv" ] || return 0
-	mapfile -t ids < <(cut -f1 "$out/speed.tsv" | awk '!seen[$0]++')
+	[ -f "$sp.tsv" ] || return 0
+	mapfile -t ids < <(cut -f1 "$sp.tsv" | awk '!seen[$0]++')
 	echo
 	echo "### Training speed: $W windows of $B streams x $T steps ($((W * T * B)) tokens), $threads threads"
 	echo
-	cat "$out/speed.info"
+	cat "$sp.info"
 	echo
 	echo "| model | nlp-rnnlm tokens/s (runs) | PyTorch tokens/s (runs) | PyTorch script | nlp / PyTorch |"
 	echo "|---|---|---|---|---|"
 	for id in "${ids[@]}"; do
-		runs_n=$(awk -F'\t' -v id="$id" '$1 == id && $2 == "nlp" { printf "%s%s", s, $4; s = " / " }' "$out/speed.tsv")
-		runs_t=$(awk -F'\t' -v id="$id" '$1 == id && $2 == "torch" { printf "%s%s", s, $4; s = " / " }' "$out/speed.tsv")
+		runs_n=$(awk -F'\t' -v id="$id" '$1 == id && $2 == "nlp" { printf "%s%s", s, $4; s = " / " }' "$sp.tsv")
+		runs_t=$(awk -F'\t' -v id="$id" '$1 == id && $2 == "torch" { printf "%s%s", s, $4; s = " / " }' "$sp.tsv")
 		bn=$(best "$id" nlp)
 		bt=$(best "$id" torch)
 		script=ptb_rnn_torch.py
@@ -217,24 +221,29 @@ speed_table()
 	done
 	echo
 	echo "Load average (1, 5, 15 min) after each run:"
-	awk -F'\t' '{ printf "%s%s %s %s: %s", s, $1, $2, $3, $5; s = "; " } END { print "" }' "$out/speed.tsv"
+	awk -F'\t' '{ printf "%s%s %s %s: %s", s, $1, $2, $3, $5; s = "; " } END { print "" }' "$sp.tsv"
 }
 
 if [ $speed = 1 ]; then
+	sp=$tmp/speed
 	# the first K lines of the training text: the fewest whose tokens fill W windows of T steps in
 	# each of B streams (n = N / B >= W T + 1)
 	awk -v need=$((B * (W * T + 1))) '{ n += NF + 1; print; if (n >= need) exit }' "$train" >"$tmp/train.head"
 	[ $have_nlp = 0 ] || "$bindir/nlp-vocab" "$train" >"$tmp/vocab"
-	rm -f "$out/speed.tsv"
+	rm -f "$sp.tsv"
 	{
 		echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC'), nlp at $commit; $(machine); load before: $(load)."
 		echo "nlp-rnnlm: one epoch of the first $(nlines "$tmp/train.head") lines of ptb.train.txt ($(awk '{ n += NF + 1 } END { print n }' "$tmp/train.head") tokens with </s>), -v the vocabulary of the whole file, -T $threads, tokens_per_s of --log; PyTorch $("$PY" -c 'import torch; print(torch.__version__)' 2>/dev/null || echo '-'): $W windows of the whole file. Best of $reps runs each, alternating, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for both."
-	} >"$out/speed.info"
+	} >"$sp.info"
 	speed_ids=(lstm rnn gru)
 	[ $full = 0 ] || speed_ids+=(lstm1)
 	[ $medium = 0 ] || speed_ids+=(medium)
 	for id in "${speed_ids[@]}"; do speed_pair "$id"; done
-	busy=$(awk -F'\t' -v n="$(nproc)" '{ split($5, l, " "); if (l[1] + 0 > m) m = l[1] + 0 } END { if (m > n) print m }' "$out/speed.tsv")
+	for x in tsv info; do
+		cp "$sp.$x" "$out/speed.$x.$$"
+		mv "$out/speed.$x.$$" "$out/speed.$x"
+	done
+	busy=$(awk -F'\t' -v n="$(nproc)" '{ split($5, l, " "); if (l[1] + 0 > m) m = l[1] + 0 } END { if (m > n) print m }' "$sp.tsv")
 	[ -z "$busy" ] || notes+=("the machine was busy during the speed runs (load average up to $busy on $(nproc) processors): other jobs took CPU time, the figures are low and noisy (PyTorch's threads suffer most); run again in a quiet moment")
 fi
 
