@@ -72,7 +72,8 @@ class LM(nn.Module):
         super().__init__()
         cls = {'rnn': nn.RNN, 'lstm': nn.LSTM, 'gru': nn.GRU}[a.cell]
         s.emb = nn.Embedding(V, a.emb)
-        s.drop = nn.Dropout(a.dropout)
+        # no dropout module at all without --dropout: the LSTM then runs ptb_lstm_torch.py's graph
+        s.drop = nn.Dropout(a.dropout) if a.dropout > 0 else nn.Identity()
         s.rnn = cls(a.emb, a.hidden, a.layers, dropout=a.dropout if a.layers > 1 else 0.0)
         s.out = nn.Linear(a.hidden, V)
         for p in s.parameters():

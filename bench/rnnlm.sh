@@ -35,7 +35,8 @@
 #     left in RNNLM_DIR.
 #
 # The full runs keep their models, logs and scores in RNNLM_DIR (default $BENCH_DIR/rnnlm, so
-# /tmp/nlp-bench/rnnlm); each run of a model first removes its earlier files. RNNLM_MODELS (a
+# /tmp/nlp-bench/rnnlm); each run of a model first removes its earlier files (two full runs at
+# once need two RNNLM_DIR). RNNLM_MODELS (a
 # list of lstm rnn gru lstm1 medium) restricts the full runs to those models. The learning curves
 # (validation perplexity per epoch of each full run, from the --log files, PyTorch's dashed
 # where it ran) go to bench/rnnlm-curves.png (RNNLM_PNG) through gnuplot (pngcairo, or png when
@@ -153,11 +154,14 @@ logcol() { awk -F'\t' -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c
 # torch_tps FILE: the tok/s of epoch 1 in PyTorch's output.
 torch_tps() { awk '$1 == "epoch" && $2 == 1 { for (i = 3; i < NF; i++) if ($i == "tok/s") print $(i + 1) }' "$1"; }
 
-# ppl_of FILE: nlp-perplexity's perplexity including OOVs.
-ppl_of() { awk -F'\t' '/^Perplexity including OOVs:/ { printf "%.2f\n", $2; exit }' "$1"; }
+# ppl_of FILE [FORMAT]: nlp-perplexity's perplexity including OOVs (FORMAT default %.2f).
+ppl_of() { awk -F'\t' -v f="${2:-%.2f}" '/^Perplexity including OOVs:/ { printf f "\n", $2; exit }' "$1"; }
 
 # ---- speed: 150 windows, alternating ----
-# speed.tsv in RNNLM_DIR: "id tool run tokens_per_s load" per run; speed.info: when and where.
+# $sp.tsv: "id tool run tokens_per_s load" per run; $sp.info: when and where. A run writes them in
+# its own folder and copies them to RNNLM_DIR/speed.{tsv,info} at the end (for --report and
+# --no-speed), so that two runs at once do not mix their figures.
+sp=$out/speed
 speed_pair()
 {
 	local id=$1 r m tps
@@ -169,7 +173,7 @@ speed_pair()
 			run /dev/null "$tmp/nlp.err" "$bindir/nlp-rnnlm" train --output "$tmp/speed.rnn" -v "$tmp/vocab" \
 				--epochs 1 -T $threads --log "$tmp/speed.log" "${m[@]}" "$tmp/train.head" || exit 1
 			tps=$(logcol "$tmp/speed.log" tokens_per_s | head -n 1)
-			printf '%s\tnlp\t%s\t%s\t%s\n' "$id" "$r" "${tps:-nan}" "$(load)" >>"$out/speed.tsv"
+			printf '%s\tnlp\t%s\t%s\t%s\n' "$id" "$r" "${tps:-nan}" "$(load)" >>"$sp.tsv"
 		fi
 		if [ $have_torch = 1 ]; then
 			echo "$me: speed $id, run $r: PyTorch ..." >&2
@@ -180,7 +184,7 @@ speed_pair()
 					--max-batches $W --threads $threads --no-eval || exit 1
 			fi
 			tps=$(torch_tps "$tmp/torch.out")
-			printf '%s\ttorch\t%s\t%s\t%s\n' "$id" "$r" "${tps:-nan}" "$(load)" >>"$out/speed.tsv"
+			printf '%s\ttorch\t%s\t%s\t%s\n' "$id" "$r" "${tps:-nan}" "$(load)" >>"$sp.tsv"
 		fi
 	done
 }
@@ -188,25 +192,25 @@ speed_pair()
 # best ID TOOL: the best tokens/s of TOOL's speed runs of ID (nothing when none).
 best()
 {
-	[ -f "$out/speed.tsv" ] || return 0
-	awk -F'\t' -v id="$1" -v t="$2" '$1 == id && $2 == t && $4 + 0 > b { b = $4 + 0 } END { if (b) print b }' "$out/speed.tsv"
+	[ -f "$sp.tsv" ] || return 0
+	awk -F'\t' -v id="$1" -v t="$2" '$1 == id && $2 == t && $4 + 0 > b { b = $4 + 0 } END { if (b) print b }' "$sp.tsv"
 }
 
 speed_table()
 {
 	local id runs_n runs_t bn bt script ids=()
-	[ -f "$out/speed.tsv" ] || return 0
-	mapfile -t ids < <(cut -f1 "$out/speed.tsv" | awk '!seen[$0]++')
+	[ -f "$sp.tsv" ] || return 0
+	mapfile -t ids < <(cut -f1 "$sp.tsv" | awk '!seen[$0]++')
 	echo
 	echo "### Training speed: $W windows of $B streams x $T steps ($((W * T * B)) tokens), $threads threads"
 	echo
-	cat "$out/speed.info"
+	cat "$sp.info"
 	echo
 	echo "| model | nlp-rnnlm tokens/s (runs) | PyTorch tokens/s (runs) | PyTorch script | nlp / PyTorch |"
 	echo "|---|---|---|---|---|"
 	for id in "${ids[@]}"; do
-		runs_n=$(awk -F'\t' -v id="$id" '$1 == id && $2 == "nlp" { printf "%s%s", s, $4; s = " / " }' "$out/speed.tsv")
-		runs_t=$(awk -F'\t' -v id="$id" '$1 == id && $2 == "torch" { printf "%s%s", s, $4; s = " / " }' "$out/speed.tsv")
+		runs_n=$(awk -F'\t' -v id="$id" '$1 == id && $2 == "nlp" { printf "%s%s", s, $4; s = " / " }' "$sp.tsv")
+		runs_t=$(awk -F'\t' -v id="$id" '$1 == id && $2 == "torch" { printf "%s%s", s, $4; s = " / " }' "$sp.tsv")
 		bn=$(best "$id" nlp)
 		bt=$(best "$id" torch)
 		script=ptb_rnn_torch.py
@@ -217,23 +221,30 @@ speed_table()
 	done
 	echo
 	echo "Load average (1, 5, 15 min) after each run:"
-	awk -F'\t' '{ printf "%s%s %s %s: %s", s, $1, $2, $3, $5; s = "; " } END { print "" }' "$out/speed.tsv"
+	awk -F'\t' '{ printf "%s%s %s %s: %s", s, $1, $2, $3, $5; s = "; " } END { print "" }' "$sp.tsv"
 }
 
 if [ $speed = 1 ]; then
+	sp=$tmp/speed
 	# the first K lines of the training text: the fewest whose tokens fill W windows of T steps in
 	# each of B streams (n = N / B >= W T + 1)
 	awk -v need=$((B * (W * T + 1))) '{ n += NF + 1; print; if (n >= need) exit }' "$train" >"$tmp/train.head"
 	[ $have_nlp = 0 ] || "$bindir/nlp-vocab" "$train" >"$tmp/vocab"
-	rm -f "$out/speed.tsv"
+	rm -f "$sp.tsv"
 	{
 		echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC'), nlp at $commit; $(machine); load before: $(load)."
 		echo "nlp-rnnlm: one epoch of the first $(nlines "$tmp/train.head") lines of ptb.train.txt ($(awk '{ n += NF + 1 } END { print n }' "$tmp/train.head") tokens with </s>), -v the vocabulary of the whole file, -T $threads, tokens_per_s of --log; PyTorch $("$PY" -c 'import torch; print(torch.__version__)' 2>/dev/null || echo '-'): $W windows of the whole file. Best of $reps runs each, alternating, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for both."
-	} >"$out/speed.info"
+	} >"$sp.info"
 	speed_ids=(lstm rnn gru)
 	[ $full = 0 ] || speed_ids+=(lstm1)
 	[ $medium = 0 ] || speed_ids+=(medium)
 	for id in "${speed_ids[@]}"; do speed_pair "$id"; done
+	for x in tsv info; do
+		cp "$sp.$x" "$out/speed.$x.$$"
+		mv "$out/speed.$x.$$" "$out/speed.$x"
+	done
+	busy=$(awk -F'\t' -v n="$(nproc)" '{ split($5, l, " "); if (l[1] + 0 > m) m = l[1] + 0 } END { if (m > n) print m }' "$sp.tsv")
+	[ -z "$busy" ] || notes+=("the machine was busy during the speed runs (load average up to $busy on $(nproc) processors): other jobs took CPU time, the figures are low and noisy (PyTorch's threads suffer most); run again in a quiet moment")
 fi
 
 # ---- full runs ----
@@ -251,9 +262,11 @@ if [ -n "${RNNLM_MODELS:-}" ] && [ ${#full_ids[@]} -gt 0 ]; then
 	full_ids=("${sel[@]}")
 fi
 
+declare -A ran
 full_nlp()
 {
 	local id=$1 m s t0 t1
+	ran[nlp.$id]=1
 	read -ra m <<<"${shape[$id]}"
 	read -ra s <<<"${sched[$id]}"
 	rm -f "$out/$id".{rnn,log,err,time,wall,ppl,score,info}
@@ -277,15 +290,17 @@ full_nlp()
 full_torch()
 {
 	local id=$1 m s da dc
+	ran[torch.$id]=1
 	read -ra m <<<"${shape[$id]}"
 	read -ra s <<<"${sched[$id]}"
 	rm -f "$out/torch-$id".{out,log,err}
 	echo "$me: $(date -u +%H:%M) training $id: PyTorch ..." >&2
 	if [ "$id" = lstm ]; then
-		run "$out/torch-$id.out" "$out/torch-$id.err" "$PY" "$torch_lstm" "$ptb" 13 || return 0
+		run "$out/torch-$id.out" "$out/torch-$id.err" "$PY" "$torch_lstm" "$ptb" 13 ||
+			{ verdict "$id: PyTorch training" 0 "failed, see $out/torch-$id.err"; return 0; }
 	else
 		run "$out/torch-$id.out" "$out/torch-$id.err" "$PY" "$torch_rnn" "$ptb" "${m[@]}" "${s[@]}" \
-			--threads $threads || return 0
+			--threads $threads || { verdict "$id: PyTorch training" 0 "failed, see $out/torch-$id.err"; return 0; }
 	fi
 	# the learning rate of each epoch, from the schedule (ptb_lstm_torch.py's: 4 and 0.5)
 	da=$(awk '{ for (i = 1; i < NF; i++) if ($i == "--decay-after") print $(i + 1) }' <<<"${sched[$id]}")
@@ -299,8 +314,12 @@ if [ ${#full_ids[@]} -gt 0 ] && [ $report = 0 ]; then
 	if [ $have_nlp = 1 ]; then
 		# the n-gram baseline
 		echo "$me: 5-gram modified Kneser-Ney (nlp-lm -n 5) ..." >&2
-		run /dev/null "$tmp/lm.err" "$bindir/nlp-lm" -n 5 --output "$tmp/kn5.arpa" "$train" || exit 1
-		run "$out/kn5.ppl" "$tmp/lm.err" "$bindir/nlp-perplexity" --model "$tmp/kn5.arpa" "$test" || exit 1
+		rm -f "$out/kn5.ppl"
+		if ! { run /dev/null "$tmp/lm.err" "$bindir/nlp-lm" -n 5 --output "$tmp/kn5.arpa" "$train" &&
+			run "$out/kn5.ppl" "$tmp/lm.err" "$bindir/nlp-perplexity" --model "$tmp/kn5.arpa" "$test"; }; then
+			rm -f "$out/kn5.ppl"
+			verdict "the 5-gram baseline (nlp-lm -n 5, nlp-perplexity)" 0 failed
+		fi
 		rm -f "$tmp/kn5.arpa"
 	fi
 	for id in "${full_ids[@]}"; do
@@ -310,6 +329,11 @@ if [ ${#full_ids[@]} -gt 0 ] && [ $report = 0 ]; then
 fi
 
 # ---- the report ----
+# nlpf ID, torchf ID: the prefix of the files of ID's runs, when they were made by this run (or
+# with --report); else a path where there is nothing (RNNLM_DIR may hold older runs).
+nlpf() { if [ $report = 1 ] || [ -n "${ran[nlp.$1]:-}" ]; then echo "$out/$1"; else echo "$tmp/none/$1"; fi; }
+torchf() { if [ $report = 1 ] || [ -n "${ran[torch.$1]:-}" ]; then echo "$out/torch-$1"; else echo "$tmp/none/torch-$1"; fi; }
+
 if [ $report = 1 ]; then
 	full_ids=()
 	for id in "${ids_all[@]}"; do
@@ -323,11 +347,14 @@ speed_table
 # curves: validation perplexity per epoch of every model of the table
 curves()
 {
-	local term=png id plots=() kn
+	local term=png id plots=() kn k=0
 	gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1 && term=pngcairo
 	for id in "${full_ids[@]}"; do
-		[ ! -s "$out/$id.log" ] || plots+=("'$out/$id.log' using 1:4 skip 1 with linespoints lw 2 title 'nlp-rnnlm ${label[$id]}'")
-		[ ! -s "$out/torch-$id.log" ] || plots+=("'$out/torch-$id.log' using 1:4 skip 1 with linespoints dt 2 title 'PyTorch ${label[$id]}'")
+		# one colour a model: nlp-rnnlm solid, PyTorch dashed
+		k=$((k + 1))
+		nf=$(nlpf "$id") tf=$(torchf "$id")
+		[ ! -s "$nf.log" ] || plots+=("'$nf.log' using 1:4 skip 1 with linespoints lc $k lw 2 title 'nlp-rnnlm ${label[$id]}'")
+		[ ! -s "$tf.log" ] || plots+=("'$tf.log' using 1:4 skip 1 with linespoints lc $k dt 2 title 'PyTorch ${label[$id]}'")
 	done
 	[ ${#plots[@]} -gt 0 ] || return 0
 	kn=$( [ ! -f "$out/kn5.ppl" ] || ppl_of "$out/kn5.ppl")
@@ -361,26 +388,27 @@ if [ ${#full_ids[@]} -gt 0 ]; then
 	kn=""
 	[ ! -f "$out/kn5.ppl" ] || kn=$(ppl_of "$out/kn5.ppl")
 	echo
-	echo "### PTB word-level language models (test set: 82,430 tokens with </s>)"
+	echo "### PTB word-level language models (test set: $(awk '{ n += NF + 1 } END { print n }' "$test") tokens with </s>)"
 	echo
 	echo "| model | epochs | best valid ppl | test ppl | tokens/s | vs PyTorch | training time | peak RSS | PyTorch test ppl |"
 	echo "|---|---|---|---|---|---|---|---|---|"
 	for id in "${full_ids[@]}"; do
+		nf=$(nlpf "$id") tf=$(torchf "$id")
 		ep=- bv=- tp=- tps=- vs=- wall=- rss=- pt=${pubppl[$id]:--}
-		if [ -s "$out/$id.log" ]; then
-			ep=$(logcol "$out/$id.log" epoch | wc -l)
-			bv=$(logcol "$out/$id.log" valid_ppl | awk '$1 + 0 > 0 && (!b || $1 + 0 < b) { b = $1 + 0 } END { if (b) printf "%.2f", b; else print "-" }')
+		if [ -s "$nf.log" ]; then
+			ep=$(logcol "$nf.log" epoch | wc -l)
+			bv=$(logcol "$nf.log" valid_ppl | awk '$1 + 0 > 0 && (!b || $1 + 0 < b) { b = $1 + 0 } END { if (b) printf "%.2f", b; else print "-" }')
 			# tokens/s over the whole training (the epochs have the same tokens)
-			tps=$(logcol "$out/$id.log" tokens_per_s | awk '$1 > 0 { n++; s += 1 / $1 } END { if (n) printf "%.0f", n / s; else print "-" }')
+			tps=$(logcol "$nf.log" tokens_per_s | awk '$1 > 0 { n++; s += 1 / $1 } END { if (n) printf "%.0f", n / s; else print "-" }')
 		fi
-		[ ! -s "$out/$id.ppl" ] || tp=$(ppl_of "$out/$id.ppl")
-		[ ! -s "$out/$id.wall" ] || wall="$(cat "$out/$id.wall") s"
-		[ ! -s "$out/$id.time" ] || rss=$(mb "$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$out/$id.time")")
+		[ ! -s "$nf.ppl" ] || tp=$(ppl_of "$nf.ppl")
+		[ ! -s "$nf.wall" ] || wall="$(cat "$nf.wall") s"
+		[ ! -s "$nf.time" ] || rss=$(mb "$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$nf.time")")
 		bn=$(best "$id" nlp)
 		bt=$(best "$id" torch)
 		[ -z "$bn" ] || [ -z "$bt" ] || vs=$(awk -v a="$bn" -v b="$bt" 'BEGIN { printf "%.2fx", a / b }')
-		if [ -s "$out/torch-$id.out" ] && grep -q '^test_ppl' "$out/torch-$id.out"; then
-			pt="$(awk '$1 == "test_ppl" { print $2 }' "$out/torch-$id.out") (here, $(awk '$1 == "epoch" { n++; s += 1 / $6 } END { printf "%.0f", n / s }' "$out/torch-$id.out") tokens/s)"
+		if [ -s "$tf.out" ] && grep -q '^test_ppl' "$tf.out"; then
+			pt="$(awk '$1 == "test_ppl" { print $2 }' "$tf.out") (here, $(awk '$1 == "epoch" { n++; s += 1 / $6 } END { printf "%.0f", n / s }' "$tf.out") tokens/s)"
 		fi
 		echo "| nlp-rnnlm ${label[$id]} | $ep | $bv | $tp | $tps | $vs | $wall | $rss | $pt |"
 	done
@@ -390,27 +418,31 @@ if [ ${#full_ids[@]} -gt 0 ]; then
 	echo "of the same model (the table above); PyTorch's perplexities score valid and test as 10"
 	echo "streams, nlp-rnnlm's as one."
 	for id in "${full_ids[@]}"; do
-		[ ! -f "$out/$id.info" ] || echo "- $id: $(cat "$out/$id.info")"
+		nf=$(nlpf "$id")
+		[ ! -f "$nf.info" ] || echo "- $id: $(cat "$nf.info")"
 	done
 
 	if [ $report = 0 ] && [ $have_nlp = 1 ]; then
 		for id in "${full_ids[@]}"; do
-			if [ ! -s "$out/$id.ppl" ] || [ ! -s "$out/$id.score" ]; then continue; fi
-			a=$(ppl_of "$out/$id.ppl")
-			b=$(awk -F'\t' '{ s += $1; n += $2 } END { if (n) printf "%.4f", 10 ^ (-s / n) }' "$out/$id.score")
+			nf=$(nlpf "$id")
+			if [ ! -s "$nf.ppl" ] || [ ! -s "$nf.score" ]; then continue; fi
+			a=$(ppl_of "$nf.ppl" %.4f)
+			b=$(awk -F'\t' '{ s += $1; n += $2 } END { if (n) printf "%.4f", 10 ^ (-s / n) }' "$nf.score")
 			verdict "$id: nlp-rnnlm score's sum gives nlp-perplexity's perplexity" \
 				"$(awk -v a="$a" -v b="$b" 'BEGIN { d = a / b - 1; print (d < 1e-4 && d > -1e-4) ? 1 : 0 }')" \
 				"$b vs $a"
 		done
-		if [ -s "$out/lstm.ppl" ]; then
-			a=$(ppl_of "$out/lstm.ppl")
+		nf=$(nlpf lstm)
+		if [ -s "$nf.ppl" ]; then
+			a=$(ppl_of "$nf.ppl")
 			verdict "LSTM small: test perplexity <= 116" "$(awk -v a="$a" 'BEGIN { print (a <= 116) ? 1 : 0 }')" "$a"
 		fi
-		if [ -s "$out/lstm1.ppl" ] && [ -n "$kn" ]; then
-			a=$(ppl_of "$out/lstm1.ppl")
+		nf=$(nlpf lstm1)
+		if [ -s "$nf.ppl" ] && [ -s "$nf.wall" ]; then
+			a=$(ppl_of "$nf.ppl")
 			verdict "1-layer LSTM: test perplexity below the 5-gram modified Kneser-Ney's" \
-				"$(awk -v a="$a" -v k="$kn" 'BEGIN { print (a < k) ? 1 : 0 }')" "$a vs $kn"
-			w=$(cat "$out/lstm1.wall")
+				"$(awk -v a="$a" -v k="$kn" 'BEGIN { print (k != "" && a < k + 0) ? 1 : 0 }')" "$a vs ${kn:-no 5-gram}"
+			w=$(cat "$nf.wall")
 			verdict "1-layer LSTM: trained within 30 minutes" "$(awk -v w="$w" 'BEGIN { print (w <= 1800) ? 1 : 0 }')" "$w s"
 		fi
 	fi
