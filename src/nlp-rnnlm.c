@@ -154,6 +154,7 @@ static void free_texts(struct reading *a, struct reading *b)
 struct train_ctx {
 	struct rnnlm *m;
 	const char *output;
+	char *tmp;                  /* output's temporary name: output.tmp */
 	FILE *log;
 	const char *log_path;
 	char phase[48];
@@ -173,35 +174,26 @@ static void on_step(void *ctx, const struct rnn_epoch *ep, uint64_t done, uint64
 		progress_show(done, "loss %.3f, ppl %.1f, lr %.3g", loss, exp(loss), ep->lr);
 }
 
-static void save(const struct rnnlm *m, const char *path)
+/* The model into tc->tmp, then renamed to tc->output: a run stopped midway leaves the last model
+ * whole. */
+static void save(const struct train_ctx *tc)
 {
-	size_t n = strlen(path);
-	char *tmp = emalloc(n + 5);
 	struct writer w;
-	int fd;
+	int fd = out_file_open(&w, tc->tmp);
 
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".tmp", 5);
-	fd = out_file_open(&w, tmp);
-	rnnlm_write(m, &w);
-	out_file_close(&w, fd, tmp);
-	if (rename(tmp, path) < 0)
-		eprintf("rename %s to %s:", tmp, path);
-	free(tmp);
+	rnnlm_write(tc->m, &w);
+	out_file_close(&w, fd, tc->tmp);
+	if (rename(tc->tmp, tc->output) < 0)
+		eprintf("rename %s to %s:", tc->tmp, tc->output);
 }
 
 /* Ends the program now, not after an epoch, when the model cannot be written where asked. */
-static void check_output(const char *path)
+static void check_output(const char *tmp)
 {
-	size_t n = strlen(path);
-	char *tmp = emalloc(n + 5);
 	struct writer w;
 
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".tmp", 5);
 	out_file_close(&w, out_file_open(&w, tmp), tmp);
 	unlink(tmp);
-	free(tmp);
 }
 
 static int on_epoch(void *ctx, const struct rnn_epoch *ep, struct error *e)
@@ -220,7 +212,7 @@ static int on_epoch(void *ctx, const struct rnn_epoch *ep, struct error *e)
 			eprintf("write %s:", tc->log_path);
 	}
 	if (ep->best)
-		save(tc->m, tc->output);
+		save(tc);
 	return 0;
 }
 
@@ -340,8 +332,8 @@ static int train_main(int argc, char **argv)
 		eprintf("%s: no text to validate on", valid_path);
 	if (!vocab_path && rnn_text_vocab(&train.text, min_count, &vocab, &e) < 0)
 		eprint_error(&e);
-	rnn_text_map(&train.text, &vocab);
-	rnn_text_map(&valid.text, &vocab);
+	if (rnn_text_map(&train.text, &vocab, &e) < 0 || rnn_text_map(&valid.text, &vocab, &e) < 0)
+		eprint_error(&e);
 	c.vocab = (uint32_t)(vocab.n > RNNLM_MAX_VOCAB ? RNNLM_MAX_VOCAB + 1 : vocab.n);
 	c.bptt = (uint32_t)o.bptt;
 	c.batch = (uint32_t)o.batch;
@@ -352,18 +344,21 @@ static int train_main(int argc, char **argv)
 	if (rnnlm_init(&m, &c, &vocab, &e) < 0)
 		eprint_error(&e);
 	tc.m = &m;
-	check_output(tc.output);
+	tc.tmp = emalloc(strlen(tc.output) + 5);
+	strcpy(stpcpy(tc.tmp, tc.output), ".tmp");
+	check_output(tc.tmp);
 	if (tc.log_path) {
 		tc.log = fopen(tc.log_path, "w");
 		if (!tc.log)
 			eprintf("open %s:", tc.log_path);
 		fprintf(tc.log, "epoch\tlr\ttrain_ppl\tvalid_ppl\ttokens_per_s\tseconds\n");
 	}
+	progress_bytes(mem, sizeof(mem), rnn_train_bytes(&m, &o, valid_path != NULL) +
+	               m.L.size * 4 + (train.text.n + valid.text.n) * 4);
 	progress_note("%s %s parameters, %s tokens, vocabulary %s; about %s of memory",
 	              cells[c.cell], progress_count(a, sizeof(a), m.L.used),
 	              progress_count(b, sizeof(b), train.text.n), progress_count(v, sizeof(v), c.vocab),
-	              progress_bytes(mem, sizeof(mem), rnn_train_bytes(&m, &o, valid_path != NULL) + m.L.size * 4 +
-	                             (train.text.n + valid.text.n) * 4));
+	              mem);
 	if (rnn_train(&m, train.text.ids, train.text.n, valid_path ? valid.text.ids : NULL,
 	              valid.text.n, &o, &hooks, &e) < 0) {
 		progress_abort();
@@ -380,6 +375,7 @@ static int train_main(int argc, char **argv)
 		              progress_count(a, sizeof(a), train.text.n), tc.tokens_per_s);
 	rnnlm_free(&m);
 	free_texts(&train, &valid);
+	free(tc.tmp);
 	return 0;
 }
 

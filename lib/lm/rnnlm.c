@@ -15,6 +15,16 @@
 
 /* ---- the model ---- */
 
+/* Whether a vocabulary begins with </s> and <unk>, as every model's does. */
+static int specials_first(const struct strtab *v)
+{
+	size_t a, b;
+	const char *eos = v->n >= 2 ? strtab_key(v, RNNLM_EOS, &a) : NULL;
+	const char *unk = v->n >= 2 ? strtab_key(v, RNNLM_UNK, &b) : NULL;
+
+	return eos && a == 4 && memcmp(eos, "</s>", 4) == 0 && b == 5 && memcmp(unk, "<unk>", 5) == 0;
+}
+
 static int check_config(const struct rnnlm_config *c, const char *name, struct error *e)
 {
 	if (c->cell != NN_CELL_RNN && c->cell != NN_CELL_LSTM && c->cell != NN_CELL_GRU)
@@ -62,16 +72,11 @@ static void layout(struct rnnlm *m)
 int rnnlm_init(struct rnnlm *m, const struct rnnlm_config *c, struct strtab *vocab,
                struct error *e)
 {
-	size_t len;
 
 	memset(m, 0, sizeof(*m));
 	if (check_config(c, NULL, e) < 0)
 		return -1;
-	if (vocab->n != c->vocab || vocab->n < 2 ||
-	    (strtab_key(vocab, RNNLM_EOS, &len), len != 4) ||
-	    memcmp(strtab_key(vocab, RNNLM_EOS, &len), "</s>", 4) != 0 ||
-	    (strtab_key(vocab, RNNLM_UNK, &len), len != 5) ||
-	    memcmp(strtab_key(vocab, RNNLM_UNK, &len), "<unk>", 5) != 0)
+	if (vocab->n != c->vocab || !specials_first(vocab))
 		return error_bad(e, NULL, 0, "the vocabulary must begin with </s> and <unk>");
 	m->c = *c;
 	layout(m);
@@ -138,7 +143,7 @@ int rnnlm_parse(struct rnnlm *m, const unsigned char *d, size_t size, const char
 	struct nnfile f;
 	struct rnnlm_config c = {0};
 	const unsigned char *h;
-	size_t len, at = 0;
+	size_t at = 0;
 
 	memset(m, 0, sizeof(*m));
 	if (nnfile_parse(&f, d, size, name, RNNLM_MAGIC, RNNLM_VERSION, RNNLM_HEADER, 1, WHAT,
@@ -175,10 +180,7 @@ int rnnlm_parse(struct rnnlm *m, const unsigned char *d, size_t size, const char
 		return error_bad(e, name, 0, "the header gives %u words, the word table has %zu",
 		                 c.vocab, n);
 	}
-	if ((strtab_key(&f.tables[0], RNNLM_EOS, &len), len != 4) ||
-	    memcmp(strtab_key(&f.tables[0], RNNLM_EOS, &len), "</s>", 4) != 0 ||
-	    (strtab_key(&f.tables[0], RNNLM_UNK, &len), len != 5) ||
-	    memcmp(strtab_key(&f.tables[0], RNNLM_UNK, &len), "<unk>", 5) != 0) {
+	if (!specials_first(&f.tables[0])) {
 		nnfile_free(&f);
 		return error_bad(e, name, 0, "the words 1 and 2 are not </s> and <unk>");
 	}

@@ -110,37 +110,23 @@ int rnn_text_vocab(const struct rnn_text *t, uint64_t min_count, struct strtab *
 	return 0;
 }
 
-uint64_t rnn_text_map(struct rnn_text *t, const struct strtab *vocab)
+int rnn_text_map(struct rnn_text *t, const struct strtab *vocab, struct error *e)
 {
 	uint32_t *to = malloc((t->words.n ? t->words.n : 1) * sizeof(*to));
-	uint64_t oov = 0;
 
-	if (!to) /* the caller's memory ran out between the two: map word by word */
-		for (size_t i = 0; i < t->n; i++) {
-			size_t len;
-			const char *w = strtab_key(&t->words, t->ids[i], &len);
-			int64_t id = strtab_find(vocab, w, len);
+	if (!to)
+		return error_set(e, -1, ENOMEM, NULL, 0, "mapping %zu words", t->words.n);
+	for (size_t i = 0; i < t->words.n; i++) {
+		size_t len;
+		const char *w = strtab_key(&t->words, i, &len);
+		int64_t id = strtab_find(vocab, w, len);
 
-			oov += id < 0;
-			t->ids[i] = id < 0 ? RNNLM_UNK : (uint32_t)id;
-		}
-	else {
-		for (size_t i = 0; i < t->words.n; i++) {
-			size_t len;
-			const char *w = strtab_key(&t->words, i, &len);
-			int64_t id = strtab_find(vocab, w, len);
-
-			to[i] = id < 0 ? UINT32_MAX : (uint32_t)id;
-		}
-		for (size_t i = 0; i < t->n; i++) {
-			uint32_t id = to[t->ids[i]];
-
-			oov += id == UINT32_MAX;
-			t->ids[i] = id == UINT32_MAX ? RNNLM_UNK : id;
-		}
+		to[i] = id < 0 ? RNNLM_UNK : (uint32_t)id;
 	}
+	for (size_t i = 0; i < t->n; i++)
+		t->ids[i] = to[t->ids[i]];
 	free(to);
-	return oov;
+	return 0;
 }
 
 /* ---- training ---- */
@@ -237,7 +223,6 @@ int rnn_train(struct rnnlm *m, const uint32_t *ids, size_t n, const uint32_t *va
 	size_t B = o->batch, len = n / B;
 	double best = INFINITY, factor = 1;
 	int ret = -1, saved = 0;
-	uint32_t *streams;
 
 	if (len < 2)
 		return error_bad(e, NULL, 0, "%zu tokens of training text: too few for %zu streams of "
@@ -262,13 +247,12 @@ int rnn_train(struct rnnlm *m, const uint32_t *ids, size_t n, const uint32_t *va
 		error_set(e, -1, ENOMEM, NULL, 0, "the windows");
 		goto out;
 	}
-	streams = (uint32_t *)ids; /* stream b is ids [b len, (b + 1) len) */
 	for (unsigned k = 1; k <= o->epochs; k++) {
 		struct rnn_epoch ep = {k, o->epochs, scheduled(o, k) * factor, NAN, NAN, 0, 0, 0};
 		uint64_t targets;
 		double t0 = now(), loss;
 
-		loss = epoch(&tr, streams, len, &ep, &targets);
+		loss = epoch(&tr, ids, len, &ep, &targets); /* stream b: ids [b len, (b + 1) len) */
 		ep.seconds = now() - t0;
 		ep.train_ppl = exp(loss / (double)targets);
 		ep.tokens_per_s = (double)targets / (ep.seconds > 0 ? ep.seconds : 1e-9);

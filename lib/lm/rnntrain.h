@@ -37,9 +37,9 @@ int rnn_text_line(struct rnn_text *t, const char *s, size_t n, struct spans *sp,
  * Returns 0 or -1 with e filled. */
 int rnn_text_vocab(const struct rnn_text *t, uint64_t min_count, struct strtab *vocab,
                    struct error *e);
-/* Maps t's ids to vocab's in place (a word outside it to <unk>): returns the tokens that were
- * outside. */
-uint64_t rnn_text_map(struct rnn_text *t, const struct strtab *vocab);
+/* Maps t's ids to vocab's in place (a word outside it to <unk>). Returns 0 or -1 with e filled
+ * (memory). */
+int rnn_text_map(struct rnn_text *t, const struct strtab *vocab, struct error *e);
 
 struct rnn_train_opts {
 	size_t bptt, batch;

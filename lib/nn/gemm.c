@@ -5,7 +5,7 @@
 #include "nn/gemm.h"
 
 #define MAX_BLOCKS 16         /* the longer side of C in at most this many blocks, */
-#define MIN_SIDE 64           /* about one a MIN_SIDE of it (a multiple of 16 each, the last less) */
+#define MIN_SIDE 64           /* about one block a MIN_SIDE of it, a multiple of 16 long */
 #define BLOCK_MIN_FLOPS 4e6   /* smaller products are one block */
 
 static int threads = 1;

@@ -32,30 +32,58 @@ static float row_max(const float *x, size_t V)
 	return r;
 }
 
+/* s [LANES] += the values e [n] (n a multiple of LANES but for the row's last piece) */
 SIMD_CLONES
-static double row_sum(const float *e, size_t V)
+static void lanes_add(float *restrict s, const float *restrict e, size_t n)
 {
-	float s[LANES] = {0};
-	double r = 0;
 	size_t i = 0;
 
-	for (; i + LANES <= V; i += LANES)
+	for (; i + LANES <= n; i += LANES)
 		for (int k = 0; k < LANES; k++)
 			s[k] += e[i + k];
-	for (; i < V; i++)
+	for (; i < n; i++)
 		s[0] += e[i];
+}
+
+static double lanes_total(const float *s)
+{
+	double r = 0;
+
 	for (int k = 0; k < LANES; k++)
 		r += s[k];
 	return r;
 }
 
-/* e [V] = e^(x - m) (e may be x); returns their sum */
 SIMD_CLONES
+static void exps(float *restrict e, const float *restrict x, size_t n, float m)
+{
+	for (size_t i = 0; i < n; i++)
+		e[i] = nn_exp(x[i] - m);
+}
+
+/* e [V] = e^(x - m) (e may be x); returns their sum */
 static double row_exp(float *e, const float *x, size_t V, float m)
 {
-	for (size_t i = 0; i < V; i++)
-		e[i] = nn_exp(x[i] - m);
-	return row_sum(e, V);
+	float s[LANES] = {0};
+
+	exps(e, x, V, m);
+	lanes_add(s, e, V);
+	return lanes_total(s);
+}
+
+/* The sum of e^(x - m) over x [V], without storing them: the same sum as row_exp's (pieces of
+ * a multiple of LANES add into the same lanes in the same order). */
+static double row_sumexp(const float *x, size_t V, float m)
+{
+	float s[LANES] = {0}, e[256];
+
+	for (size_t i = 0; i < V; i += 256) {
+		size_t n = V - i < 256 ? V - i : 256;
+
+		exps(e, x + i, n, m);
+		lanes_add(s, e, n);
+	}
+	return lanes_total(s);
 }
 
 SIMD_CLONES
@@ -93,16 +121,13 @@ static void forward_rows(void *ctx, int t, int nt)
 {
 	struct job *j = ctx;
 	size_t lo = j->N * (size_t)t / (size_t)nt, hi = j->N * (size_t)(t + 1) / (size_t)nt;
-	float *tmp = emalloc(j->V * sizeof(float));
 
 	for (size_t n = lo; n < hi; n++) {
 		const float *x = j->in + n * j->V;
 		float m = row_max(x, j->V);
-		double sum = row_exp(tmp, x, j->V, m);
 
-		j->loss[n] = ((double)x[j->targets[n]] - m) - log(sum);
+		j->loss[n] = ((double)x[j->targets[n]] - m) - log(row_sumexp(x, j->V, m));
 	}
-	free(tmp);
 }
 
 static int threads(size_t N, size_t V, int nt)
