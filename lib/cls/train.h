@@ -1,0 +1,52 @@
+/* train.h: training a classifier (cls/model.h) on labelled text (cls/data.h): the settings both
+ * kinds share, what each epoch reports, and the trainers. The recurrent trainer (cls/train.c)
+ * groups the examples by length, so a batch is a [T][B] block without padding; the linear one
+ * (cls/linear.c) is fastText's supervised training. Both validate after each epoch and keep the
+ * epoch best on the validation text. */
+#ifndef NLP_CLS_TRAIN_H
+#define NLP_CLS_TRAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "cls/data.h"
+#include "cls/model.h"
+
+struct cls_train_opts {
+	unsigned epochs;
+	float lr;
+	int adam;                /* recurrent: Adam, else SGD */
+	size_t batch;            /* recurrent */
+	double clip;             /* recurrent: the gradient's norm at most this (0: never) */
+	float dropout, rdropout; /* recurrent */
+	double init;             /* recurrent: parameters uniform in [-init, init] */
+	uint64_t min_count;      /* words seen fewer times are unknown */
+	unsigned patience;       /* epochs without a better validation accuracy before stopping
+	                          * (0: never stops early) */
+	int freeze;              /* the embedding is not updated */
+	const float *pretrained; /* [words][emb] rows to start from, or NULL */
+	const uint8_t *has_pretrained; /* [words] which rows of pretrained are set */
+	int threads;
+	uint64_t seed;
+};
+
+struct cls_epoch {
+	unsigned epoch, epochs;
+	double lr;
+	double train_loss, train_acc;     /* the epoch's running mean over its examples */
+	double valid_loss, valid_acc;     /* NaN without validation text */
+	double examples_per_s, seconds;   /* of the training alone */
+	int best;                         /* the best validation so far (without: every epoch) */
+};
+
+struct cls_hooks {
+	void *ctx;
+	/* now and then during an epoch: examples done of total, the mean loss so far */
+	void (*step)(void *ctx, const struct cls_epoch *ep, uint64_t done, uint64_t total,
+	             double loss);
+	/* after each epoch; a negative return stops the training with e filled */
+	int (*epoch)(void *ctx, const struct cls_epoch *ep, struct error *e);
+};
+
+#endif
