@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "cls/data.h"
 #include "cls/model.h"
+#include "vec/vectors.h"
 
 struct cls_train_opts {
 	unsigned epochs;
@@ -25,8 +26,8 @@ struct cls_train_opts {
 	unsigned patience;       /* epochs without a better validation accuracy before stopping
 	                          * (0: never stops early) */
 	int freeze;              /* the embedding is not updated */
-	const float *pretrained; /* [words][emb] rows to start from, or NULL */
-	const uint8_t *has_pretrained; /* [words] which rows of pretrained are set */
+	const struct vectors *pretrained; /* word vectors (vec/vectors.h) to start the rows of the
+	                          * words they hold from, of the model's emb size, or NULL */
 	int threads;
 	uint64_t seed;
 };
