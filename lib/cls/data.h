@@ -42,6 +42,11 @@ int cls_split(const char *s, size_t n, const char **label, size_t *label_len, co
 int cls_data_add(struct cls_data *d, const char *s, size_t n, const char *name, uint64_t lineno,
                  struct error *e);
 
+/* Whether d can train a classifier: at least 2 classes, each seen at least twice (a label seen
+ * once is most often a malformed line). Returns 0, or -1 with e filled naming name and the
+ * line of the lone label. */
+int cls_data_check(const struct cls_data *d, const char *name, struct error *e);
+
 /* The words of example i: ids [*len]. */
 static inline const uint32_t *cls_example(const struct cls_data *d, size_t i, size_t *len)
 {
