@@ -69,3 +69,9 @@ void dropout_forward(float *out, const float *inp, const float *mask, size_t T, 
 			out[t * N + i] = inp[t * N + i] * m[i];
 	}
 }
+
+void seq_reverse(float *out, const float *inp, size_t T, size_t N)
+{
+	for (size_t t = 0; t < T; t++)
+		memcpy(out + t * N, inp + (T - 1 - t) * N, N * sizeof(float));
+}

@@ -31,4 +31,8 @@ void dropout_mask(float *mask, size_t N, float p, struct rng *r);
 void dropout_forward(float *out, const float *inp, const float *mask, size_t T, size_t N,
                      int shared);
 
+/* out [T][N] = inp [T][N] with its T rows in reverse order (out[t] = inp[T-1-t]); out is not
+ * inp. A bidirectional layer's backward direction reads its input so. */
+void seq_reverse(float *out, const float *inp, size_t T, size_t N);
+
 #endif
