@@ -3,6 +3,7 @@
  * fastText's linear model from `label<TAB>text` lines; `predict` writes each line's class and
  * its probability; `eval` writes accuracy, precision, recall, F1 and the confusion matrix. The
  * models are lib/cls. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -376,7 +377,7 @@ static int train_main(int argc, char **argv)
 struct predictor {
 	struct cls_model m;
 	struct cls_run *run;       /* recurrent: B = 1, grown to the longest line */
-	struct cls_linear_ws *ws;  /* linear */
+	struct cls_linear_scratch ws; /* linear */
 	struct spans sp;
 	uint32_t *ids;             /* [cap] */
 	float *p;                  /* [C] */
@@ -399,7 +400,7 @@ static void load_model(struct predictor *pr, const char *path)
 		eprintf("%s: --show-attention needs a model pooled by attention", path);
 	pr->p = emalloc(pr->m.c.classes * sizeof(float));
 	pr->order = emalloc(pr->m.c.classes * sizeof(uint32_t));
-	if (pr->m.c.kind == CLS_LINEAR && !(pr->ws = cls_linear_ws_new(&pr->m, &e)))
+	if (pr->m.c.kind == CLS_LINEAR && cls_linear_scratch_init(&pr->ws, &pr->m, &e) < 0)
 		eprint_error(&e);
 }
 
@@ -441,8 +442,8 @@ static void put_label(struct buf *out, const struct cls_model *m, uint32_t k, fl
 	const char *l = strtab_key(&m->labels, k, &len);
 	char num[32];
 
-	buf_append(out, l, len);
-	buf_append(out, num, (size_t)snprintf(num, sizeof(num), "\t%.6g", (double)p));
+	buf_put(out, l, len);
+	buf_put(out, num, (size_t)snprintf(num, sizeof(num), "\t%.6g", (double)p));
 }
 
 static void put_attention(struct buf *out, const struct predictor *pr)
@@ -450,12 +451,12 @@ static void put_attention(struct buf *out, const struct predictor *pr)
 	size_t T = pr->run->steps;
 	char num[32];
 
-	buf_append(out, "\t", 1);
+	buf_putc(out, '\t');
 	for (size_t t = 0; t < T; t++) {
 		if (t)
-			buf_append(out, " ", 1);
-		buf_append(out, pr->sp.v[t].p, pr->sp.v[t].n);
-		buf_append(out, num, (size_t)snprintf(num, sizeof(num), "/%.3f",
+			buf_putc(out, ' ');
+		buf_put(out, pr->sp.v[t].p, pr->sp.v[t].n);
+		buf_put(out, num, (size_t)snprintf(num, sizeof(num), "/%.3f",
 		                                      (double)pr->run->att[t]));
 	}
 }
@@ -473,28 +474,35 @@ static int predict_line(void *ctx, const char *s, size_t n, struct buf *out, con
 	spans_split_blank(text, tl, &pr->sp);
 	if (pr->sp.n == 0)
 		return error_bad(e, name, line, "an empty text");
-	if (pr->m.c.kind == CLS_LINEAR)
-		cls_linear_probs(&pr->m, pr->ws, pr->sp.v, pr->sp.n, pr->p);
-	else
+	if (pr->m.c.kind == CLS_LINEAR) {
+		size_t T = pr->sp.n;
+
+		if (pr->m.c.max_len && T > pr->m.c.max_len)
+			T = pr->m.c.max_len;
+		if (cls_linear_predict(&pr->m, pr->sp.v, T, &pr->ws, pr->p, e) < 0)
+			return -1;
+	} else {
 		rnn_probs(pr);
+	}
 	for (uint32_t k = 0; k < C; k++)
 		pr->order[k] = k;
 	qsort_r(pr->order, C, sizeof(*pr->order), by_prob, pr->p);
 	for (uint32_t k = 0; k < (pr->probs ? C : 1); k++) {
 		if (k)
-			buf_append(out, "\t", 1);
+			buf_putc(out, '\t');
 		put_label(out, &pr->m, pr->order[k], pr->p[pr->order[k]]);
 	}
 	if (pr->show_att)
 		put_attention(out, pr);
-	buf_append(out, "\n", 1);
+	buf_putc(out, '\n');
 	return 0;
 }
 
 static void predictor_free(struct predictor *pr)
 {
 	cls_run_free(pr->run);
-	cls_linear_ws_free(pr->ws);
+	if (pr->m.c.kind == CLS_LINEAR)
+		cls_linear_scratch_free(&pr->ws);
 	cls_model_free(&pr->m);
 	spans_free(&pr->sp);
 	free(pr->ids);
@@ -560,6 +568,31 @@ static int predict_main(int argc, char **argv)
 	return ret;
 }
 
+/* pred [d->n] the linear model's most probable class of each example. */
+static int linear_predict(const struct cls_model *m, const struct cls_data *d, uint32_t *pred,
+                          int threads, struct error *e)
+{
+	size_t C = m->c.classes;
+	float *p = malloc((d->n ? d->n : 1) * C * sizeof(*p));
+
+	if (!p)
+		return error_set(e, -1, ENOMEM, NULL, 0, "the probabilities of %zu texts", d->n);
+	if (cls_linear_probs(m, d, threads, p, e) < 0) {
+		free(p);
+		return -1;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const float *pi = p + i * C;
+
+		pred[i] = 0;
+		for (uint32_t k = 1; k < C; k++)
+			if (pi[k] > pi[pred[i]])
+				pred[i] = k;
+	}
+	free(p);
+	return 0;
+}
+
 static int eval_main(int argc, char **argv)
 {
 	struct use_args a = {0};
@@ -576,7 +609,7 @@ static int eval_main(int argc, char **argv)
 	if ((ret = read_data(&d, argv + optind, argc - optind, a.policy, a.progress)) != 0)
 		return ret;
 	pred = emalloc((d.n ? d.n : 1) * sizeof(*pred));
-	if ((pr.m.c.kind == CLS_LINEAR ? cls_linear_predict(&pr.m, &d, pred, &e)
+	if ((pr.m.c.kind == CLS_LINEAR ? linear_predict(&pr.m, &d, pred, a.threads, &e)
 	                               : cls_rnn_predict(&pr.m, &d, pred, NULL, NULL, NULL, &e)) < 0 ||
 	    cls_metrics_init(&mt, &pr.m.labels, &e) < 0)
 		eprint_error(&e);
