@@ -125,6 +125,7 @@ struct train_ctx {
 	const char *log_path;
 	char phase[48];
 	struct cls_epoch last;
+	int live;                   /* the model holds the epoch's parameters in on_epoch */
 };
 
 static void on_step(void *ctx, const struct cls_epoch *ep, uint64_t done, uint64_t total,
@@ -138,6 +139,18 @@ static void on_step(void *ctx, const struct cls_epoch *ep, uint64_t done, uint64
 	}
 	if (progress_due())
 		progress_show(done, "loss %.4f", loss);
+}
+
+/* The model into tc->tmp, then renamed to tc->output. */
+static void save(const struct train_ctx *tc)
+{
+	struct writer w;
+	int fd = out_file_open(&w, tc->tmp);
+
+	cls_model_write(tc->m, &w);
+	out_file_close(&w, fd, tc->tmp);
+	if (rename(tc->tmp, tc->output) < 0)
+		eprintf("rename %s to %s:", tc->tmp, tc->output);
 }
 
 static int on_epoch(void *ctx, const struct cls_epoch *ep, struct error *e)
@@ -157,19 +170,9 @@ static int on_epoch(void *ctx, const struct cls_epoch *ep, struct error *e)
 		if (fflush(tc->log) != 0)
 			eprintf("write %s:", tc->log_path);
 	}
+	if (tc->live && ep->best)
+		save(tc);
 	return 0;
-}
-
-/* The model into tc->tmp, then renamed to tc->output. */
-static void save(const struct train_ctx *tc)
-{
-	struct writer w;
-	int fd = out_file_open(&w, tc->tmp);
-
-	cls_model_write(tc->m, &w);
-	out_file_close(&w, fd, tc->tmp);
-	if (rename(tc->tmp, tc->output) < 0)
-		eprintf("rename %s to %s:", tc->tmp, tc->output);
 }
 
 /* Reads the pretrained vectors of path, rows as they are. */
@@ -192,21 +195,22 @@ struct train_args {
 	struct cls_linear_opts lo;
 	struct cls_train_opts o;
 	int linear, policy, progress, emb_given, lr_given, dropout_given;
+	unsigned char given[OPT_MODEL - OPT_FIRST_PRIVATE]; /* which private options were given */
 	const char *valid, *pretrained;
 };
 
-static void parse_subword(struct cls_linear_opts *lo, const char *arg)
+static void parse_subword(struct train_args *a, const char *arg)
 {
 	char *end;
-	long a = strtol(arg, &end, 10), b;
+	long lo = strtol(arg, &end, 10), hi;
 
-	if (end == arg || *end != '-' || (b = strtol(end + 1, &end, 10), *end) || a < 1 || b < a ||
-	    b > 32) {
+	if (end == arg || *end != '-' || (hi = strtol(end + 1, &end, 10), *end) || lo < 1 ||
+	    hi < lo || hi > 32) {
 		weprintf("--subword %s: not MIN-MAX within 1..32", arg);
 		usage_error(train_synopsis);
 	}
-	lo->minn = (unsigned)a;
-	lo->maxn = (unsigned)b;
+	a->lo.minn = a->ro.minn = (unsigned)lo;
+	a->lo.maxn = a->ro.maxn = (unsigned)hi;
 }
 
 static void train_option(struct train_args *a, struct train_ctx *tc, int ch)
@@ -219,7 +223,7 @@ static void train_option(struct train_args *a, struct train_ctx *tc, int ch)
 	struct cls_train_opts *o = &a->o;
 
 	switch (ch) {
-	case 'o': tc->output = optarg; break;
+	case OPT_OUTPUT: tc->output = optarg; break;
 	case OPT_LINEAR: a->linear = 1; break;
 	case OPT_CELL: ro->cell = (enum nn_cell)opt_choice("--cell", optarg, cells); break;
 	case OPT_LAYERS: ro->layers = (unsigned)estrtonum(optarg, 1, CLS_MAX_LAYERS, "--layers"); break;
@@ -238,8 +242,10 @@ static void train_option(struct train_args *a, struct train_ctx *tc, int ch)
 	case OPT_RDROPOUT: o->rdropout = (float)estrtod(optarg, 0, 0.99, "--recurrent-dropout"); break;
 	case OPT_INIT: o->init = estrtod(optarg, 0, 10, "--init"); break;
 	case OPT_NGRAMS: a->lo.word_ngrams = (unsigned)estrtonum(optarg, 1, 16, "--word-ngrams"); break;
-	case OPT_SUBWORD: parse_subword(&a->lo, optarg); break;
-	case OPT_BUCKETS: a->lo.buckets = (unsigned)estrtonum(optarg, 1, CLS_MAX_BUCKETS, "--buckets"); break;
+	case OPT_SUBWORD: parse_subword(a, optarg); break;
+	case OPT_BUCKETS:
+		a->lo.buckets = a->ro.buckets = (uint32_t)estrtonum(optarg, 1, CLS_MAX_BUCKETS, "--buckets");
+		break;
 	case OPT_LOSS: a->lo.loss = (enum cls_loss)opt_choice("--loss", optarg, losses); break;
 	case OPT_PRETRAINED: a->pretrained = optarg; break;
 	case OPT_FREEZE: o->freeze = 1; break;
@@ -266,19 +272,8 @@ static void train_option(struct train_args *a, struct train_ctx *tc, int ch)
 	}
 }
 
-static void train_defaults(struct train_args *a, const struct vectors *pre)
-{
-	if (!a->lr_given)
-		a->o.lr = a->linear || !a->o.adam ? 0.1f : 0.001f;
-	if (!a->emb_given && pre)
-		a->ro.emb = a->lo.dim = (unsigned)pre->dim;
-	if (a->linear && !a->dropout_given)
-		a->o.dropout = 0;
-	a->o.pretrained = pre;
-}
-
 static const struct option train_longopts[] = {
-    {"output", required_argument, NULL, 'o'}, {"linear", no_argument, NULL, OPT_LINEAR},
+    {"output", required_argument, NULL, OPT_OUTPUT}, {"linear", no_argument, NULL, OPT_LINEAR},
     {"cell", required_argument, NULL, OPT_CELL}, {"layers", required_argument, NULL, OPT_LAYERS},
     {"hidden", required_argument, NULL, OPT_HIDDEN}, {"emb", required_argument, NULL, OPT_EMB},
     {"dim", required_argument, NULL, OPT_EMB}, {"bidirectional", no_argument, NULL, OPT_BIDIR},
@@ -302,12 +297,70 @@ static const struct option train_longopts[] = {
     {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
 
+/* The long name of the option val. */
+static const char *opt_name(int val)
+{
+	const struct option *o = train_longopts;
+
+	while (o->name && o->val != val)
+		o++;
+	return o->name;
+}
+
+/* Usage errors of the options taken together. */
+static void check_train_args(const struct train_args *a, const struct train_ctx *tc)
+{
+	static const int recurrent[] = {OPT_CELL, OPT_LAYERS, OPT_HIDDEN, OPT_BIDIR, OPT_POOL,
+	                                OPT_ATT, OPT_DROPOUT, OPT_RDROPOUT, OPT_INIT,
+	                                OPT_OPTIMIZER, OPT_BATCH, OPT_CLIP};
+	static const int linear[] = {OPT_NGRAMS, OPT_LOSS};
+	const char *why = NULL;
+
+	for (size_t i = 0; i < sizeof(recurrent) / sizeof(recurrent[0]); i++)
+		if (a->linear && a->given[recurrent[i] - OPT_FIRST_PRIVATE]) {
+			weprintf("--%s is an option of the recurrent model, not of --linear",
+			         opt_name(recurrent[i]));
+			usage_error(train_synopsis);
+		}
+	for (size_t i = 0; i < sizeof(linear) / sizeof(linear[0]); i++)
+		if (!a->linear && a->given[linear[i] - OPT_FIRST_PRIVATE]) {
+			weprintf("--%s is an option of the linear model: give --linear",
+			         opt_name(linear[i]));
+			usage_error(train_synopsis);
+		}
+	if (!tc->output)
+		why = "train: which --output file?";
+	else if (a->given[OPT_PATIENCE - OPT_FIRST_PRIVATE] && !a->valid)
+		why = "--patience needs --valid";
+	else if (a->o.freeze && !a->pretrained)
+		why = "--freeze needs --pretrained";
+	else if (a->ro.att && a->ro.pool != CLS_POOL_ATTENTION)
+		why = "--attention-size needs --pool attention";
+	if (why) {
+		weprintf("%s", why);
+		usage_error(train_synopsis);
+	}
+}
+
+static void train_defaults(struct train_args *a, const struct vectors *pre)
+{
+	if (!a->lr_given)
+		a->o.lr = a->linear || !a->o.adam ? 0.1f : 0.001f;
+	if (!a->emb_given && pre)
+		a->ro.emb = a->lo.dim = (unsigned)pre->dim;
+	if (a->linear && !a->dropout_given)
+		a->o.dropout = 0;
+	a->o.pretrained = pre;
+}
+
+
 static int train_main(int argc, char **argv)
 {
 	struct train_args a = {
 	    .ro = {.cell = NN_CELL_LSTM, .layers = 1, .hidden = 128, .emb = 128,
 	           .pool = CLS_POOL_ATTENTION},
 	    .lo = {.dim = 100, .word_ngrams = 1, .buckets = 2000000},
+	    .ro.buckets = 100000,
 	    .o = {.epochs = 5, .adam = 1, .batch = 64, .clip = 5, .dropout = 0.3f, .init = 0.1,
 	          .min_count = 1, .patience = 3, .seed = 1},
 	    .policy = UTF8_REPLACE};
@@ -320,12 +373,11 @@ static int train_main(int argc, char **argv)
 	int ch, ret;
 
 	a.o.threads = nn_default_threads();
-	while ((ch = getopt_long(argc, argv, "ho:T:", train_longopts, NULL)) != -1)
+	while ((ch = getopt_long(argc, argv, "hT:", train_longopts, NULL)) != -1) {
 		train_option(&a, &tc, ch);
-	if (!tc.output) {
-		weprintf("train: which --output file?");
-		usage_error(train_synopsis);
+		a.given[ch >= OPT_FIRST_PRIVATE && ch < OPT_MODEL ? ch - OPT_FIRST_PRIVATE : 0] = 1;
 	}
+	check_train_args(&a, &tc);
 	if (a.pretrained)
 		read_pretrained(&pre, a.pretrained);
 	train_defaults(&a, a.pretrained ? &pre : NULL);
@@ -341,6 +393,7 @@ static int train_main(int argc, char **argv)
 	if (cls_data_check(&train, argc > optind ? argv[optind] : "stdin", &e) < 0)
 		eprint_error(&e);
 	tc.m = &m;
+	tc.live = !a.linear;
 	tc.tmp = emalloc(strlen(tc.output) + 5);
 	strcpy(stpcpy(tc.tmp, tc.output), ".tmp");
 	if (tc.log_path) {
@@ -379,7 +432,8 @@ struct predictor {
 	struct cls_run *run;       /* recurrent: B = 1, grown to the longest line */
 	struct cls_linear_scratch ws; /* linear */
 	struct spans sp;
-	uint32_t *ids;             /* [cap] */
+	uint32_t *ids;             /* [cap * CLS_MAX_ROWS] the embedding rows of a line's tokens */
+	uint32_t *start;           /* [cap + 1] */
 	float *p;                  /* [C] */
 	uint32_t *order;           /* [C] */
 	size_t cap;
@@ -408,13 +462,17 @@ static void load_model(struct predictor *pr, const char *path)
 static void rnn_probs(struct predictor *pr)
 {
 	size_t T = pr->sp.n;
+	uint32_t k = 0;
+	struct cls_input in;
 	struct error e;
 
 	if (pr->m.c.max_len && T > pr->m.c.max_len)
 		T = pr->m.c.max_len;
 	if (T > pr->cap) {
 		pr->cap = T * 2;
-		pr->ids = erealloc(pr->ids, pr->cap * sizeof(*pr->ids));
+		pr->ids = erealloc(pr->ids, pr->cap * (pr->m.c.maxn ? CLS_MAX_ROWS : 1) *
+		                   sizeof(*pr->ids));
+		pr->start = erealloc(pr->start, (pr->cap + 1) * sizeof(*pr->start));
 		cls_run_free(pr->run);
 		if (!(pr->run = cls_run_new(&pr->m, pr->cap, 1, 0, 0, &e)))
 			eprint_error(&e);
@@ -422,9 +480,13 @@ static void rnn_probs(struct predictor *pr)
 	for (size_t t = 0; t < T; t++) {
 		int64_t id = strtab_find(&pr->m.words, pr->sp.v[t].p, pr->sp.v[t].n);
 
-		pr->ids[t] = id < 0 ? CLS_UNK : (uint32_t)id;
+		pr->start[t] = k;
+		k += cls_word_rows(&pr->m, id < 0 ? CLS_UNK : (uint32_t)id, pr->sp.v[t].p,
+		                   pr->sp.v[t].n, pr->ids + k);
 	}
-	cls_forward(pr->run, &pr->m, pr->ids, T, 1, 0, NULL);
+	pr->start[T] = k;
+	in = (struct cls_input){pr->ids, pr->start};
+	cls_forward(pr->run, &pr->m, &in, T, 1, 0, NULL);
 	cls_probs(pr->run, pr->p);
 }
 
@@ -506,6 +568,7 @@ static void predictor_free(struct predictor *pr)
 	cls_model_free(&pr->m);
 	spans_free(&pr->sp);
 	free(pr->ids);
+	free(pr->start);
 	free(pr->p);
 	free(pr->order);
 }

@@ -181,10 +181,11 @@ static double cls_loss_of(struct cls_run *r, const struct cls_model *m, const ui
                           const uint32_t *y, size_t T, size_t B, uint64_t seed)
 {
 	double lp[8], sum = 0;
+	struct cls_input in = {x, NULL};
 	struct rng g;
 
 	rng_seed(&g, seed);
-	cls_forward(r, m, x, T, B, 1, &g);
+	cls_forward(r, m, &in, T, B, 1, &g);
 	softmax_xent_forward(lp, r->logits, y, B, r->C, 1);
 	for (size_t b = 0; b < B; b++)
 		sum -= lp[b];
@@ -246,9 +247,11 @@ static int gradcheck_cls(const struct cls_case *k)
 	{
 		struct rng d;
 
+		struct cls_input in = {x, NULL};
+
 		rng_seed(&d, 99);
-		cls_forward(r, &m, x, T, B, 1, &d);
-		cls_backward(r, &m, grad, y, x, 1.0f / (float)B, 1, NULL);
+		cls_forward(r, &m, &in, T, B, 1, &d);
+		cls_backward(r, &m, grad, y, &in, 1.0f / (float)B, 1, NULL);
 	}
 	for (int t = 0; t < m.L.n; t++) {
 		const struct nn_tensor *ts = &m.L.t[t];

@@ -9,6 +9,24 @@
 #include "nn/pool.h"
 #include "nn/rnn.h"
 #include "nn/xent.h"
+#include "vec/subword.h"
+
+size_t cls_word_rows(const struct cls_model *m, uint32_t id, const char *w, size_t n,
+                     uint32_t *out)
+{
+	const struct cls_config *c = &m->c;
+	size_t k = 0, g;
+
+	if (!c->maxn || id != CLS_UNK)
+		out[k++] = id;
+	if (!c->maxn)
+		return k;
+	g = subword_rows(out + k, CLS_MAX_ROWS - 1, w, n, c->minn, c->maxn, c->buckets, c->words);
+	k += g < CLS_MAX_ROWS - 1 ? g : CLS_MAX_ROWS - 1;
+	if (k == 0)
+		out[k++] = CLS_UNK;
+	return k;
+}
 
 /* ---- the run ---- */
 
@@ -208,8 +226,8 @@ static void pool_forward(struct cls_run *r, const struct cls_model *m, size_t T,
 	}
 }
 
-void cls_forward(struct cls_run *r, const struct cls_model *m, const uint32_t *ids, size_t T,
-                 size_t B, int train, struct rng *rng)
+void cls_forward(struct cls_run *r, const struct cls_model *m, const struct cls_input *in,
+                 size_t T, size_t B, int train, struct rng *rng)
 {
 	size_t P = r->P;
 	const float *top;
@@ -217,7 +235,10 @@ void cls_forward(struct cls_run *r, const struct cls_model *m, const uint32_t *i
 	r->steps = T;
 	r->batch = B;
 	r->train = train;
-	embed_forward(r->xemb, W(m, m->emb), ids, T * B, r->E);
+	if (in->start)
+		embed_bag_forward(r->xemb, W(m, m->emb), in->rows, in->start, T * B, r->E);
+	else
+		embed_forward(r->xemb, W(m, m->emb), in->rows, T * B, r->E);
 	for (unsigned l = 0; l < r->layers; l++) {
 		size_t I = l ? P : r->E;
 		const float *src = l ? r->y[l - 1] : r->xemb;
@@ -321,8 +342,8 @@ static void layer_backward(struct cls_run *r, const struct cls_model *m, float *
 }
 
 double cls_backward(struct cls_run *r, const struct cls_model *m, float *grad,
-                    const uint32_t *targets, const uint32_t *ids, float scale, int emb_grad,
-                    uint8_t *ok)
+                    const uint32_t *targets, const struct cls_input *in, float scale,
+                    int emb_grad, uint8_t *ok)
 {
 	size_t T = r->steps, B = r->batch, P = r->P, C = r->C;
 	const float *top = r->train && r->dropout > 0 ? r->pdrop : r->pooled;
@@ -349,7 +370,9 @@ double cls_backward(struct cls_run *r, const struct cls_model *m, float *grad,
 		if (l > 0)
 			memcpy(r->dy, r->din, T * B * P * sizeof(float));
 	}
-	if (emb_grad)
-		embed_backward(G(m, grad, m->emb), r->din, ids, T * B, r->E);
+	if (emb_grad && in->start)
+		embed_bag_backward(G(m, grad, m->emb), r->din, in->rows, in->start, T * B, r->E);
+	else if (emb_grad)
+		embed_backward(G(m, grad, m->emb), r->din, in->rows, T * B, r->E);
 	return loss;
 }

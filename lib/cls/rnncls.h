@@ -50,6 +50,16 @@ struct cls_run {
 	int train;                   /* the forward drew dropout masks */
 };
 
+/* The most embedding rows of one token: a word's row and its first character n-grams'. */
+#define CLS_MAX_ROWS 1024
+
+/* The embedding rows of the word w [n] whose model id is id (CLS_UNK: unknown) into out
+ * [CLS_MAX_ROWS]: without character n-grams the id; with them the word's row when it is known
+ * and its n-grams' rows (words + hash % buckets, fastText's), the first CLS_MAX_ROWS - 1 of
+ * them (an unknown word without n-grams: <unk>'s). Returns their number (at least 1). */
+size_t cls_word_rows(const struct cls_model *m, uint32_t id, const char *w, size_t n,
+                     uint32_t *out);
+
 /* A run for a recurrent model m, at most T steps of B texts, with the dropout rates of
  * training (0: none). Returns NULL with e filled when memory runs out. */
 struct cls_run *cls_run_new(const struct cls_model *m, size_t T, size_t B, float dropout,
@@ -59,16 +69,25 @@ void cls_run_free(struct cls_run *r);
 uint64_t cls_run_bytes(const struct cls_model *m, size_t T, size_t B, float dropout,
                        float rdropout);
 
-/* The forward of ids [T][B] (model word ids; T <= r->T, B <= r->B) into r->logits; train:
- * with dropout, the masks drawn from rng. */
-void cls_forward(struct cls_run *r, const struct cls_model *m, const uint32_t *ids, size_t T,
-                 size_t B, int train, struct rng *rng);
+/* The input of a batch: at each of its [T][B] positions the rows of the embedding whose mean is
+ * the token's vector: rows[start[i] .. start[i+1]) for position i (a word's row and, with
+ * character n-grams, theirs), or with start NULL the one row rows[i]. */
+struct cls_input {
+	const uint32_t *rows;
+	const uint32_t *start;   /* [T*B + 1] or NULL */
+};
+
+/* The forward of the input in [T][B] (T <= r->T, B <= r->B) into r->logits; train: with dropout,
+ * the masks drawn from rng. */
+void cls_forward(struct cls_run *r, const struct cls_model *m, const struct cls_input *in,
+                 size_t T, size_t B, int train, struct rng *rng);
 /* After a forward: the cross-entropy of the targets [B] (natural log) summed over the batch,
  * and the gradient of scale times that sum added into grad (a block of m->L's layout; the
- * embedding's rows of ids alone, and not at all when emb_grad is 0). ok [B] out (or NULL):
+ * embedding's rows of in alone, and not at all when emb_grad is 0). ok [B] out (or NULL):
  * whether each text's most probable class is its target. */
 double cls_backward(struct cls_run *r, const struct cls_model *m, float *grad,
-                    const uint32_t *targets, const uint32_t *ids, float scale, int emb_grad,
+                    const uint32_t *targets, const struct cls_input *in, float scale,
+                    int emb_grad,
                     uint8_t *ok);
 /* After a forward: p [B][C] the class probabilities. */
 void cls_probs(const struct cls_run *r, float *p);

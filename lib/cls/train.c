@@ -24,6 +24,9 @@ static double now(void)
 struct cls_set {
 	const struct cls_data *d;
 	uint32_t *wmap;     /* [d->words.n] model word ids */
+	uint64_t *wstart;   /* [d->words.n + 1] with character n-grams: each word's rows in wrows */
+	uint32_t *wrows;    /* [wstart[d->words.n]] (cls_word_rows), or NULL without n-grams */
+	size_t maxrows;     /* the longest list (1 without n-grams) */
 	uint32_t *lmap;     /* [d->labels.n] classes, UINT32_MAX: unknown to the model */
 	size_t *len;        /* [d->n] tokens used */
 	uint32_t *order;    /* [d->n] the examples by length */
@@ -33,6 +36,8 @@ struct cls_set {
 static void set_free(struct cls_set *s)
 {
 	free(s->wmap);
+	free(s->wstart);
+	free(s->wrows);
 	free(s->lmap);
 	free(s->len);
 	free(s->order);
@@ -62,6 +67,41 @@ static int sort_by_length(uint32_t *order, const size_t *len, size_t n, size_t m
 	return 0;
 }
 
+/* Each word's embedding rows, with character n-grams. Returns 0 or -1 (memory). */
+static int word_lists(struct cls_set *s, const struct cls_model *m)
+{
+	const struct strtab *w = &s->d->words;
+	uint32_t buf[CLS_MAX_ROWS];
+	size_t cap = w->n * 8 + 1, at = 0;
+
+	s->maxrows = 1;
+	if (!m->c.maxn)
+		return 0;
+	if (!(s->wstart = malloc((w->n + 1) * sizeof(*s->wstart))) ||
+	    !(s->wrows = malloc(cap * sizeof(*s->wrows))))
+		return -1;
+	for (size_t i = 0; i < w->n; i++) {
+		size_t len, k;
+		const char *word = strtab_key(w, i, &len);
+
+		k = cls_word_rows(m, s->wmap[i], word, len, buf);
+		if (at + k > cap) {
+			uint32_t *p = realloc(s->wrows, (cap = 2 * (at + k)) * sizeof(*p));
+
+			if (!p)
+				return -1;
+			s->wrows = p;
+		}
+		s->wstart[i] = at;
+		memcpy(s->wrows + at, buf, k * sizeof(*buf));
+		at += k;
+		if (k > s->maxrows)
+			s->maxrows = k;
+	}
+	s->wstart[w->n] = at;
+	return 0;
+}
+
 static int set_init(struct cls_set *s, const struct cls_model *m, const struct cls_data *d,
                     struct error *e)
 {
@@ -70,6 +110,8 @@ static int set_init(struct cls_set *s, const struct cls_model *m, const struct c
 	if (cls_table_map(&s->wmap, &d->words, &m->words, CLS_UNK, e) < 0 ||
 	    cls_table_map(&s->lmap, &d->labels, &m->labels, UINT32_MAX, e) < 0)
 		goto fail;
+	if (word_lists(s, m) < 0)
+		goto nomem;
 	s->len = malloc((d->n ? d->n : 1) * sizeof(*s->len));
 	s->order = malloc((d->n ? d->n : 1) * sizeof(*s->order));
 	if (!s->len || !s->order)
@@ -93,31 +135,46 @@ fail:
 	return -1;
 }
 
-/* ids [T][B] and targets [B] of the B examples ex [B], each of T tokens. */
-static void gather(const struct cls_set *s, const uint32_t *ex, size_t B, size_t T,
-                   uint32_t *ids, uint32_t *targets)
+/* The input of the B examples ex [B], each of T tokens, into rows [T*B*s->maxrows] and
+ * start [T*B + 1] (unused without n-grams), and their targets [B] (NULL: not wanted). */
+static struct cls_input gather(const struct cls_set *s, const uint32_t *ex, size_t B, size_t T,
+                               uint32_t *rows, uint32_t *start, uint32_t *targets)
 {
-	for (size_t b = 0; b < B; b++) {
-		size_t n;
-		const uint32_t *w = cls_example(s->d, ex[b], &n);
+	struct cls_input in = {rows, s->wrows ? start : NULL};
+	uint32_t k = 0;
 
-		for (size_t t = 0; t < T; t++)
-			ids[t * B + b] = s->wmap[w[t]];
-		if (targets)
+	for (size_t t = 0; t < T; t++)
+		for (size_t b = 0; b < B; b++) {
+			size_t n;
+			uint32_t w = cls_example(s->d, ex[b], &n)[t];
+
+			if (!s->wrows) {
+				rows[t * B + b] = s->wmap[w];
+				continue;
+			}
+			start[t * B + b] = k;
+			for (uint64_t j = s->wstart[w]; j < s->wstart[w + 1]; j++)
+				rows[k++] = s->wrows[j];
+		}
+	if (s->wrows)
+		start[T * B] = k;
+	if (targets)
+		for (size_t b = 0; b < B; b++)
 			targets[b] = s->lmap[s->d->label[ex[b]]];
-	}
+	return in;
 }
 
 /* ---- predictions ---- */
 
 static void score_batch(struct cls_run *r, const struct cls_model *m, const struct cls_set *s,
-                        const uint32_t *ex, size_t B, uint32_t *ids, float *p, uint32_t *pred,
+                        const uint32_t *ex, size_t B, uint32_t *rows, uint32_t *start,
+                        float *p, uint32_t *pred,
                         float *prob, double *loss, uint64_t *correct)
 {
 	size_t T = s->len[ex[0]], C = m->c.classes;
+	struct cls_input in = gather(s, ex, B, T, rows, start, NULL);
 
-	gather(s, ex, B, T, ids, NULL);
-	cls_forward(r, m, ids, T, B, 0, NULL);
+	cls_forward(r, m, &in, T, B, 0, NULL);
 	cls_probs(r, p);
 	for (size_t b = 0; b < B; b++) {
 		const float *pb = p + b * C;
@@ -141,14 +198,16 @@ static int predict_set(const struct cls_model *m, const struct cls_set *s, uint3
 {
 	size_t n = s->d->n, C = m->c.classes;
 	struct cls_run *r = cls_run_new(m, s->maxlen ? s->maxlen : 1, EVAL_BATCH, 0, 0, e);
-	uint32_t *ids = malloc((s->maxlen + 1) * EVAL_BATCH * sizeof(*ids));
+	uint32_t *rows = malloc((s->maxlen + 1) * EVAL_BATCH * s->maxrows * sizeof(*rows));
+	uint32_t *start = malloc(((s->maxlen + 1) * EVAL_BATCH + 1) * sizeof(*start));
 	float *p = malloc(EVAL_BATCH * C * sizeof(*p));
 
 	*loss = 0;
 	*correct = 0;
-	if (!r || !ids || !p) {
+	if (!r || !rows || !start || !p) {
 		cls_run_free(r);
-		free(ids);
+		free(rows);
+		free(start);
 		free(p);
 		return r ? error_set(e, -1, ENOMEM, NULL, 0, "predictions") : -1;
 	}
@@ -157,11 +216,12 @@ static int predict_set(const struct cls_model *m, const struct cls_set *s, uint3
 
 		while (i + B < n && B < EVAL_BATCH && s->len[s->order[i + B]] == s->len[s->order[i]])
 			B++;
-		score_batch(r, m, s, s->order + i, B, ids, p, pred, prob, loss, correct);
+		score_batch(r, m, s, s->order + i, B, rows, start, p, pred, prob, loss, correct);
 		i += B;
 	}
 	cls_run_free(r);
-	free(ids);
+	free(rows);
+	free(start);
 	free(p);
 	return 0;
 }
@@ -194,8 +254,10 @@ struct trainer {
 	struct cls_run *r;
 	float *grad, *m1, *m2, *best;  /* blocks of m->L: gradients, Adam's moments, best epoch */
 	size_t rest;                   /* where the tensors after the embedding start */
-	uint32_t *ids, *targets;       /* [T][B], [B] */
-	uint32_t *rows, *stamp;        /* [T*B] the batch's distinct words; [V] last batch seen */
+	uint32_t *in, *start, *targets; /* [T*B*maxrows] the batch's input rows, [T*B + 1], [B] */
+	struct cls_input input;        /* the batch's */
+	uint32_t *rows, *stamp;        /* [T*B*maxrows] the batch's distinct embedding rows; [rows
+	                                * of the embedding] the last batch that saw each */
 	uint32_t *batches;             /* [n] the starts of the epoch's batches, then shuffled */
 	size_t nrows;
 	uint8_t *ok;                   /* [B] */
@@ -213,7 +275,8 @@ static void trainer_free(struct trainer *t)
 	free(t->m1);
 	free(t->m2);
 	free(t->best);
-	free(t->ids);
+	free(t->in);
+	free(t->start);
 	free(t->targets);
 	free(t->rows);
 	free(t->stamp);
@@ -230,7 +293,8 @@ static int build_model(struct cls_model *m, const struct cls_data *d,
 	struct cls_config c = {.kind = CLS_RECURRENT, .emb = ro->emb, .cell = ro->cell,
 	                       .layers = ro->layers, .hidden = ro->hidden,
 	                       .bidirectional = ro->bidirectional, .pool = ro->pool,
-	                       .max_len = ro->max_len, .batch = (uint32_t)o->batch,
+	                       .max_len = ro->max_len, .minn = ro->minn, .maxn = ro->maxn,
+	                       .buckets = ro->maxn ? ro->buckets : 0, .batch = (uint32_t)o->batch,
 	                       .dropout = o->dropout, .rdropout = o->rdropout, .lr = o->lr,
 	                       .seed = o->seed, .valid_acc = NAN};
 
@@ -281,7 +345,7 @@ static int trainer_init(struct trainer *t, struct cls_model *m, const struct cls
                         const struct cls_data *valid, const struct cls_train_opts *o,
                         struct error *e)
 {
-	size_t B = o->batch, V = m->c.words;
+	size_t B = o->batch, V = m->L.t[m->emb].rows, N;
 
 	memset(t, 0, sizeof(*t));
 	t->m = m;
@@ -298,13 +362,15 @@ static int trainer_init(struct trainer *t, struct cls_model *m, const struct cls
 	t->best = nn_block_alloc(&m->L, "the best epoch's parameters", e);
 	if (!t->grad || (o->adam && (!t->m1 || !t->m2)) || !t->best)
 		return -1;
-	t->ids = malloc(t->tr.maxlen * B * sizeof(*t->ids));
+	N = t->tr.maxlen * B * t->tr.maxrows;
+	t->in = malloc(N * sizeof(*t->in));
+	t->start = malloc((t->tr.maxlen * B + 1) * sizeof(*t->start));
 	t->targets = malloc(B * sizeof(*t->targets));
-	t->rows = malloc(t->tr.maxlen * B * sizeof(*t->rows));
+	t->rows = malloc(N * sizeof(*t->rows));
 	t->stamp = calloc(V, sizeof(*t->stamp));
 	t->batches = malloc((train->n ? train->n : 1) * sizeof(*t->batches));
 	t->ok = malloc(B);
-	if (!t->ids || !t->targets || !t->rows || !t->stamp || !t->batches || !t->ok)
+	if (!t->in || !t->start || !t->targets || !t->rows || !t->stamp || !t->batches || !t->ok)
 		return error_set(e, -1, ENOMEM, NULL, 0, "training");
 	t->a_rest = t->a_emb = (struct adam){.beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f};
 	rng_seed(&t->rng, o->seed ^ 0x9e3779b97f4a7c15ull);
@@ -350,15 +416,17 @@ static size_t plan_epoch(struct trainer *t, struct error *e)
 	return nb;
 }
 
-/* The distinct words of the batch's ids [N] into t->rows. */
+/* The distinct embedding rows of the batch's input (N positions) into t->rows. */
 static void batch_rows(struct trainer *t, size_t N)
 {
 	t->nrows = 0;
 	t->batch_no++;
-	for (size_t i = 0; i < N; i++)
-		if (t->stamp[t->ids[i]] != t->batch_no) {
-			t->stamp[t->ids[i]] = t->batch_no;
-			t->rows[t->nrows++] = t->ids[i];
+	size_t n = t->input.start ? t->input.start[N] : N;
+
+	for (size_t i = 0; i < n; i++)
+		if (t->stamp[t->in[i]] != t->batch_no) {
+			t->stamp[t->in[i]] = t->batch_no;
+			t->rows[t->nrows++] = t->in[i];
 		}
 }
 
@@ -415,10 +483,10 @@ static void step(struct trainer *t, size_t i, size_t B, double *loss, uint64_t *
 	const uint32_t *ex = t->tr.order + i;
 	size_t T = t->tr.len[ex[0]];
 
-	gather(&t->tr, ex, B, T, t->ids, t->targets);
-	cls_forward(t->r, m, t->ids, T, B, 1, &t->rng);
+	t->input = gather(&t->tr, ex, B, T, t->in, t->start, t->targets);
+	cls_forward(t->r, m, &t->input, T, B, 1, &t->rng);
 	memset(t->grad + t->rest, 0, (m->L.size - t->rest) * sizeof(float));
-	*loss += cls_backward(t->r, m, t->grad, t->targets, t->ids, 1.0f / (float)B,
+	*loss += cls_backward(t->r, m, t->grad, t->targets, &t->input, 1.0f / (float)B,
 	                      !t->o->freeze, t->ok);
 	for (size_t b = 0; b < B; b++)
 		*correct += t->ok[b];
@@ -487,7 +555,7 @@ static int train_epochs(struct trainer *t, const struct cls_hooks *h, struct err
 {
 	const struct cls_train_opts *o = t->o;
 	double best_acc = -1, best_loss = INFINITY;
-	unsigned since = 0, ran = 0;
+	unsigned since = 0, best_epoch = 0;
 	int b;
 
 	for (unsigned k = 1; k <= o->epochs; k++) {
@@ -496,15 +564,19 @@ static int train_epochs(struct trainer *t, const struct cls_hooks *h, struct err
 		if (epoch(t, &ep, h, e) < 0 || (b = validate(t, &ep, &best_acc, &best_loss, e)) < 0)
 			return -1;
 		ep.best = b;
-		ran = k;
 		since = b ? 0 : since + 1;
+		if (b) {
+			best_epoch = k;
+			t->m->c.epochs = k;
+			t->m->c.valid_acc = t->va.d ? ep.valid_acc : NAN;
+		}
 		if (h && h->epoch && h->epoch(h->ctx, &ep, e) < 0)
 			return -1;
 		if (o->patience && since >= o->patience)
 			break;
 	}
 	memcpy(t->m->w, t->best, t->m->L.size * sizeof(float));
-	t->m->c.epochs = ran;
+	t->m->c.epochs = best_epoch;
 	t->m->c.valid_acc = t->va.d ? best_acc : NAN;
 	return 0;
 }

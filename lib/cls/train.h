@@ -46,7 +46,9 @@ struct cls_hooks {
 	/* now and then during an epoch: examples done of total, the mean loss so far */
 	void (*step)(void *ctx, const struct cls_epoch *ep, uint64_t done, uint64_t total,
 	             double loss);
-	/* after each epoch; a negative return stops the training with e filled */
+	/* after each epoch; a negative return stops the training with e filled. The recurrent
+	 * trainer's model holds the epoch's parameters then (c.epochs and c.valid_acc are the best
+	 * epoch's), so the hook may write it when ep->best. */
 	int (*epoch)(void *ctx, const struct cls_epoch *ep, struct error *e);
 };
 
@@ -56,6 +58,8 @@ struct cls_rnn_opts {
 	unsigned layers, hidden, emb, bidirectional, att;
 	enum cls_pool pool;
 	unsigned max_len;        /* tokens kept of a text, the first (0: all) */
+	unsigned minn, maxn;     /* character n-grams of each word added to its vector (0 0: none) */
+	uint32_t buckets;        /* their hash buckets */
 };
 
 /* Builds a recurrent model m from train (its vocabulary: <unk>, then the words seen at least
