@@ -12,7 +12,9 @@ plain NumPy loop over the time steps.
         the first max_len tokens when the model has a max_len) from FILEs or stdin, and prints
         for each line every class's probability in the model's label order, %.9g separated by
         tabs; with --attention (attention models) a second line of the attention weights, one a
-        token. --numpy computes with the NumPy loop instead of PyTorch.
+        token. --numpy computes with the NumPy loop instead of PyTorch. --as-predict prints as
+        `nlp-classify predict --probs` would (with --attention, as `--show-attention`), to test
+        the checker below.
     cls_ref.py --write-random OUT [--cell lstm|gru|rnn] [--layers N] [--hidden H] [--emb E]
                [--bidirectional] [--pool last|mean|max|attention] [--attention-size A]
                [--classes C] [--vocab V] [--max-len N] [--init A] [--seed S] [--text FILE]
@@ -20,9 +22,19 @@ plain NumPy loop over the time steps.
         default: wider than training's 0.1, so that a slip shows), words <unk>, w1 .. w{V-2} and
         a UTF-8 word, labels in a shuffled order; --text FILE gets 8 random lines to run it on
         (with labels, unknown words, lengths 1 to 12).
+    cls_ref.py --check MODEL TEXT OURS [--check ...] [--check-attention MODEL TEXT OURS ...]
+               [--tol T]
+        the parity test: OURS is what `nlp-classify predict --probs --model MODEL TEXT` printed
+        (label, probability pairs, most probable first), or with --check-attention what
+        `predict --show-attention` printed (label, probability, then token/weight ... with
+        weights %.3f). Computes the reference in PyTorch and in NumPy (they must agree within
+        1e-9), maps OURS by label, and prints one line `OURS max diff X` per check, the
+        probabilities' largest absolute difference (and the weights'), then `max diff X`.
+        Exits 1 when a probability is off by more than T (1e-5), a weight by more than
+        0.0005 + T (the rounding of %.3f), or a label, token or line is missing or extra.
     cls_ref.py --compare A B [--tol T]
-        compares two outputs of this script (or nlp-classify's, mapped by the caller) number by
-        number; prints `max diff X`; exits 1 above T (1e-5).
+        compares two outputs of this script number by number; prints `max diff X`; exits 1
+        above T.
 
 Exits 1 on a bad model or input, 2 on a usage error.
 """
@@ -331,19 +343,97 @@ def run_model(a):
     if a.attention and POOLS[c['pool']] != 'attention':
         raise Failure('%s: --attention with a model pooled by %s' % (a.model, POOLS[c['pool']]))
     forward = (numpy_forward if a.numpy else torch_forward)(c, params)
-    index = {w: i for i, w in enumerate(words)}
     out = sys.stdout
-    for name, n, line in lines_of(a.files):
+    for name in a.files or ['-']:
+        for toks, ids in read_text(name, c, words):
+            p, att = forward(ids)
+            if a.as_predict:     # nlp-classify predict's format, for the checker's own tests
+                order = sorted(range(len(p)), key=lambda i: -p[i])
+                if a.attention:
+                    out.write('%s\t%.6g\t%s\n' % (labels[order[0]], p[order[0]], ' '.join(
+                        '%s/%.3f' % (t, w) for t, w in zip(toks, att))))
+                else:
+                    out.write('\t'.join('%s\t%.6g' % (labels[i], p[i]) for i in order) + '\n')
+                continue
+            out.write('\t'.join('%.9g' % x for x in p) + '\n')
+            if a.attention:
+                out.write('\t'.join('%.9g' % x for x in att) + '\n')
+
+
+def read_text(path, c, words):
+    """The texts of path as lists of tokens (blanks split, the first max_len) and as ids."""
+    index = {w: i for i, w in enumerate(words)}
+    out = []
+    for name, n, line in lines_of([path]):
         text = line.split('\t', 1)[1] if '\t' in line else line
         toks = [t for t in text.translate({ord(b): ' ' for b in BLANKS}).split(' ') if t]
         if not toks:
             raise Failure('%s:%d: an empty text' % (name, n))
         if c['max_len']:
             toks = toks[:c['max_len']]
-        p, att = forward([index.get(t, 0) for t in toks])
-        out.write('\t'.join('%.9g' % x for x in p) + '\n')
-        if a.attention:
-            out.write('\t'.join('%.9g' % x for x in att) + '\n')
+        out.append((toks, [index.get(t, 0) for t in toks]))
+    return out
+
+
+def check(a):
+    """The parity checks: nlp-classify's outputs against both references."""
+    worst = 0.0
+    for kind, (model, text, ours) in [('probs', x) for x in a.check or []] + \
+            [('attention', x) for x in a.check_attention or []]:
+        c, labels, words, params = read_model(model)
+        if kind == 'attention' and POOLS[c['pool']] != 'attention':
+            raise Failure('%s: --check-attention with a model pooled by %s' %
+                          (model, POOLS[c['pool']]))
+        ft, fn = torch_forward(c, params), numpy_forward(c, params)
+        texts = read_text(text, c, words)
+        with open(ours, encoding='utf-8') as f:
+            got = f.read().splitlines()
+        if len(got) != len(texts):
+            raise Failure('%s: %d lines for %d texts' % (ours, len(got), len(texts)))
+        dp = da = 0.0
+        for n, ((toks, ids), line) in enumerate(zip(texts, got), 1):
+            (p, att), (q, att2) = ft(ids), fn(ids)
+            if np.abs(p - q).max() > 1e-9 or (att is not None and np.abs(att - att2).max() > 1e-9):
+                raise Failure('%s: line %d: PyTorch and NumPy disagree' % (text, n))
+            f = line.split('\t')
+            if kind == 'probs':
+                pairs = f
+            else:
+                if len(f) != 3:
+                    raise Failure('%s:%d: %d fields, not 3' % (ours, n, len(f)))
+                pairs, shown = f[:2], f[2].split(' ')
+                if len(shown) != len(toks) or any(s.rsplit('/', 1)[0] != t
+                                                  for s, t in zip(shown, toks)):
+                    raise Failure('%s:%d: tokens %r, the text\'s %r' % (ours, n, shown, toks))
+                w = np.array([float(s.rsplit('/', 1)[1]) for s in shown])
+                da = max(da, float(np.abs(w - att).max()))
+                if not np.abs(w - att).max() <= 5e-4 + a.tol:
+                    raise Failure('%s:%d: attention weights %s, the reference %s' %
+                                  (ours, n, ' '.join('%.6f' % x for x in w),
+                                   ' '.join('%.6f' % x for x in att)))
+            if len(pairs) % 2 or (kind == 'probs' and len(pairs) != 2 * len(labels)):
+                raise Failure('%s:%d: %d fields' % (ours, n, len(f)))
+            seen = {}
+            for label, v in zip(pairs[::2], pairs[1::2]):
+                if label not in labels or label in seen:
+                    raise Failure('%s:%d: label %r unknown or twice' % (ours, n, label))
+                seen[label] = float(v)
+            if kind == 'attention' and p[labels.index(pairs[0])] < p.max() - a.tol:
+                raise Failure('%s:%d: predicts %s, the reference %s' %
+                              (ours, n, pairs[0], labels[int(p.argmax())]))
+            vals = list(seen.values())
+            if kind == 'probs' and vals != sorted(vals, reverse=True):
+                raise Failure('%s:%d: not the most probable first' % (ours, n))
+            for label, v in seen.items():
+                d = abs(v - p[labels.index(label)])
+                dp = max(dp, d) if d == d else float('inf')
+                if not d <= a.tol:
+                    raise Failure('%s:%d: p(%s) is %.9g, the reference %.9g > %g' %
+                                  (ours, n, label, v, p[labels.index(label)], a.tol))
+        print('%s max diff %.3g%s' % (ours, dp, ' weights %.3g' % da if kind == 'attention'
+                                      else ''))
+        worst = max(worst, dp)
+    print('max diff %.3g' % worst)
 
 
 def compare(a):
@@ -371,7 +461,11 @@ def main():
     ap.add_argument('files', nargs='*')
     ap.add_argument('--numpy', action='store_true')
     ap.add_argument('--attention', action='store_true')
+    ap.add_argument('--as-predict', action='store_true')
     ap.add_argument('--compare', action='store_true')
+    ap.add_argument('--check', nargs=3, action='append', metavar=('MODEL', 'TEXT', 'OURS'))
+    ap.add_argument('--check-attention', nargs=3, action='append',
+                    metavar=('MODEL', 'TEXT', 'OURS'))
     ap.add_argument('--tol', type=float, default=1e-5)
     ap.add_argument('--write-random', metavar='OUT')
     ap.add_argument('--cell', choices=CELLS, default='lstm')
@@ -394,6 +488,10 @@ def main():
                 ap.error('--write-random takes no model and needs layers >= 1, classes >= 2, '
                          'vocab >= 3')
             write_random(a.write_random, a)
+        elif a.check or a.check_attention:
+            if a.model:
+                ap.error('--check takes its files as its own arguments')
+            check(a)
         elif a.compare:
             a.files = [a.model] + a.files
             if len(a.files) != 2:
