@@ -336,6 +336,8 @@ def lines_of(files):
         f = sys.stdin.buffer if name == '-' else open(name, 'rb')
         for n, raw in enumerate(f, 1):
             yield name, n, raw.rstrip(b'\n').decode('utf-8')
+        if f is not sys.stdin.buffer:
+            f.close()
 
 
 def run_model(a):
