@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/par.h"
 #include "cls/rnncls.h"
+#include "nn/gemm.h"
 #include "nn/layers.h"
 #include "nn/pool.h"
 #include "nn/rnn.h"
@@ -92,15 +94,17 @@ static size_t run_layout(struct cls_run *r, float *mem)
 	r->u = r->A ? take(&at, &n, T * B * r->A) : NULL;
 	r->att = r->A ? take(&at, &n, T * B) : NULL;
 	r->logits = take(&at, &n, B * r->C);
-	r->tmp = gru ? take(&at, &n, B * GH) : NULL;
 	r->dy = take(&at, &n, T * B * P);
 	r->din = take(&at, &n, T * B * I0);
-	r->dyd = take(&at, &n, T * B * H);
 	r->dxd = take(&at, &n, T * B * I0);
-	r->dgx = take(&at, &n, T * B * GH);
-	r->dgh = gru ? take(&at, &n, T * B * GH) : NULL;
-	r->dc = lstm ? take(&at, &n, B * H) : NULL;
-	r->dhm = r->rdropout > 0 ? take(&at, &n, B * H) : NULL;
+	for (unsigned d = 0; d < r->dirs; d++) {
+		r->tmp[d] = gru ? take(&at, &n, B * GH) : NULL;
+		r->dyd[d] = take(&at, &n, T * B * H);
+		r->dgx[d] = take(&at, &n, T * B * GH);
+		r->dgh[d] = gru ? take(&at, &n, T * B * GH) : NULL;
+		r->dc[d] = lstm ? take(&at, &n, B * H) : NULL;
+		r->dhm[d] = r->rdropout > 0 ? take(&at, &n, B * H) : NULL;
+	}
 	r->du = r->A ? take(&at, &n, T * B * r->A) : NULL;
 	r->dpool = take(&at, &n, B * P);
 	return n;
@@ -154,6 +158,11 @@ static const float *W(const struct cls_model *m, int t)
 	return m->w + m->L.t[t].off;
 }
 
+static float *G(const struct cls_model *m, float *grad, int t)
+{
+	return grad + m->L.t[t].off;
+}
+
 static struct rnn_dims dims(const struct cls_run *r, unsigned l, unsigned d, size_t T,
                             size_t B)
 {
@@ -162,41 +171,106 @@ static struct rnn_dims dims(const struct cls_run *r, unsigned l, unsigned d, siz
 	if (r->train && r->rdropout > 0) {
 		dm.hmask = r->rmask[l][d];
 		dm.hm = r->hm[l][d];
-		dm.dhm = r->dhm;
+		dm.dhm = r->dhm[d];
 	}
 	return dm;
+}
+
+/* A layer's work in one direction, for par_run. */
+struct dir_job {
+	struct cls_run *r;
+	const struct cls_model *m;
+	float *grad;
+	unsigned l;
+	size_t T, B;
+	int backward, want_dx;
+};
+
+static void dir_forward(const struct dir_job *j, unsigned d)
+{
+	struct cls_run *r = j->r;
+	const struct cls_model *m = j->m;
+	unsigned l = j->l;
+	size_t T = j->T, B = j->B, H = r->H, P = r->P;
+	struct rnn_dims dm = dims(r, l, d, T, B);
+
+	memset(r->hs[l][d], 0, B * H * sizeof(float));
+	if (r->cs[l][d])
+		memset(r->cs[l][d], 0, B * H * sizeof(float));
+	rnn_forward(r->hs[l][d], r->cs[l][d], r->gates[l][d], r->hn[l][d], r->tmp[d],
+	            d ? r->xr[l] : r->x[l], W(m, m->w_ih[l][d]), W(m, m->w_hh[l][d]),
+	            W(m, m->b_ih[l][d]), W(m, m->b_hh[l][d]), &dm);
+	/* output step t: the forward direction's state after t, the backward's after T-1-t */
+	for (size_t t = 0; t < T; t++) {
+		const float *h = r->hs[l][d] + (d ? T - t : t + 1) * B * H;
+
+		for (size_t b = 0; b < B; b++)
+			memcpy(r->y[l] + (t * B + b) * P + d * H, h + b * H, H * sizeof(float));
+	}
+}
+
+static void dir_backward(const struct dir_job *j, unsigned d)
+{
+	struct cls_run *r = j->r;
+	const struct cls_model *m = j->m;
+	float *grad = j->grad;
+	unsigned l = j->l;
+	size_t T = j->T, B = j->B, H = r->H, P = r->P;
+	struct rnn_dims dm = dims(r, l, d, T, B);
+	float *dx = !j->want_dx ? NULL : d == 0 ? r->din : r->dxd;
+
+	for (size_t t = 0; t < T; t++) {
+		float *dst = r->dyd[d] + (d ? T - 1 - t : t) * B * H;
+
+		for (size_t b = 0; b < B; b++)
+			memcpy(dst + b * H, r->dy + (t * B + b) * P + d * H, H * sizeof(float));
+	}
+	rnn_backward(dx, G(m, grad, m->w_ih[l][d]), G(m, grad, m->w_hh[l][d]),
+	             G(m, grad, m->b_ih[l][d]), G(m, grad, m->b_hh[l][d]), r->dgx[d], r->dgh[d],
+	             r->dc[d], r->dyd[d], r->hs[l][d], r->cs[l][d], r->gates[l][d], r->hn[l][d],
+	             d ? r->xr[l] : r->x[l], W(m, m->w_ih[l][d]), W(m, m->w_hh[l][d]), &dm);
+}
+
+static void dir_run(void *ctx, int t, int nt)
+{
+	const struct dir_job *j = ctx;
+
+	(void)nt;
+	nn_gemm_threads(1);
+	if (j->backward)
+		dir_backward(j, (unsigned)t);
+	else
+		dir_forward(j, (unsigned)t);
+	nn_gemm_threads(0);
+}
+
+/* Both directions of a layer: on two threads when there are, else one after the other. */
+static void directions(const struct dir_job *j)
+{
+	if (j->r->dirs == 2 && nn_threads() >= 2) {
+		par_run(2, dir_run, (void *)j);
+		return;
+	}
+	for (unsigned d = 0; d < j->r->dirs; d++)
+		if (j->backward)
+			dir_backward(j, d);
+		else
+			dir_forward(j, d);
 }
 
 /* One layer, both directions, into r->y[l]. */
 static void layer_forward(struct cls_run *r, const struct cls_model *m, unsigned l, size_t T,
                           size_t B, struct rng *rng)
 {
-	size_t H = r->H, P = r->P, I = l ? P : r->E;
+	size_t I = l ? r->P : r->E;
+	struct dir_job j = {r, m, NULL, l, T, B, 0, 0};
 
-	for (unsigned d = 0; d < r->dirs; d++) {
-		struct rnn_dims dm = dims(r, l, d, T, B);
-		const float *x = r->x[l];
-
-		if (d == 1) {
-			seq_reverse(r->xr[l], x, T, B * I);
-			x = r->xr[l];
-		}
-		if (dm.hmask)
-			dropout_mask(r->rmask[l][d], B * H, r->rdropout, rng);
-		memset(r->hs[l][d], 0, B * H * sizeof(float));
-		if (r->cs[l][d])
-			memset(r->cs[l][d], 0, B * H * sizeof(float));
-		rnn_forward(r->hs[l][d], r->cs[l][d], r->gates[l][d], r->hn[l][d], r->tmp, x,
-		            W(m, m->w_ih[l][d]), W(m, m->w_hh[l][d]), W(m, m->b_ih[l][d]),
-		            W(m, m->b_hh[l][d]), &dm);
-		/* output step t: the forward direction's state after t, the backward's after T-1-t */
-		for (size_t t = 0; t < T; t++) {
-			const float *h = r->hs[l][d] + (d ? T - t : t + 1) * B * H;
-
-			for (size_t b = 0; b < B; b++)
-				memcpy(r->y[l] + (t * B + b) * P + d * H, h + b * H, H * sizeof(float));
-		}
-	}
+	if (r->dirs == 2)
+		seq_reverse(r->xr[l], r->x[l], T, B * I);
+	if (r->train && r->rdropout > 0)
+		for (unsigned d = 0; d < r->dirs; d++)
+			dropout_mask(r->rmask[l][d], B * r->H, r->rdropout, rng);
+	directions(&j);
 }
 
 static void pool_forward(struct cls_run *r, const struct cls_model *m, size_t T, size_t B)
@@ -270,11 +344,6 @@ void cls_probs(const struct cls_run *r, float *p)
 
 /* ---- backward ---- */
 
-static float *G(const struct cls_model *m, float *grad, int t)
-{
-	return grad + m->L.t[t].off;
-}
-
 static void pool_backward(struct cls_run *r, const struct cls_model *m, float *grad, size_t T,
                           size_t B)
 {
@@ -312,31 +381,18 @@ static void pool_backward(struct cls_run *r, const struct cls_model *m, float *g
 static void layer_backward(struct cls_run *r, const struct cls_model *m, float *grad,
                            unsigned l, size_t T, size_t B, int want_dx)
 {
-	size_t H = r->H, P = r->P, I = l ? P : r->E;
+	size_t I = l ? r->P : r->E;
+	struct dir_job j = {r, m, grad, l, T, B, 1, want_dx};
 
-	for (unsigned d = 0; d < r->dirs; d++) {
-		struct rnn_dims dm = dims(r, l, d, T, B);
-		float *dx = !want_dx ? NULL : d == 0 ? r->din : r->dxd;
-
+	directions(&j);
+	if (want_dx && r->dirs == 2)
 		for (size_t t = 0; t < T; t++) {
-			float *dst = r->dyd + (d ? T - 1 - t : t) * B * H;
+			float *o = r->din + t * B * I;
+			const float *s = r->dxd + (T - 1 - t) * B * I;
 
-			for (size_t b = 0; b < B; b++)
-				memcpy(dst + b * H, r->dy + (t * B + b) * P + d * H, H * sizeof(float));
+			for (size_t k = 0; k < B * I; k++)
+				o[k] += s[k];
 		}
-		rnn_backward(dx, G(m, grad, m->w_ih[l][d]), G(m, grad, m->w_hh[l][d]),
-		             G(m, grad, m->b_ih[l][d]), G(m, grad, m->b_hh[l][d]), r->dgx, r->dgh,
-		             r->dc, r->dyd, r->hs[l][d], r->cs[l][d], r->gates[l][d], r->hn[l][d],
-		             d ? r->xr[l] : r->x[l], W(m, m->w_ih[l][d]), W(m, m->w_hh[l][d]), &dm);
-		if (want_dx && d == 1)
-			for (size_t t = 0; t < T; t++) {
-				float *o = r->din + t * B * I;
-				const float *s = r->dxd + (T - 1 - t) * B * I;
-
-				for (size_t k = 0; k < B * I; k++)
-					o[k] += s[k];
-			}
-	}
 	if (want_dx && r->train && r->dropout > 0)
 		dropout_forward(r->din, r->din, r->mask[l], 1, T * B * I, 0);
 }

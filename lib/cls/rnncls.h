@@ -4,7 +4,9 @@
  * reverse, their states concatenated; the pooling of the top layer's states (the last, mean,
  * max or attention, nn/pool.h); dropout (inverted, in training) on the embeddings, between
  * layers and on the pooled vector, and recurrent dropout on the states entering W_hh; the
- * output layer and the softmax cross-entropy averaged over the batch. */
+ * output layer and the softmax cross-entropy averaged over the batch. The two directions of a
+ * bidirectional layer run on two threads when nn/gemm.h has two, each with its products on
+ * one: the same bits as one after the other. */
 #ifndef NLP_CLS_RNNCLS_H
 #define NLP_CLS_RNNCLS_H
 
@@ -41,10 +43,13 @@ struct cls_run {
 	uint32_t *arg;               /* [B][P] max: the step of each maximum */
 	float *u, *att;              /* [T][B][A], [T][B] attention: tanh layer, weights */
 	float *logits;               /* [B][C] logits; after cls_backward, their gradient */
-	float *tmp;                  /* [B][GH] gru */
 	float *dy, *din;             /* [T][B][P] gradients at a layer's output and input */
-	float *dyd, *dxd;            /* [T][B][H], [T][B][P or E] one direction's */
-	float *dgx, *dgh, *dc, *dhm; /* [T][B][GH], [T][B][GH] gru, [B][H] lstm, [B][H] */
+	float *dxd;                  /* [T][B][P or E] the backward direction's input gradient */
+	/* each direction's scratch, so that the two run at once: */
+	float *tmp[2];               /* [B][GH] gru */
+	float *dyd[2];               /* [T][B][H] the gradient at its outputs */
+	float *dgx[2], *dgh[2];      /* [T][B][GH], [T][B][GH] gru */
+	float *dc[2], *dhm[2];       /* [B][H] lstm, [B][H] recurrent dropout */
 	float *du, *dpool;           /* [T][B][A], [B][P] */
 	size_t steps, batch;         /* the forward's T and B */
 	int train;                   /* the forward drew dropout masks */

@@ -9,11 +9,22 @@
 #define BLOCK_MIN_FLOPS 4e6   /* smaller products are one block */
 
 static int threads = 1;
+static __thread int local;   /* this thread's own setting, 0: the process's */
 
 void nn_set_threads(int n)
 {
 	openblas_set_num_threads(1);
 	threads = n > 1 ? n : 1;
+}
+
+void nn_gemm_threads(int n)
+{
+	local = n > 0 ? n : 0;
+}
+
+int nn_threads(void)
+{
+	return local ? local : threads;
 }
 
 int nn_default_threads(void)
@@ -89,5 +100,5 @@ void nn_gemm(int ta, int tb, size_t M, size_t N, size_t K, float alpha, const fl
 		whole(&p);
 		return;
 	}
-	par_run(threads < (int)p.blocks ? threads : (int)p.blocks, run, &p);
+	par_run(nn_threads() < (int)p.blocks ? nn_threads() : (int)p.blocks, run, &p);
 }

@@ -12,6 +12,13 @@
 /* The threads of nn_gemm from now on (at least 1; the process's setting, as OpenBLAS's), and
  * OpenBLAS's own to 1. */
 void nn_set_threads(int n);
+/* The threads of nn_gemm from the calling thread (the process's setting, as nn_set_threads'),
+ * for a caller that runs independent products on threads of its own: nn_gemm_threads(1) in
+ * each, then nn_gemm_threads(0) to return to the process's setting. The blocks, and so the
+ * bits, are the same. */
+void nn_gemm_threads(int n);
+/* The threads nn_gemm takes now from the calling thread. */
+int nn_threads(void);
 /* The processors, at most 8: the default of the programs' -T. */
 int nn_default_threads(void);
 
