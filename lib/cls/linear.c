@@ -542,6 +542,7 @@ struct lin_train {
 	float *in;              /* [V + K][stride] the words' rows, then the n-grams' */
 	float *out;             /* [O][stride] */
 	float *snap;            /* [(V + K + O) stride] the best epoch's in and out, or NULL */
+	int current_best;       /* in and out are the best epoch's (snap is not needed) */
 	size_t in_floats, out_floats;
 	uint32_t *bucket;       /* [K] each n-gram row's bucket, increasing */
 	uint32_t *map;          /* [c.buckets] each bucket's row + 1, 0: none */
@@ -976,11 +977,14 @@ static int validate(struct lin_train *tr, double *best_acc, double *best_loss, u
 	*since = acc > *best_acc ? 0 : *since + 1;
 	tr->ep.best = acc > *best_acc || (acc == *best_acc && loss < *best_loss) ||
 	              tr->ep.epoch == 1;
+	tr->current_best = tr->ep.best;
 	if (tr->ep.best) {
 		*best_acc = acc;
 		*best_loss = loss;
 		tr->c.valid_acc = acc;
-		memcpy(tr->snap, tr->in, (tr->in_floats + tr->out_floats) * sizeof(float));
+		/* after the last epoch the parameters are themselves the best */
+		if (tr->ep.epoch < tr->o->epochs)
+			memcpy(tr->snap, tr->in, (tr->in_floats + tr->out_floats) * sizeof(float));
 	}
 	return 0;
 }
@@ -1039,7 +1043,8 @@ static void copy_kept(struct cls_model *m, const struct lin_train *tr, const flo
 static int model_fill(struct cls_model *m, struct lin_train *tr, struct strtab *words,
                       struct strtab *labels, struct error *e)
 {
-	const float *in = tr->snap ? tr->snap : tr->in, *out = in + tr->in_floats;
+	const float *in = tr->snap && !tr->current_best ? tr->snap : tr->in;
+	const float *out = in + tr->in_floats;
 	size_t E = tr->c.emb, kept = 0;
 	float *mi, *mo;
 
