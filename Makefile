@@ -1,7 +1,7 @@
 # nlp: classic NLP as a Unix pipeline of small C programs.
 # One list of programs; their binaries, man pages and test files are derived from it.
 
-PROGS = normalize tokenize stopword ngram vocab cooccur mat ppmi tfidf svd similar w2v lm perplexity rnnlm
+PROGS = normalize tokenize stopword ngram vocab cooccur mat ppmi tfidf svd similar w2v lm perplexity rnnlm classify
 VERSION = 0.1.0
 
 PREFIX ?= /usr/local
@@ -20,7 +20,8 @@ LIBHDR = $(wildcard lib/*/*.h)
 BINS = bin/nlp $(PROGS:%=bin/nlp-%)
 ASAN_BINS = $(BINS:bin/%=build/asan/bin/%)
 MAN1 = man/man1/nlp.1 $(PROGS:%=man/man1/nlp-%.1)
-MAN5 = man/man5/nlp-matrix.5 man/man5/nlp-w2v-model.5 man/man5/nlp-arpa.5 man/man5/nlp-rnnlm-model.5
+MAN5 = man/man5/nlp-matrix.5 man/man5/nlp-w2v-model.5 man/man5/nlp-arpa.5 man/man5/nlp-rnnlm-model.5 \
+	man/man5/nlp-classify-model.5
 MAN7 = man/man7/nlp.7
 TESTS = $(PROGS:%=tests/nlp-%.bats)
 DATA = $(wildcard share/nlp/stopwords/*.txt)
@@ -74,6 +75,10 @@ build/asan/bin/test-nn: tests/test-nn.c build/asan/libnlp.a $(LIBHDR)
 	@mkdir -p build/asan/bin
 	$(CC) $(CPPFLAGS_NLP) $(CPPFLAGS) $(SANFLAGS) $(WARN) -o $@ $< build/asan/libnlp.a $(LDLIBS)
 
+build/asan/bin/test-cls: tests/test-cls.c build/asan/libnlp.a $(LIBHDR)
+	@mkdir -p build/asan/bin
+	$(CC) $(CPPFLAGS_NLP) $(CPPFLAGS) $(SANFLAGS) $(WARN) -o $@ $< build/asan/libnlp.a $(LDLIBS)
+
 build/asan/bin/test-linear: tests/test-linear.c build/asan/libnlp.a $(LIBHDR)
 	@mkdir -p build/asan/bin
 	$(CC) $(CPPFLAGS_NLP) $(CPPFLAGS) $(SANFLAGS) $(WARN) -o $@ $< build/asan/libnlp.a $(LDLIBS)
@@ -84,7 +89,8 @@ build/asan/share build/asan/man:
 	@mkdir -p build/asan
 	ln -sfn ../../$(@F) $@
 
-asan: $(ASAN_BINS) build/asan/bin/test-lib build/asan/bin/test-nn build/asan/bin/test-linear build/asan/share build/asan/man
+asan: $(ASAN_BINS) build/asan/bin/test-lib build/asan/bin/test-nn build/asan/bin/test-cls \
+	build/asan/bin/test-linear build/asan/share build/asan/man
 
 # fuzz targets: libFuzzer (clang) on the readers, one tests/fuzz/fuzz-NAME.c each, the library
 # instrumented for coverage; tests/fuzz/README.md says what each covers

@@ -5,6 +5,9 @@
  *                           (its masks fixed by reseeding), one line per tensor with the
  *                           largest error; and the softmax cross-entropy's gradient at the
  *                           logits. Exits 1 when an error passes the tolerance.
+ *   test-nn clsgrad         the same for the recurrent classifier of lib/cls/rnncls.h: each
+ *                           cell, one and two layers, uni- and bidirectional, each pooling
+ *                           (last, mean, max, attention), with dropout and recurrent dropout.
  *   test-nn rnnlm-grad MODEL IDS
  *                           the loss, logits, gradients and final states of a model file on
  *                           a window (IDS: T+1 lines of B ids), for tests/rnn_ref.py's
@@ -16,6 +19,7 @@
 
 #include "base/mem.h"
 #include "base/rng.h"
+#include "cls/rnncls.h"
 #include "lm/rnnlm.h"
 #include "nn/xent.h"
 
@@ -171,6 +175,134 @@ static int gradcheck(void)
 	return bad;
 }
 
+/* ---- the recurrent classifier ---- */
+
+static double cls_loss_of(struct cls_run *r, const struct cls_model *m, const uint32_t *x,
+                          const uint32_t *y, size_t T, size_t B, uint64_t seed)
+{
+	double lp[8], sum = 0;
+	struct cls_input in = {x, NULL};
+	struct rng g;
+
+	rng_seed(&g, seed);
+	cls_forward(r, m, &in, T, B, 1, &g);
+	softmax_xent_forward(lp, r->logits, y, B, r->C, 1);
+	for (size_t b = 0; b < B; b++)
+		sum -= lp[b];
+	return sum / (double)B;
+}
+
+struct cls_case {
+	enum nn_cell cell;
+	unsigned layers, bidir;
+	enum cls_pool pool;
+	float dropout, rdropout;
+};
+
+static int cls_tables(struct strtab *labels, struct strtab *words, unsigned C, unsigned V)
+{
+	char w[16];
+
+	strtab_init(labels, C);
+	strtab_init(words, V);
+	for (unsigned i = 0; i < C; i++)
+		strtab_intern(labels, w, (size_t)snprintf(w, sizeof(w), "c%u", i));
+	strtab_intern(words, "<unk>", 5);
+	for (unsigned i = 1; i < V; i++)
+		strtab_intern(words, w, (size_t)snprintf(w, sizeof(w), "w%u", i));
+	return 0;
+}
+
+static int gradcheck_cls(const struct cls_case *k)
+{
+	static const char *const cells[] = {"rnn", "lstm", "gru"};
+	static const char *const pools[] = {"last", "mean", "max", "attention"};
+	struct cls_config c = {.kind = CLS_RECURRENT, .classes = 3, .words = 6, .emb = 4,
+	                       .cell = k->cell, .layers = k->layers, .hidden = 3,
+	                       .bidirectional = k->bidir, .pool = k->pool,
+	                       .att = k->pool == CLS_POOL_ATTENTION ? 5 : 0};
+	const size_t T = 4, B = 3;
+	uint32_t x[12], y[3];
+	struct strtab labels, words;
+	struct cls_model m;
+	struct cls_run *r;
+	struct error e;
+	struct rng g;
+	float *grad;
+	int bad = 0;
+
+	cls_tables(&labels, &words, c.classes, c.words);
+	if (cls_model_init(&m, &c, &labels, &words, &e) < 0)
+		return printf("FAIL clsgrad: %s\n", e.msg), 1;
+	rng_seed(&g, 11 + (uint64_t)k->cell + 3 * k->pool);
+	nn_init_uniform(&m.L, m.w, 0.5f, &g);
+	for (size_t i = 0; i < T * B; i++)
+		x[i] = (uint32_t)rng_below(&g, c.words);
+	for (size_t b = 0; b < B; b++)
+		y[b] = (uint32_t)rng_below(&g, c.classes);
+	r = cls_run_new(&m, T, B, k->dropout, k->rdropout, &e);
+	grad = nn_block_alloc(&m.L, "gradients", &e);
+	if (!r || !grad)
+		return printf("FAIL clsgrad: %s\n", e.msg), 1;
+	{
+		struct rng d;
+
+		struct cls_input in = {x, NULL};
+
+		rng_seed(&d, 99);
+		cls_forward(r, &m, &in, T, B, 1, &d);
+		cls_backward(r, &m, grad, y, &in, 1.0f / (float)B, 1, NULL);
+	}
+	for (int t = 0; t < m.L.n; t++) {
+		const struct nn_tensor *ts = &m.L.t[t];
+		float *w = nn_tensor(&m.L, m.w, t), *gk = nn_tensor(&m.L, grad, t);
+		double worst = 0;
+
+		for (size_t i = 0; i < ts->rows * ts->cols; i++) {
+			float keep = w[i], h = 1e-2f;
+			double lp, lm;
+
+			w[i] = keep + h;
+			lp = cls_loss_of(r, &m, x, y, T, B, 99);
+			w[i] = keep - h;
+			lm = cls_loss_of(r, &m, x, y, T, B, 99);
+			w[i] = keep;
+			double ei = err(gk[i], (lp - lm) / (2.0 * (double)h));
+			if (ei > worst)
+				worst = ei;
+		}
+		printf("%s clsgrad %s %u layer%s%s %s%s%s %s: largest error %.2e\n",
+		       worst <= GC_TOL ? "ok" : "FAIL", cells[k->cell], k->layers,
+		       k->layers > 1 ? "s" : "", k->bidir ? " bidirectional" : "", pools[k->pool],
+		       k->dropout > 0 ? " dropout" : "", k->rdropout > 0 ? " recurrent-dropout" : "",
+		       ts->name, worst);
+		bad |= worst > GC_TOL;
+	}
+	free(grad);
+	cls_run_free(r);
+	cls_model_free(&m);
+	return bad;
+}
+
+static int clsgrad(void)
+{
+	static const struct cls_case cases[] = {
+		{NN_CELL_LSTM, 1, 0, CLS_POOL_LAST, 0, 0},
+		{NN_CELL_LSTM, 2, 1, CLS_POOL_ATTENTION, 0, 0},
+		{NN_CELL_GRU, 1, 1, CLS_POOL_LAST, 0, 0},
+		{NN_CELL_GRU, 2, 1, CLS_POOL_MEAN, 0.3f, 0.3f},
+		{NN_CELL_RNN, 1, 1, CLS_POOL_MAX, 0, 0},
+		{NN_CELL_RNN, 2, 0, CLS_POOL_ATTENTION, 0.3f, 0},
+		{NN_CELL_LSTM, 2, 1, CLS_POOL_ATTENTION, 0.3f, 0.3f},
+		{NN_CELL_LSTM, 1, 1, CLS_POOL_MAX, 0, 0.3f},
+	};
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		bad |= gradcheck_cls(&cases[i]);
+	return bad;
+}
+
 /* ---- the PyTorch comparison ---- */
 
 static void print_row(const char *label, const float *v, size_t n)
@@ -273,6 +405,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "gradcheck"))
 		return gradcheck();
+	if (argc == 2 && !strcmp(argv[1], "clsgrad"))
+		return clsgrad();
 	if (argc == 4 && !strcmp(argv[1], "rnnlm-grad"))
 		return rnnlm_grad(argv[2], argv[3]);
 	fprintf(stderr, "usage: test-nn gradcheck | rnnlm-grad MODEL IDS\n");

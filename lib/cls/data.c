@@ -137,3 +137,67 @@ int cls_data_check(const struct cls_data *d, const char *name, struct error *e)
 	}
 	return 0;
 }
+
+static int cmp_count(const void *a, const void *b, void *ctx)
+{
+	const struct strtab *t = ctx;
+	uint64_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	if (t->vals[x] != t->vals[y])
+		return t->vals[x] > t->vals[y] ? -1 : 1;
+	return strtab_cmp_ids(a, b, ctx);
+}
+
+int cls_table_build(struct strtab *out, const struct strtab *counts, uint64_t min_count,
+                    const char *special, struct error *e)
+{
+	uint32_t *order = malloc((counts->n ? counts->n : 1) * sizeof(*order));
+	size_t k = 0;
+	int64_t id;
+
+	memset(out, 0, sizeof(*out));
+	if (!order || strtab_init(out, counts->n + 1) < 0)
+		goto nomem;
+	if (special && strtab_intern(out, special, strlen(special)) < 0)
+		goto nomem;
+	for (size_t i = 0; i < counts->n; i++) {
+		size_t len;
+		const char *w = strtab_key(counts, i, &len);
+
+		if (counts->vals[i] >= min_count &&
+		    !(special && len == strlen(special) && memcmp(w, special, len) == 0))
+			order[k++] = (uint32_t)i;
+	}
+	qsort_r(order, k, sizeof(*order), cmp_count, (void *)counts);
+	for (size_t i = 0; i < k; i++) {
+		size_t len;
+		const char *w = strtab_key(counts, order[i], &len);
+
+		if ((id = strtab_intern(out, w, len)) < 0)
+			goto nomem;
+		out->vals[id] = counts->vals[order[i]];
+	}
+	free(order);
+	return 0;
+nomem:
+	free(order);
+	strtab_free(out);
+	return error_set(e, -1, ENOMEM, NULL, 0, "a table of %zu words", counts->n);
+}
+
+int cls_table_map(uint32_t **map, const struct strtab *from, const struct strtab *to,
+                  uint32_t missing, struct error *e)
+{
+	uint32_t *m = malloc((from->n ? from->n : 1) * sizeof(*m));
+
+	if (!(*map = m))
+		return error_set(e, -1, ENOMEM, NULL, 0, "mapping %zu words", from->n);
+	for (size_t i = 0; i < from->n; i++) {
+		size_t len;
+		const char *w = strtab_key(from, i, &len);
+		int64_t id = strtab_find(to, w, len);
+
+		m[i] = id < 0 ? missing : (uint32_t)id;
+	}
+	return 0;
+}

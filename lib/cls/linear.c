@@ -901,6 +901,21 @@ static int alloc_train(struct lin_train *tr, struct strtab *words, struct strtab
 	return 0;
 }
 
+/* The bytes training holds besides the texts: the model, the best epoch's copy, the examples'
+ * features, the bucket map. */
+static uint64_t train_bytes(const struct lin_train *tr)
+{
+	uint64_t b = (uint64_t)tr->m->L.size * sizeof(float), f = 0;
+	const struct lin_feats *fs[2] = {&tr->tf, &tr->vf};
+
+	if (tr->snap)
+		b += (uint64_t)(tr->in_floats + tr->out_floats) * sizeof(float);
+	for (int i = 0; i < 2; i++)
+		if (fs[i]->off)
+			f += fs[i]->off[fs[i]->n] * 4 + fs[i]->n * (8 + 3 * 4);
+	return b + f + (uint64_t)tr->c.buckets * 4 + tr->K * 4 + tr->tf.n * 4;
+}
+
 static void train_free(struct lin_train *tr)
 {
 	bigmem_free(tr->snap, (tr->in_floats + tr->out_floats) * sizeof(float));
@@ -1002,6 +1017,9 @@ static int epochs(struct lin_train *tr, struct error *e)
 		tr->c.epochs = ep;
 		if (validate(tr, &best_acc, &best_loss, &since, e) < 0)
 			return -1;
+		/* m holds this epoch's parameters: the hook may write it when it is the best */
+		tr->m->c.epochs = tr->c.epochs;
+		tr->m->c.valid_acc = tr->c.valid_acc;
 		if (tr->h && tr->h->epoch && tr->h->epoch(tr->h->ctx, &tr->ep, e) < 0)
 			return -1;
 		if (tr->snap && patience && since >= patience)
@@ -1126,6 +1144,8 @@ int cls_linear_train(struct cls_model *m, const struct cls_data *train,
 	for (size_t i = 0; i < tr.tf.n; i++)
 		tr.total += tr.tf.tokens[i];
 	tr.total *= o->epochs;
+	if (h && h->begin)
+		h->begin(h->ctx, m, train_bytes(&tr));
 	if (epochs(&tr, e) == 0)
 		ret = model_finish(&tr, e);
 out:

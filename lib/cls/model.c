@@ -32,6 +32,11 @@ static int check_recurrent(const struct cls_config *c, const char *name, struct 
 	if ((c->pool == CLS_POOL_ATTENTION) != (c->att > 0) || c->att > CLS_MAX_SIZE)
 		return error_bad(e, name, 0, "attention size %u with pooling %u", c->att,
 		                 (unsigned)c->pool);
+	if (c->minn > c->maxn || c->maxn > 32 || (c->maxn && !c->minn) ||
+	    (c->maxn && (c->buckets < 1 || c->buckets > CLS_MAX_BUCKETS)) || c->kept)
+		return error_bad(e, name, 0, "character n-grams %u..%u in %u buckets: not 0..0, or "
+		                 "within 1..32 in 1..%u buckets", c->minn, c->maxn, c->buckets,
+		                 CLS_MAX_BUCKETS);
 	return 0;
 }
 
@@ -87,7 +92,7 @@ static void layout_recurrent(struct cls_model *m)
 	unsigned D = c->bidirectional ? 2 : 1;
 	char name[NN_NAME_MAX];
 
-	m->emb = nn_layout_add(&m->L, "emb", c->words, c->emb);
+	m->emb = nn_layout_add(&m->L, "emb", (size_t)c->words + (c->maxn ? c->buckets : 0), c->emb);
 	for (unsigned l = 0; l < c->layers; l++)
 		for (unsigned d = 0; d < D; d++) {
 			size_t I = l ? P : c->emb;

@@ -43,11 +43,41 @@ struct cls_epoch {
 
 struct cls_hooks {
 	void *ctx;
+	/* before the first epoch: the model built, and the bytes training holds besides the texts
+	 * (parameters, gradients, the optimiser's moments, the best epoch's copy, activations) */
+	void (*begin)(void *ctx, const struct cls_model *m, uint64_t bytes);
 	/* now and then during an epoch: examples done of total, the mean loss so far */
 	void (*step)(void *ctx, const struct cls_epoch *ep, uint64_t done, uint64_t total,
 	             double loss);
-	/* after each epoch; a negative return stops the training with e filled */
+	/* after each epoch; a negative return stops the training with e filled. The recurrent
+	 * trainer's model holds the epoch's parameters then (c.epochs and c.valid_acc are the best
+	 * epoch's), so the hook may write it when ep->best. */
 	int (*epoch)(void *ctx, const struct cls_epoch *ep, struct error *e);
 };
+
+/* The recurrent model's shape. */
+struct cls_rnn_opts {
+	enum nn_cell cell;
+	unsigned layers, hidden, emb, bidirectional, att;
+	enum cls_pool pool;
+	unsigned max_len;        /* tokens kept of a text, the first (0: all) */
+	unsigned minn, maxn;     /* character n-grams of each word added to its vector (0 0: none) */
+	uint32_t buckets;        /* their hash buckets */
+};
+
+/* Builds a recurrent model m from train (its vocabulary: <unk>, then the words seen at least
+ * o->min_count times; its labels by count) and trains it, validating on valid (NULL: none)
+ * after each epoch and keeping the best epoch. Returns 0, or -1 with e filled (a pretrained
+ * file of another size, memory, a hook's failure). */
+int cls_rnn_train(struct cls_model *m, const struct cls_data *train, const struct cls_data *valid,
+                  const struct cls_rnn_opts *ro, const struct cls_train_opts *o,
+                  const struct cls_hooks *h, struct error *e);
+
+/* A recurrent model's predictions on d in batches of texts of the same length: pred [d->n]
+ * the most probable class, prob [d->n][C] (NULL: not wanted) the probabilities; *loss the
+ * summed cross-entropy and *correct the count over the examples whose label the model knows
+ * (NULL: not wanted). Returns 0 or -1 with e filled (memory). */
+int cls_rnn_predict(const struct cls_model *m, const struct cls_data *d, uint32_t *pred,
+                    float *prob, double *loss, uint64_t *correct, struct error *e);
 
 #endif

@@ -389,7 +389,7 @@ void rnnlm_forward(struct rnnlm_run *r, const struct rnnlm *m, const uint32_t *i
 			}
 		}
 		if (l < r->layers) {
-			struct rnn_dims d = {r->cell, T, B, l ? H : E, H};
+			struct rnn_dims d = {.cell = r->cell, .T = T, .B = B, .In = l ? H : E, .H = H};
 
 			rnn_forward(r->hs[l], r->cs[l], r->gates[l], r->hn[l], r->tmp, r->in[l],
 			            nn_tensor(&m->L, m->w, m->w_ih[l]), nn_tensor(&m->L, m->w, m->w_hh[l]),
@@ -412,7 +412,7 @@ double rnnlm_backward(struct rnnlm_run *r, const struct rnnlm *m, float *grad,
 	affine_backward(dy, nn_tensor(&m->L, grad, m->out_w), nn_tensor(&m->L, grad, m->out_b),
 	                r->logits, r->top, nn_tensor(&m->L, m->w, m->out_w), N, H, r->V);
 	for (unsigned l = r->layers; l-- > 0;) {
-		struct rnn_dims d = {r->cell, T, B, l ? H : E, H};
+		struct rnn_dims d = {.cell = r->cell, .T = T, .B = B, .In = l ? H : E, .H = H};
 		float *t;
 
 		if (drop)

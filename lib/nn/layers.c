@@ -69,3 +69,43 @@ void dropout_forward(float *out, const float *inp, const float *mask, size_t T, 
 			out[t * N + i] = inp[t * N + i] * m[i];
 	}
 }
+
+void seq_reverse(float *out, const float *inp, size_t T, size_t N)
+{
+	for (size_t t = 0; t < T; t++)
+		memcpy(out + t * N, inp + (T - 1 - t) * N, N * sizeof(float));
+}
+
+void embed_bag_forward(float *out, const float *W, const uint32_t *rows, const uint32_t *start,
+                       size_t N, size_t E)
+{
+	for (size_t n = 0; n < N; n++) {
+		float *o = out + n * E, s = 1.0f / (float)(start[n + 1] - start[n]);
+
+		memcpy(o, W + (size_t)rows[start[n]] * E, E * sizeof(float));
+		for (uint32_t k = start[n] + 1; k < start[n + 1]; k++) {
+			const float *w = W + (size_t)rows[k] * E;
+
+			for (size_t j = 0; j < E; j++)
+				o[j] += w[j];
+		}
+		for (size_t j = 0; j < E; j++)
+			o[j] *= s;
+	}
+}
+
+void embed_bag_backward(float *dW, const float *dout, const uint32_t *rows,
+                        const uint32_t *start, size_t N, size_t E)
+{
+	for (size_t n = 0; n < N; n++) {
+		const float *d = dout + n * E;
+		float s = 1.0f / (float)(start[n + 1] - start[n]);
+
+		for (uint32_t k = start[n]; k < start[n + 1]; k++) {
+			float *w = dW + (size_t)rows[k] * E;
+
+			for (size_t j = 0; j < E; j++)
+				w[j] += s * d[j];
+		}
+	}
+}

@@ -15,6 +15,15 @@ void embed_forward(float *out, const float *W, const uint32_t *ids, size_t N, si
 /* dW [V][E] += dout [N][E] row by row at ids[0..N), in order. */
 void embed_backward(float *dW, const float *dout, const uint32_t *ids, size_t N, size_t E);
 
+/* out [N][E] = for each n the mean of the rows rows[start[n] .. start[n+1]) of W [.][E] (each
+ * list not empty; the rows < W's: the caller's promise): a bag of embeddings, such as a word's
+ * row and its character n-grams' rows. */
+void embed_bag_forward(float *out, const float *W, const uint32_t *rows, const uint32_t *start,
+                       size_t N, size_t E);
+/* dW [.][E] += dout [N][E] / the list's length, at each row of each list, in order. */
+void embed_bag_backward(float *dW, const float *dout, const uint32_t *rows,
+                        const uint32_t *start, size_t N, size_t E);
+
 /* out [N][O] = inp [N][In] W^T + b, W [O][In] (nn.Linear's), b [O] or NULL. One sgemm. */
 void affine_forward(float *out, const float *inp, const float *W, const float *b, size_t N,
                     size_t In, size_t O);
@@ -30,5 +39,9 @@ void dropout_mask(float *mask, size_t N, float p, struct rng *r);
  * dropout_forward(dinp, dout, mask, ...). */
 void dropout_forward(float *out, const float *inp, const float *mask, size_t T, size_t N,
                      int shared);
+
+/* out [T][N] = inp [T][N] with its T rows in reverse order (out[t] = inp[T-1-t]); out is not
+ * inp. A bidirectional layer's backward direction reads its input so. */
+void seq_reverse(float *out, const float *inp, size_t T, size_t N);
 
 #endif

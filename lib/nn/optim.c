@@ -67,3 +67,16 @@ void adam_update(float *w, const float *g, float *m, float *v, size_t n, float l
 	adam_loop(w, g, m, v, n, (float)(lr * sqrt(c2) / c1), a->beta1, a->beta2,
 	          (float)(a->eps * sqrt(c2)));
 }
+
+void adam_update_rows(float *w, const float *g, float *m, float *v, const uint32_t *rows,
+                      size_t R, size_t D, float lr, struct adam *a)
+{
+	double t = (double)++a->t, c1 = 1.0 - pow(a->beta1, t), c2 = 1.0 - pow(a->beta2, t);
+	float step = (float)(lr * sqrt(c2) / c1), eps = (float)(a->eps * sqrt(c2));
+
+	for (size_t r = 0; r < R; r++) {
+		size_t o = (size_t)rows[r] * D;
+
+		adam_loop(w + o, g + o, m + o, v + o, D, step, a->beta1, a->beta2, eps);
+	}
+}

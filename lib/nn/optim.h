@@ -26,4 +26,9 @@ struct adam {
 void adam_update(float *w, const float *g, float *m, float *v, size_t n, float lr,
                  struct adam *a);
 
+/* The same step on the rows [R] of w [.][D] (and of g, m, v alike) alone: "lazy" Adam for an
+ * embedding whose other rows have no gradient, as PyTorch's SparseAdam. a->t counts one step. */
+void adam_update_rows(float *w, const float *g, float *m, float *v, const uint32_t *rows,
+                      size_t R, size_t D, float lr, struct adam *a);
+
 #endif

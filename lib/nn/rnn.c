@@ -22,6 +22,15 @@ static void gemm_nt(float *c, const float *a, const float *b, size_t M, size_t N
 	            (int)K, b, (int)K, beta, c, (int)N);
 }
 
+/* out [N] = a [N] * b [N] */
+SIMD_CLONES
+static void mul_rows(float *restrict out, const float *restrict a, const float *restrict b,
+                     size_t N)
+{
+	for (size_t i = 0; i < N; i++)
+		out[i] = a[i] * b[i];
+}
+
 /* ---- the gates of one step, element-wise over [B][H] ---- */
 
 SIMD_CLONES
@@ -93,21 +102,24 @@ void rnn_forward(float *hs, float *cs, float *gates, float *hn, float *tmp, cons
 				gates[r * GH + k] += b_hh[k];
 	nn_gemm(0, 1, T * B, GH, d->In, 1.0f, x, d->In, w_ih, d->In, 1.0f, gates, GH);
 	for (size_t t = 0; t < T; t++) {
-		const float *hp = hs + t * B * H;
+		const float *hp = hs + t * B * H, *hr = d->hmask ? d->hm + t * B * H : hp;
 		float *g = gates + t * B * GH, *h = hs + (t + 1) * B * H;
+
+		if (d->hmask)
+			mul_rows(d->hm + t * B * H, hp, d->hmask, B * H);
 
 		switch (d->cell) {
 		case NN_CELL_RNN:
-			gemm_nt(g, hp, w_hh, B, GH, H, 1.0f);
+			gemm_nt(g, hr, w_hh, B, GH, H, 1.0f);
 			rnn_step(h, g, B, H);
 			break;
 		case NN_CELL_LSTM:
-			gemm_nt(g, hp, w_hh, B, GH, H, 1.0f);
+			gemm_nt(g, hr, w_hh, B, GH, H, 1.0f);
 			lstm_step(h, cs + (t + 1) * B * H, g, cs + t * B * H, B, H);
 			break;
 		case NN_CELL_GRU:
 			fill_rows(tmp, b_hh, B, GH);
-			gemm_nt(tmp, hp, w_hh, B, GH, H, 1.0f);
+			gemm_nt(tmp, hr, w_hh, B, GH, H, 1.0f);
 			gru_step(h, hn + t * B * H, g, tmp, hp, B, H);
 			break;
 		}
@@ -181,6 +193,15 @@ static void gru_step_back(float *restrict dgx, float *restrict dgh, float *restr
 	}
 }
 
+/* y [N] += a [N] * b [N] */
+SIMD_CLONES
+static void mul_add(float *restrict y, const float *restrict a, const float *restrict b,
+                    size_t N)
+{
+	for (size_t i = 0; i < N; i++)
+		y[i] += a[i] * b[i];
+}
+
 SIMD_CLONES
 static void column_sums(float *restrict db, const float *restrict d, size_t N, size_t D)
 {
@@ -216,13 +237,19 @@ void rnn_backward(float *dx, float *dw_ih, float *dw_hh, float *db_ih, float *db
 			              hs + t * B * H, B, H);
 			break;
 		}
-		/* dy[t-1] += dg[t] W_hh */
-		if (dhp)
+		/* dy[t-1] += dg[t] W_hh (times the mask of the state it came through) */
+		if (dhp && d->hmask) {
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)B, (int)H, (int)GH,
+			            1.0f, dh_side + t * B * GH, (int)GH, w_hh, (int)H, 0.0f, d->dhm,
+			            (int)H);
+			mul_add(dhp, d->dhm, d->hmask, B * H);
+		} else if (dhp) {
 			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)B, (int)H, (int)GH,
 			            1.0f, dh_side + t * B * GH, (int)GH, w_hh, (int)H, 1.0f, dhp, (int)H);
+		}
 	}
 	nn_gemm(1, 0, GH, In, T * B, 1.0f, dgx, GH, x, In, 1.0f, dw_ih, In);
-	nn_gemm(1, 0, GH, H, T * B, 1.0f, dh_side, GH, hs, H, 1.0f, dw_hh, H);
+	nn_gemm(1, 0, GH, H, T * B, 1.0f, dh_side, GH, d->hmask ? d->hm : hs, H, 1.0f, dw_hh, H);
 	column_sums(db_ih, dgx, T * B, GH);
 	column_sums(db_hh, dh_side, T * B, GH);
 	if (dx)

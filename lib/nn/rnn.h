@@ -25,6 +25,12 @@ struct rnn_dims {
 	enum nn_cell cell;
 	size_t T, B;    /* steps, streams */
 	size_t In, H;    /* input and hidden sizes */
+	/* recurrent dropout (Gal and Ghahramani): the state entering W_hh multiplied by hmask, the
+	 * same at every step; NULL: none */
+	const float *hmask; /* [B][H] 0 or 1 / (1 - p) */
+	float *hm;          /* [T][B][H] with hmask: the masked states, from the forward to the
+	                     * backward */
+	float *dhm;         /* [B][H] with hmask: scratch of the backward */
 };
 
 /* The forward over T steps.

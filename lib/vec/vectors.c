@@ -266,6 +266,7 @@ struct loader {
 	uint64_t offset;  /* binary: the first byte of the row being read */
 	uint64_t want;    /* rows the header gives */
 	size_t cap;       /* rows allocated in v->unit */
+	int raw;          /* keep the rows as read */
 	float *row;       /* [dim] the values of the row being read */
 	double *wide;     /* [dim] the same in double precision */
 };
@@ -293,7 +294,7 @@ static int fail_read(struct loader *ld)
 	return error_set(ld->e, -1, errno, NULL, 0, "read %s", ld->name);
 }
 
-/* Adds the row just read (ld->row) under word, normalised. */
+/* Adds the row just read (ld->row) under word, normalised unless raw. */
 static int add_row(struct loader *ld, const char *word, size_t len, uint64_t line)
 {
 	struct vectors *v = ld->v;
@@ -318,7 +319,10 @@ static int add_row(struct loader *ld, const char *word, size_t len, uint64_t lin
 		v->unit = p;
 		ld->cap = nc;
 	}
-	vec_unit(v->unit + v->rows * d, ld->row, d, ld->wide);
+	if (ld->raw)
+		memcpy(v->unit + v->rows * d, ld->row, d * sizeof(float));
+	else
+		vec_unit(v->unit + v->rows * d, ld->row, d, ld->wide);
 	v->rows++;
 	return 0;
 }
@@ -548,7 +552,13 @@ static enum vec_format detect(struct loader *ld, struct reader *r, struct src *s
 
 int vec_read(struct vectors *v, struct reader *r, enum vec_format f, struct error *e)
 {
-	struct loader ld = {.v = v, .e = e, .name = r->name};
+	return vec_read_rows(v, r, f, 0, e);
+}
+
+int vec_read_rows(struct vectors *v, struct reader *r, enum vec_format f, int raw,
+                  struct error *e)
+{
+	struct loader ld = {.v = v, .e = e, .name = r->name, .raw = raw};
 	struct src s = {.r = r};
 	char *line = NULL;
 	ssize_t n = 0;

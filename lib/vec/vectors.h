@@ -40,6 +40,10 @@ struct vectors {
  * (a read error, malformed contents or memory exhausted; it names r and the line, or the row and
  * its first byte in a binary file); v is then empty. vec_free frees v. */
 int vec_read(struct vectors *v, struct reader *r, enum vec_format f, struct error *e);
+/* The same, with raw: the rows kept as read, not normalised (v->unit then holds them; for a
+ * model's embedding that starts from them). */
+int vec_read_rows(struct vectors *v, struct reader *r, enum vec_format f, int raw,
+                  struct error *e);
 /* u [d] = x [d] divided by its L2 norm, as the reader normalises rows (a zero x gives zeros);
  * wide [d] is scratch. */
 void vec_unit(float *u, const float *x, size_t d, double *wide);
