@@ -964,6 +964,7 @@ static void run_epoch(struct lin_train *tr)
 		measured += tr->w[t].measured;
 		correct += tr->w[t].correct;
 	}
+	tr->ep.lr = rate(tr, tr->done); /* the rate the epoch ended at */
 	tr->ep.seconds = now() - t0;
 	tr->ep.examples_per_s = (double)tr->tf.n / (tr->ep.seconds > 0 ? tr->ep.seconds : 1e-9);
 	tr->ep.train_loss = loss / (double)tr->tf.n;
@@ -971,7 +972,8 @@ static void run_epoch(struct lin_train *tr)
 }
 
 /* Validates the epoch just trained (when there is validation text) and keeps its parameters
- * when best; sets *since, the epochs since the validation accuracy last rose. */
+ * when best (c.epochs then names it); sets *since, the epochs since the last best one (as the
+ * recurrent trainer counts them). */
 static int validate(struct lin_train *tr, double *best_acc, double *best_loss, unsigned *since,
                     struct error *e)
 {
@@ -987,11 +989,12 @@ static int validate(struct lin_train *tr, double *best_acc, double *best_loss, u
 		return -1;
 	tr->ep.valid_acc = acc;
 	tr->ep.valid_loss = loss;
-	*since = acc > *best_acc ? 0 : *since + 1;
 	tr->ep.best = acc > *best_acc || (acc == *best_acc && loss < *best_loss) ||
 	              tr->ep.epoch == 1;
+	*since = tr->ep.best ? 0 : *since + 1;
 	tr->current_best = tr->ep.best;
 	if (tr->ep.best) {
+		tr->c.epochs = tr->ep.epoch;
 		*best_acc = acc;
 		*best_loss = loss;
 		tr->c.valid_acc = acc;
@@ -1014,7 +1017,8 @@ static int epochs(struct lin_train *tr, struct error *e)
 	for (unsigned ep = 1; ep <= tr->o->epochs; ep++) {
 		tr->ep.epoch = ep;
 		run_epoch(tr);
-		tr->c.epochs = ep;
+		if (!tr->snap)
+			tr->c.epochs = ep;
 		if (validate(tr, &best_acc, &best_loss, &since, e) < 0)
 			return -1;
 		/* m holds this epoch's parameters: the hook may write it when it is the best */
