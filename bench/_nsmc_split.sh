@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# bench/__nsmc_split.sh: the NSMC movie reviews (../shared/data/nsmc/nsmc.train.tsv.xz, 150,000 lines
-# of `label<TAB>review`) as labelled token lines for nlp-classify and bench/classify_torch.py: the
-# reviews through nlp-tokenize (Unicode categories), then a deterministic split by line number n
-# (1-based, of the original file): n % 10 == 0 test, n % 10 == 1 valid, the rest train. Lines
-# whose review has no token are dropped (after the split, so the numbering stays the file's).
+# bench/_nsmc_split.sh (not a benchmark: run-all.sh skips it): the NSMC movie reviews
+# (../shared/data/nsmc/nsmc.train.tsv.xz, 150,000 lines of `label<TAB>review`) as labelled token
+# lines for nlp-classify and bench/classify_torch.py: the reviews through nlp-tokenize (Unicode
+# categories), then a deterministic split by line number n (1-based, of the original file):
+# n % 10 == 0 test, n % 10 == 1 valid, the rest train. Lines whose review has no token are
+# dropped (after the split, so the numbering stays the file's).
 #
-#     bench/__nsmc_split.sh [DIR]    writes DIR/{train,valid,test}.tsv (default $BENCH_DIR/nsmc)
+#     bench/_nsmc_split.sh [DIR]    writes DIR/{train,valid,test}.tsv (default $BENCH_DIR/nsmc)
 # shellcheck source=_common.sh
 . "$(dirname "$0")/_common.sh"
 skip_without_data _nsmc_split nsmc/nsmc.train.tsv.xz
