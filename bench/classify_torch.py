@@ -9,7 +9,7 @@ usage: classify_torch.py TRAIN... [--valid FILE] [--test FILE] [--cell lstm|gru|
            [--max-len N] [--seed N] [--threads N]
 
 Input lines `label<TAB>tokens` (tokens separated by blanks, as nlp-tokenize writes them; see
-bench/nsmc_split.sh for the NSMC reviews). As nlp-classify train:
+bench/_nsmc_split.sh for the NSMC reviews). As nlp-classify train:
 - vocabulary: word 0 <unk>, then the training words seen >= --min-count times, by count
   descending, ties by their bytes; labels by count descending, ties by bytes; a text keeps its
   first --max-len tokens (0: all).
