@@ -36,21 +36,24 @@
 #             (--pretrained); on particle-split tokens. The other settings are nlp-classify's
 #             defaults plus CLS_RNN_OPTS; -T 2, --valid valid.tsv (the best epoch is kept),
 #             CLS_RNN_REPS (default 1) runs each
-#   torch     bench/classify_torch.py (PyTorch) with the settings of the attention row, after
-#             nlp-classify's run of it when rnn runs too. Called as
-#               classify_torch.py --train train.tsv --valid valid.tsv --test test.tsv
-#                   --threads 2 [nlp-classify's train options]
-#             it must print a line with a JSON object holding "accuracy" and "macro_f1" (as
-#             nlp-classify eval --json), and "train_seconds" when its training time is to be
-#             told from its scoring (else the wall time of the whole command counts)
+#   torch     bench/classify_torch.py (PyTorch, the same model, batching and training loop) with
+#             the settings of the attention row, after nlp-classify's run of it when rnn runs too:
+#               classify_torch.py train.tsv --valid valid.tsv --test test.tsv --threads 2
+#                   --bidirectional --pool attention [CLS_RNN_OPTS]
+#             its train s is the train_seconds it prints (its training loop; nlp-classify's is
+#             the wall time of the whole train command, reading and validation included)
 # Every row: accuracy and macro F1 on test.tsv (nlp-classify eval --json; fastText predict's
 # labels against the true ones, checked against fastText test's P@1), the training command's wall
-# time (the median over the runs) and peak RSS (/usr/bin/time -v), the prediction time of the test
+# time (the median over the runs), the time at which the model file was written (fastText then
+# writes the .vec file of its 250,000 words, some 8 s), peak RSS (/usr/bin/time -v), the prediction time of the test
 # set (fasttext predict; nlp-classify eval), the load average after the run, and the ratio of the
 # training times ours / peer for the matching pairs (below 1: ours faster). Every command runs
 # with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (BENCH.md: the peers at their best, ours the
 # same way) and under nice. The table (markdown) goes to stdout, progress to stderr; the runs'
 # figures are kept in CLS_DIR/results.tsv (this run's only).
+#
+# CLS_NLP_CLASSIFY names another nlp-classify binary (default bin/nlp-classify), e.g. a trial
+# build of a branch not merged yet.
 #
 # What is missing is skipped with a note: nlp-classify (bin/nlp-classify: its rows), fastText
 # (/usr/bin/fasttext), bench/classify_torch.py or torch (the PyTorch row). make deps-bench
@@ -90,6 +93,7 @@ nsmc=$data/nsmc/nsmc.train.tsv.xz
 kowiki=$data/kowiki-30M.txt.xz
 fasttext=${FASTTEXT:-/usr/bin/fasttext}
 torch_py=$bench/classify_torch.py
+classify=${CLS_NLP_CLASSIFY:-$bindir/nlp-classify}
 mkdir -p "$out"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nlp-classify-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -276,9 +280,11 @@ row torch-att "PyTorch BiLSTM, attention${ro:+ $ro}" torch "" "--bidirectional -
 rnn_ids=(rnn-att rnn-last rnn-frozen rnn-tuned rnn-ps)
 
 have_ft=0 have_nlp=0 have_torch=0
-if [ -x "$fasttext" ]; then have_ft=1; else notes+=("fastText rows skipped: $fasttext is missing (make deps-bench installs fasttext)"); fi
-if [ -x "$bindir/nlp-classify" ]; then have_nlp=1; else notes+=("nlp-classify rows skipped: $bindir/nlp-classify does not exist yet (make all on a branch that has it)"); fi
-if [ ! -f "$torch_py" ]; then
+if [ -x "$fasttext" ]; then have_ft=1; elif [ -n "${want[fasttext]:-}" ]; then notes+=("fastText rows skipped: $fasttext is missing (make deps-bench installs fasttext)"); fi
+if [ -x "$classify" ]; then have_nlp=1; elif [ -n "${want[linear]:-}${want[rnn]:-}" ]; then notes+=("nlp-classify rows skipped: $classify does not exist yet (make all on a branch that has it)"); fi
+if [ -z "${want[torch]:-}" ]; then
+	:
+elif [ ! -f "$torch_py" ]; then
 	notes+=("PyTorch row skipped: $torch_py is missing")
 elif ! "$PY" -c 'import torch' 2>/dev/null; then
 	notes+=("PyTorch row skipped: $PY cannot import torch (make deps-bench installs python3-torch)")
@@ -300,12 +306,14 @@ skipped()
 
 res=$out/results.tsv
 : >"$res"
-# record ID RUN ACC F1 TRAIN_S RSS_KB PREDICT_S
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$(load)" >>"$res"; }
+# record ID RUN ACC F1 TRAIN_S RSS_KB PREDICT_S MODEL_S: a line of results.tsv, the load appended
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$(load)" >>"$res"; }
 
 # wall: seconds since t0 (microseconds)
 now() { echo "${EPOCHREALTIME/[.,]/}"; }
 secs() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1e6 }'; }
+# written FILE T0: seconds from T0 (microseconds) to FILE's last change
+written() { awk -v m="$(stat -c %.6Y "$1")" -v t="$2" 'BEGIN { printf "%.2f", m - t / 1e6 }'; }
 rss_of() { awk -F': *' '/Maximum resident set size/ { print $2 }' "$1"; }
 
 # ft_scores TRUE_FT PRED: "accuracy macro_f1" of fastText's predicted labels against the true ones
@@ -335,7 +343,8 @@ run_fasttext()
 	p1=$(awk '$1 == "P@1" { print $2 }' "$tmp/test.txt")
 	awk -v a="$acc" -v p="$p1" 'BEGIN { d = a - p; exit !(d < 6e-4 && d > -6e-4) }' ||
 		notes+=("$id run $r: accuracy from predict $acc differs from fasttext test's P@1 $p1")
-	record "$id" "$r" "$acc" "$f1" "$(secs $((t1 - t0)))" "$(rss_of "$tmp/time.txt")" "$(secs $((t2 - t1)))"
+	record "$id" "$r" "$acc" "$f1" "$(secs $((t1 - t0)))" "$(rss_of "$tmp/time.txt")" "$(secs $((t2 - t1)))" \
+		"$(written "$tmp/ft.bin" "$t0")"
 	rm -f "$tmp/ft.bin" "$tmp/ft.vec"
 }
 
@@ -347,14 +356,15 @@ run_nlp()
 	echo "$me: $(date -u +%H:%M) $id run $r: nlp-classify train ${o[*]} ${valid[*]} ..." >&2
 	rm -f "$tmp/m.cls"
 	t0=$(now)
-	run "$tmp/train.out" "$out/$id.err" /usr/bin/time -v -o "$tmp/time.txt" "$bindir/nlp-classify" train \
+	run "$tmp/train.out" "$out/$id.err" /usr/bin/time -v -o "$tmp/time.txt" "$classify" train \
 		-o "$tmp/m.cls" "${o[@]}" "${valid[@]}" -T $threads "$out/train$v.tsv"
 	t1=$(now)
-	run "$tmp/eval.json" "$tmp/eval.err" "$bindir/nlp-classify" eval --model "$tmp/m.cls" --json -T $threads "$out/test$v.tsv"
+	run "$tmp/eval.json" "$tmp/eval.err" "$classify" eval --model "$tmp/m.cls" --json -T $threads "$out/test$v.tsv"
 	t2=$(now)
 	acc=$(sed -n 's/.*"accuracy": *\([-0-9.eE+]*\).*/\1/p' "$tmp/eval.json" | head -n 1)
 	f1=$(sed -n 's/.*"macro_f1": *\([-0-9.eE+]*\).*/\1/p' "$tmp/eval.json" | head -n 1)
-	record "$id" "$r" "${acc:-nan}" "${f1:-nan}" "$(secs $((t1 - t0)))" "$(rss_of "$tmp/time.txt")" "$(secs $((t2 - t1)))"
+	record "$id" "$r" "${acc:-nan}" "${f1:-nan}" "$(secs $((t1 - t0)))" "$(rss_of "$tmp/time.txt")" "$(secs $((t2 - t1)))" \
+		"$(written "$tmp/m.cls" "$t0")"
 	rm -f "$tmp/m.cls"
 }
 
@@ -365,13 +375,13 @@ run_torch()
 	o+=("${rnn_opts[@]}")
 	echo "$me: $(date -u +%H:%M) $id run $r: classify_torch.py ${o[*]} ..." >&2
 	t0=$(now)
-	run "$out/$id.out" "$out/$id.err" /usr/bin/time -v -o "$tmp/time.txt" "$PY" "$torch_py" \
-		--train "$out/train$v.tsv" --valid "$out/valid$v.tsv" --test "$out/test$v.tsv" --threads $threads "${o[@]}"
+	run "$out/$id.out" "$out/$id.err" /usr/bin/time -v -o "$tmp/time.txt" "$PY" "$torch_py" "$out/train$v.tsv" \
+		--valid "$out/valid$v.tsv" --test "$out/test$v.tsv" --threads $threads "${o[@]}"
 	t1=$(now)
-	acc=$(grep '"macro_f1"' "$out/$id.out" | tail -n 1 | sed -n 's/.*"accuracy": *\([-0-9.eE+]*\).*/\1/p')
-	f1=$(grep '"macro_f1"' "$out/$id.out" | tail -n 1 | sed -n 's/.*"macro_f1": *\([-0-9.eE+]*\).*/\1/p')
-	ts=$(grep '"macro_f1"' "$out/$id.out" | tail -n 1 | sed -n 's/.*"train_seconds": *\([-0-9.eE+]*\).*/\1/p')
-	record "$id" "$r" "${acc:-nan}" "${f1:-nan}" "${ts:-$(secs $((t1 - t0)))}" "$(rss_of "$tmp/time.txt")" -
+	# its stdout: accuracy<TAB>macro_f1<TAB>train_seconds
+	read -r acc f1 ts < <(tail -n 1 "$out/$id.out")
+	record "$id" "$r" "$(awk -v x="${acc:-nan}" 'BEGIN { printf "%.4f", x }')" "$(awk -v x="${f1:-nan}" 'BEGIN { printf "%.4f", x }')" \
+		"${ts:-$(secs $((t1 - t0)))}" "$(rss_of "$tmp/time.txt")" - -
 }
 
 run_row()
@@ -427,15 +437,16 @@ if [ ${#ids[@]} -gt 0 ]; then
 	echo
 	echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC'), nlp at $commit; $(machine); $threads threads;"
 	echo "fastText $(dpkg-query -W -f='${Version}' fasttext 2>/dev/null || echo '?'); OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for every row."
+	[ $have_nlp = 0 ] || [ "$classify" = "$bindir/nlp-classify" ] || echo "nlp-classify: $classify."
 	echo
-	echo "| row | tokens | accuracy | macro F1 | train s (runs) | peak RSS | predict s | ours / peer | load after each run |"
-	echo "|---|---|---|---|---|---|---|---|---|"
+	echo "| row | tokens | accuracy | macro F1 | train s (runs) | model file at s | peak RSS | predict s | ours / peer | load after each run |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
 	for id in "${ids[@]}"; do
 		why=$(skipped "$id")
 		tok=words
 		[ -z "${variant[$id]}" ] || tok=particle-split
 		if [ -n "$why" ] || ! grep -q "^$id	" "$res"; then
-			echo "| ${label[$id]} | $tok | skipped: ${why:-not run} | | | | | | |"
+			echo "| ${label[$id]} | $tok | skipped: ${why:-not run} | | | | | | | |"
 			continue
 		fi
 		ratio=-
@@ -448,16 +459,21 @@ if [ ${#ids[@]} -gt 0 ]; then
 		[ "$n" -le 1 ] || runs=" ($(list "$id" 5))"
 		accs=$(meanof "$id" 3)
 		[ "$n" -le 1 ] || accs="$accs ($(list "$id" 3))"
-		printf '| %s | %s | %s | %s | %s%s | %s | %s | %s | %s |\n' "${label[$id]}" "$tok" "$accs" "$(meanof "$id" 4)" \
-			"$(med "$id" 5)" "$runs" "$(mb "$(awk -F'\t' -v id="$id" '$1 == id && $6 > m { m = $6 } END { print m + 0 }' "$res")")" \
-			"$(med "$id" 7)" "$ratio" "$(list "$id" 8)"
+		printf '| %s | %s | %s | %s | %s%s | %s | %s | %s | %s | %s |\n' "${label[$id]}" "$tok" "$accs" "$(meanof "$id" 4)" \
+			"$(med "$id" 5)" "$runs" "$(med "$id" 8)" \
+			"$(mb "$(awk -F'\t' -v id="$id" '$1 == id && $6 > m { m = $6 } END { print m + 0 }' "$res")")" \
+			"$(med "$id" 7)" "$ratio" "$(list "$id" 9)"
 	done
 	echo
 	echo "accuracy: the mean over the runs (each run's in brackets); macro F1: the mean; train s: the median"
-	echo "wall time of the training command; peak RSS: the largest of the training runs; predict s: the"
-	echo "median time to label test.tsv (fasttext predict; nlp-classify eval); ours / peer: median training"
-	echo "time of the nlp-classify row over its pair's (fastText for the linear rows, PyTorch for the"
-	echo "attention row). Loads are the 1, 5 and 15 minute averages on $(nproc) processors."
+	echo "wall time of the training command (PyTorch: its training loop); model file at s: when the model"
+	echo "file was written, from the start (fastText writes its .vec file after it); peak RSS: the largest"
+	echo "of the training runs; predict s: the median time to label test.tsv (fasttext predict;"
+	echo "nlp-classify eval); ours / peer: median training time of the nlp-classify row over its pair's"
+	echo "(fastText for the linear rows, PyTorch for the attention row; below 1: ours faster). Loads are"
+	echo "the 1, 5 and 15 minute averages on $(nproc) processors."
+	busy=$(awk -F'\t' -v n="$(nproc)" '{ split($9, l, " "); if (l[1] + 0 > m) m = l[1] + 0 } END { if (m > n) print m }' "$res")
+	[ -z "$busy" ] || notes+=("the machine was busy during the runs (load average up to $busy on $(nproc) processors): other jobs took CPU time, the times are high and noisy; run again in a quiet moment")
 fi
 
 echo
