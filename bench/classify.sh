@@ -357,7 +357,7 @@ run_nlp()
 	rm -f "$tmp/m.cls"
 	t0=$(now)
 	run "$tmp/train.out" "$out/$id.err" /usr/bin/time -v -o "$tmp/time.txt" "$classify" train \
-		-o "$tmp/m.cls" "${o[@]}" "${valid[@]}" -T $threads "$out/train$v.tsv"
+		--output "$tmp/m.cls" "${o[@]}" "${valid[@]}" -T $threads "$out/train$v.tsv"
 	t1=$(now)
 	run "$tmp/eval.json" "$tmp/eval.err" "$classify" eval --model "$tmp/m.cls" --json -T $threads "$out/test$v.tsv"
 	t2=$(now)
