@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/classify.sh [prep] [stats] [fasttext] [linear] [rnn] [torch] [all]: text classifiers
+# bench/classify.sh [prep] [stats] [fasttext] [linear] [rnn] [torch] [all] [report]: text classifiers
 # (issue 15), nlp-classify against fastText (Debian's 0.9.2) and PyTorch on NSMC, the Naver
 # sentiment movie corpus (../shared/data/nsmc/nsmc.train.tsv.xz: 150,000 Korean reviews,
 # label<TAB>review, labels 0 and 1, balanced).
@@ -42,6 +42,9 @@
 #                   --bidirectional --pool attention [CLS_RNN_OPTS]
 #             its train s is the train_seconds it prints (its training loop; nlp-classify's is
 #             the wall time of the whole train command, reading and validation included)
+#             CLS_TORCH_OPTS adds options to its command alone (such as --epochs 1: PyTorch's
+#             threads suffer most on a busy machine)
+#   report    runs nothing: prints the table again from CLS_DIR/results.tsv (the last run's)
 # Every row: accuracy and macro F1 on test.tsv (nlp-classify eval --json; fastText predict's
 # labels against the true ones, checked against fastText test's P@1), the training command's wall
 # time (the median over the runs), the time at which the model file was written (fastText then
@@ -65,11 +68,11 @@ set -euo pipefail
 . "$(dirname "$0")/_common.sh"
 me=classify.sh
 
-usage() { echo "usage: $me [prep] [stats] [fasttext] [linear] [rnn] [torch] [all]" >&2; exit 2; }
+usage() { echo "usage: $me [prep] [stats] [fasttext] [linear] [rnn] [torch] [all] [report]" >&2; exit 2; }
 declare -A want=()
 for a in "$@"; do
 	case $a in
-	prep | stats | fasttext | linear | rnn | torch) want[$a]=1 ;;
+	prep | stats | fasttext | linear | rnn | torch | report) want[$a]=1 ;;
 	all) want=([stats]=1 [fasttext]=1 [linear]=1 [rnn]=1 [torch]=1) ;;
 	-h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
 	*) usage ;;
@@ -88,6 +91,7 @@ out=${CLS_DIR:-$BENCH_DIR/nsmc}
 reps=${CLS_REPS:-3}
 rnn_reps=${CLS_RNN_REPS:-1}
 read -r -a rnn_opts <<<"${CLS_RNN_OPTS:-}"
+read -r -a torch_opts <<<"${CLS_TORCH_OPTS:-}"
 threads=2
 nsmc=$data/nsmc/nsmc.train.tsv.xz
 kowiki=$data/kowiki-30M.txt.xz
@@ -276,7 +280,7 @@ row rnn-last "nlp-classify BiLSTM, --pool last${ro:+ $ro}" nlp "" "--bidirection
 row rnn-frozen "nlp-classify BiLSTM, attention, kowiki.d128.vec frozen${ro:+ $ro}" nlp "" "--bidirectional --pool attention --pretrained $vec128 --freeze"
 row rnn-tuned "nlp-classify BiLSTM, attention, kowiki.d128.vec fine-tuned${ro:+ $ro}" nlp "" "--bidirectional --pool attention --pretrained $vec128"
 row rnn-ps "nlp-classify BiLSTM, attention, particle-split${ro:+ $ro}" nlp .ps "--bidirectional --pool attention"
-row torch-att "PyTorch BiLSTM, attention${ro:+ $ro}" torch "" "--bidirectional --pool attention"
+row torch-att "PyTorch BiLSTM, attention${ro:+ $ro}${CLS_TORCH_OPTS:+ $CLS_TORCH_OPTS}" torch "" "--bidirectional --pool attention"
 rnn_ids=(rnn-att rnn-last rnn-frozen rnn-tuned rnn-ps)
 
 have_ft=0 have_nlp=0 have_torch=0
@@ -305,7 +309,19 @@ skipped()
 }
 
 res=$out/results.tsv
-: >"$res"
+report=${want[report]:-}
+if [ -n "$report" ]; then
+	[ -s "$res" ] || { echo "$me: nothing to report: $res is empty or missing" >&2; exit 1; }
+	want=([report]=1)
+	have_ft=1 have_nlp=1 have_torch=1 notes=()
+else
+	: >"$res"
+	{
+		echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC'), nlp at $commit; $(machine); $threads threads;"
+		echo "fastText $(dpkg-query -W -f='${Version}' fasttext 2>/dev/null || echo '?'); OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for every row."
+		[ $have_nlp = 0 ] || [ "$classify" = "$bindir/nlp-classify" ] || echo "nlp-classify: $classify."
+	} >"$res.info"
+fi
 # record ID RUN ACC F1 TRAIN_S RSS_KB PREDICT_S MODEL_S: a line of results.tsv, the load appended
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$(load)" >>"$res"; }
 
@@ -363,8 +379,8 @@ run_nlp()
 	t2=$(now)
 	acc=$(sed -n 's/.*"accuracy": *\([-0-9.eE+]*\).*/\1/p' "$tmp/eval.json" | head -n 1)
 	f1=$(sed -n 's/.*"macro_f1": *\([-0-9.eE+]*\).*/\1/p' "$tmp/eval.json" | head -n 1)
-	record "$id" "$r" "${acc:-nan}" "${f1:-nan}" "$(secs $((t1 - t0)))" "$(rss_of "$tmp/time.txt")" "$(secs $((t2 - t1)))" \
-		"$(written "$tmp/m.cls" "$t0")"
+	record "$id" "$r" "$(awk -v x="${acc:-nan}" 'BEGIN { printf "%.4f", x }')" "$(awk -v x="${f1:-nan}" 'BEGIN { printf "%.4f", x }')" \
+		"$(secs $((t1 - t0)))" "$(rss_of "$tmp/time.txt")" "$(secs $((t2 - t1)))" "$(written "$tmp/m.cls" "$t0")"
 	rm -f "$tmp/m.cls"
 }
 
@@ -372,7 +388,7 @@ run_torch()
 {
 	local id=$1 r=$2 v=${variant[$1]} o t0 t1 acc f1 ts
 	read -r -a o <<<"${opts[$id]}"
-	o+=("${rnn_opts[@]}")
+	o+=("${rnn_opts[@]}" "${torch_opts[@]}")
 	echo "$me: $(date -u +%H:%M) $id run $r: classify_torch.py ${o[*]} ..." >&2
 	t0=$(now)
 	run "$out/$id.out" "$out/$id.err" /usr/bin/time -v -o "$tmp/time.txt" "$PY" "$torch_py" "$out/train$v.tsv" \
@@ -422,6 +438,7 @@ if [ -n "${want[rnn]:-}" ] || [ -n "${want[torch]:-}" ]; then
 fi
 
 # ---- the table ----
+[ -z "$report" ] || mapfile -t ids < <(cut -f1 "$res" | awk '!seen[$0]++')
 # med ID COL: the median of column COL over ID's runs; list ID COL: the runs' values
 med()
 {
@@ -435,9 +452,7 @@ if [ ${#ids[@]} -gt 0 ]; then
 	echo
 	echo "### Text classification, NSMC: train $(nlines "$out/train.tsv"), test $(nlines "$out/test.tsv") reviews"
 	echo
-	echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC'), nlp at $commit; $(machine); $threads threads;"
-	echo "fastText $(dpkg-query -W -f='${Version}' fasttext 2>/dev/null || echo '?'); OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for every row."
-	[ $have_nlp = 0 ] || [ "$classify" = "$bindir/nlp-classify" ] || echo "nlp-classify: $classify."
+	cat "$res.info"
 	echo
 	echo "| row | tokens | accuracy | macro F1 | train s (runs) | model file at s | peak RSS | predict s | ours / peer | load after each run |"
 	echo "|---|---|---|---|---|---|---|---|---|---|"
