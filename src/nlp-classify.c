@@ -31,6 +31,7 @@ static const char train_synopsis[] =
     "[--attention-size n] [--dropout p] [--recurrent-dropout p] [--init a] "
     "[--word-ngrams n] [--subword min-max] [--buckets n] [--loss softmax|hs] "
     "[--pretrained file] [--freeze] [--max-len n] [--optimizer adam|sgd] [--lr rate] "
+    "[--lr-decay f] "
     "[--batch n] [--clip norm] [--epochs n] [--valid file] [--patience n] [--min-count n] "
     "[-T threads] [--seed n] [--log file] [--invalid policy] [--progress] [file ...]";
 static const char predict_synopsis[] =
@@ -67,6 +68,7 @@ static const char help[] =
     "      --max-len N          the first N tokens of a text (default 0: all)\n"
     "      --optimizer O        adam (default) or sgd (recurrent)\n"
     "      --lr R               learning rate (default 0.001 adam, 0.1 sgd and linear)\n"
+    "      --lr-decay F         the rate's factor after each epoch (recurrent; default 1)\n"
     "      --batch N            texts a batch (default 64)\n"
     "      --clip C             clip the gradient's norm at C (default 5; 0: never)\n"
     "      --epochs N           epochs (default 5)\n"
@@ -92,7 +94,7 @@ static const char help[] =
 enum { OPT_OUTPUT = OPT_FIRST_PRIVATE, OPT_LINEAR, OPT_CELL, OPT_LAYERS, OPT_HIDDEN, OPT_EMB,
        OPT_BIDIR, OPT_POOL, OPT_ATT, OPT_DROPOUT, OPT_RDROPOUT, OPT_INIT, OPT_NGRAMS,
        OPT_SUBWORD, OPT_BUCKETS, OPT_LOSS, OPT_PRETRAINED, OPT_FREEZE, OPT_MAX_LEN,
-       OPT_OPTIMIZER, OPT_LR, OPT_BATCH, OPT_CLIP, OPT_EPOCHS, OPT_VALID, OPT_PATIENCE,
+       OPT_OPTIMIZER, OPT_LR, OPT_DECAY, OPT_BATCH, OPT_CLIP, OPT_EPOCHS, OPT_VALID, OPT_PATIENCE,
        OPT_MIN_COUNT, OPT_SEED, OPT_LOG, OPT_MODEL, OPT_PROBS, OPT_SHOW_ATT, OPT_JSON };
 
 /* ---- reading labelled text ---- */
@@ -136,12 +138,20 @@ static void on_begin(void *ctx, const struct cls_model *m, uint64_t bytes)
 	char p[32], w[32], mem[32];
 
 	(void)ctx;
-	progress_note("%s%s, %u layer%s, pooled by %s; %s parameters, %s words, %u classes; "
-	              "about %s of memory", c->bidirectional ? "bidirectional " : "",
-	              cells[c->cell], c->layers, c->layers > 1 ? "s" : "", pools[c->pool],
-	              progress_count(p, sizeof(p), m->L.used),
-	              progress_count(w, sizeof(w), c->words), c->classes,
-	              progress_bytes(mem, sizeof(mem), bytes));
+	if (c->kind == CLS_LINEAR)
+		progress_note("linear, dimension %u, word n-grams up to %u, character n-grams %u-%u; "
+		              "%s parameters, %s words, %u classes; about %s of memory", c->emb,
+		              c->word_ngrams, c->minn, c->maxn,
+		              progress_count(p, sizeof(p), m->L.used),
+		              progress_count(w, sizeof(w), c->words), c->classes,
+		              progress_bytes(mem, sizeof(mem), bytes));
+	else
+		progress_note("%s%s, %u layer%s, pooled by %s; %s parameters, %s words, %u classes; "
+		              "about %s of memory", c->bidirectional ? "bidirectional " : "",
+		              cells[c->cell], c->layers, c->layers > 1 ? "s" : "", pools[c->pool],
+		              progress_count(p, sizeof(p), m->L.used),
+		              progress_count(w, sizeof(w), c->words), c->classes,
+		              progress_bytes(mem, sizeof(mem), bytes));
 }
 
 static void on_step(void *ctx, const struct cls_epoch *ep, uint64_t done, uint64_t total,
@@ -276,6 +286,7 @@ static void train_option(struct train_args *a, struct train_ctx *tc, int ch)
 		o->lr = (float)estrtod(optarg, 1e-9, 1000, "--lr");
 		a->lr_given = 1;
 		break;
+	case OPT_DECAY: o->decay = (float)estrtod(optarg, 1e-6, 1, "--lr-decay"); break;
 	case OPT_BATCH: o->batch = (size_t)estrtonum(optarg, 1, 65536, "--batch"); break;
 	case OPT_CLIP: o->clip = estrtod(optarg, 0, 1e9, "--clip"); break;
 	case OPT_EPOCHS: o->epochs = (unsigned)estrtonum(optarg, 1, 100000, "--epochs"); break;
@@ -309,6 +320,7 @@ static const struct option train_longopts[] = {
     {"pretrained", required_argument, NULL, OPT_PRETRAINED},
     {"freeze", no_argument, NULL, OPT_FREEZE}, {"max-len", required_argument, NULL, OPT_MAX_LEN},
     {"optimizer", required_argument, NULL, OPT_OPTIMIZER}, {"lr", required_argument, NULL, OPT_LR},
+    {"lr-decay", required_argument, NULL, OPT_DECAY},
     {"batch", required_argument, NULL, OPT_BATCH}, {"clip", required_argument, NULL, OPT_CLIP},
     {"epochs", required_argument, NULL, OPT_EPOCHS}, {"valid", required_argument, NULL, OPT_VALID},
     {"patience", required_argument, NULL, OPT_PATIENCE},
@@ -333,7 +345,7 @@ static void check_train_args(const struct train_args *a, const struct train_ctx 
 {
 	static const int recurrent[] = {OPT_CELL, OPT_LAYERS, OPT_HIDDEN, OPT_BIDIR, OPT_POOL,
 	                                OPT_ATT, OPT_DROPOUT, OPT_RDROPOUT, OPT_INIT,
-	                                OPT_OPTIMIZER, OPT_BATCH, OPT_CLIP};
+	                                OPT_OPTIMIZER, OPT_DECAY, OPT_BATCH, OPT_CLIP};
 	static const int linear[] = {OPT_NGRAMS, OPT_LOSS};
 	const char *why = NULL;
 
@@ -382,7 +394,7 @@ static int train_main(int argc, char **argv)
 	           .pool = CLS_POOL_ATTENTION},
 	    .lo = {.dim = 100, .word_ngrams = 1, .buckets = 2000000},
 	    .ro.buckets = 100000,
-	    .o = {.epochs = 5, .adam = 1, .batch = 64, .clip = 5, .dropout = 0.3f, .init = 0.1,
+	    .o = {.epochs = 5, .decay = 1, .adam = 1, .batch = 64, .clip = 5, .dropout = 0.3f, .init = 0.1,
 	          .min_count = 1, .patience = 3, .seed = 1},
 	    .policy = UTF8_REPLACE};
 	struct train_ctx tc = {0};
@@ -414,7 +426,7 @@ static int train_main(int argc, char **argv)
 	if (cls_data_check(&train, argc > optind ? argv[optind] : "stdin", &e) < 0)
 		eprint_error(&e);
 	tc.m = &m;
-	tc.live = !a.linear;
+	tc.live = 1;
 	tc.tmp = emalloc(strlen(tc.output) + 5);
 	strcpy(stpcpy(tc.tmp, tc.output), ".tmp");
 	if (tc.log_path) {

@@ -262,6 +262,7 @@ struct trainer {
 	size_t nrows;
 	uint8_t *ok;                   /* [B] */
 	struct adam a_rest, a_emb;
+	float lr;                      /* the epoch's rate */
 	struct rng rng;
 	uint32_t batch_no;
 };
@@ -373,6 +374,7 @@ static int trainer_init(struct trainer *t, struct cls_model *m, const struct cls
 	if (!t->in || !t->start || !t->targets || !t->rows || !t->stamp || !t->batches || !t->ok)
 		return error_set(e, -1, ENOMEM, NULL, 0, "training");
 	t->a_rest = t->a_emb = (struct adam){.beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f};
+	t->lr = o->lr;
 	rng_seed(&t->rng, o->seed ^ 0x9e3779b97f4a7c15ull);
 	return 0;
 }
@@ -454,7 +456,7 @@ static void update(struct trainer *t)
 {
 	struct cls_model *m = t->m;
 	size_t E = m->c.emb, off = m->L.t[m->emb].off, n = m->L.size - t->rest;
-	float *gemb = t->grad + off, lr = t->o->lr;
+	float *gemb = t->grad + off, lr = t->lr;
 
 	if (t->o->clip > 0)
 		clip(t, gemb, E);
@@ -559,7 +561,7 @@ static int train_epochs(struct trainer *t, const struct cls_hooks *h, struct err
 	int b;
 
 	for (unsigned k = 1; k <= o->epochs; k++) {
-		struct cls_epoch ep = {.epoch = k, .epochs = o->epochs, .lr = o->lr};
+		struct cls_epoch ep = {.epoch = k, .epochs = o->epochs, .lr = t->lr};
 
 		if (epoch(t, &ep, h, e) < 0 || (b = validate(t, &ep, &best_acc, &best_loss, e)) < 0)
 			return -1;
@@ -574,6 +576,7 @@ static int train_epochs(struct trainer *t, const struct cls_hooks *h, struct err
 			return -1;
 		if (o->patience && since >= o->patience)
 			break;
+		t->lr *= o->decay;
 	}
 	memcpy(t->m->w, t->best, t->m->L.size * sizeof(float));
 	t->m->c.epochs = best_epoch;

@@ -17,6 +17,7 @@
 struct cls_train_opts {
 	unsigned epochs;
 	float lr;
+	float decay;             /* recurrent: the rate's factor after each epoch (1: constant) */
 	int adam;                /* recurrent: Adam, else SGD */
 	size_t batch;            /* recurrent */
 	double clip;             /* recurrent: the gradient's norm at most this (0: never) */
