@@ -21,7 +21,7 @@
 #include "cls/data.h"
 #include "cls/linear.h"
 #include "cls/metrics.h"
-#include "cls/rnncls.h"
+#include "cls/predict.h"
 #include "cls/train.h"
 #include "nn/gemm.h"
 
@@ -462,65 +462,23 @@ static int train_main(int argc, char **argv)
 
 struct predictor {
 	struct cls_model m;
-	struct cls_run *run;       /* recurrent: B = 1, grown to the longest line */
-	struct cls_linear_scratch ws; /* linear */
+	struct cls_predictor p;
 	struct spans sp;
-	uint32_t *ids;             /* [cap * CLS_MAX_ROWS] the embedding rows of a line's tokens */
-	uint32_t *start;           /* [cap + 1] */
-	float *p;                  /* [C] */
+	float *probs;              /* [C] */
 	uint32_t *order;           /* [C] */
-	size_t cap;
-	int probs, show_att;
+	int all, show_att;
 };
 
 static void load_model(struct predictor *pr, const char *path)
 {
 	struct error e;
 
-	if (!path) {
-		weprintf("which --model?");
-		usage_error(predict_synopsis);
-	}
-	if (cls_model_load(&pr->m, path, &e) < 0)
+	if (cls_model_load(&pr->m, path, &e) < 0 || cls_predictor_init(&pr->p, &pr->m, &e) < 0)
 		eprint_error(&e);
 	if (pr->show_att && (pr->m.c.kind != CLS_RECURRENT || pr->m.c.pool != CLS_POOL_ATTENTION))
 		eprintf("%s: --show-attention needs a model pooled by attention", path);
-	pr->p = emalloc(pr->m.c.classes * sizeof(float));
+	pr->probs = emalloc(pr->m.c.classes * sizeof(float));
 	pr->order = emalloc(pr->m.c.classes * sizeof(uint32_t));
-	if (pr->m.c.kind == CLS_LINEAR && cls_linear_scratch_init(&pr->ws, &pr->m, &e) < 0)
-		eprint_error(&e);
-}
-
-/* The recurrent model's probabilities for the tokens pr->sp, into pr->p. */
-static void rnn_probs(struct predictor *pr)
-{
-	size_t T = pr->sp.n;
-	uint32_t k = 0;
-	struct cls_input in;
-	struct error e;
-
-	if (pr->m.c.max_len && T > pr->m.c.max_len)
-		T = pr->m.c.max_len;
-	if (T > pr->cap) {
-		pr->cap = T * 2;
-		pr->ids = erealloc(pr->ids, pr->cap * (pr->m.c.maxn ? CLS_MAX_ROWS : 1) *
-		                   sizeof(*pr->ids));
-		pr->start = erealloc(pr->start, (pr->cap + 1) * sizeof(*pr->start));
-		cls_run_free(pr->run);
-		if (!(pr->run = cls_run_new(&pr->m, pr->cap, 1, 0, 0, &e)))
-			eprint_error(&e);
-	}
-	for (size_t t = 0; t < T; t++) {
-		int64_t id = strtab_find(&pr->m.words, pr->sp.v[t].p, pr->sp.v[t].n);
-
-		pr->start[t] = k;
-		k += cls_word_rows(&pr->m, id < 0 ? CLS_UNK : (uint32_t)id, pr->sp.v[t].p,
-		                   pr->sp.v[t].n, pr->ids + k);
-	}
-	pr->start[T] = k;
-	in = (struct cls_input){pr->ids, pr->start};
-	cls_forward(pr->run, &pr->m, &in, T, 1, 0, NULL);
-	cls_probs(pr->run, pr->p);
 }
 
 static int by_prob(const void *a, const void *b, void *ctx)
@@ -543,7 +501,8 @@ static void put_label(struct buf *out, const struct cls_model *m, uint32_t k, fl
 
 static void put_attention(struct buf *out, const struct predictor *pr)
 {
-	size_t T = pr->run->steps;
+	const struct cls_run *r = pr->p.run;
+	size_t T = r->steps;
 	char num[32];
 
 	buf_putc(out, '\t');
@@ -552,7 +511,7 @@ static void put_attention(struct buf *out, const struct predictor *pr)
 			buf_putc(out, ' ');
 		buf_put(out, pr->sp.v[t].p, pr->sp.v[t].n);
 		buf_put(out, num, (size_t)snprintf(num, sizeof(num), "/%.3f",
-		                                      (double)pr->run->att[t]));
+		                                      (double)r->att[t]));
 	}
 }
 
@@ -569,23 +528,15 @@ static int predict_line(void *ctx, const char *s, size_t n, struct buf *out, con
 	spans_split_blank(text, tl, &pr->sp);
 	if (pr->sp.n == 0)
 		return error_bad(e, name, line, "an empty text");
-	if (pr->m.c.kind == CLS_LINEAR) {
-		size_t T = pr->sp.n;
-
-		if (pr->m.c.max_len && T > pr->m.c.max_len)
-			T = pr->m.c.max_len;
-		if (cls_linear_predict(&pr->m, pr->sp.v, T, &pr->ws, pr->p, e) < 0)
-			return -1;
-	} else {
-		rnn_probs(pr);
-	}
+	if (cls_predict(&pr->p, pr->sp.v, pr->sp.n, pr->probs, e) < 0)
+		return -1;
 	for (uint32_t k = 0; k < C; k++)
 		pr->order[k] = k;
-	qsort_r(pr->order, C, sizeof(*pr->order), by_prob, pr->p);
-	for (uint32_t k = 0; k < (pr->probs ? C : 1); k++) {
+	qsort_r(pr->order, C, sizeof(*pr->order), by_prob, pr->probs);
+	for (uint32_t k = 0; k < (pr->all ? C : 1); k++) {
 		if (k)
 			buf_putc(out, '\t');
-		put_label(out, &pr->m, pr->order[k], pr->p[pr->order[k]]);
+		put_label(out, &pr->m, pr->order[k], pr->probs[pr->order[k]]);
 	}
 	if (pr->show_att)
 		put_attention(out, pr);
@@ -595,14 +546,10 @@ static int predict_line(void *ctx, const char *s, size_t n, struct buf *out, con
 
 static void predictor_free(struct predictor *pr)
 {
-	cls_run_free(pr->run);
-	if (pr->m.c.kind == CLS_LINEAR)
-		cls_linear_scratch_free(&pr->ws);
+	cls_predictor_free(&pr->p);
 	cls_model_free(&pr->m);
 	spans_free(&pr->sp);
-	free(pr->ids);
-	free(pr->start);
-	free(pr->p);
+	free(pr->probs);
 	free(pr->order);
 }
 
@@ -654,7 +601,7 @@ static int predict_main(int argc, char **argv)
 	int ret;
 
 	use_options(&a, argc, argv, 0);
-	pr.probs = a.probs;
+	pr.all = a.probs;
 	pr.show_att = a.show_att;
 	load_model(&pr, a.model);
 	f.policy = a.policy;
@@ -662,31 +609,6 @@ static int predict_main(int argc, char **argv)
 	ret = filter_run(&f, argv + optind, argc - optind);
 	predictor_free(&pr);
 	return ret;
-}
-
-/* pred [d->n] the linear model's most probable class of each example. */
-static int linear_predict(const struct cls_model *m, const struct cls_data *d, uint32_t *pred,
-                          int threads, struct error *e)
-{
-	size_t C = m->c.classes;
-	float *p = malloc((d->n ? d->n : 1) * C * sizeof(*p));
-
-	if (!p)
-		return error_set(e, -1, ENOMEM, NULL, 0, "the probabilities of %zu texts", d->n);
-	if (cls_linear_probs(m, d, threads, p, e) < 0) {
-		free(p);
-		return -1;
-	}
-	for (size_t i = 0; i < d->n; i++) {
-		const float *pi = p + i * C;
-
-		pred[i] = 0;
-		for (uint32_t k = 1; k < C; k++)
-			if (pi[k] > pi[pred[i]])
-				pred[i] = k;
-	}
-	free(p);
-	return 0;
 }
 
 static int eval_main(int argc, char **argv)
@@ -705,8 +627,7 @@ static int eval_main(int argc, char **argv)
 	if ((ret = read_data(&d, argv + optind, argc - optind, a.policy, a.progress)) != 0)
 		return ret;
 	pred = emalloc((d.n ? d.n : 1) * sizeof(*pred));
-	if ((pr.m.c.kind == CLS_LINEAR ? linear_predict(&pr.m, &d, pred, a.threads, &e)
-	                               : cls_rnn_predict(&pr.m, &d, pred, NULL, NULL, NULL, &e)) < 0 ||
+	if (cls_predict_data(&pr.m, &d, a.threads, pred, &e) < 0 ||
 	    cls_metrics_init(&mt, &pr.m.labels, &e) < 0)
 		eprint_error(&e);
 	for (size_t i = 0; i < d.n; i++) {
