@@ -177,15 +177,15 @@ static int gradcheck(void)
 
 /* ---- the recurrent classifier ---- */
 
-static double cls_loss_of(struct cls_run *r, const struct cls_model *m, const uint32_t *x,
-                          const uint32_t *y, size_t T, size_t B, uint64_t seed)
+static double cls_loss_of(struct cls_run *r, const struct cls_model *m,
+                          const struct cls_input *in, const uint32_t *y, size_t T, size_t B,
+                          uint64_t seed)
 {
 	double lp[8], sum = 0;
-	struct cls_input in = {x, NULL};
 	struct rng g;
 
 	rng_seed(&g, seed);
-	cls_forward(r, m, &in, T, B, 1, &g);
+	cls_forward(r, m, in, T, B, 1, &g);
 	softmax_xent_forward(lp, r->logits, y, B, r->C, 1);
 	for (size_t b = 0; b < B; b++)
 		sum -= lp[b];
@@ -197,6 +197,7 @@ struct cls_case {
 	unsigned layers, bidir;
 	enum cls_pool pool;
 	float dropout, rdropout;
+	int bag;        /* character n-gram rows: each position the mean of 1 to 3 rows */
 };
 
 static int cls_tables(struct strtab *labels, struct strtab *words, unsigned C, unsigned V)
@@ -220,9 +221,12 @@ static int gradcheck_cls(const struct cls_case *k)
 	struct cls_config c = {.kind = CLS_RECURRENT, .classes = 3, .words = 6, .emb = 4,
 	                       .cell = k->cell, .layers = k->layers, .hidden = 3,
 	                       .bidirectional = k->bidir, .pool = k->pool,
-	                       .att = k->pool == CLS_POOL_ATTENTION ? 5 : 0};
+	                       .att = k->pool == CLS_POOL_ATTENTION ? 5 : 0,
+	                       .minn = k->bag ? 1 : 0, .maxn = k->bag ? 2 : 0,
+	                       .buckets = k->bag ? 5 : 0};
 	const size_t T = 4, B = 3;
-	uint32_t x[12], y[3];
+	uint32_t x[36], y[3], start[13];
+	struct cls_input in = {x, k->bag ? start : NULL};
 	struct strtab labels, words;
 	struct cls_model m;
 	struct cls_run *r;
@@ -236,8 +240,14 @@ static int gradcheck_cls(const struct cls_case *k)
 		return printf("FAIL clsgrad: %s\n", e.msg), 1;
 	rng_seed(&g, 11 + (uint64_t)k->cell + 3 * k->pool);
 	nn_init_uniform(&m.L, m.w, 0.5f, &g);
-	for (size_t i = 0; i < T * B; i++)
-		x[i] = (uint32_t)rng_below(&g, c.words);
+	for (size_t i = 0, k2 = 0; i < T * B; i++) {
+		size_t n = k->bag ? 1 + (size_t)rng_below(&g, 3) : 1;
+
+		start[i] = (uint32_t)k2;
+		for (size_t j = 0; j < n; j++)
+			x[k2++] = (uint32_t)rng_below(&g, m.L.t[m.emb].rows);
+		start[i + 1] = (uint32_t)k2;
+	}
 	for (size_t b = 0; b < B; b++)
 		y[b] = (uint32_t)rng_below(&g, c.classes);
 	r = cls_run_new(&m, T, B, k->dropout, k->rdropout, &e);
@@ -246,8 +256,6 @@ static int gradcheck_cls(const struct cls_case *k)
 		return printf("FAIL clsgrad: %s\n", e.msg), 1;
 	{
 		struct rng d;
-
-		struct cls_input in = {x, NULL};
 
 		rng_seed(&d, 99);
 		cls_forward(r, &m, &in, T, B, 1, &d);
@@ -263,19 +271,19 @@ static int gradcheck_cls(const struct cls_case *k)
 			double lp, lm;
 
 			w[i] = keep + h;
-			lp = cls_loss_of(r, &m, x, y, T, B, 99);
+			lp = cls_loss_of(r, &m, &in, y, T, B, 99);
 			w[i] = keep - h;
-			lm = cls_loss_of(r, &m, x, y, T, B, 99);
+			lm = cls_loss_of(r, &m, &in, y, T, B, 99);
 			w[i] = keep;
 			double ei = err(gk[i], (lp - lm) / (2.0 * (double)h));
 			if (ei > worst)
 				worst = ei;
 		}
-		printf("%s clsgrad %s %u layer%s%s %s%s%s %s: largest error %.2e\n",
+		printf("%s clsgrad %s %u layer%s%s %s%s%s%s %s: largest error %.2e\n",
 		       worst <= GC_TOL ? "ok" : "FAIL", cells[k->cell], k->layers,
 		       k->layers > 1 ? "s" : "", k->bidir ? " bidirectional" : "", pools[k->pool],
 		       k->dropout > 0 ? " dropout" : "", k->rdropout > 0 ? " recurrent-dropout" : "",
-		       ts->name, worst);
+		       k->bag ? " n-gram rows" : "", ts->name, worst);
 		bad |= worst > GC_TOL;
 	}
 	free(grad);
@@ -287,14 +295,16 @@ static int gradcheck_cls(const struct cls_case *k)
 static int clsgrad(void)
 {
 	static const struct cls_case cases[] = {
-		{NN_CELL_LSTM, 1, 0, CLS_POOL_LAST, 0, 0},
-		{NN_CELL_LSTM, 2, 1, CLS_POOL_ATTENTION, 0, 0},
-		{NN_CELL_GRU, 1, 1, CLS_POOL_LAST, 0, 0},
-		{NN_CELL_GRU, 2, 1, CLS_POOL_MEAN, 0.3f, 0.3f},
-		{NN_CELL_RNN, 1, 1, CLS_POOL_MAX, 0, 0},
-		{NN_CELL_RNN, 2, 0, CLS_POOL_ATTENTION, 0.3f, 0},
-		{NN_CELL_LSTM, 2, 1, CLS_POOL_ATTENTION, 0.3f, 0.3f},
-		{NN_CELL_LSTM, 1, 1, CLS_POOL_MAX, 0, 0.3f},
+		{NN_CELL_LSTM, 1, 0, CLS_POOL_LAST, 0, 0, 0},
+		{NN_CELL_LSTM, 2, 1, CLS_POOL_ATTENTION, 0, 0, 0},
+		{NN_CELL_GRU, 1, 1, CLS_POOL_LAST, 0, 0, 0},
+		{NN_CELL_GRU, 2, 1, CLS_POOL_MEAN, 0.3f, 0.3f, 0},
+		{NN_CELL_RNN, 1, 1, CLS_POOL_MAX, 0, 0, 0},
+		{NN_CELL_RNN, 2, 0, CLS_POOL_ATTENTION, 0.3f, 0, 0},
+		{NN_CELL_LSTM, 2, 1, CLS_POOL_ATTENTION, 0.3f, 0.3f, 0},
+		{NN_CELL_LSTM, 1, 1, CLS_POOL_MAX, 0, 0.3f, 0},
+		{NN_CELL_LSTM, 1, 1, CLS_POOL_ATTENTION, 0.3f, 0, 1},
+		{NN_CELL_GRU, 2, 0, CLS_POOL_MEAN, 0, 0, 1},
 	};
 	int bad = 0;
 
