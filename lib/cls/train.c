@@ -259,7 +259,7 @@ struct trainer {
 	uint32_t *rows, *stamp;        /* [T*B*maxrows] the batch's distinct embedding rows; [rows
 	                                * of the embedding] the last batch that saw each */
 	uint32_t *batches;             /* [n] the starts of the epoch's batches, then shuffled */
-	size_t nrows;
+	size_t nrows, nupd;            /* the batch's rows; those training moves */
 	uint8_t *ok;                   /* [B] */
 	struct adam a_rest, a_emb;
 	float lr;                      /* the epoch's rate */
@@ -418,18 +418,23 @@ static size_t plan_epoch(struct trainer *t, struct error *e)
 	return nb;
 }
 
-/* The distinct embedding rows of the batch's input (N positions) into t->rows. */
+/* The distinct embedding rows of the batch's input (N positions) into t->rows: the t->nupd
+ * that training moves first, then (--freeze) the word rows, whose gradient is only cleared. */
 static void batch_rows(struct trainer *t, size_t N)
 {
+	size_t n = t->input.start ? t->input.start[N] : N, V = t->o->freeze ? t->m->c.words : 0;
+
 	t->nrows = 0;
 	t->batch_no++;
-	size_t n = t->input.start ? t->input.start[N] : N;
-
-	for (size_t i = 0; i < n; i++)
-		if (t->stamp[t->in[i]] != t->batch_no) {
-			t->stamp[t->in[i]] = t->batch_no;
-			t->rows[t->nrows++] = t->in[i];
-		}
+	for (int frozen = 0; frozen < 2; frozen++) {
+		for (size_t i = 0; i < n; i++)
+			if (t->stamp[t->in[i]] != t->batch_no && (t->in[i] < V) == frozen) {
+				t->stamp[t->in[i]] = t->batch_no;
+				t->rows[t->nrows++] = t->in[i];
+			}
+		if (!frozen)
+			t->nupd = t->nrows;
+	}
 }
 
 /* Clips the gradient (the tensors after the embedding, and the batch's embedding rows). */
@@ -439,7 +444,7 @@ static void clip(struct trainer *t, float *gemb, size_t E)
 	double ss = nn_sumsq(t->grad + t->rest, n), norm;
 	float f;
 
-	for (size_t i = 0; i < t->nrows; i++)
+	for (size_t i = 0; i < t->nupd; i++)
 		ss += nn_sumsq(gemb + (size_t)t->rows[i] * E, E);
 	norm = sqrt(ss);
 	if (!(norm > t->o->clip) || !isfinite(norm))
@@ -447,7 +452,7 @@ static void clip(struct trainer *t, float *gemb, size_t E)
 	f = (float)(t->o->clip / (norm + 1e-6));
 	for (size_t i = 0; i < n; i++)
 		t->grad[t->rest + i] *= f;
-	for (size_t i = 0; i < t->nrows; i++)
+	for (size_t i = 0; i < t->nupd; i++)
 		for (size_t k = 0; k < E; k++)
 			gemb[(size_t)t->rows[i] * E + k] *= f;
 }
@@ -465,13 +470,11 @@ static void update(struct trainer *t)
 		            lr, &t->a_rest);
 	else
 		sgd_update(m->w + t->rest, t->grad + t->rest, n, lr);
-	if (t->o->freeze)
-		return;
 	if (t->o->adam)
-		adam_update_rows(m->w + off, gemb, t->m1 + off, t->m2 + off, t->rows, t->nrows, E,
+		adam_update_rows(m->w + off, gemb, t->m1 + off, t->m2 + off, t->rows, t->nupd, E,
 		                 lr, &t->a_emb);
 	else
-		for (size_t i = 0; i < t->nrows; i++)
+		for (size_t i = 0; i < t->nupd; i++)
 			sgd_update(m->w + off + (size_t)t->rows[i] * E, gemb + (size_t)t->rows[i] * E,
 			           E, lr);
 	for (size_t i = 0; i < t->nrows; i++)
@@ -489,7 +492,7 @@ static void step(struct trainer *t, size_t i, size_t B, double *loss, uint64_t *
 	cls_forward(t->r, m, &t->input, T, B, 1, &t->rng);
 	memset(t->grad + t->rest, 0, (m->L.size - t->rest) * sizeof(float));
 	*loss += cls_backward(t->r, m, t->grad, t->targets, &t->input, 1.0f / (float)B,
-	                      !t->o->freeze, t->ok);
+	                      !t->o->freeze || m->c.maxn, t->ok);
 	for (size_t b = 0; b < B; b++)
 		*correct += t->ok[b];
 	batch_rows(t, T * B);

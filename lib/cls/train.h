@@ -26,7 +26,8 @@ struct cls_train_opts {
 	uint64_t min_count;      /* words seen fewer times are unknown */
 	unsigned patience;       /* epochs without a better validation accuracy before stopping
 	                          * (0: never stops early) */
-	int freeze;              /* the embedding is not updated */
+	int freeze;              /* the words' rows of the embedding are not updated (character
+	                          * n-gram rows are) */
 	const struct vectors *pretrained; /* word vectors (vec/vectors.h) to start the rows of the
 	                          * words they hold from, of the model's emb size, or NULL */
 	int threads;
