@@ -90,7 +90,8 @@ need_time $me
 out=${CLS_DIR:-$BENCH_DIR/nsmc}
 reps=${CLS_REPS:-3}
 rnn_reps=${CLS_RNN_REPS:-1}
-read -r -a rnn_opts <<<"${CLS_RNN_OPTS:-}"
+CLS_RNN_OPTS=${CLS_RNN_OPTS---min-count 2 --dropout 0.5 --lr-decay 0.5 --epochs 3}
+read -r -a rnn_opts <<<"$CLS_RNN_OPTS"
 read -r -a torch_opts <<<"${CLS_TORCH_OPTS:-}"
 threads=2
 nsmc=$data/nsmc/nsmc.train.tsv.xz
@@ -275,13 +276,15 @@ row lin-pre "nlp-classify --linear --epochs 5 --word-ngrams 2 --pretrained kowik
 row lin-ps "nlp-classify --linear --epochs 5 --word-ngrams 2, particle-split" nlp .ps "--linear --epochs 5 --word-ngrams 2"
 pair=([lin-w2]=ft-w2 [lin-sub]=ft-sub [lin-pre]=ft-pre [lin-ps]=ft-ps [rnn-att]=torch-att)
 ro=${CLS_RNN_OPTS:-}
-row rnn-att "nlp-classify BiLSTM, attention${ro:+ $ro}" nlp "" "--bidirectional --pool attention"
-row rnn-last "nlp-classify BiLSTM, --pool last${ro:+ $ro}" nlp "" "--bidirectional --pool last"
-row rnn-frozen "nlp-classify BiLSTM, attention, kowiki.d128.vec frozen${ro:+ $ro}" nlp "" "--bidirectional --pool attention --pretrained $vec128 --freeze"
-row rnn-tuned "nlp-classify BiLSTM, attention, kowiki.d128.vec fine-tuned${ro:+ $ro}" nlp "" "--bidirectional --pool attention --pretrained $vec128"
-row rnn-ps "nlp-classify BiLSTM, attention, particle-split${ro:+ $ro}" nlp .ps "--bidirectional --pool attention"
-row torch-att "PyTorch BiLSTM, attention${ro:+ $ro}${CLS_TORCH_OPTS:+ $CLS_TORCH_OPTS}" torch "" "--bidirectional --pool attention"
-rnn_ids=(rnn-att rnn-last rnn-frozen rnn-tuned rnn-ps)
+sub="--subword 1-3"
+row rnn-att "nlp-classify BiLSTM, attention, $sub${ro:+ $ro}" nlp "" "--bidirectional --pool attention $sub"
+row rnn-last "nlp-classify BiLSTM, --pool last, $sub${ro:+ $ro}" nlp "" "--bidirectional --pool last $sub"
+row rnn-words "nlp-classify BiLSTM, attention, words alone${ro:+ $ro}" nlp "" "--bidirectional --pool attention"
+row rnn-ps "nlp-classify BiLSTM, attention, particle-split, $sub${ro:+ $ro}" nlp .ps "--bidirectional --pool attention $sub"
+row rnn-frozen "nlp-classify BiLSTM, attention, $sub, kowiki.d128.vec frozen${ro:+ $ro}" nlp "" "--bidirectional --pool attention $sub --pretrained $vec128 --freeze"
+row rnn-tuned "nlp-classify BiLSTM, attention, $sub, kowiki.d128.vec fine-tuned${ro:+ $ro}" nlp "" "--bidirectional --pool attention $sub --pretrained $vec128"
+row torch-att "PyTorch BiLSTM, attention, $sub${ro:+ $ro}${CLS_TORCH_OPTS:+ $CLS_TORCH_OPTS}" torch "" "--bidirectional --pool attention $sub"
+read -r -a rnn_ids <<<"${CLS_RNN_ROWS:-rnn-att rnn-last rnn-words rnn-ps rnn-frozen rnn-tuned}"
 
 have_ft=0 have_nlp=0 have_torch=0
 if [ -x "$fasttext" ]; then have_ft=1; elif [ -n "${want[fasttext]:-}" ]; then notes+=("fastText rows skipped: $fasttext is missing (make deps-bench installs fasttext)"); fi

@@ -36,7 +36,7 @@ static const char train_synopsis[] =
     "[-T threads] [--seed n] [--log file] [--invalid policy] [--progress] [file ...]";
 static const char predict_synopsis[] =
     "nlp-classify predict --model model [--probs] [--show-attention] [-T threads] "
-    "[--invalid policy] [file ...]";
+    "[--invalid policy] [--progress] [file ...]";
 static const char eval_synopsis[] =
     "nlp-classify eval --model model [--json] [-T threads] [--invalid policy] [--progress] "
     "[file ...]";
@@ -46,7 +46,7 @@ static const char help[] =
     "and fastText's linear model, on lines of label TAB tokens.\n"
     "\n"
     "train: learns a model\n"
-    "  -o, --output FILE        the model file to write (the best epoch on --valid)\n"
+    "      --output FILE        the model file to write (the best epoch on --valid)\n"
     "      --linear             fastText's supervised model instead of a recurrent one\n"
     "      --cell C             rnn, lstm (default) or gru\n"
     "      --layers N           recurrent layers (default 1)\n"
@@ -423,8 +423,10 @@ static int train_main(int argc, char **argv)
 		progress_abort();
 		return ret;
 	}
-	if (cls_data_check(&train, argc > optind ? argv[optind] : "stdin", &e) < 0)
+	if (cls_data_check(&train, &e) < 0)
 		eprint_error(&e);
+	if (a.valid && valid.n == 0)
+		eprintf("%s: no labelled text to validate on", a.valid);
 	tc.m = &m;
 	tc.live = 1;
 	tc.tmp = emalloc(strlen(tc.output) + 5);
@@ -445,9 +447,9 @@ static int train_main(int argc, char **argv)
 	save(&tc);
 	if (tc.log && fclose(tc.log) != 0)
 		eprintf("close %s:", tc.log_path);
-	progress_done("%u epochs, %zu texts, %u words, %u classes; %.0f texts/s%s", m.c.epochs,
-	              train.n, m.c.words, m.c.classes, tc.last.examples_per_s,
-	              a.valid ? "; the best epoch on --valid kept" : "");
+	progress_done("%u epoch%s, %zu texts, %u words, %u classes; %.0f texts/s; the model of "
+	              "epoch %u kept", tc.last.epoch, tc.last.epoch > 1 ? "s" : "", train.n,
+	              m.c.words, m.c.classes, tc.last.examples_per_s, m.c.epochs);
 	cls_model_free(&m);
 	cls_data_free(&train);
 	if (a.valid)

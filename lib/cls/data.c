@@ -25,6 +25,7 @@ void cls_data_free(struct cls_data *d)
 	free(d->start);
 	free(d->ids);
 	free(d->line);
+	free(d->name);
 	spans_free(&d->sp);
 	memset(d, 0, sizeof(*d));
 }
@@ -62,6 +63,7 @@ static int grow(struct cls_data *d, size_t k)
 		size_t c = d->cap ? 2 * d->cap : 1024;
 		uint32_t *l = realloc(d->label, c * sizeof(*l));
 		uint64_t *st, *ln;
+		const char **nm;
 
 		if (!l)
 			return -1;
@@ -72,6 +74,9 @@ static int grow(struct cls_data *d, size_t k)
 		if (!(ln = realloc(d->line, c * sizeof(*ln))))
 			return -1;
 		d->line = ln;
+		if (!(nm = realloc(d->name, c * sizeof(*nm))))
+			return -1;
+		d->name = nm;
 		d->cap = c;
 	}
 	if (d->nids + k > d->idcap) {
@@ -115,24 +120,25 @@ int cls_data_add(struct cls_data *d, const char *s, size_t n, const char *name, 
 	d->labels.vals[id]++;
 	d->label[d->n] = (uint32_t)id;
 	d->line[d->n] = lineno;
+	d->name[d->n] = name;
 	d->start[++d->n] = d->nids;
 	return 0;
 nomem:
 	return error_set(e, -1, ENOMEM, name, lineno, "labelled text");
 }
 
-int cls_data_check(const struct cls_data *d, const char *name, struct error *e)
+int cls_data_check(const struct cls_data *d, struct error *e)
 {
 	if (d->n == 0)
-		return error_bad(e, name, 0, "no labelled text");
+		return error_bad(e, NULL, 0, "no labelled text");
 	if (d->labels.n < 2)
-		return error_bad(e, name, 0, "a single class: a classifier needs at least 2");
+		return error_bad(e, d->name[0], 0, "a single class: a classifier needs at least 2");
 	for (size_t i = 0; i < d->n; i++) {
 		size_t len;
 		const char *l = strtab_key(&d->labels, d->label[i], &len);
 
 		if (d->labels.vals[d->label[i]] == 1)
-			return error_bad(e, name, d->line[i], "label '%.*s' is seen once: a class "
+			return error_bad(e, d->name[i], d->line[i], "label '%.*s' is seen once: a class "
 			                 "needs at least 2 examples", (int)(len > 64 ? 64 : len), l);
 	}
 	return 0;

@@ -22,6 +22,7 @@ struct cls_data {
 	uint64_t *start;        /* [n + 1] each example's first token in ids */
 	uint32_t *ids;          /* [start[n]] the examples' words (words' ids) */
 	uint64_t *line;         /* [n] each example's line number in its file (1-based) */
+	const char **name;      /* [n] its file's name (the caller's string) */
 	size_t n, cap;          /* examples */
 	size_t nids, idcap;
 	struct spans sp;        /* scratch */
@@ -37,15 +38,15 @@ void cls_data_free(struct cls_data *d);
 int cls_split(const char *s, size_t n, const char **label, size_t *label_len, const char **text,
               size_t *text_len, const char *name, uint64_t lineno, struct error *e);
 
-/* Adds the line s [n] (lineno in the file name) as an example. Returns 0, or -1 with e filled
+/* Adds the line s [n] (lineno in the file name, a string that must outlive d) as an example. Returns 0, or -1 with e filled
  * (cls_split's reasons, memory). */
 int cls_data_add(struct cls_data *d, const char *s, size_t n, const char *name, uint64_t lineno,
                  struct error *e);
 
 /* Whether d can train a classifier: at least 2 classes, each seen at least twice (a label seen
- * once is most often a malformed line). Returns 0, or -1 with e filled naming name and the
+ * once is most often a malformed line). Returns 0, or -1 with e filled naming the file and the
  * line of the lone label. */
-int cls_data_check(const struct cls_data *d, const char *name, struct error *e);
+int cls_data_check(const struct cls_data *d, struct error *e);
 
 /* out = the keys of counts (vals: counts) seen at least min_count times, by count descending,
  * ties by their bytes, after special (when not NULL) at id 0; vals keep the counts. Returns 0 or

@@ -528,7 +528,7 @@ static int epoch(struct trainer *t, struct cls_epoch *ep, const struct cls_hooks
 static int validate(struct trainer *t, struct cls_epoch *ep, double *best_acc,
                     double *best_loss, struct error *e)
 {
-	size_t n = t->va.d ? t->va.d->n : 0;
+	size_t n = t->va.d ? t->va.d->n : 0, known = 0;
 	uint32_t *pred;
 	double loss;
 	uint64_t correct;
@@ -545,7 +545,10 @@ static int validate(struct trainer *t, struct cls_epoch *ep, double *best_acc,
 		return -1;
 	}
 	free(pred);
-	ep->valid_loss = loss / (double)n;
+	for (size_t i = 0; i < n; i++)
+		known += t->va.lmap[t->va.d->label[i]] != UINT32_MAX;
+	/* the loss over the labels the model knows; the accuracy over all (the others wrong) */
+	ep->valid_loss = known ? loss / (double)known : NAN;
 	ep->valid_acc = (double)correct / (double)n;
 	if (ep->valid_acc > *best_acc || (ep->valid_acc == *best_acc && ep->valid_loss < *best_loss)) {
 		*best_acc = ep->valid_acc;
