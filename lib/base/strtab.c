@@ -257,3 +257,13 @@ int strtab_cmp_ids(const void *pa, const void *pb, void *ctx)
 		return r;
 	return la < lb ? -1 : 1;
 }
+
+int strtab_cmp_count_ids(const void *pa, const void *pb, void *ctx)
+{
+	const struct strtab *t = ctx;
+	uint64_t a = t->vals[*(const uint32_t *)pa], b = t->vals[*(const uint32_t *)pb];
+
+	if (a != b)
+		return a > b ? -1 : 1;
+	return strtab_cmp_ids(pa, pb, ctx);
+}

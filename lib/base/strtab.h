@@ -80,6 +80,9 @@ static inline void strtab_prefetch(const struct strtab *t, uint64_t h)
 /* qsort_r's comparison of two uint32_t ids of the table ctx by the bytes of their keys (a
  * key that is a prefix of another comes first). */
 int strtab_cmp_ids(const void *pa, const void *pb, void *ctx);
+/* The same by the ids' values (vals: counts) descending first, then by their bytes: the order of
+ * a vocabulary. */
+int strtab_cmp_count_ids(const void *pa, const void *pb, void *ctx);
 
 /* Bytes the table holds in memory (its capacities, not only what is used). */
 size_t strtab_bytes(const struct strtab *t);

@@ -144,18 +144,8 @@ int cls_data_check(const struct cls_data *d, struct error *e)
 	return 0;
 }
 
-static int cmp_count(const void *a, const void *b, void *ctx)
-{
-	const struct strtab *t = ctx;
-	uint64_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	if (t->vals[x] != t->vals[y])
-		return t->vals[x] > t->vals[y] ? -1 : 1;
-	return strtab_cmp_ids(a, b, ctx);
-}
-
 int cls_table_build(struct strtab *out, const struct strtab *counts, uint64_t min_count,
-                    const char *special, struct error *e)
+                    const char *special, uint64_t special_count, struct error *e)
 {
 	uint32_t *order = malloc((counts->n ? counts->n : 1) * sizeof(*order));
 	size_t k = 0;
@@ -170,11 +160,14 @@ int cls_table_build(struct strtab *out, const struct strtab *counts, uint64_t mi
 		size_t len;
 		const char *w = strtab_key(counts, i, &len);
 
-		if (counts->vals[i] >= min_count &&
-		    !(special && len == strlen(special) && memcmp(w, special, len) == 0))
+		if (special && len == strlen(special) && memcmp(w, special, len) == 0)
+			special_count += counts->vals[i];
+		else if (counts->vals[i] >= min_count)
 			order[k++] = (uint32_t)i;
 	}
-	qsort_r(order, k, sizeof(*order), cmp_count, (void *)counts);
+	if (special)
+		out->vals[0] = special_count;
+	qsort_r(order, k, sizeof(*order), strtab_cmp_count_ids, (void *)counts);
 	for (size_t i = 0; i < k; i++) {
 		size_t len;
 		const char *w = strtab_key(counts, order[i], &len);

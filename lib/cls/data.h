@@ -49,10 +49,10 @@ int cls_data_add(struct cls_data *d, const char *s, size_t n, const char *name, 
 int cls_data_check(const struct cls_data *d, struct error *e);
 
 /* out = the keys of counts (vals: counts) seen at least min_count times, by count descending,
- * ties by their bytes, after special (when not NULL) at id 0; vals keep the counts. Returns 0 or
- * -1 with e filled (memory). */
+ * ties by their bytes, after special (when not NULL) at id 0, whose count is special_count plus
+ * its own in counts; vals keep the counts. Returns 0 or -1 with e filled (memory). */
 int cls_table_build(struct strtab *out, const struct strtab *counts, uint64_t min_count,
-                    const char *special, struct error *e);
+                    const char *special, uint64_t special_count, struct error *e);
 /* *map [from.n] = the id in to of each key of from, or missing. Returns 0 or -1 with e filled
  * (memory); free *map with free(). */
 int cls_table_map(uint32_t **map, const struct strtab *from, const struct strtab *to,

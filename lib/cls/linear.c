@@ -425,85 +425,25 @@ static void feats_resolve(struct lin_feats *f, uint32_t V, const uint32_t *map,
 
 /* ---- the vocabulary and the classes ---- */
 
-/* qsort_r's order of ids of the table ctx: count descending, ties by bytes. */
-static int cmp_count(const void *pa, const void *pb, void *ctx)
-{
-	const struct strtab *t = ctx;
-	uint64_t a = t->vals[*(const uint32_t *)pa], b = t->vals[*(const uint32_t *)pb];
-
-	if (a != b)
-		return a > b ? -1 : 1;
-	return strtab_cmp_ids(pa, pb, ctx);
-}
-
-/* dst = the keys of src listed in ids [n], sorted by count then bytes, with their counts, after
- * </s> of count eos when eos > 0. Returns 0, or -1 (memory). */
-static int table_sorted(struct strtab *dst, const struct strtab *src, uint32_t *ids, size_t n,
-                        uint64_t eos)
-{
-	int64_t id;
-
-	qsort_r(ids, n, sizeof(*ids), cmp_count, (void *)src);
-	if (strtab_init(dst, n + 1) < 0)
-		return -1;
-	if (eos) {
-		if ((id = strtab_intern(dst, EOS_WORD, sizeof(EOS_WORD) - 1)) < 0)
-			return -1;
-		dst->vals[id] = eos;
-	}
-	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		const char *k = strtab_key(src, ids[i], &len);
-
-		if ((id = strtab_intern(dst, k, len)) < 0)
-			return -1;
-		dst->vals[id] = src->vals[ids[i]];
-	}
-	return 0;
-}
-
-/* The model's vocabulary (</s>, then d's words seen at least min_count times) and classes (d's
- * labels), both by count descending, ties by bytes. Returns 0, or -1 with e filled. */
+/* The model's vocabulary (</s>, counted once a text and where a text has it, then d's words
+ * seen at least min_count times) and classes (d's labels), both by count descending, ties by
+ * bytes. Returns 0, or -1 with e filled. */
 static int build_tables(struct strtab *words, struct strtab *labels, const struct cls_data *d,
                         uint64_t min_count, struct error *e)
 {
-	size_t nw = 0, max = d->words.n > d->labels.n ? d->words.n : d->labels.n;
-	uint64_t eos = d->n;
-	uint32_t *ids = malloc((max ? max : 1) * sizeof(*ids));
-	int r = -1;
-
-	memset(words, 0, sizeof(*words));
 	memset(labels, 0, sizeof(*labels));
-	if (!ids)
-		goto nomem;
-	for (size_t i = 0; i < d->words.n; i++) {
-		size_t len;
-		const char *w = strtab_key(&d->words, i, &len);
-
-		if (is_eos(w, len))
-			eos += d->words.vals[i];
-		else if (d->words.vals[i] >= min_count)
-			ids[nw++] = (uint32_t)i;
+	if (cls_table_build(words, &d->words, min_count, EOS_WORD, d->n, e) < 0)
+		return -1;
+	if (words->n > CLS_MAX_VOCAB) {
+		error_bad(e, NULL, 0, "%zu words: more than %u", words->n, CLS_MAX_VOCAB);
+		strtab_free(words);
+		return -1;
 	}
-	if (nw + 1 > CLS_MAX_VOCAB) {
-		r = error_bad(e, NULL, 0, "%zu words: more than %u", nw + 1, CLS_MAX_VOCAB);
-		goto out;
+	if (cls_table_build(labels, &d->labels, 1, NULL, 0, e) < 0) {
+		strtab_free(words);
+		return -1;
 	}
-	if (table_sorted(words, &d->words, ids, nw, eos) < 0)
-		goto nomem;
-	for (size_t i = 0; i < d->labels.n; i++)
-		ids[i] = (uint32_t)i;
-	if (table_sorted(labels, &d->labels, ids, d->labels.n, 0) < 0)
-		goto nomem;
-	free(ids);
 	return 0;
-nomem:
-	r = error_set(e, -1, ENOMEM, NULL, 0, "the vocabulary");
-out:
-	free(ids);
-	strtab_free(words);
-	strtab_free(labels);
-	return r;
 }
 
 /* map [d->labels.n] = each of d's labels' class in labels, or NONE. NULL when memory runs out. */

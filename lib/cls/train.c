@@ -300,9 +300,9 @@ static int build_model(struct cls_model *m, const struct cls_data *d,
 	                       .seed = o->seed, .valid_acc = NAN};
 
 	c.att = ro->pool == CLS_POOL_ATTENTION ? (ro->att ? ro->att : cls_pooled(&c)) : 0;
-	if (cls_table_build(&words, &d->words, o->min_count, "<unk>", e) < 0)
+	if (cls_table_build(&words, &d->words, o->min_count, "<unk>", 0, e) < 0)
 		return -1;
-	if (cls_table_build(&labels, &d->labels, 1, NULL, e) < 0) {
+	if (cls_table_build(&labels, &d->labels, 1, NULL, 0, e) < 0) {
 		strtab_free(&words);
 		return -1;
 	}

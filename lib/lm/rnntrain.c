@@ -66,16 +66,6 @@ int rnn_text_line(struct rnn_text *t, const char *s, size_t n, struct spans *sp,
 	return push(t, RNNLM_EOS, e);
 }
 
-static int cmp_count(const void *a, const void *b, void *ctx)
-{
-	const struct strtab *t = ctx;
-	uint64_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	if (t->vals[x] != t->vals[y])
-		return t->vals[x] > t->vals[y] ? -1 : 1;
-	return strtab_cmp_ids(a, b, ctx);
-}
-
 int rnn_text_vocab(const struct rnn_text *t, uint64_t min_count, struct strtab *vocab,
                    struct error *e)
 {
@@ -94,7 +84,7 @@ int rnn_text_vocab(const struct rnn_text *t, uint64_t min_count, struct strtab *
 		if (t->words.vals[i] >= min_count && rnnlm_word_ok(w, len))
 			order[k++] = (uint32_t)i;
 	}
-	qsort_r(order, k, sizeof(*order), cmp_count, (void *)&t->words);
+	qsort_r(order, k, sizeof(*order), strtab_cmp_count_ids, (void *)&t->words);
 	for (size_t i = 0; i < k; i++) {
 		size_t len;
 		const char *w = strtab_key(&t->words, order[i], &len);
