@@ -79,6 +79,10 @@ build/asan/bin/test-cls: tests/test-cls.c build/asan/libnlp.a $(LIBHDR)
 	@mkdir -p build/asan/bin
 	$(CC) $(CPPFLAGS_NLP) $(CPPFLAGS) $(SANFLAGS) $(WARN) -o $@ $< build/asan/libnlp.a $(LDLIBS)
 
+build/asan/bin/test-linear: tests/test-linear.c build/asan/libnlp.a $(LIBHDR)
+	@mkdir -p build/asan/bin
+	$(CC) $(CPPFLAGS_NLP) $(CPPFLAGS) $(SANFLAGS) $(WARN) -o $@ $< build/asan/libnlp.a $(LDLIBS)
+
 # the tree beside the sanitizer binaries looks like the source tree, so data and man pages
 # are found the same way
 build/asan/share build/asan/man:
@@ -86,7 +90,7 @@ build/asan/share build/asan/man:
 	ln -sfn ../../$(@F) $@
 
 asan: $(ASAN_BINS) build/asan/bin/test-lib build/asan/bin/test-nn build/asan/bin/test-cls \
-	build/asan/share build/asan/man
+	build/asan/bin/test-linear build/asan/share build/asan/man
 
 # fuzz targets: libFuzzer (clang) on the readers, one tests/fuzz/fuzz-NAME.c each, the library
 # instrumented for coverage; tests/fuzz/README.md says what each covers
