@@ -384,10 +384,14 @@ static int train_main(int argc, char **argv)
 	nn_set_threads(a.o.threads);
 	progress_init(a.progress);
 	ret = read_data(&train, argv + optind, argc - optind, a.policy, a.progress);
-	if (!ret && a.valid)
-		ret = read_data(&valid, (char **)&a.valid, 1, a.policy, a.progress);
+	if (!ret && a.valid && (ret = read_data(&valid, (char **)&a.valid, 1, a.policy,
+	                                        a.progress)) != 0)
+		cls_data_free(&valid);
 	if (ret) {
 		progress_abort();
+		cls_data_free(&train);
+		if (a.pretrained)
+			vec_free(&pre);
 		return ret;
 	}
 	if (cls_data_check(&train, argc > optind ? argv[optind] : "stdin", &e) < 0)
@@ -669,8 +673,11 @@ static int eval_main(int argc, char **argv)
 	use_options(&a, argc, argv, 1);
 	load_model(&pr, a.model);
 	progress_init(a.progress);
-	if ((ret = read_data(&d, argv + optind, argc - optind, a.policy, a.progress)) != 0)
+	if ((ret = read_data(&d, argv + optind, argc - optind, a.policy, a.progress)) != 0) {
+		cls_data_free(&d);
+		predictor_free(&pr);
 		return ret;
+	}
 	pred = emalloc((d.n ? d.n : 1) * sizeof(*pred));
 	if ((pr.m.c.kind == CLS_LINEAR ? linear_predict(&pr.m, &d, pred, a.threads, &e)
 	                               : cls_rnn_predict(&pr.m, &d, pred, NULL, NULL, NULL, &e)) < 0 ||
