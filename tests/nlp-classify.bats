@@ -734,6 +734,10 @@ EOF
 	assert_line "nlp-classify: $CD/bad-emptytext.tsv: line 2: an empty text (no token after the tab)"
 	run -1 nlp-classify predict --model "$M" <<< $'the goal\n\n'
 	assert_line --partial 'line 2: an empty text'
+	# a NUL byte in a word: no model's word table may hold it
+	printf 'a\tx\0y b\na\tb c\nb\td e\nb\td f\n' > "$T/nul.tsv"
+	run -1 nlp-classify train "${TINY[@]}" --output "$T/m" "$T/nul.tsv"
+	assert_output "nlp-classify: $T/nul.tsv: line 1: a NUL byte in the text"
 	# a bad line in --valid
 	run -1 nlp-classify train "${TINY[@]}" --valid "$CD/bad-notab.tsv" --output "$T/m" "$KW"
 	assert_output --partial "$CD/bad-notab.tsv: line 2: no tab"
@@ -778,6 +782,14 @@ EOF
 	{ cat "$M"; printf x; } > "$T/long"
 	run -1 nlp-classify predict --model "$T/long" "$KWT"
 	assert_output --partial "$T/long: "
+	# a header of 8 layers of 8192 units over the parameters of 1 layer of 8 (the checksum
+	# right): rejected by its size before the reader takes the 16 GB it says
+	$PY -c 'import struct, sys; d = bytearray(open(sys.argv[1], "rb").read())
+struct.pack_into("<2I", d, 84, 8, 8192); h = 0xcbf29ce484222325
+for b in d[256:]: h = ((h ^ b) * 0x100000001b3) % 2**64
+struct.pack_into("<Q", d, 40, h); open(sys.argv[2], "wb").write(d)' "$M" "$T/huge"
+	run -1 nlp-classify predict --model "$T/huge" "$KWT"
+	assert_output --regexp "^nlp-classify: $T/huge: [0-9]+ parameters; its configuration has [0-9]+$"
 	# text
 	run -1 nlp-classify predict --model "$KW" "$KWT"
 	assert_output --partial "$KW: "
