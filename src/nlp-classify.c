@@ -128,6 +128,22 @@ struct train_ctx {
 	int live;                   /* the model holds the epoch's parameters in on_epoch */
 };
 
+static void on_begin(void *ctx, const struct cls_model *m, uint64_t bytes)
+{
+	static const char *const cells[] = {"rnn", "lstm", "gru"};
+	static const char *const pools[] = {"last", "mean", "max", "attention"};
+	const struct cls_config *c = &m->c;
+	char p[32], w[32], mem[32];
+
+	(void)ctx;
+	progress_note("%s%s, %u layer%s, pooled by %s; %s parameters, %s words, %u classes; "
+	              "about %s of memory", c->bidirectional ? "bidirectional " : "",
+	              cells[c->cell], c->layers, c->layers > 1 ? "s" : "", pools[c->pool],
+	              progress_count(p, sizeof(p), m->L.used),
+	              progress_count(w, sizeof(w), c->words), c->classes,
+	              progress_bytes(mem, sizeof(mem), bytes));
+}
+
 static void on_step(void *ctx, const struct cls_epoch *ep, uint64_t done, uint64_t total,
                     double loss)
 {
@@ -160,9 +176,14 @@ static int on_epoch(void *ctx, const struct cls_epoch *ep, struct error *e)
 	(void)e;
 	tc->phase[0] = '\0';
 	tc->last = *ep;
-	progress_note("epoch %u: train loss %.4f, accuracy %.4f; valid loss %.4f, accuracy %.4f; "
-	              "%.0f texts/s%s", ep->epoch, ep->train_loss, ep->train_acc, ep->valid_loss,
-	              ep->valid_acc, ep->examples_per_s, ep->best ? " (best)" : "");
+	if (isnan(ep->valid_acc))
+		progress_note("epoch %u: train loss %.4f, accuracy %.4f; %.0f texts/s", ep->epoch,
+		              ep->train_loss, ep->train_acc, ep->examples_per_s);
+	else
+		progress_note("epoch %u: train loss %.4f, accuracy %.4f; valid loss %.4f, accuracy "
+		              "%.4f%s; %.0f texts/s", ep->epoch, ep->train_loss, ep->train_acc,
+		              ep->valid_loss, ep->valid_acc, ep->best ? " (best)" : "",
+		              ep->examples_per_s);
 	if (tc->log) {
 		fprintf(tc->log, "%u\t%.6g\t%.6f\t%.6f\t%.6f\t%.6f\t%.1f\t%.2f\n", ep->epoch, ep->lr,
 		        ep->train_loss, ep->train_acc, ep->valid_loss, ep->valid_acc,
@@ -365,7 +386,7 @@ static int train_main(int argc, char **argv)
 	          .min_count = 1, .patience = 3, .seed = 1},
 	    .policy = UTF8_REPLACE};
 	struct train_ctx tc = {0};
-	struct cls_hooks hooks = {&tc, on_step, on_epoch};
+	struct cls_hooks hooks = {&tc, on_begin, on_step, on_epoch};
 	struct cls_data train, valid;
 	struct vectors pre;
 	struct cls_model m;

@@ -538,9 +538,10 @@ struct lin_train {
 	struct cls_config c;
 	const struct cls_train_opts *o;
 	const struct cls_hooks *h;
-	size_t V, K, C, O, stride;  /* words, n-gram rows, classes, output rows, row length */
-	float *in;              /* [V + K][stride] the words' rows, then the n-grams' */
-	float *out;             /* [O][stride] */
+	size_t V, K, C, O, stride;  /* words, n-gram rows, classes, output rows, row length (E) */
+	struct cls_model *m;    /* trained in place: its tensors are the parameters */
+	float *in;              /* [V + K][stride] m's "in": the words' rows, then the n-grams' */
+	float *out;             /* [O][stride] m's "out" */
 	float *snap;            /* [(V + K + O) stride] the best epoch's in and out, or NULL */
 	int current_best;       /* in and out are the best epoch's (snap is not needed) */
 	size_t in_floats, out_floats;
@@ -839,6 +840,9 @@ static int prepare(struct lin_train *tr, const struct cls_data *train, const str
 	return 0;
 }
 
+static int model_start(struct lin_train *tr, struct strtab *words, struct strtab *labels,
+                       struct error *e);
+
 /* The word rows uniform in [-1/E, 1/E] from o->seed, those of pretrained words copied. */
 static void init_words(struct lin_train *tr, const struct strtab *words)
 {
@@ -863,20 +867,17 @@ static void init_words(struct lin_train *tr, const struct strtab *words)
 
 /* The parameters, the tree, the snapshot, the order and the workers. Returns 0, or -1 with e
  * filled (memory). */
-static int alloc_train(struct lin_train *tr, const struct strtab *words,
-                       const struct strtab *labels, int valid, struct error *e)
+static int alloc_train(struct lin_train *tr, struct strtab *words, struct strtab *labels,
+                       int valid, struct error *e)
 {
 	tr->in_floats = (tr->V + tr->K) * tr->stride;
 	tr->out_floats = tr->O * tr->stride;
-	tr->in = bigmem_alloc((tr->in_floats + tr->out_floats) * sizeof(float));
-	if (!tr->in)
-		return error_set(e, -1, ENOMEM, NULL, 0, "the parameters (%zu rows of %u)",
-		                 tr->V + tr->K + tr->O, tr->c.emb);
-	tr->out = tr->in + tr->in_floats;
-	init_words(tr, words);
+	if (model_start(tr, words, labels, e) < 0)
+		return -1;
+	init_words(tr, &tr->m->words);
 	if (valid && !(tr->snap = bigmem_alloc((tr->in_floats + tr->out_floats) * sizeof(float))))
 		return error_set(e, -1, ENOMEM, NULL, 0, "the best epoch's parameters");
-	if (tr->hs && w2v_tree_build(&tr->tree, labels->vals, tr->C) < 0)
+	if (tr->hs && w2v_tree_build(&tr->tree, tr->m->labels.vals, tr->C) < 0)
 		return error_set(e, -1, ENOMEM, NULL, 0, "the Huffman tree");
 	if (!(tr->order = malloc(tr->tf.n * sizeof(*tr->order))))
 		return error_set(e, -1, ENOMEM, NULL, 0, "the order");
@@ -900,12 +901,24 @@ static int alloc_train(struct lin_train *tr, const struct strtab *words,
 	return 0;
 }
 
+/* The bytes training holds besides the texts: the model, the best epoch's copy, the examples'
+ * features, the bucket map. */
+static uint64_t train_bytes(const struct lin_train *tr)
+{
+	uint64_t b = (uint64_t)tr->m->L.size * sizeof(float), f = 0;
+	const struct lin_feats *fs[2] = {&tr->tf, &tr->vf};
+
+	if (tr->snap)
+		b += (uint64_t)(tr->in_floats + tr->out_floats) * sizeof(float);
+	for (int i = 0; i < 2; i++)
+		if (fs[i]->off)
+			f += fs[i]->off[fs[i]->n] * 4 + fs[i]->n * (8 + 3 * 4);
+	return b + f + (uint64_t)tr->c.buckets * 4 + tr->K * 4 + tr->tf.n * 4;
+}
+
 static void train_free(struct lin_train *tr)
 {
-	size_t bytes = (tr->in_floats + tr->out_floats) * sizeof(float);
-
-	bigmem_free(tr->in, bytes);
-	bigmem_free(tr->snap, bytes);
+	bigmem_free(tr->snap, (tr->in_floats + tr->out_floats) * sizeof(float));
 	bigmem_free(tr->map, (size_t)tr->c.buckets * sizeof(*tr->map));
 	free(tr->bucket);
 	w2v_tree_free(&tr->tree);
@@ -951,6 +964,7 @@ static void run_epoch(struct lin_train *tr)
 		measured += tr->w[t].measured;
 		correct += tr->w[t].correct;
 	}
+	tr->ep.lr = rate(tr, tr->done); /* the rate the epoch ended at */
 	tr->ep.seconds = now() - t0;
 	tr->ep.examples_per_s = (double)tr->tf.n / (tr->ep.seconds > 0 ? tr->ep.seconds : 1e-9);
 	tr->ep.train_loss = loss / (double)tr->tf.n;
@@ -958,7 +972,8 @@ static void run_epoch(struct lin_train *tr)
 }
 
 /* Validates the epoch just trained (when there is validation text) and keeps its parameters
- * when best; sets *since, the epochs since the validation accuracy last rose. */
+ * when best (c.epochs then names it); sets *since, the epochs since the last best one (as the
+ * recurrent trainer counts them). */
 static int validate(struct lin_train *tr, double *best_acc, double *best_loss, unsigned *since,
                     struct error *e)
 {
@@ -974,17 +989,20 @@ static int validate(struct lin_train *tr, double *best_acc, double *best_loss, u
 		return -1;
 	tr->ep.valid_acc = acc;
 	tr->ep.valid_loss = loss;
-	*since = acc > *best_acc ? 0 : *since + 1;
 	tr->ep.best = acc > *best_acc || (acc == *best_acc && loss < *best_loss) ||
 	              tr->ep.epoch == 1;
+	*since = tr->ep.best ? 0 : *since + 1;
 	tr->current_best = tr->ep.best;
 	if (tr->ep.best) {
+		tr->c.epochs = tr->ep.epoch;
 		*best_acc = acc;
 		*best_loss = loss;
 		tr->c.valid_acc = acc;
 		/* after the last epoch the parameters are themselves the best */
-		if (tr->ep.epoch < tr->o->epochs)
-			memcpy(tr->snap, tr->in, (tr->in_floats + tr->out_floats) * sizeof(float));
+		if (tr->ep.epoch < tr->o->epochs) {
+			memcpy(tr->snap, tr->in, tr->in_floats * sizeof(float));
+			memcpy(tr->snap + tr->in_floats, tr->out, tr->out_floats * sizeof(float));
+		}
 	}
 	return 0;
 }
@@ -999,9 +1017,13 @@ static int epochs(struct lin_train *tr, struct error *e)
 	for (unsigned ep = 1; ep <= tr->o->epochs; ep++) {
 		tr->ep.epoch = ep;
 		run_epoch(tr);
-		tr->c.epochs = ep;
+		if (!tr->snap)
+			tr->c.epochs = ep;
 		if (validate(tr, &best_acc, &best_loss, &since, e) < 0)
 			return -1;
+		/* m holds this epoch's parameters: the hook may write it when it is the best */
+		tr->m->c.epochs = tr->c.epochs;
+		tr->m->c.valid_acc = tr->c.valid_acc;
 		if (tr->h && tr->h->epoch && tr->h->epoch(tr->h->ctx, &tr->ep, e) < 0)
 			return -1;
 		if (tr->snap && patience && since >= patience)
@@ -1012,6 +1034,30 @@ static int epochs(struct lin_train *tr, struct error *e)
 
 /* ---- the model ---- */
 
+/* m = a model of every n-gram row the training uses, taking words and labels (on failure they
+ * are still the caller's): its tensors are trained in place. */
+static int model_start(struct lin_train *tr, struct strtab *words, struct strtab *labels,
+                       struct error *e)
+{
+	struct cls_model *m = tr->m;
+	float *idx;
+
+	tr->c.kept = (uint32_t)tr->K;
+	if (cls_model_init(m, &tr->c, labels, words, e) < 0)
+		return -1;
+	tr->in = nn_tensor(&m->L, m->w, m->in);
+	tr->out = nn_tensor(&m->L, m->w, m->lin_out);
+	idx = nn_tensor(&m->L, m->w, m->in_idx);
+	for (size_t j = 0; j < tr->K; j++) {
+		idx[j] = (float)tr->bucket[j];
+		m->kept_bucket[j] = tr->bucket[j];
+	}
+	if (tr->hs)
+		for (size_t c = 0; c < tr->C; c++)
+			nn_tensor(&m->L, m->w, m->hs_count)[c] = (float)m->labels.vals[c];
+	return 0;
+}
+
 static int row_zero(const float *row, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -1020,53 +1066,56 @@ static int row_zero(const float *row, size_t n)
 	return 1;
 }
 
-/* Copies the n-gram rows of in [V + K][stride] that are not zero into m's "in" after the words',
- * their buckets into in.idx and kept_bucket. */
-static void copy_kept(struct cls_model *m, const struct lin_train *tr, const float *in)
+/* Drops m's n-gram rows that are zero (kept of them are not): a new model of the rows kept.
+ * Returns 0, or -1 with e filled (memory; m is then freed). */
+static int model_prune(struct lin_train *tr, size_t kept, struct error *e)
 {
+	struct cls_model *m = tr->m, n;
 	size_t E = tr->c.emb, k = 0;
-	float *mi = nn_tensor(&m->L, m->w, m->in), *idx = nn_tensor(&m->L, m->w, m->in_idx);
+	float *ni, *idx;
 
+	tr->c.kept = (uint32_t)kept;
+	if (cls_model_init(&n, &tr->c, &m->labels, &m->words, e) < 0) {
+		cls_model_free(m);
+		return -1;
+	}
+	ni = nn_tensor(&n.L, n.w, n.in);
+	idx = nn_tensor(&n.L, n.w, n.in_idx);
+	memcpy(ni, tr->in, tr->V * E * sizeof(float));
 	for (size_t j = 0; j < tr->K; j++) {
-		const float *row = in + (tr->V + j) * tr->stride;
+		const float *row = tr->in + (tr->V + j) * E;
 
 		if (row_zero(row, E))
 			continue;
-		memcpy(mi + (tr->V + k) * E, row, E * sizeof(float));
+		memcpy(ni + (tr->V + k) * E, row, E * sizeof(float));
 		idx[k] = (float)tr->bucket[j];
-		m->kept_bucket[k++] = tr->bucket[j];
+		n.kept_bucket[k++] = tr->bucket[j];
 	}
+	memcpy(nn_tensor(&n.L, n.w, n.lin_out), tr->out, tr->out_floats * sizeof(float));
+	if (tr->hs)
+		memcpy(nn_tensor(&n.L, n.w, n.hs_count), nn_tensor(&m->L, m->w, m->hs_count),
+		       tr->C * sizeof(float));
+	cls_model_free(m);
+	*m = n;
+	return 0;
 }
 
-/* m = the trained model (the snapshot when there is one), taking words and labels. Returns 0,
- * or -1 with e filled (the tables are then still the caller's). */
-static int model_fill(struct cls_model *m, struct lin_train *tr, struct strtab *words,
-                      struct strtab *labels, struct error *e)
+/* The trained model: the best epoch's parameters put back when a later epoch was worse, the
+ * header's fields set, the n-gram rows that stayed zero dropped. Returns 0, or -1 with e filled
+ * (m is then freed). */
+static int model_finish(struct lin_train *tr, struct error *e)
 {
-	const float *in = tr->snap && !tr->current_best ? tr->snap : tr->in;
-	const float *out = in + tr->in_floats;
-	size_t E = tr->c.emb, kept = 0;
-	float *mi, *mo;
+	size_t kept = 0;
 
-	for (size_t j = 0; j < tr->K; j++)
-		kept += !row_zero(in + (tr->V + j) * tr->stride, E);
-	tr->c.kept = (uint32_t)kept;
-	if (cls_model_init(m, &tr->c, labels, words, e) < 0)
-		return -1;
-	mi = nn_tensor(&m->L, m->w, m->in);
-	mo = nn_tensor(&m->L, m->w, m->lin_out);
-	for (size_t i = 0; i < tr->V; i++)
-		memcpy(mi + i * E, in + i * tr->stride, E * sizeof(float));
-	copy_kept(m, tr, in);
-	for (size_t i = 0; i < tr->O; i++)
-		memcpy(mo + i * E, out + i * tr->stride, E * sizeof(float));
-	if (tr->hs) {
-		float *hc = nn_tensor(&m->L, m->w, m->hs_count);
-
-		for (size_t c = 0; c < tr->C; c++)
-			hc[c] = (float)m->labels.vals[c];
+	if (tr->snap && !tr->current_best) {
+		memcpy(tr->in, tr->snap, tr->in_floats * sizeof(float));
+		memcpy(tr->out, tr->snap + tr->in_floats, tr->out_floats * sizeof(float));
 	}
-	return 0;
+	tr->m->c.epochs = tr->c.epochs;
+	tr->m->c.valid_acc = tr->c.valid_acc;
+	for (size_t j = 0; j < tr->K; j++)
+		kept += !row_zero(tr->in + (tr->V + j) * tr->stride, tr->c.emb);
+	return kept < tr->K ? model_prune(tr, kept, e) : 0;
 }
 
 int cls_linear_train(struct cls_model *m, const struct cls_data *train,
@@ -1074,7 +1123,7 @@ int cls_linear_train(struct cls_model *m, const struct cls_data *train,
                      const struct cls_train_opts *o, const struct cls_hooks *h,
                      struct error *e)
 {
-	struct lin_train tr = {.o = o, .h = h};
+	struct lin_train tr = {.o = o, .h = h, .m = m};
 	struct strtab words, labels;
 	int ret = -1;
 
@@ -1086,7 +1135,7 @@ int cls_linear_train(struct cls_model *m, const struct cls_data *train,
 	tr.C = labels.n;
 	tr.hs = lo->loss == CLS_LOSS_HS;
 	tr.O = tr.hs ? tr.C - 1 : tr.C;
-	tr.stride = (lo->dim + W2V_LANES - 1) / W2V_LANES * W2V_LANES;
+	tr.stride = lo->dim;
 	tr.frozen = o->freeze ? (uint32_t)tr.V : 0;
 	tr.nt = o->threads > 0 ? o->threads : 1;
 	if ((size_t)tr.nt > train->n)
@@ -1099,10 +1148,13 @@ int cls_linear_train(struct cls_model *m, const struct cls_data *train,
 	for (size_t i = 0; i < tr.tf.n; i++)
 		tr.total += tr.tf.tokens[i];
 	tr.total *= o->epochs;
-	if (epochs(&tr, e) < 0 || model_fill(m, &tr, &words, &labels, e) < 0)
-		goto out;
-	ret = 0;
+	if (h && h->begin)
+		h->begin(h->ctx, m, train_bytes(&tr));
+	if (epochs(&tr, e) == 0)
+		ret = model_finish(&tr, e);
 out:
+	if (ret < 0)
+		cls_model_free(m);
 	train_free(&tr);
 	strtab_free(&words);
 	strtab_free(&labels);

@@ -35,7 +35,13 @@
  *   - the training accuracy of an epoch is measured on every example with softmax, on one in
  *     CLS_LINEAR_HS_ACC_EVERY with hs (whose full distribution costs as much as softmax's);
  *   - the validation loss is the mean of -log p(true class) with p floored at 1e-30, over the
- *     validation examples whose label the model knows; the others count as wrong.
+ *     validation examples whose label the model knows; the others count as wrong;
+ *   - as the recurrent trainer (cls/train.c): --patience counts the epochs since the last best
+ *     one (best: higher accuracy, ties by lower loss), and the model's epochs field names the
+ *     best epoch (without validation text, the last); the model holds each epoch's parameters
+ *     when the epoch hook runs (training works in its tensors), with epochs and valid_acc the
+ *     best epoch's so far;
+ *   - the epoch's lr reported is the rate it ended at.
  */
 #ifndef NLP_CLS_LINEAR_H
 #define NLP_CLS_LINEAR_H

@@ -594,8 +594,13 @@ int cls_rnn_train(struct cls_model *m, const struct cls_data *train, const struc
 	if (build_model(m, train, ro, o, e) < 0)
 		return -1;
 	memset(&t, 0, sizeof(t));
-	if (init_params(m, o, e) == 0 && trainer_init(&t, m, train, valid, o, e) == 0)
+	if (init_params(m, o, e) == 0 && trainer_init(&t, m, train, valid, o, e) == 0) {
+		if (h && h->begin)
+			h->begin(h->ctx, m, (uint64_t)m->L.size * sizeof(float) * (o->adam ? 5 : 3) +
+			                    cls_run_bytes(m, t.tr.maxlen, o->batch, o->dropout,
+			                                  o->rdropout));
 		ret = train_epochs(&t, h, e);
+	}
 	trainer_free(&t);
 	if (ret < 0)
 		cls_model_free(m);

@@ -43,6 +43,9 @@ struct cls_epoch {
 
 struct cls_hooks {
 	void *ctx;
+	/* before the first epoch: the model built, and the bytes training holds besides the texts
+	 * (parameters, gradients, the optimiser's moments, the best epoch's copy, activations) */
+	void (*begin)(void *ctx, const struct cls_model *m, uint64_t bytes);
 	/* now and then during an epoch: examples done of total, the mean loss so far */
 	void (*step)(void *ctx, const struct cls_epoch *ep, uint64_t done, uint64_t total,
 	             double loss);

@@ -2,10 +2,30 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "nn/params.h"
 
 #define ALIGN_FLOATS 16 /* 64 bytes */
+#define HUGE_PAGE ((uintptr_t)1 << 21)
+
+/* Asks for transparent huge pages under the whole 2 MiB pages of p [bytes] (a large block is
+ * mapped by malloc on its own, so the advice touches nothing else): a model of hundreds of
+ * megabytes then faults in 2 MiB at a time, not 4 KiB, which the memset below pays for once
+ * per page (several times faster where page faults are dear, as in a virtual machine). */
+static void advise_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t from = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t to = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1);
+
+	if (to > from)
+		madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)bytes;
+#endif
+}
 
 int nn_layout_add(struct nn_layout *l, const char *name, size_t rows, size_t cols)
 {
@@ -32,6 +52,7 @@ float *nn_block_alloc(const struct nn_layout *l, const char *what, struct error 
 		error_set(e, -1, ENOMEM, NULL, 0, "%s (%zu bytes)", what, bytes);
 		return NULL;
 	}
+	advise_huge(p, bytes);
 	memset(p, 0, bytes);
 	return p;
 }

@@ -1,0 +1,260 @@
+#!/usr/bin/python3
+"""classify_torch.py: the recurrent text classifier of `nlp-classify train` in PyTorch (CPU), the
+peer of nlp-classify in the benchmarks (issue 15). Written from the spec, not from the C code.
+
+usage: classify_torch.py TRAIN... [--valid FILE] [--test FILE] [--cell lstm|gru|rnn]
+           [--layers N] [--hidden N] [--emb N] [--bidirectional]
+           [--pool last|mean|max|attention] [--attention-size N] [--dropout P] [--epochs N]
+           [--patience N] [--batch N] [--lr R] [--clip C] [--init A] [--min-count N]
+           [--max-len N] [--seed N] [--threads N]
+
+Input lines `label<TAB>tokens` (tokens separated by blanks, as nlp-tokenize writes them; see
+bench/nsmc_split.sh for the NSMC reviews). As nlp-classify train:
+- vocabulary: word 0 <unk>, then the training words seen >= --min-count times, by count
+  descending, ties by their bytes; labels by count descending, ties by bytes; a text keeps its
+  first --max-len tokens (0: all).
+- batches: each epoch the examples are grouped by length, each group shuffled and cut into
+  batches of at most --batch, the batches shuffled: no padding.
+- model: nn.Embedding(sparse=True); nn.LSTM/GRU/RNN (tanh) of --layers, bidirectional when set;
+  pooling of the top layer's outputs y_t: last (forward h_T and backward h_1), mean, max, or
+  attention (a = softmax_t(v . tanh(W y_t + b)), pooled = sum_t a_t y_t); nn.Linear to the
+  classes. Inverted dropout on the embeddings, between the layers and on the pooled vector.
+  Every parameter uniform in [-init, init] (0.1).
+- training: mean cross-entropy; the gradient's global norm over all parameters clipped to --clip
+  (0: none); SparseAdam on the embedding (lazy: only the batch's rows move) and Adam on the rest.
+  After each epoch the validation accuracy and loss; the best epoch's weights (accuracy, ties by
+  lower loss) are kept, and training stops after --patience epochs without a better accuracy.
+
+Writes one TSV line per epoch to stderr (`epoch lr train_loss train_acc valid_loss valid_acc
+examples_per_s seconds`, nlp-classify --log's columns; nan without --valid), then
+`test accuracy A macro F1 F train_seconds S examples_per_s X` on stderr, and the summary
+`accuracy<TAB>macro_f1<TAB>train_seconds` on stdout (test scores of the kept weights; nan without
+--test). train_seconds is the training loop alone (no reading, no scoring).
+
+    nice bench/classify_torch.py $BENCH_DIR/nsmc/train.tsv --valid $BENCH_DIR/nsmc/valid.tsv \
+        --test $BENCH_DIR/nsmc/test.tsv --epochs 1 --threads 1
+"""
+import argparse
+import copy
+import math
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+
+import torch
+import torch.nn as nn
+
+BLANKS = str.maketrans({c: ' ' for c in '\t\r\v\f'})
+
+
+def read(paths):
+    """Lines label<TAB>text of the files: a list of (label, tokens)."""
+    out = []
+    for path in paths:
+        with open(path, encoding='utf-8') as f:
+            for n, line in enumerate(f, 1):
+                label, tab, text = line.rstrip('\n').partition('\t')
+                toks = text.translate(BLANKS).split()
+                if not tab or not label or not toks:
+                    sys.exit('classify_torch.py: %s:%d: not label<TAB>text' % (path, n))
+                out.append((label, toks))
+    return out
+
+
+def ranked(counts, least=1):
+    """The keys seen >= least times, by count descending, ties by their UTF-8 bytes."""
+    keep = [k for k, c in counts.items() if c >= least]
+    return sorted(keep, key=lambda k: (-counts[k], k.encode('utf-8')))
+
+
+def encode(examples, words, labels, max_len):
+    """(label id or -1 for a label the model does not know, word ids) per example."""
+    wid, lid = {w: i for i, w in enumerate(words)}, {l: i for i, l in enumerate(labels)}
+    out = []
+    for label, toks in examples:
+        toks = toks[:max_len] if max_len else toks
+        out.append((lid.get(label, -1), [wid.get(t, 0) for t in toks]))
+    return out
+
+
+def batches(data, size, rng):
+    """Lists of example indices: grouped by length, each group shuffled and cut, all shuffled."""
+    groups = defaultdict(list)
+    for i, (_, ids) in enumerate(data):
+        groups[len(ids)].append(i)
+    out = []
+    for T in sorted(groups):
+        g = groups[T]
+        rng.shuffle(g)
+        out += [g[k:k + size] for k in range(0, len(g), size)]
+    rng.shuffle(out)
+    return out
+
+
+class Classifier(nn.Module):
+    def __init__(self, a, V, C):
+        super().__init__()
+        D = 2 if a.bidirectional else 1
+        self.H, self.D, self.pool = a.hidden, D, a.pool
+        self.emb = nn.Embedding(V, a.emb, sparse=True)
+        cell = {'lstm': nn.LSTM, 'gru': nn.GRU, 'rnn': nn.RNN}[a.cell]
+        self.rnn = cell(a.emb, a.hidden, num_layers=a.layers, bidirectional=a.bidirectional,
+                        dropout=a.dropout if a.layers > 1 else 0.0)
+        if a.pool == 'attention':
+            self.att = nn.Linear(D * a.hidden, a.attention_size or D * a.hidden)
+            self.query = nn.Linear(self.att.out_features, 1, bias=False)
+        self.drop = nn.Dropout(a.dropout)
+        self.out = nn.Linear(D * a.hidden, C)
+        for p in self.parameters():
+            nn.init.uniform_(p, -a.init, a.init)
+
+    def forward(self, x):
+        """x [T][B] word ids (one length) -> logits [B][C]."""
+        y, _ = self.rnn(self.drop(self.emb(x)))          # [T][B][D*H]
+        if self.pool == 'last':
+            v = y[-1] if self.D == 1 else torch.cat([y[-1, :, :self.H], y[0, :, self.H:]], 1)
+        elif self.pool == 'mean':
+            v = y.mean(0)
+        elif self.pool == 'max':
+            v = y.max(0).values
+        else:
+            a = torch.softmax(self.query(torch.tanh(self.att(y))), 0)   # [T][B][1]
+            v = (a * y).sum(0)
+        return self.out(self.drop(v))
+
+
+def as_tensors(data, idx):
+    x = torch.tensor([data[i][1] for i in idx]).t()      # [T][B]
+    return x, torch.tensor([data[i][0] for i in idx])
+
+
+def score(model, data, C, size=256):
+    """Accuracy, mean loss over the known labels, and the confusion counts [true][predicted]
+    (a label the model does not know: wrong, its row not kept)."""
+    model.eval()
+    right, loss, known = 0, 0.0, 0
+    conf = [[0] * C for _ in range(C)]
+    with torch.no_grad():
+        for idx in batches(data, size, random.Random(0)):
+            x, y = as_tensors(data, idx)
+            z = model(x)
+            pred = z.argmax(1)
+            ok = y >= 0
+            if ok.any():
+                loss += nn.functional.cross_entropy(z[ok], y[ok], reduction='sum').item()
+                known += int(ok.sum())
+            for t, p in zip(y.tolist(), pred.tolist()):
+                right += t == p
+                if t >= 0:
+                    conf[t][p] += 1
+    model.train()
+    return right / len(data), loss / max(known, 1), conf
+
+
+def macro_f1(conf, total_pred):
+    """The mean over the classes of F1 = 2PR / (P + R) (0 when P + R is 0)."""
+    f1 = []
+    for c in range(len(conf)):
+        tp = conf[c][c]
+        p = tp / total_pred[c] if total_pred[c] else 0.0
+        r = tp / sum(conf[c]) if sum(conf[c]) else 0.0
+        f1.append(2 * p * r / (p + r) if p + r else 0.0)
+    return sum(f1) / len(f1)
+
+
+def main():
+    ap = argparse.ArgumentParser(description='the recurrent classifier of nlp-classify in PyTorch')
+    ap.add_argument('train', nargs='+')
+    ap.add_argument('--valid')
+    ap.add_argument('--test')
+    ap.add_argument('--cell', choices=('lstm', 'gru', 'rnn'), default='lstm')
+    ap.add_argument('--layers', type=int, default=1)
+    ap.add_argument('--hidden', type=int, default=128)
+    ap.add_argument('--emb', type=int, default=128)
+    ap.add_argument('--bidirectional', action='store_true')
+    ap.add_argument('--pool', choices=('last', 'mean', 'max', 'attention'), default='attention')
+    ap.add_argument('--attention-size', type=int, default=0)
+    ap.add_argument('--dropout', type=float, default=0.3)
+    ap.add_argument('--epochs', type=int, default=5)
+    ap.add_argument('--patience', type=int, default=3)
+    ap.add_argument('--batch', type=int, default=64)
+    ap.add_argument('--lr', type=float, default=0.001)
+    ap.add_argument('--clip', type=float, default=5.0)
+    ap.add_argument('--init', type=float, default=0.1)
+    ap.add_argument('--min-count', type=int, default=1)
+    ap.add_argument('--max-len', type=int, default=0)
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('-T', '--threads', type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    rng = random.Random(a.seed)
+
+    raw = read(a.train)
+    words = ['<unk>'] + [w for w in ranked(Counter(t for _, ts in raw for t in ts), a.min_count)
+                         if w != '<unk>']
+    labels = ranked(Counter(l for l, _ in raw))
+    train = encode(raw, words, labels, a.max_len)
+    valid = encode(read([a.valid]), words, labels, a.max_len) if a.valid else None
+    test = encode(read([a.test]), words, labels, a.max_len) if a.test else None
+    C = len(labels)
+    print('classify_torch.py: %d examples, %d words, %d classes' % (len(train), len(words), C),
+          file=sys.stderr)
+
+    model = Classifier(a, len(words), C)
+    dense = [p for n, p in model.named_parameters() if not n.startswith('emb.')]
+    opts = [torch.optim.SparseAdam([model.emb.weight], lr=a.lr), torch.optim.Adam(dense, lr=a.lr)]
+    lossf = nn.CrossEntropyLoss()
+    best, best_state, since, train_seconds, seen = None, None, 0, 0.0, 0
+    for epoch in range(1, a.epochs + 1):
+        t0 = time.perf_counter()
+        total, right = 0.0, 0
+        for idx in batches(train, a.batch, rng):
+            x, y = as_tensors(train, idx)
+            for o in opts:
+                o.zero_grad()
+            z = model(x)
+            loss = lossf(z, y)
+            loss.backward()
+            if a.clip > 0:
+                # its norm of a sparse gradient sums the repeated rows first (coalesced)
+                nn.utils.clip_grad_norm_(model.parameters(), a.clip)
+            for o in opts:
+                o.step()
+            total += loss.item() * len(idx)
+            right += int((z.argmax(1) == y).sum())
+        secs = time.perf_counter() - t0
+        train_seconds += secs
+        seen += len(train)
+        vacc, vloss = score(model, valid, C)[:2] if valid else (math.nan, math.nan)
+        print('%d\t%g\t%.6f\t%.6f\t%.6f\t%.6f\t%.1f\t%.2f' % (
+            epoch, a.lr, total / len(train), right / len(train), vloss, vacc,
+            len(train) / secs, secs), file=sys.stderr, flush=True)
+        if not valid or best is None or (vacc, -vloss) > best:
+            since = 0 if not valid or best is None or vacc > best[0] else since + 1
+            best, best_state = (vacc, -vloss), copy.deepcopy(model.state_dict())
+        else:
+            since += 1
+        if valid and a.patience and since >= a.patience:
+            break
+    model.load_state_dict(best_state)
+    acc = f1 = math.nan
+    if test:
+        acc, _, conf = score(model, test, C)
+        # predictions of the examples whose label the model does not know count too
+        pred = [sum(conf[t][p] for t in range(C)) for p in range(C)]
+        unknown = [ex for ex in test if ex[0] < 0]
+        if unknown:
+            with torch.no_grad():
+                model.eval()
+                for _, ids in unknown:
+                    pred[int(model(torch.tensor(ids).reshape(-1, 1)).argmax(1))] += 1
+        f1 = macro_f1(conf, pred)
+    print('test accuracy %.4f macro F1 %.4f train_seconds %.1f examples_per_s %.1f' % (
+        acc, f1, train_seconds, seen / train_seconds), file=sys.stderr)
+    print('%.6f\t%.6f\t%.2f' % (acc, f1, train_seconds))
+
+
+if __name__ == '__main__':
+    main()
