@@ -450,6 +450,11 @@ accuracy() {
 	run -0 field "$LM" loss; assert_output 0
 	run -0 field "$LM" cell; assert_output 0
 	run -0 field "$LM" epochs; assert_output 5
+	# batch, dropout and recurrent dropout are 0 in a linear model
+	run -0 field "$LM" batch; assert_output 0
+	run -0 field "$LM" dropout; assert_output 0.0
+	run -0 field "$LM" rdropout; assert_output 0.0
+	run -0 field "$LM" lr; assert_output 0.5
 	run -0 layout "$LM"; assert_output ok
 	run -0 rows "$LM"; assert_line -n 0 --regexp '^</s> '
 	nlp-classify train --linear --dim 4 --epochs 1 -T 1 --output "$T/d4" "$KW"
