@@ -45,7 +45,7 @@ static const char help[] =
     "and fastText's linear model, on lines of label TAB tokens.\n"
     "\n"
     "train: learns a model\n"
-    "  -o, --output FILE        the model file to write (the best epoch on --valid)\n"
+    "      --output FILE        the model file to write (the best epoch on --valid)\n"
     "      --linear             fastText's supervised model instead of a recurrent one\n"
     "      --cell C             rnn, lstm (default) or gru\n"
     "      --layers N           recurrent layers (default 1)\n"

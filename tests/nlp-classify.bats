@@ -921,6 +921,9 @@ EOF
 	run -0 --separate-stderr nlp-classify --help
 	assert_line -n 0 --regexp '^usage: nlp-classify train --output model '
 	assert_line --regexp '^ +--word-ngrams N'
+	# --output has no short letter
+	assert_line --regexp '^      --output FILE '
+	refute_line --regexp '^  -o'
 	assert_equal "$stderr" ''
 	for c in train predict eval; do
 		run -0 --separate-stderr nlp-classify "$c" --help
