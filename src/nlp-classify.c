@@ -417,10 +417,14 @@ static int train_main(int argc, char **argv)
 	nn_set_threads(a.o.threads);
 	progress_init(a.progress);
 	ret = read_data(&train, argv + optind, argc - optind, a.policy, a.progress);
-	if (!ret && a.valid)
-		ret = read_data(&valid, (char **)&a.valid, 1, a.policy, a.progress);
+	if (!ret && a.valid && (ret = read_data(&valid, (char **)&a.valid, 1, a.policy,
+	                                        a.progress)) != 0)
+		cls_data_free(&valid);
 	if (ret) {
 		progress_abort();
+		cls_data_free(&train);
+		if (a.pretrained)
+			vec_free(&pre);
 		return ret;
 	}
 	if (cls_data_check(&train, &e) < 0)
@@ -626,8 +630,11 @@ static int eval_main(int argc, char **argv)
 	use_options(&a, argc, argv, 1);
 	load_model(&pr, a.model);
 	progress_init(a.progress);
-	if ((ret = read_data(&d, argv + optind, argc - optind, a.policy, a.progress)) != 0)
+	if ((ret = read_data(&d, argv + optind, argc - optind, a.policy, a.progress)) != 0) {
+		cls_data_free(&d);
+		predictor_free(&pr);
 		return ret;
+	}
 	pred = emalloc((d.n ? d.n : 1) * sizeof(*pred));
 	if (cls_predict_data(&pr.m, &d, a.threads, pred, &e) < 0 ||
 	    cls_metrics_init(&mt, &pr.m.labels, &e) < 0)

@@ -103,10 +103,14 @@ int cls_data_add(struct cls_data *d, const char *s, size_t n, const char *name, 
 	if (cls_split(s, n, &label, &ll, &text, &tl, name, lineno, e) < 0)
 		return -1;
 	spans_split_blank(text, tl, &d->sp);
-	for (size_t i = 0; i < d->sp.n; i++)
+	for (size_t i = 0; i < d->sp.n; i++) {
 		if (d->sp.v[i].n > CLS_WORD_MAX)
 			return error_bad(e, name, lineno, "a word of %zu bytes (at most %d)",
 			                 d->sp.v[i].n, CLS_WORD_MAX);
+		/* the model's word table holds no NUL (nlp-classify-model(5)) */
+		if (memchr(d->sp.v[i].p, '\0', d->sp.v[i].n))
+			return error_bad(e, name, lineno, "a NUL byte in the text");
+	}
 	if (grow(d, d->sp.n) < 0)
 		goto nomem;
 	for (size_t i = 0; i < d->sp.n; i++) {

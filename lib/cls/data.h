@@ -38,8 +38,9 @@ void cls_data_free(struct cls_data *d);
 int cls_split(const char *s, size_t n, const char **label, size_t *label_len, const char **text,
               size_t *text_len, const char *name, uint64_t lineno, struct error *e);
 
-/* Adds the line s [n] (lineno in the file name, a string that must outlive d) as an example. Returns 0, or -1 with e filled
- * (cls_split's reasons, memory). */
+/* Adds the line s [n] (lineno in the file name, a string that must outlive d) as an example.
+ * Returns 0, or -1 with e filled (cls_split's reasons, a word longer than CLS_WORD_MAX bytes or
+ * with a NUL byte, memory). */
 int cls_data_add(struct cls_data *d, const char *s, size_t n, const char *name, uint64_t lineno,
                  struct error *e);
 

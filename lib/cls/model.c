@@ -310,13 +310,18 @@ int cls_model_parse(struct cls_model *m, const unsigned char *d, size_t size, co
 		error_bad(e, name, 0, "word 1 is not %s", c.kind == CLS_RECURRENT ? "<unk>" : "</s>");
 		goto fail;
 	}
-	if (cls_model_init(m, &c, &f.tables[0], &f.tables[1], e) < 0)
-		goto fail;
+	/* the configuration's size against the file's before any allocation: a header of 8
+	 * layers of 8192 units would otherwise take gigabytes for a file of a few kilobytes */
+	m->c = c;
+	layout(m);
 	if (f.nparams != m->L.used) {
 		error_bad(e, name, 0, "%llu parameters; its configuration has %zu",
 		          (unsigned long long)f.nparams, m->L.used);
-		goto fail_model;
+		memset(m, 0, sizeof(*m));
+		goto fail;
 	}
+	if (cls_model_init(m, &c, &f.tables[0], &f.tables[1], e) < 0)
+		goto fail;
 	if (read_params(m, &f, name, e) < 0)
 		goto fail_model;
 	nnfile_free(&f);

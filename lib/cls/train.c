@@ -568,11 +568,14 @@ static int train_epochs(struct trainer *t, const struct cls_hooks *h, struct err
 
 	for (unsigned k = 1; k <= o->epochs; k++) {
 		struct cls_epoch ep = {.epoch = k, .epochs = o->epochs, .lr = t->lr};
+		double before = best_acc;
 
 		if (epoch(t, &ep, h, e) < 0 || (b = validate(t, &ep, &best_acc, &best_loss, e)) < 0)
 			return -1;
 		ep.best = b;
-		since = b ? 0 : since + 1;
+		/* patience counts the epochs that do not raise the accuracy: a tie of a lower loss
+		 * is the best epoch, but not progress */
+		since = !t->va.d || ep.valid_acc > before ? 0 : since + 1;
 		if (b) {
 			best_epoch = k;
 			t->m->c.epochs = k;
