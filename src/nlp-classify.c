@@ -427,6 +427,8 @@ static int train_main(int argc, char **argv)
 			vec_free(&pre);
 		return ret;
 	}
+	if (train.n == 0)
+		eprintf("%s: no labelled text", argc > optind ? argv[argc - 1] : "stdin");
 	if (cls_data_check(&train, &e) < 0)
 		eprint_error(&e);
 	if (a.valid && valid.n == 0)
