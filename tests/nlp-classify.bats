@@ -503,6 +503,13 @@ accuracy() {
 	nlp-classify train --linear --dim 8 --epochs 5 --lr 0.5 -T 1 --loss hs --output "$T/hs" "$KW"
 	run -0 field "$T/hs" loss; assert_output 1
 	run -0 layout "$T/hs"; assert_output ok
+	# a label count beyond 2^64 (a whole float32): rejected by the reader
+	$PY -c 'import struct, sys; d = bytearray(open(sys.argv[1], "rb").read())
+struct.pack_into("<f", d, len(d) - 12, 2.88278e26); h = 0xcbf29ce484222325
+for b in d[256:]: h = ((h ^ b) * 0x100000001b3) % 2**64
+struct.pack_into("<Q", d, 40, h); open(sys.argv[2], "wb").write(d)' "$T/hs" "$T/hsbad"
+	run -1 nlp-classify predict --model "$T/hsbad" "$KWT"
+	assert_output "nlp-classify: $T/hsbad: the count of class 1 is not a positive integer below 2^64"
 	run -0 accuracy "$T/hs" "$KWT"
 	awk -v a="$output" 'BEGIN { exit !(a >= 0.9) }'
 	nlp-classify predict --model "$T/hs" --probs "$KWT" |

@@ -274,9 +274,10 @@ static int read_params(struct cls_model *m, const struct nnfile *f, const char *
 		for (uint32_t k = 0; k < m->c.classes; k++) {
 			float n = m->w[m->L.t[m->hs_count].off + k];
 
-			if (n < 1 || n != floorf(n))
+			/* below 2^64: the tree is built from them as uint64_t */
+			if (n < 1 || n != floorf(n) || n >= 18446744073709551616.0f)
 				return error_bad(e, name, 0, "the count of class %u is not a positive "
-				                 "integer", k + 1);
+				                 "integer below 2^64", k + 1);
 		}
 	return 0;
 }
