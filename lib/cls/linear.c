@@ -912,8 +912,8 @@ static void run_epoch(struct lin_train *tr)
 }
 
 /* Validates the epoch just trained (when there is validation text) and keeps its parameters
- * when best (c.epochs then names it); sets *since, the epochs since the last best one (as the
- * recurrent trainer counts them). */
+ * when best (c.epochs then names it); sets *since, the epochs in a row that did not raise the
+ * validation accuracy (as the recurrent trainer counts them). */
 static int validate(struct lin_train *tr, double *best_acc, double *best_loss, unsigned *since,
                     struct error *e)
 {
@@ -929,9 +929,11 @@ static int validate(struct lin_train *tr, double *best_acc, double *best_loss, u
 		return -1;
 	tr->ep.valid_acc = acc;
 	tr->ep.valid_loss = loss;
+	/* patience counts the epochs that do not raise the accuracy (a tie of a lower loss is
+	 * the best epoch, not progress), as the recurrent trainer's */
+	*since = acc > *best_acc || tr->ep.epoch == 1 ? 0 : *since + 1;
 	tr->ep.best = acc > *best_acc || (acc == *best_acc && loss < *best_loss) ||
 	              tr->ep.epoch == 1;
-	*since = tr->ep.best ? 0 : *since + 1;
 	tr->current_best = tr->ep.best;
 	if (tr->ep.best) {
 		tr->c.epochs = tr->ep.epoch;
