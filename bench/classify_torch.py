@@ -7,7 +7,7 @@ usage: classify_torch.py TRAIN... [--valid FILE] [--test FILE] [--cell lstm|gru|
            [--pool last|mean|max|attention] [--attention-size N] [--dropout P] [--epochs N]
            [--patience N] [--batch N] [--lr R] [--clip C] [--init A] [--min-count N]
            [--max-len N] [--seed N] [--threads N] [--subword MIN-MAX] [--buckets N]
-           [--lr-decay F]
+           [--lr-decay F] [--progress]
 
 Input lines `label<TAB>tokens` (tokens separated by blanks, as nlp-tokenize writes them; see
 bench/_nsmc_split.sh for the NSMC reviews). As nlp-classify train:
@@ -37,7 +37,8 @@ Writes one TSV line per epoch to stderr (`epoch lr train_loss train_acc valid_lo
 examples_per_s seconds`, nlp-classify --log's columns; nan without --valid), then
 `test accuracy A macro F1 F train_seconds S examples_per_s X` on stderr, and the summary
 `accuracy<TAB>macro_f1<TAB>train_seconds` on stdout (test scores of the kept weights; nan without
---test). train_seconds is the training loop alone (no reading, no scoring).
+--test). train_seconds is the training loop alone (no reading, no scoring). --progress: a line
+on stderr every 100 batches (texts done, seconds, texts a second, mean loss).
 
     nice bench/classify_torch.py $BENCH_DIR/nsmc/train.tsv --valid $BENCH_DIR/nsmc/valid.tsv \
         --test $BENCH_DIR/nsmc/test.tsv --epochs 1 --threads 1
@@ -262,6 +263,7 @@ def main():
     ap.add_argument('--subword', metavar='MIN-MAX')
     ap.add_argument('--buckets', type=int, default=100000)
     ap.add_argument('--lr-decay', type=float, default=1.0)
+    ap.add_argument('--progress', action='store_true')
     a = ap.parse_args()
     a.minn = a.maxn = 0
     if a.subword:
@@ -298,8 +300,8 @@ def main():
             for g in o.param_groups:
                 g['lr'] = lr
         t0 = time.perf_counter()
-        total, right = 0.0, 0
-        for idx in batches(train, a.batch, rng):
+        total, right, done = 0.0, 0, 0
+        for k, idx in enumerate(batches(train, a.batch, rng), 1):
             x, y = as_tensors(train, idx, rows)
             for o in opts:
                 o.zero_grad()
@@ -313,6 +315,12 @@ def main():
                 o.step()
             total += loss.item() * len(idx)
             right += int((z.argmax(1) == y).sum())
+            done += len(idx)
+            if a.progress and k % 100 == 0:
+                secs = time.perf_counter() - t0
+                print('classify_torch.py: epoch %d: %d of %d texts in %.1f s, %.1f/s, loss %.4f'
+                      % (epoch, done, len(train), secs, done / secs, total / done),
+                      file=sys.stderr, flush=True)
         secs = time.perf_counter() - t0
         train_seconds += secs
         seen += len(train)
