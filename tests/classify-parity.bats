@@ -96,7 +96,7 @@ every_pool() {
 # Character n-grams: the embedding's rows V + FNV-1a % buckets, a token's vector the mean of its
 # word's row and its n-grams'. The texts have Hangul words known and unknown, one-letter words
 # known (가, x) and unknown (q: with n-grams from 4 characters it has none, so <unk>'s row),
-# `<unk>` itself and a word of 80 letters (2128 n-grams of 1 to 32 characters: the first 1023).
+# `<unk>` itself and a word of 80 letters (2126 n-grams of 1 to 32 characters: the first 1023).
 @test "classify-parity: character n-grams (--subword), LSTM attention, GRU last, RNN mean, against PyTorch" {
 	models lstm attention --subword 1-3 --buckets 1009
 	models gru last --subword 4-6 --buckets 101
