@@ -7,8 +7,9 @@
 # probability in float64 twice, with nn.LSTM/GRU/RNN and with a NumPy loop written from the spec:
 # ours agree with them within 1e-5, mapped by label; each check prints its largest difference.
 # Attention models: the weights of `--show-attention` agree within the rounding of their %.3f.
-# Then the checker itself: a probability off by 1e-4, a corrupted model and a foreign one are
-# refused. Each test imports torch once (a second or so).
+# Models with character n-grams (--subword) too. Then the checker itself: a probability off by
+# 1e-4, a corrupted model and a foreign one are refused. Each test checks all its models in one
+# cls_ref.py, as each imports torch (a second or so, more on a loaded machine).
 
 load helper
 
@@ -25,17 +26,19 @@ need_classify() {
 	[[ " $PROGS " == *" classify "* ]] || skip "nlp-classify is not in the Makefile's PROGS yet"
 }
 
-# parity CELL POOL [ARGS]: for 1 and 2 layers, one direction and two, a random model (ARGS added
-# to cls_ref.py --write-random) run by nlp-classify predict and checked against the reference in
-# one cls_ref.py process.
-parity() {
-	local cell=$1 pool=$2 layers bi seed=0 checks=()
+# models CELL POOL [ARGS]: for 1 and 2 layers, one direction and two, a random model (ARGS added
+# to cls_ref.py --write-random) and its text, run by nlp-classify predict --probs (and
+# --show-attention when pooled by attention); the checks go into the array checks, for one
+# cls_ref.py process at the end of the test (check_all): each imports torch, the test's cost.
+models() {
+	local cell=$1 pool=$2 layers bi seed=0
 	shift 2
 	need_classify
+	nth=$((${nth:-0} + 1))
 	for layers in 1 2; do
 		for bi in "" --bidirectional; do
 			seed=$((seed + 1))
-			local m="$T/m$layers$bi" t="$T/t$layers$bi"
+			local m="$T/$nth-$cell-$pool-m$layers$bi" t="$T/$nth-$cell-$pool-t$layers$bi"
 			$PY "$REF" --write-random "$m" --text "$t" --cell "$cell" --pool "$pool" \
 				--layers "$layers" $bi --emb 4 --hidden 5 --classes 3 --vocab 12 --init 1 \
 				--seed "$seed" "$@" || fail "cls_ref.py --write-random failed"
@@ -50,63 +53,57 @@ parity() {
 			fi
 		done
 	done
+}
+
+# check_all: the checks of the models so far against the reference, in one cls_ref.py; a line
+# `OURS max diff X` for each, then `max diff X`.
+check_all() {
 	run --separate-stderr $PY "$REF" "${checks[@]}"
 	printf '%s\n' "$stderr"   # the line off, when one is (assert_success shows stdout)
 	assert_success
 	assert_line --regexp '^max diff [0-9.e+-]+$'
 }
 
-@test "classify-parity: tanh RNN, last state, against PyTorch" {
-	parity rnn last
+# every_pool CELL: the cell's models pooled by the last state, the mean, the max and attention.
+every_pool() {
+	local pool
+	for pool in last mean max attention; do
+		models "$1" "$pool"
+	done
 }
 
-@test "classify-parity: tanh RNN, mean pooling, against PyTorch" {
-	parity rnn mean
+@test "classify-parity: tanh RNN, each pooling (last, mean, max, attention), against PyTorch" {
+	every_pool rnn
+	check_all
+	assert_equal "${#lines[@]}" 21
+	assert_line --regexp '4-rnn-attention-m2--bidirectional\.att max diff [0-9.e+-]+ weights [0-9.e+-]+$'
 }
 
-@test "classify-parity: tanh RNN, max pooling, against PyTorch" {
-	parity rnn max
+@test "classify-parity: LSTM, each pooling, attention of size 3, and 4 classes, 40 words, the first 5 tokens (max_len)" {
+	every_pool lstm
+	models lstm attention --attention-size 3
+	models lstm attention --classes 4 --vocab 40 --max-len 5 --emb 6 --hidden 3
+	check_all
+	assert_equal "${#lines[@]}" 37
 }
 
-@test "classify-parity: tanh RNN, attention, against PyTorch" {
-	parity rnn attention
-	assert_line --regexp 'm2--bidirectional\.att max diff [0-9.e+-]+ weights [0-9.e+-]+$'
+@test "classify-parity: GRU, each pooling (last, mean, max, attention), against PyTorch" {
+	every_pool gru
+	check_all
+	assert_equal "${#lines[@]}" 21
 }
 
-@test "classify-parity: LSTM, last state, against PyTorch" {
-	parity lstm last
-}
-
-@test "classify-parity: LSTM, mean pooling, against PyTorch" {
-	parity lstm mean
-}
-
-@test "classify-parity: LSTM, max pooling, against PyTorch" {
-	parity lstm max
-}
-
-@test "classify-parity: LSTM, attention of size 3, against PyTorch" {
-	parity lstm attention --attention-size 3
-}
-
-@test "classify-parity: LSTM, attention, 4 classes, 40 words, the first 5 tokens (max_len)" {
-	parity lstm attention --classes 4 --vocab 40 --max-len 5 --emb 6 --hidden 3
-}
-
-@test "classify-parity: GRU, last state, against PyTorch" {
-	parity gru last
-}
-
-@test "classify-parity: GRU, mean pooling, against PyTorch" {
-	parity gru mean
-}
-
-@test "classify-parity: GRU, max pooling, against PyTorch" {
-	parity gru max
-}
-
-@test "classify-parity: GRU, attention, against PyTorch" {
-	parity gru attention
+# Character n-grams: the embedding's rows V + FNV-1a % buckets, a token's vector the mean of its
+# word's row and its n-grams'. The texts have Hangul words known and unknown, one-letter words
+# known (가, x) and unknown (q: with n-grams from 4 characters it has none, so <unk>'s row),
+# `<unk>` itself and a word of 80 letters (2126 n-grams of 1 to 32 characters: the first 1023).
+@test "classify-parity: character n-grams (--subword), LSTM attention, GRU last, RNN mean, against PyTorch" {
+	models lstm attention --subword 1-3 --buckets 1009
+	models gru last --subword 4-6 --buckets 101
+	models rnn mean --subword 1-32 --buckets 2003 --vocab 20
+	models lstm max --subword 2-5 --buckets 7 --emb 6 --hidden 3
+	check_all
+	assert_equal "${#lines[@]}" 21
 }
 
 @test "classify-parity: the checker refuses a probability off by 1e-4, a damaged model and a foreign one" {

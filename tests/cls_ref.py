@@ -2,8 +2,16 @@
 """cls_ref.py: the tests' independent reference for nlp-classify's recurrent model (issue 15),
 written from the spec (nlp-classify-model(5): header, tables, tensors, forward), not from the C
 code. Two computations of the same forward, both in float64 from the file's float32 weights:
-PyTorch's nn.Embedding, nn.LSTM/GRU/RNN (one module, bidirectional as set) and nn.Linear, and a
-plain NumPy loop over the time steps.
+PyTorch's nn.EmbeddingBag (mean), nn.LSTM/GRU/RNN (one module, bidirectional as set) and
+nn.Linear, and a plain NumPy loop over the time steps.
+
+A token's vector is the mean of its embedding rows. Without character n-grams (maxn 0) the one
+row of its word id (0, <unk>, for a word outside the table). With them (minn..maxn, buckets):
+the word's own row when the table has it (not <unk>'s for an unknown word), then the rows
+V + FNV-1a(n-gram) % buckets of the character n-grams of `<word>` (fastText's: UTF-8 characters,
+by start then length, the lone '<' and '>' left out, the 32-bit FNV-1a over the bytes taken as
+signed chars), the first 1023 of them; a token with neither gets <unk>'s row. These facts are
+the ones of lib/vec/subword.h (fastText's), reimplemented here in Python.
 
     cls_ref.py [--numpy] [--attention] MODEL [FILE ...]
         reads MODEL (an NLPCLSFY file of the recurrent kind: header, sizes, tables, padding and
@@ -18,10 +26,15 @@ plain NumPy loop over the time steps.
     cls_ref.py --write-random OUT [--cell lstm|gru|rnn] [--layers N] [--hidden H] [--emb E]
                [--bidirectional] [--pool last|mean|max|attention] [--attention-size A]
                [--classes C] [--vocab V] [--max-len N] [--init A] [--seed S] [--text FILE]
+               [--subword MIN-MAX --buckets N]
         writes a model of that shape with every parameter uniform in [-init, init] (0.5 by
         default: wider than training's 0.1, so that a slip shows), words <unk>, w1 .. w{V-2} and
         a UTF-8 word, labels in a shuffled order; --text FILE gets 8 random lines to run it on
-        (with labels, unknown words, lengths 1 to 12).
+        (with labels, unknown words, lengths 1 to 12). --subword: a model with the character
+        n-grams of MIN to MAX characters in N buckets (the embedding has V + N rows); its last
+        words are a Hangul one and two of one letter (가, x), and the text's unknown words are
+        also Hangul ones, a letter (q), `<unk>` itself and a word of 80 letters (at most 1023
+        n-gram rows a token).
     cls_ref.py --check MODEL TEXT OURS [--check ...] [--check-attention MODEL TEXT OURS ...]
                [--tol T]
         the parity test: OURS is what `nlp-classify predict --probs --model MODEL TEXT` printed
@@ -40,6 +53,7 @@ Exits 1 on a bad model or input, 2 on a usage error.
 """
 import argparse
 import math
+import re
 import struct
 import sys
 
@@ -75,10 +89,52 @@ def fnv1a64(data):
     return h
 
 
+# ---- the character n-grams (fastText's) ----
+
+FNV_BASIS, FNV_PRIME = 2166136261, 16777619
+MAX_ROWS = 1024     # a token's rows at most: its own and the first 1023 n-grams'
+
+
+def fnv_step(h, byte):
+    """One FNV-1a step on a byte taken as a signed char widened to 32 bits (fastText's)."""
+    signed = byte - 256 if byte >= 128 else byte
+    return ((h ^ (signed & 0xFFFFFFFF)) * FNV_PRIME) & 0xFFFFFFFF
+
+
+def ngram_hashes(word, minn, maxn):
+    """The hashes of the character n-grams of `<word>` (word: bytes) of minn..maxn characters,
+    by start, then by length; a byte 10xxxxxx continues the character before it; the 1-grams
+    '<' and '>' are left out."""
+    s = b'<' + word + b'>'
+    out = []
+    for i in range(len(s)):
+        if s[i] & 0xC0 == 0x80:
+            continue
+        h, j, n = FNV_BASIS, i, 0
+        while j < len(s) and n < maxn:
+            h, j, n = fnv_step(h, s[j]), j + 1, n + 1
+            while j < len(s) and s[j] & 0xC0 == 0x80:
+                h, j = fnv_step(h, s[j]), j + 1
+            if n >= minn and not (n == 1 and (i == 0 or j == len(s))):
+                out.append(h)
+    return out
+
+
+def token_rows(c, index, tok):
+    """The embedding rows whose mean is the token's vector."""
+    wid = index.get(tok, 0)
+    if not c['maxn']:
+        return [wid]
+    rows = [wid] if wid else []
+    rows += [c['words'] + h % c['buckets']
+             for h in ngram_hashes(tok.encode('utf-8'), c['minn'], c['maxn'])][:MAX_ROWS - 1]
+    return rows or [0]
+
+
 def tensor_shapes(c):
     """The recurrent model's tensors in the file's order: (name, shape)."""
     G, H, D = GATES[CELLS[c['cell']]], c['hidden'], 2 if c['bidirectional'] else 1
-    out = [('emb', (c['words'], c['emb']))]
+    out = [('emb', (c['words'] + (c['buckets'] if c['maxn'] else 0), c['emb']))]
     for l in range(c['layers']):
         In = c['emb'] if l == 0 else D * H
         for d in range(D):
@@ -150,6 +206,10 @@ def read_model(path):
                                                            c['layers']))
     if (c['att'] > 0) != (POOLS[c['pool']] == 'attention'):
         raise Failure('%s: attention size %d with pool %s' % (path, c['att'], POOLS[c['pool']]))
+    if c['minn'] > c['maxn'] or c['maxn'] > 32 or (c['maxn'] and (not c['minn'] or
+                                                                  not c['buckets'])):
+        raise Failure('%s: character n-grams %d..%d in %d buckets' %
+                      (path, c['minn'], c['maxn'], c['buckets']))
     try:
         labels, words = read_tables(data, HEADER, HEADER + tbytes, 2)
     except UnicodeDecodeError:
@@ -177,13 +237,17 @@ def write_random(path, a):
     """A model of the shape a asks for, parameters uniform in [-a.init, a.init] from a.seed."""
     rng = np.random.default_rng(a.seed)
     V, C = a.vocab, a.classes
-    words = ['<unk>'] + ['w%d' % i for i in range(1, V - 1)] + ['좋다']
+    if a.subword:
+        words = ['<unk>'] + ['w%d' % i for i in range(1, V - 3)] + ['좋다', '가', 'x']
+    else:
+        words = ['<unk>'] + ['w%d' % i for i in range(1, V - 1)] + ['좋다']
     labels = ['c%d' % i for i in rng.permutation(C)]   # not in sorted order: map by label
     pool = POOLS.index(a.pool)
     A = (a.attention_size or a.hidden * (2 if a.bidirectional else 1)) if a.pool == 'attention' else 0
     c = dict(kind=0, classes=C, words=V, emb=a.emb, cell=CELLS.index(a.cell), layers=a.layers,
              hidden=a.hidden, bidirectional=int(a.bidirectional), pool=pool, att=A,
-             max_len=a.max_len, word_ngrams=0, minn=0, maxn=0, buckets=0, loss=0, kept=0,
+             max_len=a.max_len, word_ngrams=0, minn=a.minn, maxn=a.maxn,
+             buckets=a.buckets if a.maxn else 0, loss=0, kept=0,
              epochs=0, batch=0, dropout=0.0, rdropout=0.0, lr=0.0, seed=a.seed,
              valid_acc=float('nan'))
     tables = b''
@@ -201,12 +265,17 @@ def write_random(path, a):
     head += struct.pack(FIELDS, *(c[k] for k in NAMES))
     with open(path, 'wb') as f:
         f.write(head + body)
+    # the unknown words of the text: with character n-grams also Hangul, one letter, <unk>
+    # itself (no row of its own either) and a word of more n-grams than a token takes
+    unknown = ['재미없다', '영화가', 'q', '<unk>', 'ab' * 40] if a.subword else []
     if a.text:
         with open(a.text, 'w', encoding='utf-8') as f:
             for i in range(8):
                 T = 1 if i == 0 else int(rng.integers(1, 13))
                 toks = [words[int(rng.integers(1, V))] if rng.random() < 0.85 else 'zz%d' % i
                         for _ in range(T)]
+                if unknown:     # line 1 is the one letter alone, the others get one more word
+                    toks = ['q'] if i == 0 else toks + [unknown[i % len(unknown)]]
                 label = labels[int(rng.integers(C))] + '\t' if i % 2 else ''
                 f.write(label + ' '.join(toks) + '\n')
 
@@ -214,14 +283,14 @@ def write_random(path, a):
 # ---- the forward, twice ----
 
 def torch_forward(c, params):
-    """A function ids -> (probabilities [C], attention weights [T] or None), in PyTorch."""
+    """A function (each token's rows) -> (probabilities [C], attention weights [T] or None), in PyTorch."""
     import torch
     nn = torch.nn
     torch.set_num_threads(1)
     cell, H, L = CELLS[c['cell']], c['hidden'], c['layers']
     D, pool = (2 if c['bidirectional'] else 1), POOLS[c['pool']]
     dt = torch.float64
-    emb = nn.Embedding(c['words'], c['emb']).to(dt)
+    emb = nn.EmbeddingBag(params['emb'].shape[0], c['emb'], mode='mean').to(dt)
     rnn = {'rnn': nn.RNN, 'lstm': nn.LSTM, 'gru': nn.GRU}[cell](
         c['emb'], H, num_layers=L, bidirectional=D == 2).to(dt)
     out = nn.Linear(D * H, c['classes']).to(dt)
@@ -244,9 +313,11 @@ def torch_forward(c, params):
             query.weight.copy_(torch.from_numpy(params['att.v']).reshape(1, -1))
     rnn.eval()
 
-    def forward(ids):
+    def forward(rows):
         with torch.no_grad():
-            x = emb(torch.tensor(ids).reshape(-1, 1))       # [T][1][E]
+            flat = torch.tensor([r for rs in rows for r in rs])
+            offsets = torch.tensor([0] + [len(rs) for rs in rows[:-1]]).cumsum(0)
+            x = emb(flat, offsets).unsqueeze(1)               # [T][1][E]
             y, hn = rnn(x)                                    # y [T][1][D*H]
             if cell == 'lstm':
                 hn = hn[0]                                    # [L*D][1][H]
@@ -298,8 +369,8 @@ def numpy_forward(c, params):
     cell, D = CELLS[c['cell']], 2 if c['bidirectional'] else 1
     pool = POOLS[c['pool']]
 
-    def forward(ids):
-        y = params['emb'][ids]                                # [T][E]
+    def forward(rows):
+        y = np.array([params['emb'][rs].sum(0) / len(rs) for rs in rows])   # [T][E]
         for l in range(c['layers']):
             outs = []
             for d in range(D):
@@ -363,7 +434,8 @@ def run_model(a):
 
 
 def read_text(path, c, words):
-    """The texts of path as lists of tokens (blanks split, the first max_len) and as ids."""
+    """The texts of path as lists of tokens (blanks split, the first max_len) and each token's
+    embedding rows."""
     index = {w: i for i, w in enumerate(words)}
     out = []
     for name, n, line in lines_of([path]):
@@ -373,7 +445,7 @@ def read_text(path, c, words):
             raise Failure('%s:%d: an empty text' % (name, n))
         if c['max_len']:
             toks = toks[:c['max_len']]
-        out.append((toks, [index.get(t, 0) for t in toks]))
+        out.append((toks, [token_rows(c, index, t) for t in toks]))
     return out
 
 
@@ -483,12 +555,20 @@ def main():
     ap.add_argument('--init', type=float, default=0.5)
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--text', metavar='FILE')
+    ap.add_argument('--subword', metavar='MIN-MAX')
+    ap.add_argument('--buckets', type=int, default=0)
     a = ap.parse_args()
+    a.minn = a.maxn = 0
+    if a.subword:
+        m = re.fullmatch(r'([0-9]+)-([0-9]+)', a.subword)
+        if not m or not 1 <= int(m[1]) <= int(m[2]) <= 32 or a.buckets < 1:
+            ap.error('--subword MIN-MAX with 1 <= MIN <= MAX <= 32 needs --buckets N >= 1')
+        a.minn, a.maxn = int(m[1]), int(m[2])
     try:
         if a.write_random:
-            if a.model or a.layers < 1 or a.classes < 2 or a.vocab < 3:
+            if a.model or a.layers < 1 or a.classes < 2 or a.vocab < (5 if a.subword else 3):
                 ap.error('--write-random takes no model and needs layers >= 1, classes >= 2, '
-                         'vocab >= 3')
+                         'vocab >= 3 (5 with --subword)')
             write_random(a.write_random, a)
         elif a.check or a.check_attention:
             if a.model:
