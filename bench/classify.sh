@@ -394,7 +394,10 @@ run_torch()
 	o+=("${rnn_opts[@]}" "${torch_opts[@]}")
 	echo "$me: $(date -u +%H:%M) $id run $r: classify_torch.py ${o[*]} ..." >&2
 	t0=$(now)
-	run "$out/$id.out" "$out/$id.err" /usr/bin/time -v -o "$tmp/time.txt" "$PY" "$torch_py" "$out/train$v.tsv" \
+	# OMP_WAIT_POLICY=PASSIVE: PyTorch at its best on a shared machine (its OpenMP threads
+	# spin-wait by default, 2 to 10 times slower here when another job holds a core)
+	run "$out/$id.out" "$out/$id.err" /usr/bin/time -v -o "$tmp/time.txt" \
+		env OMP_WAIT_POLICY=PASSIVE "$PY" "$torch_py" "$out/train$v.tsv" \
 		--valid "$out/valid$v.tsv" --test "$out/test$v.tsv" --threads $threads "${o[@]}"
 	t1=$(now)
 	# its stdout: accuracy<TAB>macro_f1<TAB>train_seconds
