@@ -250,7 +250,7 @@ static int gradcheck_cls(const struct cls_case *k)
 	}
 	for (size_t b = 0; b < B; b++)
 		y[b] = (uint32_t)rng_below(&g, c.classes);
-	r = cls_run_new(&m, T, B, k->dropout, k->rdropout, &e);
+	r = cls_run_new(&m, (T + 1) * B, B, k->dropout, k->rdropout, &e);
 	grad = nn_block_alloc(&m.L, "gradients", &e);
 	if (!r || !grad)
 		return printf("FAIL clsgrad: %s\n", e.msg), 1;

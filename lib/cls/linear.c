@@ -807,6 +807,22 @@ static void init_words(struct lin_train *tr, const struct strtab *words)
 
 /* The parameters, the tree, the snapshot, the order and the workers. Returns 0, or -1 with e
  * filled (memory). */
+/* The Huffman tree of the labels' counts as the model file keeps them, in float32 (which
+ * rounds counts above 2^24): a reader rebuilds the very tree training used. */
+static int hs_tree(struct w2v_tree *tree, const struct strtab *labels, size_t C)
+{
+	uint64_t *n = malloc((C ? C : 1) * sizeof(*n));
+	int r;
+
+	if (!n)
+		return -1;
+	for (size_t c = 0; c < C; c++)
+		n[c] = (uint64_t)(float)labels->vals[c];
+	r = w2v_tree_build(tree, n, C);
+	free(n);
+	return r;
+}
+
 static int alloc_train(struct lin_train *tr, struct strtab *words, struct strtab *labels,
                        int valid, struct error *e)
 {
@@ -817,7 +833,7 @@ static int alloc_train(struct lin_train *tr, struct strtab *words, struct strtab
 	init_words(tr, &tr->m->words);
 	if (valid && !(tr->snap = bigmem_alloc((tr->in_floats + tr->out_floats) * sizeof(float))))
 		return error_set(e, -1, ENOMEM, NULL, 0, "the best epoch's parameters");
-	if (tr->hs && w2v_tree_build(&tr->tree, tr->m->labels.vals, tr->C) < 0)
+	if (tr->hs && hs_tree(&tr->tree, &tr->m->labels, tr->C) < 0)
 		return error_set(e, -1, ENOMEM, NULL, 0, "the Huffman tree");
 	if (!(tr->order = malloc(tr->tf.n * sizeof(*tr->order))))
 		return error_set(e, -1, ENOMEM, NULL, 0, "the order");

@@ -23,21 +23,21 @@
  *   - each epoch visits the examples in a fresh random order (seeded; fastText reads its file in
  *     order); thread t trains the t-th of nt equal slices of that order;
  *   - during training the n-gram table holds only the buckets the training text uses (the only
- *     rows that SGD can make non-zero), compacted in bucket order, each row padded to
- *     W2V_LANES floats; a bucket seen only in validation text is a zero row (counted in the
+ *     rows that SGD can make non-zero), compacted in bucket order; a bucket seen only in validation text is a zero row (counted in the
  *     mean, as at prediction);
  *   - --max-len keeps the first max_len tokens, then </s> is appended;
  *   - --freeze keeps the word rows (pretrained or random) fixed; the n-gram rows, which start at
  *     zero, are still trained (frozen they would stay zero);
- *   - hs: the tree is vec/w2v.h's w2v_tree_build over the label counts (a tie goes to the leaf;
+ *   - hs: the tree is vec/w2v.h's w2v_tree_build over the label counts as float32 rounds them
+ *     (the model file's hs.count; exact up to 2^24) (a tie goes to the leaf;
  *     fastText's own construction gives it to the inner node) and sigmoid(out . hidden) is the
  *     probability of branch 0, as w2v_hs_update has it;
  *   - the training accuracy of an epoch is measured on every example with softmax, on one in
  *     CLS_LINEAR_HS_ACC_EVERY with hs (whose full distribution costs as much as softmax's);
  *   - the validation loss is the mean of -log p(true class) with p floored at 1e-30, over the
  *     validation examples whose label the model knows; the others count as wrong;
- *   - as the recurrent trainer (cls/train.c): --patience counts the epochs since the last best
- *     one (best: higher accuracy, ties by lower loss), and the model's epochs field names the
+ *   - as the recurrent trainer (cls/train.c): --patience counts the epochs in a row that do not
+ *     raise the validation accuracy (the best epoch: higher accuracy, ties by lower loss), and the model's epochs field names the
  *     best epoch (without validation text, the last); the model holds each epoch's parameters
  *     when the epoch hook runs (training works in its tensors), with epochs and valid_acc the
  *     best epoch's so far;
@@ -126,7 +126,7 @@ int cls_linear_probs(const struct cls_model *m, const struct cls_data *d, int th
 /* Forward only: hidden [n] = the sum of the rows in [..][n] listed in rows [nr] over den;
  * probs [C] the class probabilities (tree NULL: softmax over out [C][n]; else hs over
  * out [C-1][n] with node [C-1] each inner node's probability of branch 0). n is the row
- * length and stride (any n; in training a multiple of W2V_LANES). */
+ * length and stride. */
 void cls_linear_forward(float *probs, float *hidden, float *node, const float *in,
                         const float *out, const uint32_t *rows, size_t nr, size_t den,
                         const struct w2v_tree *tree, size_t C, size_t n);

@@ -28,35 +28,48 @@ void cls_predictor_free(struct cls_predictor *p)
 /* Room for texts of T tokens. */
 static int grow(struct cls_predictor *p, size_t T, struct error *e)
 {
-	size_t per = p->m->c.maxn ? CLS_MAX_ROWS : 1, cap = T * 2;
-	uint32_t *rows, *start;
+	size_t cap = T * 2;
+	uint32_t *start;
 
 	if (T <= p->cap)
 		return 0;
-	if (!(rows = realloc(p->rows, cap * per * sizeof(*rows))))
-		goto nomem;
-	p->rows = rows;
 	if (!(start = realloc(p->start, (cap + 1) * sizeof(*start))))
-		goto nomem;
+		return error_set(e, -1, ENOMEM, NULL, 0, "a text of %zu tokens", T);
 	p->start = start;
 	cls_run_free(p->run);
-	if (!(p->run = cls_run_new(p->m, cap, 1, 0, 0, e))) {
+	if (!(p->run = cls_run_new(p->m, cap + 1, 1, 0, 0, e))) {
 		p->cap = 0;
 		return -1;
 	}
 	p->cap = cap;
 	return 0;
-nomem:
-	return error_set(e, -1, ENOMEM, NULL, 0, "a text of %zu tokens", T);
+}
+
+/* Appends a token's rows tok [k] to p->rows at *at (growing it). */
+static int put_rows(struct cls_predictor *p, const uint32_t *tok, size_t k, size_t *at,
+                    struct error *e)
+{
+	if (*at + k > p->rcap) {
+		size_t cap = 2 * (*at + k);
+		uint32_t *rows;
+
+		if (cap > UINT32_MAX || !(rows = realloc(p->rows, cap * sizeof(*rows))))
+			return error_set(e, -1, ENOMEM, NULL, 0, "the embedding rows of a text");
+		p->rows = rows;
+		p->rcap = cap;
+	}
+	memcpy(p->rows + *at, tok, k * sizeof(*tok));
+	*at += k;
+	return 0;
 }
 
 int cls_predict(struct cls_predictor *p, const struct span *tok, size_t n, float *probs,
                 struct error *e)
 {
 	const struct cls_model *m = p->m;
-	size_t T = m->c.max_len && n > m->c.max_len ? m->c.max_len : n;
+	size_t T = m->c.max_len && n > m->c.max_len ? m->c.max_len : n, k = 0;
+	uint32_t one[CLS_MAX_ROWS];
 	struct cls_input in;
-	uint32_t k = 0;
 
 	if (m->c.kind == CLS_LINEAR)
 		return cls_linear_predict(m, tok, T, &p->ws, probs, e);
@@ -65,11 +78,12 @@ int cls_predict(struct cls_predictor *p, const struct span *tok, size_t n, float
 	for (size_t t = 0; t < T; t++) {
 		int64_t id = strtab_find(&m->words, tok[t].p, tok[t].n);
 
-		p->start[t] = k;
-		k += cls_word_rows(m, id < 0 ? CLS_UNK : (uint32_t)id, tok[t].p, tok[t].n,
-		                   p->rows + k);
+		p->start[t] = (uint32_t)k;
+		if (put_rows(p, one, cls_word_rows(m, id < 0 ? CLS_UNK : (uint32_t)id, tok[t].p,
+		                                   tok[t].n, one), &k, e) < 0)
+			return -1;
 	}
-	p->start[T] = k;
+	p->start[T] = (uint32_t)k;
 	in = (struct cls_input){p->rows, p->start};
 	cls_forward(p->run, m, &in, T, 1, 0, NULL);
 	cls_probs(p->run, probs);

@@ -18,8 +18,8 @@ struct cls_predictor {
 	const struct cls_model *m;
 	struct cls_run *run;           /* recurrent: one text, grown to the longest */
 	struct cls_linear_scratch ws;  /* linear */
-	uint32_t *rows, *start;        /* [cap * rows a token], [cap + 1] a text's embedding rows */
-	size_t cap;
+	uint32_t *rows, *start;        /* [rcap], [cap + 1] a text's embedding rows */
+	size_t cap, rcap;
 };
 
 /* Sets p up for the model m (which it reads, not owns). Returns 0 or -1 with e filled. */

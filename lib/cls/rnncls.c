@@ -41,12 +41,12 @@ static float *take(float **at, size_t *total, size_t n)
 	return p;
 }
 
-static void sizes(struct cls_run *r, const struct cls_model *m, size_t T, size_t B,
+static void sizes(struct cls_run *r, const struct cls_model *m, size_t N, size_t B,
                   float dropout, float rdropout)
 {
 	const struct cls_config *c = &m->c;
 
-	r->T = T;
+	r->N = N;
 	r->B = B;
 	r->E = c->emb;
 	r->H = c->hidden;
@@ -65,62 +65,62 @@ static void sizes(struct cls_run *r, const struct cls_model *m, size_t T, size_t
 /* Lays the run's arrays out from mem (NULL: only counts); returns the floats. */
 static size_t run_layout(struct cls_run *r, float *mem)
 {
-	size_t T = r->T, B = r->B, H = r->H, P = r->P, GH = r->GH, n = 0;
+	size_t N = r->N, B = r->B, H = r->H, P = r->P, GH = r->GH, n = 0;
 	size_t I0 = r->E > P ? r->E : P;
 	float *at = mem;
 	int lstm = r->cell == NN_CELL_LSTM, gru = r->cell == NN_CELL_GRU;
 
-	r->xemb = take(&at, &n, T * B * r->E);
+	r->xemb = take(&at, &n, N * r->E);
 	for (unsigned l = 0; l < r->layers; l++) {
 		size_t I = l ? P : r->E;
 
-		r->drop[l] = r->dropout > 0 ? take(&at, &n, T * B * I) : NULL;
-		r->mask[l] = r->dropout > 0 ? take(&at, &n, T * B * I) : NULL;
-		r->xr[l] = r->dirs == 2 ? take(&at, &n, T * B * I) : NULL;
+		r->drop[l] = r->dropout > 0 ? take(&at, &n, N * I) : NULL;
+		r->mask[l] = r->dropout > 0 ? take(&at, &n, N * I) : NULL;
+		r->xr[l] = r->dirs == 2 ? take(&at, &n, N * I) : NULL;
 		for (unsigned d = 0; d < r->dirs; d++) {
-			r->hs[l][d] = take(&at, &n, (T + 1) * B * H);
-			r->cs[l][d] = lstm ? take(&at, &n, (T + 1) * B * H) : NULL;
-			r->gates[l][d] = take(&at, &n, T * B * GH);
-			r->hn[l][d] = gru ? take(&at, &n, T * B * H) : NULL;
-			r->hm[l][d] = r->rdropout > 0 ? take(&at, &n, T * B * H) : NULL;
+			r->hs[l][d] = take(&at, &n, N * H);
+			r->cs[l][d] = lstm ? take(&at, &n, N * H) : NULL;
+			r->gates[l][d] = take(&at, &n, N * GH);
+			r->hn[l][d] = gru ? take(&at, &n, N * H) : NULL;
+			r->hm[l][d] = r->rdropout > 0 ? take(&at, &n, N * H) : NULL;
 			r->rmask[l][d] = r->rdropout > 0 ? take(&at, &n, B * H) : NULL;
 		}
-		r->y[l] = take(&at, &n, T * B * P);
+		r->y[l] = take(&at, &n, N * P);
 	}
 	r->pooled = take(&at, &n, B * P);
 	r->pdrop = r->dropout > 0 ? take(&at, &n, B * P) : NULL;
 	r->pmask = r->dropout > 0 ? take(&at, &n, B * P) : NULL;
 	r->arg = (uint32_t *)take(&at, &n, B * P);
-	r->u = r->A ? take(&at, &n, T * B * r->A) : NULL;
-	r->att = r->A ? take(&at, &n, T * B) : NULL;
+	r->u = r->A ? take(&at, &n, N * r->A) : NULL;
+	r->att = r->A ? take(&at, &n, N) : NULL;
 	r->logits = take(&at, &n, B * r->C);
-	r->dy = take(&at, &n, T * B * P);
-	r->din = take(&at, &n, T * B * I0);
-	r->dxd = take(&at, &n, T * B * I0);
+	r->dy = take(&at, &n, N * P);
+	r->din = take(&at, &n, N * I0);
+	r->dxd = take(&at, &n, N * I0);
 	for (unsigned d = 0; d < r->dirs; d++) {
 		r->tmp[d] = gru ? take(&at, &n, B * GH) : NULL;
-		r->dyd[d] = take(&at, &n, T * B * H);
-		r->dgx[d] = take(&at, &n, T * B * GH);
-		r->dgh[d] = gru ? take(&at, &n, T * B * GH) : NULL;
+		r->dyd[d] = take(&at, &n, N * H);
+		r->dgx[d] = take(&at, &n, N * GH);
+		r->dgh[d] = gru ? take(&at, &n, N * GH) : NULL;
 		r->dc[d] = lstm ? take(&at, &n, B * H) : NULL;
 		r->dhm[d] = r->rdropout > 0 ? take(&at, &n, B * H) : NULL;
 	}
-	r->du = r->A ? take(&at, &n, T * B * r->A) : NULL;
+	r->du = r->A ? take(&at, &n, N * r->A) : NULL;
 	r->dpool = take(&at, &n, B * P);
 	return n;
 }
 
-uint64_t cls_run_bytes(const struct cls_model *m, size_t T, size_t B, float dropout,
+uint64_t cls_run_bytes(const struct cls_model *m, size_t N, size_t B, float dropout,
                        float rdropout)
 {
 	struct cls_run r;
 
 	memset(&r, 0, sizeof(r));
-	sizes(&r, m, T, B, dropout, rdropout);
+	sizes(&r, m, N, B, dropout, rdropout);
 	return (uint64_t)run_layout(&r, NULL) * sizeof(float) + sizeof(r);
 }
 
-struct cls_run *cls_run_new(const struct cls_model *m, size_t T, size_t B, float dropout,
+struct cls_run *cls_run_new(const struct cls_model *m, size_t N, size_t B, float dropout,
                             float rdropout, struct error *e)
 {
 	struct cls_run *r = calloc(1, sizeof(*r));
@@ -128,7 +128,7 @@ struct cls_run *cls_run_new(const struct cls_model *m, size_t T, size_t B, float
 
 	if (!r)
 		goto nomem;
-	sizes(r, m, T, B, dropout, rdropout);
+	sizes(r, m, N, B, dropout, rdropout);
 	n = run_layout(r, NULL);
 	if (posix_memalign((void **)&r->mem, 64, n * sizeof(float)) != 0) {
 		r->mem = NULL;
@@ -139,8 +139,8 @@ struct cls_run *cls_run_new(const struct cls_model *m, size_t T, size_t B, float
 	return r;
 nomem:
 	free(r);
-	error_set(e, -1, ENOMEM, NULL, 0, "the classifier's activations (%zu steps of %zu texts)",
-	          T, B);
+	error_set(e, -1, ENOMEM, NULL, 0, "the classifier's activations (%zu cells, %zu texts)",
+	          N, B);
 	return NULL;
 }
 
@@ -184,6 +184,7 @@ struct dir_job {
 	unsigned l;
 	size_t T, B;
 	int backward, want_dx;
+	int threads;               /* each direction's products' */
 };
 
 static void dir_forward(const struct dir_job *j, unsigned d)
@@ -234,21 +235,26 @@ static void dir_backward(const struct dir_job *j, unsigned d)
 static void dir_run(void *ctx, int t, int nt)
 {
 	const struct dir_job *j = ctx;
+	int was = nn_gemm_local();
 
 	(void)nt;
-	nn_gemm_threads(1);
+	nn_gemm_threads(j->threads);
 	if (j->backward)
 		dir_backward(j, (unsigned)t);
 	else
 		dir_forward(j, (unsigned)t);
-	nn_gemm_threads(0);
+	nn_gemm_threads(was);
 }
 
-/* Both directions of a layer: on two threads when there are, else one after the other. */
-static void directions(const struct dir_job *j)
+/* Both directions of a layer: on two threads when there are (each with half of them for its
+ * products), else one after the other. */
+static void directions(struct dir_job *j)
 {
-	if (j->r->dirs == 2 && nn_threads() >= 2) {
-		par_run(2, dir_run, (void *)j);
+	int nt = nn_threads();
+
+	if (j->r->dirs == 2 && nt >= 2) {
+		j->threads = nt / 2;
+		par_run(2, dir_run, j);
 		return;
 	}
 	for (unsigned d = 0; d < j->r->dirs; d++)
@@ -263,7 +269,7 @@ static void layer_forward(struct cls_run *r, const struct cls_model *m, unsigned
                           size_t B, struct rng *rng)
 {
 	size_t I = l ? r->P : r->E;
-	struct dir_job j = {r, m, NULL, l, T, B, 0, 0};
+	struct dir_job j = {r, m, NULL, l, T, B, 0, 0, 1};
 
 	if (r->dirs == 2)
 		seq_reverse(r->xr[l], r->x[l], T, B * I);
@@ -382,7 +388,7 @@ static void layer_backward(struct cls_run *r, const struct cls_model *m, float *
                            unsigned l, size_t T, size_t B, int want_dx)
 {
 	size_t I = l ? r->P : r->E;
-	struct dir_job j = {r, m, grad, l, T, B, 1, want_dx};
+	struct dir_job j = {r, m, grad, l, T, B, 1, want_dx, 1};
 
 	directions(&j);
 	if (want_dx && r->dirs == 2)

@@ -19,7 +19,7 @@
 
 /* The activations of a batch, sized once for at most T steps of B texts. */
 struct cls_run {
-	size_t T, B;                 /* capacity */
+	size_t N, B;                 /* capacity: a batch of B' <= B texts of T steps, (T + 1) B' <= N */
 	size_t E, H, P, A, C, GH;    /* sizes: embedding, hidden, pooled, attention, classes,
 	                              * gates */
 	unsigned layers, dirs;
@@ -65,13 +65,14 @@ struct cls_run {
 size_t cls_word_rows(const struct cls_model *m, uint32_t id, const char *w, size_t n,
                      uint32_t *out);
 
-/* A run for a recurrent model m, at most T steps of B texts, with the dropout rates of
- * training (0: none). Returns NULL with e filled when memory runs out. */
-struct cls_run *cls_run_new(const struct cls_model *m, size_t T, size_t B, float dropout,
+/* A run for a recurrent model m, for batches of at most B texts of T steps with (T + 1) B at
+ * most N (so one long text does not size every batch), with the dropout rates of training (0:
+ * none). Returns NULL with e filled when memory runs out. */
+struct cls_run *cls_run_new(const struct cls_model *m, size_t N, size_t B, float dropout,
                             float rdropout, struct error *e);
 void cls_run_free(struct cls_run *r);
 /* The bytes cls_run_new would take. */
-uint64_t cls_run_bytes(const struct cls_model *m, size_t T, size_t B, float dropout,
+uint64_t cls_run_bytes(const struct cls_model *m, size_t N, size_t B, float dropout,
                        float rdropout);
 
 /* The input of a batch: at each of its [T][B] positions the rows of the embedding whose mean is
@@ -82,7 +83,7 @@ struct cls_input {
 	const uint32_t *start;   /* [T*B + 1] or NULL */
 };
 
-/* The forward of the input in [T][B] (T <= r->T, B <= r->B) into r->logits; train: with dropout,
+/* The forward of the input in [T][B] ((T + 1) B <= r->N, B <= r->B) into r->logits; train: with dropout,
  * the masks drawn from rng. */
 void cls_forward(struct cls_run *r, const struct cls_model *m, const struct cls_input *in,
                  size_t T, size_t B, int train, struct rng *rng);

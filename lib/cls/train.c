@@ -135,6 +135,24 @@ fail:
 	return -1;
 }
 
+/* The cells (T + 1) B' of s's largest batch of at most B texts of one length: what a run for
+ * it holds (cls_run_new's N). s->order is by length. */
+static size_t set_cells(const struct cls_set *s, size_t B)
+{
+	size_t most = 0;
+
+	for (size_t i = 0, j; i < s->d->n; i = j) {
+		size_t L = s->len[s->order[i]], c;
+
+		for (j = i + 1; j < s->d->n && s->len[s->order[j]] == L; j++)
+			;
+		c = (L + 1) * (j - i < B ? j - i : B);
+		if (c > most)
+			most = c;
+	}
+	return most ? most : 2;
+}
+
 /* The input of the B examples ex [B], each of T tokens, into rows [T*B*s->maxrows] and
  * start [T*B + 1] (unused without n-grams), and their targets [B] (NULL: not wanted). */
 static struct cls_input gather(const struct cls_set *s, const uint32_t *ex, size_t B, size_t T,
@@ -196,11 +214,17 @@ static void score_batch(struct cls_run *r, const struct cls_model *m, const stru
 static int predict_set(const struct cls_model *m, const struct cls_set *s, uint32_t *pred,
                        float *prob, double *loss, uint64_t *correct, struct error *e)
 {
-	size_t n = s->d->n, C = m->c.classes;
-	struct cls_run *r = cls_run_new(m, s->maxlen ? s->maxlen : 1, EVAL_BATCH, 0, 0, e);
-	uint32_t *rows = malloc((s->maxlen + 1) * EVAL_BATCH * s->maxrows * sizeof(*rows));
-	uint32_t *start = malloc(((s->maxlen + 1) * EVAL_BATCH + 1) * sizeof(*start));
-	float *p = malloc(EVAL_BATCH * C * sizeof(*p));
+	size_t n = s->d->n, C = m->c.classes, N = set_cells(s, EVAL_BATCH);
+	struct cls_run *r;
+	uint32_t *rows, *start;
+	float *p;
+
+	if ((uint64_t)N * s->maxrows > UINT32_MAX)
+		return error_bad(e, NULL, 0, "a batch of more than 2^32 embedding rows");
+	r = cls_run_new(m, N, EVAL_BATCH, 0, 0, e);
+	rows = malloc(N * s->maxrows * sizeof(*rows));
+	start = malloc((N + 1) * sizeof(*start));
+	p = malloc(EVAL_BATCH * C * sizeof(*p));
 
 	*loss = 0;
 	*correct = 0;
@@ -254,9 +278,11 @@ struct trainer {
 	struct cls_run *r;
 	float *grad, *m1, *m2, *best;  /* blocks of m->L: gradients, Adam's moments, best epoch */
 	size_t rest;                   /* where the tensors after the embedding start */
-	uint32_t *in, *start, *targets; /* [T*B*maxrows] the batch's input rows, [T*B + 1], [B] */
+	size_t cells;                  /* (T + 1) B of the largest batch */
+	uint32_t *in, *start, *targets; /* [cells * maxrows] the batch's input rows, [cells + 1],
+	                                * [B] */
 	struct cls_input input;        /* the batch's */
-	uint32_t *rows, *stamp;        /* [T*B*maxrows] the batch's distinct embedding rows; [rows
+	uint32_t *rows, *stamp;        /* [cells * maxrows] the batch's distinct embedding rows; [rows
 	                                * of the embedding] the last batch that saw each */
 	uint32_t *batches;             /* [n] the starts of the epoch's batches, then shuffled */
 	size_t nrows, nupd;            /* the batch's rows; those training moves */
@@ -353,7 +379,10 @@ static int trainer_init(struct trainer *t, struct cls_model *m, const struct cls
 	t->o = o;
 	if (set_init(&t->tr, m, train, e) < 0 || (valid && set_init(&t->va, m, valid, e) < 0))
 		return -1;
-	t->r = cls_run_new(m, t->tr.maxlen, B, o->dropout, o->rdropout, e);
+	t->cells = set_cells(&t->tr, B);
+	if ((uint64_t)t->cells * t->tr.maxrows > UINT32_MAX)
+		return error_bad(e, NULL, 0, "a batch of more than 2^32 embedding rows");
+	t->r = cls_run_new(m, t->cells, B, o->dropout, o->rdropout, e);
 	if (!t->r)
 		return -1;
 	t->rest = m->L.t[m->emb + 1].off; /* the embedding is the first tensor */
@@ -363,9 +392,9 @@ static int trainer_init(struct trainer *t, struct cls_model *m, const struct cls
 	t->best = nn_block_alloc(&m->L, "the best epoch's parameters", e);
 	if (!t->grad || (o->adam && (!t->m1 || !t->m2)) || !t->best)
 		return -1;
-	N = t->tr.maxlen * B * t->tr.maxrows;
+	N = t->cells * t->tr.maxrows;
 	t->in = malloc(N * sizeof(*t->in));
-	t->start = malloc((t->tr.maxlen * B + 1) * sizeof(*t->start));
+	t->start = malloc((t->cells + 1) * sizeof(*t->start));
 	t->targets = malloc(B * sizeof(*t->targets));
 	t->rows = malloc(N * sizeof(*t->rows));
 	t->stamp = calloc(V, sizeof(*t->stamp));
@@ -593,6 +622,17 @@ static int train_epochs(struct trainer *t, const struct cls_hooks *h, struct err
 	return 0;
 }
 
+/* Settings a caller other than nlp-classify may get wrong. */
+static int check_opts(const struct cls_train_opts *o, struct error *e)
+{
+	if (o->epochs < 1 || o->batch < 1 || !(o->lr > 0) || !(o->decay > 0 && o->decay <= 1) ||
+	    !(o->clip >= 0) || !(o->dropout >= 0 && o->dropout < 1) ||
+	    !(o->rdropout >= 0 && o->rdropout < 1) || !(o->init >= 0))
+		return error_bad(e, NULL, 0, "training settings out of range (epochs, batch, rate, "
+		                 "decay, clipping, dropout or init)");
+	return 0;
+}
+
 int cls_rnn_train(struct cls_model *m, const struct cls_data *train, const struct cls_data *valid,
                   const struct cls_rnn_opts *ro, const struct cls_train_opts *o,
                   const struct cls_hooks *h, struct error *e)
@@ -600,14 +640,18 @@ int cls_rnn_train(struct cls_model *m, const struct cls_data *train, const struc
 	struct trainer t;
 	int ret = -1;
 
+	if (check_opts(o, e) < 0)
+		return -1;
 	if (build_model(m, train, ro, o, e) < 0)
 		return -1;
 	memset(&t, 0, sizeof(t));
 	if (init_params(m, o, e) == 0 && trainer_init(&t, m, train, valid, o, e) == 0) {
 		if (h && h->begin)
 			h->begin(h->ctx, m, (uint64_t)m->L.size * sizeof(float) * (o->adam ? 5 : 3) +
-			                    cls_run_bytes(m, t.tr.maxlen, o->batch, o->dropout,
-			                                  o->rdropout));
+			                    cls_run_bytes(m, t.cells, o->batch, o->dropout,
+			                                  o->rdropout) +
+			                    (valid ? cls_run_bytes(m, set_cells(&t.va, EVAL_BATCH),
+			                                           EVAL_BATCH, 0, 0) : 0));
 		ret = train_epochs(&t, h, e);
 	}
 	trainer_free(&t);

@@ -22,6 +22,11 @@ void nn_gemm_threads(int n)
 	local = n > 0 ? n : 0;
 }
 
+int nn_gemm_local(void)
+{
+	return local;
+}
+
 int nn_threads(void)
 {
 	return local ? local : threads;

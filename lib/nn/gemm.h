@@ -17,6 +17,8 @@ void nn_set_threads(int n);
  * each, then nn_gemm_threads(0) to return to the process's setting. The blocks, and so the
  * bits, are the same. */
 void nn_gemm_threads(int n);
+/* The calling thread's own setting (0: none), to restore after nn_gemm_threads. */
+int nn_gemm_local(void);
 /* The threads nn_gemm takes now from the calling thread. */
 int nn_threads(void);
 /* The processors, at most 8: the default of the programs' -T. */

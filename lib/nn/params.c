@@ -9,8 +9,8 @@
 #define ALIGN_FLOATS 16 /* 64 bytes */
 #define HUGE_PAGE ((uintptr_t)1 << 21)
 
-/* Asks for transparent huge pages under the whole 2 MiB pages of p [bytes] (a large block is
- * mapped by malloc on its own, so the advice touches nothing else): a model of hundreds of
+/* Asks for transparent huge pages under the whole 2 MiB pages of p [bytes] (advice only: it
+ * changes no contents, whatever else shares the pages): a model of hundreds of
  * megabytes then faults in 2 MiB at a time, not 4 KiB, which the memset below pays for once
  * per page (several times faster where page faults are dear, as in a virtual machine). */
 static void advise_huge(void *p, size_t bytes)

@@ -137,7 +137,7 @@ static void forward(const struct cls_model *m)
 	} else {
 		uint32_t *rows = malloc(3 * CLS_MAX_ROWS * sizeof(*rows)), start[4], k = 0;
 		size_t T = m->c.max_len && m->c.max_len < 3 ? m->c.max_len : 3;
-		struct cls_run *r = cls_run_new(m, T, 1, 0, 0, &e);
+		struct cls_run *r = cls_run_new(m, T + 1, 1, 0, 0, &e);
 		struct cls_input input;
 
 		assert(rows && r);
