@@ -206,6 +206,25 @@ static int on_epoch(void *ctx, const struct cls_epoch *ep, struct error *e)
 	return 0;
 }
 
+/* The model's temporary name, checked writable now rather than after an epoch, and the log
+ * with its header. */
+static void open_outputs(struct train_ctx *tc)
+{
+	struct writer w;
+
+	tc->live = 1;
+	tc->tmp = emalloc(strlen(tc->output) + 5);
+	strcpy(stpcpy(tc->tmp, tc->output), ".tmp");
+	out_file_close(&w, out_file_open(&w, tc->tmp), tc->tmp);
+	unlink(tc->tmp);
+	if (tc->log_path) {
+		if (!(tc->log = fopen(tc->log_path, "w")))
+			eprintf("open %s:", tc->log_path);
+		fprintf(tc->log, "epoch\tlr\ttrain_loss\ttrain_acc\tvalid_loss\tvalid_acc\t"
+		        "examples_per_s\tseconds\n");
+	}
+}
+
 /* Reads the pretrained vectors of path, rows as they are. */
 static void read_pretrained(struct vectors *v, const char *path)
 {
@@ -394,8 +413,8 @@ static int train_main(int argc, char **argv)
 	           .pool = CLS_POOL_ATTENTION},
 	    .lo = {.dim = 100, .word_ngrams = 1, .buckets = 2000000},
 	    .ro.buckets = 100000,
-	    .o = {.epochs = 5, .decay = 1, .adam = 1, .batch = 64, .clip = 5, .dropout = 0.3f, .init = 0.1,
-	          .min_count = 1, .patience = 3, .seed = 1},
+	    .o = {.epochs = 5, .decay = 1, .adam = 1, .batch = 64, .clip = 5, .dropout = 0.3f,
+	          .init = 0.1, .min_count = 1, .patience = 3, .seed = 1},
 	    .policy = UTF8_REPLACE};
 	struct train_ctx tc = {0};
 	struct cls_hooks hooks = {&tc, on_begin, on_step, on_epoch};
@@ -434,15 +453,7 @@ static int train_main(int argc, char **argv)
 	if (a.valid && valid.n == 0)
 		eprintf("%s: no labelled text to validate on", a.valid);
 	tc.m = &m;
-	tc.live = 1;
-	tc.tmp = emalloc(strlen(tc.output) + 5);
-	strcpy(stpcpy(tc.tmp, tc.output), ".tmp");
-	if (tc.log_path) {
-		if (!(tc.log = fopen(tc.log_path, "w")))
-			eprintf("open %s:", tc.log_path);
-		fprintf(tc.log, "epoch\tlr\ttrain_loss\ttrain_acc\tvalid_loss\tvalid_acc\t"
-		        "examples_per_s\tseconds\n");
-	}
+	open_outputs(&tc);
 	if ((a.linear ? cls_linear_train(&m, &train, a.valid ? &valid : NULL, &a.lo, &a.o, &hooks,
 	                                 &e)
 	              : cls_rnn_train(&m, &train, a.valid ? &valid : NULL, &a.ro, &a.o, &hooks,
