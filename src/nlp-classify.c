@@ -127,7 +127,7 @@ struct train_ctx {
 	const char *log_path;
 	char phase[48];
 	struct cls_epoch last;
-	int live;                   /* the model holds the epoch's parameters in on_epoch */
+	int live;                   /* with --valid: write the model after each best epoch */
 };
 
 static void on_begin(void *ctx, const struct cls_model *m, uint64_t bytes)
@@ -212,7 +212,6 @@ static void open_outputs(struct train_ctx *tc)
 {
 	struct writer w;
 
-	tc->live = 1;
 	tc->tmp = emalloc(strlen(tc->output) + 5);
 	strcpy(stpcpy(tc->tmp, tc->output), ".tmp");
 	out_file_close(&w, out_file_open(&w, tc->tmp), tc->tmp);
@@ -453,6 +452,7 @@ static int train_main(int argc, char **argv)
 	if (a.valid && valid.n == 0)
 		eprintf("%s: no labelled text to validate on", a.valid);
 	tc.m = &m;
+	tc.live = a.valid != NULL; /* without, each epoch is the best: the model once at the end */
 	open_outputs(&tc);
 	if ((a.linear ? cls_linear_train(&m, &train, a.valid ? &valid : NULL, &a.lo, &a.o, &hooks,
 	                                 &e)
