@@ -69,10 +69,11 @@ show "nlp-rnnlm generate --model $tmp/sample.rnn --prefix 'alice was' --count 3 
 echo
 echo "Text classification: 2,000 Korean movie reviews (share/nlp/examples/reviews.tsv, 1 positive,"
 echo "0 negative), tokenized, the last 400 held out. fastText's linear model (word bigrams and"
-echo "character n-grams), then a bidirectional LSTM pooled by attention, each scored on the 400:"
+echo "character n-grams; on so few texts it wants a rate of 1, as fastText does), then a"
+echo "bidirectional LSTM pooled by attention, each scored on the 400:"
 reviews=share/nlp/examples/reviews.tsv
 show "cut -f 1 $reviews > $tmp/labels; cut -f 2 $reviews | nlp-tokenize > $tmp/rtok; paste $tmp/labels $tmp/rtok > $tmp/reviews.tsv; head -n 1600 $tmp/reviews.tsv > $tmp/rtrain.tsv; tail -n 400 $tmp/reviews.tsv > $tmp/rtest.tsv; head -n 2 $tmp/rtest.tsv"
-show "nlp-classify train --linear --word-ngrams 2 --subword 1-3 --epochs 10 -T 1 --output $tmp/linear.cls $tmp/rtrain.tsv; nlp-classify eval --model $tmp/linear.cls $tmp/rtest.tsv | head -n 2"
+show "nlp-classify train --linear --word-ngrams 2 --subword 1-3 --epochs 10 --lr 1 -T 1 --output $tmp/linear.cls $tmp/rtrain.tsv; nlp-classify eval --model $tmp/linear.cls $tmp/rtest.tsv | head -n 2"
 show "nlp-classify train --bidirectional --subword 1-3 --buckets 20000 --emb 32 --hidden 32 --epochs 4 -T 1 --output $tmp/bilstm.cls $tmp/rtrain.tsv; nlp-classify eval --model $tmp/bilstm.cls $tmp/rtest.tsv"
 echo
 echo "The words the attention weighed most in deciding three of the held-out reviews (class,"

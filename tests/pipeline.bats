@@ -44,3 +44,20 @@ SAMPLE="$NLP_TOP/share/nlp/examples/sample.txt"
 	assert_line -n 0 --regexp $'^alice\t[^\t]+\t0\.[0-9]+$'
 	assert_line -n 5 --regexp $'^rabbit\t[^\t]+\t0\.[0-9]+$'
 }
+
+@test "pipeline: make demo's classifiers: held-out accuracy and the attention weights" {
+	run sh "$NLP_TOP/examples/demo.sh"
+	assert_success
+	local demo=$output
+	# two evaluations of the 400 held-out reviews
+	run grep -c '^accuracy  0\.[0-9]*  ([0-9]*/400)$' <<<"$demo"
+	assert_output 2
+	# three reviews, each: class, probability, then every token/weight
+	run awk '/--show-attention$/{on = 1; next} on && /^$/{exit} on' <<<"$demo"
+	[ "${#lines[@]}" -eq 3 ]
+	local l
+	for l in "${lines[@]}"; do
+		[[ $l =~ ^[01]$'\t'0\.[0-9]+$'\t'[^\ ]+/[01]\.[0-9]{3}( [^\ ]+/[01]\.[0-9]{3})+$ ]] ||
+			fail "not class, probability and token/weight: $l"
+	done
+}
