@@ -5,8 +5,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/clock.h"
 #include "base/bigmem.h"
 #include "base/par.h"
 #include "base/rng.h"
@@ -892,18 +892,10 @@ static void train_free(struct lin_train *tr)
 
 /* ---- the epochs ---- */
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Shuffles the order (Fisher and Yates) and trains one epoch; fills tr->ep's training fields. */
 static void run_epoch(struct lin_train *tr)
 {
-	double t0 = now(), loss = 0;
+	double t0 = clock_seconds(), loss = 0;
 	uint64_t measured = 0, correct = 0;
 
 	for (size_t i = tr->tf.n; i > 1; i--) {
@@ -921,7 +913,7 @@ static void run_epoch(struct lin_train *tr)
 		correct += tr->w[t].correct;
 	}
 	tr->ep.lr = rate(tr, tr->done); /* the rate the epoch ended at */
-	tr->ep.seconds = now() - t0;
+	tr->ep.seconds = clock_seconds() - t0;
 	tr->ep.examples_per_s = (double)tr->tf.n / (tr->ep.seconds > 0 ? tr->ep.seconds : 1e-9);
 	tr->ep.train_loss = loss / (double)tr->tf.n;
 	tr->ep.train_acc = measured ? (double)correct / (double)measured : NAN;

@@ -36,13 +36,6 @@ void cls_metrics_free(struct cls_metrics *m)
 	strtab_free(&m->unknown);
 }
 
-void cls_metrics_reset(struct cls_metrics *m)
-{
-	memset(m->conf, 0, m->rowcap * m->C * sizeof(uint64_t));
-	strtab_clear(&m->unknown);
-	m->total = m->correct = 0;
-}
-
 int cls_metrics_add_id(struct cls_metrics *m, uint32_t truth, uint32_t predicted,
                        struct error *e)
 {

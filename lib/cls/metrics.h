@@ -43,8 +43,6 @@ struct cls_metrics {
  * Returns 0, or -1 with e filled (memory). */
 int cls_metrics_init(struct cls_metrics *m, const struct strtab *labels, struct error *e);
 void cls_metrics_free(struct cls_metrics *m);
-/* Forgets every count, keeping the memory and the labels (the trainer's epochs). */
-void cls_metrics_reset(struct cls_metrics *m);
 
 /* Counts one example whose true label is s [n] (any bytes; one the model does not know gets a
  * row of its own) and whose predicted class is predicted (< C). Returns 0, or -1 with e filled

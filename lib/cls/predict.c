@@ -97,7 +97,7 @@ int cls_predict_data(const struct cls_model *m, const struct cls_data *d, int th
 	float *p;
 
 	if (m->c.kind == CLS_RECURRENT)
-		return cls_rnn_predict(m, d, pred, NULL, NULL, NULL, e);
+		return cls_rnn_predict(m, d, pred, e);
 	if (!(p = malloc((d->n ? d->n : 1) * C * sizeof(*p))))
 		return error_set(e, -1, ENOMEM, NULL, 0, "the probabilities of %zu texts", d->n);
 	if (cls_linear_probs(m, d, threads, p, e) < 0) {

@@ -3,22 +3,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/clock.h"
 #include "cls/rnncls.h"
 #include "cls/train.h"
 #include "nn/optim.h"
 #include "nn/xent.h"
 
 #define EVAL_BATCH 256
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The examples of a data set as the model sees them: ids mapped, lengths cut. */
 struct cls_set {
@@ -186,8 +178,7 @@ static struct cls_input gather(const struct cls_set *s, const uint32_t *ex, size
 
 static void score_batch(struct cls_run *r, const struct cls_model *m, const struct cls_set *s,
                         const uint32_t *ex, size_t B, uint32_t *rows, uint32_t *start,
-                        float *p, uint32_t *pred,
-                        float *prob, double *loss, uint64_t *correct)
+                        float *p, uint32_t *pred, double *loss, uint64_t *correct)
 {
 	size_t T = s->len[ex[0]], C = m->c.classes;
 	struct cls_input in = gather(s, ex, B, T, rows, start, NULL);
@@ -202,8 +193,6 @@ static void score_batch(struct cls_run *r, const struct cls_model *m, const stru
 			if (pb[k] > pb[best])
 				best = k;
 		pred[ex[b]] = best;
-		if (prob)
-			memcpy(prob + (size_t)ex[b] * C, pb, C * sizeof(float));
 		if (y != UINT32_MAX) {
 			*loss -= log(pb[y] > 1e-30f ? (double)pb[y] : 1e-30);
 			*correct += best == y;
@@ -212,7 +201,7 @@ static void score_batch(struct cls_run *r, const struct cls_model *m, const stru
 }
 
 static int predict_set(const struct cls_model *m, const struct cls_set *s, uint32_t *pred,
-                       float *prob, double *loss, uint64_t *correct, struct error *e)
+                       double *loss, uint64_t *correct, struct error *e)
 {
 	size_t n = s->d->n, C = m->c.classes, N = set_cells(s, EVAL_BATCH);
 	struct cls_run *r;
@@ -240,7 +229,7 @@ static int predict_set(const struct cls_model *m, const struct cls_set *s, uint3
 
 		while (i + B < n && B < EVAL_BATCH && s->len[s->order[i + B]] == s->len[s->order[i]])
 			B++;
-		score_batch(r, m, s, s->order + i, B, rows, start, p, pred, prob, loss, correct);
+		score_batch(r, m, s, s->order + i, B, rows, start, p, pred, loss, correct);
 		i += B;
 	}
 	cls_run_free(r);
@@ -251,20 +240,16 @@ static int predict_set(const struct cls_model *m, const struct cls_set *s, uint3
 }
 
 int cls_rnn_predict(const struct cls_model *m, const struct cls_data *d, uint32_t *pred,
-                    float *prob, double *loss, uint64_t *correct, struct error *e)
+                    struct error *e)
 {
 	struct cls_set s;
-	double l;
-	uint64_t c;
+	double loss;
+	uint64_t correct;
 	int ret;
 
 	if (set_init(&s, m, d, e) < 0)
 		return -1;
-	ret = predict_set(m, &s, pred, prob, &l, &c, e);
-	if (loss)
-		*loss = l;
-	if (correct)
-		*correct = c;
+	ret = predict_set(m, &s, pred, &loss, &correct, e);
 	set_free(&s);
 	return ret;
 }
@@ -534,7 +519,7 @@ static int epoch(struct trainer *t, struct cls_epoch *ep, const struct cls_hooks
 {
 	size_t nb = plan_epoch(t, e), n = t->tr.d->n;
 	uint64_t done = 0, correct = 0;
-	double loss = 0, t0 = now();
+	double loss = 0, t0 = clock_seconds();
 
 	if (!nb)
 		return -1;
@@ -546,7 +531,7 @@ static int epoch(struct trainer *t, struct cls_epoch *ep, const struct cls_hooks
 		if (h && h->step && (k % 16 == 15 || k + 1 == nb))
 			h->step(h->ctx, ep, done, n, loss / (double)done);
 	}
-	ep->seconds = now() - t0;
+	ep->seconds = clock_seconds() - t0;
 	ep->train_loss = loss / (double)n;
 	ep->train_acc = (double)correct / (double)n;
 	ep->examples_per_s = (double)n / (ep->seconds > 0 ? ep->seconds : 1e-9);
@@ -569,7 +554,7 @@ static int validate(struct trainer *t, struct cls_epoch *ep, double *best_acc,
 	}
 	if (!(pred = malloc(n * sizeof(*pred))))
 		return error_set(e, -1, ENOMEM, NULL, 0, "validation");
-	if (predict_set(t->m, &t->va, pred, NULL, &loss, &correct, e) < 0) {
+	if (predict_set(t->m, &t->va, pred, &loss, &correct, e) < 0) {
 		free(pred);
 		return -1;
 	}

@@ -76,10 +76,8 @@ int cls_rnn_train(struct cls_model *m, const struct cls_data *train, const struc
                   const struct cls_hooks *h, struct error *e);
 
 /* A recurrent model's predictions on d in batches of texts of the same length: pred [d->n]
- * the most probable class, prob [d->n][C] (NULL: not wanted) the probabilities; *loss the
- * summed cross-entropy and *correct the count over the examples whose label the model knows
- * (NULL: not wanted). Returns 0 or -1 with e filled (memory). */
+ * the most probable class. Returns 0 or -1 with e filled (memory). */
 int cls_rnn_predict(const struct cls_model *m, const struct cls_data *d, uint32_t *pred,
-                    float *prob, double *loss, uint64_t *correct, struct error *e);
+                    struct error *e);
 
 #endif

@@ -3,8 +3,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/clock.h"
 #include "lm/rnninfer.h"
 #include "lm/rnntrain.h"
 #include "nn/optim.h"
@@ -121,14 +121,6 @@ int rnn_text_map(struct rnn_text *t, const struct strtab *vocab, struct error *e
 
 /* ---- training ---- */
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 uint64_t rnn_train_bytes(const struct rnnlm *m, const struct rnn_train_opts *o, int valid)
 {
 	uint64_t params = (uint64_t)m->L.size * sizeof(float);
@@ -240,10 +232,10 @@ int rnn_train(struct rnnlm *m, const uint32_t *ids, size_t n, const uint32_t *va
 	for (unsigned k = 1; k <= o->epochs; k++) {
 		struct rnn_epoch ep = {k, o->epochs, scheduled(o, k) * factor, NAN, NAN, 0, 0, 0};
 		uint64_t targets;
-		double t0 = now(), loss;
+		double t0 = clock_seconds(), loss;
 
 		loss = epoch(&tr, ids, len, &ep, &targets); /* stream b: ids [b len, (b + 1) len) */
-		ep.seconds = now() - t0;
+		ep.seconds = clock_seconds() - t0;
 		ep.train_ppl = exp(loss / (double)targets);
 		ep.tokens_per_s = (double)targets / (ep.seconds > 0 ? ep.seconds : 1e-9);
 		if (!isfinite(ep.train_ppl)) {
