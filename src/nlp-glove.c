@@ -180,7 +180,7 @@ static void check_matrix(const struct mat_header *h, const char *name, const str
 		eprintf("%s: a %" PRIu64 " x %" PRIu64 " matrix; co-occurrence counts are square", name,
 		        h->rows, h->cols);
 	if (h->rows != vocab_size(v))
-		eprintf("%s: the matrix has %" PRIu64 " rows, the vocabulary %s %zu words", name,
+		eprintf("%s: the matrix has %" PRIu64 " rows, but the vocabulary %s has %zu words", name,
 		        h->rows, vname, vocab_size(v));
 	if (!line)
 		return;
@@ -375,9 +375,9 @@ int main(int argc, char **argv)
 	if (o.save)
 		save_model(o.save, &m, &v);
 	write_vectors(&o, &m, &v);
-	progress_done("%s non-zeros, %zu words, %u iterations (%u in all), cost %.4f, %s "
+	progress_done("%s non-zeros, %zu words, %u iteration%s (%u in all), cost %.4f, %s "
 	              "non-zeros/s, %s", progress_count(a, sizeof(a), p.nnz), vocab_size(&v),
-	              o.s.iters, m.iters, st.cost,
+	              o.s.iters, o.s.iters == 1 ? "" : "s", m.iters, st.cost,
 	              progress_count(b, sizeof(b), (uint64_t)(secs > 0 ? (double)p.nnz * o.s.iters / secs : 0)),
 	              blocks ? "in shuffled blocks" : "in memory");
 	glove_free(&m);

@@ -47,7 +47,7 @@ uint64_t glove_params_bytes(size_t rows, size_t dim)
 	struct glove_model m;
 
 	shape(&m, rows, dim);
-	return (uint64_t)4 * rows * 2 * m.stride * sizeof(float);
+	return (uint64_t)4 * rows * m.stride * sizeof(float);
 }
 
 /* The one allocation of the parameters: zero, but for the sums of the vectors' padding, which
