@@ -375,10 +375,14 @@ int glove_data_load(struct glove_data *d, struct reader *r, const struct mat_hea
 		return -1;
 	mat_cursor_init(&cur, h);
 	while ((k = mat_next_triple(r, &cur, &row, &col, &v, e)) > 0) {
-		if (!(v > 0) || !((float)v > 0) || isinf((float)v)) {
-			error_bad(e, r->name, 0, "row %u, column %u: %s%g: co-occurrence counts are "
-			          "positive", row + 1, col + 1, (float)v == 0 && v > 0 ? "a value of "
-			          "float32's range, " : "", v);
+		if (!(v > 0)) {
+			error_bad(e, r->name, 0, "row %u, column %u: %g: co-occurrence counts are "
+			          "positive", row, col, v);
+			goto fail;
+		}
+		if (!((float)v > 0) || isinf((float)v)) {
+			error_bad(e, r->name, 0, "row %u, column %u: %g is beyond the range of float32",
+			          row, col, v);
 			goto fail;
 		}
 		if (held == cap) {

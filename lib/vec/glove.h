@@ -98,12 +98,12 @@ struct glove_data {
 	size_t cap;               /* cells that cells holds */
 };
 
-/* Reads the sparse matrix that follows header h in r (checked square with the mat reader's
- * checks) into d: in memory when its non-zeros take at most budget bytes, else dealt at random
- * (from seed) into blocks of at most about half the budget in temporary files. Every value must
- * be positive: a zero or a negative count is an error ("NAME: row R, column C: ..."), and so is
- * a matrix without a non-zero. The mat reader reports the bytes read (base/phase.h). Returns 0
- * or -1 with e filled. */
+/* Reads the sparse matrix that follows header h in r (checked with the mat reader's checks) into
+ * d: in memory when its non-zeros take at most budget bytes, else dealt at random (from seed)
+ * into blocks of at most about half the budget in a temporary file. Errors: a value that is not
+ * positive ("NAME: row R, column C: V: ...", ids from 0 as nlp-mat print numbers them) or beyond
+ * float32's range, and a matrix without a non-zero. The mat reader reports the bytes read
+ * (base/phase.h). Returns 0 or -1 with e filled. */
 int glove_data_load(struct glove_data *d, struct reader *r, const struct mat_header *h,
                     uint64_t budget, uint64_t seed, struct error *e);
 void glove_data_free(struct glove_data *d);
