@@ -644,7 +644,7 @@ int glove_train(struct glove_model *m, const struct glove_settings *s, struct gl
 		}
 		m->iters++;
 		st->skipped += skipped;
-		st->cost = cost / (double)(d->n - skipped ? d->n - skipped : 1);
+		st->cost = cost / (double)d->n; /* over every non-zero, as glove.c */
 		if (ifn)
 			ifn(ctx, it, st->cost, clock_seconds() - t0);
 	}
