@@ -318,12 +318,11 @@ int main(int argc, char **argv)
 	if (o.save) /* the model file's limit on a word, known now rather than after training */
 		for (size_t i = 0; i < vocab_size(&v); i++) {
 			size_t len;
-			const char *w = vocab_token(&v, i, &len);
 
+			vocab_token(&v, i, &len);
 			if (len > NNFILE_WORD_MAX)
 				eprintf("%s: line %zu: a token of %zu bytes: a model (--save-model) holds "
 				        "words of at most %d bytes", vname, i + 1, len, NNFILE_WORD_MAX);
-			(void)w;
 		}
 	if (vocab_size(&v) > GLOVE_MAX_ROWS)
 		eprintf("%s: %zu words: more than %" PRIu64, vname, vocab_size(&v), GLOVE_MAX_ROWS);
