@@ -42,11 +42,6 @@ echo "many epochs over so small a corpus, one thread and a seed so that every ru
 show "nlp-w2v --min-count 3 -d 20 -w 3 --epochs 500 --sample 0 --alpha 0.05 -T 1 --seed 1 $tmp/tokens.txt > $tmp/w2v.vec; head -n 2 $tmp/w2v.vec | cut -c 1-72"
 show "nlp-similar -q -k 3 $tmp/w2v.vec alice rabbit"
 echo
-echo "GloVe: the co-occurrences of the same words in a window of 10, fitted by AdaGrad to their"
-echo "logarithms (x_max 10, as GloVe's demo takes for a small corpus), 50 iterations on one thread:"
-show "nlp-cooccur --vocab $tmp/vocab3.tsv --window 10 $tmp/tokens.txt | nlp-glove --vocab $tmp/vocab3.tsv -d 20 --x-max 10 --iters 50 -T 1 > $tmp/glove.vec; head -n 2 $tmp/glove.vec | cut -c 1-72"
-show "nlp-similar -q -k 3 $tmp/glove.vec alice rabbit"
-echo
 echo "Document vectors: the three strongest TF-IDF terms of each paragraph (scikit-learn's tokens,"
 echo "English stopwords dropped):"
 show "head -n 5 $sample | nlp-tokenize --sklearn | nlp-stopword --lang en | nlp-tfidf --top 3"
