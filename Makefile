@@ -1,7 +1,7 @@
 # nlp: classic NLP as a Unix pipeline of small C programs.
 # One list of programs; their binaries, man pages and test files are derived from it.
 
-PROGS = normalize tokenize stopword ngram vocab cooccur mat ppmi tfidf svd similar w2v lm perplexity rnnlm classify
+PROGS = normalize tokenize stopword ngram vocab cooccur mat ppmi tfidf svd similar w2v lm perplexity rnnlm classify glove
 VERSION = 0.1.0
 
 PREFIX ?= /usr/local
@@ -21,7 +21,7 @@ BINS = bin/nlp $(PROGS:%=bin/nlp-%)
 ASAN_BINS = $(BINS:bin/%=build/asan/bin/%)
 MAN1 = man/man1/nlp.1 $(PROGS:%=man/man1/nlp-%.1)
 MAN5 = man/man5/nlp-matrix.5 man/man5/nlp-w2v-model.5 man/man5/nlp-arpa.5 man/man5/nlp-rnnlm-model.5 \
-	man/man5/nlp-classify-model.5
+	man/man5/nlp-classify-model.5 man/man5/nlp-glove-model.5
 MAN7 = man/man7/nlp.7
 TESTS = $(PROGS:%=tests/nlp-%.bats)
 DATA = $(wildcard share/nlp/stopwords/*.txt)
@@ -41,6 +41,7 @@ all: $(BINS)
 # (the clamps of nn/act.h), each of which keeps a loop scalar
 NN_VEC = -ftree-vectorize -fvect-cost-model=dynamic -fno-math-errno -fno-trapping-math
 build/opt/nn/%.o: LAYER_CFLAGS = $(NN_VEC)
+build/opt/vec/glove.o: LAYER_CFLAGS = $(NN_VEC)
 
 build/opt/%.o: lib/%.c $(LIBHDR) Makefile
 	@mkdir -p $(@D)

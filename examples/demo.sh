@@ -42,6 +42,12 @@ echo "many epochs over so small a corpus, one thread and a seed so that every ru
 show "nlp-w2v --min-count 3 -d 20 -w 3 --epochs 500 --sample 0 --alpha 0.05 -T 1 --seed 1 $tmp/tokens.txt > $tmp/w2v.vec; head -n 2 $tmp/w2v.vec | cut -c 1-72"
 show "nlp-similar -q -k 3 $tmp/w2v.vec alice rabbit"
 echo
+echo "GloVe vectors: the same kind of counts (window 5, 1/d weights) fitted by weighted least"
+echo "squares with AdaGrad, x_max 10 for so few counts, one thread and a seed; the cost of the"
+echo "first and the last iteration, then the neighbours:"
+show "nlp-cooccur --vocab $tmp/vocab3.tsv --window 5 $tmp/tokens.txt | nlp-glove --vocab $tmp/vocab3.tsv -d 10 --x-max 10 --iters 100 -T 1 --seed 1 --log $tmp/glove.log > $tmp/glove.vec; sed -n '2p;\$p' $tmp/glove.log | cut -f 1,2; head -n 1 $tmp/glove.vec"
+show "nlp-similar -q -k 3 $tmp/glove.vec alice rabbit"
+echo
 echo "Document vectors: the three strongest TF-IDF terms of each paragraph (scikit-learn's tokens,"
 echo "English stopwords dropped):"
 show "head -n 5 $sample | nlp-tokenize --sklearn | nlp-stopword --lang en | nlp-tfidf --top 3"

@@ -171,6 +171,7 @@ check_page() {
 @test "examples: nlp(1)" { check_page man/man1/nlp.1; }
 @test "examples: nlp-classify(1)" { check_page man/man1/nlp-classify.1; }
 @test "examples: nlp-cooccur(1)" { need_python_module scipy; check_page man/man1/nlp-cooccur.1; }
+@test "examples: nlp-glove(1)" { check_page man/man1/nlp-glove.1; }
 @test "examples: nlp-lm(1)" { check_page man/man1/nlp-lm.1; }
 @test "examples: nlp-mat(1)" { need_python_module scipy; check_page man/man1/nlp-mat.1; }
 @test "examples: nlp-ngram(1)" { check_page man/man1/nlp-ngram.1; }
@@ -187,6 +188,7 @@ check_page() {
 @test "examples: nlp-vocab(1)" { check_page man/man1/nlp-vocab.1; }
 @test "examples: nlp-arpa(5)" { check_page man/man5/nlp-arpa.5; }
 @test "examples: nlp-classify-model(5)" { check_page man/man5/nlp-classify-model.5; }
+@test "examples: nlp-glove-model(5)" { check_page man/man5/nlp-glove-model.5; }
 @test "examples: nlp-matrix(5)" { check_page man/man5/nlp-matrix.5; }
 @test "examples: nlp-rnnlm-model(5)" { check_page man/man5/nlp-rnnlm-model.5; }
 @test "examples: nlp-w2v-model(5)" { check_page man/man5/nlp-w2v-model.5; }

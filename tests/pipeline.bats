@@ -45,6 +45,19 @@ SAMPLE="$NLP_TOP/share/nlp/examples/sample.txt"
 	assert_line -n 5 --regexp $'^rabbit\t[^\t]+\t0\.[0-9]+$'
 }
 
+@test "pipeline: make demo's GloVe vectors: the cost falls, 39 words of 10 dimensions" {
+	run sh "$NLP_TOP/examples/demo.sh"
+	assert_success
+	run awk '/^\$ nlp-cooccur .*nlp-glove /{on = 1; next} on && /^$/{exit} on' <<<"$output"
+	echo "$output"
+	[ "${#lines[@]}" -eq 3 ]
+	assert_line -n 0 --regexp $'^1\t0\.[0-9]+$'
+	assert_line -n 1 --regexp $'^100\t0\.[0-9]+$'
+	assert_line -n 2 '39 10'
+	# the cost of the last iteration below the first's
+	awk -F '\t' 'NR == 1 {a = $2} NR == 2 {exit !($2 < a / 2)}' <<<"$output"
+}
+
 @test "pipeline: make demo's classifiers: held-out accuracy and the attention weights" {
 	run sh "$NLP_TOP/examples/demo.sh"
 	assert_success
