@@ -27,7 +27,8 @@
 # bin/nlp-glove) names our binary, so that a copy can be measured while the tree is rebuilt; its
 # rows are skipped while it does not exist.
 #
-#   all (default)  the peer (when GLOVE_DIR is set), then ours, then the table
+#   all (default)  ours with the first seed, the peer (when GLOVE_DIR is set), ours with the other
+#                  seeds, then the table
 #   peer           only the peer: its figures go to $BENCH_DIR/glove-peer.TAG.tsv
 #   ours           only ours: $BENCH_DIR/glove-ours.TAG.tsv; the table takes the peer's figures
 #                  from its cached file when there is one (a peer run takes some 10 minutes)
@@ -115,13 +116,15 @@ score()
 		END { printf "%.4f %.4f\n", sp, ac }' "$tmp/eval"
 }
 
-# header FILE: the comment lines that open a result file.
+# now: the date and the load averages (1, 5, 15 minutes).
+now() { echo "$(date -u '+%Y-%m-%d %H:%M UTC'), load $(uptime | sed 's/.*load average: *//')"; }
+
+# header FILE START: the comment lines that open a result file; START: now's line at the start.
 header()
 {
 	{
-		echo "# $me $mode, $(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "# $me $mode: started $2; ended $(now)"
 		echo "# $(machine)"
-		echo "# load at the start: $(uptime | sed "s/.*load average: *//")"
 		echo "# corpus $corpus ($(wc -w <"$corpus") words), $iters iterations, x_max $xmax"
 		echo "$cols" | tr ' ' '\t'
 	} >"$1"
@@ -129,7 +132,8 @@ header()
 
 run_peer()
 {
-	local g=$gdir vs vr cs cr ss sr ts trss it cost words nnz sp ac
+	local g=$gdir vs vr cs cr ss sr ts trss it cost words nnz sp ac start
+	start=$(now)
 	echo "$me: GloVe ($g), $iters iterations, x_max $xmax ..." >&2
 	step peer.vocab_count "$corpus" "$tmp/g.vocab" "$g/vocab_count" -min-count 5 -verbose 2
 	vs=$secs vr=$rss
@@ -157,7 +161,7 @@ run_peer()
 	rm -f "$tmp/g.vectors.txt"
 	read -r sp ac < <(score "$tmp/g.vec")
 	rm -f "$tmp/g.vec"
-	header "$tmp/peer.tsv"
+	header "$tmp/peer.tsv" "$start"
 	printf '%s\n' "GloVe $vs $vr $cs $cr $ss $sr $ts $trss $it $(awk -v a="$vs" -v b="$cs" -v c="$ss" \
 		-v d="$ts" 'BEGIN { printf "%.3f", a + b + c + d }') $cost $words $nnz $sp $ac" |
 		tr ' ' '\t' >>"$tmp/peer.tsv"
@@ -204,21 +208,31 @@ if [ "$mode" = all ] || [ "$mode" = peer ]; then
 		for b in vocab_count cooccur shuffle glove; do
 			[ -x "$gdir/$b" ] || { echo "$me: $gdir/$b is missing (GLOVE_DIR)" >&2; exit 1; }
 		done
-		run_peer
 	fi
 fi
+ours=0
 if [ "$mode" = all ] || [ "$mode" = ours ]; then
-	if [ ! -x "$nlp" ]; then
-		notes+=("nlp-glove skipped: $nlp does not exist (NLP_GLOVE)")
-	else
-		header "$tmp/ours.tsv"
-		for s in "${seeds[@]}"; do run_ours "$s"; done
-		mv "$tmp/ours.tsv" "$ours_res"
+	if [ ${#seeds[@]} -eq 0 ]; then notes+=("nlp-glove skipped: GLOVE_SEEDS is empty")
+	elif [ -x "$nlp" ]; then ours=1
+	else notes+=("nlp-glove skipped: $nlp does not exist (NLP_GLOVE)"); fi
+fi
+if [ -n "$gdir" ] && { [ "$mode" = peer ] || { [ "$mode" = all ] && [ $ours = 0 ]; }; }; then run_peer; fi
+if [ $ours = 1 ]; then
+	{
+		start=$(now)
+		: >"$tmp/ours.tsv"
+		for s in "${seeds[@]}"; do
+			run_ours "$s"
+			# all: the peer runs between the first and the second seed
+			if [ "$s" = "${seeds[0]}" ] && [ "$mode" = all ] && [ -n "$gdir" ]; then run_peer; fi
+		done
+		header "$tmp/ours.h" "$start"
+		cat "$tmp/ours.h" "$tmp/ours.tsv" >"$ours_res"
 		for s in "${seeds[@]}"; do
 			echo "nlp-glove --log, seed $s:"
 			sed 's/^/  /' "$tmp/n.$s.log"
 		done
-	fi
+	}
 fi
 
 # The table, from the result files.
