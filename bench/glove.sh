@@ -75,7 +75,7 @@ trap 'rm -rf "$tmp"' EXIT
 echo "$me: $(date -u '+%Y-%m-%d %H:%M UTC'); $(machine); load$(uptime | sed 's/.*load/ load/;s/^ load average//')"
 
 # The columns of a result line (one per run; "-" for a missing value):
-cols="run vocab_s vocab_rss cooccur_s cooccur_rss shuffle_s shuffle_rss train_s train_rss iter_s total_s cost words nonzeros spearman accuracy"
+cols="run vocab_s vocab_rss cooccur_s cooccur_rss shuffle_s shuffle_rss train_s train_rss iter_s total_s cost words nonzeros spearman accuracy train_cpu total_cpu"
 
 # stamp: each line of stdin with the time it arrived (seconds) and a tab before it.
 stamp()
@@ -86,7 +86,7 @@ stamp()
 
 # step ID IN OUT CMD...: one timed run of CMD, stdin from IN, stdout to OUT, its stderr stamped
 # into $tmp/ID.err, under /usr/bin/time -v and without the OpenBLAS variables. Sets secs and rss
-# (KB); exits on a failure.
+# (KB) and cpu (user + system seconds); exits on a failure.
 step()
 {
 	local id=$1 in=$2 out=$3 t0 t1
@@ -103,7 +103,8 @@ step()
 	t1=${EPOCHREALTIME/[.,]/}
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e6 }')
 	rss=$(awk -F': *' '/Maximum resident set size/{print $2}' "$tmp/$id.time")
-	echo "$me: $id: $secs s, $(mb "$rss")" >&2
+	cpu=$(awk -F': *' '/(User|System) time \(seconds\)/ { c += $2 } END { printf "%.2f", c }' "$tmp/$id.time")
+	echo "$me: $id: $secs s, $(mb "$rss"), CPU $cpu s" >&2
 }
 
 # score VECTORS: "spearman accuracy" by nlp-similar (as bench/w2v.sh: WordSim353 restricted to
@@ -132,23 +133,23 @@ header()
 
 run_peer()
 {
-	local g=$gdir vs vr cs cr ss sr ts trss it cost words nnz sp ac start
+	local g=$gdir vs vr cs cr ss sr ts trss it cost words nnz sp ac start tcpu ccpu
 	start=$(now)
 	echo "$me: GloVe ($g), $iters iterations, x_max $xmax ..." >&2
 	step peer.vocab_count "$corpus" "$tmp/g.vocab" "$g/vocab_count" -min-count 5 -verbose 2
-	vs=$secs vr=$rss
+	vs=$secs vr=$rss ccpu=$cpu
 	step peer.cooccur "$corpus" "$tmp/g.cooc" "$g/cooccur" -window-size 10 -symmetric 1 \
 		-vocab-file "$tmp/g.vocab" -overflow-file "$tmp/g.overflow" -verbose 2
-	cs=$secs cr=$rss
+	cs=$secs cr=$rss ccpu=$(awk -v a="$ccpu" -v b="$cpu" 'BEGIN { print a + b }')
 	step peer.shuffle "$tmp/g.cooc" "$tmp/g.shuf" "$g/shuffle" -seed 1 -temp-file "$tmp/g.temp" \
 		-verbose 2
-	ss=$secs sr=$rss
+	ss=$secs sr=$rss ccpu=$(awk -v a="$ccpu" -v b="$cpu" 'BEGIN { print a + b }')
 	nnz=$(($(stat -c %s "$tmp/g.cooc") / 16)) # GloVe's cells: int, int, double
 	rm -f "$tmp/g.cooc"
 	step peer.glove /dev/null /dev/null "$g/glove" -input-file "$tmp/g.shuf" -vocab-file "$tmp/g.vocab" \
 		-save-file "$tmp/g.vectors" -threads 2 -iter "$iters" -vector-size 100 -x-max "$xmax" \
 		-alpha 0.75 -eta 0.05 -binary 0 -model 2 -write-header 1 -seed 1 -verbose 2
-	ts=$secs trss=$rss
+	ts=$secs trss=$rss tcpu=$cpu ccpu=$(awk -v a="$ccpu" -v b="$cpu" 'BEGIN { print a + b }')
 	rm -f "$tmp/g.shuf"
 	it=$(awk -F'\t' -v n="$iters" '$2 ~ /^alpha:/ { a = $1 } $2 ~ /iter: [0-9]+, cost:/ { b = $1 }
 		END { if (a != "" && b != "" && n > 0) printf "%.3f", (b - a) / n; else print "-" }' \
@@ -163,7 +164,7 @@ run_peer()
 	rm -f "$tmp/g.vec"
 	header "$tmp/peer.tsv" "$start"
 	printf '%s\n' "GloVe $vs $vr $cs $cr $ss $sr $ts $trss $it $(awk -v a="$vs" -v b="$cs" -v c="$ss" \
-		-v d="$ts" 'BEGIN { printf "%.3f", a + b + c + d }') $cost $words $nnz $sp $ac" |
+		-v d="$ts" 'BEGIN { printf "%.3f", a + b + c + d }') $cost $words $nnz $sp $ac $tcpu $ccpu" |
 		tr ' ' '\t' >>"$tmp/peer.tsv"
 	mv "$tmp/peer.tsv" "$peer_res"
 	echo "$me: GloVe: $(tail -n 1 "$peer_res")" >&2
@@ -172,16 +173,16 @@ run_peer()
 # run_ours SEED: the pipeline of ours once; appends its line to $tmp/ours.tsv.
 run_ours()
 {
-	local s=$1 vs vr cs cr ts trss it cost words nnz sp ac
+	local s=$1 vs vr cs cr ts trss it cost words nnz sp ac tcpu ccpu
 	echo "$me: nlp, seed $s ..." >&2
 	step "nlp.$s.vocab" /dev/null "$tmp/n.vocab" "$bindir/nlp-vocab" --min-count 5 "$corpus"
-	vs=$secs vr=$rss
+	vs=$secs vr=$rss ccpu=$cpu
 	step "nlp.$s.cooccur" /dev/null "$tmp/n.cooc" "$bindir/nlp-cooccur" -v "$tmp/n.vocab" -w 10 "$corpus"
-	cs=$secs cr=$rss
+	cs=$secs cr=$rss ccpu=$(awk -v a="$ccpu" -v b="$cpu" 'BEGIN { print a + b }')
 	nnz=$(od -An -tu8 -j40 -N8 "$tmp/n.cooc" | tr -d ' ')
 	step "nlp.$s.glove" /dev/null /dev/null "$nlp" -v "$tmp/n.vocab" -d 100 --x-max "$xmax" \
 		--iters "$iters" -T 2 --seed "$s" --log "$tmp/n.log" --output "$tmp/n.vec" "$tmp/n.cooc"
-	ts=$secs trss=$rss
+	ts=$secs trss=$rss tcpu=$cpu ccpu=$(awk -v a="$ccpu" -v b="$cpu" 'BEGIN { print a + b }')
 	rm -f "$tmp/n.cooc"
 	# --log: a header line, then "iter cost seconds nonzeros_per_s" per iteration (seconds: that
 	# iteration's own)
@@ -192,7 +193,7 @@ run_ours()
 	read -r sp ac < <(score "$tmp/n.vec")
 	rm -f "$tmp/n.vec"
 	printf '%s\n' "nlp.seed$s $vs $vr $cs $cr - - $ts $trss $it $(awk -v a="$vs" -v b="$cs" -v d="$ts" \
-		'BEGIN { printf "%.3f", a + b + d }') $cost $words $nnz $sp $ac" | tr ' ' '\t' >>"$tmp/ours.tsv"
+		'BEGIN { printf "%.3f", a + b + d }') $cost $words $nnz $sp $ac $tcpu $ccpu" | tr ' ' '\t' >>"$tmp/ours.tsv"
 	echo "$me: nlp seed $s: $(tail -n 1 "$tmp/ours.tsv")" >&2
 }
 
@@ -246,36 +247,37 @@ fi
 echo
 echo "GloVe d100, window 10 (1/d), min-count 5, x_max $xmax, alpha 0.75, $iters iterations, 2 threads ($cname):"
 echo
-echo "| run | vocabulary | co-occurrence | shuffle | training | an iteration | pipeline | peak RSS (vocab / cooc / shuffle / train) | final cost | WordSim353 | analogy |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| run | vocabulary | co-occurrence | shuffle | training | an iteration | pipeline | CPU: training / pipeline | peak RSS (vocab / cooc / shuffle / train) | final cost | WordSim353 | analogy |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 cat "$peer_res" "$ours_res" | awk -F'\t' '
-	function t(x) { return x == "-" ? "-" : sprintf("%.1f s", x) }
+	function t(x) { return x == "-" || x == "" ? "-" : sprintf("%.1f s", x) }
 	function m(x) { return x == "-" ? "-" : x >= 1048576 ? sprintf("%.2f GB", x / 1048576) : sprintf("%.0f MB", x / 1024) }
+	function x(a, b) { return a == "" || a == "-" || b == "-" || b == 0 ? "-" : sprintf("%.2fx", a / b) }
 	function row(label, r) {
-		printf "| %s | %s | %s | %s | %s | %s | %s | %s / %s / %s / %s | %.4f | %.3f | %.3f |\n", label,
-			t(r[2]), t(r[4]), t(r[6]), t(r[8]), t(r[10]), t(r[11]), m(r[3]), m(r[5]), m(r[7]), m(r[9]),
-			r[12], r[15], r[16]
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s / %s | %s / %s / %s / %s | %.4f | %.3f | %.3f |\n", label,
+			t(r[2]), t(r[4]), t(r[6]), t(r[8]), t(r[10]), t(r[11]), t(r[17]), t(r[18]),
+			m(r[3]), m(r[5]), m(r[7]), m(r[9]), r[12], r[15], r[16]
 	}
 	/^#/ || $1 == "run" { next }
 	$1 == "GloVe" { split($0, g, "\t"); row("GloVe (Stanford, master)", g); have_g = 1; next }
 	{
 		split($0, r, "\t"); n++; row("nlp, seed " substr($1, 9), r)
-		for (i = 2; i <= 16; i++) {
-			if (r[i] == "-") { mean[i] = "-"; continue }
+		for (i = 2; i <= 18; i++) {
+			if (r[i] == "-" || r[i] == "") { mean[i] = "-"; continue }
 			if (i == 3 || i == 5 || i == 7 || i == 9) { if (r[i] > mean[i]) mean[i] = r[i] }
 			else mean[i] += r[i]
 		}
 	}
 	END {
 		if (n) {
-			for (i = 2; i <= 16; i++)
+			for (i = 2; i <= 18; i++)
 				if (mean[i] != "-" && !(i == 3 || i == 5 || i == 7 || i == 9)) mean[i] /= n
 			if (n > 1) row("nlp, mean of " n " seeds", mean)
 		}
 		if (n && have_g) {
-			printf "| GloVe / nlp | %.2fx | %.2fx | | %.2fx | **%.2fx** | **%.2fx** | | | %+.3f | %+.3f |\n",
+			printf "| GloVe / nlp | %.2fx | %.2fx | | %.2fx | **%.2fx** | **%.2fx** | %s / %s | | | %+.3f | %+.3f |\n",
 				g[2] / mean[2], g[4] / mean[4], g[8] / mean[8], g[10] / mean[10], g[11] / mean[11],
-				mean[15] - g[15], mean[16] - g[16]
+				x(g[17], mean[17]), x(g[18], mean[18]), mean[15] - g[15], mean[16] - g[16]
 		}
 	}'
 echo
@@ -283,11 +285,12 @@ echo "Times: one run of each step (wall time; /usr/bin/time -v gives the peak RS
 echo "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset. nlp has no shuffle step (nlp-glove shuffles in"
 echo "memory, inside its training time). Training: the whole program (reading, training, writing the"
 echo "vectors); an iteration: GloVe's stamped 'iter:' lines, nlp-glove's --log. Pipeline: the sum of"
-echo "the steps. The mean row: means of the seeds, the largest peak RSS. Ratio row: GloVe's time /"
-echo "nlp's mean; quality: nlp's mean - GloVe's. Scores by nlp-similar for both tools' vectors"
-echo "(WordSim353 Spearman; 3CosAdd analogy accuracy over the 30,000 most frequent words; both"
-echo "case-insensitive); GloVe's '<unk>' row dropped. Final cost: the mean of 0.5 f(x) diff^2 over the"
-echo "non-zeros in the last iteration, as each tool reports it."
+echo "the steps. CPU: user + system seconds (/usr/bin/time), less sensitive than wall time to the"
+echo "other jobs of a shared machine. The mean row: means of the seeds, the largest peak RSS. Ratio"
+echo "row: GloVe's time / nlp's mean; quality: nlp's mean - GloVe's. Scores by nlp-similar for both"
+echo "tools' vectors (WordSim353 Spearman; 3CosAdd analogy accuracy over the 30,000 most frequent"
+echo "words; both case-insensitive); GloVe's '<unk>' row dropped. Final cost: the mean of"
+echo "0.5 f(x) diff^2 over the non-zeros in the last iteration, as each tool reports it."
 for f in "$peer_res" "$ours_res"; do
 	[ "$f" = /dev/null ] || { echo "$(basename "$f"):"; grep '^#' "$f" | sed 's/^#/ /'; }
 done
