@@ -341,7 +341,7 @@ int main(int argc, char **argv)
 		        "memory: keep fewer words or dimensions", progress_bytes(a, sizeof(a), params),
 		        vocab_size(&v), o.s.dim, progress_bytes(b, sizeof(b), opt_memory_physical()));
 	progress_note("the parameters need %s (%zu words, %zu dimensions, with their AdaGrad "
-	              "sums), the non-zeros 12 bytes each within the budget of %s",
+	              "sums), the non-zeros 13 bytes each within the budget of %s",
 	              progress_bytes(a, sizeof(a), params), vocab_size(&v), o.s.dim,
 	              progress_bytes(b, sizeof(b), o.memory ? o.memory : opt_memory_default()));
 	progress_phase("reading", fd_size(fd), PHASE_BYTES);
