@@ -16,6 +16,7 @@
 #include "nn/params.h"
 #include "vec/glove.h"
 #include "vec/vectors.h"
+#include "vec/w2v.h"
 #include "vec/w2vmodel.h"
 
 #define AHEAD 8             /* swap partners drawn ahead of the visit */
@@ -120,32 +121,10 @@ static inline __attribute__((always_inline)) double step(float *restrict a, floa
                                                          size_t vd, size_t stride, float logx,
                                                          float fx, float eta, float clip)
 {
-	typedef float v8 __attribute__((vector_size(32)));
 	float *restrict ga = a + stride, *restrict gc = c + stride;
-	v8 s0 = {0}, s1 = {0};
-	float dot = 0, diff, fdiff;
-	size_t k = 0;
+	float dot = w2v_dot(a, c, vd), diff, fdiff;
+	size_t k;
 
-	for (; k + 16 <= vd; k += 16) {
-		v8 a0, a1, c0, c1;
-
-		memcpy(&a0, a + k, sizeof(a0));
-		memcpy(&a1, a + k + 8, sizeof(a1));
-		memcpy(&c0, c + k, sizeof(c0));
-		memcpy(&c1, c + k + 8, sizeof(c1));
-		s0 += a0 * c0;
-		s1 += a1 * c1;
-	}
-	for (; k < vd; k += 8) {
-		v8 a0, c0;
-
-		memcpy(&a0, a + k, sizeof(a0));
-		memcpy(&c0, c + k, sizeof(c0));
-		s0 += a0 * c0;
-	}
-	s0 += s1;
-	for (int j = 0; j < 8; j++)
-		dot += s0[j];
 	diff = dot + a[vd] + c[vd] - logx;
 	if (!isfinite(diff))
 		return NAN;

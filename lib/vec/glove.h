@@ -35,7 +35,7 @@
 #define GLOVE_HEADER 128
 #define GLOVE_MAX_DIM 10000
 #define GLOVE_MAX_ITERS 100000
-#define GLOVE_LANES 8 /* floats of the kernel's SIMD vectors: vectors are padded to a multiple */
+#define GLOVE_LANES 8 /* a vector is padded to a multiple, for w2v_dot and the vectorised update */
 #define GLOVE_MAX_ROWS ((uint64_t)INT32_MAX)
 
 /* A non-zero of the matrix: 12 bytes, and a byte of the shuffle's (its bucket) beside it. */
