@@ -327,10 +327,10 @@ int main(int argc, char **argv)
 	if (vocab_size(&v) > GLOVE_MAX_ROWS)
 		eprintf("%s: %zu words: more than %" PRIu64, vname, vocab_size(&v), GLOVE_MAX_ROWS);
 
-	if ((fd = strcmp(path, "-") ? open_rereadable(path, name, &e) : 0) < 0)
-		eprint_error(&e);
-	if (reader_fdopen(&r, fd, name) < 0)
-		eprintf("out of memory");
+	if (reader_open(&r, path) < 0)
+		eprintf("open %s:", name);
+	r.name = name;
+	fd = r.fd;
 	if (mat_read_header(&r, &h, &e) < 0)
 		eprint_error(&e);
 	check_matrix(&h, name, &v, vname);
