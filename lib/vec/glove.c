@@ -856,8 +856,11 @@ int glove_model_parse(struct glove_model *m, struct strtab *words, const unsigne
 		          (unsigned long long)rows, dim, f.tables[0].n);
 		goto fail;
 	}
-	if (!(m->x_max > 0) || !isfinite(m->x_max) || !(m->alpha >= 0) || !isfinite(m->alpha) ||
-	    !(m->eta > 0) || !isfinite(m->eta) || !(m->grad_clip > 0) || !isfinite(m->grad_clip)) {
+	/* the options' ranges (nlp-glove(1)), within which the steps' float32 are finite */
+	if (!(m->x_max >= GLOVE_MIN_SETTING && m->x_max <= GLOVE_MAX_SETTING) ||
+	    !(m->alpha >= 0 && m->alpha <= GLOVE_MAX_ALPHA) ||
+	    !(m->eta >= GLOVE_MIN_SETTING && m->eta <= GLOVE_MAX_ETA) ||
+	    !(m->grad_clip >= GLOVE_MIN_SETTING && m->grad_clip <= GLOVE_MAX_SETTING)) {
 		error_bad(e, name, 0, "settings out of range: x_max %g, alpha %g, eta %g, grad_clip %g",
 		          m->x_max, m->alpha, m->eta, m->grad_clip);
 		goto fail;

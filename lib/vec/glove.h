@@ -37,6 +37,12 @@
 #define GLOVE_MAX_ITERS 100000
 #define GLOVE_LANES 8 /* a vector is padded to a multiple, for w2v_dot and the vectorised update */
 #define GLOVE_MAX_ROWS ((uint64_t)INT32_MAX)
+/* the settings' ranges, of the options and of a model file: x_max and grad_clip in
+ * [MIN_SETTING, MAX_SETTING], eta in [MIN_SETTING, MAX_ETA], alpha in [0, MAX_ALPHA] */
+#define GLOVE_MIN_SETTING 1e-30
+#define GLOVE_MAX_SETTING 1e30
+#define GLOVE_MAX_ETA 1e6
+#define GLOVE_MAX_ALPHA 100
 
 /* A non-zero of the matrix: 12 bytes, and a byte of the shuffle's (its bucket) beside it. */
 struct glove_cell {
