@@ -130,12 +130,15 @@ static void parse(struct opts *o, int argc, char **argv)
 		case 'v': o->vocab = optarg; break;
 		case 'd': o->s.dim = (size_t)estrtonum(optarg, 1, GLOVE_MAX_DIM, "--dim");
 		          o->dim_set = 1; break;
-		case OPT_X_MAX: o->s.x_max = estrtod(optarg, 1e-30, 1e30, "--x-max"); break;
-		case OPT_ALPHA: o->s.alpha = estrtod(optarg, 0, 100, "--alpha"); break;
+		case OPT_X_MAX: o->s.x_max = estrtod(optarg, GLOVE_MIN_SETTING, GLOVE_MAX_SETTING,
+		                                     "--x-max");
+		                break;
+		case OPT_ALPHA: o->s.alpha = estrtod(optarg, 0, GLOVE_MAX_ALPHA, "--alpha"); break;
 		case OPT_ITERS: o->s.iters = (unsigned)estrtonum(optarg, 0, GLOVE_MAX_ITERS, "--iters");
 		                break;
-		case OPT_ETA: o->s.eta = estrtod(optarg, 1e-30, 1e6, "--eta"); break;
-		case OPT_GRAD_CLIP: o->s.grad_clip = estrtod(optarg, 1e-30, 1e30, "--grad-clip"); break;
+		case OPT_ETA: o->s.eta = estrtod(optarg, GLOVE_MIN_SETTING, GLOVE_MAX_ETA, "--eta"); break;
+		case OPT_GRAD_CLIP: o->s.grad_clip = estrtod(optarg, GLOVE_MIN_SETTING, GLOVE_MAX_SETTING,
+		                                                    "--grad-clip"); break;
 		case 'T': o->s.threads = (int)estrtonum(optarg, 1, 1024, "--threads"); break;
 		case OPT_SEED: o->s.seed = (uint64_t)estrtonum(optarg, 0, LLONG_MAX, "--seed"); break;
 		case OPT_VECTORS: o->which = (enum glove_vectors)opt_choice("--vectors", optarg, which);
@@ -327,10 +330,10 @@ int main(int argc, char **argv)
 	if (vocab_size(&v) > GLOVE_MAX_ROWS)
 		eprintf("%s: %zu words: more than %" PRIu64, vname, vocab_size(&v), GLOVE_MAX_ROWS);
 
-	if ((fd = strcmp(path, "-") ? open_rereadable(path, name, &e) : 0) < 0)
-		eprint_error(&e);
-	if (reader_fdopen(&r, fd, name) < 0)
-		eprintf("out of memory");
+	if (reader_open(&r, path) < 0)
+		eprintf("open %s:", name);
+	r.name = name;
+	fd = r.fd;
 	if (mat_read_header(&r, &h, &e) < 0)
 		eprint_error(&e);
 	check_matrix(&h, name, &v, vname);
@@ -341,7 +344,7 @@ int main(int argc, char **argv)
 		        "memory: keep fewer words or dimensions", progress_bytes(a, sizeof(a), params),
 		        vocab_size(&v), o.s.dim, progress_bytes(b, sizeof(b), opt_memory_physical()));
 	progress_note("the parameters need %s (%zu words, %zu dimensions, with their AdaGrad "
-	              "sums), the non-zeros 12 bytes each within the budget of %s",
+	              "sums), the non-zeros 13 bytes each within the budget of %s",
 	              progress_bytes(a, sizeof(a), params), vocab_size(&v), o.s.dim,
 	              progress_bytes(b, sizeof(b), o.memory ? o.memory : opt_memory_default()));
 	progress_phase("reading", fd_size(fd), PHASE_BYTES);

@@ -8,7 +8,8 @@
  * tests/nlp-w2v.bats, the word2vec kernels one step at a time and fastText's subwords (modes
  * w2v-step, w2v-huffman, w2v-subword-step, subwords); the ARPA reader's number parser against
  * strtof, and an n-gram model built entry by entry, queried, and read back from its binary
- * form; the perplexity scorer over a model that is not an n-gram model. Prints "ok NAME" or
+ * form; the perplexity scorer over a model that is not an n-gram model; GloVe's cost, gradient
+ * and AdaGrad step (mode glove-grad, for tests/nlp-glove.bats). Prints "ok NAME" or
  * "FAIL NAME: why" per check and exits 1 on any failure. */
 #include <inttypes.h>
 #include <math.h>
@@ -36,6 +37,7 @@
 #include "base/num.h"
 #include "base/rng.h"
 #include "text/utf8.h"
+#include "vec/glove.h"
 #include "vec/subword.h"
 #include "vec/w2v.h"
 
@@ -1095,6 +1097,245 @@ static void test_lm_score(void)
 	spans_free(&sp);
 }
 
+/* ---- test-lib glove-grad ---- */
+
+/* The reference's cost of one non-zero, in double from the model's floats; *diff gets its diff. */
+static double glove_ref_cost(const struct glove_model *m, const struct glove_cell *c, double *diff)
+{
+	const float *w = glove_row(m, 0, c->row), *v = glove_row(m, 1, c->col);
+	double d = (double)w[m->vd] + v[m->vd] - log((double)c->x), f;
+
+	for (size_t k = 0; k < m->dim; k++)
+		d += (double)w[k] * v[k];
+	f = c->x < m->x_max ? pow(c->x / m->x_max, m->alpha) : 1.0;
+	*diff = d;
+	return 0.5 * f * d * d;
+}
+
+/* Whether got is want within 1e-5 relative (1e-6 absolute near zero); *worst keeps the largest
+ * relative difference seen. */
+static int glove_close(double got, double want, double *worst)
+{
+	double d = fabs(got - want) / fmax(fabs(want), 0.1);
+
+	*worst = fmax(*worst, d);
+	return fabs(got - want) <= 1e-6 + 1e-5 * fabs(want);
+}
+
+/* One glove_update on cell c of m against GloVe's rule (glove.c, master) computed here in double
+ * from m's floats before it: with fdiff = f(x) diff, each component's step is
+ * clip(fdiff w~_jk, C) eta (of w_ik; clip(fdiff w_ik, C) eta of w~_jk), divided by the root of
+ * its AdaGrad sum before the sum grows by its square; the biases' step is fdiff, neither clipped
+ * nor scaled by eta. (glove-spec.md writes eta into fdiff and clips after it, as GloVe did before
+ * its gradient clipping; the code and this test follow GloVe's master.) Checks the two rows it
+ * touches (vector, bias, AdaGrad sums, padding), every other float unchanged bit for bit, and
+ * its returned cost. *clipped counts the components the clip bit. Returns 1 when all agree;
+ * *worst is the largest relative difference. */
+static int glove_update_check(struct glove_model *m, const struct glove_cell *c, size_t *clipped,
+                              double *worst)
+{
+	size_t n = 2 * m->rows * 2 * m->stride, S = m->stride, D = m->dim, vd = m->vd;
+	float *before = emalloc(n * sizeof(float));
+	const float *w0, *v0;
+	float *w, *v;
+	double diff, cost = glove_ref_cost(m, c, &diff), f, g, got;
+	double *want_w = ecalloc(2 * S, sizeof(double)), *want_v = ecalloc(2 * S, sizeof(double));
+	int ok = 1;
+
+	memcpy(before, m->params, n * sizeof(float));
+	w0 = before + (size_t)(0 * m->rows + c->row) * 2 * S;
+	v0 = before + (size_t)(1 * m->rows + c->col) * 2 * S;
+	for (size_t k = 0; k < 2 * S; k++) {
+		want_w[k] = w0[k];
+		want_v[k] = v0[k];
+	}
+	f = c->x < m->x_max ? pow(c->x / m->x_max, m->alpha) : 1.0;
+	g = f * diff; /* GloVe master: the biases' step without eta */
+	for (size_t k = 0; k < D; k++) {
+		double u = g * v0[k], t = g * w0[k];
+
+		/* GloVe master: each component's gradient clipped, then scaled by eta */
+		*clipped += (fabs(u) > m->grad_clip) + (fabs(t) > m->grad_clip);
+		u = fmin(fmax(u, -m->grad_clip), m->grad_clip) * m->eta;
+		t = fmin(fmax(t, -m->grad_clip), m->grad_clip) * m->eta;
+		want_w[k] -= u / sqrt(w0[S + k]);
+		want_w[S + k] += u * u;
+		want_v[k] -= t / sqrt(v0[S + k]);
+		want_v[S + k] += t * t;
+	}
+	want_w[vd] -= g / sqrt(w0[S + vd]);
+	want_w[S + vd] += g * g;
+	want_v[vd] -= g / sqrt(v0[S + vd]);
+	want_v[S + vd] += g * g;
+	got = glove_update(m, c);
+	ok &= glove_close(got, cost, worst);
+	w = glove_row(m, 0, c->row);
+	v = glove_row(m, 1, c->col);
+	for (size_t k = 0; k < 2 * S; k++) {
+		ok &= glove_close(w[k], want_w[k], worst);
+		ok &= glove_close(v[k], want_v[k], worst);
+		/* the padding of the vector and of its sums, as it was */
+		if ((k >= D && k < vd) || (k > vd && k < S) || (k >= S + D && k < S + vd) || k > S + vd)
+			ok &= memcmp(&w[k], &w0[k], sizeof(float)) == 0 &&
+			      memcmp(&v[k], &v0[k], sizeof(float)) == 0;
+	}
+	/* every other row as it was */
+	for (size_t r = 0; r < 2 * m->rows; r++)
+		if (r != c->row && r != m->rows + c->col)
+			ok &= memcmp(m->params + r * 2 * S, before + r * 2 * S, 2 * S * sizeof(float)) == 0;
+	free(before), free(want_w), free(want_v);
+	return ok;
+}
+
+/* test-lib glove-grad: GloVe's objective and step (vec/glove.h) on a tiny matrix through the
+ * public API: 5 words of 6 dimensions (padded to the kernel's lanes), 9 non-zeros below, at and
+ * above x_max (3), rows and columns repeated, a diagonal one; the parameters set uniform in
+ * [-0.5, 0.5] (wider than the initialisation, so that every term counts).
+ * - glove_cost_grad's cost equals the sum computed here in double (within 1e-9 relative), with
+ *   a gradient or without;
+ * - each component of its gradient (both sides' vectors and biases) against central differences
+ *   of its cost: J is quadratic in any one parameter, so a wide step (1/64) leaves only the
+ *   cost's rounding; relative error |a - n| / max(|a|, |n|, 0.01) below 1e-3; the padding and
+ *   the AdaGrad rows of grad untouched;
+ * - glove_update on one non-zero against GloVe's rule computed here in double (see
+ *   glove_update_check: every parameter and AdaGrad sum of the two rows it touches within 1e-5
+ *   relative, every other float unchanged bit for bit), twice on the same non-zero (the sums no
+ *   longer 1), and with a --grad-clip that bites on some components and not others;
+ * - a NaN parameter: the update is skipped, NaN returned, nothing changed.
+ * Prints "ok NAME: figures" or "FAIL NAME: why" per check; exits 1 on a failure. */
+static int glove_grad(void)
+{
+	static const struct glove_cell cells[] = {{0, 1, 1.0f},  {0, 3, 2.5f}, {1, 0, 3.0f},
+	                                          {1, 4, 7.25f}, {2, 2, 0.5f}, {3, 0, 12.0f},
+	                                          {3, 1, 1.5f},  {4, 4, 4.0f}, {2, 4, 0.125f}};
+	const size_t nc = sizeof(cells) / sizeof(cells[0]), rows = 5;
+	struct glove_settings s = {.dim = 6, .x_max = 3, .alpha = 0.75, .eta = 0.05, .grad_clip = 100,
+	                           .iters = 1, .threads = 1, .seed = 11, .budget = 1 << 20};
+	struct glove_model m;
+	struct error e;
+	struct rng r;
+	size_t n, S, clipped = 0, compared = 0;
+	float *grad, *after;
+	double J, Jn, want = 0, worst = 0, worst_upd = 0, d, got;
+	char why[200];
+	int ok = 1;
+
+	if (glove_init(&m, rows, &s, &e) < 0) {
+		check(0, "glove init", e.msg);
+		return 1;
+	}
+	check(m.rows == rows && m.dim == 6 && m.vd >= 6 && m.vd % GLOVE_LANES == 0 &&
+	          m.stride > m.vd && m.stride % 16 == 0 && m.iters == 0 && m.x_max == 3 &&
+	          m.alpha == 0.75 && m.eta == 0.05 && m.grad_clip == 100 && m.seed == 11,
+	      "glove init: the sizes and settings", "");
+	S = m.stride;
+	n = 2 * rows * 2 * S;
+	/* the initialisation: vectors and biases in [-0.5/dim, 0.5/dim), the padding 0, sums 1 */
+	for (int side = 0; side < 2; side++)
+		for (size_t i = 0; i < rows; i++) {
+			const float *p = glove_row(&m, side, i);
+
+			for (size_t k = 0; k < S; k++) {
+				if (k < m.dim || k == m.vd)
+					ok &= p[k] >= -0.5f / 6 && p[k] < 0.5f / 6;
+				else
+					ok &= p[k] == 0;
+				if (k < m.dim || k == m.vd)
+					ok &= p[S + k] == 1;
+			}
+		}
+	check(ok, "glove init: vectors and biases in [-0.5/dim, 0.5/dim), padding 0, sums 1", "");
+	rng_seed(&r, 5);
+	for (int side = 0; side < 2; side++)
+		for (size_t i = 0; i < rows; i++) {
+			float *p = glove_row(&m, side, i);
+
+			for (size_t k = 0; k < m.dim; k++)
+				p[k] = (float)(rng_uniform(&r) - 0.5);
+			p[m.vd] = (float)(rng_uniform(&r) - 0.5);
+		}
+
+	/* the cost */
+	for (size_t c = 0; c < nc; c++)
+		want += glove_ref_cost(&m, &cells[c], &d);
+	grad = aligned_alloc(64, n * sizeof(float));
+	if (!grad)
+		return 2;
+	for (size_t i = 0; i < n; i++)
+		grad[i] = (i / S) % 2 ? 7.0f : 0.0f; /* a sentinel in the AdaGrad rows */
+	J = glove_cost_grad(&m, cells, nc, grad);
+	Jn = glove_cost_grad(&m, cells, nc, NULL);
+	snprintf(why, sizeof(why), "J %.17g, with NULL %.17g, computed here %.17g", J, Jn, want);
+	check(fabs(J - want) <= 1e-9 * want && fabs(J - Jn) <= 1e-12 * J,
+	      "glove cost: the sum of 0.5 f(x) diff^2", why);
+
+	/* the gradient against central differences */
+	ok = 1;
+	for (int side = 0; side < 2; side++)
+		for (size_t i = 0; i < rows; i++) {
+			float *p = glove_row(&m, side, i);
+			const float *g = grad + (size_t)(side * rows + i) * 2 * S;
+
+			for (size_t k = 0; k < S; k++) {
+				float saved = p[k], hi, lo;
+				double num, err;
+
+				if (!(k < m.dim || k == m.vd)) {
+					ok &= g[k] == 0 && g[S + k] == 7.0f;
+					continue;
+				}
+				ok &= g[S + k] == 7.0f;
+				hi = saved + 1.0f / 64;
+				lo = saved - 1.0f / 64;
+				p[k] = hi;
+				num = glove_cost_grad(&m, cells, nc, NULL);
+				p[k] = lo;
+				num -= glove_cost_grad(&m, cells, nc, NULL);
+				p[k] = saved;
+				num /= (double)hi - (double)lo;
+				err = fabs(g[k] - num) / fmax(fmax(fabs(g[k]), fabs(num)), 0.01);
+				if (err > worst)
+					worst = err;
+				compared++;
+			}
+		}
+	snprintf(why, sizeof(why), "%zu components, largest relative error %.3g (tolerance 1e-3)",
+	         compared, worst);
+	check(ok && compared == 2 * rows * 7 && worst < 1e-3,
+	      "glove grad: every component against central differences", why);
+	printf("glove-grad: largest relative error %.3g\n", worst);
+
+	/* glove_update: a step, a second on the same cell, a clip that bites */
+	m.eta = 0.5;
+	ok = glove_update_check(&m, &cells[3], &clipped, &worst_upd);
+	ok &= glove_update_check(&m, &cells[3], &clipped, &worst_upd);
+	ok &= glove_update_check(&m, &cells[4], &clipped, &worst_upd);
+	snprintf(why, sizeof(why), "largest relative difference %.3g, %zu components clipped",
+	         worst_upd, clipped);
+	check(ok && clipped == 0, "glove update: GloVe's rule, twice on a cell and on another", why);
+	m.grad_clip = 0.2;
+	clipped = 0;
+	ok = glove_update_check(&m, &cells[5], &clipped, &worst_upd);
+	ok &= glove_update_check(&m, &cells[0], &clipped, &worst_upd);
+	snprintf(why, sizeof(why), "largest relative difference %.3g, %zu of 24 components clipped",
+	         worst_upd, clipped);
+	check(ok && clipped > 0 && clipped < 24, "glove update: the clip of each component", why);
+	printf("glove-update: largest relative difference %.3g (%zu of 24 components clipped)\n",
+	       worst_upd, clipped);
+
+	/* a diff that is not finite: nothing changes */
+	glove_row(&m, 1, 2)[1] = NAN;
+	after = emalloc(n * sizeof(float));
+	memcpy(after, m.params, n * sizeof(float));
+	got = glove_update(&m, &cells[4]);
+	check(isnan(got) && memcmp(after, m.params, n * sizeof(float)) == 0,
+	      "glove update: a NaN diff is skipped, nothing changed", "");
+	free(after);
+	free(grad);
+	glove_free(&m);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "w2v-step"))
@@ -1105,6 +1346,8 @@ int main(int argc, char **argv)
 		return w2v_subword_step();
 	if (argc > 1 && !strcmp(argv[1], "subwords"))
 		return subwords(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "glove-grad"))
+		return glove_grad();
 	test_strtab();
 	test_rng();
 	test_num();

@@ -16,12 +16,14 @@
 #include "nn/params.h"
 #include "vec/glove.h"
 #include "vec/vectors.h"
+#include "vec/w2v.h"
 #include "vec/w2vmodel.h"
 
-#define CHUNK 1024          /* cells: thread t's share is the chunks t, t + T, t + 2T, ... */
-#define AHEAD 8             /* swap partners drawn ahead of the visit, their cells prefetched */
+#define AHEAD 8             /* swap partners drawn ahead of the visit */
 #define ROWS_AHEAD 4        /* cells ahead whose parameter rows are prefetched */
 #define REPORT_EVERY 65536  /* cells between the first thread's progress calls */
+#define MAX_BUCKETS 256     /* of the shuffle's partition: a byte's keys */
+#define BUCKET_CELLS 65536  /* the most cells of a bucket, short of MAX_BUCKETS (768 KiB) */
 #define CELL_BYTES sizeof(struct glove_cell)
 #define IO_CHUNK ((size_t)1 << 20) /* bytes of a read or write of the temporary files */
 
@@ -119,32 +121,10 @@ static inline __attribute__((always_inline)) double step(float *restrict a, floa
                                                          size_t vd, size_t stride, float logx,
                                                          float fx, float eta, float clip)
 {
-	typedef float v8 __attribute__((vector_size(32)));
 	float *restrict ga = a + stride, *restrict gc = c + stride;
-	v8 s0 = {0}, s1 = {0};
-	float dot = 0, diff, fdiff;
-	size_t k = 0;
+	float dot = w2v_dot(a, c, vd), diff, fdiff;
+	size_t k;
 
-	for (; k + 16 <= vd; k += 16) {
-		v8 a0, a1, c0, c1;
-
-		memcpy(&a0, a + k, sizeof(a0));
-		memcpy(&a1, a + k + 8, sizeof(a1));
-		memcpy(&c0, c + k, sizeof(c0));
-		memcpy(&c1, c + k + 8, sizeof(c1));
-		s0 += a0 * c0;
-		s1 += a1 * c1;
-	}
-	for (; k < vd; k += 8) {
-		v8 a0, c0;
-
-		memcpy(&a0, a + k, sizeof(a0));
-		memcpy(&c0, c + k, sizeof(c0));
-		s0 += a0 * c0;
-	}
-	s0 += s1;
-	for (int j = 0; j < 8; j++)
-		dot += s0[j];
 	diff = dot + a[vd] + c[vd] - logx;
 	if (!isfinite(diff))
 		return NAN;
@@ -363,7 +343,7 @@ int glove_data_load(struct glove_data *d, struct reader *r, const struct mat_hea
                     uint64_t budget, uint64_t seed, struct error *e)
 {
 	struct mat_cursor cur;
-	size_t cap = 0, limit = (size_t)(budget / CELL_BYTES), held = 0;
+	size_t cap = 0, limit = (size_t)(budget / (CELL_BYTES + 1)), held = 0; /* + its key */
 	uint32_t row, col;
 	double v;
 	int t0 = -1, k;
@@ -453,6 +433,7 @@ void glove_data_free(struct glove_data *d)
 struct run {
 	struct glove_model *m;
 	struct glove_cell *cells;  /* the cells of this pass */
+	uint8_t *keys;             /* [n] the shuffle's buckets of the cells */
 	uint64_t n;
 	uint64_t seed;             /* of this pass: the iteration's and the block's */
 	float log_xmax, alpha, eta, clip;
@@ -466,23 +447,73 @@ struct run {
 	void *ctx;
 };
 
-/* The number of cells of thread t's share: the chunks t, t + nt, ... of n cells. */
-static uint64_t share_len(uint64_t n, int t, int nt)
+/* The first stage of a uniformly random order of a [n], in place: each cell draws one of B
+ * buckets (B a power of two, at most MAX_BUCKETS, with about BUCKET_CELLS cells each or fewer),
+ * and the cells move into their buckets, American flag sort's way (the moves follow B write
+ * heads, each forward: little random access). start [B + 1] gets the buckets' bounds. A uniform
+ * shuffle of each bucket then makes a uniform shuffle of the whole, whose random accesses stay
+ * within a bucket (in the processor's caches). Returns B. */
+static unsigned partition(struct glove_cell *a, uint8_t *key, uint64_t n, struct rng *r,
+                          uint64_t *start)
 {
-	uint64_t chunks = n / CHUNK, rest = n % CHUNK, full = chunks / (uint64_t)nt;
-	uint64_t len = full * CHUNK, extra = chunks % (uint64_t)nt;
+	uint64_t head[MAX_BUCKETS], count[MAX_BUCKETS] = {0};
+	unsigned B = 1;
 
-	if ((uint64_t)t < extra)
-		len += CHUNK;
-	else if ((uint64_t)t == extra)
-		len += rest;
-	return len;
+	while (B < MAX_BUCKETS && n / B > BUCKET_CELLS)
+		B *= 2;
+	start[0] = 0;
+	if (B == 1) {
+		start[1] = n;
+		return 1;
+	}
+	for (uint64_t i = 0; i < n; i += 8) {
+		uint64_t x = rng_next(r);
+
+		for (unsigned j = 0; j < 8 && i + j < n; j++, x >>= 8) {
+			key[i + j] = (uint8_t)(x & (B - 1));
+			count[x & (B - 1)]++;
+		}
+	}
+	for (unsigned b = 0; b < B; b++) {
+		start[b + 1] = start[b] + count[b];
+		head[b] = start[b];
+	}
+	for (unsigned b = 0; b < B; b++)
+		while (head[b] < start[b + 1]) {
+			struct glove_cell c = a[head[b]];
+			uint8_t k = key[head[b]];
+
+			while (k != b) { /* c goes to its bucket's head; take what was there */
+				uint64_t h = head[k]++;
+				struct glove_cell c2 = a[h];
+				uint8_t k2 = key[h];
+
+				a[h] = c;
+				key[h] = k;
+				c = c2;
+				k = k2;
+			}
+			a[head[b]] = c;
+			key[head[b]] = (uint8_t)b;
+			head[b]++;
+		}
+	return B;
 }
 
-/* Where the s-th cell of thread t's share is. */
-static inline uint64_t share_at(uint64_t s, int t, int nt)
+/* a [n] in a uniformly random order: the partition, then Fisher-Yates in each bucket. */
+static void shuffle(struct glove_cell *a, uint8_t *key, uint64_t n, struct rng *r)
 {
-	return (s / CHUNK * (uint64_t)nt + (uint64_t)t) * CHUNK + s % CHUNK;
+	uint64_t start[MAX_BUCKETS + 1];
+	unsigned B = partition(a, key, n, r, start);
+
+	for (unsigned b = 0; b < B; b++)
+		for (uint64_t i = start[b]; i + 1 < start[b + 1]; i++) {
+			uint64_t j = i + rng_below(r, start[b + 1] - i);
+			struct glove_cell c = a[j];
+
+			a[j] = a[i];
+			a[i] = c;
+		}
 }
 
 static inline void prefetch_rows(const struct glove_model *m, const struct glove_cell *c)
@@ -496,62 +527,78 @@ static inline void prefetch_rows(const struct glove_model *m, const struct glove
 	}
 }
 
-/* Thread t visits its share in a fresh uniformly random order, a Fisher-Yates pass fused with the
- * updates: the cell swapped into place s is a uniform draw from those not visited yet. */
-SIMD_CLONES static void train_share(void *arg, int t, int nt)
-{
-	struct run *R = arg;
-	struct glove_model *m = R->m;
-	struct glove_cell *a = R->cells;
-	uint64_t len = share_len(R->n, t, nt), js[AHEAD], skipped = 0;
-	size_t vd = m->vd, stride = m->stride;
-	double cost = 0;
-	struct rng r;
+/* What a thread has done in an iteration's pass. */
+struct tally {
+	uint64_t done, skipped;
+	double cost;
+};
 
-	rng_seed(&r, R->seed + 0x9e3779b97f4a7c15ull * (uint64_t)(t + 1));
-	for (uint64_t s = 0; s < AHEAD && s < len; s++)
-		js[s] = s + rng_below(&r, len - s);
-	for (uint64_t s = 0; s < len; s++) {
-		uint64_t j = js[s % AHEAD], i = share_at(s, t, nt);
+/* The updates of a [n] in a uniformly random order, a Fisher-Yates pass fused with them (the cell
+ * swapped into place s is a uniform draw from those not visited yet), the swap partners drawn
+ * AHEAD and the rows of the cells ROWS_AHEAD prefetched. */
+static inline __attribute__((always_inline)) void visit(struct run *R, int t, int nt,
+                                                        struct glove_cell *a, uint64_t n,
+                                                        struct rng *r, struct tally *y)
+{
+	struct glove_model *m = R->m;
+	size_t vd = m->vd, stride = m->stride;
+	uint64_t js[AHEAD];
+
+	for (uint64_t s = 0; s < AHEAD && s < n; s++)
+		js[s] = s + rng_below(r, n - s);
+	for (uint64_t s = 0; s < n; s++) {
+		uint64_t j = js[s % AHEAD];
 		struct glove_cell c;
+		float lx;
 		double q;
 
-		if (s + AHEAD < len) {
-			uint64_t next = s + AHEAD + rng_below(&r, len - s - AHEAD);
-
-			js[s % AHEAD] = next;
-			__builtin_prefetch(a + share_at(next, t, nt), 1, 3);
-		}
-		if (s + ROWS_AHEAD < len)
-			prefetch_rows(m, a + share_at(js[(s + ROWS_AHEAD) % AHEAD], t, nt));
-		c = a[share_at(j, t, nt)];
-		a[share_at(j, t, nt)] = a[i];
-		a[i] = c;
-		{
-			float lx = logf(c.x);
-
-			q = step(glove_row(m, 0, c.row), glove_row(m, 1, c.col), vd, stride, lx,
-			         weight(lx, R->log_xmax, R->alpha), R->eta, R->clip);
-		}
+		if (s + AHEAD < n)
+			js[s % AHEAD] = s + AHEAD + rng_below(r, n - s - AHEAD);
+		if (s + ROWS_AHEAD < n)
+			prefetch_rows(m, a + js[(s + ROWS_AHEAD) % AHEAD]);
+		c = a[j];
+		a[j] = a[s];
+		a[s] = c;
+		lx = logf(c.x);
+		q = step(glove_row(m, 0, c.row), glove_row(m, 1, c.col), vd, stride, lx,
+		         weight(lx, R->log_xmax, R->alpha), R->eta, R->clip);
 		if (isnan(q))
-			skipped++;
+			y->skipped++;
 		else
-			cost += q;
-		if (((s + 1) & 4095) == 0) {
-			atomic_store_explicit(&R->done[8 * t], s + 1, memory_order_relaxed);
-			if (t == 0 && R->pfn && ((s + 1) & (REPORT_EVERY - 1)) == 0) {
+			y->cost += q;
+		if ((++y->done & 4095) == 0) {
+			atomic_store_explicit(&R->done[8 * t], y->done, memory_order_relaxed);
+			if (t == 0 && R->pfn && (y->done & (REPORT_EVERY - 1)) == 0) {
 				uint64_t all = R->before;
 
 				for (int u = 0; u < nt; u++)
 					all += atomic_load_explicit(&R->done[8 * u], memory_order_relaxed);
-				R->pfn(R->ctx, R->iter, all, (R->cost_before + cost) /
-				       (double)(R->before + s + 1 ? R->before + s + 1 : 1));
+				R->pfn(R->ctx, R->iter, all, (R->cost_before + y->cost) /
+				       (double)(R->before + y->done));
 			}
 		}
 	}
-	atomic_store_explicit(&R->done[8 * t], len, memory_order_relaxed);
-	R->cost[8 * t] = cost;
-	R->skipped[8 * t] = skipped;
+}
+
+/* Thread t's share of the pass: the t-th of nt equal runs of the cells, partitioned at random
+ * into buckets which are visited one after another, each in a uniformly random order: the whole
+ * share in a uniformly random order. */
+SIMD_CLONES static void train_share(void *arg, int t, int nt)
+{
+	struct run *R = arg;
+	uint64_t lo = R->n * (uint64_t)t / (uint64_t)nt, hi = R->n * (uint64_t)(t + 1) / (uint64_t)nt;
+	uint64_t start[MAX_BUCKETS + 1];
+	struct tally y = {0};
+	struct rng r;
+	unsigned B;
+
+	rng_seed(&r, R->seed + 0x9e3779b97f4a7c15ull * (uint64_t)(t + 1));
+	B = partition(R->cells + lo, R->keys + lo, hi - lo, &r, start);
+	for (unsigned b = 0; b < B; b++)
+		visit(R, t, nt, R->cells + lo + start[b], start[b + 1] - start[b], &r, &y);
+	atomic_store_explicit(&R->done[8 * t], y.done, memory_order_relaxed);
+	R->cost[8 * t] = y.cost;
+	R->skipped[8 * t] = y.skipped;
 }
 
 /* One pass over cells [n] on nt threads; adds its cost and skipped updates. */
@@ -578,6 +625,23 @@ static uint64_t mix(uint64_t seed, uint64_t iter, uint64_t block)
 	return z ^ (z >> 31);
 }
 
+/* The cells of a pass, cells [n] (of the block b, or UINT64_MAX: all in memory), ready for nt
+ * threads: with several, a whole shuffle first, so that each thread's share (a run of the cells)
+ * is a random one, not a range of rows of the matrix's order. */
+static void deal(struct run *R, struct glove_cell *cells, uint64_t n, int nt, uint64_t global,
+                 uint64_t b)
+{
+	R->cells = cells;
+	R->n = n;
+	R->seed = mix(R->m->seed, global, b);
+	if (nt > 1) {
+		struct rng r;
+
+		rng_seed(&r, mix(R->m->seed, global, b ^ 0x5eed));
+		shuffle(cells, R->keys, n, &r);
+	}
+}
+
 int glove_train(struct glove_model *m, const struct glove_settings *s, struct glove_data *d,
                 glove_progress_fn *pfn, glove_iter_fn *ifn, void *ctx, struct glove_stats *st,
                 struct error *e)
@@ -592,12 +656,15 @@ int glove_train(struct glove_model *m, const struct glove_settings *s, struct gl
 	R.done = calloc((size_t)nt * 8, sizeof(*R.done));
 	R.cost = calloc((size_t)nt * 8, sizeof(*R.cost));
 	R.skipped = calloc((size_t)nt * 8, sizeof(*R.skipped));
+	R.keys = bigmem_alloc(d->cap ? d->cap : 1);
 	if (d->nblocks)
 		order = malloc((size_t)d->nblocks * sizeof(*order));
-	if (!R.done || !R.cost || !R.skipped || (d->nblocks && !order)) {
-		error_set(e, -1, ENOMEM, NULL, 0, "the threads' counters");
+	if (!R.done || !R.cost || !R.skipped || !R.keys || (d->nblocks && !order)) {
+		error_set(e, -1, ENOMEM, NULL, 0, "the shuffle's keys and the threads' counters");
 		goto done;
 	}
+	if (!d->nblocks && nt > 1 && s->iters) /* the threads' shares, drawn once */
+		deal(&R, d->cells, d->n, nt, (uint64_t)m->iters + 1, UINT64_MAX - 1);
 	for (unsigned it = 1; it <= s->iters; it++) {
 		uint64_t global = (uint64_t)m->iters + 1, skipped = 0;
 		double cost = 0, t0 = clock_seconds();
@@ -633,9 +700,7 @@ int glove_train(struct glove_model *m, const struct glove_settings *s, struct gl
 					          tmpfile_dir());
 					goto done;
 				}
-				R.cells = d->cells;
-				R.n = d->count[b];
-				R.seed = mix(m->seed, global, (uint64_t)b + 1);
+				deal(&R, d->cells, d->count[b], nt, global, (uint64_t)b + 1);
 				pass(&R, nt, &cost, &skipped);
 				at += d->count[b];
 				R.before = at;
@@ -653,6 +718,7 @@ done:
 	free(R.done);
 	free(R.cost);
 	free(R.skipped);
+	bigmem_free(R.keys, d->cap ? d->cap : 1);
 	free(order);
 	return rc;
 }
@@ -790,8 +856,11 @@ int glove_model_parse(struct glove_model *m, struct strtab *words, const unsigne
 		          (unsigned long long)rows, dim, f.tables[0].n);
 		goto fail;
 	}
-	if (!(m->x_max > 0) || !isfinite(m->x_max) || !(m->alpha >= 0) || !isfinite(m->alpha) ||
-	    !(m->eta > 0) || !isfinite(m->eta) || !(m->grad_clip > 0) || !isfinite(m->grad_clip)) {
+	/* the options' ranges (nlp-glove(1)), within which the steps' float32 are finite */
+	if (!(m->x_max >= GLOVE_MIN_SETTING && m->x_max <= GLOVE_MAX_SETTING) ||
+	    !(m->alpha >= 0 && m->alpha <= GLOVE_MAX_ALPHA) ||
+	    !(m->eta >= GLOVE_MIN_SETTING && m->eta <= GLOVE_MAX_ETA) ||
+	    !(m->grad_clip >= GLOVE_MIN_SETTING && m->grad_clip <= GLOVE_MAX_SETTING)) {
 		error_bad(e, name, 0, "settings out of range: x_max %g, alpha %g, eta %g, grad_clip %g",
 		          m->x_max, m->alpha, m->eta, m->grad_clip);
 		goto fail;

@@ -12,10 +12,13 @@
  * never share one. The four rows of a non-zero's update (vector, sums, both sides) are two runs
  * of 2 * stride floats, which the trainer prefetches a few non-zeros ahead.
  *
- * The non-zeros (glove_data) are held in memory when they fit the budget, and visited in a fresh
- * random order each iteration: a Fisher-Yates pass fused with the updates over each thread's
- * share. Past the budget they are dealt at random into blocks in temporary files, which each
- * iteration reads in a random order, each visited as above. */
+ * The non-zeros (glove_data) are held in memory when they fit the budget (13 bytes each), and
+ * each thread visits its share in a fresh uniformly random order each iteration: the share is
+ * partitioned at random into buckets of at most about 768 KiB, in place, and each bucket visited
+ * in a uniformly random order, a Fisher-Yates pass fused with the updates, so that the random
+ * accesses stay in the caches. With several threads, the cells are shuffled once first, so that
+ * each share is a random one. Past the budget the cells are dealt at random into blocks of a
+ * temporary file, which each iteration reads in a random order, each visited as above. */
 #ifndef NLP_GLOVE_H
 #define NLP_GLOVE_H
 
@@ -32,10 +35,16 @@
 #define GLOVE_HEADER 128
 #define GLOVE_MAX_DIM 10000
 #define GLOVE_MAX_ITERS 100000
-#define GLOVE_LANES 8 /* floats of the kernel's SIMD vectors: vectors are padded to a multiple */
+#define GLOVE_LANES 8 /* a vector is padded to a multiple, for w2v_dot and the vectorised update */
 #define GLOVE_MAX_ROWS ((uint64_t)INT32_MAX)
+/* the settings' ranges, of the options and of a model file: x_max and grad_clip in
+ * [MIN_SETTING, MAX_SETTING], eta in [MIN_SETTING, MAX_ETA], alpha in [0, MAX_ALPHA] */
+#define GLOVE_MIN_SETTING 1e-30
+#define GLOVE_MAX_SETTING 1e30
+#define GLOVE_MAX_ETA 1e6
+#define GLOVE_MAX_ALPHA 100
 
-/* A non-zero of the matrix: 12 bytes. */
+/* A non-zero of the matrix: 12 bytes, and a byte of the shuffle's (its bucket) beside it. */
 struct glove_cell {
 	uint32_t row, col;
 	float x;

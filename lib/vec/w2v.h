@@ -166,13 +166,15 @@ int w2v_train(struct w2v_model *m, const struct w2v_settings *s, const struct vo
 
 typedef float w2v_vec __attribute__((vector_size(32))); /* 8 lanes; two per W2V_LANES */
 
-/* a [n] . b [n], n a multiple of W2V_LANES; the sum's order is fixed, so results repeat. */
+/* a [n] . b [n], n a multiple of 8 (word2vec's rows: of W2V_LANES); the sum's order is fixed, so
+ * results repeat. */
 static inline float w2v_dot(const float *a, const float *b, size_t n)
 {
 	w2v_vec s0 = {0}, s1 = {0};
 	float r = 0;
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i += W2V_LANES) {
+	for (; i + W2V_LANES <= n; i += W2V_LANES) {
 		w2v_vec a0, a1, b0, b1; /* loads through memcpy: no alignment or aliasing assumed */
 
 		memcpy(&a0, a + i, sizeof(a0));
@@ -181,6 +183,13 @@ static inline float w2v_dot(const float *a, const float *b, size_t n)
 		memcpy(&b1, b + i + 8, sizeof(b1));
 		s0 += a0 * b0;
 		s1 += a1 * b1;
+	}
+	if (i < n) { /* the last 8 of a length that is not a multiple of 16 */
+		w2v_vec a0, b0;
+
+		memcpy(&a0, a + i, sizeof(a0));
+		memcpy(&b0, b + i, sizeof(b0));
+		s0 += a0 * b0;
 	}
 	s0 += s1;
 	for (int j = 0; j < 8; j++)
