@@ -31,7 +31,8 @@
 #                  seeds, then the table
 #   peer           only the peer: its figures go to $BENCH_DIR/glove-peer.TAG.tsv
 #   ours           only ours: $BENCH_DIR/glove-ours.TAG.tsv; the table takes the peer's figures
-#                  from its cached file when there is one (a peer run takes some 10 minutes)
+#                  from its cached file when there is one (a peer run takes some 13 minutes on
+#                  a quiet 2-core machine)
 #   table          the table of the cached files only
 # TAG is CORPUS-iITERS-xXMAX (e.g. enwik100-i15-x10). GLOVE_CORPUS replaces the corpus for a quick
 # trial of the script. Every step runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (BENCH.md:

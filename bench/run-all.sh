@@ -10,7 +10,9 @@
 # (timed rounds of text.sh, default 5); for w2v.sh (the longest: some 20 minutes and more), W2V_C
 # (word2vec.c's binary, built outside the project; its row is skipped without it), W2V_SEEDS and
 # W2V_CBOW, W2V_HS, W2V_SUBWORD (=1 for its optional sections); for rnnlm.sh, which runs here in
-# its speed mode only (some 10 minutes; its --full runs take hours), RNNLM_REPS.
+# its speed mode only (some 10 minutes; its --full runs take hours), RNNLM_REPS; for glove.sh,
+# GLOVE_DIR (Stanford GloVe's build/, built outside the project; its rows are skipped without
+# it: some 13 minutes with it) and GLOVE_SEEDS (3 seeds of nlp-glove by default, 100 s each).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
