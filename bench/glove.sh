@@ -39,7 +39,10 @@
 # the peer at its best, ours the same way); the scoring is not timed. Each step is timed once.
 # Time of an iteration: GloVe's stderr lines are stamped as they arrive; its iteration time is
 # (the time of its last "iter:" line - the time of the "alpha:" line it prints after loading and
-# initialising) / iterations. Ours: the mean of the per-iteration seconds of --log.
+# initialising) / iterations. Ours: the mean of the per-iteration seconds of --log. Under the table,
+# PASS or FAIL for issue 16's targets (an iteration and the pipeline at least 3 times faster;
+# WordSim353 and analogy within 0.01 of GloVe's or better, the mean of the seeds); the exit status
+# stays 0 (run-all.sh's convention).
 set -euo pipefail
 
 # shellcheck source=bench/_common.sh
@@ -299,3 +302,21 @@ cat "$peer_res" "$ours_res" | awk -F'\t' '!/^#/ && $1 != "run" { print "  " $1 "
 for n in "${notes[@]}"; do echo "Note: $n"; done
 echo "BENCH.md's figures (same machine, earlier; GloVe master, 15 iterations, x_max 10): cooccur 16 s,"
 echo "shuffle 15 s, 38 s an iteration; 1.46 GB / 0.69 GB / 218 MB; WordSim353 0.448, analogy 0.305."
+
+# Issue 16's targets, from the GloVe row and the mean of our seeds (printed, not the exit status:
+# run-all.sh's convention).
+cat "$peer_res" "$ours_res" | awk -F'\t' -v iters="$iters" -v xmax="$xmax" '
+	/^#/ || $1 == "run" { next }
+	$1 == "GloVe" { g = 1; gi = $10; gt = $11; gs = $15; ga = $16; next }
+	$10 != "-" { n++; ni += $10; nt += $11; ns += $15; na += $16 }
+	function v(ok) { return ok ? "PASS" : "FAIL" }
+	END {
+		if (!g || !n) exit
+		ni /= n; nt /= n; ns /= n; na /= n
+		print ""
+		printf "Issue 16'\''s targets (%d iterations, x_max %s; nlp: the mean of %d seeds):\n", iters, xmax, n
+		printf "  %s  an iteration at least 3 times faster than GloVe'\''s (%.1f s / %.1f s = %.2fx)\n", v(gi >= 3 * ni), gi, ni, gi / ni
+		printf "  %s  the pipeline at least 3 times faster (%.1f s / %.1f s = %.2fx)\n", v(gt >= 3 * nt), gt, nt, gt / nt
+		printf "  %s  WordSim353 within 0.01 of GloVe'\''s or better (%.3f vs %.3f)\n", v(ns >= gs - 0.01), ns, gs
+		printf "  %s  analogy within 0.01 of GloVe'\''s or better (%.3f vs %.3f)\n", v(na >= ga - 0.01), na, ga
+	}'
