@@ -201,11 +201,7 @@ run_ours()
 	echo "$me: nlp seed $s: $(tail -n 1 "$tmp/ours.tsv")" >&2
 }
 
-if [ "$mode" != table ]; then
-	[ -n "$corpus" ] || corpus=$(enwik100_cached)
-	echo "$me: corpus $corpus, $(wc -w <"$corpus") words"
-fi
-
+peer=0
 if [ "$mode" = all ] || [ "$mode" = peer ]; then
 	if [ -z "$gdir" ]; then
 		notes+=("GloVe skipped: set GLOVE_DIR to the directory of its binaries (built outside the project)")
@@ -213,6 +209,7 @@ if [ "$mode" = all ] || [ "$mode" = peer ]; then
 		for b in vocab_count cooccur shuffle glove; do
 			[ -x "$gdir/$b" ] || { echo "$me: $gdir/$b is missing (GLOVE_DIR)" >&2; exit 1; }
 		done
+		peer=1
 	fi
 fi
 ours=0
@@ -221,7 +218,11 @@ if [ "$mode" = all ] || [ "$mode" = ours ]; then
 	elif [ -x "$nlp" ]; then ours=1
 	else notes+=("nlp-glove skipped: $nlp does not exist (NLP_GLOVE)"); fi
 fi
-if [ -n "$gdir" ] && { [ "$mode" = peer ] || { [ "$mode" = all ] && [ $ours = 0 ]; }; }; then run_peer; fi
+if [ $peer = 1 ] || [ $ours = 1 ]; then
+	[ -n "$corpus" ] || corpus=$(enwik100_cached)
+	echo "$me: corpus $corpus, $(wc -w <"$corpus") words"
+fi
+if [ $peer = 1 ] && [ $ours = 0 ]; then run_peer; fi
 if [ $ours = 1 ]; then
 	{
 		start=$(now)
@@ -229,7 +230,7 @@ if [ $ours = 1 ]; then
 		for s in "${seeds[@]}"; do
 			run_ours "$s"
 			# all: the peer runs between the first and the second seed
-			if [ "$s" = "${seeds[0]}" ] && [ "$mode" = all ] && [ -n "$gdir" ]; then run_peer; fi
+			if [ "$s" = "${seeds[0]}" ] && [ $peer = 1 ]; then run_peer; fi
 		done
 		header "$tmp/ours.h" "$start"
 		cat "$tmp/ours.h" "$tmp/ours.tsv" >"$ours_res"
