@@ -14,6 +14,7 @@
 #include "cli/opt.h"
 #include "cli/out.h"
 #include "cli/progress.h"
+#include "count/cooccur.h"
 #include "count/vocab.h"
 #include "mat/matrix.h"
 #include "nn/nnfile.h"
@@ -172,9 +173,9 @@ static void parse(struct opts *o, int argc, char **argv)
 static void check_matrix(const struct mat_header *h, const char *name, const struct vocab *v,
                          const char *vname)
 {
-	size_t n;
-	const char *line = mat_record_last(h->record, &n);
-	char val[32];
+	struct cooccur_settings set;
+	struct error e;
+	uint64_t fp;
 
 	if (h->kind != MAT_SPARSE)
 		eprintf("%s: a dense matrix; nlp-glove fits sparse co-occurrence counts (nlp-cooccur "
@@ -185,19 +186,13 @@ static void check_matrix(const struct mat_header *h, const char *name, const str
 	if (h->rows != vocab_size(v))
 		eprintf("%s: the matrix has %" PRIu64 " rows, but the vocabulary %s has %zu words", name,
 		        h->rows, vname, vocab_size(v));
-	if (!line)
+	if (!h->record[0])
 		return;
-	if (n < 8 || memcmp(line, "cooccur ", 8) != 0)
-		eprintf("%s: does not hold co-occurrence counts: its record ends with the stage "
-		        "'%.*s', not cooccur", name, (int)strcspn(line, " \n"), line);
-	if (mat_record_field(line, n, "vocab", val, sizeof(val))) {
-		char mine[32];
-
-		snprintf(mine, sizeof(mine), "%016" PRIx64, vocab_fingerprint(v));
-		if (strcmp(val, mine) != 0)
-			eprintf("%s: counted with another vocabulary than %s (vocab=%s, not %s)", name,
-			        vname, val, mine);
-	}
+	if (cooccur_parse_record(name, h->record, &set, &fp, &e) < 0)
+		eprint_error(&e);
+	if (fp != vocab_fingerprint(v))
+		eprintf("%s: counted with another vocabulary than %s (vocab=%016" PRIx64 ", not %016"
+		        PRIx64 ")", name, vname, fp, vocab_fingerprint(v));
 }
 
 /* The model of --model, its settings under the options given. */

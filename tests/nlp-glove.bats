@@ -325,7 +325,7 @@ EOF
 	assert_equal "$stderr" "nlp-glove: $PM: the matrix has 20 rows, but the vocabulary more.vocab has 21 words"
 	nlp-ppmi "$PM" > ppmi.mat
 	run -1 --separate-stderr nlp-glove -v "$PV" ppmi.mat
-	assert_equal "$stderr" "nlp-glove: ppmi.mat: does not hold co-occurrence counts: its record ends with the stage 'ppmi', not cooccur"
+	assert_equal "$stderr" "nlp-glove: ppmi.mat: does not hold counts: its record ends with the stage 'ppmi', not cooccur"
 	# the same words in another order: another fingerprint
 	{ sed -n 2p "$PV"; sed -n 1p "$PV"; tail -n +3 "$PV"; } > swapped.vocab
 	run -1 --separate-stderr nlp-glove -v swapped.vocab "$PM"

@@ -77,10 +77,8 @@ static int word_index(const char *val, const char *const *words, int n)
 	return -1;
 }
 
-/* The settings of rec, the record of shard `name`: its last line must be nlp-cooccur's. Returns 0,
- * or -1 with e filled. */
-static int parse_record(const char *name, const char *rec, struct cooccur_settings *set,
-                        struct error *e)
+int cooccur_parse_record(const char *name, const char *rec, struct cooccur_settings *set,
+                         uint64_t *vocab_fp, struct error *e)
 {
 	static const char *const weights[] = {"flat", "harmonic"}, *const yesno[] = {"no", "yes"},
 	                         *const drops[] = {"before", "after"};
@@ -122,6 +120,8 @@ static int parse_record(const char *name, const char *rec, struct cooccur_settin
 		default:
 			if (strlen(val) != 16 || strspn(val, "0123456789abcdef") != 16)
 				goto bad;
+			if (vocab_fp)
+				*vocab_fp = strtoull(val, NULL, 16);
 			break;
 		}
 		continue;
@@ -457,7 +457,7 @@ int cooccur_merge_open(struct cooccur_merge *m, struct cooccur_settings *set, un
 		if (h->record[0]) {
 			struct cooccur_settings here = *set;
 
-			if (parse_record(s->r.name, h->record, &here, e) < 0)
+			if (cooccur_parse_record(s->r.name, h->record, &here, NULL, e) < 0)
 				return -1;
 			if (!first) {
 				if (check_given(set, given, s->r.name, &here, e) < 0)

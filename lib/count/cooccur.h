@@ -47,6 +47,13 @@ struct cooccur_settings {
  * fingerprint vocab_fp (count/vocab.h): one "cooccur ..." line. */
 void cooccur_record(const struct cooccur_settings *set, uint64_t vocab_fp, char *rec);
 
+/* The settings of rec, the record of the matrix `name` (a shard, or a program's input): its last
+ * line must be nlp-cooccur's, with every setting; *vocab_fp (may be NULL) gets its vocabulary's
+ * fingerprint. Returns 0, or -1 with e filled ("NAME: does not hold counts: its record ends with
+ * the stage 'ppmi', not cooccur", or the setting that is missing or malformed). */
+int cooccur_parse_record(const char *name, const char *rec, struct cooccur_settings *set,
+                         uint64_t *vocab_fp, struct error *e);
+
 /* The denominator of the settings' values: the least common multiple of 1..window for
  * harmonic weights, 1 for flat ones, or 0 (doubles) when it would pass UINT32_MAX. */
 uint64_t cooccur_denom(const struct cooccur_settings *set);

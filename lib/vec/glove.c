@@ -329,13 +329,9 @@ static int make_blocks(struct glove_data *d, int t0, size_t held, size_t cap, ui
 	if ((t1 = tmpfile_open()) < 0)
 		return temp_error(e);
 	d->nblocks = (int)nb;
-	d->fds = malloc(sizeof(*d->fds));
-	d->count = calloc(nb, sizeof(*d->count));
-	if (!d->fds || !d->count) {
-		close(t1);
+	d->fd = t1;
+	if (!(d->count = calloc(nb, sizeof(*d->count))))
 		return error_set(e, -1, ENOMEM, NULL, 0, "the blocks' tables");
-	}
-	d->fds[0] = t1;
 	return scatter(d, t0, t1, d->cells, cap, seed, e);
 }
 
@@ -421,9 +417,8 @@ void glove_data_free(struct glove_data *d)
 {
 	if (d->cells)
 		bigmem_free(d->cells, d->cap * CELL_BYTES);
-	if (d->fds && d->nblocks)
-		close(d->fds[0]);
-	free(d->fds);
+	if (d->nblocks)
+		close(d->fd);
 	free(d->count);
 	memset(d, 0, sizeof(*d));
 }
@@ -694,7 +689,7 @@ int glove_train(struct glove_model *m, const struct glove_settings *s, struct gl
 
 				for (int x = 0; x < b; x++)
 					off += d->count[x];
-				if (d->count[b] && pread_full(d->fds[0], d->cells, d->count[b] * CELL_BYTES,
+				if (d->count[b] && pread_full(d->fd, d->cells, d->count[b] * CELL_BYTES,
 				                              off * CELL_BYTES) < 0) {
 					error_sys(e, NULL, "read back a block of non-zeros from %s",
 					          tmpfile_dir());

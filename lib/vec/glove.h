@@ -101,7 +101,7 @@ struct glove_data {
 	uint64_t n;               /* non-zeros */
 	struct glove_cell *cells; /* in memory: all n; spilled: a buffer of the largest block */
 	int nblocks;              /* 0: in memory */
-	int *fds;                 /* [nblocks] temporary files, unlinked */
+	int fd;                   /* blocks: the temporary file (unlinked) that holds them */
 	uint64_t *count;          /* [nblocks] non-zeros of each */
 	uint64_t largest;         /* the largest block's */
 	size_t cap;               /* cells that cells holds */
