@@ -24,17 +24,34 @@ setup_file() {
 	$PY -c 'import random,sys; random.seed(7); sys.stdout.buffer.write(bytes(random.getrandbits(8) for _ in range(1<<20)))' > "$BATS_FILE_TMPDIR/random.bin"
 }
 
+# assert_utf8 FILE...: each file is valid UTF-8 (all in one Python); names those that are not.
+assert_utf8() {
+	run $PY -c '
+import sys
+for f in sys.argv[1:]:
+    try:
+        open(f, "rb").read().decode("utf-8")
+    except UnicodeDecodeError as e:
+        print("%s: %s" % (f, e))' "$@"
+	assert_success
+	[ -z "$output" ] || fail "invalid UTF-8 written: $output"
+}
+
 @test "bad input: 1 MB of random bytes, every mode, replace policy: valid UTF-8 out, same line count" {
 	lines=$(tr -cd '\n' < "$BATS_FILE_TMPDIR/random.bin" | wc -c)
+	local outs=() n=0
 	while read -r cmd; do
-		$cmd < "$BATS_FILE_TMPDIR/random.bin" > "$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || fail "$cmd exited $?: $(head -c 300 "$BATS_TEST_TMPDIR/err")"
-		$PY -c 'import sys; sys.stdin.buffer.read().decode("utf-8")' < "$BATS_TEST_TMPDIR/out" || fail "$cmd wrote invalid UTF-8"
+		n=$((n + 1))
+		# (the file's name says the command, for assert_utf8's message)
+		outs+=("$BATS_TEST_TMPDIR/out$n ${cmd// /_}")
+		$cmd < "$BATS_FILE_TMPDIR/random.bin" > "${outs[-1]}" 2>"$BATS_TEST_TMPDIR/err" || fail "$cmd exited $?: $(head -c 300 "$BATS_TEST_TMPDIR/err")"
 		if [[ "$cmd" != *--sentences* ]]; then
-			got=$(tr -cd '\n' < "$BATS_TEST_TMPDIR/out" | wc -c)
+			got=$(tr -cd '\n' < "${outs[-1]}" | wc -c)
 			[ "$got" -eq "$lines" ] || [ "$got" -eq $((lines + 1)) ] || fail "$cmd: $got lines for $lines"
 		fi
 		grep -q 'invalid UTF-8' "$BATS_TEST_TMPDIR/err" || fail "$cmd gave no warning"
 	done < <(modes)
+	assert_utf8 "${outs[@]}"
 }
 
 # Every sequence that cannot start a character: the continuation bytes, the overlong leads C0
@@ -219,16 +236,19 @@ count_modes() {
 	V="$BATS_TEST_TMPDIR/v.tsv"
 	nlp-vocab --min-count 3 < "$BATS_FILE_TMPDIR/random.bin" > "$V"
 	[ -s "$V" ] || fail "no vocabulary from random bytes"
+	local outs=() n=0
 	while read -r cmd; do
 		for policy in replace skip; do
-			$cmd --invalid=$policy < "$BATS_FILE_TMPDIR/random.bin" > "$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || fail "$cmd --invalid=$policy exited $?: $(head -c 300 "$BATS_TEST_TMPDIR/err")"
-			[ -s "$BATS_TEST_TMPDIR/out" ] || fail "$cmd --invalid=$policy: no output"
-			$PY -c 'import sys; sys.stdin.buffer.read().decode("utf-8")' < "$BATS_TEST_TMPDIR/out" || fail "$cmd wrote invalid UTF-8"
+			n=$((n + 1))
+			outs+=("$BATS_TEST_TMPDIR/out$n ${cmd//[ \/]/_}_--invalid=$policy")
+			$cmd --invalid=$policy < "$BATS_FILE_TMPDIR/random.bin" > "${outs[-1]}" 2>"$BATS_TEST_TMPDIR/err" || fail "$cmd --invalid=$policy exited $?: $(head -c 300 "$BATS_TEST_TMPDIR/err")"
+			[ -s "${outs[-1]}" ] || fail "$cmd --invalid=$policy: no output"
 		done
 		run --separate-stderr $cmd --invalid=fail < "$BATS_FILE_TMPDIR/random.bin"
 		[ "$status" -eq 1 ] || fail "$cmd --invalid=fail exited $status"
 		[[ "$stderr" == nlp-*": <stdin>: line "*", byte "*": invalid UTF-8" ]] || fail "$cmd: $stderr"
 	done < <(count_modes)
+	assert_utf8 "${outs[@]}"
 }
 
 @test "bad input, counting stages: a 20 MB line is counted whole" {
