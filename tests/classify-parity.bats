@@ -9,7 +9,7 @@
 # Attention models: the weights of `--show-attention` agree within the rounding of their %.3f.
 # Models with character n-grams (--subword) too. Then the checker itself: a probability off by
 # 1e-4, a corrupted model and a foreign one are refused. Each test checks all its models in one
-# cls_ref.py, as each imports torch (a second or so, more on a loaded machine).
+# cls_ref.py, as each imports torch (seconds on a loaded machine, unless tests/pyserver.py has).
 
 load helper
 
@@ -29,7 +29,7 @@ need_classify() {
 # models CELL POOL [ARGS]: for 1 and 2 layers, one direction and two, a random model (ARGS added
 # to cls_ref.py --write-random) and its text, run by nlp-classify predict --probs (and
 # --show-attention when pooled by attention); the checks go into the array checks, for one
-# cls_ref.py process at the end of the test (check_all): each imports torch, the test's cost.
+# cls_ref.py process at the end of the test (check_all).
 models() {
 	local cell=$1 pool=$2 layers bi seed=0
 	shift 2

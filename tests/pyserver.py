@@ -1,6 +1,8 @@
 """pyserver: runs the tests' Python scripts in forks of one interpreter that has imported NumPy,
-SciPy, gensim, scikit-learn and NLTK once, so that a script starts in milliseconds instead of the
-second or more those imports take (the tests start Python a few hundred times).
+SciPy, gensim, scikit-learn, NLTK and PyTorch once, so that a script starts in milliseconds
+instead of the second or more those imports take (the tests start Python a few hundred times,
+and the parity tests' references import torch, two to four seconds on a loaded machine). Importing
+torch starts no thread (its pools start on first use), so the forks are safe.
 
     python3 pyserver.py SOCKET      serve on the Unix socket SOCKET until killed (tests/run)
     python3 pyserver.py --client [PYTHON ARGS]   what tests/py runs: one script through the server
@@ -145,8 +147,8 @@ def serve(path):
     import signal
     import threading
     for m in ("numpy", "scipy.sparse", "scipy.io", "scipy.stats", "gensim.models",
-              "sklearn.feature_extraction.text", "nltk.tokenize", "unicodedata", "json", "re",
-              "random", "struct", "logging", "subprocess", "collections", "traceback", "io"):
+              "sklearn.feature_extraction.text", "nltk.tokenize", "torch", "unicodedata", "json",
+              "re", "random", "struct", "logging", "subprocess", "collections", "traceback", "io"):
         try:
             __import__(m)
         except Exception:

@@ -5,7 +5,7 @@
 # and rnn_ref.py runs it in float64 PyTorch: the loss, logits, every parameter's gradient and the
 # final states agree within 1e-5 x max(1, |ref|). Then the checker itself: a value off by 1e-4, a
 # corrupted model file and a foreign one are refused. Each test imports torch twice at most (a
-# second or two each; tests/pyserver.py does not preload it).
+# few seconds each on a loaded machine, nothing when tests/pyserver.py has preloaded it).
 
 load helper
 
