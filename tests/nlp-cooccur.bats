@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
 # nlp-cooccur: the lecture notes' co-occurrence matrix, every option against an independent
-# NumPy/SciPy count (fixtures, and PTB when ../shared is there), the memory budget (runs spilled to
-# $TMPDIR and their multi-pass merge give the same bytes), exact merging of shards (split, GNU
-# parallel), the binary header, float32 output, and bad vocabularies, matrices and options.
+# NumPy/SciPy count (fixtures, and the first 10,000 lines of PTB when ../shared is there: 8,712
+# words, 670,000 cells, a real corpus as large as the tests need), the memory budget (runs
+# spilled to $TMPDIR and their multi-pass merge give the same bytes), exact merging of shards
+# (split, GNU parallel), the binary header, float32 output, and bad vocabularies, matrices and
+# options.
 
 load helper
 
@@ -212,8 +214,9 @@ setup_file() {
 	awk '{ for (i = 1; i <= NF; i++) c[$i]++ } END { for (w in c) print w "\t" c[w] }' \
 		"$BATS_FILE_TMPDIR/gen.txt" | LC_ALL=C sort > "$BATS_FILE_TMPDIR/gen.vocab"
 	if [ -f "$PTB" ]; then
-		nlp-vocab "$PTB" > "$BATS_FILE_TMPDIR/ptb.vocab"
-		nlp-vocab --min-count 50 "$PTB" > "$BATS_FILE_TMPDIR/ptb50.vocab"
+		head -n 10000 "$PTB" > "$BATS_FILE_TMPDIR/ptb.txt"
+		nlp-vocab "$BATS_FILE_TMPDIR/ptb.txt" > "$BATS_FILE_TMPDIR/ptb.vocab"
+		nlp-vocab --min-count 50 "$BATS_FILE_TMPDIR/ptb.txt" > "$BATS_FILE_TMPDIR/ptb50.vocab"
 	fi
 }
 
@@ -1017,43 +1020,47 @@ setup_file() {
 	assert_output --regexp '^nlp-cooccur [0-9]+\.[0-9]+\.[0-9]+$'
 }
 
-# ---- the Penn Treebank (../shared) ----
+# ---- the Penn Treebank (../shared): its first 10,000 lines (setup_file) ----
 
-@test "cooccur PTB: window 5 harmonic (default) and flat, --left, --right, --cross-lines agree with NumPy/SciPy" {
+@test "cooccur PTB (10,000 lines): window 5 harmonic (default) and flat, --left, --right, --cross-lines agree with NumPy/SciPy" {
 	need_shared ptb/ptb.train.txt
 	need_python_module scipy
-	check_ref "$BATS_FILE_TMPDIR/ptb.vocab" "$PTB" 'bin|' 'bin|--weight flat' 'bin|--left' 'text|--right' 'bin|--cross-lines'
-	assert_line --regexp '^ok \[\] bin: nnz 1[0-9]{6}, '
+	check_ref "$BATS_FILE_TMPDIR/ptb.vocab" "$BATS_FILE_TMPDIR/ptb.txt" 'bin|' 'bin|--weight flat' 'bin|--left' 'text|--right' 'bin|--cross-lines'
+	assert_line --regexp '^ok \[\] bin: nnz [5-9][0-9]{5}, '
 	run info_field "$BATS_TEST_TMPDIR/r1.bin" rows
 	assert_output "$(wc -l < "$BATS_FILE_TMPDIR/ptb.vocab")"
 }
 
-@test "cooccur PTB: --drop-oov after with a --min-count 50 vocabulary agrees with NumPy/SciPy" {
+@test "cooccur PTB (10,000 lines): --drop-oov after with a --min-count 50 vocabulary agrees with NumPy/SciPy" {
 	need_shared ptb/ptb.train.txt
 	need_python_module scipy
-	check_ref "$BATS_FILE_TMPDIR/ptb50.vocab" "$PTB" 'bin|--drop-oov after'
+	check_ref "$BATS_FILE_TMPDIR/ptb50.vocab" "$BATS_FILE_TMPDIR/ptb.txt" 'bin|--drop-oov after'
 }
 
-@test "cooccur PTB: --memory 9M gives the same bytes as the default; \$TMPDIR left empty" {
+@test "cooccur PTB (10,000 lines): --memory 9M spills runs and gives the same bytes as the default; \$TMPDIR left empty" {
 	need_shared ptb/ptb.train.txt
 	export TMPDIR="$BATS_TEST_TMPDIR/tmp"
 	mkdir "$TMPDIR"
-	nlp-cooccur -v "$BATS_FILE_TMPDIR/ptb.vocab" "$PTB" > "$BATS_TEST_TMPDIR/want"
-	nlp-cooccur -v "$BATS_FILE_TMPDIR/ptb.vocab" -M 9M "$PTB" > "$BATS_TEST_TMPDIR/got"
+	nlp-cooccur -v "$BATS_FILE_TMPDIR/ptb.vocab" "$BATS_FILE_TMPDIR/ptb.txt" > "$BATS_TEST_TMPDIR/want"
+	nlp-cooccur -v "$BATS_FILE_TMPDIR/ptb.vocab" -M 9M --progress "$BATS_FILE_TMPDIR/ptb.txt" > "$BATS_TEST_TMPDIR/got" \
+		2> "$BATS_TEST_TMPDIR/progress"
 	assert_same "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
 	run ls -A "$TMPDIR"
 	assert_output ''
+	# more runs than a counting thread keeps open (16): they merge as they accumulate
+	runs=$(tr '\r' '\n' < "$BATS_TEST_TMPDIR/progress" | sed -n 's/.* \([0-9]*\) runs spilled .*/\1/p' | tail -n 1)
+	[ "${runs:-0}" -gt 16 ] || fail "${runs:-no} runs spilled: $(tail -c 300 "$BATS_TEST_TMPDIR/progress")"
 }
 
-@test "cooccur PTB: shards counted by GNU parallel merge into exactly the single run" {
+@test "cooccur PTB (10,000 lines): shards counted by GNU parallel merge into exactly the single run" {
 	need_shared ptb/ptb.train.txt
 	command -v parallel > /dev/null || skip "needs GNU parallel"
 	cd "$BATS_TEST_TMPDIR"
 	v="$BATS_FILE_TMPDIR/ptb.vocab"
 	mkdir parts
-	parallel --will-cite --pipe --block 1M "nlp-cooccur -v '$v' > parts/{#}.m" < "$PTB"
+	parallel --will-cite --pipe --block 300k "nlp-cooccur -v '$v' > parts/{#}.m" < "$BATS_FILE_TMPDIR/ptb.txt"
 	[ "$(ls parts | wc -l)" -ge 4 ] || fail "$(ls parts)"
-	nlp-cooccur -v "$v" "$PTB" > want
+	nlp-cooccur -v "$v" "$BATS_FILE_TMPDIR/ptb.txt" > want
 	nlp-cooccur --merge parts/*.m > got
 	assert_same got want
 }
