@@ -27,9 +27,8 @@ need_classify() {
 }
 
 # models CELL POOL [ARGS]: for 1 and 2 layers, one direction and two, a random model (ARGS added
-# to cls_ref.py --write-random) and its text, run by nlp-classify predict --probs (and
-# --show-attention when pooled by attention); the checks go into the array checks, for one
-# cls_ref.py process at the end of the test (check_all).
+# to cls_ref.py --write-random) and its text, to be written and run by check_all. (The arguments
+# are words without blanks: a line of $T/specs each.)
 models() {
 	local cell=$1 pool=$2 layers bi seed=0
 	shift 2
@@ -39,25 +38,41 @@ models() {
 		for bi in "" --bidirectional; do
 			seed=$((seed + 1))
 			local m="$T/$nth-$cell-$pool-m$layers$bi" t="$T/$nth-$cell-$pool-t$layers$bi"
-			$PY "$REF" --write-random "$m" --text "$t" --cell "$cell" --pool "$pool" \
+			echo --write-random "$m" --text "$t" --cell "$cell" --pool "$pool" \
 				--layers "$layers" $bi --emb 4 --hidden 5 --classes 3 --vocab 12 --init 1 \
-				--seed "$seed" "$@" || fail "cls_ref.py --write-random failed"
-			nlp-classify predict --probs --model "$m" "$t" > "$m.probs" 2> "$T/err" ||
-				fail "nlp-classify predict --probs: exit $?: $(cat "$T/err")"
-			assert_equal "$(cat "$T/err")" ""
-			checks+=(--check "$m" "$t" "$m.probs")
-			if [ "$pool" = attention ]; then
-				nlp-classify predict --show-attention --model "$m" "$t" > "$m.att" 2> "$T/err" ||
-					fail "nlp-classify predict --show-attention: exit $?: $(cat "$T/err")"
-				checks+=(--check-attention "$m" "$t" "$m.att")
-			fi
+				--seed "$seed" "$@" >> "$T/specs"
+			ms+=("$m") ts+=("$t") pools+=("$pool")
 		done
 	done
 }
 
-# check_all: the checks of the models so far against the reference, in one cls_ref.py; a line
+# check_all: writes the models so far (cls_ref.py --write-random for each line of $T/specs, all
+# in one Python), runs each by nlp-classify predict --probs (and --show-attention when pooled by
+# attention), and checks them all against the reference, in one cls_ref.py; a line
 # `OURS max diff X` for each, then `max diff X`.
 check_all() {
+	local i m t checks=()
+	$PY - "$REF" "$T/specs" <<-'EOF' || fail "cls_ref.py --write-random failed"
+	import os, sys
+	ref, specs = sys.argv[1], sys.argv[2]
+	sys.path.insert(0, os.path.dirname(ref))
+	import cls_ref
+	for line in open(specs):
+	    sys.argv = [ref] + line.split()
+	    cls_ref.main()
+	EOF
+	for i in "${!ms[@]}"; do
+		m=${ms[$i]} t=${ts[$i]}
+		nlp-classify predict --probs --model "$m" "$t" > "$m.probs" 2> "$T/err" ||
+			fail "nlp-classify predict --probs: exit $?: $(cat "$T/err")"
+		assert_equal "$(cat "$T/err")" ""
+		checks+=(--check "$m" "$t" "$m.probs")
+		if [ "${pools[$i]}" = attention ]; then
+			nlp-classify predict --show-attention --model "$m" "$t" > "$m.att" 2> "$T/err" ||
+				fail "nlp-classify predict --show-attention: exit $?: $(cat "$T/err")"
+			checks+=(--check-attention "$m" "$t" "$m.att")
+		fi
+	done
 	run --separate-stderr $PY "$REF" "${checks[@]}"
 	printf '%s\n' "$stderr"   # the line off, when one is (assert_success shows stdout)
 	assert_success
