@@ -390,9 +390,10 @@ log10() {
 	assert_failure 2
 }
 
-@test "lm: PTB (10,000 lines): equals the reference, sums to 1, the same with --memory 8M (spilled counts)" {
+@test "lm: PTB (5,000 lines): equals the reference, sums to 1, the same with --memory 8M (spilled counts)" {
 	need_shared ptb/ptb.train.txt
-	head -n 10000 "$SHARED_DATA/ptb/ptb.train.txt" > "$T/ptb.txt"
+	# 147,000 n-grams: --memory 8M spills 3 runs, 1M cannot hold the model
+	head -n 5000 "$SHARED_DATA/ptb/ptb.train.txt" > "$T/ptb.txt"
 	nlp-lm -n 3 --output "$T/m.arpa" "$T/ptb.txt"
 	run --separate-stderr nlp-lm -n 3 -M 8M --progress --output "$T/m8.arpa" "$T/ptb.txt"
 	assert_success
