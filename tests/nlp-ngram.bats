@@ -262,36 +262,51 @@ EOF
 	assert_output ''
 }
 
-@test "ngram: PTB bigrams equal awk | sort, also with --memory 1M and merged from GNU parallel shards" {
+# spilled FILE: the number of runs spilled, from the last line of a --progress report in FILE.
+spilled() {
+	tr '\r' '\n' < "$1" | sed -n 's/.* \([0-9]*\) runs spilled .*/\1/p' | tail -n 1
+}
+
+# The PTB tests count its first 10,000 lines: 120,000 distinct bigrams, whose count spills 11
+# runs under --memory 1M (the trigrams 26).
+@test "ngram: PTB bigrams (10,000 lines) equal awk | sort, also with --memory 1M and merged from GNU parallel shards" {
 	need_shared ptb/ptb.train.txt
-	ptb="$SHARED_DATA/ptb/ptb.train.txt"
+	ptb="$BATS_TEST_TMPDIR/ptb.txt"
+	head -n 10000 "$SHARED_DATA/ptb/ptb.train.txt" > "$ptb"
 	mkdir "$BATS_TEST_TMPDIR/tmp" "$BATS_TEST_TMPDIR/parts"
 	LC_ALL=C awk '{for(i=1;i<NF;i++)c[$i" "$(i+1)]++} END{for(w in c) print w"\t"c[w]}' "$ptb" | csort > "$BATS_TEST_TMPDIR/want"
 	nlp-ngram -n 2 -C "$ptb" > "$BATS_TEST_TMPDIR/got"
 	assert_same "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
-	TMPDIR="$BATS_TEST_TMPDIR/tmp" nlp-ngram -n 2 -C --memory 1M "$ptb" > "$BATS_TEST_TMPDIR/got1m"
+	TMPDIR="$BATS_TEST_TMPDIR/tmp" nlp-ngram -n 2 -C --memory 1M --progress "$ptb" > "$BATS_TEST_TMPDIR/got1m" \
+		2> "$BATS_TEST_TMPDIR/progress"
 	assert_same "$BATS_TEST_TMPDIR/got1m" "$BATS_TEST_TMPDIR/want"
+	runs=$(spilled "$BATS_TEST_TMPDIR/progress")
+	[ "${runs:-0}" -gt 1 ] || fail "${runs:-no} runs spilled: $(tail -c 300 "$BATS_TEST_TMPDIR/progress")"
 	run ls -A "$BATS_TEST_TMPDIR/tmp"
 	assert_output ''
 	run head -n 1 "$BATS_TEST_TMPDIR/got"
-	assert_output "\$ N${TAB}7475"
+	assert_output "N N${TAB}1625"
 	command -v parallel >/dev/null || skip "needs GNU parallel for the sharded run"
-	parallel --will-cite --pipe -N 10000 --block 2M "nlp-ngram -n 2 --counts > $BATS_TEST_TMPDIR/parts/part.{#}" < "$ptb"
+	parallel --will-cite --pipe -N 2000 --block 2M "nlp-ngram -n 2 --counts > $BATS_TEST_TMPDIR/parts/part.{#}" < "$ptb"
 	run ls "$BATS_TEST_TMPDIR/parts"
 	assert_output "$(printf 'part.%s\n' 1 2 3 4 5)"
 	nlp-ngram --merge "$BATS_TEST_TMPDIR"/parts/part.* > "$BATS_TEST_TMPDIR/merged"
 	assert_same "$BATS_TEST_TMPDIR/merged" "$BATS_TEST_TMPDIR/want"
 }
 
-@test "ngram: PTB trigrams equal awk | sort, also with --memory 1M; TMPDIR left empty" {
+@test "ngram: PTB trigrams (10,000 lines) equal awk | sort, also with --memory 1M; TMPDIR left empty" {
 	need_shared ptb/ptb.train.txt
-	ptb="$SHARED_DATA/ptb/ptb.train.txt"
+	ptb="$BATS_TEST_TMPDIR/ptb.txt"
+	head -n 10000 "$SHARED_DATA/ptb/ptb.train.txt" > "$ptb"
 	mkdir "$BATS_TEST_TMPDIR/tmp"
 	LC_ALL=C awk '{for(i=2;i<NF;i++)c[$(i-1)" "$i" "$(i+1)]++} END{for(w in c) print w"\t"c[w]}' "$ptb" | csort > "$BATS_TEST_TMPDIR/want"
 	nlp-ngram -n 3 -C "$ptb" > "$BATS_TEST_TMPDIR/got"
 	assert_same "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
-	TMPDIR="$BATS_TEST_TMPDIR/tmp" nlp-ngram -n 3 -C --memory 1M "$ptb" > "$BATS_TEST_TMPDIR/got1m"
+	TMPDIR="$BATS_TEST_TMPDIR/tmp" nlp-ngram -n 3 -C --memory 1M --progress "$ptb" > "$BATS_TEST_TMPDIR/got1m" \
+		2> "$BATS_TEST_TMPDIR/progress"
 	assert_same "$BATS_TEST_TMPDIR/got1m" "$BATS_TEST_TMPDIR/want"
+	runs=$(spilled "$BATS_TEST_TMPDIR/progress")
+	[ "${runs:-0}" -gt 1 ] || fail "${runs:-no} runs spilled: $(tail -c 300 "$BATS_TEST_TMPDIR/progress")"
 	run ls -A "$BATS_TEST_TMPDIR/tmp"
 	assert_output ''
 }
