@@ -14,6 +14,9 @@ EN="$SHARED_DATA/enwiki-100M.txt.xz"
 # terms of VOCAB) fitted on the lines of FIT, applied to them or to those of TRANSFORM; compared
 # with MATRIX (read as nlp-matrix(5) says, header and order checked) entry by entry within 1e-6
 # (float32: within a rounding), the nonzero pattern and the terms of VOCAB in column order.
+# sk_ref --batch FILE: the same for each line of FILE, LABEL<TAB>CLASS<TAB>KWARGS<TAB>FIT<TAB>...
+# (the arguments above), all in one Python: a line of the figures for each, prefixed by its
+# LABEL; exits 1 when any differs.
 sk_ref() {
 	$PY - "$@" <<'EOF'
 import json, sys
@@ -36,33 +39,46 @@ def read_matrix(path):
     return m, F32 if t['v'].dtype == np.float32 else F64
 
 
-cls, kw, fit, mat, vocab = sys.argv[1:6]
-kw = json.loads(kw)
-terms = [l.split('\t')[0] for l in lines(vocab)]
-if kw.get('vocabulary') == '@':
-    kw['vocabulary'] = terms
-v = (TfidfVectorizer if cls == 'tfidf' else CountVectorizer)(**kw)
-X = v.fit_transform(lines(fit))
-if len(sys.argv) > 6:
-    X = v.transform(lines(sys.argv[6]))
-X = sp.csr_matrix(X, dtype=np.float64)
-X.eliminate_zeros()
-ours, typ = read_matrix(mat)
-want = sorted(v.vocabulary_, key=v.vocabulary_.get)
-if terms != want:
-    sys.exit('vocabulary differs: %d terms, scikit-learn %d; first difference %s' % (
-        len(terms), len(want), next(((a, b) for a, b in zip(terms, want) if a != b), None)))
-if ours.shape != X.shape:
-    sys.exit('shape %s, scikit-learn %s' % (ours.shape, X.shape))
-d = abs(ours - X)
-diff = d.max() if d.nnz else 0.0
-top = abs(X).max() if X.nnz else 1.0
-tol = 1e-6 if typ == 2 else 6e-8 * max(1.0, top)
-pattern = abs((ours != 0).astype(int) - (X != 0).astype(int)).sum()
-print('%s %s: max abs diff %.3g (tolerance %.3g) over %d nonzeros, %d x %d, %d cells '
-      'differ in pattern, vocabulary identical' % (cls, json.dumps(kw)[:60], diff, tol, X.nnz,
-                                                   X.shape[0], X.shape[1], pattern))
-sys.exit(0 if diff <= tol and pattern == 0 else 1)
+def check(cls, kw, fit, mat, vocab, transform=None):
+    """Prints the comparison; returns whether it agrees."""
+    kw = json.loads(kw)
+    terms = [l.split('\t')[0] for l in lines(vocab)]
+    if kw.get('vocabulary') == '@':
+        kw['vocabulary'] = terms
+    v = (TfidfVectorizer if cls == 'tfidf' else CountVectorizer)(**kw)
+    X = v.fit_transform(lines(fit))
+    if transform is not None:
+        X = v.transform(lines(transform))
+    X = sp.csr_matrix(X, dtype=np.float64)
+    X.eliminate_zeros()
+    ours, typ = read_matrix(mat)
+    want = sorted(v.vocabulary_, key=v.vocabulary_.get)
+    if terms != want:
+        print('vocabulary differs: %d terms, scikit-learn %d; first difference %s' % (
+            len(terms), len(want), next(((a, b) for a, b in zip(terms, want) if a != b), None)))
+        return False
+    if ours.shape != X.shape:
+        print('shape %s, scikit-learn %s' % (ours.shape, X.shape))
+        return False
+    d = abs(ours - X)
+    diff = d.max() if d.nnz else 0.0
+    top = abs(X).max() if X.nnz else 1.0
+    tol = 1e-6 if typ == 2 else 6e-8 * max(1.0, top)
+    pattern = abs((ours != 0).astype(int) - (X != 0).astype(int)).sum()
+    print('%s %s: max abs diff %.3g (tolerance %.3g) over %d nonzeros, %d x %d, %d cells '
+          'differ in pattern, vocabulary identical' % (cls, json.dumps(kw)[:60], diff, tol, X.nnz,
+                                                       X.shape[0], X.shape[1], pattern))
+    return diff <= tol and pattern == 0
+
+
+if sys.argv[1] == '--batch':
+    ok = True
+    for line in open(sys.argv[2], encoding='utf-8').read().splitlines():
+        label, *args = line.split('\t')
+        print(label + ': ', end='')
+        ok = check(*args) and ok
+    sys.exit(0 if ok else 1)
+sys.exit(0 if check(*sys.argv[1:7]) else 1)
 EOF
 }
 
@@ -151,12 +167,12 @@ setup_file() {
 @test "tfidf: every weighting option equals scikit-learn on the fixture" {
 	need_python_module sklearn
 	cd "$BATS_TEST_TMPDIR"
+	n=0
 	while IFS='|' read -r cls kw opts; do
+		n=$((n + 1))
 		# shellcheck disable=SC2086
-		nlp-tfidf $opts -o v.tsv "$BATS_FILE_TMPDIR/small.tok" > m.mat
-		run sk_ref "$cls" "$kw" "$TF/small.txt" m.mat v.tsv
-		echo "$opts: $output"
-		assert_success
+		nlp-tfidf $opts -o v$n.tsv "$BATS_FILE_TMPDIR/small.tok" > m$n.mat
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "[$opts]" "$cls" "$kw" "$TF/small.txt" m$n.mat v$n.tsv >> checks
 	done <<'EOF'
 tfidf|{}|
 tfidf|{"sublinear_tf": true}|--sublinear-tf
@@ -181,6 +197,10 @@ tfidf|{"max_features": 5}|--max-features 5
 count|{"max_features": 11, "binary": true}|-C --binary --max-features 11
 tfidf|{"max_features": 9, "min_df": 2, "max_df": 0.9}|--max-features 9 --min-df 2 --max-df 0.9
 EOF
+	run sk_ref --batch checks
+	echo "$output"
+	assert_success
+	assert_equal "${#lines[@]}" 22
 }
 
 @test "tfidf: --max-features keeps the terms of highest count, equal counts in byte order" {
@@ -219,22 +239,27 @@ EOF
 	tail -n 10 "$TF/small.txt" > test.txt
 	nlp-tokenize --sklearn train.txt > train.tok
 	nlp-tokenize --sklearn test.txt > test.tok
+	n=0
 	while IFS='|' read -r cls kw opts fitopts; do
+		n=$((n + 1))
 		# shellcheck disable=SC2086
-		nlp-tfidf $opts $fitopts -o train.vocab train.tok > /dev/null
+		nlp-tfidf $opts $fitopts -o train$n.vocab train.tok > /dev/null
 		# shellcheck disable=SC2086
-		nlp-tfidf $opts -v train.vocab --docs 15 -o test.vocab test.tok > test.mat
-		run sk_ref "$cls" "$kw" train.txt test.mat train.vocab test.txt
-		echo "$opts $fitopts: $output"
-		assert_success
+		nlp-tfidf $opts -v train$n.vocab --docs 15 -o test.vocab test.tok > test$n.mat
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "[$opts $fitopts]" "$cls" "$kw" train.txt test$n.mat \
+			train$n.vocab test.txt >> checks
 		# -o writes the vocabulary's terms with their frequencies in the input
 		run cut -f 1 test.vocab
-		assert_output "$(cut -f 1 train.vocab)"
+		assert_output "$(cut -f 1 train$n.vocab)"
 	done <<'EOF'
 tfidf|{}||
 tfidf|{"smooth_idf": false, "sublinear_tf": true}|--idf plain --sublinear-tf|
 tfidf|{"norm": "l1", "binary": true, "min_df": 2}|--norm l1 --binary|--min-df 2
 EOF
+	run sk_ref --batch checks
+	echo "$output"
+	assert_success
+	assert_equal "${#lines[@]}" 3
 	# the last one: the training terms in 2 documents or more, in how many of the test set
 	run awk -F '\t' '$2 > 0' test.vocab
 	assert_output "$(printf 'and\t7\nare\t1\ncat\t4\ndog\t3\ngarden\t2\nin\t2\nis\t1\nmat\t1\nthe\t6')"
@@ -246,9 +271,11 @@ EOF
 	# a vocabulary in nlp-vocab's order, with terms the input lacks and without some it has
 	nlp-vocab "$BATS_FILE_TMPDIR/small.tok" | head -n 30 > v.tsv
 	printf 'absent\t7\nzzz\t1\n' >> v.tsv
+	n=0
 	for args in "" "-C" "-C --binary" "--sublinear-tf --idf plain --norm l1"; do
+		n=$((n + 1))
 		# shellcheck disable=SC2086
-		nlp-tfidf $args -v v.tsv -o out.tsv "$BATS_FILE_TMPDIR/small.tok" > m.mat
+		nlp-tfidf $args -v v.tsv -o out.tsv "$BATS_FILE_TMPDIR/small.tok" > m$n.mat
 		kw='{"vocabulary": "@"}'
 		cls=tfidf
 		case "$args" in
@@ -256,10 +283,12 @@ EOF
 		"-C --binary") cls=count kw='{"vocabulary": "@", "binary": true}' ;;
 		--sub*) kw='{"vocabulary": "@", "sublinear_tf": true, "smooth_idf": false, "norm": "l1"}' ;;
 		esac
-		run sk_ref "$cls" "$kw" "$TF/small.txt" m.mat v.tsv
-		echo "$args: $output"
-		assert_success
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "[$args]" "$cls" "$kw" "$TF/small.txt" m$n.mat v.tsv >> checks
 	done
+	run sk_ref --batch checks
+	echo "$output"
+	assert_success
+	assert_equal "${#lines[@]}" 4
 	run tail -n 2 out.tsv
 	assert_output "$(printf 'absent\t0\nzzz\t0')"
 	[ "$(cut -f 1 out.tsv)" = "$(cut -f 1 v.tsv)" ]
