@@ -16,7 +16,7 @@ EN="$SHARED_DATA/enwiki-100M.txt.xz"
 # (float32: within a rounding), the nonzero pattern and the terms of VOCAB in column order.
 # sk_ref --batch FILE: the same for each line of FILE, LABEL<TAB>CLASS<TAB>KWARGS<TAB>FIT<TAB>...
 # (the arguments above), all in one Python: a line of the figures for each, prefixed by its
-# LABEL; exits 1 when any differs.
+# LABEL, then "N checks"; exits 1 when any differs.
 sk_ref() {
 	$PY - "$@" <<'EOF'
 import json, sys
@@ -72,11 +72,13 @@ def check(cls, kw, fit, mat, vocab, transform=None):
 
 
 if sys.argv[1] == '--batch':
-    ok = True
+    ok, n = True, 0
     for line in open(sys.argv[2], encoding='utf-8').read().splitlines():
         label, *args = line.split('\t')
         print(label + ': ', end='')
         ok = check(*args) and ok
+        n += 1
+    print('%d checks' % n)
     sys.exit(0 if ok else 1)
 sys.exit(0 if check(*sys.argv[1:7]) else 1)
 EOF
@@ -200,7 +202,7 @@ EOF
 	run sk_ref --batch checks
 	echo "$output"
 	assert_success
-	assert_equal "${#lines[@]}" 22
+	assert_line "22 checks"
 }
 
 @test "tfidf: --max-features keeps the terms of highest count, equal counts in byte order" {
@@ -259,7 +261,7 @@ EOF
 	run sk_ref --batch checks
 	echo "$output"
 	assert_success
-	assert_equal "${#lines[@]}" 3
+	assert_line "3 checks"
 	# the last one: the training terms in 2 documents or more, in how many of the test set
 	run awk -F '\t' '$2 > 0' test.vocab
 	assert_output "$(printf 'and\t7\nare\t1\ncat\t4\ndog\t3\ngarden\t2\nin\t2\nis\t1\nmat\t1\nthe\t6')"
@@ -288,7 +290,7 @@ EOF
 	run sk_ref --batch checks
 	echo "$output"
 	assert_success
-	assert_equal "${#lines[@]}" 4
+	assert_line "4 checks"
 	run tail -n 2 out.tsv
 	assert_output "$(printf 'absent\t0\nzzz\t0')"
 	[ "$(cut -f 1 out.tsv)" = "$(cut -f 1 v.tsv)" ]
