@@ -41,10 +41,15 @@ py() {
 }
 
 # Skips the test when a Python module is not installed. It looks the module up without importing
-# it (importing gensim or sklearn takes a second or more, and the test imports it anyway).
+# it (importing gensim or sklearn takes a second or more, and the test imports it anyway). A
+# module found is remembered in NLP_HAVE_PY_<module> (exported, so from setup_file on too): py
+# calls this before every script, and the answer does not change during a run.
 need_python_module() {
+	local have="NLP_HAVE_PY_${1//[^A-Za-z0-9]/_}"
+	[ -n "${!have:-}" ] && return 0
 	$PY -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('$1') is None)" 2>/dev/null ||
 		skip "needs python3 module $1"
+	export "$have=1"
 }
 
 # Byte-exact comparison of output with a string, showing both sides on failure.
