@@ -9,7 +9,8 @@
 # Attention models: the weights of `--show-attention` agree within the rounding of their %.3f.
 # Models with character n-grams (--subword) too. Then the checker itself: a probability off by
 # 1e-4, a corrupted model and a foreign one are refused. Each test checks all its models in one
-# cls_ref.py, as each imports torch (seconds on a loaded machine, unless tests/pyserver.py has).
+# cls_ref.py, as each imports torch (seconds on a loaded machine, unless the server of
+# tests/py-torch has: $PYT).
 
 load helper
 
@@ -73,7 +74,7 @@ check_all() {
 			checks+=(--check-attention "$m" "$t" "$m.att")
 		fi
 	done
-	run --separate-stderr $PY "$REF" "${checks[@]}"
+	run --separate-stderr $PYT "$REF" "${checks[@]}"
 	printf '%s\n' "$stderr"   # the line off, when one is (assert_success shows stdout)
 	assert_success
 	assert_line --regexp '^max diff [0-9.e+-]+$'
@@ -125,23 +126,23 @@ every_pool() {
 	$PY "$REF" --write-random "$T/m" --text "$T/t" --cell gru --layers 2 --bidirectional \
 		--pool attention --init 1 --seed 7
 	# the reference in nlp-classify's format passes, and shows its rounding to 6 digits
-	$PY "$REF" --as-predict "$T/m" "$T/t" > "$T/ours"
-	$PY "$REF" --as-predict --attention "$T/m" "$T/t" > "$T/att"
-	run --separate-stderr $PY "$REF" --check "$T/m" "$T/t" "$T/ours" \
+	$PYT "$REF" --as-predict "$T/m" "$T/t" > "$T/ours"
+	$PYT "$REF" --as-predict --attention "$T/m" "$T/t" > "$T/att"
+	run --separate-stderr $PYT "$REF" --check "$T/m" "$T/t" "$T/ours" \
 		--check-attention "$T/m" "$T/t" "$T/att"
 	assert_success
 	assert_line --regexp '^max diff [0-9.e+-]+$'
 	# line 3's second probability 1e-4 more
 	awk -F '\t' -v OFS='\t' 'NR == 3 { $4 = sprintf("%.6g", $4 + 1e-4) } { print }' \
 		"$T/ours" > "$T/off"
-	run --separate-stderr $PY "$REF" --check "$T/m" "$T/t" "$T/off"
+	run --separate-stderr $PYT "$REF" --check "$T/m" "$T/t" "$T/off"
 	assert_failure 1
 	[[ "$stderr" == "cls_ref.py: $T/off:3: p("*") is "*", the reference "*" > 1e-05" ]] ||
 		fail "stderr: $stderr"
 	# a weight 0.002 off
 	awk -F '\t' -v OFS='\t' 'NR == 2 { split($3, w, " "); sub(/\/.*/, "", w[1]);
 		$3 = w[1] "/0.999 " substr($3, index($3, " ") + 1) } { print }' "$T/att" > "$T/off"
-	run --separate-stderr $PY "$REF" --check-attention "$T/m" "$T/t" "$T/off"
+	run --separate-stderr $PYT "$REF" --check-attention "$T/m" "$T/t" "$T/off"
 	assert_failure 1
 	[[ "$stderr" == "cls_ref.py: $T/off:2: attention weights 0.999000 "* ]] ||
 		fail "stderr: $stderr"
@@ -151,14 +152,14 @@ every_pool() {
 	b=$(od -An -tu1 -j $((size - 1)) -N 1 "$T/bad")
 	printf "$(printf '\\%03o' $((b ^ 1)))" |
 		dd of="$T/bad" bs=1 seek=$((size - 1)) conv=notrunc status=none
-	run --separate-stderr $PY "$REF" --check "$T/bad" "$T/t" "$T/ours"
+	run --separate-stderr $PYT "$REF" --check "$T/bad" "$T/t" "$T/ours"
 	assert_failure 1
 	[[ "$stderr" == "cls_ref.py: $T/bad: checksum 0x"*" in the header, 0x"*" computed" ]] ||
 		fail "stderr: $stderr"
 	# another magic: an nlp-rnnlm model's
 	cp "$T/m" "$T/bad"
 	printf 'NLPRNNLM' | dd of="$T/bad" bs=1 conv=notrunc status=none
-	run --separate-stderr $PY "$REF" --check "$T/bad" "$T/t" "$T/ours"
+	run --separate-stderr $PYT "$REF" --check "$T/bad" "$T/t" "$T/ours"
 	assert_failure 1
 	assert_equal "$stderr" "cls_ref.py: $T/bad: magic b'NLPRNNLM', not b'NLPCLSFY'"
 }

@@ -20,9 +20,12 @@ DATA="$NLP_TOP/tests/data"
 # else ../shared/data beside the clone
 SHARED_DATA="${NLP_TEST_DATA:-$NLP_TOP/../shared/data}"
 [[ "$SHARED_DATA" == /* ]] || SHARED_DATA="$PWD/$SHARED_DATA"
-# python3, or under tests/run a fork of its preloaded interpreter (tests/pyserver.py)
+# python3, or under tests/run a fork of its preloaded interpreter (tests/pyserver.py); PYT for
+# the scripts that import torch, a fork of the interpreter that has it
 PY=/usr/bin/python3
 [ -S "${NLP_PYSERVER:-}" ] && PY="$NLP_TOP/tests/py"
+PYT=$PY
+[ -S "${NLP_PYSERVER_TORCH:-}" ] && PYT="$NLP_TOP/tests/py-torch"
 # the tests' Python module for nlp matrices (writers and the reader): from matgen import ...
 export PYTHONPATH="$DATA/mat${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONDONTWRITEBYTECODE=1

@@ -1,11 +1,15 @@
 """pyserver: runs the tests' Python scripts in forks of one interpreter that has imported NumPy,
-SciPy, gensim, scikit-learn, NLTK and PyTorch once, so that a script starts in milliseconds
-instead of the second or more those imports take (the tests start Python a few hundred times,
-and the parity tests' references import torch, two to four seconds on a loaded machine). Importing
-torch starts no thread (its pools start on first use), so the forks are safe.
+SciPy, gensim, scikit-learn and NLTK once, so that a script starts in milliseconds instead of the
+second or more those imports take (the tests start Python a few hundred times).
 
-    python3 pyserver.py SOCKET      serve on the Unix socket SOCKET until killed (tests/run)
+    python3 pyserver.py [--with MODULE] SOCKET   serve on the Unix socket SOCKET until killed
+                                    (tests/run), MODULE imported too
     python3 pyserver.py --client [PYTHON ARGS]   what tests/py runs: one script through the server
+
+tests/run starts a second server --with torch for the parity tests' references (tests/py-torch),
+whose import takes two to four seconds on a loaded machine: importing torch starts no thread (its
+pools start on first use), so the forks are safe, but the server is twice the size, and each
+fork of it costs a third more, so the other scripts go to the first.
 
 A client sends its standard input, output and error, its arguments, working directory and
 environment; the server forks, and the child runs the script as `python3 ARGS` would in a fresh
@@ -142,13 +146,14 @@ def run_child(args, cwd, env, base_path):
     return code
 
 
-def serve(path):
+def serve(path, extra):
     import ast
     import signal
     import threading
     for m in ("numpy", "scipy.sparse", "scipy.io", "scipy.stats", "gensim.models",
-              "sklearn.feature_extraction.text", "nltk.tokenize", "torch", "unicodedata", "json",
-              "re", "random", "struct", "logging", "subprocess", "collections", "traceback", "io"):
+              "sklearn.feature_extraction.text", "nltk.tokenize", "unicodedata", "json", "re",
+              "random", "struct", "logging", "subprocess", "collections", "traceback", "io",
+              *extra):
         try:
             __import__(m)
         except Exception:
@@ -212,5 +217,7 @@ def serve(path):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--client"]:
         client(sys.argv[2:])
+    elif sys.argv[1:2] == ["--with"]:
+        serve(sys.argv[3], [sys.argv[2]])
     else:
-        serve(sys.argv[1])
+        serve(sys.argv[1], [])

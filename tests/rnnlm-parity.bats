@@ -5,7 +5,7 @@
 # and rnn_ref.py runs it in float64 PyTorch: the loss, logits, every parameter's gradient and the
 # final states agree within 1e-5 x max(1, |ref|). Then the checker itself: a value off by 1e-4, a
 # corrupted model file and a foreign one are refused. Each test imports torch twice at most (a
-# few seconds each on a loaded machine, nothing when tests/pyserver.py has preloaded it).
+# few seconds each on a loaded machine, nothing through $PYT, whose server has preloaded it).
 
 load helper
 
@@ -21,7 +21,7 @@ setup() {
 # make_model ARGS: rnn_ref.py make ARGS with the sizes every test shares, into $T/model and $T/ids,
 # then the C side's output for them in $T/ours.
 make_model() {
-	run --separate-stderr $PY "$REF" make --layers 2 --vocab 7 --steps 4 --batch 3 "$@" \
+	run --separate-stderr $PYT "$REF" make --layers 2 --vocab 7 --steps 4 --batch 3 "$@" \
 		"$T/model" "$T/ids"
 	assert_success
 	assert_equal "$stderr" ""
@@ -33,7 +33,7 @@ make_model() {
 # parity ARGS: the C side's output for rnn_ref.py make ARGS against the reference.
 parity() {
 	make_model "$@"
-	run --separate-stderr $PY "$REF" check "$T/model" "$T/ids" "$T/ours"
+	run --separate-stderr $PYT "$REF" check "$T/model" "$T/ids" "$T/ours"
 	printf '%s\n' "$stderr"   # the worst item, when one is off (assert_success shows stdout)
 	assert_success
 	assert_line --regexp '^max diff [0-9.e+-]+$'
@@ -72,7 +72,7 @@ parity() {
 	# the third value of layer 1's recurrent weight gradient, 1e-4 more
 	awk '$1 == "grad" && $2 == "1.w_hh" { $5 = sprintf("%.9g", $5 + 1e-4) } { print }' \
 		"$T/ours" > "$T/off"
-	run --separate-stderr $PY "$REF" check "$T/model" "$T/ids" "$T/off"
+	run --separate-stderr $PYT "$REF" check "$T/model" "$T/ids" "$T/off"
 	assert_failure 1
 	[[ "$stderr" == "rnn_ref.py: grad:1.w_hh[2] is "*", the reference "*" > 1e-05" ]] ||
 		fail "stderr: $stderr"
@@ -83,7 +83,7 @@ parity() {
 	cp "$T/model" "$T/bad"
 	b=$(od -An -tu1 -j 300 -N 1 "$T/bad")
 	printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$T/bad" bs=1 seek=300 conv=notrunc status=none
-	run --separate-stderr $PY "$REF" check "$T/bad" "$T/ids" "$T/ours"
+	run --separate-stderr $PYT "$REF" check "$T/bad" "$T/ids" "$T/ours"
 	assert_failure 1
 	assert_output ""
 	[[ "$stderr" == "rnn_ref.py: $T/bad: checksum 0x"*" in the header, 0x"*" computed" ]] ||
@@ -91,7 +91,7 @@ parity() {
 	# another magic
 	cp "$T/model" "$T/bad"
 	printf 'NLPRNNLX' | dd of="$T/bad" bs=1 conv=notrunc status=none
-	run --separate-stderr $PY "$REF" check "$T/bad" "$T/ids" "$T/ours"
+	run --separate-stderr $PYT "$REF" check "$T/bad" "$T/ids" "$T/ours"
 	assert_failure 1
 	assert_equal "$stderr" "rnn_ref.py: $T/bad: magic b'NLPRNNLX', not b'NLPRNNLM'"
 }
