@@ -83,8 +83,9 @@ lead_modes() {
 	echo "0|nlp-cooccur -v $V -t -w 1 --weight flat|abc a b|1\t2\t1\n2\t1\t1"
 }
 
-# lead_check DIR: runs lead_modes on bad leads, the modes of one lead side by side (a process
-# each: the bug shows on the first line only), and prints what differs from the table. The
+# lead_check DIR: runs lead_modes on bad leads (a process each: the bug shows on the first line
+# only; the line from a here-string, so that a run is one fork), and prints what differs from the
+# table. The
 # readers share one decoder (utf8_clean, in the line loop of cli/filter.c, or of count/countfile.c
 # for --merge); what each reader adds is its repair buffer for the first line. So every bad byte and sequence goes
 # through the first reader, nlp-normalize, and through every other reader go all the sequences
@@ -92,7 +93,7 @@ lead_modes() {
 # two inside it (81, A0), the overlong leads C0 and C1, and F5, F8 (an old 5-byte lead) and FF
 # beyond U+10FFFF. Builtins only between the runs: a few hundred of them already take a while.
 lead_check() {
-	local d=$1 lead k x at tok m want cmd in exp out err rc modes n
+	local d=$1 lead k x at tok m want cmd in exp out err rc modes n line
 	mapfile -t modes < <(lead_modes)
 	while read -r lead; do
 		case $lead in
@@ -107,9 +108,10 @@ lead_check() {
 		done
 		for ((m = 0; m < n; m++)); do
 			IFS='|' read -r want cmd in exp <<<"${modes[$m]}"
-			{ printf "$lead%b\\n" "$in" | $cmd > "$d/out$m" 2> "$d/err$m"; echo $? > "$d/rc$m"; } &
+			printf -v line "$lead%b" "$in"
+			$cmd <<<"$line" > "$d/out$m" 2> "$d/err$m"
+			echo $? > "$d/rc$m"
 		done
-		wait
 		for ((m = 0; m < n; m++)); do
 			IFS='|' read -r want cmd in exp <<<"${modes[$m]}"
 			printf -v exp '%b' "$exp"
