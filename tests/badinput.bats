@@ -149,7 +149,9 @@ lead_check() {
 
 @test "bad input: random bytes with --invalid=skip and =fail" {
 	while read -r cmd; do
-		run $cmd --invalid=skip < "$BATS_FILE_TMPDIR/random.bin"
+		# (the output, a megabyte, is not kept: run would split it into lines)
+		status=0
+		$cmd --invalid=skip < "$BATS_FILE_TMPDIR/random.bin" > /dev/null || status=$?
 		[ "$status" -eq 0 ] || fail "$cmd --invalid=skip exited $status"
 		run --separate-stderr $cmd --invalid=fail < "$BATS_FILE_TMPDIR/random.bin"
 		[ "$status" -eq 1 ] || fail "$cmd --invalid=fail exited $status"
