@@ -634,17 +634,17 @@ setup_file() {
 	run --separate-stderr nlp-similar rnd2 a
 	assert_failure 1
 	[[ "$stderr" == "nlp-similar: rnd2: row "* ]] || fail "$stderr"
-	# a 20 MB line of values, a 20 MB word
-	$PY -c 'import sys; sys.stdout.write("1 3\na " + "1 " * 10000000 + "\n")' > huge
+	# a 10 MB line of values, a 10 MB word (far beyond every buffer)
+	$PY -c 'import sys; sys.stdout.write("1 3\na " + "1 " * 5000000 + "\n")' > huge
 	run --separate-stderr nlp-similar huge a
 	assert_failure 1
-	assert_equal "$stderr" "nlp-similar: huge: line 2: 10000000 values after the word, the header says 3"
-	$PY -c 'import sys; sys.stdout.write("2 1\n" + "x" * 20000000 + " 1\nb 1\n")' > hugeword
+	assert_equal "$stderr" "nlp-similar: huge: line 2: 5000000 values after the word, the header says 3"
+	$PY -c 'import sys; sys.stdout.write("2 1\n" + "x" * 10000000 + " 1\nb 1\n")' > hugeword
 	nlp-similar hugeword b > out
-	run cut -c 1-5,20000001- out
+	run cut -c 1-5,10000001- out
 	assert_output "$(printf 'xxxxx\t1.000000')"
 	run wc -c < out
-	assert_output 20000010
+	assert_output 10000010
 	run --separate-stderr nlp-similar hugeword "$(head -c 100000 /dev/zero | tr '\0' y)"
 	assert_failure 1
 	[[ "$stderr" == "nlp-similar: 'yyyy"*"...' is not among the vectors" ]] && [ ${#stderr} -lt 200 ] || fail "${stderr:0:300}"
