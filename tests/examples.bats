@@ -151,6 +151,7 @@ check_page() {
 
 # one test a page; the pages that read matrices in Python need SciPy
 @test "examples: nlp(1)" { check_page man/man1/nlp.1; }
+@test "examples: nlp-bpe(1)" { check_page man/man1/nlp-bpe.1; }
 @test "examples: nlp-classify(1)" { check_page man/man1/nlp-classify.1; }
 @test "examples: nlp-cooccur(1)" { need_python_module scipy; check_page man/man1/nlp-cooccur.1; }
 @test "examples: nlp-glove(1)" { check_page man/man1/nlp-glove.1; }
@@ -169,6 +170,7 @@ check_page() {
 @test "examples: nlp-tokenize(1)" { check_page man/man1/nlp-tokenize.1; }
 @test "examples: nlp-vocab(1)" { check_page man/man1/nlp-vocab.1; }
 @test "examples: nlp-arpa(5)" { check_page man/man5/nlp-arpa.5; }
+@test "examples: nlp-bpe(5)" { check_page man/man5/nlp-bpe.5; }
 @test "examples: nlp-classify-model(5)" { check_page man/man5/nlp-classify-model.5; }
 @test "examples: nlp-glove-model(5)" { check_page man/man5/nlp-glove-model.5; }
 @test "examples: nlp-matrix(5)" { check_page man/man5/nlp-matrix.5; }
