@@ -8,7 +8,8 @@
 #   enwiki-100M.tok  ../shared/data/enwiki-100M.txt.xz the same way (for the identity check)
 #
 # Jobs:
-#   learn   nlp-bpe learn --merges M kowiki-30M.tok  against
+#   learn   nlp-bpe learn --merges M kowiki-30M.tok  (and, once, --vocab-size M: as many merges
+#           as make M symbols with the graphemes, closer to what spm_train's size counts)  against
 #           spm_train --model_type=bpe --vocab_size=M --num_threads=$(nproc)
 #             --input_sentence_size=0 --character_coverage=C --normalization_rule_name=identity
 #             --max_sentence_length=L
@@ -219,13 +220,18 @@ run_ours()
 	start=$(now)
 	: >"$tmp/runs"
 	header "$tmp/ours.tsv" "$start"
-	echo "# nlp-bpe $("$nlp" --version 2>&1 | head -n 1) ($nlp), at $(git -C "$root" describe --always --dirty 2>/dev/null)" >>"$tmp/ours.tsv"
+	echo "# $("$nlp" --version 2>&1 | head -n 1) ($nlp), at $(git -C "$root" describe --always --dirty 2>/dev/null)" >>"$tmp/ours.tsv"
 	for r in $(seq 1 "$reps"); do
 		measure "learn.nlp.r$r" /dev/null "$tmp/ours.codes" "$nlp" learn --merges "$merges" "$ko"
 	done
 	cp "$tmp/ours.codes" "$out/ours.$tag.codes"
 	read -r w c rss < <(median_of learn.nlp)
 	result "$tmp/ours.tsv" learn.nlp "$w" "$c" "$rss" "$(($(awk 'END { print NR }' "$tmp/ours.codes") - 1)) merges"
+
+	# the vocabulary's size as spm_train's counts it (merges + initial symbols), once
+	measure learnvs.nlp.r1 /dev/null "$tmp/ours.vs.codes" "$nlp" learn --vocab-size "$merges" "$ko"
+	read -r w c rss < <(median_of learnvs.nlp)
+	result "$tmp/ours.tsv" learnvs.nlp "$w" "$c" "$rss" "$(($(awk 'END { print NR }' "$tmp/ours.vs.codes") - 1)) merges"
 
 	# apply: round 0 keeps the outputs; then alternating rounds
 	if [ -s "$spm_prefix.model" ]; then
@@ -314,11 +320,12 @@ get() { awk -F'\t' -v k="$1" -v f="$2" '$1 == k { v = $f } END { print v }' "$tm
 sec() { [ -n "$1" ] && printf '%.2f s' "$1" || printf -- '-'; }
 ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }' || printf -- '-'; }
 rss() { [ -n "$1" ] && mb "$1" || printf -- '-'; }
+notes2() { if [ -n "$1" ] && [ -n "$2" ]; then echo "$1; $2"; else echo "$1$2"; fi; }
 row() # LABEL KEY PEERKEY
 {
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$(sec "$(get "$2" 2)")" "$(sec "$(get "$2" 3)")" \
 		"$(rss "$(get "$2" 4)")" "$(sec "$(get "$3" 2)")" "$(sec "$(get "$3" 3)")" "$(rss "$(get "$3" 4)")" \
-		"$(ratio "$(get "$3" 2)" "$(get "$2" 2)")" "$(get "$2" 5)$(n=$(get "$3" 5); [ -z "$n" ] || echo "; $n")"
+		"$(ratio "$(get "$3" 2)" "$(get "$2" 2)")" "$(notes2 "$(get "$2" 5)" "$(get "$3" 5)")"
 }
 echo
 echo "BPE on kowiki-30M's nlp-tokenize words ($(words "$(tokens kowiki-30M)") words), $merges merges / vocabulary $merges, character coverage $coverage:"
@@ -327,6 +334,7 @@ echo "| job | nlp time | nlp CPU | nlp peak RSS | peer time | peer CPU | peer pe
 echo "|---|---|---|---|---|---|---|---|---|"
 row "learn: nlp-bpe learn vs spm_train" learn.nlp learn.spm
 [ -z "$(get learn.snmt 2)" ] || row "learn: nlp-bpe learn vs subword-nmt learn_bpe.py" learn.nlp learn.snmt
+row "learn: nlp-bpe learn --vocab-size $merges vs spm_train" learnvs.nlp learn.spm
 row "apply: nlp-bpe apply (sentencepiece style) vs spm_encode" apply.nlp apply.spm
 [ -z "$(get apply.snmt 2)" ] || row "apply: nlp-bpe apply (subword-nmt style) vs apply_bpe.py" applysn.nlp apply.snmt
 [ -n "$(get apply.snmt 2)" ] || row "apply: nlp-bpe apply (subword-nmt style)" applysn.nlp none
@@ -369,10 +377,10 @@ for n in "${notes[@]}"; do echo "Note: $n"; done
 lt=$(get learn.nlp 2) lp=$(get learn.spm 2) at=$(get apply.nlp 2) ap=$(get apply.spm 2)
 echo
 if [ -n "$lt" ] && [ -n "$lp" ]; then
-	awk -v a="$lp" -v b="$lt" 'BEGIN { printf "%s  learn at least 5 times faster than spm_train (%.1f s / %.1f s = %.1fx)\n", a >= 5 * b ? "PASS" : "FAIL", a, b, a / b }'
+	awk -v a="$lp" -v b="$lt" 'BEGIN { printf "%s  learn at least 5 times faster than spm_train (%.1f s / %.1f s = %.1fx)\n", (a >= 5 * b ? "PASS" : "FAIL"), a, b, a / b }'
 fi
 if [ -n "$at" ] && [ -n "$ap" ]; then
-	awk -v a="$ap" -v b="$at" 'BEGIN { printf "%s  apply at least 10 times faster than spm_encode (%.2f s / %.2f s = %.1fx)\n", a >= 10 * b ? "PASS" : "FAIL", a, b, a / b }'
+	awk -v a="$ap" -v b="$at" 'BEGIN { printf "%s  apply at least 10 times faster than spm_encode (%.2f s / %.2f s = %.1fx)\n", (a >= 10 * b ? "PASS" : "FAIL"), a, b, a / b }'
 fi
 awk -F'\t' '$1 ~ /^identity\.(kowiki|enwiki)\./ { n++; if ($5 !~ /^identical/) bad++ }
-	END { if (n) printf "%s  apply then decode gives the input back (%d of %d)\n", bad ? "FAIL" : "PASS", n - bad, n }' "$tmp/all"
+	END { if (n) printf "%s  apply then decode gives the input back (%d of %d)\n", (bad ? "FAIL" : "PASS"), n - bad, n }' "$tmp/all"
