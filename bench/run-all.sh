@@ -12,7 +12,10 @@
 # W2V_CBOW, W2V_HS, W2V_SUBWORD (=1 for its optional sections); for rnnlm.sh, which runs here in
 # its speed mode only (some 10 minutes; its --full runs take hours), RNNLM_REPS; for glove.sh,
 # GLOVE_DIR (Stanford GloVe's build/, built outside the project; its rows are skipped without
-# it: some 13 minutes with it) and GLOVE_SEEDS (3 seeds of nlp-glove by default, 100 s each).
+# it: some 13 minutes with it) and GLOVE_SEEDS (3 seeds of nlp-glove by default, 100 s each); for
+# bpe.sh, SUBWORD_NMT (a snapshot of subword-nmt, outside the project; its rows are skipped without
+# it) and BPE_REFRESH (spm_train's and subword-nmt's figures are cached in $BENCH_DIR/bpe after
+# their first run).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
