@@ -133,8 +133,12 @@ int bpe_add_line(struct bpe *b, const char *s, size_t n, const char *name, uint6
 	}
 	if (sp == 0 || sp + 1 == n)
 		return error_bad(e, name, line, "not a merge: two symbols separated by one space");
-	if (bpe_add(b, s, sp, s + sp + 1, n - sp - 1, e) < 0)
-		return error_set(e, -1, e->errnum, name, line, "%s", e->msg);
+	if (bpe_add(b, s, sp, s + sp + 1, n - sp - 1, e) < 0) {
+		char msg[ERROR_MSG_MAX];
+
+		memcpy(msg, e->msg, sizeof(msg));
+		return error_set(e, -1, e->errnum, name, line, "%s", msg);
+	}
 	return 0;
 }
 
