@@ -40,7 +40,8 @@
 # times, median), the apply pairs (spm_encode with the cached model) and the identity checks;
 # table prints the table of the cached figures; all (the default) runs peer and snmt when their
 # figures are not cached (or BPE_REFRESH=1), then ours, then the table. NLP_BPE names the binary
-# measured (default bin/nlp-bpe): a copy, so that the tree can be rebuilt meanwhile.
+# measured (default bin/nlp-bpe): a copy, so that the tree can be rebuilt meanwhile; BPE_COMMIT
+# names the commit it was built from, for the results (default: git describe of this tree).
 # Every command runs under /usr/bin/time -v (wall time, user + system CPU seconds, peak RSS) with
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (BENCH.md; neither tool uses OpenBLAS). PASS/FAIL
 # of the targets under the table do not change the exit status (run-all.sh's convention).
@@ -219,8 +220,7 @@ run_ours()
 	en=$(tokens enwiki-100M)
 	start=$(now)
 	: >"$tmp/runs"
-	header "$tmp/ours.tsv" "$start"
-	echo "# $("$nlp" --version 2>&1 | head -n 1) ($nlp), at $(git -C "$root" describe --always --dirty 2>/dev/null)" >>"$tmp/ours.tsv"
+	: >"$tmp/ours.tsv"
 	for r in $(seq 1 "$reps"); do
 		measure "learn.nlp.r$r" /dev/null "$tmp/ours.codes" "$nlp" learn --merges "$merges" "$ko"
 	done
@@ -285,7 +285,9 @@ run_ours()
 			rm -f "$tmp/id.apply" "$tmp/id.dec"
 		done
 	done
-	mv "$tmp/ours.tsv" "$ours_res"
+	header "$tmp/ours.h" "$start"
+	echo "# $("$nlp" --version 2>&1 | head -n 1) ($nlp), at ${BPE_COMMIT:-$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)}" >>"$tmp/ours.h"
+	cat "$tmp/ours.h" "$tmp/ours.tsv" >"$ours_res"
 }
 
 if [ "$mode" = all ] || [ "$mode" = peer ]; then
