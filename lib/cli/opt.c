@@ -49,7 +49,7 @@ int opt_choice(const char *opt, const char *arg, const char *const *words)
 	exit(EXIT_USAGE);
 }
 
-size_t opt_memory(const char *arg)
+size_t opt_size(const char *opt, const char *arg, size_t min)
 {
 	char *end;
 	unsigned long long v;
@@ -65,16 +65,22 @@ size_t opt_memory(const char *arg)
 	}
 	if (end == arg || *end || errno || shift < 0 || *arg == '-' ||
 	    (shift && v > (SIZE_MAX >> shift))) {
-		fprintf(stderr, "%s: --memory: '%s' is not a size (a number of bytes with an optional K, "
-		        "M, G or T)\n", argv0, arg);
+		fprintf(stderr, "%s: %s: '%s' is not a size (a number of bytes with an optional K, "
+		        "M, G or T)\n", argv0, opt, arg);
 		exit(EXIT_USAGE);
 	}
 	v <<= shift;
-	if (v < OPT_MEMORY_MIN) {
-		fprintf(stderr, "%s: --memory: '%s' is below the least budget, 1M\n", argv0, arg);
+	if (v < min) {
+		fprintf(stderr, "%s: %s: '%s' is below the least budget, %zu%s\n", argv0, opt, arg,
+		        min >= (1 << 20) ? min >> 20 : min, min >= (1 << 20) ? "M" : "");
 		exit(EXIT_USAGE);
 	}
 	return (size_t)v;
+}
+
+size_t opt_memory(const char *arg)
+{
+	return opt_size("--memory", arg, OPT_MEMORY_MIN);
 }
 
 size_t opt_memory_physical(void)

@@ -37,8 +37,10 @@ int opt_choice(const char *opt, const char *arg, const char *const *words);
 
 #define OPT_MEMORY_MIN ((size_t)1 << 20)
 
-/* Parses a --memory size: bytes with an optional K, M, G or T suffix (powers of 1024), at least
- * OPT_MEMORY_MIN; exits EXIT_USAGE on anything else. */
+/* Parses option opt's size: bytes with an optional K, M, G or T suffix (powers of 1024), at
+ * least min; "PROG: OPT: ..." on stderr and exit EXIT_USAGE on anything else. */
+size_t opt_size(const char *opt, const char *arg, size_t min);
+/* A --memory size: opt_size("--memory", arg, OPT_MEMORY_MIN). */
 size_t opt_memory(const char *arg);
 /* The default memory budget of counting stages: a quarter of the physical memory. */
 size_t opt_memory_default(void);
