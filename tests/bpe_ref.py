@@ -41,7 +41,7 @@ verbatim; every line is written with '\\n'.
 import re
 import subprocess
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from operator import itemgetter
 
 EOW = '</w>'
@@ -50,6 +50,7 @@ SEP = '@@'
 SPACE = '\u2581'
 BLANK_RUN = re.compile(r'[ \t\r\v\f]+')
 WORD = re.compile(r'[^ \t\r\v\f]+')
+WORD_OR_NL = re.compile(r'[^ \t\r\v\f\n]+')  # the words of many lines at once
 SNMT_ESCAPE = re.compile(r'@@\\*\Z')          # a word that needs one more '\' (subword-nmt style)
 SP_ESCAPE = re.compile('\\\\*' + SPACE)       # a non-first piece that needs a '\' in front
 SNMT_UNESCAPE = re.compile(r'@@\\+\Z')        # a decoded word that loses one '\'
@@ -173,7 +174,8 @@ def learn(counts, nmerges, min_frequency, seg, vocab_size=None):
     so as to be obviously right); the counts are kept up to date through an index of the words
     that hold each pair, and a changed word is counted again whole (old pairs out, new in)."""
     items = sorted((w, c) for w, c in counts.items() if c > 0)
-    seg.prepare(w for w, _ in items)
+    if hasattr(seg, 'prepare'):
+        seg.prepare(w for w, _ in items)
     words = [initial_symbols(seg(w)) for w, _ in items]
     freq = [c for _, c in items]
     if vocab_size is not None:
@@ -235,10 +237,10 @@ def read_counts(paths):
 
 
 def count_words(paths):
-    counts = defaultdict(int)
-    for line in read_lines(paths):
-        for w in split_line(line)[1::2]:
-            counts[w] += 1
+    counts = Counter()
+    for path in paths:
+        text = '\n'.join(read_lines([path]))
+        counts.update(WORD_OR_NL.findall(text))
     return counts
 
 
@@ -508,7 +510,56 @@ def cmd_same(args, seg):
     raise Failure('%s has %d lines, %s %d' % (args[0], len(a) - 1, args[1], len(b) - 1))
 
 
-COMMANDS = {'learn': cmd_learn, 'apply': cmd_apply, 'decode': cmd_decode, 'same': cmd_same}
+def cmd_random(args, seg):
+    """random SEED MERGES TEXT: a text of words of every length up to 2,000 grapheme clusters
+    over a small alphabet, most of them repeats of short chunks, and merges learnt from it
+    (--min-frequency 1) then put out of the learnt order: a quarter of the ranks swapped (a merge
+    may then make the pair of a lower rank), pairs repeated later, merges of symbols that are
+    there inserted (two merges may make the same symbol). For apply's two ways of merging: a
+    scan on short words, a heap on long ones."""
+    import random
+    if len(args) != 3:
+        raise Failure('random SEED MERGES TEXT')
+    r = random.Random(int(args[0]))
+    alphabet = ['a', 'b', 'c', '@', '\\', SPACE, 'e\u0301', '\ud55c', '\u1112\u1161\u11ab']
+    words = []
+    for n in [r.randint(1, 40) for _ in range(120)] + [r.randint(100, 300) for _ in range(30)] + \
+            [r.randint(1000, 2000) for _ in range(4)]:
+        w = []
+        while len(w) < n:
+            if r.random() < 0.7:
+                chunk = [r.choice(alphabet) for _ in range(r.randint(1, 6))]
+                w += chunk * r.randint(1, 8)
+            else:
+                w.append(r.choice(alphabet))
+        words.append(w[:n])
+    clusters = {''.join(w): w for w in words}
+    counts = defaultdict(int)
+    for w in words:
+        counts[''.join(w)] += 1
+    merges = learn(counts, 250, 1, lambda w: clusters[w])
+    symbols = sorted(set(a + b for a, b in merges) | set(alphabet))
+    for _ in range(len(merges) // 8):
+        i, j = r.randrange(len(merges)), r.randrange(len(merges))
+        merges[i], merges[j] = merges[j], merges[i]
+    for _ in range(10):
+        merges.insert(r.randrange(len(merges) + 1), r.choice(merges))
+    for _ in range(30):
+        left, right = r.choice(symbols), r.choice(symbols)
+        if r.random() < 0.3:
+            right += EOW
+        merges.insert(r.randrange(len(merges) + 1), (left, right))
+    write_out(args[1], ['#version: 0.2'] + ['%s %s' % m for m in merges])
+    lines = []
+    texts = [''.join(w) for w in words]
+    while texts:
+        k = r.randint(1, 4)
+        lines.append(' '.join(texts[:k]))
+        texts = texts[k:]
+    write_out(args[2], lines)
+
+
+COMMANDS = {'random': cmd_random, 'learn': cmd_learn, 'apply': cmd_apply, 'decode': cmd_decode, 'same': cmd_same}
 
 
 def main(argv):
