@@ -11,6 +11,9 @@ show() {
 	sh -c "$1"
 }
 
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nlp-demo.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
 echo "nlp demo on $sample ($(wc -l < $sample) paragraphs, $(wc -c < $sample) bytes)"
 show "head -n 1 $sample | nlp-normalize --lower --squeeze | nlp-tokenize"
 show "head -n 1 $sample | nlp-tokenize --ptb"
@@ -22,10 +25,15 @@ echo "The main job: normalize, tokenize and drop stopwords (English and Korean),
 echo "twenty most frequent tokens of the sample:"
 show "nlp-normalize --lower $sample | nlp-tokenize | nlp-stopword --lang en,ko --split-particles | tr ' ' '\n' | grep -v '^[[:punct:]]*\$' | sort | uniq -c | sort -k1,1nr -k2 | head -n 20"
 echo
+echo "Subwords: byte-pair-encoding merges learnt from the sample's tokens (English and Korean),"
+echo "then an English and a Korean sentence split by them, in subword-nmt's style (@@: the word"
+echo "goes on) and in SentencePiece's (▁: a word starts), and joined back:"
+show "nlp-normalize --lower $sample | nlp-tokenize | nlp-bpe learn --merges 200 2> /dev/null > $tmp/sample.bpe; sed -n '1,6p' $tmp/sample.bpe"
+show "printf 'the rabbit was remarkably tired\\n별을 노래하는 마음으로\\n' > $tmp/two.txt; nlp-bpe apply --codes $tmp/sample.bpe $tmp/two.txt"
+show "nlp-bpe apply --codes $tmp/sample.bpe --style sentencepiece $tmp/two.txt | tee $tmp/two.spm; nlp-bpe decode --style sentencepiece $tmp/two.spm | cmp - $tmp/two.txt && echo 'decoded: the same bytes'"
+echo
 echo "Counting: the n-grams of the lecture notes' example, then the top bigrams of the sample"
 echo "(with sentence markers), its vocabulary, and a co-occurrence matrix of its frequent words:"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nlp-demo.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 show "echo '안녕하세요 만나서 진심으로 반가워요' | nlp-ngram -n 2"
 show "nlp-normalize --lower $sample | nlp-tokenize > $tmp/tokens.txt; nlp-ngram -n 2 --markers --counts --top 15 $tmp/tokens.txt"
 show "nlp-vocab --min-count 5 --specials '<unk>' $tmp/tokens.txt > $tmp/vocab.tsv; head -n 8 $tmp/vocab.tsv; wc -l < $tmp/vocab.tsv"

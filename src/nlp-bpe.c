@@ -43,7 +43,7 @@ static const char help[] =
     "      --vocab FILE       pieces as written (token TAB count, or token count): a piece\n"
     "                         not in it is split back into the pieces that made it\n"
     "      --threshold N      with --vocab, pieces counted N times or more (default 1)\n"
-    "      --cache SIZE       bytes of whole words' results kept (K, M, G; default 64M; 0:\n"
+    "      --cache SIZE       bytes of whole words' results kept (K, M, G; default 4M; 0:\n"
     "                         none)\n"
     "decode: joins the pieces back into the tokens\n"
     "  -s, --style STYLE      the style apply wrote (default subword-nmt)\n"
@@ -56,7 +56,7 @@ static const char help[] =
 enum { OPT_VOCAB_SIZE = OPT_FIRST_PRIVATE, OPT_MIN_FREQ, OPT_COUNTS, OPT_VOCAB, OPT_THRESHOLD,
        OPT_CACHE };
 
-#define CACHE_DEFAULT ((size_t)64 << 20)
+#define CACHE_DEFAULT ((size_t)4 << 20)
 
 /* filter_line_fn of learn: the words of a line counted. */
 static void count_line(void *words, const char *s, size_t n, struct buf *res)

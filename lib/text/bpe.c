@@ -18,7 +18,10 @@
 int bpe_init(struct bpe *b, struct error *e)
 {
 	memset(b, 0, sizeof(*b));
-	if (strtab_init(&b->syms, 1024) < 0 || u64map_init(&b->pairs, 1024) < 0) {
+	for (int i = 0; i < 128; i++)
+		b->ascii[0][i] = b->ascii[1][i] = BPE_NONE;
+	if (strtab_init(&b->syms, 1024) < 0 || u64map_init(&b->pairs, 1024) < 0 ||
+	    u64map_init(&b->chars, 256) < 0) {
 		bpe_free(b);
 		return error_set(e, -1, ENOMEM, NULL, 0, "merges");
 	}
@@ -29,6 +32,7 @@ void bpe_free(struct bpe *b)
 {
 	strtab_free(&b->syms);
 	u64map_free(&b->pairs);
+	u64map_free(&b->chars);
 	free(b->left);
 	free(b->right);
 	free(b->result);
@@ -70,6 +74,27 @@ static int reserve(struct bpe *b)
 	return 0;
 }
 
+/* Notes symbol id s[0..n) among the symbols of one code point when it is one (with or without
+ * BPE_EOW). Returns 0, or -1 when memory runs out. */
+static int note_char(struct bpe *b, const char *s, size_t n, uint32_t id)
+{
+	int32_t c;
+	size_t k;
+	int eow;
+
+	if (n == 0 || utf8_valid_prefix(s, n) != n)
+		return 0;
+	k = (size_t)utf8_decode(s, &c);
+	eow = n == k + BPE_EOW_LEN && memcmp(s + k, BPE_EOW, BPE_EOW_LEN) == 0;
+	if (n != k && !eow)
+		return 0;
+	if (c < 128) {
+		b->ascii[eow][c] = id;
+		return 0;
+	}
+	return u64map_put(&b->chars, (uint64_t)c | (uint64_t)eow << 32, id);
+}
+
 int bpe_add(struct bpe *b, const char *l, size_t ln, const char *r, size_t rn, struct error *e)
 {
 	int64_t li, ri, mi;
@@ -86,7 +111,8 @@ int bpe_add(struct bpe *b, const char *l, size_t ln, const char *r, size_t rn, s
 	memcpy(joined + ln, r, rn);
 	mi = strtab_intern(&b->syms, joined, ln + rn);
 	free(joined);
-	if (mi < 0 || reserve(b) < 0)
+	if (mi < 0 || reserve(b) < 0 || note_char(b, l, ln, (uint32_t)li) < 0 ||
+	    note_char(b, r, rn, (uint32_t)ri) < 0)
 		goto nomem;
 	rank = u64map_get_or_put(&b->pairs, (uint64_t)li << 32 | (uint64_t)ri, (uint32_t)b->n);
 	if (rank == U64MAP_NONE)
@@ -133,8 +159,12 @@ int bpe_add_line(struct bpe *b, const char *s, size_t n, const char *name, uint6
 	}
 	if (sp == 0 || sp + 1 == n)
 		return error_bad(e, name, line, "not a merge: two symbols separated by one space");
-	if (bpe_add(b, s, sp, s + sp + 1, n - sp - 1, e) < 0)
-		return error_set(e, -1, e->errnum, name, line, "%s", e->msg);
+	if (bpe_add(b, s, sp, s + sp + 1, n - sp - 1, e) < 0) {
+		char msg[ERROR_MSG_MAX];
+
+		memcpy(msg, e->msg, sizeof(msg));
+		return error_set(e, -1, e->errnum, name, line, "%s", msg);
+	}
 	return 0;
 }
 
@@ -209,6 +239,27 @@ static void seg_reserve(struct bpe_seg *g, size_t n)
 #define END UINT32_MAX  /* no next or previous piece */
 #define DEAD UINT32_MAX /* start of a grapheme merged into the piece before it */
 
+/* The symbol of grapheme s[0..n), with BPE_EOW when eow (tmp: room for its bytes). */
+static inline uint32_t char_sym(const struct bpe *b, const char *s, size_t n, int eow,
+                                struct buf *tmp)
+{
+	unsigned char c = (unsigned char)s[0];
+	int32_t cp;
+
+	if (n == 1 && c < 0x80)
+		return b->ascii[eow][c];
+	if ((size_t)utf8_seqlen(c) == n) {
+		utf8_decode(s, &cp);
+		return u64map_get(&b->chars, (uint64_t)cp | (uint64_t)eow << 32);
+	}
+	if (!eow)
+		return bpe_sym(b, s, n);
+	tmp->len = 0;
+	buf_put(tmp, s, n);
+	buf_put(tmp, BPE_EOW, BPE_EOW_LEN);
+	return bpe_sym(b, tmp->p, tmp->len);
+}
+
 /* Splits w into graphemes, the last with BPE_EOW, and names their symbols; returns how many. */
 static size_t graphemes(const struct bpe *b, const char *w, size_t len, struct bpe_seg *g)
 {
@@ -220,14 +271,10 @@ static size_t graphemes(const struct bpe *b, const char *w, size_t len, struct b
 		if (n == g->cap)
 			seg_reserve(g, n + 1);
 		g->start[n] = (uint32_t)i;
-		g->sym[n++] = j < len ? bpe_sym(b, w + i, j - i) : BPE_NONE;
+		g->sym[n++] = char_sym(b, w + i, j - i, j == len, &g->last);
 		i = j;
 	}
 	g->start[n] = (uint32_t)len;
-	g->last.len = 0;
-	buf_put(&g->last, w + g->start[n - 1], len - g->start[n - 1]);
-	buf_put(&g->last, BPE_EOW, BPE_EOW_LEN);
-	g->sym[n - 1] = bpe_sym(b, g->last.p, g->last.len);
 	return n;
 }
 

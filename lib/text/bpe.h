@@ -24,6 +24,9 @@ struct bpe {
 	uint32_t *left, *right, *result; /* [n] each rank's symbols */
 	uint32_t *made_by;     /* [syms.n] the first rank whose result is the symbol, or BPE_NONE */
 	size_t n, cap, made_cap;
+	/* the symbols of one code point, looked up without hashing their bytes: [1] with BPE_EOW */
+	uint32_t ascii[2][128];
+	struct u64map chars;   /* code point | 1 << 32 with BPE_EOW → the symbol; beyond ASCII */
 };
 
 /* Returns 0, or -1 with e filled when memory runs out. */

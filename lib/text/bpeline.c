@@ -180,8 +180,8 @@ static void write_checked(struct bpe_apply *a, const char *w, uint32_t sym, uint
 
 		if (rank != BPE_NONE && !known(a, w + x.a, x.b - x.a, x.flags, esc)) {
 			strtab_key(&b->syms, b->left[rank], &llen);
-			mid = x.a + (uint32_t)llen;
-			if (llen > 0 && mid < x.b) {
+			if (llen > 0 && llen < x.b - x.a) {
+				mid = x.a + (uint32_t)llen;
 				/* right first onto the stack: the left half comes out first */
 				push_split(a, b->right[rank], mid, x.b, x.flags & FINAL);
 				push_split(a, b->left[rank], x.a, mid, x.flags & FIRST);
