@@ -153,9 +153,9 @@ int bpe_add_line(struct bpe *b, const char *s, size_t n, const char *name, uint6
 			sp = i;
 			continue;
 		}
-		if (spans_is_blank((unsigned char)s[i]) || s[i] == '\0')
+		if (spans_is_blank((unsigned char)s[i]))
 			return error_bad(e, name, line,
-			                 "not a merge: two symbols without blanks or NULs, one space between");
+			                 "not a merge: two symbols without blanks, one space between");
 	}
 	if (sp == 0 || sp + 1 == n)
 		return error_bad(e, name, line, "not a merge: two symbols separated by one space");
@@ -178,7 +178,7 @@ int bpe_load(struct bpe *b, const char *path, struct error *e)
 	int ret = 0;
 
 	if (reader_open(&r, path) < 0)
-		return error_sys(e, name, "open");
+		return error_sys(e, NULL, "open %s", name);
 	while ((n = reader_line(&r, &s)) >= 0) {
 		line++;
 		if (line == 1) {
@@ -193,7 +193,7 @@ int bpe_load(struct bpe *b, const char *path, struct error *e)
 			break;
 	}
 	if (n == -2)
-		ret = error_sys(e, name, "read");
+		ret = error_sys(e, NULL, "read %s", name);
 	else if (ret == 0 && line == 0)
 		ret = error_bad(e, name, 0, "not a merges file: empty, without the line '%s'",
 		                BPE_HEADER);

@@ -96,12 +96,12 @@ int bpe_apply_vocab(struct bpe_apply *a, const char *path, uint64_t threshold, s
 		return error_set(e, -1, ENOMEM, name, 0, "read");
 	a->use_vocab = 1;
 	if (reader_open(&r, path) < 0)
-		return error_sys(e, name, "open");
+		return error_sys(e, NULL, "open %s", name);
 	while ((n = reader_line(&r, &s)) >= 0)
 		if ((ret = vocab_line(&a->vocab, s, (size_t)n, threshold, name, ++line, e)) < 0)
 			break;
 	if (n == -2)
-		ret = error_sys(e, name, "read");
+		ret = error_sys(e, NULL, "read %s", name);
 	reader_close(&r);
 	return ret;
 }
@@ -279,8 +279,9 @@ void bpe_apply_line(struct bpe_apply *a, const char *s, size_t n, struct buf *ou
 	}
 }
 
-/* subword-nmt: a token ending in MARK before one space and a token goes on into it; a word ending
- * in MARK and one or more backslashes loses one backslash. */
+/* subword-nmt: a token ending in MARK before one space and a token goes on into it (any other
+ * token is a word's last); a word ending in MARK and one or more backslashes loses one
+ * backslash. */
 static void decode_nmt(const char *s, size_t n, struct buf *out)
 {
 	size_t i = 0, j, word = out->len;
@@ -296,15 +297,13 @@ static void decode_nmt(const char *s, size_t n, struct buf *out)
 		if (!in_word)
 			word = out->len;
 		in_word = 1;
-		if (j - i >= MARK_LEN && memcmp(s + j - MARK_LEN, MARK, MARK_LEN) == 0) {
+		if (j - i >= MARK_LEN && memcmp(s + j - MARK_LEN, MARK, MARK_LEN) == 0 && j + 1 < n &&
+		    s[j] == ' ' && !spans_is_blank((unsigned char)s[j + 1])) {
 			buf_put(out, s + i, j - i - MARK_LEN);
-			if (j + 1 < n && s[j] == ' ' && !spans_is_blank((unsigned char)s[j + 1])) {
-				i = j + 1; /* the word goes on */
-				continue;
-			}
-		} else {
-			buf_put(out, s + i, j - i);
+			i = j + 1; /* the word goes on */
+			continue;
 		}
+		buf_put(out, s + i, j - i);
 		in_word = 0;
 		if (out->len > word && out->p[out->len - 1] == '\\' && nmt_escaped(out->p + word,
 		                                                                    out->len - word))
