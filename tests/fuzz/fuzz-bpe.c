@@ -1,8 +1,7 @@
 /* fuzz-bpe: byte-pair-encoding merges files (text/bpe.c, nlp-bpe apply -c) and apply's
- * vocabulary (text/bpeline.c, --vocab), as nlp-bpe reads them. The input after the option byte,
- * up to its first NUL byte, is the merges file (bpe_load; a merges file holds no NUL); with bit 1
- * of the option byte, what follows the NUL is the vocabulary (bpe_apply_vocab, threshold: bits
- * 2..3, plus 1). Bit 0: the style (subword-nmt, sentencepiece); bit 4: a cache of 300 bytes,
+ * vocabulary (text/bpeline.c, --vocab), as nlp-bpe reads them. The input after the option byte
+ * is the merges file (bpe_load); with bit 1 of the option byte, only up to its first NUL byte,
+ * and what follows the NUL is the vocabulary (bpe_apply_vocab, threshold: bits 2..3, plus 1). Bit 0: the style (subword-nmt, sentencepiece); bit 4: a cache of 300 bytes,
  * emptied again and again, else none.
  * A merges file that loads: every rank's result is its halves, the pair's rank and the result's
  * first maker no later than the rank. Then every line of the merges file, and a word of all its
@@ -149,7 +148,7 @@ static void check_text(const struct bpe *b, struct bpe_apply *a, const char *s, 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t opt = fuzz_take(&data, &size);
-	const uint8_t *nul = memchr(data, '\0', size);
+	const uint8_t *nul = opt & 2 ? memchr(data, '\0', size) : NULL;
 	size_t msize = nul ? (size_t)(nul - data) : size;
 	enum bpe_style st = opt & 1 ? BPE_SENTENCEPIECE : BPE_SUBWORD_NMT;
 	struct bpe b;
