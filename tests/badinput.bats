@@ -18,8 +18,8 @@ modes() {
 	echo "nlp-tokenize --compose"
 	echo "nlp-tokenize --sentences"
 	echo "nlp-stopword -L en,ko -i --split-particles"
-	echo "nlp-bpe apply -c $BPE_MERGES --cache 1K"
-	echo "nlp-bpe decode -s sentencepiece"
+	echo "nlp-bpe apply --codes $BPE_MERGES --cache 1K"
+	echo "nlp-bpe decode --style sentencepiece"
 }
 
 # merges for nlp-bpe apply (setup_file)
@@ -27,7 +27,7 @@ BPE_MERGES="$BATS_FILE_TMPDIR/bpe.merges"
 
 setup_file() {
 	$PY -c 'import random,sys; random.seed(7); sys.stdout.buffer.write(bytes(random.getrandbits(8) for _ in range(1<<20)))' > "$BATS_FILE_TMPDIR/random.bin"
-	nlp-bpe learn -m 200 "$DATA/bpe/en.txt" > "$BATS_FILE_TMPDIR/bpe.merges" 2>/dev/null
+	nlp-bpe learn --merges 200 "$DATA/bpe/en.txt" > "$BATS_FILE_TMPDIR/bpe.merges" 2>/dev/null
 }
 
 # assert_utf8 FILE...: each file is valid UTF-8 (all in one Python); names those that are not.
@@ -87,7 +87,7 @@ lead_modes() {
 	echo "1|nlp-vocab --decode $V|1 0|"
 	echo '0|nlp-tfidf -C --top 3|abc a b|a:1 b:1 @abc:1'
 	echo "0|nlp-cooccur -v $V -t -w 1 --weight flat|abc a b|1\t2\t1\n2\t1\t1"
-	echo "0|nlp-bpe apply -c $B -s sentencepiece| x ab|\xe2\x96\x81~ \xe2\x96\x81x \xe2\x96\x81a b"
+	echo "0|nlp-bpe apply --codes $B --style sentencepiece| x ab|\xe2\x96\x81~ \xe2\x96\x81x \xe2\x96\x81a b"
 }
 
 # lead_check DIR: runs lead_modes on bad leads (a process each: the bug shows on the first line
@@ -171,11 +171,11 @@ lead_check() {
 @test "bad input, nlp-bpe learn: random bytes under each policy give merges that apply reads back" {
 	# (-m 100: the default 10,000 merges of random bytes take seconds under the sanitizers)
 	for policy in replace skip; do
-		nlp-bpe learn -m 100 --invalid=$policy "$BATS_FILE_TMPDIR/random.bin" > "$BATS_TEST_TMPDIR/m" 2> "$BATS_TEST_TMPDIR/err" ||
+		nlp-bpe learn --merges 100 --invalid=$policy "$BATS_FILE_TMPDIR/random.bin" > "$BATS_TEST_TMPDIR/m" 2> "$BATS_TEST_TMPDIR/err" ||
 			fail "learn --invalid=$policy exited $?: $(head -c 300 "$BATS_TEST_TMPDIR/err")"
 		[ "$(wc -l < "$BATS_TEST_TMPDIR/m")" -eq 101 ] || fail "$policy: $(wc -l < "$BATS_TEST_TMPDIR/m") lines"
 		assert_utf8 "$BATS_TEST_TMPDIR/m"
-		nlp-bpe apply -c "$BATS_TEST_TMPDIR/m" --invalid=$policy "$BATS_FILE_TMPDIR/random.bin" > /dev/null 2> "$BATS_TEST_TMPDIR/err" ||
+		nlp-bpe apply --codes "$BATS_TEST_TMPDIR/m" --invalid=$policy "$BATS_FILE_TMPDIR/random.bin" > /dev/null 2> "$BATS_TEST_TMPDIR/err" ||
 			fail "apply of the merges learnt under $policy exited $?: $(grep -v 'invalid UTF-8' "$BATS_TEST_TMPDIR/err" | head -c 300)"
 	done
 	run --separate-stderr nlp-bpe learn --invalid=fail "$BATS_FILE_TMPDIR/random.bin"
@@ -186,10 +186,10 @@ lead_check() {
 	assert_failure 1
 	[[ "$stderr" == "nlp-bpe: $BATS_FILE_TMPDIR/random.bin: line 1: "* ]] || fail "$stderr"
 	# as a merges file and as apply's vocabulary
-	run --separate-stderr nlp-bpe apply -c "$BATS_FILE_TMPDIR/random.bin" < /dev/null
+	run --separate-stderr nlp-bpe apply --codes "$BATS_FILE_TMPDIR/random.bin" < /dev/null
 	assert_failure 1
 	[[ "$stderr" == "nlp-bpe: $BATS_FILE_TMPDIR/random.bin: line 1: "* ]] || fail "$stderr"
-	run --separate-stderr nlp-bpe apply -c "$BPE_MERGES" --vocab "$BATS_FILE_TMPDIR/random.bin" < /dev/null
+	run --separate-stderr nlp-bpe apply --codes "$BPE_MERGES" --vocab "$BATS_FILE_TMPDIR/random.bin" < /dev/null
 	assert_failure 1
 	[[ "$stderr" == "nlp-bpe: $BATS_FILE_TMPDIR/random.bin: line 1: "* ]] || fail "$stderr"
 }
@@ -199,7 +199,7 @@ lead_check() {
 	assert_output ' a \0 b c \n'
 	run bash -c "printf 'a\0b c\n' | nlp-tokenize"
 	assert_output 'a b c'
-	run bash -c "printf 'a\0b c\n' | nlp-bpe apply -c '$BPE_MERGES' | nlp-bpe decode | od -An -c | tr -s ' '"
+	run bash -c "printf 'a\0b c\n' | nlp-bpe apply --codes '$BPE_MERGES' | nlp-bpe decode | od -An -c | tr -s ' '"
 	assert_output ' a \0 b c \n'
 }
 

@@ -28,8 +28,8 @@ setup_file() {
 	cat "$BPE/en.txt" "$BPE/marks.txt" "$BPE/ko.txt" "$BATS_FILE_TMPDIR/hard-ref.txt" > "$BATS_FILE_TMPDIR/all.txt"
 	# merges learnt by nlp-bpe, for the tests of apply (the tests of learn compare them)
 	if command -v nlp-bpe >/dev/null; then
-		nlp-bpe learn -m 1000 "$BPE/en.txt" "$BPE/marks.txt" > "$BATS_FILE_TMPDIR/en.m" 2>/dev/null
-		nlp-bpe learn -m 1000 "$BPE/ko.txt" > "$BATS_FILE_TMPDIR/ko.m" 2>/dev/null
+		nlp-bpe learn --merges 1000 "$BPE/en.txt" "$BPE/marks.txt" > "$BATS_FILE_TMPDIR/en.m" 2>/dev/null
+		nlp-bpe learn --merges 1000 "$BPE/ko.txt" > "$BATS_FILE_TMPDIR/ko.m" 2>/dev/null
 	fi
 }
 
@@ -69,16 +69,16 @@ sennrich() {
 		'ne west</w>' 'lo w</w>' 'w i' 'wi d' 'wid est</w>' 'w e' 'we r</w>' 'lo wer</w>')"
 	[[ "$stderr" == *"13 merges"*"no pair is left"* ]] || fail "stderr: $stderr"
 	# -m: the first merges; --min-frequency: stops before the first pair seen fewer times
-	run -0 nlp-bpe learn -m 3 "$T/s.txt"
+	run -0 nlp-bpe learn --merges 3 "$T/s.txt"
 	assert_output "$(printf '%s\n' '#version: 0.2' 's t</w>' 'e st</w>' 'l o')"
 	run --separate-stderr nlp-bpe learn --min-frequency 6 "$T/s.txt"
 	assert_success
 	assert_output "$(printf '%s\n' '#version: 0.2' 's t</w>' 'e st</w>' 'l o' 'w est</w>' 'n e' 'ne west</w>')"
 	[[ "$stderr" == *"--min-frequency"* ]] || fail "stderr: $stderr"
 	# the same words from stdin, one a line, and as counts
-	sennrich | tr ' ' '\n' | nlp-bpe learn -m 5 > "$T/stdin.m"
-	nlp-bpe learn -m 5 "$T/s.txt" | cmp - "$T/stdin.m"
-	printf 'low\t5\nlower\t2\nnewest\t6\nwidest\t3\n' | nlp-bpe learn -m 5 --counts | cmp - "$T/stdin.m"
+	sennrich | tr ' ' '\n' | nlp-bpe learn --merges 5 > "$T/stdin.m"
+	nlp-bpe learn --merges 5 "$T/s.txt" | cmp - "$T/stdin.m"
+	printf 'low\t5\nlower\t2\nnewest\t6\nwidest\t3\n' | nlp-bpe learn --merges 5 --counts | cmp - "$T/stdin.m"
 	ref learn "$T/s.txt" -o "$T/ref.m" \; learn -m 5 "$T/s.txt" -o "$T/ref5.m" \; \
 		same "$T/ref5.m" "$T/stdin.m"
 	nlp-bpe learn "$T/s.txt" 2>/dev/null | cmp - "$T/ref.m"
@@ -98,11 +98,11 @@ sennrich() {
 
 @test "learn: the English and Korean fixtures, and the hard cases, give the reference's merges" {
 	D=$BPE
-	nlp-bpe learn -m 1000 "$D/en.txt" "$D/marks.txt" > "$T/en.m" 2>/dev/null
-	nlp-bpe learn -m 1000 "$D/ko.txt" > "$T/ko.m" 2>/dev/null
+	nlp-bpe learn --merges 1000 "$D/en.txt" "$D/marks.txt" > "$T/en.m" 2>/dev/null
+	nlp-bpe learn --merges 1000 "$D/ko.txt" > "$T/ko.m" 2>/dev/null
 	nlp-bpe learn --min-frequency 5 "$D/ko.txt" > "$T/ko5.m" 2>/dev/null
 	nlp-bpe learn --vocab-size 400 "$D/marks.txt" "$D/en.txt" > "$T/vs.m" 2>/dev/null
-	nlp-bpe learn --min-frequency 1 -m 300 "$F/hard-ref.txt" > "$T/hard.m" 2>/dev/null
+	nlp-bpe learn --min-frequency 1 --merges 300 "$F/hard-ref.txt" > "$T/hard.m" 2>/dev/null
 	[ "$(wc -l < "$T/en.m")" -eq 1001 ] && [ "$(wc -l < "$T/ko.m")" -eq 1001 ]
 	ref learn -m 1000 "$D/en.txt" "$D/marks.txt" -o "$T/ref-en.m" \; same "$T/en.m" "$T/ref-en.m" \; \
 		learn -m 1000 "$D/ko.txt" -o "$T/ref-ko.m" \; same "$T/ko.m" "$T/ref-ko.m" \; \
@@ -146,12 +146,13 @@ sennrich() {
 	sed -n '101,200p' "$BPE/en.txt" | nlp-vocab -S '<unk>,<s>' > "$T/v2" # zero counts: ignored
 	sed -n '201,$p' "$BPE/en.txt" | nlp-vocab > "$T/v3"
 	grep -q $'^<unk>\t0$' "$T/v2"
-	nlp-bpe learn -m 500 "$BPE/en.txt" > "$T/whole.m" 2>/dev/null
-	nlp-bpe learn -m 500 --counts "$T/v1" "$T/v2" "$T/v3" > "$T/shards.m" 2>/dev/null
+	nlp-bpe learn --merges 500 "$BPE/en.txt" > "$T/whole.m" 2>/dev/null
+	nlp-bpe learn --merges 500 --counts "$T/v1" "$T/v2" "$T/v3" > "$T/shards.m" 2>/dev/null
 	assert_same "$T/shards.m" "$T/whole.m"
 	# one stream of all three (a token more than once), and nlp-vocab --merge's sum
-	cat "$T/v3" "$T/v1" "$T/v2" | nlp-bpe learn -m 500 --counts 2>/dev/null | cmp - "$T/whole.m"
-	nlp-vocab --merge "$T/v1" "$T/v2" "$T/v3" | nlp-bpe learn -m 500 --counts 2>/dev/null | cmp - "$T/whole.m"
+	cat "$T/v3" "$T/v1" "$T/v2" | nlp-bpe learn --merges 500 --counts 2>/dev/null | cmp - "$T/whole.m"
+	nlp-vocab --merge "$T/v1" "$T/v2" "$T/v3" | nlp-bpe learn --merges 500 --counts 2>/dev/null | cmp - "$T/whole.m"
+	nlp-bpe learn --merges 500 -C "$T/v1" "$T/v2" "$T/v3" 2>/dev/null | cmp - "$T/whole.m" # -C: --counts
 	# the reference from the counts; --vocab-size counts the symbols of the vocabulary's words
 	nlp-bpe learn --vocab-size 300 --counts "$T/v1" "$T/v2" "$T/v3" > "$T/vs.m" 2>/dev/null
 	ref learn -m 500 --counts "$T/v1" "$T/v2" "$T/v3" -o "$T/ref.m" \; same "$T/shards.m" "$T/ref.m" \; \
@@ -169,8 +170,8 @@ sennrich() {
 }
 
 @test "learn: the merges file: the header, then 'LEFT RIGHT' a line in rank order; -m N is the first N of more" {
-	nlp-bpe learn -m 600 "$BPE/ko.txt" "$BPE/en.txt" > "$T/600.m" 2>/dev/null
-	nlp-bpe learn -m 50 "$BPE/ko.txt" "$BPE/en.txt" > "$T/50.m" 2>/dev/null
+	nlp-bpe learn --merges 600 "$BPE/ko.txt" "$BPE/en.txt" > "$T/600.m" 2>/dev/null
+	nlp-bpe learn --merges 50 "$BPE/ko.txt" "$BPE/en.txt" > "$T/50.m" 2>/dev/null
 	[ "$(head -n 1 "$T/600.m")" = '#version: 0.2' ]
 	[ "$(wc -l < "$T/600.m")" -eq 601 ]
 	# every other line: two non-empty symbols without blanks, one space between, valid UTF-8
@@ -192,7 +193,7 @@ sennrich() {
 	EOF
 	assert_success
 	# learn's output is apply's input: ranks in file order (the reference reads it too)
-	nlp-bpe apply -c "$T/600.m" "$BPE/ko.txt" > "$T/out"
+	nlp-bpe apply --codes "$T/600.m" "$BPE/ko.txt" > "$T/out"
 	ref apply -c "$T/600.m" "$BPE/ko.txt" -o "$T/ref.out" \; same "$T/out" "$T/ref.out"
 }
 
@@ -203,7 +204,7 @@ sennrich() {
 	assert_output '#version: 0.2'
 	run -0 --separate-stderr nlp-bpe learn --counts < /dev/null
 	assert_output '#version: 0.2'
-	run -0 --separate-stderr nlp-bpe learn -m 0 "$BPE/en.txt"
+	run -0 --separate-stderr nlp-bpe learn --merges 0 "$BPE/en.txt"
 	assert_output '#version: 0.2'
 	assert_equal "$stderr" ""
 }
@@ -227,20 +228,20 @@ sennrich() {
 	printf 'a\0b a\0b a\0b\n' > "$T/nul.txt"
 	nlp-bpe learn "$T/nul.txt" > "$T/nul.m" 2>/dev/null
 	grep -qa 'a' "$T/nul.m"
-	run --separate-stderr nlp-bpe apply -c "$T/nul.m" "$T/nul.txt"
+	run --separate-stderr nlp-bpe apply --codes "$T/nul.m" "$T/nul.txt"
 	assert_success
-	nlp-bpe apply -c "$T/nul.m" "$T/nul.txt" | nlp-bpe decode | cmp - "$T/nul.txt"
+	nlp-bpe apply --codes "$T/nul.m" "$T/nul.txt" | nlp-bpe decode | cmp - "$T/nul.txt"
 }
 
 @test "learn --progress: the summary on a stderr that is not a terminal, reading and merges on a terminal; nothing unasked" {
-	nlp-bpe learn -m 200 "$BPE/en.txt" > "$T/m" 2> "$T/err"
+	nlp-bpe learn --merges 200 "$BPE/en.txt" > "$T/m" 2> "$T/err"
 	[ ! -s "$T/err" ] || fail "unasked: $(cat "$T/err")"
-	nlp-bpe learn --progress -m 200 "$BPE/en.txt" > "$T/m2" 2> "$T/err"
+	nlp-bpe learn --progress --merges 200 "$BPE/en.txt" > "$T/m2" 2> "$T/err"
 	cmp "$T/m" "$T/m2"
 	run cat "$T/err"
 	assert_output --regexp '^nlp-bpe: 200 merges .*[0-9.]+ s, peak [0-9.]+ [kMG]?B$'
 	command -v script >/dev/null || skip "needs script(1)"
-	script -qfec "stty cols 80 rows 24; NLP_PROGRESS_DELAY=0 nlp-bpe learn -m 200 '$BPE/en.txt' > '$T/m3'" /dev/null > "$T/tty"
+	script -qfec "stty cols 80 rows 24; NLP_PROGRESS_DELAY=0 nlp-bpe learn --merges 200 '$BPE/en.txt' > '$T/m3'" /dev/null > "$T/tty"
 	cmp "$T/m" "$T/m3"
 	grep -q 'nlp-bpe: reading' "$T/tty" || fail "no reading: $(cat -A "$T/tty" | head -c 600)"
 	grep -q 'nlp-bpe: merges .*of 200' "$T/tty" || fail "no merges: $(cat -A "$T/tty" | head -c 600)"
@@ -251,17 +252,17 @@ sennrich() {
 @test "apply: both styles equal the reference on the fixtures, with English and with Korean merges" {
 	for m in en ko; do
 		for s in subword-nmt sentencepiece; do
-			nlp-bpe apply -c "$F/$m.m" -s $s "$F/all.txt" > "$T/$m.$s"
+			nlp-bpe apply --codes "$F/$m.m" --style $s "$F/all.txt" > "$T/$m.$s"
 		done
 	done
 	nlp-bpe apply --codes "$F/en.m" --style=sentencepiece "$F/all.txt" | cmp - "$T/en.sentencepiece"
-	nlp-bpe apply -c "$F/en.m" < "$F/all.txt" | cmp - "$T/en.subword-nmt"
+	nlp-bpe apply --codes "$F/en.m" < "$F/all.txt" | cmp - "$T/en.subword-nmt"
 	ref apply -c "$F/en.m" "$F/all.txt" -o "$T/r.en.subword-nmt" \; same "$T/en.subword-nmt" "$T/r.en.subword-nmt" \; \
 		apply -c "$F/en.m" -s sentencepiece "$F/all.txt" -o "$T/r.en.sp" \; same "$T/en.sentencepiece" "$T/r.en.sp" \; \
 		apply -c "$F/ko.m" "$F/all.txt" -o "$T/r.ko.subword-nmt" \; same "$T/ko.subword-nmt" "$T/r.ko.subword-nmt" \; \
 		apply -c "$F/ko.m" -s sentencepiece "$F/all.txt" -o "$T/r.ko.sp" \; same "$T/ko.sentencepiece" "$T/r.ko.sp"
 	# and the pieces are subword-nmt's: on ordinary words, 'piece@@ piece'
-	run -0 nlp-bpe apply -c "$F/en.m" <<<'the unconstitutionality'
+	run -0 nlp-bpe apply --codes "$F/en.m" <<<'the unconstitutionality'
 	[[ "$output" == "the "*"@@ "* ]] || fail "$output"
 }
 
@@ -270,7 +271,7 @@ sennrich() {
 	for seed in 1 2; do
 		$PY "$REF" random $seed "$T/m$seed" "$T/t$seed"
 		for s in subword-nmt sentencepiece; do
-			nlp-bpe apply -c "$T/m$seed" -s $s "$T/t$seed" > "$T/c$seed.$s"
+			nlp-bpe apply --codes "$T/m$seed" --style $s "$T/t$seed" > "$T/c$seed.$s"
 			args+=(apply -c "$T/m$seed" -s $s "$T/t$seed" -o "$T/r$seed.$s" \; same "$T/c$seed.$s" "$T/r$seed.$s" \;)
 		done
 	done
@@ -279,9 +280,9 @@ sennrich() {
 import sys
 for n in range(28, 36):
     print("ab" * (n // 2) + "a" * (n % 2), "e\u0301" * n, ("abc" * n)[:n], ("aab" * n)[:n] + " " + "a" * n)' > "$T/edge.txt"
-	nlp-bpe learn --min-frequency 1 -m 200 "$T/edge.txt" > "$T/edge.m" 2>/dev/null
-	nlp-bpe apply -c "$T/edge.m" "$T/edge.txt" > "$T/edge.out"
-	nlp-bpe apply -c "$T/m1" "$T/edge.txt" > "$T/edge1.out"
+	nlp-bpe learn --min-frequency 1 --merges 200 "$T/edge.txt" > "$T/edge.m" 2>/dev/null
+	nlp-bpe apply --codes "$T/edge.m" "$T/edge.txt" > "$T/edge.out"
+	nlp-bpe apply --codes "$T/m1" "$T/edge.txt" > "$T/edge1.out"
 	ref "${args[@]}" apply -c "$T/edge.m" "$T/edge.txt" -o "$T/edge.ref" \; same "$T/edge.out" "$T/edge.ref" \; \
 		apply -c "$T/m1" "$T/edge.txt" -o "$T/edge1.ref" \; same "$T/edge1.out" "$T/edge1.ref" \; \
 		learn --min-frequency 1 -m 200 "$T/edge.txt" -o "$T/edge.refm" \; same "$T/edge.m" "$T/edge.refm"
@@ -291,49 +292,49 @@ for n in range(28, 36):
 	# ranks: 0 (ab c), 1 (a b): 'abcabcd' -> a b c a b c d</w> -> (a b) -> ab c ab c d</w> ->
 	# (ab c), of a lower rank, now present -> abc abc d</w>
 	printf '#version: 0.2\nab c\na b\nabc abc\n' > "$T/m"
-	run -0 nlp-bpe apply -c "$T/m" <<<'abcabcd'
+	run -0 nlp-bpe apply --codes "$T/m" <<<'abcabcd'
 	assert_output 'abcabc@@ d'
 	# the same on a word of 60 clusters (the heap): 20 x abc -> 10 x abcabc
 	w=$(printf 'abc%.0s' $(seq 20))
-	run -0 nlp-bpe apply -c "$T/m" <<<"${w}d"
+	run -0 nlp-bpe apply --codes "$T/m" <<<"${w}d"
 	assert_output "$(printf 'abcabc@@ %.0s' $(seq 10))d"
 	# overlapping occurrences, left to right: a x 7 with (a a) -> aa aa aa a
 	printf '#version: 0.2\na a\n' > "$T/a"
-	run -0 nlp-bpe apply -c "$T/a" <<<'aaaaaaa'
+	run -0 nlp-bpe apply --codes "$T/a" <<<'aaaaaaa'
 	assert_output 'aa@@ aa@@ aa@@ a'
 	w=$(printf 'a%.0s' $(seq 41))
-	run -0 nlp-bpe apply -c "$T/a" <<<"$w"
+	run -0 nlp-bpe apply --codes "$T/a" <<<"$w"
 	assert_output "$(printf 'aa@@ %.0s' $(seq 20))a"
 }
 
 @test "apply: a repeated pair keeps its first rank" {
 	# (b c) at ranks 0 and 2: 'abcd' -> a bc d; were its rank the later, (a b) would go first
 	printf '#version: 0.2\nb c\na b\nb c\n' > "$T/m"
-	run -0 nlp-bpe apply -c "$T/m" <<<'abcd'
+	run -0 nlp-bpe apply --codes "$T/m" <<<'abcd'
 	assert_output 'a@@ bc@@ d'
 	printf '#version: 0.2\na b\nb c\na b\n' > "$T/m2"
-	run -0 nlp-bpe apply -c "$T/m2" <<<'abcd'
+	run -0 nlp-bpe apply --codes "$T/m2" <<<'abcd'
 	assert_output 'ab@@ c@@ d'
 }
 
 @test "apply: a merges file of the header alone, a CR before each newline, no final newline, from a pipe" {
 	printf '#version: 0.2\n' > "$T/h"
-	run -0 nlp-bpe apply -c "$T/h" <<<'ab c'
+	run -0 nlp-bpe apply --codes "$T/h" <<<'ab c'
 	assert_output 'a@@ b c'
 	printf '#version: 0.2\r\na b\r\nab c</w>\r\n' > "$T/crlf"
-	run -0 nlp-bpe apply -c "$T/crlf" <<<'abc ab'
+	run -0 nlp-bpe apply --codes "$T/crlf" <<<'abc ab'
 	assert_output 'abc a@@ b'
 	printf '#version: 0.2\na b' > "$T/nonl"
-	run -0 nlp-bpe apply -c "$T/nonl" <<<'abc'
+	run -0 nlp-bpe apply --codes "$T/nonl" <<<'abc'
 	assert_output 'ab@@ c'
 	# the merges read once, from a pipe or from stdin (-c -) with the text from a file
 	echo 'abc ab' > "$T/w"
-	run -0 nlp-bpe apply -c <(cat "$T/crlf") "$T/w"
+	run -0 nlp-bpe apply --codes <(cat "$T/crlf") "$T/w"
 	assert_output 'abc a@@ b'
-	run -0 nlp-bpe apply -c - "$T/w" < "$T/crlf"
+	run -0 nlp-bpe apply --codes - "$T/w" < "$T/crlf"
 	assert_output 'abc a@@ b'
 	# a line of input without its newline gets one
-	run -0 bash -c "printf 'ab c' | nlp-bpe apply -c '$T/h' | od -An -c | tr -s ' '"
+	run -0 bash -c "printf 'ab c' | nlp-bpe apply --codes '$T/h' | od -An -c | tr -s ' '"
 	assert_output ' a @ @ b c \n'
 }
 
@@ -341,47 +342,49 @@ for n in range(28, 36):
 	printf '#version: 0.2\n' > "$T/h"
 	printf '#version: 0.2\n@ @</w>\n' > "$T/at"
 	# subword-nmt: a word ending in @@ and zero or more \ gets one \ more at its end
-	run -0 nlp-bpe apply -c "$T/h" <<<'x@@ y@@\ @@ @ \'
+	run -0 nlp-bpe apply --codes "$T/h" <<<'x@@ y@@\ @@ @ \'
 	assert_output 'x@@ @@@ @\ y@@ @@@ @@@ \\ @@@ @\ @ \'
-	run -0 nlp-bpe apply -c "$T/at" <<<'x@@ @@ a@@b'
+	run -0 nlp-bpe apply --codes "$T/at" <<<'x@@ @@ a@@b'
 	assert_output 'x@@ @@\ @@\ a@@ @@@ @@@ b'
 	# blanks copied verbatim: leading, trailing, runs, tabs, CR, VT, FF
-	run -0 nlp-bpe apply -c "$T/h" <<<$'  ab\t\tc \r d\v\fe  '
+	run -0 nlp-bpe apply --codes "$T/h" <<<$'  ab\t\tc \r d\v\fe  '
 	assert_output $'  a@@ b\t\tc \r d\v\fe  '
 	# sentencepiece: a piece other than the first that starts with \s then U+2581 (here $U)
 	# gets a \; a first piece never does
-	run -0 nlp-bpe apply -c "$T/h" -s sentencepiece <<<"a${U}b \\${U}c ${U}  \\"
+	run -0 nlp-bpe apply --codes "$T/h" --style sentencepiece <<<"a${U}b \\${U}c ${U}  \\"
 	assert_output "${U}a \\${U} b ${U}\\ \\${U} c ${U}${U}  ${U}\\"
 	# a combining mark after @ or U+2581 is in their cluster: the word does not end in @@, the
 	# piece starts with U+2581 all the same
-	run -0 nlp-bpe apply -c "$T/h" <<<"a@@${ACUTE}"
+	run -0 nlp-bpe apply --codes "$T/h" <<<"a@@${ACUTE}"
 	assert_output "a@@ @@@ @${ACUTE}"
-	run -0 nlp-bpe apply -c "$T/h" -s sentencepiece <<<"a${U}${ACUTE}"
+	run -0 nlp-bpe apply --codes "$T/h" --style sentencepiece <<<"a${U}${ACUTE}"
 	assert_output "${U}a \\${U}${ACUTE}"
 	# empty lines and blank lines stay, one line out for each line in
-	run -0 bash -c "printf '\n \n\n' | nlp-bpe apply -c '$T/h' | od -An -c | tr -s ' '"
+	run -0 bash -c "printf '\n \n\n' | nlp-bpe apply --codes '$T/h' | od -An -c | tr -s ' '"
 	assert_output ' \n \n \n'
 }
 
 @test "apply --vocab --threshold: equal to the reference in both styles, tab and space vocabularies" {
 	local args=() s th
 	for s in subword-nmt sentencepiece; do
-		nlp-bpe apply -c "$F/en.m" -s $s "$BPE/en.txt" "$BPE/marks.txt" | nlp-vocab > "$T/v.$s"
+		nlp-bpe apply --codes "$F/en.m" --style $s "$BPE/en.txt" "$BPE/marks.txt" | nlp-vocab > "$T/v.$s"
 		tr '\t' ' ' < "$T/v.$s" > "$T/vs.$s" # subword-nmt's get_vocab.py form
 		for th in 1 20; do
-			nlp-bpe apply -c "$F/en.m" -s $s --vocab "$T/v.$s" --threshold $th "$F/all.txt" > "$T/c.$s.$th"
+			nlp-bpe apply --codes "$F/en.m" --style $s --vocab "$T/v.$s" --threshold $th "$F/all.txt" > "$T/c.$s.$th"
+			nlp-bpe apply --codes "$F/en.m" --style $s -v "$T/v.$s" --threshold $th "$F/all.txt" |
+				cmp - "$T/c.$s.$th" # -v: --vocab
 			args+=(apply -c "$F/en.m" -s $s --vocab "$T/v.$s" --threshold $th "$F/all.txt" -o "$T/r.$s.$th" \;
 				same "$T/c.$s.$th" "$T/r.$s.$th" \;)
 		done
 		# the default threshold is 1; the space-separated form is read as the tab-separated
-		nlp-bpe apply -c "$F/en.m" -s $s --vocab "$T/vs.$s" "$F/all.txt" | cmp - "$T/c.$s.1"
+		nlp-bpe apply --codes "$F/en.m" --style $s --vocab "$T/vs.$s" "$F/all.txt" | cmp - "$T/c.$s.1"
 		# the filter splits pieces (the output changes)
-		nlp-bpe apply -c "$F/en.m" -s $s "$F/all.txt" > "$T/plain.$s"
+		nlp-bpe apply --codes "$F/en.m" --style $s "$F/all.txt" > "$T/plain.$s"
 		! cmp -s "$T/plain.$s" "$T/c.$s.20" || fail "--threshold 20 split nothing"
 		# the random merges too: vocabulary from their own output
 		[ -s "$T/rm" ] || $PY "$REF" random 4 "$T/rm" "$T/rt"
-		nlp-bpe apply -c "$T/rm" -s $s "$T/rt" | nlp-vocab > "$T/rv.$s"
-		nlp-bpe apply -c "$T/rm" -s $s --vocab "$T/rv.$s" --threshold 3 "$T/rt" > "$T/rc.$s"
+		nlp-bpe apply --codes "$T/rm" --style $s "$T/rt" | nlp-vocab > "$T/rv.$s"
+		nlp-bpe apply --codes "$T/rm" --style $s --vocab "$T/rv.$s" --threshold 3 "$T/rt" > "$T/rc.$s"
 		args+=(apply -c "$T/rm" -s $s --vocab "$T/rv.$s" --threshold 3 "$T/rt" -o "$T/rr.$s" \; same "$T/rc.$s" "$T/rr.$s" \;)
 	done
 	ref "${args[@]}"
@@ -392,16 +395,16 @@ for n in range(28, 36):
 	printf '#version: 0.2\na b\nb c\nab c\na bc\n' > "$T/m"
 	printf 'ab@@\t5\nc@@\t5\na@@\t5\nbc@@\t5\nd\t5\n' > "$T/v"
 	echo abcd > "$T/w"
-	run -0 nlp-bpe apply -c "$T/m" "$T/w"
+	run -0 nlp-bpe apply --codes "$T/m" "$T/w"
 	assert_output 'abc@@ d'
-	run -0 nlp-bpe apply -c "$T/m" --vocab "$T/v" "$T/w"
+	run -0 nlp-bpe apply --codes "$T/m" --vocab "$T/v" "$T/w"
 	assert_output 'ab@@ c@@ d'
 	# below the threshold is not in it: ab@@ counted once, split in turn by (a b); b@@ is in no
 	# vocabulary and made by no merge: it stays
 	printf 'ab@@\t1\nc@@\t5\na@@\t5\nbc@@\t5\nd\t5\n' > "$T/v2"
-	run -0 nlp-bpe apply -c "$T/m" --vocab "$T/v2" --threshold 2 "$T/w"
+	run -0 nlp-bpe apply --codes "$T/m" --vocab "$T/v2" --threshold 2 "$T/w"
 	assert_output 'a@@ b@@ c@@ d'
-	run -0 nlp-bpe apply -c "$T/m" --vocab "$T/v2" --threshold 1 "$T/w"
+	run -0 nlp-bpe apply --codes "$T/m" --vocab "$T/v2" --threshold 1 "$T/w"
 	assert_output 'ab@@ c@@ d'
 	# the last piece is looked up without @@, and split by the merge that made it with </w>
 	# (subword-nmt's vocabulary form, 'piece count', read too)
@@ -409,9 +412,9 @@ for n in range(28, 36):
 	printf 'd@@ 3\nc 3\n' > "$T/v3"
 	printf 'dc 3\n' > "$T/v4"
 	echo dc > "$T/w2"
-	run -0 nlp-bpe apply -c "$T/m3" --vocab "$T/v3" "$T/w2"
+	run -0 nlp-bpe apply --codes "$T/m3" --vocab "$T/v3" "$T/w2"
 	assert_output 'd@@ c'
-	run -0 nlp-bpe apply -c "$T/m3" --vocab "$T/v4" "$T/w2"
+	run -0 nlp-bpe apply --codes "$T/m3" --vocab "$T/v4" "$T/w2"
 	assert_output 'dc'
 	# and the reference gives the same
 	ref apply -c "$T/m" --vocab "$T/v" "$T/w" -o "$T/r1" \; apply -c "$T/m" --vocab "$T/v2" --threshold 2 "$T/w" -o "$T/r2" \; \
@@ -423,7 +426,7 @@ for n in range(28, 36):
 	printf '#version: 0.2\n' > "$T/m"
 	for v in 'ab x\n' 'ab\t-1\n' 'ab\n' 'a\t1\n\xff\t2\n'; do
 		printf "$v" > "$T/v"
-		run --separate-stderr nlp-bpe apply -c "$T/m" --vocab "$T/v" < /dev/null
+		run --separate-stderr nlp-bpe apply --codes "$T/m" --vocab "$T/v" < /dev/null
 		assert_failure 1
 		[[ "$stderr" == "nlp-bpe: $T/v: line "[12]": "* ]] || fail "$v: $stderr"
 	done
@@ -433,20 +436,20 @@ for n in range(28, 36):
 	$PY "$REF" random 5 "$T/rm" "$T/rt"
 	cat "$F/all.txt" "$T/rt" "$F/all.txt" > "$T/in"
 	for s in subword-nmt sentencepiece; do
-		nlp-bpe apply -c "$F/en.m" -s $s "$T/in" > "$T/default.$s"
+		nlp-bpe apply --codes "$F/en.m" --style $s "$T/in" > "$T/default.$s"
 		for c in 0 1 300; do
-			nlp-bpe apply -c "$F/en.m" -s $s --cache $c "$T/in" | cmp - "$T/default.$s"
+			nlp-bpe apply --codes "$F/en.m" --style $s --cache $c "$T/in" | cmp - "$T/default.$s"
 		done
-		nlp-bpe apply -c "$F/en.m" -s $s "$T/in" | nlp-vocab > "$T/v"
-		nlp-bpe apply -c "$F/en.m" -s $s --vocab "$T/v" --threshold 3 "$T/in" > "$T/vd.$s"
-		nlp-bpe apply -c "$F/en.m" -s $s --vocab "$T/v" --threshold 3 --cache 300 "$T/in" | cmp - "$T/vd.$s"
+		nlp-bpe apply --codes "$F/en.m" --style $s "$T/in" | nlp-vocab > "$T/v"
+		nlp-bpe apply --codes "$F/en.m" --style $s --vocab "$T/v" --threshold 3 "$T/in" > "$T/vd.$s"
+		nlp-bpe apply --codes "$F/en.m" --style $s --vocab "$T/v" --threshold 3 --cache 300 "$T/in" | cmp - "$T/vd.$s"
 	done
 }
 
 @test "apply, decode --progress: the summary on a stderr that is not a terminal, nothing unasked" {
-	nlp-bpe apply -c "$F/en.m" "$BPE/en.txt" > "$T/a" 2> "$T/err"
+	nlp-bpe apply --codes "$F/en.m" "$BPE/en.txt" > "$T/a" 2> "$T/err"
 	[ ! -s "$T/err" ]
-	nlp-bpe apply --progress -c "$F/en.m" "$BPE/en.txt" 2> "$T/err" | cmp - "$T/a"
+	nlp-bpe apply --progress --codes "$F/en.m" "$BPE/en.txt" 2> "$T/err" | cmp - "$T/a"
 	run cat "$T/err"
 	assert_output --regexp '^nlp-bpe: 300 lines \(.* kB\) read, .* kB written, [0-9.]+ s, peak [0-9.]+ [kMG]?B$'
 	nlp-bpe decode "$T/a" > "$T/d" 2> "$T/err"
@@ -474,9 +477,9 @@ for n in range(28, 36):
 	# the escapes: one \ less on a word ending in @@ and \s
 	run -0 nlp-bpe decode <<<'x@@ @@\ y@@\\ @@\ \'
 	assert_output 'x@@ y@@\ @@ \'
-	run -0 nlp-bpe decode -s sentencepiece <<<"${U}lo west ${U}new er  ${U}a	${U}b"
+	run -0 nlp-bpe decode --style sentencepiece <<<"${U}lo west ${U}new er  ${U}a	${U}b"
 	assert_output "lowest newer  a	b"
-	run -0 nlp-bpe decode -s sentencepiece <<<"${U}a \\${U}b \\\\${U}c \\d ${U}${U}"
+	run -0 nlp-bpe decode --style sentencepiece <<<"${U}a \\${U}b \\\\${U}c \\d ${U}${U}"
 	assert_output "a${U}b\\${U}c\\d ${U}"
 	run -0 nlp-bpe decode --style=sentencepiece <<<"  ${U}a	 b"
 	assert_output "  a	 b"
@@ -486,11 +489,11 @@ for n in range(28, 36):
 		"${U}a \\${U}b" "\\${U}b" " \\${U}b" "a \\${U}b" "${U}a \\b" 'a@@ b@@ c' \
 		'@@ @@ x' 'a@@\ b' 'x@@ \' "${U} ${U}" '@@@ @@ y' 'x@@\ y@@\\' > "$T/dec.txt"
 	for s in subword-nmt sentencepiece; do
-		nlp-bpe apply -c "$F/en.m" -s $s "$F/hard-ref.txt"
+		nlp-bpe apply --codes "$F/en.m" --style $s "$F/hard-ref.txt"
 	done > "$T/applied.txt"
 	cat "$T/dec.txt" "$T/applied.txt" "$BPE/en.txt" > "$T/in"
 	nlp-bpe decode "$T/in" > "$T/c.snmt"
-	nlp-bpe decode -s sentencepiece "$T/in" > "$T/c.sp"
+	nlp-bpe decode --style sentencepiece "$T/in" > "$T/c.sp"
 	ref decode "$T/in" -o "$T/r.snmt" \; same "$T/c.snmt" "$T/r.snmt" \; \
 		decode -s sentencepiece "$T/in" -o "$T/r.sp" \; same "$T/c.sp" "$T/r.sp"
 }
@@ -498,44 +501,44 @@ for n in range(28, 36):
 @test "decode(apply(x)) = x on the hard cases, both styles, under no merges, the hard text's own, English and random ones" {
 	printf '#version: 0.2\n' > "$T/none.m"
 	# (learnt from the lines without NUL: see the test of merges with NUL)
-	nlp-bpe learn --min-frequency 1 -m 400 "$F/hard-ref.txt" > "$T/hard.m" 2>/dev/null
+	nlp-bpe learn --min-frequency 1 --merges 400 "$F/hard-ref.txt" > "$T/hard.m" 2>/dev/null
 	$PY "$REF" random 6 "$T/rand.m" "$T/rand.txt"
 	cat "$BPE/hard.txt" "$T/rand.txt" "$BPE/hard.txt" > "$T/in"
 	for m in none hard rand; do
 		for s in subword-nmt sentencepiece; do
-			nlp-bpe apply -c "$T/$m.m" -s $s "$T/in" > "$T/a"
-			nlp-bpe decode -s $s "$T/a" > "$T/d"
+			nlp-bpe apply --codes "$T/$m.m" --style $s "$T/in" > "$T/a"
+			nlp-bpe decode --style $s "$T/a" > "$T/d"
 			cmp "$T/d" "$T/in" || fail "$m, $s: decode(apply(x)) is not x"
 		done
 	done
 	for s in subword-nmt sentencepiece; do
-		nlp-bpe apply -c "$F/en.m" -s $s "$F/all.txt" | nlp-bpe decode -s $s | cmp - "$F/all.txt"
+		nlp-bpe apply --codes "$F/en.m" --style $s "$F/all.txt" | nlp-bpe decode --style $s | cmp - "$F/all.txt"
 	done
 	# a lone @@ and the words that end in @@\ and @@\\ become pieces with the marks, and back
-	nlp-bpe apply -c "$T/none.m" <<<'a @@ b' | grep -qF '@@@ @\' || fail "lone @@ not escaped"
+	nlp-bpe apply --codes "$T/none.m" <<<'a @@ b' | grep -qF '@@@ @\' || fail "lone @@ not escaped"
 }
 
 @test "apply and decode: a 10 MB word, and a 1 MB one in the other style, give themselves back" {
 	$PY -c 'import sys; sys.stdout.write(("the@@" + "quick\u0301brownfox" + "\ud55c\uad6d\uc5b4" + "\\\u2581") * 310000 + "@@\\\n")' > "$T/big.txt"
 	[ "$(wc -c < "$T/big.txt")" -gt 10000000 ]
-	timeout 120 nlp-bpe apply -c "$F/en.m" "$T/big.txt" > "$T/big.out"
+	timeout 120 nlp-bpe apply --codes "$F/en.m" "$T/big.txt" > "$T/big.out"
 	[ "$(wc -l < "$T/big.out")" -eq 1 ]
 	grep -qF '@@ ' "$T/big.out" || fail "no pieces"
 	timeout 120 nlp-bpe decode "$T/big.out" | cmp - "$T/big.txt"
 	rm -f "$T/big.out"
 	head -c 1000000 "$T/big.txt" > "$T/mid.txt"
 	echo >> "$T/mid.txt"
-	timeout 120 nlp-bpe apply -s sentencepiece -c "$F/ko.m" "$T/mid.txt" | timeout 120 nlp-bpe decode -s sentencepiece | cmp - "$T/mid.txt"
+	timeout 120 nlp-bpe apply --style sentencepiece --codes "$F/ko.m" "$T/mid.txt" | timeout 120 nlp-bpe decode --style sentencepiece | cmp - "$T/mid.txt"
 	rm -f "$T/big.txt" "$T/mid.txt"
 }
 
 # ---- the merges file's reader, usage, bad input ----
 
-@test "apply -c: malformed merges files are errors naming the file and line, exit 1" {
+@test "apply --codes: malformed merges files are errors naming the file and line, exit 1" {
 	# FILE CONTENT|LINE|WHAT (a part of the message)
 	while IFS='|' read -r content line what; do
 		printf "$content" > "$T/bad.m"
-		run --separate-stderr nlp-bpe apply -c "$T/bad.m" <<<'x'
+		run --separate-stderr nlp-bpe apply --codes "$T/bad.m" <<<'x'
 		assert_failure 1
 		assert_output ''
 		if [ -n "$line" ]; then
@@ -563,20 +566,20 @@ for n in range(28, 36):
 	EOF
 	# a compressed merges file is binary too
 	printf '#version: 0.2\na b\n' | gzip -c > "$T/gz.m"
-	run --separate-stderr nlp-bpe apply -c "$T/gz.m" <<<'x'
+	run --separate-stderr nlp-bpe apply --codes "$T/gz.m" <<<'x'
 	assert_failure 1
 	[[ "$stderr" == "nlp-bpe: $T/gz.m: line 1: "* ]] || fail "$stderr"
 }
 
-@test "apply -c, --vocab, learn and decode: a missing file and a directory are reported, exit 1" {
+@test "apply --codes, --vocab, learn and decode: a missing file and a directory are reported, exit 1" {
 	printf '#version: 0.2\n' > "$T/m"
-	run --separate-stderr nlp-bpe apply -c /no/such <<<'x'
+	run --separate-stderr nlp-bpe apply --codes /no/such <<<'x'
 	assert_failure 1
 	assert_equal "$stderr" "nlp-bpe: open /no/such: No such file or directory"
-	run --separate-stderr nlp-bpe apply -c "$T/m" --vocab /no/such <<<'x'
+	run --separate-stderr nlp-bpe apply --codes "$T/m" --vocab /no/such <<<'x'
 	assert_failure 1
 	assert_equal "$stderr" "nlp-bpe: open /no/such: No such file or directory"
-	for cmd in "learn" "learn --counts" "apply -c $T/m" "decode"; do
+	for cmd in "learn" "learn --counts" "apply --codes $T/m" "decode"; do
 		run --separate-stderr nlp-bpe $cmd /no/such
 		assert_failure 1
 		assert_equal "$stderr" "nlp-bpe: open /no/such: No such file or directory"
@@ -599,19 +602,23 @@ for n in range(28, 36):
 	frob
 	--merges 3
 	learn --nope
-	learn -m x
-	learn -m 10 --vocab-size 100
+	learn --merges x
+	learn -m 10
+	learn --merges 10 --vocab-size 100
 	learn --vocab-size 0
 	learn --min-frequency -1
-	learn -c $T/m
+	learn --codes $T/m
 	learn --invalid foo
 	apply
-	apply -c $T/m -s foo
-	apply -c $T/m --threshold 3
-	apply -c $T/m --vocab $T/v --threshold x
-	apply -c $T/m --cache 1X
-	apply -c $T/m --counts
-	decode -c $T/m
+	apply -c $T/m
+	apply --codes $T/m --style foo
+	apply --codes $T/m -s sentencepiece
+	apply --codes $T/m --threshold 3
+	apply --codes $T/m --vocab $T/v --threshold x
+	apply --codes $T/m --cache 1X
+	apply --codes $T/m --counts
+	decode --codes $T/m
+	decode -s sentencepiece
 	decode --style
 	EOF
 	run --separate-stderr nlp-bpe
@@ -630,13 +637,13 @@ for n in range(28, 36):
 	printf '#version: 0.2\na b\n' > "$T/m"
 	printf 'ab\xffcd ab\n\xc3 x\n' > "$T/bad.txt"
 	# replace: each bad byte one U+FFFD, then as any other character
-	run --separate-stderr nlp-bpe apply -c "$T/m" "$T/bad.txt"
+	run --separate-stderr nlp-bpe apply --codes "$T/m" "$T/bad.txt"
 	assert_success
 	assert_output "$(printf 'ab@@ \xef\xbf\xbd@@ c@@ d a@@ b\n\xef\xbf\xbd x')"
 	[[ "$stderr" == *"nlp-bpe: $T/bad.txt: line 1: invalid UTF-8 replaced by U+FFFD"* ]] || fail "$stderr"
-	run -0 --separate-stderr nlp-bpe apply -c "$T/m" --invalid=skip "$T/bad.txt"
+	run -0 --separate-stderr nlp-bpe apply --codes "$T/m" --invalid=skip "$T/bad.txt"
 	assert_output "$(printf 'ab@@ c@@ d a@@ b\n x')"
-	run -0 --separate-stderr nlp-bpe apply -c "$T/m" -s sentencepiece --invalid skip "$T/bad.txt"
+	run -0 --separate-stderr nlp-bpe apply --codes "$T/m" --style sentencepiece --invalid skip "$T/bad.txt"
 	assert_output "$(printf '\xe2\x96\x81ab c d \xe2\x96\x81a b\n \xe2\x96\x81x')"
 	run -0 --separate-stderr nlp-bpe decode "$T/bad.txt"
 	assert_output "$(printf 'ab\xef\xbf\xbdcd ab\n\xef\xbf\xbd x')"
@@ -648,7 +655,7 @@ for n in range(28, 36):
 	assert_output "$(printf '#version: 0.2\n\xef\xbf\xbd b</w>\na \xef\xbf\xbdb</w>')"
 	run -0 --separate-stderr nlp-bpe learn --invalid skip <<<$'a\xffb a\xffb'
 	assert_output "$(printf '#version: 0.2\na b</w>')"
-	for cmd in "learn" "apply -c $T/m" "apply -c $T/m -s sentencepiece" "decode" "decode -s sentencepiece"; do
+	for cmd in "learn" "apply --codes $T/m" "apply --codes $T/m --style sentencepiece" "decode" "decode --style sentencepiece"; do
 		run --separate-stderr nlp-bpe $cmd --invalid=fail "$T/bad.txt"
 		assert_failure 1
 		assert_equal "$stderr" "nlp-bpe: $T/bad.txt: line 1, byte 3: invalid UTF-8"
@@ -666,7 +673,7 @@ for n in range(28, 36):
 @test "apply, decode: a closed output pipe ends quietly; a full disk is an error" {
 	printf '#version: 0.2\nt h\n' > "$T/m"
 	yes 'the word list goes on' | head -n 100000 > "$T/in"
-	for cmd in "apply -c $T/m" "decode" "learn -m 3"; do
+	for cmd in "apply --codes $T/m" "decode" "learn --merges 3"; do
 		run --separate-stderr bash -c "nlp-bpe $cmd '$T/in' | head -n 1"
 		assert_success
 		[ -n "$output" ] && [ -z "$stderr" ] || fail "$cmd: '$output' '$stderr'"
@@ -682,7 +689,7 @@ for n in range(28, 36):
 @test "learn: the Penn Treebank's training text (1,000 merges) gives the reference's merges" {
 	need_shared ptb/ptb.train.txt
 	P="$SHARED_DATA/ptb/ptb.train.txt"
-	nlp-bpe learn -m 1000 "$P" > "$T/ptb.m" 2>/dev/null
+	nlp-bpe learn --merges 1000 "$P" > "$T/ptb.m" 2>/dev/null
 	ref learn -m 1000 "$P" -o "$T/ref.m" \; same "$T/ptb.m" "$T/ref.m"
 }
 
@@ -690,7 +697,7 @@ for n in range(28, 36):
 	need_shared kowiki-30M.txt.xz
 	# tokens (nlp-tokenize), so that no word holds a Unicode space that nlp-tokenize -c drops
 	xz -dc "$SHARED_DATA/kowiki-30M.txt.xz" | head -n 3000 | nlp-tokenize > "$T/ko.txt"
-	nlp-bpe learn -m 500 "$T/ko.txt" > "$T/ko.m" 2>/dev/null
+	nlp-bpe learn --merges 500 "$T/ko.txt" > "$T/ko.m" 2>/dev/null
 	ref learn -m 500 "$T/ko.txt" -o "$T/ref.m" \; same "$T/ko.m" "$T/ref.m"
 }
 
@@ -702,9 +709,9 @@ for n in range(28, 36):
 	local f s
 	for f in enwiki-100M kowiki-30M; do
 		xz -dc "$SHARED_DATA/$f.txt.xz" | head -n 20000 | nlp-tokenize > "$T/t"
-		head -n 2000 "$T/t" | nlp-bpe learn -m 1000 > "$T/m" 2>/dev/null
+		head -n 2000 "$T/t" | nlp-bpe learn --merges 1000 > "$T/m" 2>/dev/null
 		for s in subword-nmt sentencepiece; do
-			nlp-bpe apply -c "$T/m" -s $s "$T/t" | nlp-bpe decode -s $s | cmp - "$T/t" || fail "$f, $s"
+			nlp-bpe apply --codes "$T/m" --style $s "$T/t" | nlp-bpe decode --style $s | cmp - "$T/t" || fail "$f, $s"
 		done
 	done
 }
