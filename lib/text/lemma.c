@@ -52,7 +52,7 @@ int lemma_init(struct lemma *lm, char pos, struct error *e)
 	lm->pos = pos;
 	if (!lemma_pos_name(pos))
 		return error_bad(e, NULL, 0, "'%c' is not a part of speech (n, v, a, r or s)", pos);
-	if (strtab_init(&lm->index, 1 << 16) < 0 || strtab_init(&lm->exc, 1 << 12) < 0 ||
+	if (strtab_init(&lm->index, 1 << 10) < 0 || strtab_init(&lm->exc, 1 << 8) < 0 ||
 	    strtab_init(&lm->level[0], 64) < 0 || strtab_init(&lm->level[1], 64) < 0)
 		return error_set(e, -1, ENOMEM, NULL, 0, "WordNet's %s files", lemma_pos_name(pos));
 	return 0;
