@@ -20,6 +20,9 @@ modes() {
 	echo "nlp-stopword -L en,ko -i --split-particles"
 	echo "nlp-bpe apply --codes $BPE_MERGES --cache 1K"
 	echo "nlp-bpe decode --style sentencepiece"
+	echo "nlp-stem"
+	echo "nlp-stem -L russian"
+	echo "nlp-stem --lemma --pos v"
 }
 
 # merges for nlp-bpe apply (setup_file)
@@ -79,6 +82,8 @@ lead_modes() {
 	echo '0|nlp-normalize|abc a b|@abc a b'
 	echo '0|nlp-tokenize|abc a b|~ abc a b'
 	echo '0|nlp-stopword|abc a b|@abc b'
+	echo '0|nlp-stem|abc jumps b|@abc jump b'
+	echo '0|nlp-stem --lemma|abc dogs b|@abc dog b'
 	echo '0|nlp-ngram|abc a b|@abc a\na b'
 	echo '0|nlp-ngram --merge|abc a\t2|@abc a\t2'
 	echo '0|nlp-vocab|abc a b|a\t1\nb\t1\n@abc\t1'
@@ -222,7 +227,7 @@ lead_check() {
 }
 
 @test "bad input: a directory and a missing file are reported, exit 1" {
-	for p in nlp-normalize nlp-tokenize nlp-stopword; do
+	for p in nlp-normalize nlp-tokenize nlp-stopword nlp-stem; do
 		run --separate-stderr $p "$BATS_TEST_TMPDIR"
 		assert_failure 1
 		[[ "$stderr" == "$p: read $BATS_TEST_TMPDIR: Is a directory" ]] || fail "$stderr"
@@ -233,7 +238,7 @@ lead_check() {
 }
 
 @test "bad input: unknown options and missing option values exit 2 with usage" {
-	for p in nlp-normalize nlp-tokenize nlp-stopword; do
+	for p in nlp-normalize nlp-tokenize nlp-stopword nlp-stem; do
 		run --separate-stderr $p --no-such-option
 		assert_failure 2
 		[[ "$stderr" == *"usage: $p"* ]] || fail "$stderr"
