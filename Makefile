@@ -1,7 +1,7 @@
 # nlp: classic NLP as a Unix pipeline of small C programs.
 # One list of programs; their binaries, man pages and test files are derived from it.
 
-PROGS = normalize tokenize stopword ngram vocab cooccur mat ppmi tfidf svd similar w2v lm perplexity rnnlm classify glove bpe
+PROGS = normalize tokenize stopword ngram vocab cooccur mat ppmi tfidf svd similar w2v lm perplexity rnnlm classify glove bpe stem
 VERSION = 0.1.0
 
 PREFIX ?= /usr/local
@@ -11,7 +11,7 @@ CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra
 CPPFLAGS_NLP = -Ilib -DNLP_VERSION='"$(VERSION)"' -DNLP_DATADIR_DEFAULT='"$(PREFIX)/share/nlp"' \
 	-D_GNU_SOURCE -pthread
-LDLIBS = -lutf8proc -llapacke -lopenblas -lm -lpthread
+LDLIBS = -lutf8proc -lstemmer -llapacke -lopenblas -lm -lpthread
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -Werror
 

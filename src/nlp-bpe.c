@@ -19,42 +19,42 @@
 #include "text/bpeline.h"
 
 static const char learn_synopsis[] =
-    "nlp-bpe learn [-m n | --vocab-size n] [--min-frequency n] [--counts] [--invalid policy] "
+    "nlp-bpe learn [--merges n | --vocab-size n] [--min-frequency n] [-C] [--invalid policy] "
     "[--progress] [file ...]";
 static const char apply_synopsis[] =
-    "nlp-bpe apply -c merges [-s style] [--vocab file [--threshold n]] [--cache size] "
+    "nlp-bpe apply --codes merges [--style style] [-v vocab [--threshold n]] [--cache size] "
     "[--invalid policy] [--progress] [file ...]";
 static const char decode_synopsis[] =
-    "nlp-bpe decode [-s style] [--invalid policy] [--progress] [file ...]";
+    "nlp-bpe decode [--style style] [--invalid policy] [--progress] [file ...]";
 
 static const char help[] =
     "Byte-pair-encoding subwords: learns merges, splits tokens into subword pieces with them,\n"
     "and joins the pieces back.\n"
     "\n"
     "learn: writes the merges (nlp-bpe(5)) learnt from tokens\n"
-    "  -m, --merges N         merges to learn (default 10000)\n"
+    "      --merges N         merges to learn (default 10000)\n"
     "      --vocab-size N     as many merges as make N symbols with the characters\n"
     "      --min-frequency N  stop when the best pair is seen fewer times (default 2)\n"
-    "      --counts           the input is word counts (token TAB count, nlp-vocab's)\n"
+    "  -C, --counts           the input is word counts (token TAB count, nlp-vocab's)\n"
     "apply: writes each token as its subword pieces\n"
-    "  -c, --codes FILE       the merges\n"
-    "  -s, --style STYLE      subword-nmt (piece@@ piece, the default) or sentencepiece\n"
+    "      --codes FILE       the merges\n"
+    "      --style STYLE      subword-nmt (piece@@ piece, the default) or sentencepiece\n"
     "                         (\xe2\x96\x81piece piece)\n"
-    "      --vocab FILE       pieces as written (token TAB count, or token count): a piece\n"
+    "  -v, --vocab FILE       pieces as written (token TAB count, or token count): a piece\n"
     "                         not in it is split back into the pieces that made it\n"
     "      --threshold N      with --vocab, pieces counted N times or more (default 1)\n"
     "      --cache SIZE       bytes of whole words' results kept (K, M, G; default 4M; 0:\n"
     "                         none)\n"
     "decode: joins the pieces back into the tokens\n"
-    "  -s, --style STYLE      the style apply wrote (default subword-nmt)\n"
+    "      --style STYLE      the style apply wrote (default subword-nmt)\n"
     "\n"
     "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
-enum { OPT_VOCAB_SIZE = OPT_FIRST_PRIVATE, OPT_MIN_FREQ, OPT_COUNTS, OPT_VOCAB, OPT_THRESHOLD,
-       OPT_CACHE };
+enum { OPT_MERGES = OPT_FIRST_PRIVATE, OPT_VOCAB_SIZE, OPT_MIN_FREQ, OPT_CODES, OPT_STYLE,
+       OPT_THRESHOLD, OPT_CACHE };
 
 #define CACHE_DEFAULT ((size_t)4 << 20)
 
@@ -98,10 +98,10 @@ static int write_merge(void *ctx, uint64_t rank, const char *l, size_t ln, const
 static int learn_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"merges", required_argument, NULL, 'm'},
+	    {"merges", required_argument, NULL, OPT_MERGES},
 	    {"vocab-size", required_argument, NULL, OPT_VOCAB_SIZE},
 	    {"min-frequency", required_argument, NULL, OPT_MIN_FREQ},
-	    {"counts", no_argument, NULL, OPT_COUNTS},
+	    {"counts", no_argument, NULL, 'C'},
 	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
@@ -113,15 +113,15 @@ static int learn_main(int argc, char **argv)
 	int counts = 0, merges_set = 0, c, ret = 0;
 	char sz[32];
 
-	while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Ch", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm': o.merges = (uint64_t)estrtonum(optarg, 0, UINT32_MAX - 2, "--merges");
+		case OPT_MERGES: o.merges = (uint64_t)estrtonum(optarg, 0, UINT32_MAX - 2, "--merges");
 		          merges_set = 1; break;
 		case OPT_VOCAB_SIZE: o.vocab_size = (uint64_t)estrtonum(optarg, 1, LLONG_MAX,
 		                                                        "--vocab-size"); break;
 		case OPT_MIN_FREQ: o.min_frequency = (uint64_t)estrtonum(optarg, 1, LLONG_MAX,
 		                                                         "--min-frequency"); break;
-		case OPT_COUNTS: counts = 1; break;
+		case 'C': counts = 1; break;
 		case OPT_INVALID: f.policy = opt_policy(optarg); break;
 		case OPT_PROGRESS: f.progress = 1; break;
 		case 'h': usage_help(learn_synopsis, help);
@@ -197,15 +197,15 @@ static void decode_line(void *ctx, const char *s, size_t n, struct buf *res)
 static int apply_main(int argc, char **argv, int decode)
 {
 	static const struct option longopts[] = {
-	    {"codes", required_argument, NULL, 'c'},   {"style", required_argument, NULL, 's'},
-	    {"vocab", required_argument, NULL, OPT_VOCAB},
+	    {"codes", required_argument, NULL, OPT_CODES}, {"style", required_argument, NULL, OPT_STYLE},
+	    {"vocab", required_argument, NULL, 'v'},
 	    {"threshold", required_argument, NULL, OPT_THRESHOLD},
 	    {"cache", required_argument, NULL, OPT_CACHE},
 	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
 	static const struct option decode_longopts[] = {
-	    {"style", required_argument, NULL, 's'},
+	    {"style", required_argument, NULL, OPT_STYLE},
 	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
@@ -220,13 +220,13 @@ static int apply_main(int argc, char **argv, int decode)
 	struct bpe b;
 	struct error e;
 
-	while ((c = getopt_long(argc, argv, decode ? "s:h" : "c:s:h",
+	while ((c = getopt_long(argc, argv, decode ? "h" : "v:h",
 	                        decode ? decode_longopts : longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': codes = optarg; break;
-		case 's': x.style = (enum bpe_style)opt_choice("--style", optarg, bpe_style_names);
+		case OPT_CODES: codes = optarg; break;
+		case OPT_STYLE: x.style = (enum bpe_style)opt_choice("--style", optarg, bpe_style_names);
 		          break;
-		case OPT_VOCAB: vocab = optarg; break;
+		case 'v': vocab = optarg; break;
 		case OPT_THRESHOLD: threshold = (uint64_t)estrtonum(optarg, 1, LLONG_MAX,
 		                                                    "--threshold");
 		                    threshold_set = 1; break;

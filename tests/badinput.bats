@@ -18,10 +18,19 @@ modes() {
 	echo "nlp-tokenize --compose"
 	echo "nlp-tokenize --sentences"
 	echo "nlp-stopword -L en,ko -i --split-particles"
+	echo "nlp-bpe apply --codes $BPE_MERGES --cache 1K"
+	echo "nlp-bpe decode --style sentencepiece"
+	echo "nlp-stem"
+	echo "nlp-stem -L russian"
+	echo "nlp-stem --lemma --pos v"
 }
+
+# merges for nlp-bpe apply (setup_file)
+BPE_MERGES="$BATS_FILE_TMPDIR/bpe.merges"
 
 setup_file() {
 	$PY -c 'import random,sys; random.seed(7); sys.stdout.buffer.write(bytes(random.getrandbits(8) for _ in range(1<<20)))' > "$BATS_FILE_TMPDIR/random.bin"
+	nlp-bpe learn --merges 200 "$DATA/bpe/en.txt" > "$BATS_FILE_TMPDIR/bpe.merges" 2>/dev/null
 }
 
 # assert_utf8 FILE...: each file is valid UTF-8 (all in one Python); names those that are not.
@@ -43,7 +52,7 @@ for f in sys.argv[1:]:
 	while read -r cmd; do
 		n=$((n + 1))
 		# (the file's name says the command, for assert_utf8's message)
-		outs+=("$BATS_TEST_TMPDIR/out$n ${cmd// /_}")
+		outs+=("$BATS_TEST_TMPDIR/out$n ${cmd//[ \/]/_}")
 		$cmd < "$BATS_FILE_TMPDIR/random.bin" > "${outs[-1]}" 2>"$BATS_TEST_TMPDIR/err" || fail "$cmd exited $?: $(head -c 300 "$BATS_TEST_TMPDIR/err")"
 		if [[ "$cmd" != *--sentences* ]]; then
 			got=$(tr -cd '\n' < "${outs[-1]}" | wc -c)
@@ -73,6 +82,8 @@ lead_modes() {
 	echo '0|nlp-normalize|abc a b|@abc a b'
 	echo '0|nlp-tokenize|abc a b|~ abc a b'
 	echo '0|nlp-stopword|abc a b|@abc b'
+	echo '0|nlp-stem|abc jumps b|@abc jump b'
+	echo '0|nlp-stem --lemma|abc dogs b|@abc dog b'
 	echo '0|nlp-ngram|abc a b|@abc a\na b'
 	echo '0|nlp-ngram --merge|abc a\t2|@abc a\t2'
 	echo '0|nlp-vocab|abc a b|a\t1\nb\t1\n@abc\t1'
@@ -81,6 +92,7 @@ lead_modes() {
 	echo "1|nlp-vocab --decode $V|1 0|"
 	echo '0|nlp-tfidf -C --top 3|abc a b|a:1 b:1 @abc:1'
 	echo "0|nlp-cooccur -v $V -t -w 1 --weight flat|abc a b|1\t2\t1\n2\t1\t1"
+	echo "0|nlp-bpe apply --codes $B --style sentencepiece| x ab|\xe2\x96\x81~ \xe2\x96\x81x \xe2\x96\x81a b"
 }
 
 # lead_check DIR: runs lead_modes on bad leads (a process each: the bug shows on the first line
@@ -139,10 +151,12 @@ lead_check() {
 	# the repair buffer is still empty then: memcpy(NULL, s, 0) was undefined (UBSan stopped)
 	V="$BATS_TEST_TMPDIR/v.tsv"
 	printf '<unk>\t0\na\t1\nb\t1\n' > "$V"
+	B="$BATS_TEST_TMPDIR/header-only.merges" # nlp-bpe apply: every cluster a piece
+	printf '#version: 0.2\n' > "$B"
 	# about three hundred short runs, outside bats' traps: UBSan and ASan stay on, the leak check at
 	# each exit and OpenBLAS' threads do not
 	ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0}" OPENBLAS_NUM_THREADS=1 \
-		run bash -c "$(declare -f bad_bytes bad_sequences lead_modes lead_check); V='$V'; lead_check '$BATS_TEST_TMPDIR'"
+		run bash -c "$(declare -f bad_bytes bad_sequences lead_modes lead_check); V='$V'; B='$B'; lead_check '$BATS_TEST_TMPDIR'"
 	assert_success
 	[ -z "$output" ] || fail "$(head -n 20 <<<"$output")"
 }
@@ -159,11 +173,39 @@ lead_check() {
 	done < <(modes)
 }
 
+@test "bad input, nlp-bpe learn: random bytes under each policy give merges that apply reads back" {
+	# (-m 100: the default 10,000 merges of random bytes take seconds under the sanitizers)
+	for policy in replace skip; do
+		nlp-bpe learn --merges 100 --invalid=$policy "$BATS_FILE_TMPDIR/random.bin" > "$BATS_TEST_TMPDIR/m" 2> "$BATS_TEST_TMPDIR/err" ||
+			fail "learn --invalid=$policy exited $?: $(head -c 300 "$BATS_TEST_TMPDIR/err")"
+		[ "$(wc -l < "$BATS_TEST_TMPDIR/m")" -eq 101 ] || fail "$policy: $(wc -l < "$BATS_TEST_TMPDIR/m") lines"
+		assert_utf8 "$BATS_TEST_TMPDIR/m"
+		nlp-bpe apply --codes "$BATS_TEST_TMPDIR/m" --invalid=$policy "$BATS_FILE_TMPDIR/random.bin" > /dev/null 2> "$BATS_TEST_TMPDIR/err" ||
+			fail "apply of the merges learnt under $policy exited $?: $(grep -v 'invalid UTF-8' "$BATS_TEST_TMPDIR/err" | head -c 300)"
+	done
+	run --separate-stderr nlp-bpe learn --invalid=fail "$BATS_FILE_TMPDIR/random.bin"
+	assert_failure 1
+	[[ "$stderr" == "nlp-bpe: $BATS_FILE_TMPDIR/random.bin: line "*", byte "*": invalid UTF-8" ]] || fail "$stderr"
+	# as vocabularies (--counts): the reader's message, never a crash
+	run --separate-stderr nlp-bpe learn --counts "$BATS_FILE_TMPDIR/random.bin"
+	assert_failure 1
+	[[ "$stderr" == "nlp-bpe: $BATS_FILE_TMPDIR/random.bin: line 1: "* ]] || fail "$stderr"
+	# as a merges file and as apply's vocabulary
+	run --separate-stderr nlp-bpe apply --codes "$BATS_FILE_TMPDIR/random.bin" < /dev/null
+	assert_failure 1
+	[[ "$stderr" == "nlp-bpe: $BATS_FILE_TMPDIR/random.bin: line 1: "* ]] || fail "$stderr"
+	run --separate-stderr nlp-bpe apply --codes "$BPE_MERGES" --vocab "$BATS_FILE_TMPDIR/random.bin" < /dev/null
+	assert_failure 1
+	[[ "$stderr" == "nlp-bpe: $BATS_FILE_TMPDIR/random.bin: line 1: "* ]] || fail "$stderr"
+}
+
 @test "bad input: NUL bytes pass through as characters, never cut a line" {
 	run bash -c "printf 'a\0b c\n' | nlp-normalize | od -An -c | tr -s ' '"
 	assert_output ' a \0 b c \n'
 	run bash -c "printf 'a\0b c\n' | nlp-tokenize"
 	assert_output 'a b c'
+	run bash -c "printf 'a\0b c\n' | nlp-bpe apply --codes '$BPE_MERGES' | nlp-bpe decode | od -An -c | tr -s ' '"
+	assert_output ' a \0 b c \n'
 }
 
 @test "bad input: a 24 MB line through every program" {
@@ -185,7 +227,7 @@ lead_check() {
 }
 
 @test "bad input: a directory and a missing file are reported, exit 1" {
-	for p in nlp-normalize nlp-tokenize nlp-stopword; do
+	for p in nlp-normalize nlp-tokenize nlp-stopword nlp-stem; do
 		run --separate-stderr $p "$BATS_TEST_TMPDIR"
 		assert_failure 1
 		[[ "$stderr" == "$p: read $BATS_TEST_TMPDIR: Is a directory" ]] || fail "$stderr"
@@ -196,7 +238,7 @@ lead_check() {
 }
 
 @test "bad input: unknown options and missing option values exit 2 with usage" {
-	for p in nlp-normalize nlp-tokenize nlp-stopword; do
+	for p in nlp-normalize nlp-tokenize nlp-stopword nlp-stem; do
 		run --separate-stderr $p --no-such-option
 		assert_failure 2
 		[[ "$stderr" == *"usage: $p"* ]] || fail "$stderr"

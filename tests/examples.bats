@@ -163,6 +163,7 @@ check_page() {
 @test "examples: nlp-ppmi(1)" { check_page man/man1/nlp-ppmi.1; }
 @test "examples: nlp-rnnlm(1)" { check_page man/man1/nlp-rnnlm.1; }
 @test "examples: nlp-similar(1)" { check_page man/man1/nlp-similar.1; }
+@test "examples: nlp-stem(1)" { check_page man/man1/nlp-stem.1; }
 @test "examples: nlp-stopword(1)" { check_page man/man1/nlp-stopword.1; }
 @test "examples: nlp-svd(1)" { check_page man/man1/nlp-svd.1; }
 @test "examples: nlp-w2v(1)" { check_page man/man1/nlp-w2v.1; }

@@ -17,4 +17,5 @@ load helper
 	assert_output --partial 'ok lm_parse_float within 1 ulp of strtof'
 	assert_output --partial 'ok lm builder: the binary form reads back to the same queries'
 	assert_output --partial 'ok lm score: a model without n-grams, its files, markers, OOVs, zeroprobs, a failure'
+	assert_output --partial 'ok stem cache: every stem equals libstemmer'"'"'s, across two clearings'
 }

@@ -9,8 +9,8 @@
  * w2v-step, w2v-huffman, w2v-subword-step, subwords); the ARPA reader's number parser against
  * strtof, and an n-gram model built entry by entry, queried, and read back from its binary
  * form; the perplexity scorer over a model that is not an n-gram model; GloVe's cost, gradient
- * and AdaGrad step (mode glove-grad, for tests/nlp-glove.bats). Prints "ok NAME" or
- * "FAIL NAME: why" per check and exits 1 on any failure. */
+ * and AdaGrad step (mode glove-grad, for tests/nlp-glove.bats); the stems' cache against
+ * libstemmer. Prints "ok NAME" or "FAIL NAME: why" per check and exits 1 on any failure. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -34,6 +34,7 @@
 #include "mat/matrix.h"
 #include "mat/sorter.h"
 #include "text/norm.h"
+#include "text/stem.h"
 #include "base/num.h"
 #include "base/rng.h"
 #include "text/utf8.h"
@@ -1052,6 +1053,45 @@ static int fake_sentence(void *m, const uint32_t *ids, size_t n, int bos, int eo
 	return 0;
 }
 
+/* The stems' cache (text/stem.c) against libstemmer itself: three times as many distinct tokens
+ * as the cache holds, so that it is emptied twice, each followed by a token seen long before and
+ * by one seen just before, and a token too long to be cached; every stem equals the one an
+ * uncached stemmer gives. */
+static void test_stem_cache(void)
+{
+	struct stem cached, plain;
+	struct buf a = {0}, b = {0};
+	struct error e;
+	char tok[STEM_CACHE_TOKEN + 16];
+	const char *ends[] = {"ing", "s", "ed", "ies", "ness", "ational", ""};
+	int ok = 1;
+
+	if (stem_open(&cached, "english", &e) < 0 || stem_open(&plain, "english", &e) < 0) {
+		check(0, "stem cache", e.msg);
+		return;
+	}
+	plain.cache = 0;
+	for (uint32_t i = 0; i < 3 * STEM_CACHE_WORDS + 100 && ok; i++) {
+		uint32_t k = i % 7 == 0 ? i / 7 : i; /* a token seen before, now and then */
+		int n = snprintf(tok, sizeof(tok), "%sword%x%s", k % 5 == 0 ? "jump" : "", k, ends[k % 7]);
+
+		if (i % 1000 == 999) /* too long for the cache */
+			n = snprintf(tok, sizeof(tok), "%0*ujumping", STEM_CACHE_TOKEN, i);
+		a.len = b.len = 0;
+		ok = stem_token(&cached, tok, (size_t)n, &a, &e) == 0 &&
+		     stem_token(&plain, tok, (size_t)n, &b, &e) == 0 && a.len == b.len &&
+		     memcmp(a.p, b.p, a.len) == 0;
+	}
+	a.len = 0;
+	ok = ok && stem_token(&cached, "generously", 10, &a, &e) == 0 && a.len == 8 &&
+	     memcmp(a.p, "generous", 8) == 0;
+	check(ok, "stem cache: every stem equals libstemmer's, across two clearings", "a stem differs");
+	stem_close(&cached);
+	stem_close(&plain);
+	buf_free(&a);
+	buf_free(&b);
+}
+
 static void test_lm_score(void)
 {
 	static const char *const lines[] = {"<s> a q </s>", "a b", "a a a"};
@@ -1361,5 +1401,6 @@ int main(int argc, char **argv)
 	test_lm_float();
 	test_lm_builder();
 	test_lm_score();
+	test_stem_cache();
 	return failures ? 1 : 0;
 }
