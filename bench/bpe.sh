@@ -19,7 +19,7 @@
 #           normalise, and the tokens are what both see; L: the longest line in bytes, so that
 #           spm_train reads every line, where its default of 4192 would leave 12 out)
 #           target: nlp-bpe at least 5 times faster (wall time); CPU seconds and peak RSS beside
-#   apply   nlp-bpe apply -c OURS --style sentencepiece < kowiki-30M.tok  against
+#   apply   nlp-bpe apply --codes OURS --style sentencepiece < kowiki-30M.tok  against
 #           spm_encode --model=SPM < kowiki-30M.tok, each tool with its own model from learn;
 #           alternating, BENCH_REPS timed rounds (default 3), medians; target at least 10 times
 #           faster. Beside it, nlp-bpe apply in the subword-nmt style (no peer) and the pieces a
@@ -240,7 +240,7 @@ run_ours()
 			if ((r % 2)); then order="nlp spm"; else order="spm nlp"; fi
 			for id in $order; do
 				if [ "$id" = nlp ]; then
-					measure "apply.nlp.r$r" "$ko" "$tmp/apply.nlp" "$nlp" apply -c "$tmp/ours.codes" --style sentencepiece
+					measure "apply.nlp.r$r" "$ko" "$tmp/apply.nlp" "$nlp" apply --codes "$tmp/ours.codes" --style sentencepiece
 				else
 					measure "apply.spm.r$r" "$ko" "$tmp/apply.spm" spm_encode --model="$spm_prefix.model"
 				fi
@@ -262,7 +262,7 @@ run_ours()
 		notes+=("the apply pair and spm's identity skipped: no SentencePiece model ($spm_prefix.model); run $me peer")
 	fi
 	for r in $(seq 1 "$reps"); do
-		measure "applysn.nlp.r$r" "$ko" "$tmp/apply.sn" "$nlp" apply -c "$tmp/ours.codes"
+		measure "applysn.nlp.r$r" "$ko" "$tmp/apply.sn" "$nlp" apply --codes "$tmp/ours.codes"
 	done
 	pw=$(awk -v a="$(words "$tmp/apply.sn")" -v b="$(words "$ko")" 'BEGIN { printf "%.3f", a / b }')
 	read -r w c rss < <(median_of applysn.nlp)
@@ -277,7 +277,7 @@ run_ours()
 		if [ $corpus = kowiki ]; then src=$ko codes=$tmp/ours.codes; else src=$en codes=$tmp/en.codes; fi
 		for style in subword-nmt sentencepiece; do
 			id=$corpus.$style
-			measure "idapply.$id.r1" "$src" "$tmp/id.apply" "$nlp" apply -c "$codes" --style "$style"
+			measure "idapply.$id.r1" "$src" "$tmp/id.apply" "$nlp" apply --codes "$codes" --style "$style"
 			measure "iddecode.$id.r1" "$tmp/id.apply" "$tmp/id.dec" "$nlp" decode --style "$style"
 			read -r wa _ _ < <(median_of "idapply.$id")
 			read -r w c rss < <(median_of "iddecode.$id")
