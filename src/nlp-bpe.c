@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
+#include "base/par.h"
 #include "base/strtab.h"
 #include "cli/err.h"
 #include "cli/filter.h"
@@ -23,9 +25,9 @@ static const char learn_synopsis[] =
     "[--progress] [file ...]";
 static const char apply_synopsis[] =
     "nlp-bpe apply --codes merges [--style style] [-v vocab [--threshold n]] [--cache size] "
-    "[--invalid policy] [--progress] [file ...]";
+    "[-T threads] [--invalid policy] [--progress] [file ...]";
 static const char decode_synopsis[] =
-    "nlp-bpe decode [--style style] [--invalid policy] [--progress] [file ...]";
+    "nlp-bpe decode [--style style] [-T threads] [--invalid policy] [--progress] [file ...]";
 
 static const char help[] =
     "Byte-pair-encoding subwords: learns merges, splits tokens into subword pieces with them,\n"
@@ -43,10 +45,12 @@ static const char help[] =
     "  -v, --vocab FILE       pieces as written (token TAB count, or token count): a piece\n"
     "                         not in it is split back into the pieces that made it\n"
     "      --threshold N      with --vocab, pieces counted N times or more (default 1)\n"
-    "      --cache SIZE       bytes of whole words' results kept (K, M, G; default 4M; 0:\n"
-    "                         none)\n"
+    "      --cache SIZE       bytes of whole words' results kept, a cache a thread (K, M,\n"
+    "                         G; default 4M; 0: none)\n"
     "decode: joins the pieces back into the tokens\n"
     "      --style STYLE      the style apply wrote (default subword-nmt)\n"
+    "apply and decode:\n"
+    "  -T, --threads N        threads (default: the processors online)\n"
     "\n"
     "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
@@ -171,26 +175,17 @@ static int learn_main(int argc, char **argv)
 	return ret;
 }
 
-struct apply_ctx {
-	struct bpe_apply a;
-	enum bpe_style style;
-};
-
-/* filter_line_fn of apply. */
+/* filter_line_fn of apply: ctx is a thread's struct bpe_apply. */
 static void apply_line(void *ctx, const char *s, size_t n, struct buf *res)
 {
-	struct apply_ctx *x = ctx;
-
-	bpe_apply_line(&x->a, s, n, res);
+	bpe_apply_line(ctx, s, n, res);
 	buf_putc(res, '\n');
 }
 
-/* filter_line_fn of decode. */
+/* filter_line_fn of decode: ctx is the enum bpe_style. */
 static void decode_line(void *ctx, const char *s, size_t n, struct buf *res)
 {
-	struct apply_ctx *x = ctx;
-
-	bpe_decode_line(x->style, s, n, res);
+	bpe_decode_line(*(enum bpe_style *)ctx, s, n, res);
 	buf_putc(res, '\n');
 }
 
@@ -201,31 +196,35 @@ static int apply_main(int argc, char **argv, int decode)
 	    {"vocab", required_argument, NULL, 'v'},
 	    {"threshold", required_argument, NULL, OPT_THRESHOLD},
 	    {"cache", required_argument, NULL, OPT_CACHE},
+	    {"threads", required_argument, NULL, 'T'},
 	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
 	static const struct option decode_longopts[] = {
 	    {"style", required_argument, NULL, OPT_STYLE},
+	    {"threads", required_argument, NULL, 'T'},
 	    {"invalid", required_argument, NULL, OPT_INVALID},
 	    {"progress", no_argument, NULL, OPT_PROGRESS}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
 	const char *synopsis = decode ? decode_synopsis : apply_synopsis;
-	struct apply_ctx x = {.style = BPE_SUBWORD_NMT};
-	struct filter f = {.policy = UTF8_REPLACE, .fn = decode ? decode_line : apply_line,
-	                   .ctx = &x};
+	enum bpe_style style = BPE_SUBWORD_NMT;
+	struct filter f = {.policy = UTF8_REPLACE, .fn = decode ? decode_line : apply_line};
+	struct bpe_apply *a;
+	void **ctxs;
 	const char *codes = NULL, *vocab = NULL;
 	uint64_t threshold = 1;
 	size_t cache = CACHE_DEFAULT;
-	int threshold_set = 0, c, ret;
+	int threshold_set = 0, threads = par_cpus(), c, ret;
 	struct bpe b;
 	struct error e;
 
-	while ((c = getopt_long(argc, argv, decode ? "h" : "v:h",
+	while ((c = getopt_long(argc, argv, decode ? "T:h" : "v:T:h",
 	                        decode ? decode_longopts : longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_CODES: codes = optarg; break;
-		case OPT_STYLE: x.style = (enum bpe_style)opt_choice("--style", optarg, bpe_style_names);
+		case OPT_STYLE: style = (enum bpe_style)opt_choice("--style", optarg, bpe_style_names);
 		          break;
+		case 'T': threads = (int)estrtonum(optarg, 1, 256, "--threads"); break;
 		case 'v': vocab = optarg; break;
 		case OPT_THRESHOLD: threshold = (uint64_t)estrtonum(optarg, 1, LLONG_MAX,
 		                                                    "--threshold");
@@ -238,8 +237,16 @@ static int apply_main(int argc, char **argv, int decode)
 		default: usage_error(synopsis);
 		}
 	}
-	if (decode)
-		return filter_run(&f, argv + optind, argc - optind);
+	ctxs = ecalloc((size_t)threads, sizeof(*ctxs));
+	f.threads = threads;
+	f.ctxs = ctxs;
+	if (decode) {
+		for (int t = 0; t < threads; t++)
+			ctxs[t] = &style;
+		ret = filter_run(&f, argv + optind, argc - optind);
+		free(ctxs);
+		return ret;
+	}
 	if (!codes) {
 		weprintf("apply needs the merges: --codes FILE");
 		usage_error(synopsis);
@@ -250,12 +257,23 @@ static int apply_main(int argc, char **argv, int decode)
 	}
 	if (bpe_init(&b, &e) < 0 || bpe_load(&b, codes, &e) < 0)
 		eprint_error(&e);
-	if (bpe_apply_init(&x.a, &b, x.style, cache, &e) < 0)
-		eprint_error(&e);
-	if (vocab && bpe_apply_vocab(&x.a, vocab, threshold, &e) < 0)
-		eprint_error(&e);
+	a = ecalloc((size_t)threads, sizeof(*a));
+	for (int t = 0; t < threads; t++) {
+		if (bpe_apply_init(&a[t], &b, style, cache, &e) < 0)
+			eprint_error(&e);
+		/* the vocabulary read once, the threads share it */
+		if (vocab && t == 0 && bpe_apply_vocab(&a[0], vocab, threshold, &e) < 0)
+			eprint_error(&e);
+		if (t > 0)
+			bpe_apply_share_vocab(&a[t], &a[0]);
+		ctxs[t] = &a[t];
+	}
+	f.ctx = ctxs[0];
 	ret = filter_run(&f, argv + optind, argc - optind);
-	bpe_apply_free(&x.a);
+	for (int t = 0; t < threads; t++)
+		bpe_apply_free(&a[t]);
+	free(a);
+	free(ctxs);
 	bpe_free(&b);
 	return ret;
 }

@@ -432,18 +432,43 @@ for n in range(28, 36):
 	done
 }
 
-@test "apply --cache: none, a tiny one emptied again and again, and the default give the same output" {
+@test "apply --cache: none, a tiny one (a line: words push each other out), and the default give the same output" {
 	$PY "$REF" random 5 "$T/rm" "$T/rt"
 	cat "$F/all.txt" "$T/rt" "$F/all.txt" > "$T/in"
 	for s in subword-nmt sentencepiece; do
 		nlp-bpe apply --codes "$F/en.m" --style $s "$T/in" > "$T/default.$s"
-		for c in 0 1 300; do
+		for c in 0 1 64 300; do
 			nlp-bpe apply --codes "$F/en.m" --style $s --cache $c "$T/in" | cmp - "$T/default.$s"
 		done
 		nlp-bpe apply --codes "$F/en.m" --style $s "$T/in" | nlp-vocab > "$T/v"
 		nlp-bpe apply --codes "$F/en.m" --style $s --vocab "$T/v" --threshold 3 "$T/in" > "$T/vd.$s"
 		nlp-bpe apply --codes "$F/en.m" --style $s --vocab "$T/v" --threshold 3 --cache 300 "$T/in" | cmp - "$T/vd.$s"
 	done
+}
+
+@test "apply, decode -T: 1, 2 and 3 threads write the same bytes over batches of 1 MB; --invalid=fail writes the lines before" {
+	# 3 MB of lines: three batches and a part, each cut among the threads
+	for i in $(seq 27); do cat "$BPE/en.txt" "$BPE/ko.txt"; done > "$T/in"
+	[ "$(wc -c < "$T/in")" -gt 3000000 ] || fail "$(wc -c < "$T/in") bytes"
+	nlp-bpe apply --codes "$F/en.m" -T 1 "$T/in" > "$T/t1"
+	nlp-vocab "$T/t1" > "$T/v.tsv"
+	nlp-bpe apply --codes "$F/en.m" -v "$T/v.tsv" --threshold 50 -T 1 "$T/in" > "$T/v1"
+	! cmp -s "$T/v1" "$T/t1" # the threshold splits some pieces
+	for n in 2 3; do
+		nlp-bpe apply --codes "$F/en.m" --threads $n "$T/in" | cmp - "$T/t1"
+		nlp-bpe apply --codes "$F/en.m" -v "$T/v.tsv" --threshold 50 -T $n "$T/in" | cmp - "$T/v1"
+		nlp-bpe decode -T $n "$T/t1" | cmp - "$T/in"
+	done
+	# a bad byte on line 10,000 (in the third batch): the 9,999 lines before it are written, then the message
+	{ head -n 9999 "$T/in"; printf 'a\xffb\n'; tail -n 5 "$T/in"; } > "$T/bad"
+	run --separate-stderr nlp-bpe apply --codes "$F/en.m" -T 2 --invalid=fail "$T/bad"
+	assert_failure 1
+	assert_equal "$stderr" "nlp-bpe: $T/bad: line 10000, byte 2: invalid UTF-8"
+	head -n 9999 "$T/t1" > "$T/before"
+	assert_equal "$output" "$(cat "$T/before")"
+	run --separate-stderr nlp-bpe decode -T 3 --invalid=fail "$T/bad"
+	assert_failure 1
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 9999 ] || fail "$(printf '%s\n' "$output" | wc -l) lines"
 }
 
 @test "apply, decode --progress: the summary on a stderr that is not a terminal, nothing unasked" {

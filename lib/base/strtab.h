@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/mix.h"
+
 struct strtab {
 	uint64_t *slots;   /* [nslots] hash tag << 32 | (record offset / 8 + 1), 0 for empty */
 	size_t nslots;     /* a power of two */
@@ -51,13 +53,7 @@ static inline uint64_t strtab_hash_bytes(const char *s, size_t n)
 	} else {
 		w = 0;
 	}
-	h ^= w;
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
-	return h;
+	return mix64(h ^ w);
 }
 
 /* Returns 0, or -1 when memory runs out; every function below that can allocate does the same. */

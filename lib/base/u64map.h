@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/mix.h"
+
 #define U64MAP_NONE UINT32_MAX /* the value of an absent key; never stored */
 
 struct u64map_slot {
@@ -18,15 +20,10 @@ struct u64map {
 	size_t mask, n;
 };
 
-/* splitmix64's finalizer: the slot of a key, whatever pattern its bits have. */
+/* The slot of a key, whatever pattern its bits have. */
 static inline uint64_t u64map_hash(uint64_t x)
 {
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	x ^= x >> 31;
-	return x;
+	return mix64(x);
 }
 
 /* Returns 0, or -1 when memory runs out (as u64map_put). */

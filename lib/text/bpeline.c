@@ -25,19 +25,23 @@ int bpe_apply_init(struct bpe_apply *a, const struct bpe *b, enum bpe_style st,
 	memset(a, 0, sizeof(*a));
 	a->b = b;
 	a->style = st;
-	a->cache_max = cache_max;
-	if (cache_max && strtab_init(&a->cache, 4096) < 0)
-		return error_set(e, -1, ENOMEM, NULL, 0, "the cache of words");
+	if (cache_max >= sizeof(struct bpe_cache_line)) {
+		size_t n = 1;
+
+		while (2 * n <= cache_max / sizeof(struct bpe_cache_line))
+			n *= 2;
+		if (!(a->cache = calloc(n, sizeof(*a->cache))))
+			return error_set(e, -1, ENOMEM, NULL, 0, "the cache of words");
+		a->cache_mask = n - 1;
+	}
 	return 0;
 }
 
 void bpe_apply_free(struct bpe_apply *a)
 {
-	if (a->use_vocab)
-		strtab_free(&a->vocab);
-	if (a->cache_max)
-		strtab_free(&a->cache);
-	buf_free(&a->cache_out);
+	if (a->owns_vocab)
+		strtab_free(&a->own_vocab);
+	free(a->cache);
 	buf_free(&a->tmp);
 	bpe_seg_free(&a->seg);
 	free(a->stack);
@@ -92,13 +96,14 @@ int bpe_apply_vocab(struct bpe_apply *a, const char *path, uint64_t threshold, s
 	ssize_t n;
 	int ret = 0;
 
-	if (strtab_init(&a->vocab, 4096) < 0)
+	if (strtab_init(&a->own_vocab, 4096) < 0)
 		return error_set(e, -1, ENOMEM, name, 0, "read");
-	a->use_vocab = 1;
+	a->owns_vocab = 1;
+	a->vocab = &a->own_vocab;
 	if (reader_open(&r, path) < 0)
 		return error_sys(e, NULL, "open %s", name);
 	while ((n = reader_line(&r, &s)) >= 0)
-		if ((ret = vocab_line(&a->vocab, s, (size_t)n, threshold, name, ++line, e)) < 0)
+		if ((ret = vocab_line(&a->own_vocab, s, (size_t)n, threshold, name, ++line, e)) < 0)
 			break;
 	if (n == -2)
 		ret = error_sys(e, NULL, "read %s", name);
@@ -151,7 +156,7 @@ static int known(struct bpe_apply *a, const char *p, size_t n, unsigned flags, i
 {
 	a->tmp.len = 0;
 	write_piece(a, p, n, flags, esc, &a->tmp);
-	return strtab_find(&a->vocab, a->tmp.p, a->tmp.len) >= 0;
+	return strtab_find(a->vocab, a->tmp.p, a->tmp.len) >= 0;
 }
 
 static void push_split(struct bpe_apply *a, uint32_t sym, uint32_t s, uint32_t t, unsigned flags)
@@ -209,7 +214,7 @@ static void write_word(struct bpe_apply *a, const char *w, size_t n, struct buf 
 	for (size_t i = 0; i < k; i++) {
 		unsigned flags = (i == 0 ? FIRST : 0) | (i + 1 == k ? FINAL : 0);
 
-		if (a->use_vocab) {
+		if (a->vocab) {
 			write_checked(a, w, g->sym[i], g->start[i], g->start[i + 1], flags, esc, out);
 		} else {
 			if (i > 0)
@@ -219,28 +224,37 @@ static void write_word(struct bpe_apply *a, const char *w, size_t n, struct buf 
 	}
 }
 
-/* Keeps word w[0..n)'s pieces p[0..m) in the cache, emptying it first when they would not fit. */
-static void cache_put(struct bpe_apply *a, const char *w, size_t n, const char *p, size_t m)
+/* The cache's line for word w[0..n). */
+static inline struct bpe_cache_line *cache_line(const struct bpe_apply *a, const char *w, size_t n)
 {
-	size_t need = a->cache_out.len + m, out_bytes, tab;
-	int64_t id;
+	return &a->cache[strtab_hash_bytes(w, n) & a->cache_mask];
+}
 
-	for (int pass = 0; pass < 2; pass++) {
-		need = a->cache_out.len + m;
-		out_bytes = need > a->cache_out.cap ? 2 * need : a->cache_out.cap;
-		tab = strtab_bytes_after(&a->cache, 1, n);
-		if (tab + out_bytes <= a->cache_max)
-			break;
-		if (pass == 1 || (a->cache.n == 0 && a->cache_out.len == 0))
-			return; /* too small a cache for even this word */
-		strtab_clear(&a->cache);
-		a->cache_out.len = 0;
-		a->flushes++;
+/* Appends word w[0..n)'s pieces, from the cache when its line holds the word. */
+static void apply_word(struct bpe_apply *a, const char *w, size_t n, struct buf *out)
+{
+	struct bpe_cache_line *c;
+	size_t at;
+
+	a->words++;
+	if (!a->cache || n >= sizeof(c->bytes)) {
+		write_word(a, w, n, out);
+		return;
 	}
-	if ((id = strtab_intern(&a->cache, w, n)) < 0)
-		return; /* out of memory: the word is not kept, nothing else changes */
-	a->cache.vals[id] = (uint64_t)a->cache_out.len << 16 | m;
-	buf_put(&a->cache_out, p, m);
+	c = cache_line(a, w, n);
+	if (c->klen == n && memcmp(c->bytes, w, n) == 0) {
+		buf_put(out, c->bytes + n, c->plen);
+		a->hits++;
+		return;
+	}
+	at = out->len;
+	write_word(a, w, n, out);
+	if (n + (out->len - at) <= sizeof(c->bytes)) {
+		c->klen = (uint8_t)n;
+		c->plen = (uint8_t)(out->len - at);
+		memcpy(c->bytes, w, n);
+		memcpy(c->bytes + n, out->p + at, out->len - at);
+	}
 }
 
 void bpe_apply_line(struct bpe_apply *a, const char *s, size_t n, struct buf *out)
@@ -257,24 +271,7 @@ void bpe_apply_line(struct bpe_apply *a, const char *s, size_t n, struct buf *ou
 		}
 		for (j = i; j < n && !spans_is_blank((unsigned char)s[j]); j++)
 			;
-		a->words++;
-		if (a->cache_max && j - i <= BPE_CACHE_WORD_MAX) {
-			int64_t id = strtab_find(&a->cache, s + i, j - i);
-			size_t at = out->len;
-
-			if (id >= 0) {
-				uint64_t v = a->cache.vals[id];
-
-				buf_put(out, a->cache_out.p + (v >> 16), v & 0xffff);
-				a->hits++;
-			} else {
-				write_word(a, s + i, j - i, out);
-				if (out->len - at < 0x10000)
-					cache_put(a, s + i, j - i, out->p + at, out->len - at);
-			}
-		} else {
-			write_word(a, s + i, j - i, out);
-		}
+		apply_word(a, s + i, j - i, out);
 		i = j;
 	}
 }

@@ -21,25 +21,33 @@ enum bpe_style {
 /* The styles' names, indexed by enum bpe_style and NULL-terminated (for opt_choice). */
 extern const char *const bpe_style_names[];
 
-#define BPE_CACHE_WORD_MAX 256 /* bytes of the longest word the cache keeps */
+/* A line of the cache: a word and its written pieces side by side, found by the word's hash
+ * alone (direct-mapped, as a processor's cache: a word pushes out the one of its line). */
+#define BPE_CACHE_LINE 64
+struct bpe_cache_line {
+	uint8_t klen, plen;    /* 0, 0: empty */
+	char bytes[BPE_CACHE_LINE - 2]; /* the word, then its pieces */
+};
 
 struct bpe_apply {
 	const struct bpe *b;
 	enum bpe_style style;
-	struct strtab vocab;   /* with use_vocab: the written pieces counted threshold times or more */
-	int use_vocab;
-	struct strtab cache;   /* words; vals[id] = offset << 16 | length of its pieces in cache_out */
-	struct buf cache_out;  /* the cached words' written pieces */
-	size_t cache_max;      /* bytes the cache may hold; 0: no cache */
-	uint64_t words, hits, flushes; /* words segmented, found in the cache; times it was emptied */
+	const struct strtab *vocab; /* the written pieces counted threshold times or more, or NULL */
+	struct strtab own_vocab;    /* what vocab points to when bpe_apply_vocab read it */
+	int owns_vocab;
+	struct bpe_cache_line *cache; /* [cache_mask + 1], or NULL: no cache */
+	size_t cache_mask;
+	uint64_t words, hits;  /* words seen, found in the cache */
 	struct bpe_seg seg;
 	struct buf tmp;        /* a piece as written, for the vocabulary */
 	struct bpe_split { uint32_t sym, a, b, flags; } *stack; /* pieces left to check */
 	size_t nstack, stack_cap;
 };
 
-/* Sets a up to apply b (which must outlive it) in style st with a cache of cache_max bytes
- * (0: none). Returns 0, or -1 with e filled when memory runs out. */
+/* Sets a up to apply b (which must outlive it) in style st with a cache of at most cache_max
+ * bytes (the greatest power of two of lines that fits; none below one line). A word and its
+ * pieces longer than a line in all are never cached. Returns 0, or -1 with e filled when memory
+ * runs out. */
 int bpe_apply_init(struct bpe_apply *a, const struct bpe *b, enum bpe_style st,
                    size_t cache_max, struct error *e);
 /* Reads the vocabulary path ("-": stdin): lines "PIECE<TAB>COUNT" (nlp-vocab) or "PIECE COUNT"
@@ -48,6 +56,11 @@ int bpe_apply_init(struct bpe_apply *a, const struct bpe *b, enum bpe_style st,
  * subword-nmt's --vocabulary and --vocabulary-threshold do. Returns 0, or -1 with e filled: the
  * file cannot be read, a line is malformed or not UTF-8, memory runs out. */
 int bpe_apply_vocab(struct bpe_apply *a, const char *path, uint64_t threshold, struct error *e);
+/* Uses from's vocabulary (from must outlive a): threads share one. */
+static inline void bpe_apply_share_vocab(struct bpe_apply *a, const struct bpe_apply *from)
+{
+	a->vocab = from->vocab;
+}
 /* Appends the pieces of the line s[0..n) (valid UTF-8), without a newline: each word (a run of
  * non-blank bytes) as its marked pieces separated by spaces, the blanks between words copied. */
 void bpe_apply_line(struct bpe_apply *a, const char *s, size_t n, struct buf *out);
