@@ -169,7 +169,7 @@ bpe_nlp() { train "bpe.nlp.$1" "$tmp/n.vec" "$nlp" --skipgram "${nlp_args[@]}" -
 sw_nlp() { train "sw.nlp.$1" "$tmp/n.vec" "$nlp" --skipgram --subword 3-6 "${nlp_args[@]}" --neg 5 --seed "$1" --output "$tmp/n.vec" "$corpus"; }
 
 # wordsim_words: WordSim353's distinct words, lower case (the corpus is)
-wordsim_words() { grep -v '^#' "$ev/wordsim353.tsv" | cut -f1,2 | tr '\t' '\n' | tr 'A-Z' 'a-z' | sort -u; }
+wordsim_words() { grep -v '^#' "$ev/wordsim353.tsv" | cut -f1,2 | tr '\t' '\n' | tr '[:upper:]' '[:lower:]' | sort -u; }
 # bpe_coverage VEC: "words_with_vector words" of WordSim353 in VEC (text format, lower case)
 bpe_coverage()
 {
@@ -198,7 +198,7 @@ prep_bpe()
 		--vocab "$tmp/bpe.vocab" --threshold 5 "$corpus" >"$tmp/bpe.corpus"
 	t4=${EPOCHREALTIME/[.,]/}
 	"$bindir/nlp-vocab" --min-count 5 "$corpus" | cut -f1 >"$tmp/bpe.words"
-	{ wordsim_words; grep -v '^:' "$ev/questions-words.txt" | tr ' ' '\n' | tr 'A-Z' 'a-z'; } | sort -u |
+	{ wordsim_words; grep -v '^:' "$ev/questions-words.txt" | tr ' ' '\n' | tr '[:upper:]' '[:lower:]'; } | sort -u |
 		awk 'FNR == NR { have[$1] = 1; next } NF && !($1 in have)' "$tmp/bpe.words" - >"$tmp/bpe.extra"
 	cat "$tmp/bpe.extra" >>"$tmp/bpe.words"
 	"$bpe_bin" apply --codes "$tmp/bpe.codes" --style sentencepiece --vocab "$tmp/bpe.vocab" --threshold 5 \
