@@ -183,7 +183,6 @@ bpe_coverage()
 prep_bpe()
 {
 	local t0 t1 t2 t3 t4 bpe_bin=$bindir/nlp-bpe
-	[ -x "$bpe_bin" ] || return 1
 	echo "$me: BPE: nlp-bpe learn --merges $bpe_merges, apply (two passes) ..." >&2
 	t0=${EPOCHREALTIME/[.,]/}
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$bpe_bin" learn --merges "$bpe_merges" "$corpus" >"$tmp/bpe.codes"
@@ -243,9 +242,10 @@ fi
 if [ "$bpe" = 1 ]; then
 	if ! has_nlp; then
 		notes+=("BPE row skipped: $nlp does not exist")
-	elif ! prep_bpe; then
+	elif [ ! -x "$bindir/nlp-bpe" ]; then
 		notes+=("BPE row skipped: $bindir/nlp-bpe does not exist")
 	else
+		prep_bpe
 		interleave -- bpe_nlp
 	fi
 fi
