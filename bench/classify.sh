@@ -14,6 +14,13 @@
 #   {train,valid,test}.ps.{tsv,ft}  the same with particle-split tokens (nlp-stopword
 #                      --split-particles --list /dev/null: the particles become tokens of their
 #                      own, nothing is removed)
+#   train.bpe.codes    BPE merges learnt by nlp-bpe learn --merges CLS_BPE_MERGES (default 8000)
+#                      on the tokens of train.tsv alone (train.bpe.codes.merges: the number, so
+#                      that another CLS_BPE_MERGES rebuilds them and what follows)
+#   {train,valid,test}.bpe.{tsv,ft}  the same texts with each word as its BPE pieces (nlp-bpe
+#                      apply --codes train.bpe.codes, subword-nmt style: every piece but a word's
+#                      last ends in @@, so a piece inside a word differs from one that ends it);
+#                      without bin/nlp-bpe the BPE rows are skipped
 #   kowiki-30M.tok     ../shared/data/kowiki-30M.txt.xz tokenized the same way
 #   kowiki.d100.vec, kowiki.d128.vec  nlp-w2v skip-gram vectors of it (its defaults: window 5,
 #                      5 negatives, sample 1e-3, min-count 5, 5 epochs; 2 threads, seed 1), word2vec
@@ -25,17 +32,22 @@
 #             the train vocabulary by the pretrained vectors
 #   fasttext  fastText supervised: -epoch 5 -wordNgrams 2; -epoch 10 -wordNgrams 2 -minn 1
 #             -maxn 3; -epoch 5 -wordNgrams 2 -pretrainedVectors kowiki.d100.vec; -epoch 5
-#             -wordNgrams 2 on particle-split tokens. Everything else at fastText's defaults
+#             -wordNgrams 2 on particle-split tokens; -epoch 5 -wordNgrams 2 on BPE pieces.
+#             Everything else at fastText's defaults
 #             (dim 100, lr 0.1, minCount 1, bucket 2000000, softmax), -thread 2.
 #   linear    nlp-classify train --linear with the same settings as each fastText row
 #             (--epochs, --word-ngrams 2, --subword 1-3, --pretrained, -T 2); each pair runs
 #             CLS_REPS (default 3) times, alternating (ours first on odd runs); with the linear
-#             section alone, the fastText rows run too (they are the pairs' other half)
+#             section alone, the fastText rows run too (they are the pairs' other half).
+#             CLS_LINEAR_ROWS (default "w2 sub pre ps bpe") chooses the pairs: w2 words, sub
+#             subwords 1-3, pre pretrained, ps particle-split, bpe BPE pieces
 #   rnn       nlp-classify train (recurrent): a bidirectional LSTM with attention pooling; the same
 #             with --pool last; with kowiki.d128.vec frozen (--pretrained --freeze) and fine-tuned
-#             (--pretrained); on particle-split tokens. The other settings are nlp-classify's
-#             defaults plus CLS_RNN_OPTS; -T 2, --valid valid.tsv (the best epoch is kept),
-#             CLS_RNN_REPS (default 1) runs each
+#             (--pretrained); on particle-split tokens; on BPE pieces alone and with --subword 1-3.
+#             The other settings are nlp-classify's defaults plus CLS_RNN_OPTS; -T 2, --valid
+#             valid.tsv (of the row's tokens; the best epoch is kept), CLS_RNN_REPS (default 1)
+#             runs each. CLS_RNN_ROWS (default "rnn-att rnn-last rnn-words rnn-ps rnn-frozen
+#             rnn-tuned rnn-bpe rnn-bpe-sub") chooses the rows
 #   torch     bench/classify_torch.py (PyTorch, the same model, batching and training loop) with
 #             the settings of the attention row, after nlp-classify's run of it when rnn runs too:
 #               classify_torch.py train.tsv --valid valid.tsv --test test.tsv --threads 2
@@ -84,6 +96,8 @@ done
 
 skip_without_data $me nsmc/nsmc.train.tsv.xz
 need_bins $me nlp-tokenize nlp-stopword
+have_bpe=0
+[ ! -x "$bindir/nlp-bpe" ] || have_bpe=1
 need_tools $me xz awk sort paste cut
 need_time $me
 
@@ -92,6 +106,7 @@ reps=${CLS_REPS:-3}
 rnn_reps=${CLS_RNN_REPS:-1}
 CLS_RNN_OPTS=${CLS_RNN_OPTS---min-count 2 --dropout 0.5 --lr-decay 0.5 --epochs 3}
 read -r -a rnn_opts <<<"$CLS_RNN_OPTS"
+bpe_merges=${CLS_BPE_MERGES:-8000}
 read -r -a torch_opts <<<"${CLS_TORCH_OPTS:-}"
 threads=2
 nsmc=$data/nsmc/nsmc.train.tsv.xz
@@ -177,6 +192,28 @@ prep_nsmc()
 	done
 }
 
+# BPE pieces: merges learnt on train.tsv's tokens alone, applied to the three splits
+prep_bpe()
+{
+	local codes=$out/train.bpe.codes s
+	[ $have_bpe = 1 ] || { notes+=("BPE rows skipped: $bindir/nlp-bpe is missing (make all on a branch that has it)"); return 0; }
+	if [ "$(cat "$codes.merges" 2>/dev/null)" != "$bpe_merges" ] || stale "$codes" "$out/train.tsv"; then
+		echo "$me: nlp-bpe learn --merges $bpe_merges on the tokens of train.tsv ..." >&2
+		cut -f2- "$out/train.tsv" | env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE nice \
+			"$bindir/nlp-bpe" learn --merges "$bpe_merges" >"$codes.tmp.$$"
+		publish "$codes.tmp.$$" "$codes"
+		echo "$bpe_merges" >"$codes.merges"
+	fi
+	for s in train valid test; do
+		if stale "$out/$s.bpe.tsv" "$out/$s.tsv" "$codes"; then
+			echo "$me: BPE pieces of $s.tsv ..." >&2
+			retext "$out/$s.tsv" "$out/$s.bpe.tsv.tmp.$$" "$bindir/nlp-bpe" apply --codes "$codes"
+			publish "$out/$s.bpe.tsv.tmp.$$" "$out/$s.bpe.tsv"
+		fi
+		! stale "$out/$s.bpe.ft" "$out/$s.bpe.tsv" || to_ft "$out/$s.bpe.tsv" "$out/$s.bpe.ft"
+	done
+}
+
 prep_vectors()
 {
 	local d ko
@@ -201,6 +238,7 @@ prep_vectors()
 }
 
 prep_nsmc
+prep_bpe
 prep_vectors
 if [ -n "${want[prep]:-}" ] && [ ${#want[@]} = 1 ]; then
 	echo "$me: data ready in $out"
@@ -236,11 +274,12 @@ stats_table()
 {
 	local s v f a b c l
 	echo
-	echo "### NSMC on our split (tokens of nlp-tokenize; .ps: particle-split)"
+	echo "### NSMC on our split (tokens of nlp-tokenize; .ps: particle-split; .bpe: BPE pieces, $(cat "$out/train.bpe.codes.merges" 2>/dev/null || echo '?') merges)"
 	echo
 	echo "| file | texts | tokens | distinct words | seen >= 2 times | mean length | median | 95th pct | 99th pct | max |"
 	echo "|---|---|---|---|---|---|---|---|---|---|"
-	for f in train valid test train.ps; do
+	for f in train valid test train.ps train.bpe; do
+		[ -s "$out/$f.tsv" ] || continue
 		read -r a b c < <(vocab "$out/$f.tsv")
 		read -r -a l < <(lengths "$out/$f.tsv")
 		printf '| %s.tsv | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$f" "$(nlines "$out/$f.tsv")" "$c" "$a" "$b" \
@@ -274,7 +313,9 @@ row lin-w2 "nlp-classify --linear --epochs 5 --word-ngrams 2" nlp "" "--linear -
 row lin-sub "nlp-classify --linear --epochs 10 --word-ngrams 2 --subword 1-3" nlp "" "--linear --epochs 10 --word-ngrams 2 --subword 1-3"
 row lin-pre "nlp-classify --linear --epochs 5 --word-ngrams 2 --pretrained kowiki.d100.vec" nlp "" "--linear --epochs 5 --word-ngrams 2 --pretrained $vec100"
 row lin-ps "nlp-classify --linear --epochs 5 --word-ngrams 2, particle-split" nlp .ps "--linear --epochs 5 --word-ngrams 2"
-pair=([lin-w2]=ft-w2 [lin-sub]=ft-sub [lin-pre]=ft-pre [lin-ps]=ft-ps [rnn-att]=torch-att)
+row ft-bpe "fastText -epoch 5 -wordNgrams 2, BPE pieces" fasttext .bpe "-epoch 5 -wordNgrams 2"
+row lin-bpe "nlp-classify --linear --epochs 5 --word-ngrams 2, BPE pieces" nlp .bpe "--linear --epochs 5 --word-ngrams 2"
+pair=([lin-w2]=ft-w2 [lin-sub]=ft-sub [lin-pre]=ft-pre [lin-ps]=ft-ps [lin-bpe]=ft-bpe [rnn-att]=torch-att)
 ro=${CLS_RNN_OPTS:-}
 sub="--subword 1-3"
 row rnn-att "nlp-classify BiLSTM, attention, $sub${ro:+ $ro}" nlp "" "--bidirectional --pool attention $sub"
@@ -283,8 +324,13 @@ row rnn-words "nlp-classify BiLSTM, attention, words alone${ro:+ $ro}" nlp "" "-
 row rnn-ps "nlp-classify BiLSTM, attention, particle-split, $sub${ro:+ $ro}" nlp .ps "--bidirectional --pool attention $sub"
 row rnn-frozen "nlp-classify BiLSTM, attention, $sub, kowiki.d128.vec frozen${ro:+ $ro}" nlp "" "--bidirectional --pool attention $sub --pretrained $vec128 --freeze"
 row rnn-tuned "nlp-classify BiLSTM, attention, $sub, kowiki.d128.vec fine-tuned${ro:+ $ro}" nlp "" "--bidirectional --pool attention $sub --pretrained $vec128"
+row rnn-bpe "nlp-classify BiLSTM, attention, BPE pieces alone${ro:+ $ro}" nlp .bpe "--bidirectional --pool attention"
+row rnn-bpe-sub "nlp-classify BiLSTM, attention, BPE pieces, $sub${ro:+ $ro}" nlp .bpe "--bidirectional --pool attention $sub"
 row torch-att "PyTorch BiLSTM, attention, $sub${ro:+ $ro}${CLS_TORCH_OPTS:+ $CLS_TORCH_OPTS}" torch "" "--bidirectional --pool attention $sub"
-read -r -a rnn_ids <<<"${CLS_RNN_ROWS:-rnn-att rnn-last rnn-words rnn-ps rnn-frozen rnn-tuned}"
+read -r -a rnn_ids <<<"${CLS_RNN_ROWS:-rnn-att rnn-last rnn-words rnn-ps rnn-frozen rnn-tuned rnn-bpe rnn-bpe-sub}"
+read -r -a linear_ids <<<"${CLS_LINEAR_ROWS:-w2 sub pre ps bpe}"
+for id in "${rnn_ids[@]}"; do [ -n "${label[$id]:-}" ] || { echo "$me: unknown row in CLS_RNN_ROWS: $id" >&2; exit 2; }; done
+for id in "${linear_ids[@]}"; do [ -n "${label[ft-$id]:-}" ] || { echo "$me: unknown pair in CLS_LINEAR_ROWS: $id" >&2; exit 2; }; done
 
 have_ft=0 have_nlp=0 have_torch=0
 if [ -x "$fasttext" ]; then have_ft=1; elif [ -n "${want[fasttext]:-}" ]; then notes+=("fastText rows skipped: $fasttext is missing (make deps-bench installs fasttext)"); fi
@@ -308,6 +354,7 @@ skipped()
 	nlp) [ $have_nlp = 1 ] || { echo "no nlp-classify"; return; } ;;
 	torch) [ $have_torch = 1 ] || { echo "no classify_torch.py or torch"; return; } ;;
 	esac
+	[ "${variant[$id]}" != .bpe ] || [ -s "$out/train.bpe.tsv" ] || { echo "no nlp-bpe"; return; }
 	case ${opts[$id]} in *kowiki.d*) [[ ${opts[$id]} =~ (/[^ ]*kowiki\.d[0-9]+\.vec) ]] && [ -s "${BASH_REMATCH[1]}" ] || echo "no pretrained vectors" ;; esac
 }
 
@@ -420,7 +467,7 @@ run_row()
 
 ids=()
 if [ -n "${want[fasttext]:-}" ] || [ -n "${want[linear]:-}" ]; then
-	for p in w2 sub pre ps; do
+	for p in "${linear_ids[@]}"; do
 		ids+=("ft-$p")
 		[ -z "${want[linear]:-}" ] || ids+=("lin-$p")
 		for r in $(seq 1 "$reps"); do
@@ -464,8 +511,11 @@ if [ ${#ids[@]} -gt 0 ]; then
 	echo "|---|---|---|---|---|---|---|---|---|---|"
 	for id in "${ids[@]}"; do
 		why=$(skipped "$id")
-		tok=words
-		[ -z "${variant[$id]}" ] || tok=particle-split
+		case ${variant[$id]} in
+		.ps) tok=particle-split ;;
+		.bpe) tok="BPE, $(cat "$out/train.bpe.codes.merges" 2>/dev/null || echo '?') merges" ;;
+		*) tok=words ;;
+		esac
 		if [ -n "$why" ] || ! grep -q "^$id	" "$res"; then
 			echo "| ${label[$id]} | $tok | skipped: ${why:-not run} | | | | | | | |"
 			continue

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/w2v.sh [--cbow] [--hs] [--subword] [--all]: word2vec training (issue 12) on the letters-only
+# bench/w2v.sh [--cbow] [--hs] [--subword] [--bpe] [--all]: word2vec training (issue 12) on the letters-only
 # corpus built from enwiki-100M (enwik100.txt, 15.9 million words, as BENCH.md shows): nlp-w2v
 # against gensim 4.2, word2vec.c and fastText 0.9.2 side by side, wall time, peak RSS and the
 # quality of each tool's vectors scored by the same program, nlp-similar (WordSim353 Spearman;
@@ -16,6 +16,19 @@
 #     as gensim's settings)
 #   --subword (or W2V_SUBWORD=1): skip-gram with character n-grams 3 to 6: fastText skipgram
 #     (its default n-grams) vs nlp-w2v --skipgram --subword 3-6
+#   --bpe (or W2V_BPE=1): BPE subword vectors as BPEmb builds them: nlp-bpe learn --merges
+#     W2V_BPE_MERGES (default 32000) on the corpus, nlp-bpe apply --style sentencepiece on it
+#     (a word's first piece marked with U+2581), then again with --vocab (the pieces of the first
+#     pass, nlp-vocab) --threshold 5, so that a piece seen fewer times than nlp-w2v's min-count is
+#     split back into pieces that have vectors (subword-nmt's two passes); nlp-w2v --skipgram at
+#     the settings above on the pieces; a word's vector is the mean of its pieces' vectors
+#     (bench/bpe_compose.py), for the corpus's words of min-count 5 in frequency order (the rows
+#     the analogies' 30,000 are taken from, as in the word rows) and then every word of the two
+#     benchmarks that is not among them; those vectors are scored as the other rows' are. The
+#     times of learn and apply are printed apart; the row's time is nlp-w2v's training. Also
+#     printed: the share of WordSim353's words with a vector in the word rows (those of min-count
+#     5) and in the BPE row. No peer is run for this section (its peers are the skip-gram and
+#     subword rows).
 # A row of nlp-w2v is skipped while bin/nlp-w2v does not exist or, in a section, while its --help
 # does not name the section's option. Each run is timed once (a run takes minutes); the runs of
 # nlp-w2v alternate with the peers' runs. Every training runs with OPENBLAS_CORETYPE and
@@ -35,14 +48,16 @@ set -euo pipefail
 . "$(dirname "$0")/_common.sh"
 me=w2v.sh
 
-cbow=${W2V_CBOW:-0} hs=${W2V_HS:-0} subword=${W2V_SUBWORD:-0}
+cbow=${W2V_CBOW:-0} hs=${W2V_HS:-0} subword=${W2V_SUBWORD:-0} bpe=${W2V_BPE:-0}
+bpe_merges=${W2V_BPE_MERGES:-32000}
 for a in "$@"; do
 	case $a in
 	--cbow) cbow=1 ;;
 	--hs) hs=1 ;;
 	--subword) subword=1 ;;
-	--all) cbow=1 hs=1 subword=1 ;;
-	*) echo "usage: $me [--cbow] [--hs] [--subword] [--all]" >&2; exit 2 ;;
+	--bpe) bpe=1 ;;
+	--all) cbow=1 hs=1 subword=1 bpe=1 ;;
+	*) echo "usage: $me [--cbow] [--hs] [--subword] [--bpe] [--all]" >&2; exit 2 ;;
 	esac
 done
 
@@ -98,6 +113,19 @@ train()
 	t1=${EPOCHREALTIME/[.,]/}
 	s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e6 }')
 	rss=$(awk -F': *' '/Maximum resident set size/{print $2}' "$tmp/$id.time")
+	# the BPE rows: the words' vectors from the pieces' (bpe_compose.py), scored instead
+	case $id in
+	bpe.*)
+		"$PY" "$bench/bpe_compose.py" "$vec" "$tmp/bpe.words" "$tmp/bpe.words.pieces" "$tmp/bpe.wvec" \
+			2>"$tmp/$id.compose"
+		echo "$me: $id: $(cat "$tmp/$id.compose")" >&2
+		bpe_coverage "$tmp/bpe.wvec" >"$tmp/$id.coverage"
+		mv "$tmp/bpe.wvec" "$vec"
+		# WordSim353 again on the rows of the corpus's words alone (the word rows' words)
+		"$bindir/nlp-similar" --eval-pairs "$ev/wordsim353.tsv" -R "$(($(wc -l <"$tmp/bpe.words") - $(wc -l <"$tmp/bpe.extra")))" \
+			"$vec" >"$tmp/$id.eval-vocab"
+		;;
+	esac
 	"$bindir/nlp-similar" --eval-pairs "$ev/wordsim353.tsv" --eval-analogy "$ev/questions-words.txt" \
 		"$vec" >"$tmp/$id.eval"
 	awk -v id="$id" -v s="$s" -v rss="$rss" -F'\t' '
@@ -137,7 +165,48 @@ cbow_nlp() { train "cbow.nlp.$1" "$tmp/n.vec" "$nlp" --cbow "${nlp_args[@]}" --n
 hs_gensim() { train hs.gensim "$tmp/g.vec" "$PY" "$bench/w2v_gensim.py" "$corpus" "$tmp/g.vec" sg 0 1; }
 hs_nlp() { train "hs.nlp.$1" "$tmp/n.vec" "$nlp" --skipgram --hs "${nlp_args[@]}" --neg 0 --seed "$1" --output "$tmp/n.vec" "$corpus"; }
 sw_fasttext() { train sw.fasttext "$tmp/ft.vec" fasttext skipgram -input "$corpus" -output "$tmp/ft" "${common_ft[@]}"; }
+bpe_nlp() { train "bpe.nlp.$1" "$tmp/n.vec" "$nlp" --skipgram "${nlp_args[@]}" --neg 5 --seed "$1" --output "$tmp/n.vec" "$tmp/bpe.corpus"; }
 sw_nlp() { train "sw.nlp.$1" "$tmp/n.vec" "$nlp" --skipgram --subword 3-6 "${nlp_args[@]}" --neg 5 --seed "$1" --output "$tmp/n.vec" "$corpus"; }
+
+# wordsim_words: WordSim353's distinct words, lower case (the corpus is)
+wordsim_words() { grep -v '^#' "$ev/wordsim353.tsv" | cut -f1,2 | tr '\t' '\n' | tr '[:upper:]' '[:lower:]' | sort -u; }
+# bpe_coverage VEC: "words_with_vector words" of WordSim353 in VEC (text format, lower case)
+bpe_coverage()
+{
+	awk 'FNR == NR { if (FNR > 1) have[$1] = 1; next } { n++; if ($1 in have) f++ } END { print f + 0, n }' \
+		"$1" <(wordsim_words)
+}
+
+# prep_bpe: the corpus as BPE pieces ($tmp/bpe.corpus), the words to give vectors ($tmp/bpe.words:
+# the corpus's vocabulary of min-count 5 in frequency order, then the benchmarks' other words) and
+# their pieces ($tmp/bpe.words.pieces); the steps' times in $tmp/bpe.steps
+prep_bpe()
+{
+	local t0 t1 t2 t3 t4 bpe_bin=$bindir/nlp-bpe
+	echo "$me: BPE: nlp-bpe learn --merges $bpe_merges, apply (two passes) ..." >&2
+	t0=${EPOCHREALTIME/[.,]/}
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$bpe_bin" learn --merges "$bpe_merges" "$corpus" >"$tmp/bpe.codes"
+	t1=${EPOCHREALTIME/[.,]/}
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$bpe_bin" apply --codes "$tmp/bpe.codes" --style sentencepiece \
+		"$corpus" >"$tmp/bpe.pass1"
+	t2=${EPOCHREALTIME/[.,]/}
+	"$bindir/nlp-vocab" "$tmp/bpe.pass1" >"$tmp/bpe.vocab"
+	rm -f "$tmp/bpe.pass1"
+	t3=${EPOCHREALTIME/[.,]/}
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$bpe_bin" apply --codes "$tmp/bpe.codes" --style sentencepiece \
+		--vocab "$tmp/bpe.vocab" --threshold 5 "$corpus" >"$tmp/bpe.corpus"
+	t4=${EPOCHREALTIME/[.,]/}
+	"$bindir/nlp-vocab" --min-count 5 "$corpus" | cut -f1 >"$tmp/bpe.words"
+	{ wordsim_words; grep -v '^:' "$ev/questions-words.txt" | tr ' ' '\n' | tr '[:upper:]' '[:lower:]'; } | sort -u |
+		awk 'FNR == NR { have[$1] = 1; next } NF && !($1 in have)' "$tmp/bpe.words" - >"$tmp/bpe.extra"
+	cat "$tmp/bpe.extra" >>"$tmp/bpe.words"
+	"$bpe_bin" apply --codes "$tmp/bpe.codes" --style sentencepiece --vocab "$tmp/bpe.vocab" --threshold 5 \
+		"$tmp/bpe.words" >"$tmp/bpe.words.pieces"
+	awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v e="$t4" -v m="$bpe_merges" -v l="$(awk '{ print $1 }' /proc/loadavg)" 'BEGIN {
+		printf "nlp-bpe learn --merges %d %.1f s, apply %.1f s, nlp-vocab of the pieces %.1f s, apply --vocab --threshold 5 %.1f s (load %s)\n",
+			m, (b - a) / 1e6, (c - b) / 1e6, (d - c) / 1e6, (e - d) / 1e6, l }' >"$tmp/bpe.steps"
+	echo "$me: BPE: $(cat "$tmp/bpe.steps")" >&2
+}
 
 # the skip-gram section
 peers=()
@@ -169,6 +238,16 @@ if [ "$subword" = 1 ]; then
 	if command -v fasttext >/dev/null 2>&1; then p=sw_fasttext; else p=""; notes+=("fastText skipped"); fi
 	if has_nlp --subword; then nfn=sw_nlp; else nfn=""; notes+=("nlp-w2v --subword skipped"); fi
 	if [ -n "$p" ]; then interleave "$p" -- ${nfn:+"$nfn"}; else interleave -- ${nfn:+"$nfn"}; fi
+fi
+if [ "$bpe" = 1 ]; then
+	if ! has_nlp; then
+		notes+=("BPE row skipped: $nlp does not exist")
+	elif [ ! -x "$bindir/nlp-bpe" ]; then
+		notes+=("BPE row skipped: $bindir/nlp-bpe does not exist")
+	else
+		prep_bpe
+		interleave -- bpe_nlp
+	fi
 fi
 
 # row PREFIX: "seconds rss spearman accuracy n" of the runs whose ids start with PREFIX (means;
@@ -212,6 +291,7 @@ print_row "skip-gram, hs: gensim 4.2 hs=1" hs.gensim hs.gensim
 print_row "skip-gram, hs: nlp-w2v --hs" hs.nlp. hs.gensim
 print_row "subwords 3-6: fastText 0.9.2" sw.fasttext sw.fasttext
 print_row "subwords 3-6: nlp-w2v --subword 3-6" sw.nlp. sw.fasttext
+print_row "BPE $bpe_merges, pieces' mean: nlp-w2v" bpe.nlp. sg.gensim
 
 echo
 echo "Wall time: one run each (/usr/bin/time -v, which gives the peak RSS); for nlp-w2v the mean"
@@ -223,6 +303,25 @@ echo "Every training ran with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset."
 if grep -q '^[a-z]*\.nlp\.' "$tmp/runs"; then
 	echo "nlp-w2v runs (id seconds peak-RSS-KB spearman accuracy):"
 	grep '^[a-z]*\.nlp\.' "$tmp/runs" | sed 's/^/  /'
+fi
+if [ -s "$tmp/bpe.steps" ]; then
+	echo "BPE row: $(cat "$tmp/bpe.steps"); $(wc -w <"$tmp/bpe.corpus") pieces in the corpus,"
+	echo "$(wc -l <"$tmp/bpe.vocab") distinct after the first pass; the words' vectors (bpe_compose.py):"
+	for f in "$tmp"/bpe.nlp.*.compose; do [ ! -s "$f" ] || echo "  ${f##*/}: $(cat "$f")"; done
+	nw=$(($(wc -l <"$tmp/bpe.words") - $(wc -l <"$tmp/bpe.extra")))
+	read -r a b < <(awk -v nw="$nw" 'FNR == NR { if (FNR <= nw) have[$1] = 1; next } { n++; if ($1 in have) f++ } END { print f + 0, n }' \
+		"$tmp/bpe.words" <(wordsim_words))
+	echo "WordSim353's words with a vector: word rows (the corpus's words of min-count 5) $a of $b"
+	for f in "$tmp"/bpe.nlp.*.coverage; do [ ! -s "$f" ] || { read -r c d <"$f"; echo "  BPE row (${f##*/}): $c of $d"; }; done
+	echo "nlp-similar's counts (WordSim353 pairs scored, of them out of vocabulary; analogy questions evaluated):"
+	for f in "$tmp"/sg.nlp.*.eval "$tmp"/bpe.nlp.*.eval "$tmp"/bpe.nlp.*.eval-vocab; do
+		[ ! -s "$f" ] || awk -v f="${f##*/}" -F'\t' '
+			$1 == "eval-pairs" { k = "p" } $1 == "eval-analogy" { k = "a" } { v[k, $1] = $2 }
+			END { printf "  %s: pairs %d, oov %d, spearman %.3f", f, v["p", "pairs"], v["p", "oov"], v["p", "spearman"]
+			      if (("a", "questions") in v) printf "; analogies %d of %d evaluated, accuracy %.3f", v["a", "evaluated"], v["a", "questions"], v["a", "accuracy"]
+			      print "" }' "$f"
+	done
+	echo "  (.eval-vocab: the BPE vectors of the corpus's words of min-count 5 alone, -R: the word rows' pairs)"
 fi
 for n in "${notes[@]}"; do echo "Note: $n"; done
 echo "BENCH.md's figures (same machine, earlier): gensim 220 s, 194 MB, 0.681 / 0.362; word2vec.c"

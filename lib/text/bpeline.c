@@ -45,6 +45,7 @@ void bpe_apply_free(struct bpe_apply *a)
 	buf_free(&a->tmp);
 	bpe_seg_free(&a->seg);
 	free(a->stack);
+	free(a->line);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -224,14 +225,9 @@ static void write_word(struct bpe_apply *a, const char *w, size_t n, struct buf 
 	}
 }
 
-/* The cache's line for word w[0..n). */
-static inline struct bpe_cache_line *cache_line(const struct bpe_apply *a, const char *w, size_t n)
-{
-	return &a->cache[strtab_hash_bytes(w, n) & a->cache_mask];
-}
-
-/* Appends word w[0..n)'s pieces, from the cache when its line holds the word. */
-static void apply_word(struct bpe_apply *a, const char *w, size_t n, struct buf *out)
+/* Appends word w[0..n)'s pieces (h: its strtab_hash_bytes), from the cache when its line holds
+ * the word. */
+static void apply_word(struct bpe_apply *a, const char *w, size_t n, uint64_t h, struct buf *out)
 {
 	struct bpe_cache_line *c;
 	size_t at;
@@ -241,7 +237,7 @@ static void apply_word(struct bpe_apply *a, const char *w, size_t n, struct buf 
 		write_word(a, w, n, out);
 		return;
 	}
-	c = cache_line(a, w, n);
+	c = &a->cache[h & a->cache_mask];
 	if (c->klen == n && memcmp(c->bytes, w, n) == 0) {
 		buf_put(out, c->bytes + n, c->plen);
 		a->hits++;
@@ -257,23 +253,38 @@ static void apply_word(struct bpe_apply *a, const char *w, size_t n, struct buf 
 	}
 }
 
+#define AHEAD 8 /* words whose cache lines are asked for before they are needed */
+
 void bpe_apply_line(struct bpe_apply *a, const char *s, size_t n, struct buf *out)
 {
-	size_t i = 0, j;
+	size_t i = 0, j, k, end = 0;
 
+	/* the words first, so that the cache's lines of the next ones load while one is written */
+	a->nline = 0;
 	while (i < n) {
 		if (spans_is_blank((unsigned char)s[i])) {
-			for (j = i; j < n && spans_is_blank((unsigned char)s[j]); j++)
-				;
-			buf_put(out, s + i, j - i);
-			i = j;
+			i++;
 			continue;
 		}
 		for (j = i; j < n && !spans_is_blank((unsigned char)s[j]); j++)
 			;
-		apply_word(a, s + i, j - i, out);
+		if (a->nline == a->line_cap) {
+			a->line_cap = a->line_cap ? 2 * a->line_cap : 256;
+			a->line = erealloc(a->line, a->line_cap * sizeof(*a->line));
+		}
+		a->line[a->nline++] = (struct bpe_word){i, j - i, a->cache ? strtab_hash_bytes(s + i, j - i) : 0};
 		i = j;
 	}
+	for (k = 0; k < a->nline; k++) {
+		const struct bpe_word *w = &a->line[k];
+
+		if (a->cache && k + AHEAD < a->nline)
+			__builtin_prefetch(&a->cache[a->line[k + AHEAD].h & a->cache_mask]);
+		buf_put(out, s + end, w->at - end); /* the blanks before it */
+		apply_word(a, s + w->at, w->n, w->h, out);
+		end = w->at + w->n;
+	}
+	buf_put(out, s + end, n - end);
 }
 
 /* subword-nmt: a token ending in MARK before one space and a token goes on into it (any other

@@ -37,6 +37,8 @@ struct bpe_apply {
 	int owns_vocab;
 	struct bpe_cache_line *cache; /* [cache_mask + 1], or NULL: no cache */
 	size_t cache_mask;
+	struct bpe_word { size_t at, n; uint64_t h; } *line; /* [nline] a line's words and hashes */
+	size_t nline, line_cap;
 	uint64_t words, hits;  /* words seen, found in the cache */
 	struct bpe_seg seg;
 	struct buf tmp;        /* a piece as written, for the vocabulary */
