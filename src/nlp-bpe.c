@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "base/mem.h"
-#include "base/par.h"
 #include "base/strtab.h"
 #include "cli/err.h"
 #include "cli/filter.h"
@@ -50,7 +49,7 @@ static const char help[] =
     "decode: joins the pieces back into the tokens\n"
     "      --style STYLE      the style apply wrote (default subword-nmt)\n"
     "apply and decode:\n"
-    "  -T, --threads N        threads (default: the processors online)\n"
+    "  -T, --threads N        threads (default 1)\n"
     "\n"
     "      --invalid POLICY   malformed UTF-8: replace (default), skip or fail\n"
     "      --progress         progress on stderr even when it is not a terminal\n"
@@ -214,7 +213,7 @@ static int apply_main(int argc, char **argv, int decode)
 	const char *codes = NULL, *vocab = NULL;
 	uint64_t threshold = 1;
 	size_t cache = CACHE_DEFAULT;
-	int threshold_set = 0, threads = par_cpus(), c, ret;
+	int threshold_set = 0, threads = 1, c, ret;
 	struct bpe b;
 	struct error e;
 
@@ -243,6 +242,7 @@ static int apply_main(int argc, char **argv, int decode)
 	if (decode) {
 		for (int t = 0; t < threads; t++)
 			ctxs[t] = &style;
+		f.ctx = &style;
 		ret = filter_run(&f, argv + optind, argc - optind);
 		free(ctxs);
 		return ret;

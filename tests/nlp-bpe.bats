@@ -579,6 +579,7 @@ for n in range(28, 36):
 	#version: 0.2\na b\nab\n|3|not a merge
 	#version: 0.2\na \n|2|not a merge
 	#version: 0.2\n b\n|2|not a merge
+	#version: 0.2\n a b\n|2|not a merge
 	#version: 0.2\na  b\n|2|not a merge
 	#version: 0.2\n\n|2|not a merge
 	#version: 0.2\na\tb c\n|2|not a merge

@@ -142,14 +142,15 @@ int bpe_is_header(const char *s, size_t n)
 int bpe_add_line(struct bpe *b, const char *s, size_t n, const char *name, uint64_t line,
                  struct error *e)
 {
-	size_t sp = 0, i;
+	size_t sp, i;
 
 	if (n > 0 && s[n - 1] == '\r')
 		n--;
+	sp = n; /* where the space is: none yet */
 	if (utf8_valid_prefix(s, n) != n)
 		return error_bad(e, name, line, "invalid UTF-8");
 	for (i = 0; i < n; i++) {
-		if (s[i] == ' ' && !sp) {
+		if (s[i] == ' ' && sp == n) {
 			sp = i;
 			continue;
 		}
@@ -157,7 +158,7 @@ int bpe_add_line(struct bpe *b, const char *s, size_t n, const char *name, uint6
 			return error_bad(e, name, line,
 			                 "not a merge: two symbols without blanks, one space between");
 	}
-	if (sp == 0 || sp + 1 == n)
+	if (sp == n || sp == 0 || sp + 1 == n)
 		return error_bad(e, name, line, "not a merge: two symbols separated by one space");
 	if (bpe_add(b, s, sp, s + sp + 1, n - sp - 1, e) < 0) {
 		char msg[ERROR_MSG_MAX];
