@@ -32,6 +32,11 @@ show "nlp-normalize --lower $sample | nlp-tokenize | nlp-bpe learn --merges 200 
 show "printf 'the rabbit was remarkably tired\\n별을 노래하는 마음으로\\n' > $tmp/two.txt; nlp-bpe apply --codes $tmp/sample.bpe $tmp/two.txt"
 show "nlp-bpe apply --codes $tmp/sample.bpe --style sentencepiece $tmp/two.txt | tee $tmp/two.spm; nlp-bpe decode --style sentencepiece $tmp/two.spm | cmp - $tmp/two.txt && echo 'decoded: the same bytes'"
 echo
+echo "Stems and lemmas (the lecture notes' examples): Snowball's English stemmer, Porter's, then"
+echo "WordNet's lemmas of verbs and of nouns, as NLTK's WordNetLemmatizer gives them:"
+show "echo 'jumps jumping jumped generously' | nlp-stem; echo 'jumps jumping jumped generously' | nlp-stem -L porter"
+show "echo 'is am are were jumping' | nlp-stem --lemma --pos v; echo 'geese mice dogs churches' | nlp-stem --lemma"
+echo
 echo "Counting: the n-grams of the lecture notes' example, then the top bigrams of the sample"
 echo "(with sentence markers), its vocabulary, and a co-occurrence matrix of its frequent words:"
 show "echo '안녕하세요 만나서 진심으로 반가워요' | nlp-ngram -n 2"

@@ -36,6 +36,15 @@ SAMPLE="$NLP_TOP/share/nlp/examples/sample.txt"
 	assert_success
 	assert_output --partial 'alice'
 	assert_output --partial '<date>'
+	# subwords: merges, both styles, the round trip; stems and lemmas of the notes' words
+	assert_output --partial "$(printf '#version: 0.2\nt h\n')"
+	assert_line --regexp '^the rabbit was .*@@ '
+	assert_line --regexp $'^\xe2\x96\x81the \xe2\x96\x81rabbit '
+	assert_line 'decoded: the same bytes'
+	assert_line 'jump jump jump generous'
+	assert_line 'jump jump jump gener'
+	assert_line 'be be be be jump'
+	assert_line 'goose mouse dog church'
 	# nlp-w2v's vectors: the header line and three neighbours of each query
 	assert_output --partial "$(printf '\n$ nlp-w2v --min-count 3 -d 20')"
 	run awk '/^\$ nlp-similar -q -k 3 /{on = 1; next} on && /^$/{exit} on' <<<"$output"
