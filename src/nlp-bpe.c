@@ -242,7 +242,6 @@ static int apply_main(int argc, char **argv, int decode)
 	if (decode) {
 		for (int t = 0; t < threads; t++)
 			ctxs[t] = &style;
-		f.ctx = &style;
 		ret = filter_run(&f, argv + optind, argc - optind);
 		free(ctxs);
 		return ret;
@@ -268,7 +267,6 @@ static int apply_main(int argc, char **argv, int decode)
 			bpe_apply_share_vocab(&a[t], &a[0]);
 		ctxs[t] = &a[t];
 	}
-	f.ctx = ctxs[0];
 	ret = filter_run(&f, argv + optind, argc - optind);
 	for (int t = 0; t < threads; t++)
 		bpe_apply_free(&a[t]);

@@ -79,6 +79,7 @@ static int run_file(const struct filter *f, const char *path, struct counts *c, 
 	ssize_t n;
 	uint64_t lineno = 0;
 	char num[32];
+	void *ctx = f->ctxs ? f->ctxs[0] : f->ctx; /* fn's on this thread */
 
 	if (reader_open(&r, path) < 0) {
 		weprintf("open %s:", path);
@@ -111,8 +112,8 @@ static int run_file(const struct filter *f, const char *path, struct counts *c, 
 		}
 		res->len = 0;
 		if (f->fn)
-			f->fn(f->ctx, s, len, res);
-		else if (f->fn_err(f->ctx, s, len, res, r.name, lineno, &e) < 0)
+			f->fn(ctx, s, len, res);
+		else if (f->fn_err(ctx, s, len, res, r.name, lineno, &e) < 0)
 			goto stop;
 		if (res->len)
 			writer_write(&out, res->p, res->len);

@@ -24,9 +24,10 @@ struct filter {
 	filter_line_err_fn *fn_err;
 	void *ctx;
 	void (*begin_file)(void *ctx); /* called before each file's first line, or NULL */
-	/* threads > 1 (with fn, not fn_err): the lines are read and cleaned in batches, and each
-	 * batch is cut into threads parts that fn transforms at once, part t with ctxs[t] as its
-	 * context; the results are written in the lines' order, so the output is the same */
+	/* ctxs, when set, replaces ctx: ctxs[t] is fn's context on thread t (on one thread,
+	 * ctxs[0]). threads > 1 (with fn, not fn_err): the lines are read and cleaned in batches,
+	 * and each batch is cut into threads parts that fn transforms at once; the results are
+	 * written in the lines' order, so the output is the same */
 	int threads;
 	void **ctxs;
 	uint64_t lines, bytes; /* set by filter_lines: the lines and bytes it read */

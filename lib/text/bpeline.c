@@ -232,7 +232,6 @@ static void apply_word(struct bpe_apply *a, const char *w, size_t n, uint64_t h,
 	struct bpe_cache_line *c;
 	size_t at;
 
-	a->words++;
 	if (!a->cache || n >= sizeof(c->bytes)) {
 		write_word(a, w, n, out);
 		return;
@@ -240,7 +239,6 @@ static void apply_word(struct bpe_apply *a, const char *w, size_t n, uint64_t h,
 	c = &a->cache[h & a->cache_mask];
 	if (c->klen == n && memcmp(c->bytes, w, n) == 0) {
 		buf_put(out, c->bytes + n, c->plen);
-		a->hits++;
 		return;
 	}
 	at = out->len;

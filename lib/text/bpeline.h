@@ -39,7 +39,6 @@ struct bpe_apply {
 	size_t cache_mask;
 	struct bpe_word { size_t at, n; uint64_t h; } *line; /* [nline] a line's words and hashes */
 	size_t nline, line_cap;
-	uint64_t words, hits;  /* words seen, found in the cache */
 	struct bpe_seg seg;
 	struct buf tmp;        /* a piece as written, for the vocabulary */
 	struct bpe_split { uint32_t sym, a, b, flags; } *stack; /* pieces left to check */
