@@ -8,6 +8,10 @@
  *   test-nn clsgrad         the same for the recurrent classifier of lib/cls/rnncls.h: each
  *                           cell, one and two layers, uni- and bidirectional, each pooling
  *                           (last, mean, max, attention), with dropout and recurrent dropout.
+ *   test-nn taggrad         the same for the recurrent tagger of lib/tag/tagrnn.h: the
+ *                           character encoder (nn/charcnn.h) over words of 1 to 7 characters,
+ *                           each cell, uni- and bidirectional, dropout, and the softmax of
+ *                           every token averaged over the batch's tokens.
  *   test-nn rnnlm-grad MODEL IDS
  *                           the loss, logits, gradients and final states of a model file on
  *                           a window (IDS: T+1 lines of B ids), for tests/rnn_ref.py's
@@ -22,6 +26,7 @@
 #include "cls/rnncls.h"
 #include "lm/rnnlm.h"
 #include "nn/xent.h"
+#include "tag/tagrnn.h"
 
 /* The error of a gradient a against a difference quotient n: absolute below 1e-2, relative
  * above. */
@@ -313,6 +318,164 @@ static int clsgrad(void)
 	return bad;
 }
 
+/* ---- the recurrent tagger ---- */
+
+struct tag_case {
+	enum nn_cell cell;
+	unsigned layers, bidir;
+	float dropout, rdropout;
+	unsigned char_emb, width;  /* 0: no character encoder */
+};
+
+static double tag_loss_of(struct tag_run *r, const struct tag_model *m,
+                          const struct tag_input *in, const uint32_t *y, size_t T, size_t B)
+{
+	double lp[64], sum = 0;
+	struct rng g;
+
+	rng_seed(&g, 99);
+	tag_forward(r, m, in, T, B, 1, &g);
+	softmax_xent_forward(lp, r->logits, y, T * B, r->C, 1);
+	for (size_t i = 0; i < T * B; i++)
+		sum -= lp[i];
+	return sum / (double)(T * B);
+}
+
+/* Whether the character encoder's maxima are elsewhere than arg0 [N][4]. */
+static int arg_moved(const struct tag_run *r, const uint32_t *arg0, size_t N)
+{
+	return r->F && memcmp(r->carg, arg0, N * r->F * sizeof(*arg0)) != 0;
+}
+
+static void tag_table(struct strtab *t, const char *prefix, unsigned n, int unk)
+{
+	char w[16];
+
+	strtab_init(t, n);
+	if (unk)
+		strtab_intern(t, "<unk>", 5);
+	for (unsigned i = unk; i < n; i++)
+		strtab_intern(t, w, (size_t)snprintf(w, sizeof(w), "%s%u", prefix, i));
+}
+
+static int gradcheck_tag(const struct tag_case *k)
+{
+	static const char *const cells[] = {"rnn", "lstm", "gru"};
+	struct tag_config c = {.kind = TAG_RECURRENT, .units = TAG_UNITS_WORDS, .tags = 4,
+	                       .words = 6, .emb = 3, .cell = k->cell, .layers = k->layers,
+	                       .hidden = 3, .bidirectional = k->bidir, .char_emb = k->char_emb,
+	                       .char_filters = k->char_emb ? 4 : 0, .char_width = k->width,
+	                       .chars = k->char_emb ? 7 : 0};
+	const size_t T = 4, B = 3;
+	uint32_t x[12], y[12], chars[12 * 7], cstart[13];
+	struct tag_input in = {x, k->char_emb ? chars : NULL, k->char_emb ? cstart : NULL};
+	struct strtab tags, words, ch;
+	struct tag_model m;
+	struct tag_run *r;
+	struct error e;
+	struct rng g;
+	float *grad;
+	uint32_t *arg0;
+	int bad = 0;
+
+	tag_table(&tags, "t", c.tags, 0);
+	tag_table(&words, "w", c.words, 1);
+	tag_table(&ch, "c", 7, 1);
+	if (tag_model_init(&m, &c, &tags, &words, k->char_emb ? &ch : NULL, &e) < 0)
+		return printf("FAIL taggrad: %s\n", e.msg), 1;
+	if (!k->char_emb)
+		strtab_free(&ch);
+	rng_seed(&g, 17 + (uint64_t)k->cell + 5 * k->width);
+	nn_init_uniform(&m.L, m.w, 0.5f, &g);
+	for (size_t i = 0, at = 0; i < T * B; i++) {
+		size_t n = 1 + (size_t)rng_below(&g, 7);
+
+		x[i] = (uint32_t)rng_below(&g, c.words);
+		y[i] = (uint32_t)rng_below(&g, c.tags);
+		cstart[i] = (uint32_t)at;
+		for (size_t j = 0; j < n; j++)
+			chars[at++] = (uint32_t)rng_below(&g, 7);
+		cstart[i + 1] = (uint32_t)at;
+	}
+	r = tag_run_new(&m, (T + 1) * B, B, k->dropout, k->rdropout, &e);
+	grad = nn_block_alloc(&m.L, "gradients", &e);
+	if (!r || !grad || tag_run_chars(r, T * B * 7, &e) < 0)
+		return printf("FAIL taggrad: %s\n", e.msg), 1;
+	{
+		struct rng d;
+
+		rng_seed(&d, 99);
+		tag_forward(r, &m, &in, T, B, 1, &d);
+		tag_backward(r, &m, grad, y, &in, 1.0f / (float)(T * B), 1, NULL);
+	}
+	arg0 = emalloc(T * B * 4 * sizeof(*arg0) + 1);
+	if (k->char_emb)
+		memcpy(arg0, r->carg, T * B * 4 * sizeof(*arg0));
+	for (int t = 0; t < m.L.n; t++) {
+		const struct nn_tensor *ts = &m.L.t[t];
+		float *w = nn_tensor(&m.L, m.w, t), *gk = nn_tensor(&m.L, grad, t);
+		double worst = 0;
+
+		size_t kinks = 0;
+
+		for (size_t i = 0; i < ts->rows * ts->cols; i++) {
+			float keep = w[i], h = 1e-2f;
+			double lp, lm, ei;
+			int moved;
+
+			/* the character encoder's maximum is not differentiable where two positions
+			 * tie: a step that moves a maximum to another position is tried again 10
+			 * times shorter, and left out (counted) when it still does */
+			do {
+				w[i] = keep + h;
+				lp = tag_loss_of(r, &m, &in, y, T, B);
+				moved = arg_moved(r, arg0, T * B);
+				w[i] = keep - h;
+				lm = tag_loss_of(r, &m, &in, y, T, B);
+				moved |= arg_moved(r, arg0, T * B);
+				w[i] = keep;
+				h /= 10;
+			} while (moved && h > 1e-4f);
+			if (moved) {
+				kinks++;
+				continue;
+			}
+			ei = err(gk[i], (lp - lm) / (2.0 * (double)(h * 10)));
+			if (ei > worst)
+				worst = ei;
+		}
+		printf("%s taggrad %s %u layer%s%s%s%s width %u %s: largest error %.2e",
+		       worst <= GC_TOL ? "ok" : "FAIL", cells[k->cell], k->layers,
+		       k->layers > 1 ? "s" : "", k->bidir ? " bidirectional" : "",
+		       k->dropout > 0 ? " dropout" : "", k->rdropout > 0 ? " recurrent-dropout" : "",
+		       k->width, ts->name, worst);
+		printf(kinks ? " (%zu at a tie of maxima left out)\n" : "\n", kinks);
+		bad |= kinks * 10 > ts->rows * ts->cols;
+		bad |= worst > GC_TOL;
+	}
+	free(grad);
+	free(arg0);
+	tag_run_free(r);
+	tag_model_free(&m);
+	return bad;
+}
+
+static int taggrad(void)
+{
+	static const struct tag_case cases[] = {
+		{NN_CELL_LSTM, 1, 1, 0, 0, 3, 3},
+		{NN_CELL_LSTM, 2, 1, 0.3f, 0.3f, 2, 5},
+		{NN_CELL_GRU, 1, 1, 0, 0, 3, 1},
+		{NN_CELL_GRU, 2, 0, 0.3f, 0, 0, 0},
+		{NN_CELL_RNN, 1, 0, 0, 0, 2, 5},
+	};
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		bad |= gradcheck_tag(&cases[i]);
+	return bad;
+}
+
 /* ---- the PyTorch comparison ---- */
 
 static void print_row(const char *label, const float *v, size_t n)
@@ -417,6 +580,8 @@ int main(int argc, char **argv)
 		return gradcheck();
 	if (argc == 2 && !strcmp(argv[1], "clsgrad"))
 		return clsgrad();
+	if (argc == 2 && !strcmp(argv[1], "taggrad"))
+		return taggrad();
 	if (argc == 4 && !strcmp(argv[1], "rnnlm-grad"))
 		return rnnlm_grad(argv[2], argv[3]);
 	fprintf(stderr, "usage: test-nn gradcheck | rnnlm-grad MODEL IDS\n");
