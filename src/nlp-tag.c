@@ -865,6 +865,23 @@ static double ratio(uint64_t a, uint64_t b)
 	return b ? (double)a / (double)b : NAN;
 }
 
+/* F1 of p and r: NaN when either is, 0 when both are 0 (cls_metrics' convention) */
+static double f1(double p, double r)
+{
+	if (isnan(p) || isnan(r))
+		return NAN;
+	return p + r > 0 ? 2 * p * r / (p + r) : 0;
+}
+
+/* x as a JSON number into b [32]: NaN is null */
+static const char *jnum(char *b, double x)
+{
+	if (isnan(x))
+		return "null";
+	snprintf(b, 32, "%.6g", x);
+	return b;
+}
+
 static int eval_main(int argc, char **argv)
 {
 	struct use_args a = {0};
@@ -920,25 +937,24 @@ static int eval_main(int argc, char **argv)
 	out_init();
 	if (a.json) {
 		double p = ratio(tp, tp + fp), r = ratio(tp, tp + fn);
-		int k = snprintf(more, sizeof(more), "\"known_accuracy\":%.6g,\"known\":%llu,"
-		                 "\"unknown_accuracy\":%.6g,\"unknown\":%llu", ratio(kok, known),
-		                 (unsigned long long)known, ratio(uok, unk), (unsigned long long)unk);
+		char b[5][32];
+		int k = snprintf(more, sizeof(more), "\"known_accuracy\":%s,\"known\":%llu,"
+		                 "\"unknown_accuracy\":%s,\"unknown\":%llu",
+		                 jnum(b[0], ratio(kok, known)), (unsigned long long)known,
+		                 jnum(b[1], ratio(uok, unk)), (unsigned long long)unk);
 
 		if (m.c.spacing)
-			snprintf(more + k, sizeof(more) - (size_t)k, ",\"spaces\":{\"precision\":%.6g,"
-			         "\"recall\":%.6g,\"f1\":%.6g,\"tp\":%llu,\"fp\":%llu,\"fn\":%llu}", p, r,
-			         2 * p * r / (p + r), (unsigned long long)tp, (unsigned long long)fp,
-			         (unsigned long long)fn);
-		/* NaN is not JSON */
-		for (char *s = more; (s = strstr(s, "nan")); s += 4)
-			memcpy(s, "null", 4);
+			snprintf(more + k, sizeof(more) - (size_t)k, ",\"spaces\":{\"precision\":%s,"
+			         "\"recall\":%s,\"f1\":%s,\"tp\":%llu,\"fp\":%llu,\"fn\":%llu}",
+			         jnum(b[2], p), jnum(b[3], r), jnum(b[4], f1(p, r)),
+			         (unsigned long long)tp, (unsigned long long)fp, (unsigned long long)fn);
 		cls_metrics_json_more(&mt, &out, more);
 	} else {
 		if (m.c.spacing) {
 			double p = ratio(tp, tp + fp), r = ratio(tp, tp + fn);
 
 			outf("spaces    precision %.4f  recall %.4f  F1 %.4f  (%llu "
-			              "found, %llu wrong, %llu missed)\n", p, r, 2 * p * r / (p + r),
+			              "found, %llu wrong, %llu missed)\n", p, r, f1(p, r),
 			              (unsigned long long)tp, (unsigned long long)fp,
 			              (unsigned long long)fn);
 		}
