@@ -396,3 +396,33 @@ count_modes() {
 	assert_failure 1
 	assert_equal "$stderr" "nlp-similar: /dev/null: an empty file, not word vectors"
 }
+
+@test "bad input, nlp-tag: random bytes to tag under each policy, to train on, as a model" {
+	local m="$BATS_TEST_TMPDIR/m" r="$BATS_TEST_TMPDIR/r" out="$BATS_TEST_TMPDIR/out"
+	nlp-tag train --hidden 4 --emb 4 --char-emb 2 --char-filters 2 --epochs 1 -T 1 \
+		--output "$m" "$DATA/tag/en.tsv"
+	# (100 kB: tagging runs a model over every line)
+	head -c 100000 "$BATS_FILE_TMPDIR/random.bin" > "$r"
+	nlp-tag --model "$m" < "$r" > "$out" 2> "$BATS_TEST_TMPDIR/err" ||
+		fail "nlp-tag exited $?: $(head -c 300 "$BATS_TEST_TMPDIR/err")"
+	# a line out for every line in, the last without its newline too
+	[ "$(wc -l < "$out")" -eq "$(awk 'END { print NR }' "$r")" ] || fail "$(wc -l < "$out") lines"
+	grep -q 'line 1: invalid UTF-8 replaced by U+FFFD' "$BATS_TEST_TMPDIR/err" || fail "no warning"
+	assert_utf8 "$out"
+	nlp-tag --model "$m" --invalid=skip < "$r" > /dev/null 2>&1 || fail "--invalid=skip exited $?"
+	run --separate-stderr nlp-tag --model "$m" --invalid=fail < "$r"
+	assert_failure 1
+	[[ "$stderr" == "nlp-tag: <stdin>: line "*", byte "*": invalid UTF-8" ]] || fail "$stderr"
+	run --separate-stderr nlp-tag train --output "$m.2" "$r"
+	assert_failure 1
+	[[ "$stderr" == "nlp-tag: $r: line 1: "* ]] || fail "$stderr"
+	run --separate-stderr nlp-tag eval --model "$m" "$r"
+	assert_failure 1
+	[[ "$stderr" == "nlp-tag: $r: line 1: "* ]] || fail "$stderr"
+	run --separate-stderr nlp-tag --model "$r" < /dev/null
+	assert_failure 1
+	assert_equal "$stderr" "nlp-tag: $r: not an nlp-tag model (no NLPTAGGR at its start)"
+	run nlp-tag --model "$m" < /dev/null
+	assert_success
+	assert_output ''
+}
