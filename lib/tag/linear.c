@@ -10,6 +10,7 @@
 #include "base/mem.h"
 #include "base/mix.h"
 #include "base/rng.h"
+#include "base/simd.h"
 #include "base/u64map.h"
 #include "tag/linear.h"
 #include "text/utf8.h"
@@ -23,22 +24,29 @@
 #define STATIC_BUDGET ((size_t)256 << 20)
 
 /* What the templates read of a unit, hashed once for all its uses. */
-struct tag_lin_unit {
-	uint64_t norm;      /* words: NLTK's normalised form; characters: the character */
-	uint64_t n3;        /* words: the normalised form's last three characters; characters: the
+enum {
+	H_ZERO,             /* 0: the bias's */
+	H_NORM,             /* words: NLTK's normalised form; characters: the character */
+	H_N3,               /* words: the normalised form's last three characters; characters: the
 	                     * character's class */
-	uint64_t raw;       /* the bytes as they are */
-	uint64_t suf[4];    /* the last 1..4 characters of the bytes as they are */
-	uint64_t pre[3];    /* the first 1..3 */
-	uint64_t shape;     /* words: X x d for upper, lower (or uncased) letters, digits, other
+	H_RAW,              /* the bytes as they are */
+	H_SUF1, H_SUF2, H_SUF3, H_SUF4, /* the last 1..4 characters of the bytes as they are */
+	H_PRE1, H_PRE2, H_PRE3,         /* the first 1..3 */
+	H_SHAPE,            /* words: X x d for upper, lower (or uncased) letters, digits, other
 	                     * characters as they are, a run cut at SHAPE_RUN */
+	H_COUNT
+};
+
+struct tag_lin_unit {
+	uint64_t h[H_COUNT];
 	uint32_t low;       /* the lowercased form's id in the words table, or NONE */
 };
 
 /* ---- templates ----
- * Each template gives one key at every position; the static ones read units only, the dynamic
- * ones the tags given before too. The numbers are part of the keys, so of the model files:
- * never renumber, only add. */
+ * Each template gives one key at every position. Unit templates read one hash of one unit (at
+ * an offset from the position); pair templates read more units; dynamic ones the tags given
+ * before too. The numbers are part of the keys, so of the model files: never renumber, only
+ * add. */
 enum {
 	/* words: NLTK's */
 	T_BIAS, T_SUF3, T_PRE1, T_P1, T_P2, T_P12, T_W, T_P1W, T_WM1, T_SM1, T_WM2, T_WP1, T_SP1,
@@ -52,9 +60,30 @@ enum {
 	T_COUNT
 };
 
+struct unit_tpl {
+	uint8_t t, h;       /* the template, the hash it reads */
+	int8_t off;         /* of the unit at this offset */
+};
+
+static const struct unit_tpl unit_tpls[] = {
+	{T_BIAS, H_ZERO, 0}, {T_SUF3, H_SUF3, 0}, {T_PRE1, H_PRE1, 0}, {T_W, H_NORM, 0},
+	{T_WM1, H_NORM, -1}, {T_SM1, H_N3, -1}, {T_WM2, H_NORM, -2}, {T_WP1, H_NORM, 1},
+	{T_SP1, H_N3, 1}, {T_WP2, H_NORM, 2}, {T_SUF1, H_SUF1, 0}, {T_SUF2, H_SUF2, 0},
+	{T_SUF4, H_SUF4, 0}, {T_PRE2, H_PRE2, 0}, {T_PRE3, H_PRE3, 0}, {T_SHAPE, H_SHAPE, 0},
+	{T_SHAPEM1, H_SHAPE, -1}, {T_SHAPEP1, H_SHAPE, 1}, {T_RAW, H_RAW, 0},
+	{T_RAWM1, H_RAW, -1}, {T_RAWP1, H_RAW, 1},
+	{C_BIAS, H_ZERO, 0}, {C_UM3, H_NORM, -3}, {C_UM2, H_NORM, -2}, {C_UM1, H_NORM, -1},
+	{C_U0, H_NORM, 0}, {C_UP1, H_NORM, 1}, {C_UP2, H_NORM, 2}, {C_UP3, H_NORM, 3},
+	{C_CLS0, H_N3, 0},
+};
+#define N_UNIT_TPLS (sizeof(unit_tpls) / sizeof(unit_tpls[0]))
+
 #define BIT(t) ((uint64_t)1 << (t))
-#define DYNAMIC (BIT(T_P1) | BIT(T_P2) | BIT(T_P12) | BIT(T_P1W) | BIT(T_P1S3) | BIT(C_P1) | \
-                 BIT(C_P12) | BIT(C_P1U) | BIT(C_P1B))
+#define PAIRS (BIT(T_BIM) | BIT(T_BIP) | BIT(C_BM1) | BIT(C_B0) | BIT(C_BP1) | BIT(C_TM1) | \
+               BIT(C_T0) | BIT(C_TM2) | BIT(C_TP1) | BIT(C_CLS1) | BIT(C_CLS4))
+/* the dynamic templates that read tags alone, and those that read units too */
+#define TAGS_ONLY (BIT(T_P1) | BIT(T_P2) | BIT(T_P12) | BIT(C_P1) | BIT(C_P12))
+#define TAGS_UNITS (BIT(T_P1W) | BIT(T_P1S3) | BIT(C_P1U) | BIT(C_P1B))
 #define NLTK_SET (BIT(T_BIAS) | BIT(T_SUF3) | BIT(T_PRE1) | BIT(T_P1) | BIT(T_P2) | \
                   BIT(T_P12) | BIT(T_W) | BIT(T_P1W) | BIT(T_WM1) | BIT(T_SM1) | BIT(T_WM2) | \
                   BIT(T_WP1) | BIT(T_SP1) | BIT(T_WP2))
@@ -69,11 +98,38 @@ enum {
 /* development: a set to measure instead of the version's (0: the version's) */
 uint64_t tag_lin_dev_mask;
 
-static uint64_t set_of(uint32_t templates)
+/* A feature set laid out: its unit templates in unit_tpls' order, then the pair templates,
+ * then the dynamic ones reading tags alone, then those reading units too. */
+struct tag_lin_plan {
+	uint64_t set;
+	unsigned nu, np, nt, nx;    /* unit, pair, tags-only, tags-and-units templates */
+	struct unit_tpl u[N_UNIT_TPLS];
+};
+
+static unsigned popcount(uint64_t x)
 {
+	return (unsigned)__builtin_popcountll(x);
+}
+
+/* The plan of feature set version templates; 0, or -1 for a version this code does not know. */
+static int plan_of(struct tag_lin_plan *pl, uint32_t templates)
+{
+	uint64_t set = templates == TAG_LIN_WORDS ? WORDS_SET :
+	               templates == TAG_LIN_CHARS ? CHARS_SET : 0;
+
+	if (!set)
+		return -1;
 	if (tag_lin_dev_mask)
-		return tag_lin_dev_mask;
-	return templates == TAG_LIN_WORDS ? WORDS_SET : templates == TAG_LIN_CHARS ? CHARS_SET : 0;
+		set = tag_lin_dev_mask;
+	memset(pl, 0, sizeof(*pl));
+	pl->set = set;
+	for (size_t i = 0; i < N_UNIT_TPLS; i++)
+		if (set & BIT(unit_tpls[i].t))
+			pl->u[pl->nu++] = unit_tpls[i];
+	pl->np = popcount(set & PAIRS);
+	pl->nt = popcount(set & TAGS_ONLY);
+	pl->nx = popcount(set & TAGS_UNITS);
+	return 0;
 }
 
 static inline uint64_t key1(unsigned t, uint64_t a)
@@ -91,86 +147,82 @@ static inline uint64_t key3(unsigned t, uint64_t a, uint64_t b, uint64_t c)
 	return mix64(key2(t, a, b) ^ c);
 }
 
-/* The keys of the static templates of set at position p of the padded units u (p - PAD is the
- * token) into k; returns their number. */
-static size_t static_keys(uint64_t *k, const struct tag_lin_unit *u, size_t p, uint64_t set)
+/* The key of unit template j of pl at position p of the padded units u. */
+static inline uint64_t unit_key(const struct tag_lin_plan *pl, unsigned j, const struct tag_lin_unit *u,
+                                size_t p)
 {
-	size_t n = 0;
-	const struct tag_lin_unit *a = u + p;
+	const struct unit_tpl *t = &pl->u[j];
+
+	return key1(t->t, u[(ptrdiff_t)p + t->off].h[t->h]);
+}
 
 #define ADD(t, expr) \
 	do { \
 		if (set & BIT(t)) \
 			k[n++] = (expr); \
 	} while (0)
-	ADD(T_BIAS, key1(T_BIAS, 0));
-	ADD(T_SUF3, key1(T_SUF3, a->suf[2]));
-	ADD(T_PRE1, key1(T_PRE1, a->pre[0]));
-	ADD(T_W, key1(T_W, a->norm));
-	ADD(T_WM1, key1(T_WM1, a[-1].norm));
-	ADD(T_SM1, key1(T_SM1, a[-1].n3));
-	ADD(T_WM2, key1(T_WM2, a[-2].norm));
-	ADD(T_WP1, key1(T_WP1, a[1].norm));
-	ADD(T_SP1, key1(T_SP1, a[1].n3));
-	ADD(T_WP2, key1(T_WP2, a[2].norm));
-	ADD(T_SUF1, key1(T_SUF1, a->suf[0]));
-	ADD(T_SUF2, key1(T_SUF2, a->suf[1]));
-	ADD(T_SUF4, key1(T_SUF4, a->suf[3]));
-	ADD(T_PRE2, key1(T_PRE2, a->pre[1]));
-	ADD(T_PRE3, key1(T_PRE3, a->pre[2]));
-	ADD(T_SHAPE, key1(T_SHAPE, a->shape));
-	ADD(T_SHAPEM1, key1(T_SHAPEM1, a[-1].shape));
-	ADD(T_SHAPEP1, key1(T_SHAPEP1, a[1].shape));
-	ADD(T_RAW, key1(T_RAW, a->raw));
-	ADD(T_BIM, key2(T_BIM, a[-1].norm, a->norm));
-	ADD(T_BIP, key2(T_BIP, a->norm, a[1].norm));
-	ADD(T_RAWM1, key1(T_RAWM1, a[-1].raw));
-	ADD(T_RAWP1, key1(T_RAWP1, a[1].raw));
-	ADD(C_BIAS, key1(C_BIAS, 0));
-	ADD(C_UM3, key1(C_UM3, a[-3].norm));
-	ADD(C_UM2, key1(C_UM2, a[-2].norm));
-	ADD(C_UM1, key1(C_UM1, a[-1].norm));
-	ADD(C_U0, key1(C_U0, a->norm));
-	ADD(C_UP1, key1(C_UP1, a[1].norm));
-	ADD(C_UP2, key1(C_UP2, a[2].norm));
-	ADD(C_UP3, key1(C_UP3, a[3].norm));
-	ADD(C_BM1, key2(C_BM1, a[-1].norm, a->norm));
-	ADD(C_B0, key2(C_B0, a->norm, a[1].norm));
-	ADD(C_BP1, key2(C_BP1, a[1].norm, a[2].norm));
-	ADD(C_TM1, key3(C_TM1, a[-1].norm, a->norm, a[1].norm));
-	ADD(C_T0, key3(C_T0, a->norm, a[1].norm, a[2].norm));
-	ADD(C_TM2, key3(C_TM2, a[-2].norm, a[-1].norm, a->norm));
-	ADD(C_TP1, key3(C_TP1, a[1].norm, a[2].norm, a[3].norm));
-	ADD(C_CLS0, key1(C_CLS0, a->n3));
-	ADD(C_CLS1, key2(C_CLS1, a->n3, a[1].n3));
-	ADD(C_CLS4, key3(C_CLS4, a[-1].n3 * 31 + a->n3, a[1].n3, a[2].n3));
-	return n;
-}
 
-/* The keys of the dynamic templates of set at position p, after the tags prev and prev2 (the
- * pads' tags are C and C + 1). */
-static size_t dynamic_keys(uint64_t *k, const struct tag_lin_unit *u, size_t p, uint32_t prev,
-                           uint32_t prev2, uint64_t set)
+/* The keys of the pair templates of set at position p of the padded units u (p - PAD is the
+ * token) into k; returns their number. */
+static size_t pair_keys(uint64_t *k, const struct tag_lin_unit *u, size_t p, uint64_t set)
 {
 	size_t n = 0;
 	const struct tag_lin_unit *a = u + p;
 
-	ADD(T_P1, key1(T_P1, prev));
-	ADD(T_P2, key1(T_P2, prev2));
-	ADD(T_P12, key2(T_P12, prev, prev2));
-	ADD(T_P1W, key2(T_P1W, prev, a->norm));
-	ADD(T_P1S3, key2(T_P1S3, prev, a->suf[2]));
-	ADD(C_P1, key1(C_P1, prev));
-	ADD(C_P12, key2(C_P12, prev, prev2));
-	ADD(C_P1U, key2(C_P1U, prev, a->norm));
-	ADD(C_P1B, key3(C_P1B, prev, a->norm, a[1].norm));
-#undef ADD
+	ADD(T_BIM, key2(T_BIM, a[-1].h[H_NORM], a->h[H_NORM]));
+	ADD(T_BIP, key2(T_BIP, a->h[H_NORM], a[1].h[H_NORM]));
+	ADD(C_BM1, key2(C_BM1, a[-1].h[H_NORM], a->h[H_NORM]));
+	ADD(C_B0, key2(C_B0, a->h[H_NORM], a[1].h[H_NORM]));
+	ADD(C_BP1, key2(C_BP1, a[1].h[H_NORM], a[2].h[H_NORM]));
+	ADD(C_TM1, key3(C_TM1, a[-1].h[H_NORM], a->h[H_NORM], a[1].h[H_NORM]));
+	ADD(C_T0, key3(C_T0, a->h[H_NORM], a[1].h[H_NORM], a[2].h[H_NORM]));
+	ADD(C_TM2, key3(C_TM2, a[-2].h[H_NORM], a[-1].h[H_NORM], a->h[H_NORM]));
+	ADD(C_TP1, key3(C_TP1, a[1].h[H_NORM], a[2].h[H_NORM], a[3].h[H_NORM]));
+	ADD(C_CLS1, key2(C_CLS1, a->h[H_N3], a[1].h[H_N3]));
+	ADD(C_CLS4, key3(C_CLS4, a[-1].h[H_N3] * 31 + a->h[H_N3], a[1].h[H_N3], a[2].h[H_N3]));
 	return n;
 }
 
-static unsigned popcount(uint64_t x)
+/* The keys of the dynamic templates of set that read tags alone, after the tags prev and
+ * prev2 (the pads' tags are C and C + 1). */
+static size_t tag_keys(uint64_t *k, uint32_t prev, uint32_t prev2, uint64_t set)
 {
-	return (unsigned)__builtin_popcountll(x);
+	size_t n = 0;
+
+	ADD(T_P1, key1(T_P1, prev));
+	ADD(T_P2, key1(T_P2, prev2));
+	ADD(T_P12, key2(T_P12, prev, prev2));
+	ADD(C_P1, key1(C_P1, prev));
+	ADD(C_P12, key2(C_P12, prev, prev2));
+	return n;
+}
+
+/* The keys of those that read the units at position p too. */
+static size_t tag_unit_keys(uint64_t *k, const struct tag_lin_unit *u, size_t p, uint32_t prev,
+                            uint64_t set)
+{
+	size_t n = 0;
+	const struct tag_lin_unit *a = u + p;
+
+	ADD(T_P1W, key2(T_P1W, prev, a->h[H_NORM]));
+	ADD(T_P1S3, key2(T_P1S3, prev, a->h[H_SUF3]));
+	ADD(C_P1U, key2(C_P1U, prev, a->h[H_NORM]));
+	ADD(C_P1B, key3(C_P1B, prev, a->h[H_NORM], a[1].h[H_NORM]));
+	return n;
+}
+#undef ADD
+
+/* Every key of position p, after prev and prev2, in the plan's order; returns their number. */
+static size_t position_keys(uint64_t *k, const struct tag_lin_plan *pl, const struct tag_lin_unit *u,
+                            size_t p, uint32_t prev, uint32_t prev2)
+{
+	size_t n = pl->nu;
+
+	for (unsigned j = 0; j < pl->nu; j++)
+		k[j] = unit_key(pl, j, u, p);
+	n += pair_keys(k + n, u, p, pl->set);
+	n += tag_keys(k + n, prev, prev2, pl->set);
+	return n + tag_unit_keys(k + n, u, p, prev, pl->set);
 }
 
 /* ---- units ---- */
@@ -308,17 +360,18 @@ static uint64_t normalised3(const char *w, size_t n, const char *low, size_t ln)
 static void unit_word(struct tag_lin_unit *u, const char *w, size_t n, const char *low,
                       size_t ln)
 {
-	u->norm = normalised(w, n, low, ln);
-	u->n3 = normalised3(w, n, low, ln);
-	u->raw = hash(w, n);
+	u->h[H_ZERO] = 0;
+	u->h[H_NORM] = normalised(w, n, low, ln);
+	u->h[H_N3] = normalised3(w, n, low, ln);
+	u->h[H_RAW] = hash(w, n);
 	for (unsigned k = 0; k < 4; k++) {
 		size_t at = last_chars(w, n, k + 1);
 
-		u->suf[k] = hash(w + at, n - at);
+		u->h[H_SUF1 + k] = hash(w + at, n - at);
 	}
 	for (unsigned k = 0; k < 3; k++)
-		u->pre[k] = hash(w, first_chars(w, n, k + 1));
-	u->shape = shape_of(w, n);
+		u->h[H_PRE1 + k] = hash(w, first_chars(w, n, k + 1));
+	u->h[H_SHAPE] = shape_of(w, n);
 }
 
 /* The class of a character: Hangul syllable, digit, Latin letter, punctuation, ideograph,
@@ -353,29 +406,28 @@ static unsigned char_class(const char *s, size_t n)
 static void unit_char(struct tag_lin_unit *u, const char *w, size_t n)
 {
 	memset(u, 0, sizeof(*u));
-	u->norm = u->raw = hash(w, n);
-	u->n3 = char_class(w, n);
+	u->h[H_NORM] = u->h[H_RAW] = hash(w, n);
+	u->h[H_N3] = char_class(w, n);
 }
 
-/* The pads: two (three) before the first token and after the last, each with its own hashes
- * in every field, as NLTK's -START-, -START2-, -END-, -END2-. */
+/* Pad k of the 2 PAD around a sentence (k < PAD: before it, the nearest last; else after it,
+ * the nearest first), as NLTK's -START2-, -START-, -END-, -END2-: its own hash in every field
+ * but the bias's. */
+static void pad_unit(struct tag_lin_unit *u, size_t k)
+{
+	uint64_t h = mix64(0x5041440000ull + k);
+
+	for (int j = 0; j < H_COUNT; j++)
+		u->h[j] = j == H_ZERO ? 0 : h;
+	u->low = NONE;
+}
+
+/* The pads of the padded units u of a sentence of n. */
 static void set_pads(struct tag_lin_unit *u, size_t n)
 {
 	for (size_t k = 0; k < PAD; k++) {
-		struct tag_lin_unit *b = u + PAD - 1 - k, *a = u + PAD + n + k;
-		uint64_t hb = mix64(0x5354415254ull + k), ha = mix64(0x454e44ull + k);
-
-		b->norm = b->n3 = b->raw = b->shape = hb;
-		a->norm = a->n3 = a->raw = a->shape = ha;
-		for (int j = 0; j < 4; j++) {
-			b->suf[j] = hb;
-			a->suf[j] = ha;
-		}
-		for (int j = 0; j < 3; j++) {
-			b->pre[j] = hb;
-			a->pre[j] = ha;
-		}
-		b->low = a->low = NONE;
+		pad_unit(u + k, k);
+		pad_unit(u + PAD + n + k, PAD + k);
 	}
 }
 
@@ -406,9 +458,13 @@ int tag_lin_init(struct tag_lin *s, const struct tag_model *m, struct error *e)
 	const float *dict;
 
 	memset(s, 0, sizeof(*s));
-	if (m->c.kind != TAG_LINEAR || !set_of(m->c.templates))
+	if (!(s->plan = malloc(sizeof(*s->plan))))
+		return error_set(e, -1, ENOMEM, NULL, 0, "the tagger's scratch");
+	if (m->c.kind != TAG_LINEAR || plan_of(s->plan, m->c.templates) < 0) {
+		tag_lin_free(s);
 		return error_set(e, -1, 0, NULL, 0, "not a linear tagger of a known feature set (%u)",
 		                 (unsigned)m->c.templates);
+	}
 	s->m = m;
 	s->C = m->c.tags;
 	dict = nn_tensor(&m->L, m->w, m->dict);
@@ -428,6 +484,7 @@ int tag_lin_init(struct tag_lin *s, const struct tag_model *m, struct error *e)
 
 void tag_lin_free(struct tag_lin *s)
 {
+	free(s->plan);
 	free(s->u);
 	free(s->low);
 	free(s->score);
@@ -466,12 +523,38 @@ static void tag_units(struct tag_lin *s, const struct span *w, size_t n)
 	}
 }
 
-void tag_lin_tag(struct tag_lin *s, const struct span *w, size_t n, uint32_t *out)
+/* The best tag by the model for the features s->keys [k]: their rows first, so that the
+ * lookups overlap, then the sums. */
+static uint32_t score_f(struct tag_lin *s, const float *fw, size_t k)
+{
+	const struct tag_model *m = s->m;
+	size_t C = s->C, nr = 0;
+	float *restrict score = s->score;
+	const float *rows[TAG_LIN_MAX_FEATS];
+
+	for (size_t j = 0; j < k; j++) {
+		uint32_t r = u64map_get(&m->feat, s->keys[j]);
+
+		if (r != U64MAP_NONE) {
+			rows[nr] = fw + (size_t)r * C;
+			__builtin_prefetch(rows[nr++]);
+		}
+	}
+	memset(score, 0, C * sizeof(*score));
+	for (size_t j = 0; j < nr; j++) {
+		const float *restrict row = rows[j];
+
+		for (size_t c = 0; c < C; c++)
+			score[c] += row[c];
+	}
+	return argmax_f(score, C);
+}
+
+SIMD_CLONES void tag_lin_tag(struct tag_lin *s, const struct span *w, size_t n, uint32_t *out)
 {
 	const struct tag_model *m = s->m;
 	const float *fw = nn_tensor(&m->L, m->w, m->feat_w);
 	const float *dict = nn_tensor(&m->L, m->w, m->dict);
-	uint64_t set = set_of(m->c.templates);
 	uint32_t C = (uint32_t)s->C, prev = C, prev2 = C + 1;
 
 	tag_units(s, w, n);
@@ -482,20 +565,9 @@ void tag_lin_tag(struct tag_lin *s, const struct span *w, size_t n, uint32_t *ou
 		if (u->low != NONE && dict[u->low] > 0) {
 			t = (uint32_t)dict[u->low] - 1;
 		} else {
-			size_t k = static_keys(s->keys, s->u, PAD + i, set);
+			size_t k = position_keys(s->keys, s->plan, s->u, PAD + i, prev, prev2);
 
-			k += dynamic_keys(s->keys + k, s->u, PAD + i, prev, prev2, set);
-			memset(s->score, 0, C * sizeof(*s->score));
-			for (size_t j = 0; j < k; j++) {
-				uint32_t r = u64map_get(&m->feat, s->keys[j]);
-				const float *row = fw + (size_t)r * C;
-
-				if (r == U64MAP_NONE)
-					continue;
-				for (uint32_t c = 0; c < C; c++)
-					s->score[c] += row[c];
-			}
-			t = argmax_f(s->score, C);
+			t = score_f(s, fw, k);
 		}
 		out[i] = t;
 		prev2 = prev;
@@ -510,12 +582,13 @@ struct lin_train {
 	const struct tag_hooks *h;
 	const struct tag_data *d, *v;
 	struct tag_model *m;
-	size_t C;
-	uint64_t set;
+	size_t C, V;                   /* tags; the training words, whose units V .. V + 2 PAD - 1
+	                                * are the pads */
+	struct tag_lin_plan pl;
 	uint32_t templates;
-	unsigned KS, KD;               /* static and dynamic features of a position */
+	unsigned K;                    /* the features of a position */
 	/* the training words */
-	struct tag_lin_unit *unit;     /* [d->words.n] each word's hashes */
+	struct tag_lin_unit *unit;     /* [V + 2 PAD] each word's hashes, then the pads' */
 	struct strtab words;           /* the training words lowercased, vals their counts */
 	uint32_t *dict;                /* [words.n] the dictionary's tag + 1, or 0 */
 	/* features: a key's id, the ids' keys, their rows */
@@ -523,7 +596,12 @@ struct lin_train {
 	uint64_t *fkey;                /* [fcap] */
 	uint32_t *frow;                /* [fcap] the feature's row, or NONE before its first update */
 	size_t nf, fcap;
-	uint32_t *sid;                 /* [ntok][KS] each token's static feature ids, or NULL */
+	/* the ids known before training: those of the unit templates for each word, of the pair
+	 * templates for each token (when they fit STATIC_BUDGET), of the tags-only templates for
+	 * each two tags before (when there are not too many tags) */
+	uint32_t *uid;                 /* [V + 2 PAD][pl.nu] */
+	uint32_t *pid;                 /* [ntok][pl.np] or NULL */
+	uint32_t *tid;                 /* [(C + 2) (C + 2)][pl.nt] or NULL */
 	/* rows: the weights, integers while training, their running sums and last changes */
 	int32_t *w;                    /* [rcap][C] */
 	int64_t *tot;                  /* [rcap][C] the sums of w after each step up to ts */
@@ -533,8 +611,9 @@ struct lin_train {
 	uint64_t steps;                /* tokens scored so far */
 	/* scratch */
 	struct tag_lin_unit *su;       /* [longest + 2 PAD] a sentence's units */
-	uint64_t *tkeys;               /* [KS + KD] a token's keys */
-	uint32_t *tid;                 /* [KS + KD] its ids */
+	uint32_t *sty;                 /* [longest + 2 PAD] their words (pads V ..) */
+	uint64_t *tkeys;               /* [K] a token's keys (where its ids are NONE) */
+	uint32_t *tids;                /* [K] its ids */
 	int32_t *score;                /* [C] */
 	float *avg;                    /* [C] */
 	uint32_t *order;               /* [nsent] */
@@ -605,9 +684,10 @@ static uint32_t row_add(struct lin_train *tr, uint32_t id)
 }
 
 /* The perceptron's update at step s = tr->steps: the true tag's weights of the features ids
- * [k] (NONE: the key keys [k] has no id yet) up by one, the guess's down. A row's sum takes its weights as they were after each step
- * since its last change (s - ts of them) before they change: the lazy form of adding every
- * row after every step. Returns 0, or -1 (memory). */
+ * [k] (NONE: the key keys [k] has no id yet) up by one, the guess's down. A row's sum takes its
+ * weights as they were after each step since its last change (s - ts of them) before they
+ * change: the lazy form of adding every row to the sums after every step. Returns 0, or -1
+ * (memory). */
 static int update(struct lin_train *tr, const uint32_t *ids, const uint64_t *keys, size_t k,
                   uint32_t truth, uint32_t guess)
 {
@@ -651,24 +731,88 @@ static void row_average(const struct lin_train *tr, size_t r, uint64_t N, float 
 		out[c] = (float)((double)(tot[c] + n * w[c]) / (double)N);
 }
 
-/* The units of sentence i into tr->su (pads set); returns its length. */
-static size_t sentence_units(struct lin_train *tr, size_t i, const uint32_t **tags)
+/* The padded words and units of sentence i into tr->sty and tr->su; returns its length. */
+static size_t sentence_units(struct lin_train *tr, size_t i)
 {
 	size_t n;
-	const uint32_t *tok = tag_sentence(tr->d, i, &n, tags);
+	const uint32_t *tok = tag_sentence(tr->d, i, &n, NULL);
 
-	set_pads(tr->su, n);
-	for (size_t j = 0; j < n; j++)
-		tr->su[PAD + j] = tr->unit[tok[j]];
+	for (size_t k = 0; k < PAD; k++) {
+		tr->sty[k] = (uint32_t)(tr->V + k);
+		tr->sty[PAD + n + k] = (uint32_t)(tr->V + PAD + k);
+	}
+	memcpy(tr->sty + PAD, tok, n * sizeof(*tok));
+	for (size_t j = 0; j < n + 2 * PAD; j++)
+		tr->su[j] = tr->unit[tr->sty[j]];
 	return n;
 }
 
-/* One epoch over the sentences in tr->order; fills tr->ep's training fields. Returns 0, or -1
- * with e filled (memory). */
-static int run_epoch(struct lin_train *tr, struct error *e)
+/* The ids of the features of token j of the sentence in tr->sty/su (its pair ids at pid, or
+ * NULL), after prev and prev2, into tr->tids, with the keys of those that have none in
+ * tr->tkeys. */
+static void token_ids(struct lin_train *tr, size_t j, const uint32_t *pid, uint32_t prev,
+                      uint32_t prev2)
+{
+	const struct tag_lin_plan *pl = &tr->pl;
+	uint32_t *ids = tr->tids;
+	uint64_t *k = tr->tkeys;
+	size_t p = PAD + j, n = pl->nu, C2 = tr->C + 2;
+
+	for (unsigned u = 0; u < pl->nu; u++)
+		ids[u] = tr->uid[(size_t)tr->sty[(ptrdiff_t)p + pl->u[u].off] * pl->nu + u];
+	if (pid) {
+		memcpy(ids + n, pid, pl->np * sizeof(*ids));
+	} else {
+		pair_keys(k + n, tr->su, p, pl->set);
+		for (size_t f = n; f < n + pl->np; f++)
+			ids[f] = u64map_get(&tr->ids, k[f]);
+	}
+	n += pl->np;
+	if (tr->tid) {
+		memcpy(ids + n, tr->tid + ((size_t)prev * C2 + prev2) * pl->nt, pl->nt * sizeof(*ids));
+	} else {
+		tag_keys(k + n, prev, prev2, pl->set);
+		for (size_t f = n; f < n + pl->nt; f++)
+			ids[f] = u64map_get(&tr->ids, k[f]);
+	}
+	n += pl->nt;
+	tag_unit_keys(k + n, tr->su, p, prev, pl->set);
+	for (size_t f = n; f < n + pl->nx; f++)
+		ids[f] = u64map_get(&tr->ids, k[f]);
+}
+
+/* The best tag by the current weights for the features tr->tids [K]: their rows first, so
+ * that the loads of the rows overlap, then the sums. */
+static uint32_t score_i32(struct lin_train *tr, size_t K)
+{
+	size_t C = tr->C, nr = 0;
+	int32_t *restrict score = tr->score;
+	const int32_t *rows[TAG_LIN_MAX_FEATS];
+
+	for (size_t f = 0; f < K; f++) {
+		uint32_t id = tr->tids[f], r = id == NONE ? NONE : tr->frow[id];
+
+		if (r != NONE) {
+			rows[nr] = tr->w + (size_t)r * C;
+			__builtin_prefetch(rows[nr++]);
+		}
+	}
+	memset(score, 0, C * sizeof(*score));
+	for (size_t f = 0; f < nr; f++) {
+		const int32_t *restrict row = rows[f];
+
+		for (size_t c = 0; c < C; c++)
+			score[c] += row[c];
+	}
+	return argmax_i32(score, C);
+}
+
+/* One epoch over the sentences in a fresh order; fills tr->ep's training fields. Returns 0, or
+ * -1 with e filled (memory). Built for AVX2 too: the sums of the rows are vector adds. */
+SIMD_CLONES static int run_epoch(struct lin_train *tr, struct error *e)
 {
 	const struct tag_data *d = tr->d;
-	size_t C = tr->C, KS = tr->KS, KD = tr->KD;
+	size_t C = tr->C, K = tr->K, np = tr->pl.np;
 	uint64_t tokens = 0, correct = 0, updates = 0, next = STEP_EVERY;
 	double t0 = clock_seconds();
 
@@ -680,48 +824,22 @@ static int run_epoch(struct lin_train *tr, struct error *e)
 		tr->order[j] = x;
 	}
 	for (size_t si = 0; si < d->nsent; si++) {
-		size_t s = tr->order[si], n;
-		const uint32_t *tags, *tok = tag_sentence(d, s, &n, &tags);
-		const uint32_t *sid;
+		size_t s = tr->order[si], n = sentence_units(tr, s);
+		const uint32_t *tags = d->tag + d->start[s];
+		const uint32_t *pid = tr->pid ? tr->pid + d->start[s] * np : NULL;
 		uint32_t prev = (uint32_t)C, prev2 = (uint32_t)C + 1;
 
-		sentence_units(tr, s, NULL);
-		sid = tr->sid ? tr->sid + d->start[s] * KS : NULL;
 		for (size_t j = 0; j < n; j++) {
-			uint32_t truth = tags[j], guess, lw = tr->unit[tok[j]].low;
+			uint32_t truth = tags[j], guess, lw = tr->su[PAD + j].low;
 
 			if (tr->dict[lw]) {
 				guess = tr->dict[lw] - 1;
 			} else {
-				uint32_t *ids = tr->tid;
-				uint64_t *k = tr->tkeys;
-
-				/* the token's feature ids beside their keys: an update adds the ids
-				 * the keys lack (kept static ids never do) */
-				if (sid) {
-					memcpy(ids, sid + j * KS, KS * sizeof(*ids));
-				} else {
-					static_keys(k, tr->su, PAD + j, tr->set);
-					for (size_t f = 0; f < KS; f++)
-						ids[f] = u64map_get(&tr->ids, k[f]);
-				}
-				dynamic_keys(k + KS, tr->su, PAD + j, prev, prev2, tr->set);
-				for (size_t f = KS; f < KS + KD; f++)
-					ids[f] = u64map_get(&tr->ids, k[f]);
-				memset(tr->score, 0, C * sizeof(*tr->score));
-				for (size_t f = 0; f < KS + KD; f++) {
-					uint32_t r = ids[f] == NONE ? NONE : tr->frow[ids[f]];
-					const int32_t *row = tr->w + (size_t)r * C;
-
-					if (r == NONE)
-						continue;
-					for (size_t c = 0; c < C; c++)
-						tr->score[c] += row[c];
-				}
-				guess = argmax_i32(tr->score, C);
+				token_ids(tr, j, pid ? pid + j * np : NULL, prev, prev2);
+				guess = score_i32(tr, K);
 				tr->steps++;
 				if (guess != truth) {
-					if (update(tr, ids, k, KS + KD, truth, guess) < 0)
+					if (update(tr, tr->tids, tr->tkeys, K, truth, guess) < 0)
 						return error_set(e, -1, ENOMEM, NULL, 0, "the weights");
 					updates++;
 				}
@@ -765,30 +883,30 @@ static int tab_copy(struct strtab *to, const struct strtab *from)
 	return 0;
 }
 
-/* Each training word's units and lowercased form (tr->words, with its count). Returns 0, or -1
- * (memory). */
+/* Each training word's units and lowercased form (tr->words, with its count), then the pads'
+ * units. Returns 0, or -1 (memory). */
 static int prepare_words(struct lin_train *tr)
 {
 	const struct strtab *dw = &tr->d->words;
-	size_t longest = 0;
+	size_t longest = 0, V = tr->V;
 	char *low;
 	int chars = tr->d->units == TAG_UNITS_CHARS;
 
-	for (size_t i = 0; i < dw->n; i++) {
+	for (size_t i = 0; i < V; i++) {
 		size_t len;
 
 		strtab_key(dw, i, &len);
 		if (len > longest)
 			longest = len;
 	}
-	if (!(tr->unit = malloc((dw->n ? dw->n : 1) * sizeof(*tr->unit))) ||
+	if (!(tr->unit = malloc((V + 2 * PAD) * sizeof(*tr->unit))) ||
 	    !(low = malloc(longest * 3 + 4)))
 		return -1;
-	if (strtab_init(&tr->words, dw->n) < 0) {
+	if (strtab_init(&tr->words, V) < 0) {
 		free(low);
 		return -1;
 	}
-	for (size_t i = 0; i < dw->n; i++) {
+	for (size_t i = 0; i < V; i++) {
 		size_t len, ln;
 		const char *w = strtab_key(dw, i, &len);
 		int64_t id;
@@ -805,6 +923,8 @@ static int prepare_words(struct lin_train *tr)
 			unit_word(&tr->unit[i], w, len, low, ln);
 		tr->unit[i].low = (uint32_t)id;
 	}
+	for (size_t k = 0; k < 2 * PAD; k++)
+		pad_unit(&tr->unit[V + k], k);
 	free(low);
 	return 0;
 }
@@ -818,7 +938,7 @@ static int prepare_dict(struct lin_train *tr)
 	struct u64map pairs;
 	int r = -1;
 
-	if (!(tr->dict = calloc(W ? W : 1, sizeof(*tr->dict))))
+	if (!(tr->dict = calloc(W + 1, sizeof(*tr->dict))))
 		return -1;
 	if (!tr->o->dict)
 		return 0;
@@ -859,25 +979,47 @@ out:
 	return r;
 }
 
-/* Each token's static feature ids, when they fit STATIC_BUDGET (tr->sid stays NULL
- * otherwise). Returns 0, or -1 (memory). */
-static int prepare_static(struct lin_train *tr)
+/* The ids known before training (see struct lin_train). Returns 0, or -1 (memory). */
+static int prepare_ids(struct lin_train *tr)
 {
 	const struct tag_data *d = tr->d;
-	size_t KS = tr->KS, n = d->ntok * KS;
+	const struct tag_lin_plan *pl = &tr->pl;
+	size_t nu = pl->nu, np = pl->np, nt = pl->nt, C2 = tr->C + 2;
 
-	if (n * sizeof(*tr->sid) > STATIC_BUDGET)
+	if (!(tr->uid = malloc(((tr->V + 2 * PAD) * nu + 1) * sizeof(*tr->uid))))
+		return -1;
+	for (size_t w = 0; w < tr->V + 2 * PAD; w++)
+		for (unsigned j = 0; j < nu; j++) {
+			uint64_t k = key1(pl->u[j].t, tr->unit[w].h[pl->u[j].h]);
+
+			if ((tr->uid[w * nu + j] = feat_intern(tr, k)) == NONE)
+				return -1;
+		}
+	if (C2 * C2 <= (1u << 20)) {
+		if (!(tr->tid = malloc((C2 * C2 * nt + 1) * sizeof(*tr->tid))))
+			return -1;
+		for (size_t a = 0; a < C2; a++)
+			for (size_t b = 0; b < C2; b++) {
+				uint64_t k[TAG_LIN_MAX_FEATS];
+
+				tag_keys(k, (uint32_t)a, (uint32_t)b, pl->set);
+				for (size_t j = 0; j < nt; j++)
+					if ((tr->tid[(a * C2 + b) * nt + j] = feat_intern(tr, k[j])) == NONE)
+						return -1;
+			}
+	}
+	if (d->ntok * np * sizeof(*tr->pid) > STATIC_BUDGET)
 		return 0;
-	if (!(tr->sid = malloc((n ? n : 1) * sizeof(*tr->sid))))
+	if (!(tr->pid = malloc((d->ntok * np + 1) * sizeof(*tr->pid))))
 		return -1;
 	for (size_t s = 0; s < d->nsent; s++) {
-		size_t len = sentence_units(tr, s, NULL);
-		uint32_t *out = tr->sid + d->start[s] * KS;
+		size_t len = sentence_units(tr, s);
+		uint32_t *out = tr->pid + d->start[s] * np;
 
 		for (size_t j = 0; j < len; j++) {
-			static_keys(tr->tkeys, tr->su, PAD + j, tr->set);
-			for (size_t f = 0; f < KS; f++)
-				if ((out[j * KS + f] = feat_intern(tr, tr->tkeys[f])) == NONE)
+			pair_keys(tr->tkeys, tr->su, PAD + j, pl->set);
+			for (size_t f = 0; f < np; f++)
+				if ((out[j * np + f] = feat_intern(tr, tr->tkeys[f])) == NONE)
 					return -1;
 		}
 	}
@@ -895,22 +1037,35 @@ static size_t longest_sentence(const struct tag_data *d)
 	return L;
 }
 
+/* The features training will likely see: the unit templates' of each word, the pair
+ * templates' of each token (but at most STATIC_BUDGET's worth), the tags-only ones. */
+static size_t ids_expected(const struct lin_train *tr)
+{
+	size_t pairs = tr->d->ntok * tr->pl.np, C2 = tr->C + 2;
+
+	if (pairs * sizeof(uint32_t) > STATIC_BUDGET)
+		pairs = STATIC_BUDGET / sizeof(uint32_t);
+	return (tr->V + 2 * PAD) * tr->pl.nu + pairs + (C2 * C2 <= 1u << 20 ? C2 * C2 : 0);
+}
+
 /* Everything training needs besides the weights. Returns 0, or -1 with e filled. */
 static int prepare(struct lin_train *tr, struct error *e)
 {
 	const struct tag_data *d = tr->d, *v = tr->v;
-	size_t L = longest_sentence(d), K = tr->KS + tr->KD;
+	size_t L = longest_sentence(d), K = tr->K;
 
 	if (prepare_words(tr) < 0 || prepare_dict(tr) < 0)
 		return error_set(e, -1, ENOMEM, NULL, 0, "the training words");
 	tr->su = malloc((L + 2 * PAD) * sizeof(*tr->su));
+	tr->sty = malloc((L + 2 * PAD) * sizeof(*tr->sty));
 	tr->tkeys = malloc(K * sizeof(*tr->tkeys));
-	tr->tid = malloc(K * sizeof(*tr->tid));
+	tr->tids = malloc(K * sizeof(*tr->tids));
 	tr->score = malloc(tr->C * sizeof(*tr->score));
+	tr->avg = malloc(tr->C * sizeof(*tr->avg));
 	tr->order = malloc((d->nsent ? d->nsent : 1) * sizeof(*tr->order));
 	tr->vtag = malloc((v && v->tags.n ? v->tags.n : 1) * sizeof(*tr->vtag));
-	if (!tr->su || !tr->tkeys || !tr->tid || !tr->score || !tr->order || !tr->vtag ||
-	    u64map_init(&tr->ids, 1 << 16) < 0)
+	if (!tr->su || !tr->sty || !tr->tkeys || !tr->tids || !tr->score || !tr->avg ||
+	    !tr->order || !tr->vtag || u64map_init(&tr->ids, ids_expected(tr)) < 0)
 		return error_set(e, -1, ENOMEM, NULL, 0, "the training's buffers");
 	for (size_t i = 0; i < d->nsent; i++)
 		tr->order[i] = (uint32_t)i;
@@ -921,7 +1076,7 @@ static int prepare(struct lin_train *tr, struct error *e)
 
 		tr->vtag[t] = id < 0 ? NONE : (uint32_t)id;
 	}
-	if (prepare_static(tr) < 0)
+	if (prepare_ids(tr) < 0)
 		return error_set(e, -1, ENOMEM, NULL, 0, "the training's features");
 	return 0;
 }
@@ -929,10 +1084,14 @@ static int prepare(struct lin_train *tr, struct error *e)
 /* The bytes training holds besides the data and the weights (which grow). */
 static uint64_t train_bytes(const struct lin_train *tr)
 {
-	return (uint64_t)tr->d->words.n * sizeof(*tr->unit) + strtab_bytes(&tr->words) +
-	       tr->words.n * sizeof(*tr->dict) + u64map_bytes(&tr->ids) +
-	       tr->fcap * (sizeof(*tr->fkey) + sizeof(*tr->frow)) +
-	       (tr->sid ? tr->d->ntok * tr->KS * sizeof(*tr->sid) : 0) +
+	const struct tag_lin_plan *pl = &tr->pl;
+	size_t C2 = tr->C + 2;
+
+	return (uint64_t)(tr->V + 2 * PAD) * (sizeof(*tr->unit) + pl->nu * sizeof(*tr->uid)) +
+	       strtab_bytes(&tr->words) + tr->words.n * sizeof(*tr->dict) +
+	       u64map_bytes(&tr->ids) + tr->fcap * (sizeof(*tr->fkey) + sizeof(*tr->frow)) +
+	       (tr->pid ? tr->d->ntok * pl->np * sizeof(*tr->pid) : 0) +
+	       (tr->tid ? C2 * C2 * pl->nt * sizeof(*tr->tid) : 0) +
 	       tr->d->nsent * sizeof(*tr->order);
 }
 
@@ -944,15 +1103,19 @@ static void train_free(struct lin_train *tr)
 	u64map_free(&tr->ids);
 	free(tr->fkey);
 	free(tr->frow);
-	free(tr->sid);
+	free(tr->uid);
+	free(tr->pid);
+	free(tr->tid);
 	free(tr->w);
 	free(tr->tot);
 	free(tr->ts);
 	free(tr->rfeat);
 	free(tr->su);
+	free(tr->sty);
 	free(tr->tkeys);
-	free(tr->tid);
+	free(tr->tids);
 	free(tr->score);
+	free(tr->avg);
 	free(tr->order);
 	free(tr->vtag);
 }
@@ -1011,11 +1174,12 @@ static int model_build(struct lin_train *tr, struct tag_model *m, struct error *
 		int zero = 1;
 		uint64_t k = tr->fkey[tr->rfeat[r]];
 
-		row_average(tr, r, N, w + f * C);
+		row_average(tr, r, N, tr->avg);
 		for (size_t j = 0; j < C && zero; j++)
-			zero = w[f * C + j] == 0;
+			zero = tr->avg[j] == 0;
 		if (zero)
 			continue;
+		memcpy(w + f * C, tr->avg, C * sizeof(*w));
 		for (int j = 0; j < 4; j++)
 			key[f * 4 + j] = (float)((k >> (16 * j)) & 0xffff);
 		f++;
@@ -1145,14 +1309,12 @@ int tag_linear_train(struct tag_model *m, const struct tag_data *train,
 	if (check(train, o, e) < 0)
 		return -1;
 	tr.C = train->tags.n;
+	tr.V = train->words.n;
 	tr.templates = train->units == TAG_UNITS_CHARS ? TAG_LIN_CHARS : TAG_LIN_WORDS;
-	tr.set = set_of(tr.templates);
-	tr.KD = popcount(tr.set & DYNAMIC);
-	tr.KS = popcount(tr.set) - tr.KD;
+	plan_of(&tr.pl, tr.templates);
+	tr.K = tr.pl.nu + tr.pl.np + tr.pl.nt + tr.pl.nx;
 	tr.total = (uint64_t)train->ntok * o->epochs;
 	rng_seed(&tr.rng, o->seed);
-	if (!(tr.avg = malloc(tr.C * sizeof(*tr.avg))))
-		return error_set(e, -1, ENOMEM, NULL, 0, "the training's buffers");
 	if (prepare(&tr, e) < 0)
 		goto out;
 	if (h && h->begin) {
@@ -1164,7 +1326,6 @@ int tag_linear_train(struct tag_model *m, const struct tag_data *train,
 	}
 	ret = epochs(&tr, e);
 out:
-	free(tr.avg);
 	train_free(&tr);
 	return ret;
 }

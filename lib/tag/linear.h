@@ -64,10 +64,12 @@
 #define TAG_LIN_MAX_FEATS 64
 
 struct tag_lin_unit;
+struct tag_lin_plan;
 
 /* Tagging scratch: one a thread; the model is only read. */
 struct tag_lin {
 	const struct tag_model *m;
+	struct tag_lin_plan *plan;   /* the feature set laid out */
 	int dict;                    /* the model's dictionary has entries */
 	size_t C;
 	struct tag_lin_unit *u;      /* [cap + 4] the tokens' hashes, two pads on each side */
