@@ -19,9 +19,9 @@
 #define PAD 3                      /* pads on each side of a sentence: the widest window */
 #define KEY_MUL 0x9e3779b97f4a7c15ull
 #define STEP_EVERY 65536           /* tokens between the step hook's calls */
-/* Training keeps each token's static feature ids (4 bytes a feature) when they take at most
- * this many bytes, and looks the keys up sentence by sentence otherwise. */
-#define STATIC_BUDGET ((size_t)256 << 20)
+/* Training keeps the ids of the tags-only features for every two tags before when there are at
+ * most this many pairs of tags (and looks their keys up otherwise). */
+#define TAGS_TABLE_MAX (1u << 20)
 
 /* What the templates read of a unit, hashed once for all its uses. */
 enum {
@@ -596,11 +596,11 @@ struct lin_train {
 	uint64_t *fkey;                /* [fcap] */
 	uint32_t *frow;                /* [fcap] the feature's row, or NONE before its first update */
 	size_t nf, fcap;
-	/* the ids known before training: those of the unit templates for each word, of the pair
-	 * templates for each token (when they fit STATIC_BUDGET), of the tags-only templates for
-	 * each two tags before (when there are not too many tags) */
+	/* the ids known before training: those of the unit templates for each word, of the
+	 * tags-only templates for each two tags before (when there are not too many tags); the
+	 * others' keys are looked up at each use, their ids made at their first update, which
+	 * keeps the table to the features that matter (a fraction of the character trigrams) */
 	uint32_t *uid;                 /* [V + 2 PAD][pl.nu] */
-	uint32_t *pid;                 /* [ntok][pl.np] or NULL */
 	uint32_t *tid;                 /* [(C + 2) (C + 2)][pl.nt] or NULL */
 	/* rows: the weights, integers while training, their running sums and last changes */
 	int32_t *w;                    /* [rcap][C] */
@@ -747,11 +747,9 @@ static size_t sentence_units(struct lin_train *tr, size_t i)
 	return n;
 }
 
-/* The ids of the features of token j of the sentence in tr->sty/su (its pair ids at pid, or
- * NULL), after prev and prev2, into tr->tids, with the keys of those that have none in
- * tr->tkeys. */
-static void token_ids(struct lin_train *tr, size_t j, const uint32_t *pid, uint32_t prev,
-                      uint32_t prev2)
+/* The ids of the features of token j of the sentence in tr->sty/su, after prev and prev2,
+ * into tr->tids, with the keys of those that have none in tr->tkeys. */
+static void token_ids(struct lin_train *tr, size_t j, uint32_t prev, uint32_t prev2)
 {
 	const struct tag_lin_plan *pl = &tr->pl;
 	uint32_t *ids = tr->tids;
@@ -760,13 +758,9 @@ static void token_ids(struct lin_train *tr, size_t j, const uint32_t *pid, uint3
 
 	for (unsigned u = 0; u < pl->nu; u++)
 		ids[u] = tr->uid[(size_t)tr->sty[(ptrdiff_t)p + pl->u[u].off] * pl->nu + u];
-	if (pid) {
-		memcpy(ids + n, pid, pl->np * sizeof(*ids));
-	} else {
-		pair_keys(k + n, tr->su, p, pl->set);
-		for (size_t f = n; f < n + pl->np; f++)
-			ids[f] = u64map_get(&tr->ids, k[f]);
-	}
+	pair_keys(k + n, tr->su, p, pl->set);
+	for (size_t f = n; f < n + pl->np; f++)
+		ids[f] = u64map_get(&tr->ids, k[f]);
 	n += pl->np;
 	if (tr->tid) {
 		memcpy(ids + n, tr->tid + ((size_t)prev * C2 + prev2) * pl->nt, pl->nt * sizeof(*ids));
@@ -812,7 +806,7 @@ static uint32_t score_i32(struct lin_train *tr, size_t K)
 SIMD_CLONES static int run_epoch(struct lin_train *tr, struct error *e)
 {
 	const struct tag_data *d = tr->d;
-	size_t C = tr->C, K = tr->K, np = tr->pl.np;
+	size_t C = tr->C, K = tr->K;
 	uint64_t tokens = 0, correct = 0, updates = 0, next = STEP_EVERY;
 	double t0 = clock_seconds();
 
@@ -826,7 +820,6 @@ SIMD_CLONES static int run_epoch(struct lin_train *tr, struct error *e)
 	for (size_t si = 0; si < d->nsent; si++) {
 		size_t s = tr->order[si], n = sentence_units(tr, s);
 		const uint32_t *tags = d->tag + d->start[s];
-		const uint32_t *pid = tr->pid ? tr->pid + d->start[s] * np : NULL;
 		uint32_t prev = (uint32_t)C, prev2 = (uint32_t)C + 1;
 
 		for (size_t j = 0; j < n; j++) {
@@ -835,7 +828,7 @@ SIMD_CLONES static int run_epoch(struct lin_train *tr, struct error *e)
 			if (tr->dict[lw]) {
 				guess = tr->dict[lw] - 1;
 			} else {
-				token_ids(tr, j, pid ? pid + j * np : NULL, prev, prev2);
+				token_ids(tr, j, prev, prev2);
 				guess = score_i32(tr, K);
 				tr->steps++;
 				if (guess != truth) {
@@ -982,9 +975,8 @@ out:
 /* The ids known before training (see struct lin_train). Returns 0, or -1 (memory). */
 static int prepare_ids(struct lin_train *tr)
 {
-	const struct tag_data *d = tr->d;
 	const struct tag_lin_plan *pl = &tr->pl;
-	size_t nu = pl->nu, np = pl->np, nt = pl->nt, C2 = tr->C + 2;
+	size_t nu = pl->nu, nt = pl->nt, C2 = tr->C + 2;
 
 	if (!(tr->uid = malloc(((tr->V + 2 * PAD) * nu + 1) * sizeof(*tr->uid))))
 		return -1;
@@ -995,7 +987,7 @@ static int prepare_ids(struct lin_train *tr)
 			if ((tr->uid[w * nu + j] = feat_intern(tr, k)) == NONE)
 				return -1;
 		}
-	if (C2 * C2 <= (1u << 20)) {
+	if (C2 * C2 <= TAGS_TABLE_MAX) {
 		if (!(tr->tid = malloc((C2 * C2 * nt + 1) * sizeof(*tr->tid))))
 			return -1;
 		for (size_t a = 0; a < C2; a++)
@@ -1007,21 +999,6 @@ static int prepare_ids(struct lin_train *tr)
 					if ((tr->tid[(a * C2 + b) * nt + j] = feat_intern(tr, k[j])) == NONE)
 						return -1;
 			}
-	}
-	if (d->ntok * np * sizeof(*tr->pid) > STATIC_BUDGET)
-		return 0;
-	if (!(tr->pid = malloc((d->ntok * np + 1) * sizeof(*tr->pid))))
-		return -1;
-	for (size_t s = 0; s < d->nsent; s++) {
-		size_t len = sentence_units(tr, s);
-		uint32_t *out = tr->pid + d->start[s] * np;
-
-		for (size_t j = 0; j < len; j++) {
-			pair_keys(tr->tkeys, tr->su, PAD + j, pl->set);
-			for (size_t f = 0; f < np; f++)
-				if ((out[j * np + f] = feat_intern(tr, tr->tkeys[f])) == NONE)
-					return -1;
-		}
 	}
 	return 0;
 }
@@ -1037,15 +1014,13 @@ static size_t longest_sentence(const struct tag_data *d)
 	return L;
 }
 
-/* The features training will likely see: the unit templates' of each word, the pair
- * templates' of each token (but at most STATIC_BUDGET's worth), the tags-only ones. */
+/* The features known before training: the unit templates' of each word, the tags-only
+ * ones. */
 static size_t ids_expected(const struct lin_train *tr)
 {
-	size_t pairs = tr->d->ntok * tr->pl.np, C2 = tr->C + 2;
+	size_t C2 = tr->C + 2;
 
-	if (pairs * sizeof(uint32_t) > STATIC_BUDGET)
-		pairs = STATIC_BUDGET / sizeof(uint32_t);
-	return (tr->V + 2 * PAD) * tr->pl.nu + pairs + (C2 * C2 <= 1u << 20 ? C2 * C2 : 0);
+	return (tr->V + 2 * PAD) * tr->pl.nu + (C2 * C2 <= TAGS_TABLE_MAX ? C2 * C2 : 0);
 }
 
 /* Everything training needs besides the weights. Returns 0, or -1 with e filled. */
@@ -1090,7 +1065,6 @@ static uint64_t train_bytes(const struct lin_train *tr)
 	return (uint64_t)(tr->V + 2 * PAD) * (sizeof(*tr->unit) + pl->nu * sizeof(*tr->uid)) +
 	       strtab_bytes(&tr->words) + tr->words.n * sizeof(*tr->dict) +
 	       u64map_bytes(&tr->ids) + tr->fcap * (sizeof(*tr->fkey) + sizeof(*tr->frow)) +
-	       (tr->pid ? tr->d->ntok * pl->np * sizeof(*tr->pid) : 0) +
 	       (tr->tid ? C2 * C2 * pl->nt * sizeof(*tr->tid) : 0) +
 	       tr->d->nsent * sizeof(*tr->order);
 }
@@ -1104,7 +1078,6 @@ static void train_free(struct lin_train *tr)
 	free(tr->fkey);
 	free(tr->frow);
 	free(tr->uid);
-	free(tr->pid);
 	free(tr->tid);
 	free(tr->w);
 	free(tr->tot);
