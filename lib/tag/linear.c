@@ -1101,6 +1101,7 @@ static void config_set(const struct lin_train *tr, struct tag_config *c, size_t 
 	c->kind = TAG_LINEAR;
 	c->units = tr->d->units;
 	c->spacing = (uint32_t)tr->d->spacing;
+	c->column = tr->d->column;
 	c->tags = (uint32_t)tr->C;
 	c->words = (uint32_t)tr->words.n;
 	c->features = (uint32_t)F;
