@@ -43,6 +43,15 @@ struct tag_lin_unit {
 };
 
 /* ---- templates ----
+ * The sets are what paid on the development data, 5 epochs, the mean of seeds 1-3 (UD English
+ * GUM UPOS, dev accuracy): NLTK's 95.33%; + suffixes of 1, 2, 4 characters 95.72%; + prefixes
+ * of 2, 3 95.79%; + shapes of i, i-1, i+1 and the word as it is 95.89%; + the word bigrams
+ * (i-1, i) and (i, i+1) 96.06%; each of these taken out of the whole set lowers it (by 0.03 to
+ * 0.17). Characters (Korean spacing, 30,000 kowiki lines, F1 of the space decisions on the UD
+ * Korean dev texts): ±2 characters and the tags 0.850; ±3 0.853; + the bigrams around the gap
+ * 0.921; + the trigrams (i-1..i+1), (i..i+2) 0.925; + classes unchanged (0.9245, kept for
+ * text outside the training's characters); + the trigrams (i-2..i), (i+1..i+3) 0.926.
+ *
  * Each template gives one key at every position. Unit templates read one hash of one unit (at
  * an offset from the position); pair templates read more units; dynamic ones the tags given
  * before too. The numbers are part of the keys, so of the model files: never renumber, only
@@ -92,11 +101,8 @@ static const struct unit_tpl unit_tpls[] = {
                    BIT(T_BIM) | BIT(T_BIP))
 #define CHARS_SET (BIT(C_BIAS) | BIT(C_UM3) | BIT(C_UM2) | BIT(C_UM1) | BIT(C_U0) | \
                    BIT(C_UP1) | BIT(C_UP2) | BIT(C_UP3) | BIT(C_BM1) | BIT(C_B0) | BIT(C_BP1) | \
-                   BIT(C_TM1) | BIT(C_T0) | BIT(C_CLS0) | BIT(C_CLS1) | BIT(C_CLS4) | \
-                   BIT(C_P1) | BIT(C_P12))
-
-/* development: a set to measure instead of the version's (0: the version's) */
-uint64_t tag_lin_dev_mask;
+                   BIT(C_TM1) | BIT(C_T0) | BIT(C_TM2) | BIT(C_TP1) | BIT(C_CLS0) | \
+                   BIT(C_CLS1) | BIT(C_CLS4) | BIT(C_P1) | BIT(C_P12))
 
 /* A feature set laid out: its unit templates in unit_tpls' order, then the pair templates,
  * then the dynamic ones reading tags alone, then those reading units too. */
@@ -111,16 +117,14 @@ static unsigned popcount(uint64_t x)
 	return (unsigned)__builtin_popcountll(x);
 }
 
-/* The plan of feature set version templates; 0, or -1 for a version this code does not know. */
-static int plan_of(struct tag_lin_plan *pl, uint32_t templates)
+/* The plan of feature set version templates for units; 0, or -1 for a version this code does
+ * not know. */
+static int plan_of(struct tag_lin_plan *pl, uint32_t templates, enum tag_units units)
 {
-	uint64_t set = templates == TAG_LIN_WORDS ? WORDS_SET :
-	               templates == TAG_LIN_CHARS ? CHARS_SET : 0;
+	uint64_t set = units == TAG_UNITS_CHARS ? CHARS_SET : WORDS_SET;
 
-	if (!set)
+	if (templates != TAG_LIN_TEMPLATES)
 		return -1;
-	if (tag_lin_dev_mask)
-		set = tag_lin_dev_mask;
 	memset(pl, 0, sizeof(*pl));
 	pl->set = set;
 	for (size_t i = 0; i < N_UNIT_TPLS; i++)
@@ -460,7 +464,7 @@ int tag_lin_init(struct tag_lin *s, const struct tag_model *m, struct error *e)
 	memset(s, 0, sizeof(*s));
 	if (!(s->plan = malloc(sizeof(*s->plan))))
 		return error_set(e, -1, ENOMEM, NULL, 0, "the tagger's scratch");
-	if (m->c.kind != TAG_LINEAR || plan_of(s->plan, m->c.templates) < 0) {
+	if (m->c.kind != TAG_LINEAR || plan_of(s->plan, m->c.templates, m->c.units) < 0) {
 		tag_lin_free(s);
 		return error_set(e, -1, 0, NULL, 0, "not a linear tagger of a known feature set (%u)",
 		                 (unsigned)m->c.templates);
@@ -1284,8 +1288,8 @@ int tag_linear_train(struct tag_model *m, const struct tag_data *train,
 		return -1;
 	tr.C = train->tags.n;
 	tr.V = train->words.n;
-	tr.templates = train->units == TAG_UNITS_CHARS ? TAG_LIN_CHARS : TAG_LIN_WORDS;
-	plan_of(&tr.pl, tr.templates);
+	tr.templates = TAG_LIN_TEMPLATES;
+	plan_of(&tr.pl, tr.templates, train->units);
 	tr.K = tr.pl.nu + tr.pl.np + tr.pl.nt + tr.pl.nx;
 	tr.total = (uint64_t)train->ntok * o->epochs;
 	rng_seed(&tr.rng, o->seed);

@@ -7,17 +7,19 @@
  * (base/mix.h, strtab_hash_bytes), so that the model stores no strings; the model file keeps
  * each feature's key and its row of weights, one per tag (tag/model.h's feat.key, feat.w).
  * Two sets of templates, by the model's units:
- *   - words (TAG_LIN_WORDS): NLTK's (bias; the word's last three and first characters; the
+ *   - words: NLTK's (bias; the word's last three and first characters; the
  *     tags at i-1, i-2 and both; the normalised word i, i-1, i-2, i+1, i+2; tag i-1 with word i;
  *     the last three characters of words i-1 and i+1), NLTK's normalisation (lowercased; a word
  *     with '-' past its first character is !HYPHEN, four ASCII digits !YEAR, a word that starts
- *     with an ASCII digit !DIGITS), and what paid on UD English GUM's UPOS (bench/README.md):
- *     see the template list in linear.c;
- *   - characters (TAG_LIN_CHARS): the characters in a window around i, the bigrams and
- *     trigrams across the gap after i, the characters' classes (Hangul syllable, digit, Latin
- *     letter, punctuation, other), the previous tags.
- * A token's characters are its code points; a byte that starts no valid UTF-8 sequence counts
- * as one character of its own.
+ *     with an ASCII digit !DIGITS), and what paid on UD English GUM's UPOS: suffixes of 1..4
+ *     characters, prefixes of 1..3, the shapes of words i-1, i, i+1, word i as it is, the
+ *     normalised word bigrams (i-1, i) and (i, i+1) (the measures: linear.c);
+ *   - characters: the characters i-3 .. i+3, the bigrams (i-1, i), (i, i+1), (i+1, i+2) and
+ *     the trigrams from (i-2 .. i) to (i+1 .. i+3), the classes (Hangul syllable, digit, Latin
+ *     letter, punctuation, ideograph, other) of i, of i and i+1, and of i-1 .. i+2, the tags at
+ *     i-1 and at i-1 and i-2.
+ * A token's characters (for suffixes, prefixes, shapes) are its code points; a byte that
+ * continues no UTF-8 sequence counts with the character before it.
  *
  * Training (tag_linear_train, tag/train.h), as NLTK's and where it is silent ours:
  *   - each epoch visits the training sentences in a fresh random order (lib/base/rng, seeded by
@@ -53,9 +55,8 @@
 #include "tag/model.h"
 #include "tag/train.h"
 
-/* the feature sets' versions (the model's c.templates) */
-#define TAG_LIN_WORDS 1
-#define TAG_LIN_CHARS 2
+/* the feature sets' version (the model's c.templates): each of the two sets by the units */
+#define TAG_LIN_TEMPLATES 1
 
 #define TAG_LIN_DICT_MIN 20
 #define TAG_LIN_DICT_SHARE 0.97
