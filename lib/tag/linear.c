@@ -1212,7 +1212,7 @@ static int validate(const struct lin_train *tr, const struct tag_model *m, doubl
 /* ---- the epochs ---- */
 
 /* The epochs, the averaged model of each, validation and hooks; m holds the best epoch's
- * model after each (built when it is none yet, as with no epochs). Returns 0, or -1 with e
+ * model after each (built at the end when it is none yet, as with no epochs). Returns 0, or -1 with e
  * filled. */
 static int epochs(struct lin_train *tr, struct error *e)
 {
@@ -1227,7 +1227,15 @@ static int epochs(struct lin_train *tr, struct error *e)
 		double acc = NAN;
 
 		tr->ep.epoch = ep;
-		if (run_epoch(tr, e) < 0 || model_build(tr, &nm, e) < 0)
+		if (run_epoch(tr, e) < 0)
+			goto fail;
+		/* without validation or a hook to see it, only the last epoch's model is wanted */
+		if (!tr->v && !(tr->h && tr->h->epoch) && ep < tr->o->epochs) {
+			tr->ep.valid_acc = NAN;
+			tr->ep.best = 1;
+			continue;
+		}
+		if (model_build(tr, &nm, e) < 0)
 			goto fail;
 		if (tr->v && validate(tr, &nm, &acc, e) < 0) {
 			tag_model_free(&nm);
