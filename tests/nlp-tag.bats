@@ -27,14 +27,14 @@ REF="$NLP_TOP/tests/tag_ref.py"
 TAB=$'\t'
 # the tiny recurrent configuration most tests train, and what makes it learn a fixture by heart
 TINY=(--hidden 8 --emb 8 --char-emb 4 --char-filters 4 --epochs 2 -T 1)
-OVERFIT=(--epochs 60 --lr 0.05 --dropout 0)
+OVERFIT=(--epochs 60 --lr 0.05 --dropout 0 --word-dropout 0)
 
 setup_file() {
 	command -v nlp-tag >/dev/null || return 0
 	local d="$BATS_FILE_TMPDIR"
 	# the shared models: the UPOS of en.conllu and the spaces of ko-spaced.txt learnt by heart
 	nlp-tag train "${TINY[@]}" "${OVERFIT[@]}" --output "$d/en.tag" "$EN"
-	nlp-tag train --spacing --hidden 16 --emb 8 -T 1 --epochs 30 --lr 0.05 --dropout 0 \
+	nlp-tag train --spacing --hidden 16 --emb 8 -T 1 --epochs 30 --lr 0.05 --dropout 0 --word-dropout 0 \
 		--output "$d/sp.tag" "$KO"
 }
 
@@ -219,17 +219,20 @@ sentences() {
 	run -0 field "$T/def" hidden; assert_output 8
 }
 
-@test "train: --dropout, --recurrent-dropout, --init, --clip, --batch change the model" {
+@test "train: --dropout, --recurrent-dropout, --word-dropout, --init, --clip, --batch change the model" {
 	nlp-tag train "${TINY[@]}" --output "$T/base" "$EN"
 	run -0 field "$T/base" dropout; assert_output 0.33000001311302185
 	nlp-tag train "${TINY[@]}" --dropout 0.5 --output "$T/d5" "$EN"
 	run -0 field "$T/d5" dropout; assert_output 0.5
 	nlp-tag train "${TINY[@]}" --recurrent-dropout 0.5 --output "$T/r5" "$EN"
+	nlp-tag train "${TINY[@]}" --word-dropout 0 --output "$T/w0" "$EN"
+	nlp-tag train "${TINY[@]}" --word-dropout 0.25 --output "$T/w25" "$EN"
+	cmp "$T/w25" "$T/base"
 	nlp-tag train "${TINY[@]}" --init 0.5 --output "$T/i5" "$EN"
 	nlp-tag train "${TINY[@]}" --clip 0.001 --output "$T/c" "$EN"
 	nlp-tag train "${TINY[@]}" --batch 2 --output "$T/b2" "$EN"
 	run -0 field "$T/b2" batch; assert_output 2
-	for m in d5 r5 i5 c b2; do
+	for m in d5 r5 w0 i5 c b2; do
 		! cmp -s "$T/base" "$T/$m" || fail "$m is the default model"
 	done
 	# clipping at 0 is none, like clipping at a huge norm
@@ -681,8 +684,12 @@ EOF
 	run -0 field "$T/lin" layout; assert_output ok
 	run -0 field "$T/lin" epochs; assert_output 10
 	[ "$(field "$T/lin" features)" -gt 0 ]
+	# the tags by first sight (the recurrent model's by count)
 	run -0 table "$T/lin" tags
-	assert_equal "$(xargs <<< "$output")" 'NOUN PUNCT VERB DET ADJ ADP PRON PROPN ADV AUX CCONJ PART'
+	assert_equal "$(xargs <<< "$output")" 'DET NOUN VERB ADP PUNCT PROPN PRON ADV AUX PART CCONJ ADJ'
+	# every word lowercased (no <unk>)
+	n=$(forms "$EN" | tr 'A-Z' 'a-z' | sort -u | wc -l)
+	run -0 field "$T/lin" words; assert_output "$n"
 	run -0 accuracy "$T/lin" "$EN"
 	assert_output 1.0000
 	run -0 nlp-tag --model "$T/lin" "$TXT"
@@ -869,6 +876,7 @@ train --linear --cell gru --output $T/m $EN|--cell is an option of the recurrent
 train --linear --hidden 4 --output $T/m $EN|--hidden is an option of the recurrent tagger, not of --linear
 train --linear --char-emb 4 --output $T/m $EN|--char-emb is an option of the recurrent tagger, not of --linear
 train --linear --dropout 0.1 --output $T/m $EN|--dropout is an option of the recurrent tagger, not of --linear
+train --linear --word-dropout 0.1 --output $T/m $EN|--word-dropout is an option of the recurrent tagger, not of --linear
 train --linear --optimizer sgd --output $T/m $EN|--optimizer is an option of the recurrent tagger, not of --linear
 train --linear --unidirectional --output $T/m $EN|--unidirectional is an option of the recurrent tagger, not of --linear
 train --no-dict --output $T/m $EN|--no-dict is an option of the linear tagger: give --linear
@@ -911,6 +919,7 @@ EOF
 --char-filters 0 value '0' is too small (expected 1..8192)
 --char-width 17 value '17' is too large (expected 1..15)
 --dropout 1 value '1' is too large (expected 0..0.99)
+--word-dropout -1 value '-1' is too small (expected 0..1e+06)
 --lr 0 value '0' is too small (expected 1e-09..1000)
 --epochs 0 value '0' is too small (expected 1..100000)
 --batch 0 value '0' is too small (expected 1..65536)
