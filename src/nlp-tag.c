@@ -534,14 +534,24 @@ static void tag_line(void *ctx, const char *s, size_t n, struct buf *out)
 	struct tagger *tg = ctx;
 	const struct tag_model *m = tg->m;
 	struct error e;
+	int cut = 0;
 
 	tag_split(s, n, m->c.units, &tg->sp, NULL, NULL);
 	room(tg, tg->sp.n);
 	for (size_t i = 0; i < tg->sp.n; i++)
-		if (tg->sp.v[i].n > TAG_WORD_MAX) /* no row of its own: shortened, as unknown */
-			tg->sp.v[i].n = TAG_WORD_MAX;
+		if (tg->sp.v[i].n > TAG_WORD_MAX) { /* no row of its own: shortened, as unknown */
+			size_t k = TAG_WORD_MAX;
+
+			/* at a character's start, so that the model reads valid UTF-8 */
+			while (k > 0 && ((unsigned char)tg->sp.v[i].p[k] & 0xC0) == 0x80)
+				k--;
+			tg->sp.v[i].n = k;
+			cut = 1;
+		}
 	if (tag_predict(&tg->p, tg->sp.v, tg->sp.n, tg->tags, &e) < 0)
 		eprint_error(&e);
+	if (cut) /* the tokens written whole */
+		tag_split(s, n, m->c.units, &tg->sp, NULL, NULL);
 	for (size_t i = 0; i < tg->sp.n; i++) {
 		const struct span *w = &tg->sp.v[i];
 
@@ -585,6 +595,15 @@ static void flush_sentence(struct tagger *tg, struct buf *out)
 		f2 = memchr(f1, '\t', n - (size_t)(f1 - l));
 		if (!f2)
 			continue;
+		/* a line without the column is written as it is (below): no form of it either */
+		{
+			size_t tabs = 0;
+
+			for (size_t j = 0; j < n; j++)
+				tabs += l[j] == '\t';
+			if (tabs < col)
+				continue;
+		}
 		spans_push(&tg->sp, (const char *)tg->forms.len, 0);
 		for (const char *c = f1; c < f2 && c < f1 + TAG_WORD_MAX; c++)
 			if (spans_is_blank((unsigned char)*c))
