@@ -542,6 +542,10 @@ EOF
 	# a token with a slash keeps it
 	run -0 nlp-tag --model "$M" <<< 'a/b cat'
 	assert_output --regexp '^a/b/[A-Z]+ cat/NOUN$'
+	# a token of more than 1024 bytes written whole (the model reads its start)
+	long=$(printf 'a%.0s' {1..1023})가ends
+	run -0 nlp-tag --model "$M" <<< "$long cat"
+	assert_output --regexp "^$long/[A-Z]+ cat/NOUN\$"
 }
 
 @test "tag: CoNLL-U: the column filled, every other byte kept (comments, the range, the empty node)" {
@@ -559,6 +563,12 @@ EOF
 	nlp-tag --model "$M" --column xpos "$EN" > "$T/x.out"
 	awk -F '\t' -v OFS='\t' '$1 ~ /^[0-9]+$/ { $5 = $4 } { print }' "$EN" > "$T/x.want"
 	assert_same "$T/x.out" "$T/x.want"
+	# a token line without the column: written as it is, the others tagged as without it
+	printf '1\tThe\tthe\t_\tDT\t_\t0\troot\t_\t_\n2\tcat\tcat\n3\tsat\tsit\t_\tVBD\t_\t1\tdep\t_\t_\n' > "$T/short.conllu"
+	nlp-tag --model "$M" "$T/short.conllu" > "$T/short.out"
+	assert_equal "$(sed -n 2p "$T/short.out")" $'2\tcat\tcat'
+	sed 2d "$T/short.conllu" | nlp-tag --model "$M" > "$T/noshort.out"
+	assert_equal "$(sed 2d "$T/short.out")" "$(cat "$T/noshort.out")"
 	# without the last blank line, and through --format conllu: the same
 	head -n -1 "$T/blank.conllu" | nlp-tag --model "$M" --format conllu > "$T/out2"
 	head -n -1 "$EN" > "$T/want2"
