@@ -648,10 +648,8 @@ static int tag_conllu_line(void *ctx, const char *s, size_t n, struct buf *out,
 	return 0;
 }
 
-/* The first line of the first input that is not blank: whether it looks like CoNLL-U (ten
- * tab-separated fields, or a comment "# key = value"). Reads nothing when the input is stdin
- * and not a regular file... so stdin is peeked only through the filter itself: here the first
- * named file. */
+/* Whether a line (the first that is not blank) looks like CoNLL-U: ten tab-separated fields,
+ * or a comment "# key = value". */
 static int looks_conllu(const char *s, size_t n)
 {
 	size_t tabs = 0;
@@ -661,6 +659,31 @@ static int looks_conllu(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		tabs += s[i] == '\t';
 	return tabs == 9;
+}
+
+/* The format of the named file path from its first line that is not blank: CoNLL-U or text;
+ * AUTO when it cannot be read here (the filter then says why) or is empty. */
+static enum tag_format detect_file(const char *path)
+{
+	struct reader r;
+	enum tag_format f = TAG_FMT_AUTO;
+	char *line;
+	ssize_t n;
+
+	if (strcmp(path, "-") == 0 || reader_open(&r, path) < 0)
+		return TAG_FMT_AUTO;
+	while ((n = reader_line(&r, &line)) >= 0) {
+		size_t i = 0, len = (size_t)n;
+
+		while (i < len && spans_is_blank((unsigned char)line[i]))
+			i++;
+		if (i < len) {
+			f = looks_conllu(line, len) ? TAG_FMT_CONLLU : TAG_FMT_TEXT;
+			break;
+		}
+	}
+	reader_close(&r);
+	return f;
 }
 
 struct detect {
@@ -785,6 +808,9 @@ static int tag_main(int argc, char **argv)
 
 	use_options(&a, argc, argv, 0);
 	load_model(&m, a.model);
+	/* named files: the first decides here, so that text is tagged on threads */
+	if (a.format == TAG_FMT_AUTO && argc > optind && m.c.units == TAG_UNITS_WORDS)
+		a.format = detect_file(argv[optind]);
 	if (a.column >= 0 && m.c.units == TAG_UNITS_CHARS)
 		eprintf("%s: --column: a model of characters tags text, not CoNLL-U", a.model);
 	if (m.c.units == TAG_UNITS_CHARS && a.format == TAG_FMT_CONLLU)
