@@ -166,6 +166,7 @@ check_page() {
 @test "examples: nlp-stem(1)" { check_page man/man1/nlp-stem.1; }
 @test "examples: nlp-stopword(1)" { check_page man/man1/nlp-stopword.1; }
 @test "examples: nlp-svd(1)" { check_page man/man1/nlp-svd.1; }
+@test "examples: nlp-tag(1)" { check_page man/man1/nlp-tag.1; }
 @test "examples: nlp-w2v(1)" { check_page man/man1/nlp-w2v.1; }
 @test "examples: nlp-tfidf(1)" { need_python_module scipy; check_page man/man1/nlp-tfidf.1; }
 @test "examples: nlp-tokenize(1)" { check_page man/man1/nlp-tokenize.1; }
