@@ -177,5 +177,6 @@ check_page() {
 @test "examples: nlp-glove-model(5)" { check_page man/man5/nlp-glove-model.5; }
 @test "examples: nlp-matrix(5)" { check_page man/man5/nlp-matrix.5; }
 @test "examples: nlp-rnnlm-model(5)" { check_page man/man5/nlp-rnnlm-model.5; }
+@test "examples: nlp-tag-model(5)" { check_page man/man5/nlp-tag-model.5; }
 @test "examples: nlp-w2v-model(5)" { check_page man/man5/nlp-w2v-model.5; }
 @test "examples: nlp(7)" { check_page man/man7/nlp.7; }
