@@ -45,6 +45,8 @@ build/opt/nn/%.o: LAYER_CFLAGS = $(NN_VEC)
 # GloVe: no fused multiply-adds, so that the optimised and the sanitizer builds (-O1, which
 # forms none) give the same bits, as the pages' examples show them
 build/opt/vec/glove.o: LAYER_CFLAGS = $(NN_VEC) -ffp-contract=off
+# the perceptron's sums of weight rows, a row per tag
+build/opt/tag/linear.o: LAYER_CFLAGS = $(NN_VEC)
 
 build/opt/%.o: lib/%.c $(LIBHDR) Makefile
 	@mkdir -p $(@D)

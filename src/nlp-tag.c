@@ -28,7 +28,7 @@ static const char train_synopsis[] =
     "nlp-tag train --output model [--linear] [--format auto|conllu|tsv] [--column upos|xpos] "
     "[--chars] [--spacing] [--no-dict] [--cell rnn|lstm|gru] [--layers n] [--hidden n] "
     "[--emb n] [--unidirectional] [--char-emb n] [--char-filters n] [--char-width n] "
-    "[--dropout p] [--recurrent-dropout p] [--init a] [--pretrained file] [--freeze] "
+    "[--dropout p] [--recurrent-dropout p] [--word-dropout a] [--init a] [--pretrained file] [--freeze] "
     "[--optimizer adam|sgd] [--lr rate] [--lr-decay f] [--batch n] [--clip norm] "
     "[--min-count n] [--epochs n] [--valid file] [--patience n] [-T threads] [--seed n] "
     "[--log file] [--invalid policy] [--progress] [file ...]";
@@ -62,6 +62,8 @@ static const char help[] =
     "      --char-width N       characters a filter reads, odd (default 3)\n"
     "      --dropout P          dropout on the layers' inputs and outputs (default 0.33)\n"
     "      --recurrent-dropout P  dropout of the state entering each step (default 0)\n"
+    "      --word-dropout A     a word seen c times takes <unk>'s row with probability\n"
+    "                           A / (A + c) in training (default 0.25; 0: never)\n"
     "      --init A             parameters uniform in [-A, A] (default 0.1)\n"
     "      --pretrained FILE    word vectors (word2vec text or binary) to start from\n"
     "      --freeze             the word rows are not trained\n"
@@ -92,8 +94,8 @@ static const char help[] =
 
 enum { OPT_OUTPUT = OPT_FIRST_PRIVATE, OPT_LINEAR, OPT_FORMAT, OPT_COLUMN, OPT_CHARS,
        OPT_SPACING, OPT_NO_DICT, OPT_CELL, OPT_LAYERS, OPT_HIDDEN, OPT_EMB, OPT_UNIDIR,
-       OPT_CHAR_EMB, OPT_CHAR_FILTERS, OPT_CHAR_WIDTH, OPT_DROPOUT, OPT_RDROPOUT, OPT_INIT,
-       OPT_PRETRAINED, OPT_FREEZE, OPT_OPTIMIZER, OPT_LR, OPT_DECAY, OPT_BATCH, OPT_CLIP,
+       OPT_CHAR_EMB, OPT_CHAR_FILTERS, OPT_CHAR_WIDTH, OPT_DROPOUT, OPT_RDROPOUT, OPT_WDROPOUT,
+       OPT_INIT, OPT_PRETRAINED, OPT_FREEZE, OPT_OPTIMIZER, OPT_LR, OPT_DECAY, OPT_BATCH, OPT_CLIP,
        OPT_MIN_COUNT, OPT_EPOCHS, OPT_VALID, OPT_PATIENCE, OPT_SEED, OPT_LOG, OPT_MODEL,
        OPT_TAGS_ONLY, OPT_JSON };
 
@@ -306,6 +308,7 @@ static void train_option(struct train_args *a, struct train_ctx *tc, int ch)
 		break;
 	case OPT_DROPOUT: o->dropout = (float)estrtod(optarg, 0, 0.99, "--dropout"); break;
 	case OPT_RDROPOUT: o->rdropout = (float)estrtod(optarg, 0, 0.99, "--recurrent-dropout"); break;
+	case OPT_WDROPOUT: o->word_dropout = (float)estrtod(optarg, 0, 1e6, "--word-dropout"); break;
 	case OPT_INIT: o->init = estrtod(optarg, 0, 10, "--init"); break;
 	case OPT_PRETRAINED: a->pretrained = optarg; break;
 	case OPT_FREEZE: o->freeze = 1; break;
@@ -343,6 +346,7 @@ static const struct option train_longopts[] = {
     {"char-width", required_argument, NULL, OPT_CHAR_WIDTH},
     {"dropout", required_argument, NULL, OPT_DROPOUT},
     {"recurrent-dropout", required_argument, NULL, OPT_RDROPOUT},
+    {"word-dropout", required_argument, NULL, OPT_WDROPOUT},
     {"init", required_argument, NULL, OPT_INIT},
     {"pretrained", required_argument, NULL, OPT_PRETRAINED},
     {"freeze", no_argument, NULL, OPT_FREEZE},
@@ -372,7 +376,8 @@ static void check_train_args(const struct train_args *a, const struct train_ctx 
 {
 	static const int recurrent[] = {OPT_CELL, OPT_LAYERS, OPT_HIDDEN, OPT_EMB, OPT_UNIDIR,
 	                                OPT_CHAR_EMB, OPT_CHAR_FILTERS, OPT_CHAR_WIDTH,
-	                                OPT_DROPOUT, OPT_RDROPOUT, OPT_INIT, OPT_PRETRAINED,
+	                                OPT_DROPOUT, OPT_RDROPOUT, OPT_WDROPOUT, OPT_INIT,
+	                                OPT_PRETRAINED,
 	                                OPT_FREEZE, OPT_OPTIMIZER, OPT_LR, OPT_DECAY, OPT_BATCH,
 	                                OPT_CLIP, OPT_MIN_COUNT};
 	static const int linear[] = {OPT_NO_DICT};
@@ -415,7 +420,8 @@ static int train_main(int argc, char **argv)
 	    .ro = {.cell = NN_CELL_LSTM, .layers = 1, .hidden = 128, .emb = 100,
 	           .bidirectional = 1, .char_emb = 32, .char_filters = 64, .char_width = 3},
 	    .o = {.epochs = 10, .decay = 1, .adam = 1, .batch = 32, .clip = 5, .dropout = 0.33f,
-	          .init = 0.1, .min_count = 1, .patience = 3, .seed = 1, .dict = 1},
+	          .init = 0.1, .min_count = 1, .patience = 3, .seed = 1, .dict = 1,
+	          .word_dropout = 0.25f},
 	    .policy = UTF8_REPLACE};
 	struct train_ctx tc = {0};
 	struct tag_hooks hooks = {&tc, on_begin, on_step, on_epoch};

@@ -10,6 +10,7 @@
 #include "lm/lmbin.h"
 #include "lm/rnnlm.h"
 #include "nn/nnfile.h"
+#include "tag/linear.h"
 #include "tag/model.h"
 #include "text/pystr.h"
 #include "text/utf8.h"
@@ -53,8 +54,9 @@ static int check_linear(const struct tag_config *c, const char *name, struct err
 	if (c->features > TAG_MAX_FEATURES)
 		return error_bad(e, name, 0, "%u features: more than %u", c->features,
 		                 TAG_MAX_FEATURES);
-	if (c->templates < 1 || c->templates > 1)
-		return error_bad(e, name, 0, "feature set %u: this version knows 1", c->templates);
+	if (c->templates < 1 || c->templates > TAG_LIN_TEMPLATES)
+		return error_bad(e, name, 0, "feature set %u: this version knows 1 to %d",
+		                 c->templates, TAG_LIN_TEMPLATES);
 	if (c->layers || c->hidden || c->emb || c->char_emb || c->char_filters ||
 	    c->char_width || c->chars)
 		return error_bad(e, name, 0, "a linear tagger with recurrent sizes");

@@ -573,6 +573,14 @@ static size_t step(struct trainer *t, size_t i, size_t B, double *loss, uint64_t
 	size_t T = t->tr.seg[ex[0]].len;
 
 	tag_set_gather(&t->tr, ex, B, t->words, t->cids, t->cstart, t->targets, &t->input);
+	if (t->o->word_dropout > 0)
+		for (size_t k = 0; k < T * B; k++) {
+			double a = t->o->word_dropout;
+
+			if (t->words[k] != TAG_UNK &&
+			    rng_uniform(&t->rng) < a / (a + (double)m->words.vals[t->words[k]]))
+				t->words[k] = TAG_UNK;
+		}
 	tag_forward(t->r, m, &t->input, T, B, 1, &t->rng);
 	memset(t->grad + t->rest, 0, (m->L.size - t->rest) * sizeof(float));
 	*loss += tag_backward(t->r, m, t->grad, t->targets, &t->input, 1.0f / (float)(T * B),
@@ -671,9 +679,10 @@ static int check_opts(const struct tag_train_opts *o, struct error *e)
 {
 	if (o->epochs < 1 || o->batch < 1 || !(o->lr > 0) || !(o->decay > 0 && o->decay <= 1) ||
 	    !(o->clip >= 0) || !(o->dropout >= 0 && o->dropout < 1) ||
-	    !(o->rdropout >= 0 && o->rdropout < 1) || !(o->init >= 0))
+	    !(o->rdropout >= 0 && o->rdropout < 1) || !(o->init >= 0) ||
+	    !(o->word_dropout >= 0))
 		return error_bad(e, NULL, 0, "training settings out of range (epochs, batch, rate, "
-		                 "decay, clipping, dropout or init)");
+		                 "decay, clipping, dropout, word dropout or init)");
 	return 0;
 }
 

@@ -30,6 +30,9 @@ struct tag_train_opts {
 	double init;             /* parameters uniform in [-init, init] */
 	uint64_t min_count;      /* words seen fewer times have no row of their own */
 	int freeze;              /* the words' rows are not updated */
+	float word_dropout;      /* A: a token of a word seen c times in training takes <unk>'s row
+	                          * with probability A / (A + c) (Kiperwasser and Goldberg 2016), so
+	                          * that <unk> learns; 0: never */
 	const struct vectors *pretrained; /* word vectors to start the words' rows from, or NULL */
 	/* linear */
 	int dict;                /* a tag dictionary of the frequent unambiguous words */
