@@ -1,6 +1,7 @@
 #!/bin/sh
-# make demo: the text, counting, vector and language-model stages of nlp on the bundled sample
-# (share/nlp/examples/sample.txt), step by step.
+# make demo: the text, counting, vector, language-model, classifier and tagger stages of nlp on
+# the bundled samples (share/nlp/examples/: sample.txt, reviews.tsv, tagged.tsv, spaced-ko.txt),
+# step by step.
 set -eu
 cd "$(dirname "$0")/.."
 PATH="$PWD/bin:$PATH"
@@ -98,3 +99,17 @@ echo
 echo "The words the attention weighed most in deciding three of the held-out reviews (class,"
 echo "probability, then each token/weight):"
 show "head -n 3 $tmp/rtest.tsv | nlp-classify predict --model $tmp/bilstm.cls --show-attention"
+echo
+echo "Sequence tagging, many-to-many: a tag for every token. A small bidirectional LSTM over word"
+echo "rows and a character encoder of each word learns the universal parts of speech of 36 English"
+echo "sentences tagged by hand (share/nlp/examples/tagged.tsv), is scored on the other 6, on the"
+echo "words it saw and on those it did not, and tags two new sentences:"
+tagged=share/nlp/examples/tagged.tsv
+show "awk -v RS= -v ORS='\\n\\n' 'NR <= 36' $tagged > $tmp/tag-train.tsv; awk -v RS= -v ORS='\\n\\n' 'NR > 36' $tagged > $tmp/tag-test.tsv; nlp-tag train --emb 16 --hidden 16 --char-emb 8 --char-filters 16 --epochs 20 --lr 0.05 --output $tmp/en.tag $tmp/tag-train.tsv; nlp-tag eval --model $tmp/en.tag $tmp/tag-test.tsv | grep -E '^(accuracy|known|unknown)'"
+show "printf 'The little rabbit ran to the garden .\\nShe opened a strange box .\\n' | nlp-tag --model $tmp/en.tag"
+echo
+echo "Korean spacing as tagging: each character is tagged S (a space follows it) or - (none). A"
+echo "small model learns the spaces of 40 spaced lines (share/nlp/examples/spaced-ko.txt), then"
+echo "restores those of a sentence written without them, and shows its characters' tags:"
+show "nlp-tag train --spacing --emb 16 --hidden 16 --epochs 30 --lr 0.02 --output $tmp/ko.tag share/nlp/examples/spaced-ko.txt; echo '동생은학교에서친구를만났다.' | nlp-tag --model $tmp/ko.tag"
+show "echo '동생은학교에서친구를만났다.' | nlp-tag --model $tmp/ko.tag --tags-only"

@@ -403,7 +403,9 @@ static void check_train_args(const struct train_args *a, const struct train_ctx 
 		why = "--freeze needs --pretrained";
 	else if (a->spacing && a->given[OPT_FORMAT - OPT_FIRST_PRIVATE])
 		why = "--spacing reads text lines: no --format";
-	else if (a->chars && a->given[OPT_CHAR_EMB - OPT_FIRST_PRIVATE] && a->ro.char_emb)
+	else if (a->chars && ((a->given[OPT_CHAR_EMB - OPT_FIRST_PRIVATE] && a->ro.char_emb) ||
+	                      a->given[OPT_CHAR_FILTERS - OPT_FIRST_PRIVATE] ||
+	                      a->given[OPT_CHAR_WIDTH - OPT_FIRST_PRIVATE]))
 		why = "--chars: the units are characters already, no character encoder";
 	else if (!a->ro.char_emb && (a->given[OPT_CHAR_FILTERS - OPT_FIRST_PRIVATE] ||
 	                             a->given[OPT_CHAR_WIDTH - OPT_FIRST_PRIVATE]))
@@ -505,12 +507,24 @@ struct tagger {
 	struct tag_predictor p;
 	struct spans sp;
 	uint32_t *tags;            /* [cap] */
+	size_t *len;               /* [cap] the tokens' lengths */
 	size_t cap;
 	int tags_only;
 	enum tag_column column;
 	struct buf sent, forms;    /* CoNLL-U: the sentence's lines; its forms (blanks replaced) */
 	struct spans lines;        /* CoNLL-U: the sentence's lines as offsets (p: NULL + offset) */
 };
+
+/* The length of w [n] cut to at most TAG_WORD_MAX bytes at a character's start. */
+static size_t cut_word(const char *w, size_t n)
+{
+	if (n <= TAG_WORD_MAX)
+		return n;
+	n = TAG_WORD_MAX;
+	while (n > 0 && ((unsigned char)w[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
 
 static void put_tag(struct buf *out, const struct tag_model *m, uint32_t k)
 {
@@ -525,6 +539,7 @@ static void room(struct tagger *tg, size_t n)
 	if (n > tg->cap) {
 		tg->cap = n * 2;
 		tg->tags = erealloc(tg->tags, tg->cap * sizeof(*tg->tags));
+		tg->len = erealloc(tg->len, tg->cap * sizeof(*tg->len));
 	}
 }
 
@@ -534,26 +549,21 @@ static void tag_line(void *ctx, const char *s, size_t n, struct buf *out)
 	struct tagger *tg = ctx;
 	const struct tag_model *m = tg->m;
 	struct error e;
-	int cut = 0;
 
 	tag_split(s, n, m->c.units, &tg->sp, NULL, NULL);
 	room(tg, tg->sp.n);
-	for (size_t i = 0; i < tg->sp.n; i++)
-		if (tg->sp.v[i].n > TAG_WORD_MAX) { /* no row of its own: shortened, as unknown */
-			size_t k = TAG_WORD_MAX;
-
-			/* at a character's start, so that the model reads valid UTF-8 */
-			while (k > 0 && ((unsigned char)tg->sp.v[i].p[k] & 0xC0) == 0x80)
-				k--;
-			tg->sp.v[i].n = k;
-			cut = 1;
-		}
+	/* a token longer than any the model holds is tagged by its first TAG_WORD_MAX bytes (as
+	 * an unknown word) and written whole */
+	for (size_t i = 0; i < tg->sp.n; i++) {
+		tg->len[i] = tg->sp.v[i].n;
+		tg->sp.v[i].n = cut_word(tg->sp.v[i].p, tg->sp.v[i].n);
+	}
 	if (tag_predict(&tg->p, tg->sp.v, tg->sp.n, tg->tags, &e) < 0)
 		eprint_error(&e);
-	if (cut) /* the tokens written whole */
-		tag_split(s, n, m->c.units, &tg->sp, NULL, NULL);
 	for (size_t i = 0; i < tg->sp.n; i++) {
-		const struct span *w = &tg->sp.v[i];
+		struct span *w = &tg->sp.v[i];
+
+		w->n = tg->len[i];
 
 		if (m->c.spacing && !tg->tags_only) {
 			buf_put(out, w->p, w->n);
@@ -572,75 +582,70 @@ static void tag_line(void *ctx, const char *s, size_t n, struct buf *out)
 	buf_putc(out, '\n');
 }
 
-/* CoNLL-U: tags the sentence held in tg->sent and writes its lines with the column filled. */
+/* Whether the CoNLL-U line l [n] is a word to tag: an integer ID, and fields up to the column
+ * col at least; f [12] out: its fields' starts (f[k + 1] - 1 the end of field k). */
+static int word_line(const char *l, size_t n, size_t col, size_t *f)
+{
+	size_t k = 0, nf = 1;
+
+	while (k < n && l[k] >= '0' && l[k] <= '9')
+		k++;
+	if (k == 0 || k >= n || l[k] != '\t')
+		return 0;
+	f[0] = 0;
+	for (size_t j = 0; j < n && nf < 11; j++)
+		if (l[j] == '\t')
+			f[nf++] = j + 1;
+	f[nf] = n + 1;
+	return nf > col;
+}
+
+/* CoNLL-U: tags the sentence held in tg->sent and writes its lines with the column filled (the
+ * word lines; the others as they are). */
 static void flush_sentence(struct tagger *tg, struct buf *out)
 {
-	size_t nf = 0, col = tg->column == TAG_COL_XPOS ? 4 : 3;
+	size_t nw = 0, col = tg->column == TAG_COL_XPOS ? 4 : 3, f[12];
 	struct error e;
 
 	tg->forms.len = 0;
 	tg->sp.n = 0;
-	/* the forms of the token lines (an integer ID), blanks replaced as in training */
+	/* the forms of the word lines, blanks replaced as in training; the spans hold offsets
+	 * into tg->forms until it stops growing */
 	for (size_t i = 0; i < tg->lines.n; i++) {
-		const char *l = tg->sent.p + (size_t)tg->lines.v[i].p, *f1, *f2;
-		size_t n = tg->lines.v[i].n, k = 0;
+		const char *l = tg->sent.p + (size_t)tg->lines.v[i].p;
+		size_t n = tg->lines.v[i].n, start = tg->forms.len;
 
-		if (n == 0 || l[0] == '#')
+		if (!word_line(l, n, col, f))
 			continue;
-		while (k < n && l[k] >= '0' && l[k] <= '9')
-			k++;
-		if (k == 0 || k >= n || l[k] != '\t')
-			continue;
-		f1 = l + k + 1;
-		f2 = memchr(f1, '\t', n - (size_t)(f1 - l));
-		if (!f2)
-			continue;
-		/* a line without the column is written as it is (below): no form of it either */
-		{
-			size_t tabs = 0;
-
-			for (size_t j = 0; j < n; j++)
-				tabs += l[j] == '\t';
-			if (tabs < col)
-				continue;
-		}
-		spans_push(&tg->sp, (const char *)tg->forms.len, 0);
-		for (const char *c = f1; c < f2 && c < f1 + TAG_WORD_MAX; c++)
+		for (const char *c = l + f[1]; c < l + f[2] - 1; c++)
 			if (spans_is_blank((unsigned char)*c))
 				buf_put(&tg->forms, "\xc2\xa0", 2);
 			else
 				buf_putc(&tg->forms, *c);
-		tg->sp.v[tg->sp.n - 1].n = tg->forms.len - (size_t)tg->sp.v[tg->sp.n - 1].p;
-		nf++;
+		spans_push(&tg->sp, (const char *)start, tg->forms.len - start);
+		nw++;
 	}
-	for (size_t i = 0; i < nf; i++)
+	for (size_t i = 0; i < nw; i++) {
 		tg->sp.v[i].p = tg->forms.p + (size_t)tg->sp.v[i].p;
-	room(tg, nf);
-	if (nf && tag_predict(&tg->p, tg->sp.v, nf, tg->tags, &e) < 0)
+		tg->sp.v[i].n = cut_word(tg->sp.v[i].p, tg->sp.v[i].n); /* as unknown */
+	}
+	room(tg, nw);
+	if (nw && tag_predict(&tg->p, tg->sp.v, nw, tg->tags, &e) < 0)
 		eprint_error(&e);
-	nf = 0;
+	nw = 0;
 	for (size_t i = 0; i < tg->lines.n; i++) {
 		const char *l = tg->sent.p + (size_t)tg->lines.v[i].p;
-		size_t n = tg->lines.v[i].n, k = 0, f[12], nfields = 1;
+		size_t n = tg->lines.v[i].n;
 
-		while (k < n && l[k] >= '0' && l[k] <= '9')
-			k++;
-		f[0] = 0;
-		for (size_t j = 0; j < n && nfields < 11; j++)
-			if (l[j] == '\t')
-				f[nfields++] = j + 1;
-		f[nfields] = n + 1;
-		if (n == 0 || l[0] == '#' || k == 0 || k >= n || l[k] != '\t' || nfields <= col ||
-		    !memchr(l + k + 1, '\t', n - k - 1)) {
+		if (!word_line(l, n, col, f)) {
 			buf_put(out, l, n);
 			buf_putc(out, '\n');
 			continue;
 		}
 		buf_put(out, l, f[col]);
-		put_tag(out, tg->m, tg->tags[nf++]);
-		if (f[col + 1] <= n) {
+		put_tag(out, tg->m, tg->tags[nw++]);
+		if (f[col + 1] <= n)
 			buf_put(out, l + f[col + 1] - 1, n - (f[col + 1] - 1));
-		}
 		buf_putc(out, '\n');
 	}
 	tg->sent.len = 0;
@@ -667,10 +672,8 @@ static int tag_conllu_line(void *ctx, const char *s, size_t n, struct buf *out,
 	return 0;
 }
 
-/* The first line of the first input that is not blank: whether it looks like CoNLL-U (ten
- * tab-separated fields, or a comment "# key = value"). Reads nothing when the input is stdin
- * and not a regular file... so stdin is peeked only through the filter itself: here the first
- * named file. */
+/* Whether a line (the first that is not blank) looks like CoNLL-U: ten tab-separated fields,
+ * or a comment "# key = value". */
 static int looks_conllu(const char *s, size_t n)
 {
 	size_t tabs = 0;
@@ -680,6 +683,31 @@ static int looks_conllu(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		tabs += s[i] == '\t';
 	return tabs == 9;
+}
+
+/* The format of the named file path from its first line that is not blank: CoNLL-U or text;
+ * AUTO when it cannot be read here (the filter then says why) or is empty. */
+static enum tag_format detect_file(const char *path)
+{
+	struct reader r;
+	enum tag_format f = TAG_FMT_AUTO;
+	char *line;
+	ssize_t n;
+
+	if (strcmp(path, "-") == 0 || reader_open(&r, path) < 0)
+		return TAG_FMT_AUTO;
+	while ((n = reader_line(&r, &line)) >= 0) {
+		size_t i = 0, len = (size_t)n;
+
+		while (i < len && spans_is_blank((unsigned char)line[i]))
+			i++;
+		if (i < len) {
+			f = looks_conllu(line, len) ? TAG_FMT_CONLLU : TAG_FMT_TEXT;
+			break;
+		}
+	}
+	reader_close(&r);
+	return f;
 }
 
 struct detect {
@@ -731,6 +759,7 @@ static void tagger_free(struct tagger *tg)
 	buf_free(&tg->sent);
 	buf_free(&tg->forms);
 	free(tg->tags);
+	free(tg->len);
 }
 
 static const struct option use_longopts[] = {
@@ -804,6 +833,9 @@ static int tag_main(int argc, char **argv)
 
 	use_options(&a, argc, argv, 0);
 	load_model(&m, a.model);
+	/* named files: the first decides here, so that text is tagged on threads */
+	if (a.format == TAG_FMT_AUTO && argc > optind && m.c.units == TAG_UNITS_WORDS)
+		a.format = detect_file(argv[optind]);
 	if (a.column >= 0 && m.c.units == TAG_UNITS_CHARS)
 		eprintf("%s: --column: a model of characters tags text, not CoNLL-U", a.model);
 	if (m.c.units == TAG_UNITS_CHARS && a.format == TAG_FMT_CONLLU)
@@ -885,26 +917,18 @@ static void spacing_figures(const struct tag_data *d, const uint32_t *pred, uint
 		}
 }
 
+/* x in %.6g, or null when it is not a number (JSON has no NaN). */
+static const char *json_num(char *b, double x)
+{
+	if (isnan(x))
+		return strcpy(b, "null");
+	snprintf(b, 32, "%.6g", x);
+	return b;
+}
+
 static double ratio(uint64_t a, uint64_t b)
 {
 	return b ? (double)a / (double)b : NAN;
-}
-
-/* F1 of p and r: NaN when either is, 0 when both are 0 (cls_metrics' convention) */
-static double f1(double p, double r)
-{
-	if (isnan(p) || isnan(r))
-		return NAN;
-	return p + r > 0 ? 2 * p * r / (p + r) : 0;
-}
-
-/* x as a JSON number into b [32]: NaN is null */
-static const char *jnum(char *b, double x)
-{
-	if (isnan(x))
-		return "null";
-	snprintf(b, 32, "%.6g", x);
-	return b;
 }
 
 static int eval_main(int argc, char **argv)
@@ -962,24 +986,28 @@ static int eval_main(int argc, char **argv)
 	out_init();
 	if (a.json) {
 		double p = ratio(tp, tp + fp), r = ratio(tp, tp + fn);
-		char b[5][32];
-		int k = snprintf(more, sizeof(more), "\"known_accuracy\":%s,\"known\":%llu,"
-		                 "\"unknown_accuracy\":%s,\"unknown\":%llu",
-		                 jnum(b[0], ratio(kok, known)), (unsigned long long)known,
-		                 jnum(b[1], ratio(uok, unk)), (unsigned long long)unk);
+		char k1[32], k2[32], sp[3][32];
+		int k = 0;
 
+		if (m.c.units == TAG_UNITS_WORDS)
+			k = snprintf(more, sizeof(more), "\"known_accuracy\":%s,\"known\":%llu,"
+			             "\"unknown_accuracy\":%s,\"unknown\":%llu%s",
+			             json_num(k1, ratio(kok, known)), (unsigned long long)known,
+			             json_num(k2, ratio(uok, unk)), (unsigned long long)unk,
+			             m.c.spacing ? "," : "");
 		if (m.c.spacing)
-			snprintf(more + k, sizeof(more) - (size_t)k, ",\"spaces\":{\"precision\":%s,"
+			snprintf(more + k, sizeof(more) - (size_t)k, "\"spaces\":{\"precision\":%s,"
 			         "\"recall\":%s,\"f1\":%s,\"tp\":%llu,\"fp\":%llu,\"fn\":%llu}",
-			         jnum(b[2], p), jnum(b[3], r), jnum(b[4], f1(p, r)),
-			         (unsigned long long)tp, (unsigned long long)fp, (unsigned long long)fn);
-		cls_metrics_json_more(&mt, &out, more);
+			         json_num(sp[0], p), json_num(sp[1], r),
+			         json_num(sp[2], 2 * p * r / (p + r)), (unsigned long long)tp,
+			         (unsigned long long)fp, (unsigned long long)fn);
+		cls_metrics_json_more(&mt, &out, more[0] ? more : NULL);
 	} else {
 		if (m.c.spacing) {
 			double p = ratio(tp, tp + fp), r = ratio(tp, tp + fn);
 
 			outf("spaces    precision %.4f  recall %.4f  F1 %.4f  (%llu "
-			              "found, %llu wrong, %llu missed)\n", p, r, f1(p, r),
+			              "found, %llu wrong, %llu missed)\n", p, r, 2 * p * r / (p + r),
 			              (unsigned long long)tp, (unsigned long long)fp,
 			              (unsigned long long)fn);
 		}

@@ -166,6 +166,7 @@ check_page() {
 @test "examples: nlp-stem(1)" { check_page man/man1/nlp-stem.1; }
 @test "examples: nlp-stopword(1)" { check_page man/man1/nlp-stopword.1; }
 @test "examples: nlp-svd(1)" { check_page man/man1/nlp-svd.1; }
+@test "examples: nlp-tag(1)" { check_page man/man1/nlp-tag.1; }
 @test "examples: nlp-w2v(1)" { check_page man/man1/nlp-w2v.1; }
 @test "examples: nlp-tfidf(1)" { need_python_module scipy; check_page man/man1/nlp-tfidf.1; }
 @test "examples: nlp-tokenize(1)" { check_page man/man1/nlp-tokenize.1; }
@@ -176,5 +177,6 @@ check_page() {
 @test "examples: nlp-glove-model(5)" { check_page man/man5/nlp-glove-model.5; }
 @test "examples: nlp-matrix(5)" { check_page man/man5/nlp-matrix.5; }
 @test "examples: nlp-rnnlm-model(5)" { check_page man/man5/nlp-rnnlm-model.5; }
+@test "examples: nlp-tag-model(5)" { check_page man/man5/nlp-tag-model.5; }
 @test "examples: nlp-w2v-model(5)" { check_page man/man5/nlp-w2v-model.5; }
 @test "examples: nlp(7)" { check_page man/man7/nlp.7; }

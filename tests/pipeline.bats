@@ -83,3 +83,29 @@ SAMPLE="$NLP_TOP/share/nlp/examples/sample.txt"
 			fail "not class, probability and token/weight: $l"
 	done
 }
+
+@test "pipeline: make demo's taggers: parts of speech scored and given, a Korean sentence spaced" {
+	run sh "$NLP_TOP/examples/demo.sh"
+	assert_success
+	local demo=$output l
+	# the report on the 6 held-out sentences: all of them, the known and the unknown words
+	run awk '/^\$ awk .*nlp-tag eval /{on = 1; next} on && /^$/{exit} on' <<<"$demo"
+	[ "${#lines[@]}" -eq 3 ] || fail "not 3 lines of report: $output"
+	assert_line -n 0 --regexp '^accuracy  0\.[0-9]{4}  \([0-9]+/48\)$'
+	assert_line -n 1 --regexp '^known     [01]\.[0-9]{4}  \([0-9]+/[0-9]+\)$'
+	assert_line -n 2 --regexp '^unknown   [01]\.[0-9]{4}  \([0-9]+/[0-9]+\)$'
+	# two sentences tagged: each token with a tag of the sample's, in the order of the input
+	run awk '/^\$ printf .*\| nlp-tag --model /{on = 1; next} on && /^$/{exit} on' <<<"$demo"
+	[ "${#lines[@]}" -eq 2 ] || fail "not 2 tagged lines: $output"
+	for l in "${lines[@]}"; do
+		[[ $l =~ ^([^\ /]+/(ADJ|ADP|ADV|AUX|CCONJ|DET|NOUN|NUM|PART|PRON|PROPN|PUNCT|SCONJ|VERB)( |$))+$ ]] ||
+			fail "not token/tag: $l"
+	done
+	assert_equal "$(sed 's|/[A-Z]*||g' <<<"${lines[0]}")" 'The little rabbit ran to the garden .'
+	assert_equal "$(sed 's|/[A-Z]*||g' <<<"${lines[1]}")" 'She opened a strange box .'
+	# the spaces of the Korean sentence restored, and its characters' tags
+	run awk '/^\$ nlp-tag train --spacing /{on = 1; next} on && /^$/{exit} on' <<<"$demo"
+	assert_output '동생은 학교에서 친구를 만났다.'
+	run awk '/^\$ echo .* --tags-only$/{on = 1; next} on && /^$/{exit} on' <<<"$demo"
+	[[ $output =~ ^[S-]( [S-]){13}$ ]] || fail "not the tags of 14 characters: $output"
+}

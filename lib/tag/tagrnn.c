@@ -48,7 +48,6 @@ static size_t run_layout(struct tag_run *r, float *mem)
 	r->ydrop = r->dropout > 0 ? take(&at, &n, N * r->P) : NULL;
 	r->ymask = r->dropout > 0 ? take(&at, &n, N * r->P) : NULL;
 	r->logits = take(&at, &n, N * r->C);
-	r->dtop = take(&at, &n, N * r->P);
 	r->dxc = r->F ? take(&at, &n, N * r->F) : NULL;
 	r->dxw = take(&at, &n, N * r->E);
 	return n;
@@ -235,11 +234,10 @@ double tag_backward(struct tag_run *r, const struct tag_model *m, float *grad,
 			*correct += best == targets[i];
 		}
 	loss = softmax_xent_backward(r->logits, targets, N, C, scale, 1);
-	affine_backward(r->dtop, G(m, grad, m->out_w), G(m, grad, m->out_b), r->logits, top,
+	affine_backward(r->st->dy, G(m, grad, m->out_w), G(m, grad, m->out_b), r->logits, top,
 	                W(m, m->out_w), N, P, C);
 	if (r->train && r->dropout > 0)
-		dropout_forward(r->dtop, r->dtop, r->ymask, 1, N * P, 0);
-	memcpy(r->st->dy, r->dtop, N * P * sizeof(float));
+		dropout_forward(r->st->dy, r->st->dy, r->ymask, 1, N * P, 0);
 	memset(&g, 0, sizeof(g));
 	for (unsigned l = 0; l < c->layers; l++)
 		for (unsigned d = 0; d < (c->bidirectional ? 2u : 1u); d++) {

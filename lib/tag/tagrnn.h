@@ -35,7 +35,6 @@ struct tag_run {
 	float *x;                     /* [T][B][I] the two side by side: the layers' input */
 	float *ydrop, *ymask;         /* [T][B][P] the top's states after dropout, the mask */
 	float *logits;                /* [T][B][C]; after tag_backward, their gradient */
-	float *dtop;                  /* [T][B][P] */
 	float *dxc;                   /* [T][B][F] */
 	float *dxw;                   /* [T][B][E] */
 	size_t Lcap;                  /* positions the character arrays hold */

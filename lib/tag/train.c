@@ -157,30 +157,51 @@ size_t tag_set_run(const struct tag_set *s, size_t i, size_t B)
 	return n;
 }
 
-/* The largest batch's cells and characters, for batches of at most B from the order. */
-static void set_needs(const struct tag_set *s, size_t B, size_t *cells, size_t *chars)
+static int by_count_desc(const void *a, const void *b)
 {
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x < y) - (x > y);
+}
+
+/* The cells of the largest batch of at most B segments from the order, and the most characters
+ * any batch can have in any order of the epochs: for each length, the sum of the segments'
+ * largest character counts, as many as a batch of that length takes. Returns 0 or -1 (memory). */
+static int set_needs(const struct tag_set *s, size_t B, size_t *cells, size_t *chars)
+{
+	size_t *cnt = NULL;
+
 	*cells = 2;
 	*chars = 1;
-	for (size_t i = 0; i < s->nseg;) {
-		size_t n = tag_set_run(s, i, B), T = s->seg[s->order[i]].len, L = 0;
+	if (s->cstart && !(cnt = malloc((s->nseg ? s->nseg : 1) * sizeof(*cnt))))
+		return -1;
+	for (size_t i = 0, j; i < s->nseg; i = j) {
+		size_t T = s->seg[s->order[i]].len, most = tag_set_run(s, i, B), L = 0;
 
-		if ((T + 1) * n > *cells)
-			*cells = (T + 1) * n;
-		if (s->cstart)
-			for (size_t k = 0; k < n; k++) {
-				const struct tag_seg *g = &s->seg[s->order[i + k]];
+		for (j = i; j < s->nseg && s->seg[s->order[j]].len == T; j++)
+			;
+		if ((T + 1) * most > *cells)
+			*cells = (T + 1) * most;
+		if (!cnt)
+			continue;
+		for (size_t k = i; k < j; k++) {
+			const struct tag_seg *g = &s->seg[s->order[k]];
 
-				for (uint32_t t = 0; t < g->len; t++) {
-					uint32_t w = s->d->tok[g->first + t];
+			cnt[k - i] = 0;
+			for (uint32_t t = 0; t < g->len; t++) {
+				uint32_t w = s->d->tok[g->first + t];
 
-					L += s->cstart[w + 1] - s->cstart[w];
-				}
+				cnt[k - i] += s->cstart[w + 1] - s->cstart[w];
 			}
+		}
+		qsort(cnt, j - i, sizeof(*cnt), by_count_desc);
+		for (size_t k = 0; k < most && k < j - i; k++)
+			L += cnt[k];
 		if (L > *chars)
 			*chars = L;
-		i += n;
 	}
+	free(cnt);
+	return 0;
 }
 
 void tag_set_gather(const struct tag_set *s, const uint32_t *ex, size_t B, uint32_t *words,
@@ -222,7 +243,8 @@ int tag_rnn_predict_set(const struct tag_model *m, const struct tag_set *s, uint
 	struct tag_input in;
 	int ret = 0;
 
-	set_needs(s, EVAL_BATCH, &cells, &L);
+	if (set_needs(s, EVAL_BATCH, &cells, &L) < 0)
+		return error_set(e, -1, ENOMEM, NULL, 0, "predictions");
 	if (!(r = tag_run_new(m, cells, EVAL_BATCH, 0, 0, e)))
 		return -1;
 	words = malloc(cells * sizeof(*words));
@@ -447,7 +469,8 @@ static int trainer_init(struct trainer *t, struct tag_model *m, const struct tag
 	t->o = o;
 	if (tag_set_init(&t->tr, m, train, e) < 0 || (valid && tag_set_init(&t->va, m, valid, e) < 0))
 		return -1;
-	set_needs(&t->tr, B, &t->cells, &t->chars);
+	if (set_needs(&t->tr, B, &t->cells, &t->chars) < 0)
+		return error_set(e, -1, ENOMEM, NULL, 0, "training");
 	t->r = tag_run_new(m, t->cells, B, o->dropout, o->rdropout, e);
 	if (!t->r || tag_run_chars(t->r, t->chars, e) < 0)
 		return -1;
