@@ -472,7 +472,8 @@ static int train_main(int argc, char **argv)
 		return ret;
 	}
 	if (train.ntok == 0)
-		eprintf("%s: no tagged tokens", argc > optind ? argv[argc - 1] : "stdin");
+		eprintf("%s: no tagged tokens", argc - optind == 1 ? argv[optind] : argc > optind ?
+		        "the input files" : "<stdin>");
 	if (a.valid && valid.ntok == 0)
 		eprintf("%s: no tagged tokens to validate on", a.valid);
 	tc.m = &m;
@@ -672,70 +673,105 @@ static int tag_conllu_line(void *ctx, const char *s, size_t n, struct buf *out,
 	return 0;
 }
 
-/* Whether a line (the first that is not blank) looks like CoNLL-U: ten tab-separated fields,
- * or a comment "# key = value". */
-static int looks_conllu(const char *s, size_t n)
+/* What a line says of the input's format: 1 CoNLL-U (ten tab-separated fields), 0 text, -1
+ * nothing (a blank line, or a line that starts with # as CoNLL-U's comments do). */
+static int line_kind(const char *s, size_t n)
 {
-	size_t tabs = 0;
+	size_t i = 0, tabs = 0;
 
-	if (n > 2 && s[0] == '#' && memmem(s, n, " = ", 3))
-		return 1;
-	for (size_t i = 0; i < n; i++)
+	while (i < n && spans_is_blank((unsigned char)s[i]))
+		i++;
+	if (i == n || s[0] == '#')
+		return -1;
+	for (i = 0; i < n; i++)
 		tabs += s[i] == '\t';
 	return tabs == 9;
 }
 
-/* The format of the named file path from its first line that is not blank: CoNLL-U or text;
- * AUTO when it cannot be read here (the filter then says why) or is empty. */
+/* The format of the named file path from its first line that tells: CoNLL-U or text; AUTO
+ * when it cannot be read here (the filter then says why) or no line tells. */
 static enum tag_format detect_file(const char *path)
 {
 	struct reader r;
 	enum tag_format f = TAG_FMT_AUTO;
 	char *line;
 	ssize_t n;
+	int k;
 
 	if (strcmp(path, "-") == 0 || reader_open(&r, path) < 0)
 		return TAG_FMT_AUTO;
-	while ((n = reader_line(&r, &line)) >= 0) {
-		size_t i = 0, len = (size_t)n;
-
-		while (i < len && spans_is_blank((unsigned char)line[i]))
-			i++;
-		if (i < len) {
-			f = looks_conllu(line, len) ? TAG_FMT_CONLLU : TAG_FMT_TEXT;
+	while ((n = reader_line(&r, &line)) >= 0)
+		if ((k = line_kind(line, (size_t)n)) >= 0) {
+			f = k ? TAG_FMT_CONLLU : TAG_FMT_TEXT;
 			break;
 		}
-	}
 	reader_close(&r);
 	return f;
 }
 
 struct detect {
 	struct tagger *tg;
-	enum tag_format format;    /* AUTO until the first line that is not blank */
-	struct buf pending;        /* the blank lines before it */
+	enum tag_format format;    /* AUTO until a line tells */
+	struct buf pending;        /* the lines before it */
+	struct spans lines;        /* their offsets in pending (p: NULL + offset) and lengths */
 };
+
+static int tag_as(struct detect *d, const char *s, size_t n, struct buf *out, const char *name,
+                  uint64_t line, struct error *e)
+{
+	if (d->format == TAG_FMT_CONLLU)
+		return tag_conllu_line(d->tg, s, n, out, name, line, e);
+	tag_line(d->tg, s, n, out);
+	return 0;
+}
+
+/* The lines held back, as the format now known says (text when none told). */
+static int replay(struct detect *d, struct buf *out, const char *name, struct error *e)
+{
+	if (d->format == TAG_FMT_AUTO)
+		d->format = TAG_FMT_TEXT;
+	for (size_t i = 0; i < d->lines.n; i++)
+		if (tag_as(d, d->pending.p + (size_t)d->lines.v[i].p, d->lines.v[i].n, out, name, 0,
+		           e) < 0)
+			return -1;
+	d->lines.n = 0;
+	d->pending.len = 0;
+	return 0;
+}
 
 static int tag_any_line(void *ctx, const char *s, size_t n, struct buf *out, const char *name,
                         uint64_t line, struct error *e)
 {
 	struct detect *d = ctx;
+	int k;
 
 	if (d->format == TAG_FMT_AUTO) {
-		size_t i = 0;
-
-		while (i < n && spans_is_blank((unsigned char)s[i]))
-			i++;
-		if (i == n && n == 0) {
-			tag_line(d->tg, s, n, out);
+		if ((k = line_kind(s, n)) < 0) {
+			spans_push(&d->lines, (const char *)d->pending.len, n);
+			buf_put(&d->pending, s, n);
 			return 0;
 		}
-		d->format = looks_conllu(s, n) ? TAG_FMT_CONLLU : TAG_FMT_TEXT;
+		d->format = k ? TAG_FMT_CONLLU : TAG_FMT_TEXT;
+		if (replay(d, out, name, e) < 0)
+			return -1;
 	}
-	if (d->format == TAG_FMT_CONLLU)
-		return tag_conllu_line(d->tg, s, n, out, name, line, e);
-	tag_line(d->tg, s, n, out);
-	return 0;
+	return tag_as(d, s, n, out, name, line, e);
+}
+
+/* CoNLL-U: a file's last sentence ends with the file, even without its blank line */
+static void flush_file(void *ctx)
+{
+	struct detect *d = ctx;
+	struct buf b = {0};
+	struct error e;
+
+	if (d->lines.n && replay(d, &b, NULL, &e) < 0)
+		eprint_error(&e);
+	if (d->format == TAG_FMT_CONLLU && d->tg->lines.n)
+		flush_sentence(d->tg, &b);
+	if (b.len)
+		writer_write(&out, b.p, b.len);
+	buf_free(&b);
 }
 
 static void tagger_init(struct tagger *tg, const struct tag_model *m, int tags_only,
@@ -865,16 +901,13 @@ static int tag_main(int argc, char **argv)
 		d.format = a.format;
 		f.fn_err = tag_any_line;
 		f.ctx = &d;
+		f.begin_file = flush_file;
 		out_init();
 		progress_init(a.progress);
 		ret = filter_lines(&f, argv + optind, argc - optind);
-		if (d.format == TAG_FMT_CONLLU && tg[0].lines.n) {
-			struct buf b = {0};
-
-			flush_sentence(&tg[0], &b);
-			writer_write(&out, b.p, b.len);
-			buf_free(&b);
-		}
+		flush_file(&d);
+		buf_free(&d.pending);
+		spans_free(&d.lines);
 		filter_done(&f, f.lines, "lines");
 		if (out_close() != 0 && !ret)
 			ret = EXIT_RUNTIME;
