@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/error.h"
 #include "base/spans.h"
 #include "base/strtab.h"
@@ -50,6 +51,9 @@ struct tag_data {
 	enum tag_units units;
 	int spacing;            /* characters tagged by the spaces */
 	struct spans sp;        /* scratch */
+	struct buf tmp;         /* scratch: a token with its blanks replaced */
+	uint8_t *space;         /* scratch [spacecap] of tag_split */
+	size_t spacecap;
 };
 
 /* Sets d up to read lines of format (AUTO: the first line that is neither blank nor a comment
@@ -85,10 +89,12 @@ static inline const uint32_t *tag_sentence(const struct tag_data *d, size_t i, s
 	return d->tok + d->start[i];
 }
 
-/* Splits s [n] into its units as spans into s: tokens separated by blanks, or the code points
- * that are not blanks (TAG_UNITS_CHARS); with space (not NULL) [n] out, space[k] = 1 when a
- * blank follows unit k in the line and another unit after it. Returns the units in sp. */
-void tag_split(const char *s, size_t n, enum tag_units units, struct spans *sp,
-               uint8_t **space);
+/* Splits the valid UTF-8 s [n] into its units as spans into s: tokens separated by blanks, or
+ * the code points that are not blanks (TAG_UNITS_CHARS; a blank is spans_is_blank's or a Unicode
+ * space, utf8_is_space). With space not NULL, (*space) [sp->n] is set (grown with realloc from
+ * *cap; emalloc's policy when memory runs out): 1 when a blank follows the unit and another unit
+ * comes after it, else 0. */
+void tag_split(const char *s, size_t n, enum tag_units units, struct spans *sp, uint8_t **space,
+               size_t *cap);
 
 #endif

@@ -48,6 +48,7 @@ struct tag_config {
 	enum tag_kind kind;
 	enum tag_units units;       /* what a text line's units are */
 	uint32_t spacing;           /* tags are TAG_SPACE / TAG_NOSPACE: restores spaces */
+	enum tag_column column;     /* the CoNLL-U column it was trained on (for filling it) */
 	uint32_t tags, words, chars;
 	/* recurrent */
 	enum nn_cell cell;
