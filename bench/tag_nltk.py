@@ -16,8 +16,9 @@ else the most frequent tag of all (ties: the tag seen first).
 
 spacing: Korean word spacing as character tagging. The "words" of a line of CORPUS (of its first
 --lines lines, 0 for all; empty lines are no sentences) are its characters that are not blanks
-(space, tab, CR, VT, FF; U+00A0 is a character); a character's tag is S when a blank follows it
-in the line, '-' otherwise. GOLD files are CoNLL-U (their `# text = `
+(white space as nlp-tag's character units see it: ASCII space and tab to CR, U+0085, and the
+Unicode separators Zs, Zl, Zp, U+00A0 among them); a character's tag is S when a blank and then
+another character follow it in the line, '-' otherwise. GOLD files are CoNLL-U (their `# text = `
 lines, correctly spaced) or text lines. Each gold line is tagged without its blanks; the space
 decisions are the gaps between its characters (the last character of a line has none):
 precision, recall and F1 of S.
@@ -148,20 +149,24 @@ def pos(a):
         print(accuracy_line(name, r, n))
 
 
-BLANKS = ' \t\r\v\f'
+def is_blank(ch):
+    """White space as nlp-tag's units of characters (utf8_is_space): str.isspace() but the
+    ASCII separators U+001C..U+001F."""
+    return ch.isspace() and not '\x1c' <= ch <= '\x1f'
 
 
 def spaced(line):
-    """The characters of line that are not blanks, each with S when a blank follows it, else
-    '-' (a blank at the end of the line counts: the gap after a line's last character is never
-    scored)."""
+    """The characters of line that are not blanks, each with S when a blank and then another
+    character follow it, else '-'."""
     out = []
     for ch in line:
-        if ch in BLANKS:
+        if is_blank(ch):
             if out:
                 out[-1] = (out[-1][0], 'S')
         else:
             out.append((ch, '-'))
+    if out:
+        out[-1] = (out[-1][0], '-')
     return out
 
 
