@@ -4,9 +4,8 @@
  * reverse, their states concatenated; the pooling of the top layer's states (the last, mean,
  * max or attention, nn/pool.h); dropout (inverted, in training) on the embeddings, between
  * layers and on the pooled vector, and recurrent dropout on the states entering W_hh; the
- * output layer and the softmax cross-entropy averaged over the batch. The two directions of a
- * bidirectional layer run on two threads when nn/gemm.h has two, each with its products on
- * one: the same bits as one after the other. */
+ * output layer and the softmax cross-entropy averaged over the batch. The layers are
+ * nn/stack.h's. */
 #ifndef NLP_CLS_RNNCLS_H
 #define NLP_CLS_RNNCLS_H
 
@@ -16,40 +15,24 @@
 #include "base/error.h"
 #include "base/rng.h"
 #include "cls/model.h"
+#include "nn/stack.h"
 
 /* The activations of a batch, sized once for at most T steps of B texts. */
 struct cls_run {
 	size_t N, B;                 /* capacity: a batch of B' <= B texts of T steps, (T + 1) B' <= N */
-	size_t E, H, P, A, C, GH;    /* sizes: embedding, hidden, pooled, attention, classes,
-	                              * gates */
+	size_t E, P, A, C;           /* sizes: embedding, pooled, attention, classes */
 	unsigned layers, dirs;
-	enum nn_cell cell;
 	enum cls_pool pool;
-	float dropout, rdropout;     /* training's rates (0: none) */
+	float dropout;               /* training's rate (0: none) */
+	struct nn_stack *st;         /* the recurrent layers (nn/stack.h) */
+	struct stack_w sw;           /* their weights in the model */
 	float *mem;                  /* one allocation for all below */
 	float *xemb;                 /* [T][B][E] the embeddings */
-	float *drop[CLS_MAX_LAYERS]; /* [T][B][I] layer l's input after dropout */
-	float *mask[CLS_MAX_LAYERS]; /* [T][B][I] its dropout mask */
-	const float *x[CLS_MAX_LAYERS]; /* layer l's input as read: xemb, y[l-1] or drop[l] */
-	float *xr[CLS_MAX_LAYERS];   /* [T][B][I] the input reversed in time (backward direction) */
-	float *hs[CLS_MAX_LAYERS][2], *cs[CLS_MAX_LAYERS][2];    /* [T+1][B][H] (cs: lstm) */
-	float *gates[CLS_MAX_LAYERS][2];                         /* [T][B][GH] */
-	float *hn[CLS_MAX_LAYERS][2];                            /* [T][B][H] gru */
-	float *hm[CLS_MAX_LAYERS][2];                            /* [T][B][H] rdropout */
-	float *rmask[CLS_MAX_LAYERS][2];                         /* [B][H] rdropout */
-	float *y[CLS_MAX_LAYERS];    /* [T][B][P] layer l's output, both directions side by side */
 	float *pooled;               /* [B][P] */
 	float *pdrop, *pmask;        /* [B][P] the pooled vector after dropout, and its mask */
 	uint32_t *arg;               /* [B][P] max: the step of each maximum */
 	float *u, *att;              /* [T][B][A], [T][B] attention: tanh layer, weights */
 	float *logits;               /* [B][C] logits; after cls_backward, their gradient */
-	float *dy, *din;             /* [T][B][P] gradients at a layer's output and input */
-	float *dxd;                  /* [T][B][P or E] the backward direction's input gradient */
-	/* each direction's scratch, so that the two run at once: */
-	float *tmp[2];               /* [B][GH] gru */
-	float *dyd[2];               /* [T][B][H] the gradient at its outputs */
-	float *dgx[2], *dgh[2];      /* [T][B][GH], [T][B][GH] gru */
-	float *dc[2], *dhm[2];       /* [B][H] lstm, [B][H] recurrent dropout */
 	float *du, *dpool;           /* [T][B][A], [B][P] */
 	size_t steps, batch;         /* the forward's T and B */
 	int train;                   /* the forward drew dropout masks */

@@ -21,10 +21,22 @@ int tag_data_init(struct tag_data *d, enum tag_format format, enum tag_column co
 		return error_set(e, -1, ENOMEM, NULL, 0, "tagged text");
 	}
 	d->start[0] = 0;
-	if (spacing && ((strtab_intern(&d->tags, TAG_NOSPACE, 1) < 0) ||
-	                strtab_intern(&d->tags, TAG_SPACE, 1) < 0)) {
-		tag_data_free(d);
-		return error_set(e, -1, ENOMEM, NULL, 0, "tagged text");
+	if (spacing) {
+		strtab_free(&d->tags);
+		if (tag_spacing_tags(&d->tags, e) < 0) {
+			tag_data_free(d);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int tag_spacing_tags(struct strtab *out, struct error *e)
+{
+	if (strtab_init(out, 2) < 0 || strtab_intern(out, TAG_NOSPACE, 1) < 0 ||
+	    strtab_intern(out, TAG_SPACE, 1) < 0) {
+		strtab_free(out);
+		return error_set(e, -1, ENOMEM, NULL, 0, "the spacing tags");
 	}
 	return 0;
 }

@@ -79,6 +79,9 @@ int tag_data_add(struct tag_data *d, const char *s, size_t n, const char *name, 
 /* Ends the sentence being read, if any (at the end of a file). Returns 0 or -1 (memory). */
 int tag_data_end(struct tag_data *d, struct error *e);
 
+/* out = the spacing tags' table: TAG_NOSPACE, then TAG_SPACE. Returns 0 or -1 with e filled. */
+int tag_spacing_tags(struct strtab *out, struct error *e);
+
 /* The tokens of sentence i: ids [*len]; tags (or NULL) its tags [*len]. */
 static inline const uint32_t *tag_sentence(const struct tag_data *d, size_t i, size_t *len,
                                            const uint32_t **tags)
