@@ -33,8 +33,9 @@ rows fixed.
 Training: the mean cross-entropy over the batch's tokens; the gradient's global norm clipped to
 --clip (5); SparseAdam on the word embedding (lazy: only the batch's rows move; nn/optim.h's
 lazy Adam) and Adam on the rest, --lr 0.001. Each epoch the sentences are grouped by length,
-each group shuffled and cut into batches of at most --batch (32) sentences, the batches
-shuffled: a batch is a [T][B] block without padding. After each epoch the accuracy on --valid;
+each group shuffled and cut into batches of at most --batch (32) sentences, and of at most
+--batch * 64 / (T + 1) sentences of length T (nlp-tag's CELLS_PER: long sentences come fewer at a
+time), the batches shuffled: a batch is a [T][B] block without padding. After each epoch the accuracy on --valid;
 the best epoch's weights are kept, and training stops after --patience (3; 0: never) epochs
 without a better one.
 
@@ -64,6 +65,7 @@ import torch
 import torch.nn as nn
 
 WORD_CHARS = 64     # the code points of a word the character encoder reads (TAG_WORD_CHARS)
+CELLS_PER = 64      # a batch of B sentences of length T holds at most B * 64 / (T + 1) of them
 
 
 def read(path, column):
@@ -112,7 +114,8 @@ def encode(sents, wid, cid, tid):
 
 
 def batches(data, size, rng):
-    """Lists of sentence indices: grouped by length, each group shuffled and cut, all shuffled."""
+    """Lists of sentence indices: grouped by length, each group shuffled and cut into batches of
+    at most size sentences and size * CELLS_PER tokens, all shuffled."""
     groups = defaultdict(list)
     for i, s in enumerate(data):
         groups[len(s[0])].append(i)
@@ -120,7 +123,8 @@ def batches(data, size, rng):
     for T in sorted(groups):
         g = groups[T]
         rng.shuffle(g)
-        out += [g[k:k + size] for k in range(0, len(g), size)]
+        n = max(1, min(size, size * CELLS_PER // (T + 1)))
+        out += [g[k:k + n] for k in range(0, len(g), n)]
     rng.shuffle(out)
     return out
 
