@@ -1,7 +1,7 @@
 # nlp: classic NLP as a Unix pipeline of small C programs.
 # One list of programs; their binaries, man pages and test files are derived from it.
 
-PROGS = normalize tokenize stopword ngram vocab cooccur mat ppmi tfidf svd similar w2v lm perplexity rnnlm classify glove bpe stem
+PROGS = normalize tokenize stopword ngram vocab cooccur mat ppmi tfidf svd similar w2v lm perplexity rnnlm classify glove bpe stem tag
 VERSION = 0.1.0
 
 PREFIX ?= /usr/local

@@ -336,6 +336,11 @@ static void json_str(struct writer *w, const char *s, size_t n)
 
 void cls_metrics_json(const struct cls_metrics *m, struct writer *w)
 {
+	cls_metrics_json_more(m, w, NULL);
+}
+
+void cls_metrics_json_more(const struct cls_metrics *m, struct writer *w, const char *more)
+{
 	size_t rows = m->C + m->unknown.n, len;
 	uint32_t *ord = unknown_order(m);
 
@@ -378,6 +383,11 @@ void cls_metrics_json(const struct cls_metrics *m, struct writer *w)
 			writer_putc(w, ',');
 		json_str(w, s, len);
 	}
-	put(w, "]}\n");
+	writer_putc(w, ']');
+	if (more) {
+		writer_putc(w, ',');
+		put(w, more);
+	}
+	put(w, "}\n");
 	free(ord);
 }

@@ -86,5 +86,8 @@ void cls_metrics_text(const struct cls_metrics *m, struct writer *w);
  * empty array when there are none). Numbers in %.6g, NaN as null; strings escaped as JSON needs
  * (\" \\ and \u00XX for control bytes; other bytes as they are). Failures are w's. */
 void cls_metrics_json(const struct cls_metrics *m, struct writer *w);
+/* The same with more members (a caller's JSON, "\"name\":value,..."; NULL: none) before the
+ * closing brace. */
+void cls_metrics_json_more(const struct cls_metrics *m, struct writer *w, const char *more);
 
 #endif
