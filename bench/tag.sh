@@ -160,14 +160,16 @@ fi
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$(load)" >>"$res"; }
 num() { awk -v x="${1:-nan}" 'BEGIN { printf "%.4f", x }'; }
 
-# ours_eval MODEL GOLD: "accuracy known unknown" of nlp-tag eval's text report (spacing models:
-# "precision recall F1" of the space decisions)
+# ours_eval MODEL GOLD: "accuracy known unknown" of nlp-tag eval's text report (its lines
+# `accuracy  0.9512  (n/N)`, `known ...`, `unknown ...`); spacing models: "precision recall F1"
+# of the space decisions (its first line `spaces    precision P  recall R  F1 F  (...)`)
 ours_eval()
 {
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE nice "$tag" eval --model "$1" "$2" >"$tmp/eval.txt" 2>"$tmp/eval.err" ||
 		{ echo "$me: nlp-tag eval --model $1 $2 failed" >&2; tail -n 5 "$tmp/eval.err" >&2; exit 1; }
-	awk '{ k = tolower($1); sub(/:$/, "", k) } k ~ /^(accuracy|known|unknown|precision|recall|f1)$/ && !(k in v) { v[k] = $2 }
-		END { if ("precision" in v) print v["precision"], v["recall"], v["f1"]; else print v["accuracy"], v["known"], v["unknown"] }' "$tmp/eval.txt"
+	awk '$1 == "spaces" && $2 == "precision" && !sp { sp = $3 " " $5 " " $7 }
+		$1 ~ /^(accuracy|known|unknown)$/ && !($1 in v) { v[$1] = $2 }
+		END { if (sp != "") print sp; else print v["accuracy"], v["known"], v["unknown"] }' "$tmp/eval.txt"
 }
 
 # ours_tag_speed MODEL THREADS: tokens a second of nlp-tag tagging dev-rep.txt (the whole command)
