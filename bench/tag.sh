@@ -140,6 +140,15 @@ fi
 
 have_tag=0 have_nltk=0 have_torch=0
 if [ -x "$tag" ]; then have_tag=1; else notes+=("nlp-tag rows skipped: $tag does not exist yet (make all on a branch that has it)"); fi
+# the linear tagger came on its own branch: a build without it fails on a one-line TSV
+have_lin=$have_tag
+if [ $have_tag = 1 ]; then
+	printf 'a\tX\nb\tY\n' >"$tmp/probe.tsv"
+	if ! "$tag" train --linear --output "$tmp/probe.tag" "$tmp/probe.tsv" >/dev/null 2>"$tmp/probe.err"; then
+		have_lin=0
+		notes+=("nlp-tag --linear rows skipped: $(head -n 1 "$tmp/probe.err")")
+	fi
+fi
 if "$PY" -c 'import nltk.tag.perceptron' 2>/dev/null; then have_nltk=1; else notes+=("NLTK rows skipped: $PY cannot import nltk (make deps-bench installs python3-nltk)"); fi
 if "$PY" -c 'import torch' 2>/dev/null; then have_torch=1; else notes+=("PyTorch rows skipped: $PY cannot import torch (make deps-bench installs python3-torch)"); fi
 
@@ -264,9 +273,9 @@ run_sp_nltk()
 if [ -z "${want[report]:-}" ]; then
 	if [ -n "${want[linear]:-}" ]; then
 		for r in $(seq 1 "$reps"); do
-			if [ $have_tag = 1 ] && ((r % 2)); then run_lin "$r"; fi
+			if [ $have_lin = 1 ] && ((r % 2)); then run_lin "$r"; fi
 			[ $have_nltk = 0 ] || run_nltk "$r"
-			if [ $have_tag = 1 ] && ! ((r % 2)); then run_lin "$r"; fi
+			if [ $have_lin = 1 ] && ! ((r % 2)); then run_lin "$r"; fi
 		done
 	fi
 	if [ -n "${want[rnn]:-}" ]; then
@@ -279,9 +288,11 @@ if [ -z "${want[report]:-}" ]; then
 		done
 	fi
 	if [ -n "${want[spacing]:-}" ]; then
-		if [ $have_tag = 1 ]; then
+		if [ $have_lin = 1 ]; then
 			run_sp_ours sp-lin "$out/kowiki-30k$q.txt" --linear -T 1
 			[ $quick = 1 ] || run_sp_ours sp-lin-all "$ko" --linear -T 1
+		fi
+		if [ $have_tag = 1 ]; then
 			[ "$sp_rnn" = 0 ] || run_sp_ours sp-rnn "$out/kowiki-30k$q.txt" --epochs "$sp_epochs" \
 				--valid "$out/kowiki-valid$q.txt" --log "$out/sp-rnn$q.log" -T "${thread_list[-1]}"
 		fi
