@@ -27,7 +27,7 @@
 #            kowiki-30M.txt, nlp-tag train --spacing (recurrent, --epochs TAG_SPACING_EPOCHS,
 #            default 3, --valid kowiki-valid.txt; TAG_SPACING_RNN=0 leaves it out), each then
 #            nlp-tag eval on ko-gold.txt; tag_nltk.py spacing on kowiki-30k.txt
-#   report   runs nothing: prints the tables again from TAG_DIR/results.tsv (the last run's)
+#   report   runs nothing: prints the tables again from TAG_DIR/results.tsv
 #   --quick  a smoke run: 1,000 training sentences and 300 dev ones, 2 epochs of the recurrent
 #            taggers, 2,000 lines of kowiki, 300 gold lines, one run each, no whole-kowiki row;
 #            its files carry a .quick suffix
@@ -47,7 +47,8 @@
 # bin/nlp-tag). What is missing is skipped with a note: nlp-tag (its rows), NLTK or torch
 # (make deps-bench installs python3-nltk and python3-torch). Without the data the script says so
 # and exits 0; it exits 1 when a command fails. The table (markdown) goes to stdout, progress to
-# stderr, the runs' figures to TAG_DIR/results.tsv (this run's only).
+# stderr, the runs' figures to TAG_DIR/results.tsv (a section run replaces its rows there and
+# keeps the others', so the sections can run apart; the head of the table is the last run's).
 set -euo pipefail
 
 # shellcheck source=bench/_common.sh
@@ -132,10 +133,11 @@ fi
 if [ -n "${want[spacing]:-}" ]; then
 	ko=$(unxz_cached kowiki-30M)
 	head -n "$sp_lines" "$ko" >"$out/kowiki-30k$q.txt"
-	tail -n "+$((sp_lines + 1))" "$ko" | head -n 1000 >"$out/kowiki-valid$q.txt"
+	# (no head in a pipe: under pipefail its early exit fails the writer)
+	sed -n "$((sp_lines + 1)),$((sp_lines + 1000))p" "$ko" >"$out/kowiki-valid$q.txt"
 	for f in ko_gsd-ud-dev ko_kaist-ud-dev; do
 		xz -dc "$data/ud-korean/$f.conllu.xz" | sed -n 's/^# text = //p'
-	done | { if [ $quick = 1 ]; then head -n 300; else cat; fi; } >"$out/ko-gold$q.txt"
+	done | awk -v n="$([ $quick = 1 ] && echo 300 || echo 0)" 'n == 0 || NR <= n' >"$out/ko-gold$q.txt"
 fi
 
 have_tag=0 have_nltk=0 have_torch=0
@@ -156,7 +158,13 @@ res=$out/results$q.tsv
 if [ -n "${want[report]:-}" ]; then
 	[ -s "$res" ] || { echo "$me: nothing to report: $res is empty or missing" >&2; exit 1; }
 else
-	: >"$res"
+	# this run's sections replace their rows; the other sections' rows stay
+	pat=""
+	[ -z "${want[linear]:-}" ] || pat="$pat|lin|nltk|mft"
+	[ -z "${want[rnn]:-}" ] || pat="$pat|rnn-T[0-9]+|torch-T[0-9]+"
+	[ -z "${want[spacing]:-}" ] || pat="$pat|sp-[a-z-]+"
+	touch "$res"
+	awk -F'\t' -v p="^(${pat#|})\$" '$1 !~ p' "$res" >"$tmp/res" && cat "$tmp/res" >"$res"
 	{
 		echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC'), nlp at $commit; $(machine);"
 		echo "NLTK $("$PY" -c 'import nltk; print(nltk.__version__)' 2>/dev/null || echo '?'), PyTorch $("$PY" -c 'import torch; print(torch.__version__)' 2>/dev/null || echo '?'); OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for every row; every command under nice."
@@ -307,7 +315,7 @@ declare -A label=(
 	[mft]="most frequent tag of the word"
 	[sp-lin]="nlp-tag --spacing --linear, $sp_lines lines"
 	[sp-lin-all]="nlp-tag --spacing --linear, all of kowiki-30M"
-	[sp-rnn]="nlp-tag --spacing (BiLSTM, $sp_epochs epochs), $sp_lines lines"
+	[sp-rnn]="nlp-tag --spacing (BiLSTM, --epochs $sp_epochs), $sp_lines lines"
 	[sp-nltk]="NLTK PerceptronTagger on characters, $sp_lines lines"
 )
 for t in 1 2 3 4 5 6 7 8; do
@@ -317,18 +325,24 @@ done
 declare -A pair=([lin]=nltk)
 for t in 1 2 3 4 5 6 7 8; do pair[rnn-T$t]=torch-T$t; done
 
-# med ID COL: the median of column COL over ID's runs; list ID COL: the runs' values
+# med ID COL [FORMAT]: the median of column COL over ID's runs (printf FORMAT, %.2f); list ID
+# COL: the runs' values
 med()
 {
-	awk -F'\t' -v id="$1" -v c="$2" '$1 == id && $c != "-" && $c != "" { print $c }' "$res" | sort -g | awk '
-		{ x[NR] = $1 } END { if (NR) printf "%.2f\n", (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2; else print "-" }'
+	awk -F'\t' -v id="$1" -v c="$2" '$1 == id && $c != "-" && $c != "" { print $c }' "$res" | sort -g | awk -v f="${3:-%.2f}" '
+		{ x[NR] = $1 } END { if (NR) printf f "\n", (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2; else print "-" }'
 }
 list() { awk -F'\t' -v id="$1" -v c="$2" '$1 == id { printf "%s%s", s, $c; s = " / " }' "$res"; }
 meanof() { awk -F'\t' -v id="$1" -v c="$2" '$1 == id && $c != "nan" && $c != "-" { s += $c; n++ } END { if (n) printf "%.4f\n", s / n; else print "-" }' "$res"; }
 maxof() { awk -F'\t' -v id="$1" -v c="$2" '$1 == id && $c + 0 > m { m = $c + 0 } END { print m + 0 }' "$res"; }
 runs() { awk -F'\t' -v id="$1" '$1 == id' "$res" | wc -l; }
 
-mapfile -t ids < <(cut -f1 "$res" | awk '!seen[$0]++')
+# the rows in a fixed order
+order=(lin nltk mft)
+for t in 1 2 3 4 5 6 7 8; do order+=("rnn-T$t" "torch-T$t"); done
+order+=(sp-lin sp-lin-all sp-rnn sp-nltk)
+ids=()
+for id in "${order[@]}"; do ! grep -q "^$id	" "$res" || ids+=("$id"); done
 pos_ids=() sp_ids=()
 for id in "${ids[@]}"; do case $id in sp-*) sp_ids+=("$id") ;; *) pos_ids+=("$id") ;; esac; done
 
@@ -354,7 +368,7 @@ if [ ${#pos_ids[@]} -gt 0 ]; then
 		rss=$(maxof "$id" 10)
 		if [ "$rss" = 0 ]; then rss=-; else rss=$(mb "$rss"); fi
 		printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${label[$id]:-$id}" "$acc" "$(meanof "$id" 4)" \
-			"$(meanof "$id" 5)" "$tr" "$(med "$id" 7)" "$(med "$id" 8)" "$ratio" "$(med "$id" 9)" \
+			"$(meanof "$id" 5)" "$tr" "$(med "$id" 7)" "$(med "$id" 8)" "$ratio" "$(med "$id" 9 %.0f)" \
 			"$rss" "$(list "$id" 11)"
 	done
 	echo
@@ -371,12 +385,12 @@ if [ ${#pos_ids[@]} -gt 0 ]; then
 	a=$(meanof lin 3) b=$(meanof nltk 3) ta=$(med lin 6) tb=$(med nltk 6)
 	if [ "$a" != - ] && [ "$b" != - ]; then
 		awk -v a="$a" -v b="$b" -v ta="$ta" -v tb="$tb" 'BEGIN {
-			printf "%s --linear accuracy >= NLTK (%s vs %s)\n", a >= b ? "PASS" : "FAIL", a, b
-			printf "%s --linear trains >= 10x faster than NLTK (%.1fx)\n", tb >= 10 * ta ? "PASS" : "FAIL", tb / ta }'
+			printf "%s --linear accuracy >= NLTK (%s vs %s)\n", (a >= b ? "PASS" : "FAIL"), a, b
+			printf "%s --linear trains >= 10x faster than NLTK (%.1fx)\n", (tb >= 10 * ta ? "PASS" : "FAIL"), tb / ta }'
 	fi
 	for t in "${thread_list[@]}"; do
 		a=$(meanof "rnn-T$t" 3)
-		[ "$a" = - ] || awk -v a="$a" -v t="$t" 'BEGIN { printf "%s BiLSTM-CNN accuracy >= 0.965 (%s, -T %s)\n", a >= 0.965 ? "PASS" : "FAIL", a, t }'
+		[ "$a" = - ] || awk -v a="$a" -v t="$t" 'BEGIN { printf "%s BiLSTM-CNN accuracy >= 0.965 (%s, -T %s)\n", (a >= 0.965 ? "PASS" : "FAIL"), a, t }'
 	done
 fi
 if [ ${#sp_ids[@]} -gt 0 ]; then
@@ -396,7 +410,7 @@ if [ ${#sp_ids[@]} -gt 0 ]; then
 	echo "space or not); train s: ours the train command, NLTK train(). Goal: F1 >= 0.93."
 	for id in sp-lin sp-lin-all sp-rnn; do
 		f=$(meanof "$id" 5)
-		[ "$f" = - ] || awk -v f="$f" -v l="${label[$id]}" 'BEGIN { printf "%s F1 >= 0.93: %s (%s)\n", f >= 0.93 ? "PASS" : "FAIL", l, f }'
+		[ "$f" = - ] || awk -v f="$f" -v l="${label[$id]}" 'BEGIN { printf "%s F1 >= 0.93: %s (%s)\n", (f >= 0.93 ? "PASS" : "FAIL"), l, f }'
 	done
 fi
 busy=$(awk -F'\t' -v n="$(nproc)" '{ split($11, l, " "); if (l[1] + 0 > m) m = l[1] + 0 } END { if (m > n) print m }' "$res")
