@@ -27,7 +27,8 @@ Model, per token:
   layers), dropout on the top layer's outputs, nn.Linear to the tags, softmax.
 Every parameter uniform in [-init, init] (0.1); --pretrained FILE (word2vec text: a header
 `count dim`, then `word v1 ... vdim` lines) sets --emb to its dimension and starts the row of
-each vocabulary word from the first vector whose word lowercased is it; --freeze keeps the word
+each vocabulary word (lowercased) from the file's vector of that very word, as read (not
+normalised), as nlp-tag does; --freeze keeps the word
 rows fixed.
 
 Training: the mean cross-entropy over the batch's tokens; the gradient's global norm clipped to
@@ -217,7 +218,7 @@ def load_pretrained(path, wid):
             p = line.rstrip().split(' ')
             if len(p) != dim + 1:
                 continue
-            i = wid.get(p[0].lower(), 0)
+            i = wid.get(p[0], 0)
             if i and i not in rows:
                 rows[i] = [float(v) for v in p[1:]]
     return rows, dim
