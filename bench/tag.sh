@@ -174,7 +174,8 @@ else
 fi
 # record ID RUN A B C TRAIN_WALL TRAIN_CPU EPOCH_S TAG_PER_S RSS_KB: a line of results.tsv, the
 # load appended (A B C: accuracy, known, unknown; spacing rows: precision, recall, F1)
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$(load)" >>"$res"; }
+declare -A ran=()
+record() { ran[$1]=1; printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$(load)" >>"$res"; }
 num() { awk -v x="${1:-nan}" 'BEGIN { printf "%.4f", x }'; }
 
 # ours_eval MODEL GOLD: "accuracy known unknown" of nlp-tag eval's text report (its lines
@@ -322,6 +323,16 @@ for t in 1 2 3 4 5 6 7 8; do
 	label[rnn-T$t]="nlp-tag BiLSTM-CNN, -T $t${rnn_opts[*]:+ ${rnn_opts[*]}}"
 	label[torch-T$t]="PyTorch BiLSTM-CNN, $t threads${rnn_opts[*]:+ ${rnn_opts[*]}}"
 done
+# the labels of the rows this run made, kept in results.tsv.labels for later reports (which may
+# run with other settings); a row without one gets this run's
+labels=$res.labels
+touch "$labels"
+cut -f1 "$res" | sort -u | while read -r id; do
+	grep -q "^$id	" "$labels" && [ -z "${ran[$id]:-}" ] || printf '%s\t%s\n' "$id" "${label[$id]:-$id}"
+done >"$tmp/labels.new"
+awk -F'\t' 'NR == FNR { new[$1] = 1; print; next } !($1 in new)' "$tmp/labels.new" "$labels" >"$tmp/labels" &&
+	cat "$tmp/labels" >"$labels"
+while IFS=$'\t' read -r id l; do label[$id]=$l; done <"$labels"
 declare -A pair=([lin]=nltk)
 for t in 1 2 3 4 5 6 7 8; do pair[rnn-T$t]=torch-T$t; done
 
