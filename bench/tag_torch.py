@@ -238,6 +238,7 @@ def main():
     ap.add_argument('--char-filters', type=int, default=64)
     ap.add_argument('--char-width', type=int, default=3)
     ap.add_argument('--dropout', type=float, default=0.33)
+    ap.add_argument('--word-dropout', type=float, default=0.25)
     ap.add_argument('--epochs', type=int, default=10)
     ap.add_argument('--patience', type=int, default=3)
     ap.add_argument('--batch', type=int, default=32)
@@ -290,6 +291,8 @@ def main():
         opts.append(torch.optim.SparseAdam([model.emb.weight], lr=a.lr))
     params = [p for p in model.parameters() if p.requires_grad]
     lossf = nn.CrossEntropyLoss()
+    # nlp-tag's --word-dropout: a word seen c times takes <unk>'s row with probability A / (A + c)
+    wcount = torch.tensor([0.0] + [float(counts[w]) for w in words[1:]])
 
     best, best_state, best_epoch, since, train_seconds = None, None, 0, 0, 0.0
     for epoch in range(1, a.epochs + 1):
@@ -297,6 +300,9 @@ def main():
         total, right, done = 0.0, 0, 0
         for k, idx in enumerate(batches(train, a.batch, rng), 1):
             words_t, chars_t, lens_t, tags_t = as_tensors(train, idx)
+            if a.word_dropout > 0:
+                p = a.word_dropout / (a.word_dropout + wcount[words_t])
+                words_t = words_t.masked_fill((torch.rand(words_t.shape) < p) & (words_t != 0), 0)
             for o in opts:
                 o.zero_grad()
             z = model(words_t, chars_t, lens_t)

@@ -18,6 +18,7 @@
 #include "cli/opt.h"
 #include "cli/out.h"
 #include "cli/progress.h"
+#include "cli/trainout.h"
 #include "cls/data.h"
 #include "cls/linear.h"
 #include "cls/metrics.h"
@@ -122,7 +123,7 @@ static int read_data(struct cls_data *d, char **files, int n, int policy, int pr
 struct train_ctx {
 	struct cls_model *m;
 	const char *output;
-	char *tmp;                  /* output.tmp */
+	struct train_out out;       /* the model file */
 	FILE *log;
 	const char *log_path;
 	char phase[48];
@@ -167,16 +168,15 @@ static void on_step(void *ctx, const struct cls_epoch *ep, uint64_t done, uint64
 		progress_show(done, "loss %.4f", loss);
 }
 
-/* The model into tc->tmp, then renamed to tc->output. */
+static void write_model(const void *m, struct writer *w)
+{
+	cls_model_write(m, w);
+}
+
+/* The model, written beside its file and renamed over it. */
 static void save(const struct train_ctx *tc)
 {
-	struct writer w;
-	int fd = out_file_open(&w, tc->tmp);
-
-	cls_model_write(tc->m, &w);
-	out_file_close(&w, fd, tc->tmp);
-	if (rename(tc->tmp, tc->output) < 0)
-		eprintf("rename %s to %s:", tc->tmp, tc->output);
+	train_out_save(&tc->out, write_model, tc->m);
 }
 
 static int on_epoch(void *ctx, const struct cls_epoch *ep, struct error *e)
@@ -206,37 +206,17 @@ static int on_epoch(void *ctx, const struct cls_epoch *ep, struct error *e)
 	return 0;
 }
 
-/* The model's temporary name, checked writable now rather than after an epoch, and the log
- * with its header. */
+/* The model file, checked writable now rather than after an epoch, and the log with its
+ * header. */
 static void open_outputs(struct train_ctx *tc)
 {
-	struct writer w;
-
-	tc->tmp = emalloc(strlen(tc->output) + 5);
-	strcpy(stpcpy(tc->tmp, tc->output), ".tmp");
-	out_file_close(&w, out_file_open(&w, tc->tmp), tc->tmp);
-	unlink(tc->tmp);
+	train_out_open(&tc->out, tc->output);
 	if (tc->log_path) {
 		if (!(tc->log = fopen(tc->log_path, "w")))
 			eprintf("open %s:", tc->log_path);
 		fprintf(tc->log, "epoch\tlr\ttrain_loss\ttrain_acc\tvalid_loss\tvalid_acc\t"
 		        "examples_per_s\tseconds\n");
 	}
-}
-
-/* Reads the pretrained vectors of path, rows as they are. */
-static void read_pretrained(struct vectors *v, const char *path)
-{
-	struct reader r;
-	struct error e;
-
-	if (reader_open(&r, path) < 0)
-		eprintf("open %s:", path);
-	if (vec_read_rows(v, &r, VEC_AUTO, 1, &e) < 0)
-		eprint_error(&e);
-	reader_close(&r);
-	if (v->rows == 0)
-		eprintf("%s: no vectors", path);
 }
 
 struct train_args {
@@ -430,7 +410,7 @@ static int train_main(int argc, char **argv)
 	}
 	check_train_args(&a, &tc);
 	if (a.pretrained)
-		read_pretrained(&pre, a.pretrained);
+		train_read_vectors(&pre, a.pretrained);
 	train_defaults(&a, a.pretrained ? &pre : NULL);
 	nn_set_threads(a.o.threads);
 	progress_init(a.progress);
@@ -473,7 +453,7 @@ static int train_main(int argc, char **argv)
 		cls_data_free(&valid);
 	if (a.pretrained)
 		vec_free(&pre);
-	free(tc.tmp);
+	train_out_free(&tc.out);
 	return 0;
 }
 

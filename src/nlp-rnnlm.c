@@ -20,6 +20,7 @@
 #include "cli/opt.h"
 #include "cli/out.h"
 #include "cli/progress.h"
+#include "cli/trainout.h"
 #include "count/vocab.h"
 #include "lm/rnninfer.h"
 #include "nn/gemm.h"
@@ -154,7 +155,7 @@ static void free_texts(struct reading *a, struct reading *b)
 struct train_ctx {
 	struct rnnlm *m;
 	const char *output;
-	char *tmp;                  /* output's temporary name: output.tmp */
+	struct train_out out;       /* the model file */
 	FILE *log;
 	const char *log_path;
 	char phase[48];
@@ -174,26 +175,16 @@ static void on_step(void *ctx, const struct rnn_epoch *ep, uint64_t done, uint64
 		progress_show(done, "loss %.3f, ppl %.1f, lr %.3g", loss, exp(loss), ep->lr);
 }
 
-/* The model into tc->tmp, then renamed to tc->output: a run stopped midway leaves the last model
- * whole. */
-static void save(const struct train_ctx *tc)
+static void write_model(const void *m, struct writer *w)
 {
-	struct writer w;
-	int fd = out_file_open(&w, tc->tmp);
-
-	rnnlm_write(tc->m, &w);
-	out_file_close(&w, fd, tc->tmp);
-	if (rename(tc->tmp, tc->output) < 0)
-		eprintf("rename %s to %s:", tc->tmp, tc->output);
+	rnnlm_write(m, w);
 }
 
-/* Ends the program now, not after an epoch, when the model cannot be written where asked. */
-static void check_output(const char *tmp)
+/* The model, written beside its file and renamed over it: a run stopped midway leaves the last
+ * model whole. */
+static void save(const struct train_ctx *tc)
 {
-	struct writer w;
-
-	out_file_close(&w, out_file_open(&w, tmp), tmp);
-	unlink(tmp);
+	train_out_save(&tc->out, write_model, tc->m);
 }
 
 static int on_epoch(void *ctx, const struct rnn_epoch *ep, struct error *e)
@@ -344,9 +335,7 @@ static int train_main(int argc, char **argv)
 	if (rnnlm_init(&m, &c, &vocab, &e) < 0)
 		eprint_error(&e);
 	tc.m = &m;
-	tc.tmp = emalloc(strlen(tc.output) + 5);
-	strcpy(stpcpy(tc.tmp, tc.output), ".tmp");
-	check_output(tc.tmp);
+	train_out_open(&tc.out, tc.output); /* now, not after an epoch */
 	if (tc.log_path) {
 		tc.log = fopen(tc.log_path, "w");
 		if (!tc.log)
@@ -375,7 +364,7 @@ static int train_main(int argc, char **argv)
 		              progress_count(a, sizeof(a), train.text.n), tc.tokens_per_s);
 	rnnlm_free(&m);
 	free_texts(&train, &valid);
-	free(tc.tmp);
+	train_out_free(&tc.out);
 	return 0;
 }
 

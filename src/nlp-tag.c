@@ -19,6 +19,7 @@
 #include "cli/opt.h"
 #include "cli/out.h"
 #include "cli/progress.h"
+#include "cli/trainout.h"
 #include "cls/metrics.h"
 #include "nn/gemm.h"
 #include "tag/predict.h"
@@ -143,7 +144,7 @@ static int read_data(struct tag_data *d, char **files, int n, enum tag_format fo
 struct train_ctx {
 	struct tag_model *m;
 	const char *output;
-	char *tmp;                  /* output.tmp */
+	struct train_out out;       /* the model file */
 	FILE *log;
 	const char *log_path;
 	char phase[48];
@@ -187,16 +188,15 @@ static void on_step(void *ctx, const struct tag_epoch *ep, uint64_t done, uint64
 		progress_show(done, "loss %.4f", loss);
 }
 
-/* The model into tc->tmp, then renamed to tc->output. */
+static void write_model(const void *m, struct writer *w)
+{
+	tag_model_write(m, w);
+}
+
+/* The model, written beside its file and renamed over it. */
 static void save(const struct train_ctx *tc)
 {
-	struct writer w;
-	int fd = out_file_open(&w, tc->tmp);
-
-	tag_model_write(tc->m, &w);
-	out_file_close(&w, fd, tc->tmp);
-	if (rename(tc->tmp, tc->output) < 0)
-		eprintf("rename %s to %s:", tc->tmp, tc->output);
+	train_out_save(&tc->out, write_model, tc->m);
 }
 
 static int on_epoch(void *ctx, const struct tag_epoch *ep, struct error *e)
@@ -225,37 +225,17 @@ static int on_epoch(void *ctx, const struct tag_epoch *ep, struct error *e)
 	return 0;
 }
 
-/* The model's temporary name, checked writable now rather than after an epoch, and the log
- * with its header. */
+/* The model file, checked writable now rather than after an epoch, and the log with its
+ * header. */
 static void open_outputs(struct train_ctx *tc)
 {
-	struct writer w;
-
-	tc->tmp = emalloc(strlen(tc->output) + 5);
-	strcpy(stpcpy(tc->tmp, tc->output), ".tmp");
-	out_file_close(&w, out_file_open(&w, tc->tmp), tc->tmp);
-	unlink(tc->tmp);
+	train_out_open(&tc->out, tc->output);
 	if (tc->log_path) {
 		if (!(tc->log = fopen(tc->log_path, "w")))
 			eprintf("open %s:", tc->log_path);
 		fprintf(tc->log, "epoch\tlr\ttrain_loss\ttrain_acc\tvalid_acc\ttokens_per_s\t"
 		        "seconds\n");
 	}
-}
-
-/* Reads the pretrained vectors of path, rows as they are. */
-static void read_pretrained(struct vectors *v, const char *path)
-{
-	struct reader r;
-	struct error e;
-
-	if (reader_open(&r, path) < 0)
-		eprintf("open %s:", path);
-	if (vec_read_rows(v, &r, VEC_AUTO, 1, &e) < 0)
-		eprint_error(&e);
-	reader_close(&r);
-	if (v->rows == 0)
-		eprintf("%s: no vectors", path);
 }
 
 struct train_args {
@@ -450,7 +430,7 @@ static int train_main(int argc, char **argv)
 	if (a.chars)
 		a.ro.char_emb = 0;
 	if (a.pretrained) {
-		read_pretrained(&pre, a.pretrained);
+		train_read_vectors(&pre, a.pretrained);
 		if (!a.given[OPT_EMB - OPT_FIRST_PRIVATE])
 			a.ro.emb = (unsigned)pre.dim;
 		a.o.pretrained = &pre;
@@ -497,7 +477,7 @@ static int train_main(int argc, char **argv)
 		tag_data_free(&valid);
 	if (a.pretrained)
 		vec_free(&pre);
-	free(tc.tmp);
+	train_out_free(&tc.out);
 	return 0;
 }
 

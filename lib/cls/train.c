@@ -331,26 +331,11 @@ static int build_model(struct cls_model *m, const struct cls_data *d,
 static int init_params(struct cls_model *m, const struct cls_train_opts *o, struct error *e)
 {
 	struct rng g;
-	const struct vectors *v = o->pretrained;
-	size_t E = m->c.emb;
 
 	rng_seed(&g, o->seed);
 	nn_init_uniform(&m->L, m->w, (float)o->init, &g);
-	if (!v)
-		return 0;
-	if (v->dim != E)
-		return error_bad(e, NULL, 0, "the pretrained vectors have %zu dimensions, the "
-		                 "embedding %zu", v->dim, E);
-	for (size_t i = 0; i < m->words.n; i++) {
-		size_t len;
-		const char *w = strtab_key(&m->words, i, &len);
-		int64_t row = vec_find(v, w, len);
-
-		if (row >= 0)
-			memcpy(m->w + m->L.t[m->emb].off + i * E, v->unit + (size_t)row * E,
-			       E * sizeof(float));
-	}
-	return 0;
+	return o->pretrained ? vec_fill_rows(m->w + m->L.t[m->emb].off, m->c.emb, &m->words,
+	                                     o->pretrained, e) : 0;
 }
 
 static int trainer_init(struct trainer *t, struct cls_model *m, const struct cls_data *train,

@@ -602,3 +602,20 @@ void vec_free(struct vectors *v)
 	strtab_free(&v->words);
 	memset(v, 0, sizeof(*v));
 }
+
+int vec_fill_rows(float *emb, size_t dim, const struct strtab *words, const struct vectors *v,
+                  struct error *e)
+{
+	if (v->dim != dim)
+		return error_bad(e, NULL, 0, "the pretrained vectors have %zu dimensions, the "
+		                 "embedding %zu", v->dim, dim);
+	for (size_t i = 0; i < words->n; i++) {
+		size_t len;
+		const char *w = strtab_key(words, i, &len);
+		int64_t row = vec_find(v, w, len);
+
+		if (row >= 0)
+			memcpy(emb + i * dim, v->unit + (size_t)row * dim, dim * sizeof(float));
+	}
+	return 0;
+}

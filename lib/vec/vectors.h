@@ -51,6 +51,12 @@ void vec_unit(float *u, const float *x, size_t d, double *wide);
 /* Frees what v holds; v is then empty. */
 void vec_free(struct vectors *v);
 
+/* A model's embedding from pretrained vectors: row i of emb [words->n][dim] becomes the row of v
+ * (as v holds it) of word i of words, for the words v has; the other rows stay as they are.
+ * Returns 0, or -1 with e filled when v's vectors are not of dim dimensions. */
+int vec_fill_rows(float *emb, size_t dim, const struct strtab *words, const struct vectors *v,
+                  struct error *e);
+
 /* The word of a row, not NUL-terminated. */
 static inline const char *vec_word(const struct vectors *v, size_t row, size_t *len)
 {
