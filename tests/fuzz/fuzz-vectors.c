@@ -2,7 +2,9 @@
  * vec_read in the format the first byte picks (detected, text or binary), the rest being the
  * file, then the lookup that queries and benchmarks use (vec/lookup.c), matching case or not.
  * Vectors that are read have one distinct, non-empty word per row, each found again, and rows
- * of length 1 or 0. */
+ * of length 1 or 0. With the option's fourth bit, the rows as read (vec_read_rows raw, the
+ * pretrained vectors of the trainers' cli/trainout.c) copied into an embedding of their words
+ * by vec_fill_rows, each row found again. */
 #include <math.h>
 
 #include "fuzz.h"
@@ -44,6 +46,19 @@ static void check_vectors(struct vectors *v, int fold)
 	lookup_free(&lk);
 }
 
+/* The embedding of v's words from v's rows is v's rows. */
+static void check_raw(const struct vectors *v)
+{
+	float *emb = calloc(v->rows * v->dim + 1, sizeof(float));
+	struct error e;
+
+	assert(emb);
+	assert(vec_fill_rows(emb, v->dim, &v->words, v, &e) == 0);
+	assert(memcmp(emb, v->unit, v->rows * v->dim * sizeof(float)) == 0 || v->rows * v->dim == 0);
+	assert(vec_fill_rows(emb, v->dim + 1, &v->words, v, &e) < 0);
+	free(emb);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t opt = fuzz_take(&data, &size);
@@ -56,9 +71,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_file_set(&in, data, size);
 	int fds = fuzz_fds();
 	fuzz_reader(&r, &in, "vectors");
-	if (vec_read(&v, &r, f, &e) == 0) {
+	if (opt & 8 ? vec_read_rows(&v, &r, f, 1, &e) == 0 : vec_read(&v, &r, f, &e) == 0) {
 		assert(f == VEC_AUTO || v.binary == (f == VEC_BINARY));
-		check_vectors(&v, opt / 3 % 2);
+		if (opt & 8)
+			check_raw(&v);
+		else
+			check_vectors(&v, opt / 3 % 2);
 	} else {
 		assert(v.rows == 0 && !v.unit);
 	}
