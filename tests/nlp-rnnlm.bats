@@ -757,6 +757,22 @@ EOF
 	done
 }
 
+@test "rnnlm: test-nn h0grad: the gradient at the state before the window (dh0, dc0) of each cell, with and without recurrent dropout" {
+	command -v test-nn >/dev/null || skip "test-nn is not built"
+	run --separate-stderr test-nn h0grad
+	assert_success
+	assert_equal "$stderr" ''
+	echo "# largest error: $(awk '{print $NF}' <<<"$output" | sort -g | tail -n 1)" >&3
+	run grep -cv '^ok ' <<<"$output"
+	assert_output 0
+	run test-nn h0grad
+	local what
+	for what in 'rnn' 'rnn recurrent-dropout' 'lstm' 'lstm recurrent-dropout' 'gru' \
+		'gru recurrent-dropout'; do
+		assert_line --partial "ok h0grad $what:"
+	done
+}
+
 # ---- the Penn Treebank ----
 
 @test "rnnlm: one epoch of a tiny LSTM on 2,000 lines of the Penn Treebank, 200 to validate: valid ppl below the vocabulary and the training ppl" {

@@ -12,6 +12,9 @@
  *                           character encoder (nn/charcnn.h) over words of 1 to 7 characters,
  *                           each cell, uni- and bidirectional, dropout, and the softmax of
  *                           every token averaged over the batch's tokens.
+ *   test-nn h0grad          the gradient of a recurrent layer's outputs at the state before
+ *                           its window (nn/rnn.h's dh0 and dc0), each cell, with and without
+ *                           recurrent dropout, against central differences.
  *   test-nn rnnlm-grad MODEL IDS
  *                           the loss, logits, gradients and final states of a model file on
  *                           a window (IDS: T+1 lines of B ids), for tests/rnn_ref.py's
@@ -25,6 +28,7 @@
 #include "base/rng.h"
 #include "cls/rnncls.h"
 #include "lm/rnnlm.h"
+#include "nn/rnn.h"
 #include "nn/xent.h"
 #include "tag/tagrnn.h"
 
@@ -476,6 +480,107 @@ static int taggrad(void)
 	return bad;
 }
 
+/* ---- the gradient at the state before the window ---- */
+
+/* sum over t, b, j of r * the layer's outputs, from the initial states h0 (and c0). */
+static double h0_loss(enum nn_cell cell, const float *h0, const float *c0, float *hs, float *cs,
+                      float *gates, float *hn, float *tmp, const float *x, const float *w,
+                      const float *r, struct rnn_dims *d)
+{
+	size_t T = d->T, B = d->B, H = d->H, GH = nn_cell_gates(cell) * H, In = d->In;
+	double sum = 0;
+
+	memcpy(hs, h0, B * H * sizeof(float));
+	if (cs)
+		memcpy(cs, c0, B * H * sizeof(float));
+	rnn_forward(hs, cs, gates, hn, tmp, x, w, w + GH * In, w + GH * (In + H),
+	            w + GH * (In + H + 1), d);
+	for (size_t i = 0; i < T * B * H; i++)
+		sum += (double)r[i] * hs[B * H + i];
+	return sum;
+}
+
+static int h0grad_case(enum nn_cell cell, int masked)
+{
+	static const char *const cells[] = {"rnn", "lstm", "gru"};
+	enum { T = 3, B = 2, H = 3, In = 2 };
+	size_t GH = nn_cell_gates(cell) * H, nw = GH * (In + H + 2);
+	float x[T * B * In], r[T * B * H], h0[B * H], c0[B * H], dh0[B * H], dc0[B * H];
+	float hs[(T + 1) * B * H], cs[(T + 1) * B * H], hn[T * B * H], tmp[B * 3 * H];
+	float hmask[B * H], hm[T * B * H], dhm[B * H], dy[T * B * H], dc[B * H];
+	float *w = emalloc(nw * sizeof(float)), *dw = calloc(nw, sizeof(float));
+	float *gates = emalloc(T * B * GH * sizeof(float)), *dgx = emalloc(T * B * GH * sizeof(float));
+	float *dgh = emalloc(T * B * GH * sizeof(float));
+	int lstm = cell == NN_CELL_LSTM, bad = 0;
+	struct rnn_dims d = {.cell = cell, .T = T, .B = B, .In = In, .H = H};
+	double worst = 0;
+	struct rng g;
+
+	rng_seed(&g, 5 + (uint64_t)cell + 7 * (uint64_t)masked);
+	for (size_t i = 0; i < nw; i++)
+		w[i] = (float)(rng_uniform(&g) - 0.5);
+	for (size_t i = 0; i < T * B * In; i++)
+		x[i] = (float)(rng_uniform(&g) * 2 - 1);
+	for (size_t i = 0; i < T * B * H; i++)
+		r[i] = (float)(rng_uniform(&g) * 2 - 1);
+	for (size_t i = 0; i < B * H; i++) {
+		h0[i] = (float)(rng_uniform(&g) * 2 - 1);
+		c0[i] = (float)(rng_uniform(&g) * 2 - 1);
+		hmask[i] = rng_uniform(&g) < 0.3 ? 0.0f : 1.0f / 0.7f;
+	}
+	if (masked) {
+		d.hmask = hmask;
+		d.hm = hm;
+		d.dhm = dhm;
+	}
+	h0_loss(cell, h0, c0, hs, lstm ? cs : NULL, gates, cell == NN_CELL_GRU ? hn : NULL,
+	        cell == NN_CELL_GRU ? tmp : NULL, x, w, r, &d);
+	memcpy(dy, r, sizeof(dy));
+	d.dh0 = dh0;
+	d.dc0 = lstm ? dc0 : NULL;
+	rnn_backward(NULL, dw, dw + GH * In, dw + GH * (In + H), dw + GH * (In + H + 1), dgx,
+	             cell == NN_CELL_GRU ? dgh : NULL, lstm ? dc : NULL, dy, hs, lstm ? cs : NULL,
+	             gates, cell == NN_CELL_GRU ? hn : NULL, x, w, w + GH * In, &d);
+	d.dh0 = d.dc0 = NULL;
+	for (int which = 0; which < 1 + lstm; which++)
+		for (size_t i = 0; i < B * H; i++) {
+			float *v = which ? c0 : h0, keep = v[i], h = 1e-2f;
+			double lp, lm, e;
+
+			v[i] = keep + h;
+			lp = h0_loss(cell, h0, c0, hs, lstm ? cs : NULL, gates,
+			             cell == NN_CELL_GRU ? hn : NULL, cell == NN_CELL_GRU ? tmp : NULL, x,
+			             w, r, &d);
+			v[i] = keep - h;
+			lm = h0_loss(cell, h0, c0, hs, lstm ? cs : NULL, gates,
+			             cell == NN_CELL_GRU ? hn : NULL, cell == NN_CELL_GRU ? tmp : NULL, x,
+			             w, r, &d);
+			v[i] = keep;
+			e = err(which ? dc0[i] : dh0[i], (lp - lm) / (2.0 * (double)h));
+			if (e > worst)
+				worst = e;
+		}
+	printf("%s h0grad %s%s: largest error %.2e\n", worst <= GC_TOL ? "ok" : "FAIL", cells[cell],
+	       masked ? " recurrent-dropout" : "", worst);
+	bad |= worst > GC_TOL;
+	free(w);
+	free(dw);
+	free(gates);
+	free(dgx);
+	free(dgh);
+	return bad;
+}
+
+static int h0grad(void)
+{
+	int bad = 0;
+
+	for (int cell = 0; cell < 3; cell++)
+		for (int masked = 0; masked < 2; masked++)
+			bad |= h0grad_case((enum nn_cell)cell, masked);
+	return bad;
+}
+
 /* ---- the PyTorch comparison ---- */
 
 static void print_row(const char *label, const float *v, size_t n)
@@ -582,6 +687,8 @@ int main(int argc, char **argv)
 		return clsgrad();
 	if (argc == 2 && !strcmp(argv[1], "taggrad"))
 		return taggrad();
+	if (argc == 2 && !strcmp(argv[1], "h0grad"))
+		return h0grad();
 	if (argc == 4 && !strcmp(argv[1], "rnnlm-grad"))
 		return rnnlm_grad(argv[2], argv[3]);
 	fprintf(stderr, "usage: test-nn gradcheck | rnnlm-grad MODEL IDS\n");

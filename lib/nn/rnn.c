@@ -220,8 +220,10 @@ void rnn_backward(float *dx, float *dw_ih, float *dw_hh, float *db_ih, float *db
 
 	if (d->cell == NN_CELL_LSTM)
 		memset(dc, 0, B * H * sizeof(float));
+	if (d->dh0)
+		memset(d->dh0, 0, B * H * sizeof(float));
 	for (size_t t = T; t-- > 0;) {
-		float *dh = dy + t * B * H, *dhp = t ? dy + (t - 1) * B * H : NULL;
+		float *dh = dy + t * B * H, *dhp = t ? dy + (t - 1) * B * H : d->dh0;
 		const float *g = gates + t * B * GH;
 
 		switch (d->cell) {
@@ -248,6 +250,8 @@ void rnn_backward(float *dx, float *dw_ih, float *dw_hh, float *db_ih, float *db
 			            1.0f, dh_side + t * B * GH, (int)GH, w_hh, (int)H, 1.0f, dhp, (int)H);
 		}
 	}
+	if (d->dc0 && d->cell == NN_CELL_LSTM)
+		memcpy(d->dc0, dc, B * H * sizeof(float));
 	nn_gemm(1, 0, GH, In, T * B, 1.0f, dgx, GH, x, In, 1.0f, dw_ih, In);
 	nn_gemm(1, 0, GH, H, T * B, 1.0f, dh_side, GH, d->hmask ? d->hm : hs, H, 1.0f, dw_hh, H);
 	column_sums(db_ih, dgx, T * B, GH);

@@ -31,6 +31,10 @@ struct rnn_dims {
 	float *hm;          /* [T][B][H] with hmask: the masked states, from the forward to the
 	                     * backward */
 	float *dhm;         /* [B][H] with hmask: scratch of the backward */
+	/* the backward's gradients at the state before the window (for a decoder started from an
+	 * encoder's last state), written when not NULL; NULL: the window is truncated there */
+	float *dh0;         /* [B][H] */
+	float *dc0;         /* [B][H] lstm */
 };
 
 /* The forward over T steps.
@@ -47,7 +51,8 @@ void rnn_forward(float *hs, float *cs, float *gates, float *hn, float *tmp, cons
                  const float *w_ih, const float *w_hh, const float *b_ih, const float *b_hh,
                  const struct rnn_dims *d);
 
-/* The backward through the window (truncated: nothing flows into the state before it).
+/* The backward through the window (truncated: nothing flows into the state before it, unless
+ * d->dh0 (and d->dc0) ask for its gradient).
  * dx     [T][B][In]    out, written (NULL: not wanted)
  * dw_ih [G*H][In], dw_hh [G*H][H], db_ih [G*H], db_hh [G*H]   added to
  * dgx    [T][B][G*H]  scratch: the gradients at the gates' pre-activations (input side)
