@@ -245,19 +245,8 @@ static const char *other_kind(const unsigned char *d, size_t size)
 static int read_params(struct cls_model *m, const struct nnfile *f, const char *name,
                        struct error *e)
 {
-	size_t at = 0;
-
-	for (int i = 0; i < m->L.n; i++) {
-		size_t n = m->L.t[i].rows * m->L.t[i].cols;
-		float *p = m->w + m->L.t[i].off;
-
-		nnfile_get_floats(p, f->params + 4 * at, n);
-		for (size_t k = 0; k < n; k++)
-			if (!isfinite(p[k]))
-				return error_bad(e, name, 0, "parameter %zu of %s is not finite", k + 1,
-				                 m->L.t[i].name);
-		at += n;
-	}
+	if (nnfile_read_params(f, &m->L, m->w, name, e) < 0)
+		return -1;
 	if (m->c.kind != CLS_LINEAR)
 		return 0;
 	for (uint32_t k = 0; k < m->c.kept; k++) {

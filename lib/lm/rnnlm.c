@@ -143,7 +143,6 @@ int rnnlm_parse(struct rnnlm *m, const unsigned char *d, size_t size, const char
 	struct nnfile f;
 	struct rnnlm_config c = {0};
 	const unsigned char *h;
-	size_t at = 0;
 
 	memset(m, 0, sizeof(*m));
 	if (nnfile_parse(&f, d, size, name, RNNLM_MAGIC, RNNLM_VERSION, RNNLM_HEADER, 1, WHAT,
@@ -198,18 +197,10 @@ int rnnlm_parse(struct rnnlm *m, const unsigned char *d, size_t size, const char
 		nnfile_free(&f);
 		return -1;
 	}
-	for (int i = 0; i < m->L.n; i++) {
-		size_t n = m->L.t[i].rows * m->L.t[i].cols;
-
-		nnfile_get_floats(m->w + m->L.t[i].off, f.params + 4 * at, n);
-		for (size_t k = 0; k < n; k++)
-			if (!isfinite(m->w[m->L.t[i].off + k])) {
-				nnfile_free(&f);
-				rnnlm_free(m);
-				return error_bad(e, name, 0, "parameter %zu of %s is not finite", k + 1,
-				                 m->L.t[i].name);
-			}
-		at += n;
+	if (nnfile_read_params(&f, &m->L, m->w, name, e) < 0) {
+		nnfile_free(&f);
+		rnnlm_free(m);
+		return -1;
 	}
 	m->vocab = f.tables[0];
 	memset(&f.tables[0], 0, sizeof(f.tables[0]));

@@ -1,5 +1,6 @@
 /* nnfile.c: the model files' container. */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,5 +286,24 @@ int nnfile_slurp(const char *path, unsigned char **data, size_t *size, struct er
 	close(fd);
 	*data = p;
 	*size = got;
+	return 0;
+}
+
+int nnfile_read_params(const struct nnfile *f, const struct nn_layout *L, float *block,
+                       const char *name, struct error *e)
+{
+	size_t at = 0;
+
+	for (int i = 0; i < L->n; i++) {
+		size_t n = L->t[i].rows * L->t[i].cols;
+		float *p = block + L->t[i].off;
+
+		nnfile_get_floats(p, f->params + 4 * at, n);
+		for (size_t k = 0; k < n; k++)
+			if (!isfinite(p[k]))
+				return error_bad(e, name, 0, "parameter %zu of %s is not finite", k + 1,
+				                 L->t[i].name);
+		at += n;
+	}
 	return 0;
 }

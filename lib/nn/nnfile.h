@@ -72,6 +72,12 @@ uint64_t nnfile_checksum(const unsigned char *p, size_t n);
 /* Copies n parameters from the file's little-endian float32 at src into dst. */
 void nnfile_get_floats(float *dst, const unsigned char *src, size_t n);
 
+/* Copies the file's parameters into the tensors of block (of layout L, whose tensors hold
+ * f->nparams floats: the caller's check), one after another in layout order, each finite.
+ * Returns 0, or -1 with e filled naming name, the parameter and its tensor. */
+int nnfile_read_params(const struct nnfile *f, const struct nn_layout *L, float *block,
+                       const char *name, struct error *e);
+
 void nnfile_free(struct nnfile *f);
 
 #endif
