@@ -385,7 +385,7 @@ static void use_options(struct use_args *a, int argc, char **argv, enum command 
 
 		switch (ch) {
 		case OPT_MODEL: a->model = optarg; break;
-		case OPT_BEAM: a->beam = (size_t)estrtonum(optarg, 1, 1000, "--beam"); ok = cmd != CMD_SCORE; break;
+		case OPT_BEAM: a->beam = (size_t)estrtonum(optarg, 1, 100, "--beam"); ok = cmd != CMD_SCORE; break;
 		case OPT_MAXLEN:
 			a->maxlen = (size_t)estrtonum(optarg, 1, 10000, "--max-length");
 			ok = cmd != CMD_SCORE;
