@@ -432,3 +432,52 @@ count_modes() {
 	assert_success
 	assert_output ''
 }
+
+@test "bad input, nlp-seq2seq: random bytes to translate under each policy (weights, maps), to train on, as a model" {
+	local m="$BATS_TEST_TMPDIR/m" r="$BATS_TEST_TMPDIR/r" out="$BATS_TEST_TMPDIR/out"
+	nlp-seq2seq train --hidden 4 --emb 3 --epochs 1 -T 1 --output "$m" "$DATA/seq2seq/rev.tsv"
+	# (20 kB, lines cut to 900 bytes, within the 1000 units of a source; translating runs a model
+	# over every line, at most 8 units out)
+	head -c 20000 "$BATS_FILE_TMPDIR/random.bin" | cut -b -900 > "$r"
+	nlp-seq2seq --model "$m" --max-length 8 < "$r" > "$out" 2> "$BATS_TEST_TMPDIR/err" ||
+		fail "nlp-seq2seq exited $?: $(head -c 300 "$BATS_TEST_TMPDIR/err")"
+	[ "$(wc -l < "$out")" -eq "$(wc -l < "$r")" ] || fail "$(wc -l < "$out") lines"
+	grep -q 'line 1: invalid UTF-8 replaced by U+FFFD' "$BATS_TEST_TMPDIR/err" || fail "no warning"
+	# beam search, the weights' lines and a map of every line: valid UTF-8, valid XML
+	nlp-seq2seq --model "$m" --max-length 8 --beam 2 --weights --attention-map "$BATS_TEST_TMPDIR/map%d.svg" \
+		< "$r" > "$out.w" 2> /dev/null || fail "--weights exited $?"
+	assert_utf8 "$out" "$out.w"
+	run $PY - "$BATS_TEST_TMPDIR" "$(wc -l < "$r")" <<'PY'
+import os, sys
+import xml.etree.ElementTree as ET
+n = 0
+for k in range(1, int(sys.argv[2]) + 1):
+    f = '%s/map%d.svg' % (sys.argv[1], k)
+    if os.path.exists(f):
+        ET.parse(f)
+        n += 1
+print(n)
+PY
+	assert_success
+	[ "$output" -gt 50 ] || fail "$output maps"
+	nlp-seq2seq --model "$m" --max-length 8 --invalid=skip < "$r" > /dev/null 2>&1 ||
+		fail "--invalid=skip exited $?"
+	run --separate-stderr nlp-seq2seq --model "$m" --invalid=fail < "$r"
+	assert_failure 1
+	[[ "$stderr" == "nlp-seq2seq: <stdin>: line "*", byte "*": invalid UTF-8" ]] || fail "$stderr"
+	# as pairs: the first line without a tab is refused (among the warnings of invalid UTF-8)
+	k=$(awk -F '\t' 'NF < 2 { print NR; exit }' "$r")
+	for cmd in "train --hidden 4 --emb 3 --epochs 1 --output $m.2" "eval --model $m" "score --model $m"; do
+		run --separate-stderr nlp-seq2seq $cmd "$r"
+		assert_failure 1
+		grep -qF "nlp-seq2seq: $r: line $k: no tab between a source and its target" <<< "$stderr" ||
+			fail "$cmd: $stderr"
+	done
+	[ ! -e "$m.2" ]
+	run --separate-stderr nlp-seq2seq --model "$r" < /dev/null
+	assert_failure 1
+	assert_equal "$stderr" "nlp-seq2seq: $r: not an nlp-seq2seq model (no NLPS2SEQ at its start)"
+	run nlp-seq2seq --model "$m" < /dev/null
+	assert_success
+	assert_output ''
+}
