@@ -11,7 +11,8 @@
 # --patience, --log. Translate: the fixtures' targets; --beam 1 is greedy; --beam K scores at
 # least greedy's; --max-length; --weights rows; --attention-map's SVG against --weights. Eval:
 # its figures recomputed from translate's output. Score: ln p under teacher forcing (a uniform
-# model's exactly). Bad input, damaged and foreign models (exit 1); usage errors (exit 2).
+# model's exactly; a random model's, -1 times its mean a unit, the training loss of its log).
+# Bad input, damaged and foreign models (exit 1); usage errors (exit 2).
 
 load helper
 
@@ -310,6 +311,10 @@ EOF
 	for m in s7 drop init clip batch lr; do
 		! cmp -s "$T/base" "$T/$m" || fail "$m is the default model"
 	done
+	# clipping at 0 is none, as at a norm never reached
+	nlp-seq2seq train "${small[@]}" --clip 0 --output "$T/c0" "$T/in"
+	nlp-seq2seq train "${small[@]}" --clip 1e9 --output "$T/cbig" "$T/in"
+	cmp "$T/c0" "$T/cbig"
 	# the same tables and sizes all along
 	for m in s7 drop init clip batch lr; do
 		[ "$(stat -c %s "$T/$m")" -eq "$(stat -c %s "$T/base")" ] || fail "$m: another size"
@@ -397,6 +402,13 @@ EOF
 	nlp-seq2seq train --hidden 4 --emb 3 -T 1 --epochs 2 --output "$T/e" "$T/1" "$T/2"
 	cmp "$T/a" "$T/e"
 	[ ! -e "$T/a.tmp" ]
+	# an unwritable model or log: exit 1, naming it
+	run -1 --separate-stderr nlp-seq2seq train --hidden 4 --emb 3 -T 1 --epochs 1 \
+		--output "$T/no/such/m" "$REV"
+	[[ "$stderr" == "nlp-seq2seq: "*"$T/no/such/m"* ]] || fail "$stderr"
+	run -1 --separate-stderr nlp-seq2seq train --hidden 4 --emb 3 -T 1 --epochs 1 \
+		--log "$T/no/log" --output "$T/m" "$REV"
+	[[ "$stderr" == "nlp-seq2seq: "*"$T/no/log"* ]] || fail "$stderr"
 }
 
 # ---- units ----
@@ -462,6 +474,9 @@ EOF
 	assert_equal "$(printf '%s\n' "$output" | wc -l)" 4
 	assert_equal "$(sed -n 2p <<< "$output")" ''
 	assert_equal "$(sed -n 3p <<< "$output")" ''
+	# an unknown unit is <unk> to the model: any translation, still a line
+	run -0 nlp-seq2seq --model "$R" <<< $'zzz\nazb'
+	assert_equal "${#lines[@]}" 2
 	# input of empty lines alone: as many empty lines, whatever the options
 	for opts in "" "--beam 2" "--weights" "--attention-map $T/e%d.svg"; do
 		# shellcheck disable=SC2086
@@ -469,9 +484,6 @@ EOF
 		assert_equal "$stderr" ''
 		cmp "$T/e" <(printf '\n\n')
 	done
-	# an unknown unit is <unk> to the model: any translation, still a line
-	run -0 nlp-seq2seq --model "$R" <<< $'zzz\nazb'
-	assert_equal "${#lines[@]}" 2
 }
 
 @test "translate --beam 1: exactly greedy's output, for a learnt model and for one that errs" {
@@ -525,14 +537,14 @@ EOF
 	assert_output $'aaaaa\naaaaa'
 	# beam search cut at the limit: a finished output wins over the live ones, however better
 	# they score so far (nlp-seq2seq(1)): here the empty one, '</s>' among the first step's K
-	# best; of width 1, greedy's
+	# best (of 3 candidates: a, </s>, <unk>); of width 1, greedy's
 	run -0 nlp-seq2seq --model "$A" --max-length 20 --beam 1 <<< a
 	assert_output aaaaaaaaaaaaaaaaaaaa
-	for k in 2 3; do
+	for k in 3 4; do
 		run -0 nlp-seq2seq --model "$A" --max-length 20 --beam "$k" <<< a
 		assert_output ''
 	done
-	run -0 nlp-seq2seq --model "$A" --max-length 3 --beam 2 --weights <<< a
+	run -0 nlp-seq2seq --model "$A" --max-length 3 --beam 3 --weights <<< a
 	assert_output "$(printf '\n#\t\ta\n#\t</s>\t1.000000')"
 	# the weights of an output cut at the limit: a row a unit, no </s>
 	run -0 nlp-seq2seq --model "$A" --max-length 3 --weights <<< a
@@ -688,20 +700,16 @@ EOF
 		run -0 figures "$T/refs" "$T/outs" chars
 		want=$output
 		# shellcheck disable=SC2086
-		run -0 nlp-seq2seq eval --model "$W" $beam "$T/all"
-		assert_equal "$output" "$(head -n 2 <<< "$want")"
-		# shellcheck disable=SC2086
 		run -0 nlp-seq2seq eval --model "$W" $beam --json "$T/all"
 		assert_equal "$output" "$(tail -n 1 <<< "$want")"
+		# shellcheck disable=SC2086
+		run -0 nlp-seq2seq eval --model "$W" $beam "$T/all"
+		assert_line -n 0 "$(head -n 1 <<< "$want")"
+		text=$output
+		text_want=$(head -n 2 <<< "$want")
 	done
 	# the model errs: neither figure is 1
 	[[ "$want" != *'"exact":280'* ]] || fail "the weak model makes no mistake: $want"
-	# shorter outputs count their missing units: --max-length 1
-	nlp-seq2seq --model "$W" --max-length 1 "$T/all" > "$T/outs"
-	run -0 figures "$T/refs" "$T/outs" chars
-	want=$output
-	run -0 nlp-seq2seq eval --model "$W" --max-length 1 --json "$T/all"
-	assert_equal "$output" "$(tail -n 1 <<< "$want")"
 	# tokens
 	cut -f 2 "$NUM" > "$T/nrefs"
 	nlp-seq2seq --model "$N" --max-length 2 "$NUM" > "$T/nouts"
@@ -711,6 +719,22 @@ EOF
 	assert_equal "$output" "$(tail -n 1 <<< "$want")"
 	run -0 nlp-seq2seq eval --model "$R" --json "$REV"
 	assert_output '{"lines":240,"exact":240,"exact_match":1.000000,"unit_accuracy":1.000000}'
+	# the text's two lines as the spec gives them (of the beam search above)
+	assert_equal "$text" "$text_want"
+}
+
+@test "eval --max-length: outputs cut at the limit, figured as translate prints them" {
+	cat "$REV" "$REVV" > "$T/all"
+	cut -f 2 "$T/all" > "$T/refs"
+	# shorter outputs count their missing units; an output of one unit cut at the limit of 1
+	# that is its target's one unit is what translate prints: an exact match
+	for n in 1 3; do
+		nlp-seq2seq --model "$R" --max-length "$n" "$T/all" > "$T/outs"
+		run -0 figures "$T/refs" "$T/outs" chars
+		want=$output
+		run -0 nlp-seq2seq eval --model "$R" --max-length "$n" --json "$T/all"
+		assert_equal "$output" "$(tail -n 1 <<< "$want")"
+	done
 }
 
 @test "score: ln p of each target and </s>: %.6f, negative; the gold beats a wrong target; a uniform model's exact" {
@@ -737,14 +761,30 @@ assert len(got) == 3 and all(abs(g - w) < 1e-4 for g, w in zip(got, want)), (got
 print('ok')
 EOF
 	assert_output ok
-	# an empty source has no score: a data error, its line named
-	run -1 --separate-stderr nlp-seq2seq score --model "$R" <<< $'ab\tba\n\tx'
-	assert_equal "$stderr" 'nlp-seq2seq: <stdin>: line 2: a pair with an empty source has no score'
 	# tokens; an unknown target unit: a number still
 	run -0 nlp-seq2seq score --model "$N" <<< $'one two\t1 2\none two\t2 1\none\tx'
 	assert_equal "${#lines[@]}" 3
 	awk -v a="${lines[0]}" -v b="${lines[1]}" 'BEGIN { exit !(a > b) }' || fail "$output"
 	[[ "${lines[2]}" =~ ^-[0-9]+\.[0-9]{6}$ ]] || fail "${lines[2]}"
+	# training's loss is the mean of -score a unit: a random model (--init 0.5) that does not
+	# move in its one epoch (--lr 1e-7) has the log's loss for the scores of the training pairs
+	nlp-seq2seq train "${TINY[@]}" --epochs 1 --init 0.5 --lr 1e-7 --log "$T/r.log" \
+		--output "$T/r" "$REV"
+	nlp-seq2seq score --model "$T/r" "$REV" > "$T/rs"
+	run -0 $PY - "$REV" "$T/rs" "$T/r.log" <<'EOF'
+import sys
+pairs = open(sys.argv[1], encoding='utf-8').read().split('\n')[:-1]
+scores = [float(x) for x in open(sys.argv[2]).read().split()]
+loss = float(open(sys.argv[3]).read().split('\n')[1].split('\t')[1])
+units = sum(len(p.split('\t')[1]) + 1 for p in pairs)
+mean = -sum(scores) / units
+assert len(scores) == len(pairs) and abs(mean - loss) < 1e-4 and loss > 1, (mean, loss)
+print('ok')
+EOF
+	assert_output ok
+	# an empty source has no score: a data error, its line named
+	run -1 --separate-stderr nlp-seq2seq score --model "$R" <<< $'ab\tba\n\tx'
+	assert_equal "$stderr" 'nlp-seq2seq: <stdin>: line 2: a pair with an empty source has no score'
 }
 
 @test "score and eval: empty input; eval and score need pairs" {
@@ -768,9 +808,6 @@ EOF
 		[[ "$stderr" == "nlp-seq2seq: $T/notab.tsv: line 4: "* ]] || fail "$cmd: $stderr"
 		assert_equal "$(wc -l <<< "$stderr")" 1
 	done
-	run -1 --separate-stderr nlp-seq2seq train "${TINY[@]}" --epochs 1 --valid "$T/notab.tsv" \
-		--output "$T/m" "$REV"
-	[[ "$stderr" == "nlp-seq2seq: $T/notab.tsv: line 4: "* ]] || fail "$stderr"
 	run -1 --separate-stderr nlp-seq2seq eval --model "$R" - < "$T/notab.tsv"
 	[[ "$stderr" == "nlp-seq2seq: "*"stdin"*": line 4: "* ]] || fail "$stderr"
 	[ ! -e "$T/m" ] && [ ! -e "$T/m.tmp" ]
@@ -782,6 +819,11 @@ EOF
 	assert_equal "$stderr" "nlp-seq2seq: open $T/none: No such file or directory"
 	run -1 --separate-stderr nlp-seq2seq --model "$R" "$T/none"
 	assert_equal "$stderr" "nlp-seq2seq: open $T/none: No such file or directory"
+	# in --valid (checked after the training file's tables are made)
+	run -1 --separate-stderr nlp-seq2seq train "${TINY[@]}" --epochs 1 --valid "$T/notab.tsv" \
+		--output "$T/m" "$REV"
+	[[ "$stderr" == "nlp-seq2seq: $T/notab.tsv: line 4: "* ]] || fail "$stderr"
+	[ ! -e "$T/m" ] && [ ! -e "$T/m.tmp" ]
 }
 
 @test "bad input: empty sources skipped and said once, empty targets learnt; more than 1000 units: exit 1" {
