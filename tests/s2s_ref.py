@@ -42,8 +42,11 @@ within 1e-9.
         p of it, a near tie), the output must end where the reference gives </s> (or at the
         maximum length); with --weights each row's weights within T of the reference's, the
         labels the source's and the output's units. Prints `OURS: lines N, units N, max diff X,
-        smallest margin X, PyTorch-NumPy max diff X` for each check, then `max diff X` (the
-        largest difference from ours over all the checks).
+        smallest margin X, PyTorch-NumPy max diff X` for each check (units: the target units
+        and </s> scored, or the decoding steps followed; max diff: the largest difference of a
+        score or a weight from the reference's; smallest margin: of the steps where ours took
+        the reference's best unit, the smallest gap in ln p to its second, - for score), then
+        `max diff X` (the largest difference from ours over all the checks).
 
 Exits 1 on a bad model or input or a failed check, 2 on a usage error.
 """
@@ -613,7 +616,7 @@ def check_score(m, fns, inp, ours, a):
         if not d <= a.tolerance:
             raise Failure('%s:%d: score %s, the reference %.6f (a difference of %.3g)' %
                           (ours, k, g, want, d))
-    return len(prs), units, diff, float('inf'), tdiff
+    return len(prs), units, diff, None, tdiff
 
 
 def take_unit(m, rest, i):
@@ -743,8 +746,9 @@ def check(a):
         fns = (TorchRef(m), NumpyRef(m))
         run = check_score if what == 'score' else check_translate
         n, units, diff, margin, tdiff = run(m, fns, inp, ours, a)
-        print('%s: lines %d, units %d, max diff %.3g, smallest margin %.3g, PyTorch-NumPy max '
-              'diff %.3g' % (ours, n, units, diff, margin, tdiff))
+        print('%s: lines %d, units %d, max diff %.3g, smallest margin %s, PyTorch-NumPy max '
+              'diff %.3g' % (ours, n, units, diff, '-' if margin is None else '%.3g' % margin,
+                             tdiff))
         worst = max(worst, diff)
     print('max diff %.3g' % worst)
 
