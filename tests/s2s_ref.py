@@ -513,12 +513,16 @@ def text_lines(path):
     return lines
 
 
-def pairs(path):
+def pairs(path, m):
+    """The (source, target) of each line; a source without units has no score."""
     out = []
     for k, line in enumerate(text_lines(path), 1):
         if '\t' not in line:
             raise Failure('%s:%d: no TAB' % (path, k))
-        out.append(tuple(line.split('\t', 1)))
+        src, tgt = line.split('\t', 1)
+        if not m.units(src):
+            raise Failure('%s:%d: a pair with an empty source has no score' % (path, k))
+        out.append((src, tgt))
     return out
 
 
@@ -533,7 +537,7 @@ def score(a):
     m = Model(a.model)
     ref = TorchRef(m)
     for path in a.files or ['-']:
-        for src, tgt in pairs(path):
+        for src, tgt in pairs(path, m):
             lp, _ = ref.teacher(m.source_ids(m.units(src)), m.target_ids(m.units(tgt)))
             ids = m.target_ids(m.units(tgt)) + [EOS]
             print('%.6f' % sum(lp[t, i] for t, i in enumerate(ids)))
@@ -584,7 +588,7 @@ def translate(a):
 
 def check_score(m, fns, inp, ours, a):
     got = text_lines(ours)
-    prs = pairs(inp)
+    prs = pairs(inp, m)
     if len(got) != len(prs):
         raise Failure('%s: %d lines for %d' % (ours, len(got), len(prs)))
     diff = tdiff = 0.0
