@@ -161,7 +161,7 @@ ours_eval()
 {
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE nice "$s2s" eval --json --model "$1" "$2" >"$tmp/eval.txt" 2>"$tmp/eval.err" ||
 		{ echo "$me: nlp-seq2seq eval --model $1 $2 failed" >&2; tail -n 5 "$tmp/eval.err" >&2; exit 1; }
-	sed -n 's/.*"exact_match":\([0-9.]*\).*/\1/p' "$tmp/eval.txt"
+	sed -n 's/.*"exact_match":\([0-9.]*\).*/\1/p' "$tmp/eval.txt" | awk '{ printf "%.4f\n", $1 }'
 }
 
 # run_ours ID RUN DATASET EPOCHS THREADS [OPTION...]: a model of ours trained on DATASET's train
@@ -272,7 +272,7 @@ if grep -q '^table-' "$res"; then
 	echo "translation equals the target; kept (eval): nlp-seq2seq eval of the written model (the best"
 	echo "epoch); s/epoch: the mean training seconds of an epoch (--log); train s: the whole command."
 	for ds in addition date; do
-		best=0 who=-
+		best=-1 who=-
 		for v in "${variants[@]}"; do
 			x=$(field "table-$ds-$v" 1 7)
 			[ -n "$x" ] || continue
