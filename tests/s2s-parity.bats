@@ -27,15 +27,16 @@ setup() {
 	checks=()
 }
 
-# ours MODEL INPUT [OPTION...]: nlp-seq2seq score and translate (with --weights for an attention
-# model) of INPUT into MODEL.score and MODEL.out, nothing on stderr; the checks added to checks
+# ours MODEL INPUT [OPTION...]: nlp-seq2seq score and translate (with --weights unless the
+# model's file name says none, and the OPTIONs) of INPUT into MODEL.score and MODEL.out, nothing
+# on stderr; the two checks added to checks
 ours() {
 	local m=$1 in=$2 w=--weights
 	shift 2
 	nlp-seq2seq score --model "$m" "$in" > "$m.score" 2> "$T/err" ||
 		fail "nlp-seq2seq score --model $m: exit $?: $(cat "$T/err")"
 	assert_equal "$(cat "$T/err")" ""
-	[[ "$m" != *none* ]] || w=
+	[[ "${m##*/}" != *none* ]] || w=
 	nlp-seq2seq --model "$m" $w "$@" "$in" > "$m.out" 2> "$T/err" ||
 		fail "nlp-seq2seq --model $m $w $*: exit $?: $(cat "$T/err")"
 	assert_equal "$(cat "$T/err")" ""
