@@ -28,7 +28,7 @@ static const char train_synopsis[] =
     "nlp-seq2seq train --output model [--units chars|tokens] [--cell rnn|lstm|gru] "
     "[--layers n] [--hidden n] [--emb n] [--bidirectional] "
     "[--attention none|dot|general|additive] [--reverse-source] [--peeky] [--dropout p] "
-    "[--init a] [--lr rate] [--batch n] [--clip norm] [--epochs n] [--valid file] "
+    "[--init a] [--lr rate] [--lr-decay f] [--batch n] [--clip norm] [--epochs n] [--valid file] "
     "[--patience n] [-T threads] [--seed n] [--log file] [--invalid policy] [--progress] "
     "[file ...]";
 static const char translate_synopsis[] =
@@ -58,6 +58,7 @@ static const char help[] =
     "      --dropout P          on each recurrent layer's input (default 0)\n"
     "      --init A             parameters uniform in [-A, A] (default 0.1)\n"
     "      --lr RATE            Adam's learning rate (default 0.001)\n"
+    "      --lr-decay F         the rate multiplied by F after each epoch (default 1)\n"
     "      --batch N            pairs a batch (default 64)\n"
     "      --clip NORM          the gradient's norm at most NORM (default 5; 0: never)\n"
     "      --epochs N           passes over the data (default 10)\n"
@@ -84,7 +85,7 @@ static const char help[] =
 
 enum { OPT_OUTPUT = OPT_FIRST_PRIVATE, OPT_UNITS, OPT_CELL, OPT_LAYERS,
        OPT_HIDDEN, OPT_EMB, OPT_BIDIR, OPT_ATTENTION, OPT_REVERSE, OPT_PEEKY, OPT_DROPOUT,
-       OPT_INIT, OPT_LR, OPT_BATCH, OPT_CLIP, OPT_EPOCHS, OPT_VALID, OPT_PATIENCE, OPT_SEED,
+       OPT_INIT, OPT_LR, OPT_DECAY, OPT_BATCH, OPT_CLIP, OPT_EPOCHS, OPT_VALID, OPT_PATIENCE, OPT_SEED,
        OPT_LOG, OPT_MODEL, OPT_BEAM, OPT_MAXLEN, OPT_WEIGHTS, OPT_MAP, OPT_JSON };
 
 static const char *const cells[] = {"rnn", "lstm", "gru", NULL};
@@ -192,8 +193,8 @@ static int on_epoch(void *ctx, const struct s2s_epoch *ep, struct error *e)
 		              ep->epoch, ep->train_loss, ep->valid_acc, ep->best ? " (best)" : "",
 		              ep->units_per_s);
 	if (tc->log) {
-		fprintf(tc->log, "%u\t%.6f\t%.6f\t%.1f\t%.3f\n", ep->epoch, ep->train_loss,
-		        ep->valid_acc, ep->units_per_s, ep->seconds);
+		fprintf(tc->log, "%u\t%.6g\t%.6f\t%.6f\t%.1f\t%.3f\n", ep->epoch, ep->lr,
+		        ep->train_loss, ep->valid_acc, ep->units_per_s, ep->seconds);
 		if (fflush(tc->log) != 0)
 			eprintf("write %s:", tc->log_path);
 	}
@@ -210,7 +211,8 @@ static const struct option train_longopts[] = {
     {"attention", required_argument, NULL, OPT_ATTENTION},
     {"reverse-source", no_argument, NULL, OPT_REVERSE}, {"peeky", no_argument, NULL, OPT_PEEKY},
     {"dropout", required_argument, NULL, OPT_DROPOUT}, {"init", required_argument, NULL, OPT_INIT},
-    {"lr", required_argument, NULL, OPT_LR}, {"batch", required_argument, NULL, OPT_BATCH},
+    {"lr", required_argument, NULL, OPT_LR}, {"lr-decay", required_argument, NULL, OPT_DECAY},
+    {"batch", required_argument, NULL, OPT_BATCH},
     {"clip", required_argument, NULL, OPT_CLIP}, {"epochs", required_argument, NULL, OPT_EPOCHS},
     {"valid", required_argument, NULL, OPT_VALID},
     {"patience", required_argument, NULL, OPT_PATIENCE},
@@ -247,6 +249,7 @@ static void train_option(struct train_args *a, struct train_ctx *tc, int ch)
 	case OPT_DROPOUT: o->dropout = (float)estrtod(optarg, 0, 0.99, "--dropout"); break;
 	case OPT_INIT: o->init = estrtod(optarg, 0, 10, "--init"); break;
 	case OPT_LR: o->lr = (float)estrtod(optarg, 1e-9, 1000, "--lr"); break;
+	case OPT_DECAY: o->decay = (float)estrtod(optarg, 1e-6, 1, "--lr-decay"); break;
 	case OPT_BATCH: o->batch = (size_t)estrtonum(optarg, 1, 65536, "--batch"); break;
 	case OPT_CLIP: o->clip = estrtod(optarg, 0, 1e9, "--clip"); break;
 	case OPT_EPOCHS: o->epochs = (unsigned)estrtonum(optarg, 1, 1000000, "--epochs"); break;
@@ -271,7 +274,7 @@ static int train_main(int argc, char **argv)
 	struct train_args a = {
 	    .c = {.units = S2S_CHARS, .cell = NN_CELL_LSTM, .layers = 1, .hidden = 128, .emb = 32,
 	          .attention = S2S_ATT_DOT},
-	    .o = {.epochs = 10, .lr = 0.001f, .batch = 64, .clip = 5, .init = 0.1, .seed = 1},
+	    .o = {.epochs = 10, .lr = 0.001f, .decay = 1, .batch = 64, .clip = 5, .init = 0.1, .seed = 1},
 	    .policy = UTF8_REPLACE};
 	struct train_ctx tc = {0};
 	struct s2s_hooks hooks = {&tc, on_begin, on_step, on_epoch};
@@ -331,7 +334,7 @@ static int train_main(int argc, char **argv)
 	if (tc.log_path) {
 		if (!(tc.log = fopen(tc.log_path, "w")))
 			eprintf("open %s:", tc.log_path);
-		fprintf(tc.log, "epoch\ttrain_loss\tvalid_exact\tunits_per_s\tseconds\n");
+		fprintf(tc.log, "epoch\tlr\ttrain_loss\tvalid_exact\tunits_per_s\tseconds\n");
 	}
 	if (s2s_train(&m, &train, a.valid ? &valid : NULL, &a.o, &hooks, &e) < 0) {
 		progress_abort();
@@ -385,7 +388,7 @@ static void use_options(struct use_args *a, int argc, char **argv, enum command 
 
 		switch (ch) {
 		case OPT_MODEL: a->model = optarg; break;
-		case OPT_BEAM: a->beam = (size_t)estrtonum(optarg, 1, 1000, "--beam"); ok = cmd != CMD_SCORE; break;
+		case OPT_BEAM: a->beam = (size_t)estrtonum(optarg, 1, 100, "--beam"); ok = cmd != CMD_SCORE; break;
 		case OPT_MAXLEN:
 			a->maxlen = (size_t)estrtonum(optarg, 1, 10000, "--max-length");
 			ok = cmd != CMD_SCORE;

@@ -12,7 +12,7 @@ struct job {
 	const struct s2s_data *d;
 	const uint32_t *ord;        /* [n] the sentences by source length */
 	const size_t *bstart;       /* [nb + 1] batch k is ord[bstart[k] .. bstart[k+1]) */
-	size_t nb, K, maxlen, Smax, Lmax;
+	size_t nb, K, maxlen, Smax, Lmax, bmax;
 	int weights;
 	struct s2s_results *res;
 	const uint64_t *ioff, *aoff; /* [n] where sentence i's ids and rows go */
@@ -30,13 +30,13 @@ static void run(void *ctx, int t, int nt)
 	struct job *j = ctx;
 	struct error e;
 	struct s2s_decoder *dec;
-	uint32_t *src = malloc((j->Smax * S2S_DECODE_BATCH + 1) * sizeof(uint32_t));
+	uint32_t *src = malloc((j->Smax * j->bmax + 1) * sizeof(uint32_t));
 	struct s2s_out out[S2S_DECODE_BATCH];
 	int was = nn_gemm_local();
 
 	if (nt > 1)
 		nn_gemm_threads(1);
-	dec = src ? s2s_decoder_new(j->m, S2S_DECODE_BATCH, j->Smax, j->Lmax, j->K, j->weights,
+	dec = src ? s2s_decoder_new(j->m, j->bmax, j->Smax, j->Lmax, j->K, j->weights,
 	                            &e)
 	          : NULL;
 	if (!dec) {
@@ -124,13 +124,21 @@ int s2s_translate_all(const struct s2s_model *m, const struct s2s_data *d, size_
 		j.Lmax = ml > j.Lmax ? ml : j.Lmax;
 	}
 	qsort_r(ord, d->n, sizeof(uint32_t), by_length, (void *)d);
+	/* fewer sentences a batch when the beam's rows or the attention's history would be large */
+	j.bmax = S2S_DECODE_BATCH;
+	while (j.bmax > 1 && j.bmax * (K ? K : 1) > 1024)
+		j.bmax /= 2;
+	while (j.bmax > 1 && j.weights &&
+	       (uint64_t)j.bmax * (K ? K : 1) * (j.Lmax + 1) * j.Smax * 3 * sizeof(float) >
+	           ((uint64_t)256 << 20))
+		j.bmax /= 2;
 	for (size_t i = 0; i < d->n; i++) {
 		size_t S, S0;
 
 		s2s_src(d, ord[i], &S);
 		if (i > 0)
 			s2s_src(d, ord[bstart[j.nb]], &S0);
-		if (i == 0 || S != S0 || i - bstart[j.nb] == S2S_DECODE_BATCH)
+		if (i == 0 || S != S0 || i - bstart[j.nb] == j.bmax)
 			bstart[i == 0 ? 0 : ++j.nb] = i;
 	}
 	if (d->n)
