@@ -6,8 +6,8 @@ from the spec (nlp-seq2seq(1), ../s2s-spec.md), not from the C code.
 usage: seq2seq_torch.py TRAIN --valid FILE [--units chars|tokens] [--cell lstm|gru|rnn]
            [--layers N] [--hidden N] [--emb N] [--bidirectional]
            [--attention none|dot|general|additive] [--reverse-source] [--peeky] [--dropout P]
-           [--init A] [--lr R] [--batch N] [--clip NORM] [--epochs N] [--seed N] [-T N]
-           [--valid-batch N] [--progress]
+           [--init A] [--lr R] [--lr-decay F] [--batch N] [--clip NORM] [--epochs N]
+           [--patience N] [--seed N] [-T N] [--valid-batch N] [--progress]
 
 Data: `source<TAB>target` lines; units chars (code points) or tokens (runs of non-blanks).
 Tables: source <unk> then the training sources' units, target <unk> <s> </s> then the training
@@ -25,13 +25,14 @@ tanh(Linear([c_t; h_t])); nn.Linear to the target units. --dropout (0) on each r
 input (the embedding's rows and between layers), encoder and decoder.
 
 Training: every parameter uniform in [-init, init] (0.1); Adam (--lr 0.001, PyTorch's betas and
-eps); the gradient's global norm clipped to --clip (5); loss the mean cross-entropy over every
+eps; the rate multiplied by --lr-decay, 1, after each epoch); the gradient's global norm clipped to --clip (5); loss the mean cross-entropy over every
 target unit of the batch, </s> included (teacher forcing). Each epoch the pairs are grouped by
 source length (no source padding), each group sorted by target length (shuffled among equal
 lengths) and cut into batches of --batch (64), targets padded to the batch's longest and the
 padded positions out of the loss; the batches shuffled. After each epoch greedy decoding of
 --valid (batches of --valid-batch 256 sources of one length, at most 2 S + 10 units, <s> never
-chosen) and its exact match; the best epoch's is the result.
+chosen) and its exact match; the best epoch's is the result, and training stops after
+--patience (0: never) epochs without a better one.
 
 Writes on stdout, tab-separated: a line per epoch `epoch N loss valid_exact seconds` (loss the
 epoch's mean over the target units, seconds the epoch's training loop alone, validation
@@ -233,6 +234,8 @@ def main():
     ap.add_argument('--dropout', type=float, default=0.0)
     ap.add_argument('--init', type=float, default=0.1)
     ap.add_argument('--lr', type=float, default=0.001)
+    ap.add_argument('--lr-decay', type=float, default=1.0)
+    ap.add_argument('--patience', type=int, default=0)
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--clip', type=float, default=5.0)
     ap.add_argument('--epochs', type=int, default=10)
@@ -269,7 +272,7 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     lossf = nn.CrossEntropyLoss(ignore_index=-1, reduction='sum')
 
-    best, best_epoch = None, 0
+    best, best_epoch, since = None, 0, 0
     train_seconds = valid_seconds = 0.0
     for epoch in range(1, a.epochs + 1):
         t0 = time.perf_counter()
@@ -304,7 +307,13 @@ def main():
               % (epoch, total / done, vexact, right, len(valid), secs), file=sys.stderr,
               flush=True)
         if best is None or vexact > best:
-            best, best_epoch = vexact, epoch
+            best, best_epoch, since = vexact, epoch, 0
+        else:
+            since += 1
+            if a.patience and since >= a.patience:
+                break
+        for g in opt.param_groups:
+            g['lr'] *= a.lr_decay
     print('exact_match\t%.6f' % best)
     print('best_epoch\t%d' % best_epoch)
     print('train_seconds\t%.2f' % train_seconds)
