@@ -10,7 +10,9 @@
  * strtof, and an n-gram model built entry by entry, queried, and read back from its binary
  * form; the perplexity scorer over a model that is not an n-gram model; GloVe's cost, gradient
  * and AdaGrad step (mode glove-grad, for tests/nlp-glove.bats); the stems' cache against
- * libstemmer. Prints "ok NAME" or "FAIL NAME: why" per check and exits 1 on any failure. */
+ * libstemmer; and the SVG of an attention map for given labels and weights (mode attmap, for
+ * tests/libnlp.bats). Prints "ok NAME" or "FAIL NAME: why" per check and exits 1 on any
+ * failure. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -33,6 +35,7 @@
 #include "lm/score.h"
 #include "mat/matrix.h"
 #include "mat/sorter.h"
+#include "s2s/attmap.h"
 #include "text/norm.h"
 #include "text/stem.h"
 #include "base/num.h"
@@ -1376,6 +1379,98 @@ static int glove_grad(void)
 	return failures ? 1 : 0;
 }
 
+/* One label of test-lib attmap's input, p [n] with its escapes undone (\\ \t \n \xHH), as a
+ * string of its own (NUL-terminated; a \x00 ends it there). */
+static char *attmap_label(const char *p, size_t n)
+{
+	char *s = emalloc(n + 1), *o = s;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != '\\' || i + 1 == n) {
+			*o++ = p[i];
+		} else if (p[++i] == 't') {
+			*o++ = '\t';
+		} else if (p[i] == 'n') {
+			*o++ = '\n';
+		} else if (p[i] == 'x' && i + 2 < n) {
+			char hex[3] = {p[i + 1], p[i + 2], 0};
+
+			*o++ = (char)strtoul(hex, NULL, 16);
+			i += 2;
+		} else {
+			*o++ = p[i];
+		}
+	}
+	*o = 0;
+	return s;
+}
+
+/* The labels of a line of test-lib attmap's input, separated by tabs (an empty line: none);
+ * *n their count. */
+static char **attmap_labels(const char *line, size_t len, size_t *n)
+{
+	char **v = NULL;
+	size_t k = 0, from = 0;
+
+	for (size_t i = 0; len > 0 && i <= len; i++)
+		if (i == len || line[i] == '\t') {
+			v = erealloc(v, (k + 1) * sizeof(*v));
+			v[k++] = attmap_label(line + from, i - from);
+			from = i + 1;
+		}
+	*n = k;
+	return v;
+}
+
+/* test-lib attmap: reads the input units' labels (a line, tab-separated, with the escapes \\ \t
+ * \n \xHH; an empty line: none), the output units' labels (the same), then T lines of S weights
+ * each (blank-separated, as strtof reads them), and writes attmap_svg's map of them to the
+ * standard output. Exits 2 on input it cannot read, 1 on a failed write. */
+static int attmap(void)
+{
+	struct reader r;
+	struct writer w;
+	char *line, **src = NULL, **tgt = NULL, *end;
+	size_t S = 0, T = 0, t = 0;
+	float *weights = NULL;
+	ssize_t n;
+	int ret = 0;
+
+	if (reader_open(&r, NULL) < 0)
+		return 2;
+	while ((n = reader_line(&r, &line)) >= 0) {
+		if (!src) {
+			src = attmap_labels(line, (size_t)n, &S);
+			src = src ? src : emalloc(1);
+		} else if (!tgt) {
+			tgt = attmap_labels(line, (size_t)n, &T);
+			tgt = tgt ? tgt : emalloc(1);
+			weights = ecalloc(S * T + 1, sizeof(float));
+		} else if (t < T) {
+			end = line;
+			for (size_t s = 0; s < S; s++)
+				weights[t * S + s] = strtof(end, &end);
+			t++;
+		}
+	}
+	reader_close(&r);
+	if (!tgt || t < T) {
+		fprintf(stderr, "test-lib attmap: want two lines of labels and %zu of weights\n", T);
+		return 2;
+	}
+	writer_init(&w, 1);
+	attmap_svg(&w, (const char *const *)src, S, (const char *const *)tgt, T, weights);
+	if (writer_flush(&w) < 0)
+		ret = 1;
+	writer_free(&w);
+	for (size_t i = 0; i < S; i++)
+		free(src[i]);
+	for (size_t i = 0; i < T; i++)
+		free(tgt[i]);
+	free(src), free(tgt), free(weights);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "w2v-step"))
@@ -1388,6 +1483,8 @@ int main(int argc, char **argv)
 		return subwords(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "glove-grad"))
 		return glove_grad();
+	if (argc > 1 && !strcmp(argv[1], "attmap"))
+		return attmap();
 	test_strtab();
 	test_rng();
 	test_num();
