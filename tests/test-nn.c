@@ -15,6 +15,11 @@
  *   test-nn h0grad          the gradient of a recurrent layer's outputs at the state before
  *                           its window (nn/rnn.h's dh0 and dc0), each cell, with and without
  *                           recurrent dropout, against central differences.
+ *   test-nn s2sgrad         the same for the sequence-to-sequence model of lib/s2s/s2s.h:
+ *                           each attention (none, dot, general, additive), peeky, each cell,
+ *                           one and two layers, a bidirectional encoder, dropout, targets of
+ *                           different lengths in a batch (the padding out of the loss), the
+ *                           decoder started from the encoder's last states.
  *   test-nn rnnlm-grad MODEL IDS
  *                           the loss, logits, gradients and final states of a model file on
  *                           a window (IDS: T+1 lines of B ids), for tests/rnn_ref.py's
@@ -30,6 +35,7 @@
 #include "lm/rnnlm.h"
 #include "nn/rnn.h"
 #include "nn/xent.h"
+#include "s2s/s2s.h"
 #include "tag/tagrnn.h"
 
 /* The error of a gradient a against a difference quotient n: absolute below 1e-2, relative
@@ -480,6 +486,139 @@ static int taggrad(void)
 	return bad;
 }
 
+/* ---- the sequence-to-sequence model ---- */
+
+struct s2s_case {
+	enum nn_cell cell;
+	unsigned layers, bidir;
+	enum s2s_attention att;
+	unsigned peeky;
+	float dropout;
+};
+
+static double s2s_loss_of(struct s2s_run *r, const struct s2s_model *m,
+                          const struct s2s_batch *bt)
+{
+	double lp[64];
+	struct rng g;
+
+	rng_seed(&g, 99);
+	s2s_forward(r, m, bt, 1, &g);
+	return s2s_backward(r, m, NULL, 1, lp) / (double)r->real;
+}
+
+static int gradcheck_s2s(const struct s2s_case *k)
+{
+	static const char *const cells[] = {"rnn", "lstm", "gru"};
+	static const char *const atts[] = {"none", "dot", "general", "additive"};
+	struct s2s_config c = {.units = S2S_TOKENS, .cell = k->cell, .layers = k->layers,
+	                       .hidden = 3, .bidirectional = k->bidir, .emb = 3,
+	                       .attention = k->att, .peeky = k->peeky, .src = 6, .tgt = 7};
+	enum { S = 4, B = 3, T = 5 };
+	static const size_t len[B] = {4, 2, 3};   /* target units; T = 4 + 1 */
+	uint32_t src[S * B], in[T * B], out[T * B];
+	struct s2s_batch bt = {src, in, out, S, T, B};
+	struct strtab st, tt;
+	struct s2s_model m;
+	struct s2s_run *r;
+	struct error e;
+	struct rng g;
+	float *grad;
+	int bad = 0;
+
+	strtab_init(&st, 8);
+	strtab_init(&tt, 8);
+	strtab_intern(&st, "<unk>", 5);
+	strtab_intern(&tt, "<unk>", 5);
+	strtab_intern(&tt, "<s>", 3);
+	strtab_intern(&tt, "</s>", 4);
+	for (unsigned i = 1; i < c.src; i++) {
+		char w[8];
+
+		strtab_intern(&st, w, (size_t)snprintf(w, sizeof(w), "s%u", i));
+	}
+	for (unsigned i = 3; i < c.tgt; i++) {
+		char w[8];
+
+		strtab_intern(&tt, w, (size_t)snprintf(w, sizeof(w), "t%u", i));
+	}
+	if (s2s_model_init(&m, &c, &st, &tt, &e) < 0)
+		return printf("FAIL s2sgrad: %s\n", e.msg), 1;
+	rng_seed(&g, 23 + (uint64_t)k->cell + 7 * (uint64_t)k->att);
+	nn_init_uniform(&m.L, m.w, 0.5f, &g);
+	for (size_t i = 0; i < S * B; i++)
+		src[i] = (uint32_t)rng_below(&g, c.src);
+	for (size_t b = 0; b < B; b++) {
+		uint32_t prev = S2S_BOS;
+
+		for (size_t t = 0; t < T; t++) {
+			uint32_t y = t < len[b] ? 3 + (uint32_t)rng_below(&g, c.tgt - 3) : S2S_EOS;
+
+			in[t * B + b] = t <= len[b] ? prev : S2S_EOS;
+			out[t * B + b] = t <= len[b] ? y : S2S_PAD;
+			prev = y;
+		}
+	}
+	r = s2s_run_new(&m, S, T, B, k->dropout, &e);
+	grad = nn_block_alloc(&m.L, "gradients", &e);
+	if (!r || !grad)
+		return printf("FAIL s2sgrad: %s\n", e.msg), 1;
+	{
+		struct rng d;
+
+		rng_seed(&d, 99);
+		s2s_forward(r, &m, &bt, 1, &d);
+		s2s_backward(r, &m, grad, 1.0f / (float)r->real, NULL);
+	}
+	for (int t = 0; t < m.L.n; t++) {
+		const struct nn_tensor *ts = &m.L.t[t];
+		float *w = nn_tensor(&m.L, m.w, t), *gk = nn_tensor(&m.L, grad, t);
+		double worst = 0;
+
+		for (size_t i = 0; i < ts->rows * ts->cols; i++) {
+			float keep = w[i], h = 1e-2f;
+			double lp, lm, ei;
+
+			w[i] = keep + h;
+			lp = s2s_loss_of(r, &m, &bt);
+			w[i] = keep - h;
+			lm = s2s_loss_of(r, &m, &bt);
+			w[i] = keep;
+			ei = err(gk[i], (lp - lm) / (2.0 * (double)h));
+			if (ei > worst)
+				worst = ei;
+		}
+		printf("%s s2sgrad %s %u layer%s%s %s%s%s %s: largest error %.2e\n",
+		       worst <= GC_TOL ? "ok" : "FAIL", cells[k->cell], k->layers,
+		       k->layers > 1 ? "s" : "", k->bidir ? " bidirectional" : "", atts[k->att],
+		       k->peeky ? " peeky" : "", k->dropout > 0 ? " dropout" : "", ts->name, worst);
+		bad |= worst > GC_TOL;
+	}
+	free(grad);
+	s2s_run_free(r);
+	s2s_model_free(&m);
+	return bad;
+}
+
+static int s2sgrad(void)
+{
+	static const struct s2s_case cases[] = {
+		{NN_CELL_LSTM, 1, 0, S2S_ATT_NONE, 0, 0},
+		{NN_CELL_LSTM, 1, 0, S2S_ATT_NONE, 1, 0},
+		{NN_CELL_LSTM, 1, 0, S2S_ATT_DOT, 0, 0},
+		{NN_CELL_LSTM, 2, 1, S2S_ATT_GENERAL, 1, 0},
+		{NN_CELL_GRU, 1, 1, S2S_ATT_ADDITIVE, 0, 0},
+		{NN_CELL_GRU, 2, 0, S2S_ATT_DOT, 1, 0.3f},
+		{NN_CELL_RNN, 1, 1, S2S_ATT_NONE, 0, 0},
+		{NN_CELL_LSTM, 2, 1, S2S_ATT_ADDITIVE, 1, 0.3f},
+	};
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		bad |= gradcheck_s2s(&cases[i]);
+	return bad;
+}
+
 /* ---- the gradient at the state before the window ---- */
 
 /* sum over t, b, j of r * the layer's outputs, from the initial states h0 (and c0). */
@@ -687,6 +826,8 @@ int main(int argc, char **argv)
 		return clsgrad();
 	if (argc == 2 && !strcmp(argv[1], "taggrad"))
 		return taggrad();
+	if (argc == 2 && !strcmp(argv[1], "s2sgrad"))
+		return s2sgrad();
 	if (argc == 2 && !strcmp(argv[1], "h0grad"))
 		return h0grad();
 	if (argc == 4 && !strcmp(argv[1], "rnnlm-grad"))

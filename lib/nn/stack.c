@@ -148,7 +148,10 @@ static void dir_forward(const struct dir_job *j, unsigned d)
 	size_t T = j->T, B = j->B, H = s->H, P = s->P;
 	struct rnn_dims dm = dims(s, l, d, T, B);
 
-	memset(s->hs[l][d], 0, B * H * sizeof(float));
+	if (s->h0[l][d])
+		memcpy(s->hs[l][d], s->h0[l][d], B * H * sizeof(float));
+	else
+		memset(s->hs[l][d], 0, B * H * sizeof(float));
 	if (s->cs[l][d])
 		memset(s->cs[l][d], 0, B * H * sizeof(float));
 	rnn_forward(s->hs[l][d], s->cs[l][d], s->gates[l][d], s->hn[l][d], s->tmp[d],
@@ -178,6 +181,13 @@ static void dir_backward(const struct dir_job *j, unsigned d)
 		for (size_t b = 0; b < B; b++)
 			memcpy(dst + b * H, s->dy + (t * B + b) * P + d * H, H * sizeof(float));
 	}
+	if (s->dfin[l][d] && T > 0) {
+		float *last = s->dyd[d] + (T - 1) * B * H;
+
+		for (size_t k = 0; k < B * H; k++)
+			last[k] += s->dfin[l][d][k];
+	}
+	dm.dh0 = s->dh0[l][d];
 	rnn_backward(dx, g->w_ih[l][d], g->w_hh[l][d], g->b_ih[l][d], g->b_hh[l][d], s->dgx[d],
 	             s->dgh[d], s->dc[d], s->dyd[d], s->hs[l][d], s->cs[l][d], s->gates[l][d],
 	             s->hn[l][d], d ? s->xr[l] : s->x[l], w->w_ih[l][d], w->w_hh[l][d], &dm);

@@ -53,6 +53,15 @@ struct nn_stack {
 	float *dc[2], *dhm[2];       /* [B][H] lstm, [B][H] recurrent dropout */
 	size_t steps, batch;         /* the forward's T and B */
 	int train;                   /* the forward drew dropout masks */
+	/* The link of an encoder and a decoder (a seq2seq model), each set by the caller and NULL
+	 * otherwise (as nn_stack_new leaves them), for layer l's direction d:
+	 * h0: the state before the window (NULL: zero; an lstm's cell starts at zero either way);
+	 * dh0: the backward writes the gradient at that state there (NULL: not wanted);
+	 * dfin: the backward adds it to the gradient at the direction's last state (the state after
+	 * its last step: step T-1's output for the forward direction, step 0's for the backward). */
+	const float *h0[NN_STACK_MAX][2];   /* [B][H] */
+	float *dh0[NN_STACK_MAX][2];        /* [B][H] */
+	const float *dfin[NN_STACK_MAX][2]; /* [B][H] */
 };
 
 /* A stack of layers of cell over inputs of size I, hidden size H, bidirectional (dirs 2) or

@@ -1,0 +1,266 @@
+/* train.c: training a sequence-to-sequence model. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/rng.h"
+#include "nn/gemm.h"
+#include "nn/optim.h"
+#include "s2s/predict.h"
+#include "s2s/s2s.h"
+#include "s2s/train.h"
+
+struct item {
+	uint32_t S, T;           /* source units, decoder steps (target units + 1) */
+	uint64_t r;              /* the epoch's random order among equals */
+	uint32_t i;
+};
+
+struct trainer {
+	struct s2s_model *m;
+	const struct s2s_data *d, *va;
+	const struct s2s_train_opts *o;
+	float *grad, *m1, *v2, *best;   /* [L.size] each */
+	struct s2s_run *run;
+	struct item *it;                /* [n] */
+	size_t *bstart;                 /* [nb + 1] batch k is it[bstart[k] .. bstart[k+1]) */
+	uint32_t *border;               /* [nb] the epoch's order of the batches */
+	size_t nb, Smax, Tmax;
+	uint32_t *src, *in, *out;       /* [Smax B], [Tmax B], [Tmax B] */
+	uint64_t units;                 /* target units of an epoch, </s> included */
+	struct rng rng;
+	struct adam adam;
+};
+
+static int item_cmp(const void *pa, const void *pb)
+{
+	const struct item *a = pa, *b = pb;
+
+	if (a->S != b->S)
+		return a->S < b->S ? -1 : 1;
+	if (a->T != b->T)
+		return a->T < b->T ? -1 : 1;
+	if (a->r != b->r)
+		return a->r < b->r ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static void trainer_free(struct trainer *t)
+{
+	free(t->grad);
+	free(t->m1);
+	free(t->v2);
+	free(t->best);
+	s2s_run_free(t->run);
+	free(t->it);
+	free(t->bstart);
+	free(t->border);
+	free(t->src);
+	free(t->in);
+	free(t->out);
+}
+
+static int trainer_init(struct trainer *t, struct s2s_model *m, const struct s2s_data *d,
+                        const struct s2s_data *va, const struct s2s_train_opts *o,
+                        struct error *e)
+{
+	size_t B = o->batch, n = d->n;
+
+	t->m = m;
+	t->d = d;
+	t->va = va;
+	t->o = o;
+	for (size_t i = 0; i < n; i++) {
+		size_t S, T;
+
+		s2s_src(d, i, &S);
+		s2s_tgt(d, i, &T);
+		t->Smax = S > t->Smax ? S : t->Smax;
+		t->Tmax = T + 1 > t->Tmax ? T + 1 : t->Tmax;
+		t->units += T + 1;
+	}
+	t->it = malloc((n + 1) * sizeof(*t->it));
+	t->bstart = malloc((n + 1) * sizeof(size_t));
+	t->border = malloc((n + 1) * sizeof(uint32_t));
+	t->src = malloc((t->Smax * B + 1) * sizeof(uint32_t));
+	t->in = malloc((t->Tmax * B + 1) * sizeof(uint32_t));
+	t->out = malloc((t->Tmax * B + 1) * sizeof(uint32_t));
+	if (!t->it || !t->bstart || !t->border || !t->src || !t->in || !t->out)
+		return error_set(e, -1, ENOMEM, NULL, 0, "the batches of %zu pairs", n);
+	if (!(t->grad = nn_block_alloc(&m->L, "the gradients", e)) ||
+	    !(t->m1 = nn_block_alloc(&m->L, "Adam's moments", e)) ||
+	    !(t->v2 = nn_block_alloc(&m->L, "Adam's moments", e)) ||
+	    !(t->best = nn_block_alloc(&m->L, "the best epoch's parameters", e)))
+		return -1;
+	if (!(t->run = s2s_run_new(m, t->Smax, t->Tmax, B, o->dropout, e)))
+		return -1;
+	t->adam = (struct adam){0.9f, 0.999f, 1e-8f, 0};
+	for (size_t i = 0; i < n; i++) {
+		size_t S, T;
+
+		s2s_src(d, i, &S);
+		s2s_tgt(d, i, &T);
+		t->it[i] = (struct item){(uint32_t)S, (uint32_t)(T + 1), 0, (uint32_t)i};
+	}
+	return 0;
+}
+
+/* The epoch's batches: the pairs by source and target length (equals in a new order), cut at
+ * each source length and every o->batch pairs; the batches in a new order. */
+static void batches(struct trainer *t)
+{
+	size_t n = t->d->n;
+
+	for (size_t i = 0; i < n; i++)
+		t->it[i].r = rng_next(&t->rng);
+	qsort(t->it, n, sizeof(*t->it), item_cmp);
+	t->nb = 0;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || t->it[i].S != t->it[t->bstart[t->nb]].S ||
+		    i - t->bstart[t->nb] == t->o->batch)
+			t->bstart[i == 0 ? 0 : ++t->nb] = i;
+	if (n)
+		t->bstart[++t->nb] = n;
+	for (size_t k = 0; k < t->nb; k++)
+		t->border[k] = (uint32_t)k;
+	for (size_t k = t->nb; k > 1; k--) {
+		size_t j = rng_below(&t->rng, k);
+		uint32_t x = t->border[k - 1];
+
+		t->border[k - 1] = t->border[j];
+		t->border[j] = x;
+	}
+}
+
+/* One batch's step; returns its summed loss, *units its target units. */
+static double batch_step(struct trainer *t, size_t k, uint64_t *units)
+{
+	const struct item *it = t->it + t->bstart[k];
+	size_t B = t->bstart[k + 1] - t->bstart[k], S = it[0].S, T = 0;
+	struct s2s_model *m = t->m;
+	struct s2s_batch bt;
+	double loss;
+
+	for (size_t b = 0; b < B; b++)
+		T = it[b].T > T ? it[b].T : T;
+	for (size_t b = 0; b < B; b++) {
+		size_t len, tl;
+		const uint32_t *x = s2s_src(t->d, it[b].i, &len);
+		const uint32_t *y = s2s_tgt(t->d, it[b].i, &tl);
+
+		for (size_t s = 0; s < S; s++)
+			t->src[s * B + b] = x[s];
+		for (size_t j = 0; j < T; j++) {
+			t->in[j * B + b] = j == 0 ? S2S_BOS : j - 1 < tl ? y[j - 1] : S2S_EOS;
+			t->out[j * B + b] = j < tl ? y[j] : j == tl ? S2S_EOS : S2S_PAD;
+		}
+	}
+	bt = (struct s2s_batch){t->src, t->in, t->out, S, T, B};
+	s2s_forward(t->run, m, &bt, 1, &t->rng);
+	memset(t->grad, 0, m->L.size * sizeof(float));
+	*units = t->run->real;
+	loss = s2s_backward(t->run, m, t->grad, 1.0f / (float)t->run->real, NULL);
+	if (t->o->clip > 0)
+		nn_clip(t->grad, m->L.size, t->o->clip);
+	adam_update(m->w, t->grad, t->m1, t->v2, m->L.size, t->o->lr, &t->adam);
+	return loss;
+}
+
+static int epoch(struct trainer *t, struct s2s_epoch *ep, const struct s2s_hooks *h)
+{
+	double loss = 0, t0 = clock_seconds(), last = t0;
+	uint64_t done = 0;
+
+	batches(t);
+	for (size_t k = 0; k < t->nb; k++) {
+		uint64_t u;
+
+		loss += batch_step(t, t->border[k], &u);
+		done += u;
+		if (h && h->step && clock_seconds() - last >= 0.25) {
+			last = clock_seconds();
+			h->step(h->ctx, ep, done, t->units, loss / (double)done);
+		}
+	}
+	ep->seconds = clock_seconds() - t0;
+	ep->train_loss = done ? loss / (double)done : NAN;
+	ep->units_per_s = ep->seconds > 0 ? (double)done / ep->seconds : 0;
+	return 0;
+}
+
+/* The validation's exact match, or NaN without validation pairs. */
+static int validate(struct trainer *t, double *acc, struct error *e)
+{
+	struct s2s_results res;
+	size_t right = 0;
+
+	*acc = NAN;
+	if (!t->va || t->va->n == 0)
+		return 0;
+	if (s2s_translate_all(t->m, t->va, 0, 0, 0, t->o->threads, &res, e) < 0)
+		return -1;
+	for (size_t i = 0; i < t->va->n; i++)
+		right += (size_t)s2s_exact(t->va, i, &res.out[i]);
+	s2s_results_free(&res);
+	*acc = (double)right / (double)t->va->n;
+	return 0;
+}
+
+static int train_epochs(struct trainer *t, const struct s2s_hooks *h, struct error *e)
+{
+	const struct s2s_train_opts *o = t->o;
+	double best = -1;
+	unsigned since = 0, best_epoch = 0;
+	int valid = t->va && t->va->n;
+
+	for (unsigned k = 1; k <= o->epochs; k++) {
+		struct s2s_epoch ep = {.epoch = k, .epochs = o->epochs};
+
+		if (epoch(t, &ep, h) < 0 || validate(t, &ep.valid_acc, e) < 0)
+			return -1;
+		ep.best = !valid || ep.valid_acc > best;
+		since = ep.best ? 0 : since + 1;
+		if (ep.best) {
+			best = valid ? ep.valid_acc : best;
+			best_epoch = k;
+			memcpy(t->best, t->m->w, t->m->L.size * sizeof(float));
+			t->m->c.epochs = k;
+			t->m->c.valid_acc = valid ? ep.valid_acc : NAN;
+		}
+		if (h && h->epoch && h->epoch(h->ctx, &ep, e) < 0)
+			return -1;
+		if (o->patience && valid && since >= o->patience)
+			break;
+	}
+	memcpy(t->m->w, t->best, t->m->L.size * sizeof(float));
+	t->m->c.epochs = best_epoch;
+	t->m->c.valid_acc = valid ? best : NAN;
+	return 0;
+}
+
+int s2s_train(struct s2s_model *m, const struct s2s_data *train, const struct s2s_data *valid,
+              const struct s2s_train_opts *o, const struct s2s_hooks *h, struct error *e)
+{
+	struct trainer t;
+	int ret = -1;
+
+	if (o->epochs < 1 || o->batch < 1 || !(o->lr > 0) || !(o->clip >= 0) ||
+	    !(o->dropout >= 0 && o->dropout < 1) || !(o->init >= 0))
+		return error_bad(e, NULL, 0, "training settings out of range (epochs, batch, rate, "
+		                 "clipping, dropout or init)");
+	if (train->n == 0)
+		return error_bad(e, NULL, 0, "no pairs to learn from");
+	memset(&t, 0, sizeof(t));
+	rng_seed(&t.rng, o->seed);
+	nn_init_uniform(&m->L, m->w, (float)o->init, &t.rng);
+	if (trainer_init(&t, m, train, valid, o, e) == 0) {
+		if (h && h->begin)
+			h->begin(h->ctx, m, (uint64_t)m->L.size * sizeof(float) * 5 +
+			                    s2s_run_bytes(m, t.Smax, t.Tmax, o->batch, o->dropout));
+		ret = train_epochs(&t, h, e);
+	}
+	trainer_free(&t);
+	return ret;
+}
