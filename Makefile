@@ -1,7 +1,7 @@
 # nlp: classic NLP as a Unix pipeline of small C programs.
 # One list of programs; their binaries, man pages and test files are derived from it.
 
-PROGS = normalize tokenize stopword ngram vocab cooccur mat ppmi tfidf svd similar w2v lm perplexity rnnlm classify glove bpe stem tag
+PROGS = normalize tokenize stopword ngram vocab cooccur mat ppmi tfidf svd similar w2v lm perplexity rnnlm classify glove bpe stem tag seq2seq
 VERSION = 0.1.0
 
 PREFIX ?= /usr/local
@@ -49,6 +49,8 @@ build/opt/nn/%.o: LAYER_CFLAGS = $(NN_VEC)
 build/opt/vec/glove.o: LAYER_CFLAGS = $(NN_VEC) -ffp-contract=off
 # the perceptron's sums of weight rows, a row per tag
 build/opt/tag/linear.o: LAYER_CFLAGS = $(NN_VEC)
+# the attention's loops (additive scores, the softmax's gradient)
+build/opt/s2s/%.o: LAYER_CFLAGS = $(NN_VEC)
 
 build/opt/%.o: lib/%.c $(LIBHDR) Makefile
 	@mkdir -p $(@D)

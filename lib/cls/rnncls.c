@@ -7,6 +7,7 @@
 #include "cls/rnncls.h"
 #include "nn/gemm.h"
 #include "nn/layers.h"
+#include "nn/params.h"
 #include "nn/pool.h"
 #include "nn/rnn.h"
 #include "nn/xent.h"
@@ -31,15 +32,6 @@ size_t cls_word_rows(const struct cls_model *m, uint32_t id, const char *w, size
 
 /* ---- the run ---- */
 
-/* Takes n floats from *at (or counts them when *at is NULL), 16-float aligned. */
-static float *take(float **at, size_t *total, size_t n)
-{
-	float *p = *at ? *at + *total : NULL;
-
-	*total += (n + 15) / 16 * 16;
-	return p;
-}
-
 static void sizes(struct cls_run *r, const struct cls_model *m, size_t N, size_t B,
                   float dropout)
 {
@@ -63,16 +55,16 @@ static size_t run_layout(struct cls_run *r, float *mem)
 	size_t N = r->N, B = r->B, P = r->P, n = 0;
 	float *at = mem;
 
-	r->xemb = take(&at, &n, N * r->E);
-	r->pooled = take(&at, &n, B * P);
-	r->pdrop = r->dropout > 0 ? take(&at, &n, B * P) : NULL;
-	r->pmask = r->dropout > 0 ? take(&at, &n, B * P) : NULL;
-	r->arg = (uint32_t *)take(&at, &n, B * P);
-	r->u = r->A ? take(&at, &n, N * r->A) : NULL;
-	r->att = r->A ? take(&at, &n, N) : NULL;
-	r->logits = take(&at, &n, B * r->C);
-	r->du = r->A ? take(&at, &n, N * r->A) : NULL;
-	r->dpool = take(&at, &n, B * P);
+	r->xemb = nn_take(&at, &n, N * r->E);
+	r->pooled = nn_take(&at, &n, B * P);
+	r->pdrop = r->dropout > 0 ? nn_take(&at, &n, B * P) : NULL;
+	r->pmask = r->dropout > 0 ? nn_take(&at, &n, B * P) : NULL;
+	r->arg = (uint32_t *)nn_take(&at, &n, B * P);
+	r->u = r->A ? nn_take(&at, &n, N * r->A) : NULL;
+	r->att = r->A ? nn_take(&at, &n, N) : NULL;
+	r->logits = nn_take(&at, &n, B * r->C);
+	r->du = r->A ? nn_take(&at, &n, N * r->A) : NULL;
+	r->dpool = nn_take(&at, &n, B * P);
 	return n;
 }
 

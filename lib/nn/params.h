@@ -45,6 +45,17 @@ static inline float *nn_tensor(const struct nn_layout *l, float *block, int i)
 	return block + l->t[i].off;
 }
 
+/* Lays a module's working arrays out one after another in one allocation: takes n floats from
+ * *at, each array starting on a 64-byte boundary from the start, or only counts them into
+ * *total when *at is NULL (the first pass, which sizes the allocation). */
+static inline float *nn_take(float **at, size_t *total, size_t n)
+{
+	float *p = *at ? *at + *total : NULL;
+
+	*total += (n + 15) / 16 * 16;
+	return p;
+}
+
 /* Every tensor of the block uniform in [-a, a], in layout order from r. */
 void nn_init_uniform(const struct nn_layout *l, float *block, float a, struct rng *r);
 

@@ -6,18 +6,10 @@
 #include "base/par.h"
 #include "nn/gemm.h"
 #include "nn/layers.h"
+#include "nn/params.h"
 #include "nn/stack.h"
 
 /* ---- the arrays ---- */
-
-/* Takes n floats from *at (or counts them when *at is NULL), 16-float aligned. */
-static float *take(float **at, size_t *total, size_t n)
-{
-	float *p = *at ? *at + *total : NULL;
-
-	*total += (n + 15) / 16 * 16;
-	return p;
-}
 
 static void sizes(struct nn_stack *s, enum nn_cell cell, unsigned layers, unsigned dirs,
                   size_t I, size_t H, size_t N, size_t B, float dropout, float rdropout)
@@ -46,29 +38,29 @@ static size_t layout(struct nn_stack *s, float *mem)
 	for (unsigned l = 0; l < s->layers; l++) {
 		size_t I = l ? P : s->I;
 
-		s->drop[l] = s->dropout > 0 ? take(&at, &n, N * I) : NULL;
-		s->mask[l] = s->dropout > 0 ? take(&at, &n, N * I) : NULL;
-		s->xr[l] = s->dirs == 2 ? take(&at, &n, N * I) : NULL;
+		s->drop[l] = s->dropout > 0 ? nn_take(&at, &n, N * I) : NULL;
+		s->mask[l] = s->dropout > 0 ? nn_take(&at, &n, N * I) : NULL;
+		s->xr[l] = s->dirs == 2 ? nn_take(&at, &n, N * I) : NULL;
 		for (unsigned d = 0; d < s->dirs; d++) {
-			s->hs[l][d] = take(&at, &n, N * H);
-			s->cs[l][d] = lstm ? take(&at, &n, N * H) : NULL;
-			s->gates[l][d] = take(&at, &n, N * GH);
-			s->hn[l][d] = gru ? take(&at, &n, N * H) : NULL;
-			s->hm[l][d] = s->rdropout > 0 ? take(&at, &n, N * H) : NULL;
-			s->rmask[l][d] = s->rdropout > 0 ? take(&at, &n, B * H) : NULL;
+			s->hs[l][d] = nn_take(&at, &n, N * H);
+			s->cs[l][d] = lstm ? nn_take(&at, &n, N * H) : NULL;
+			s->gates[l][d] = nn_take(&at, &n, N * GH);
+			s->hn[l][d] = gru ? nn_take(&at, &n, N * H) : NULL;
+			s->hm[l][d] = s->rdropout > 0 ? nn_take(&at, &n, N * H) : NULL;
+			s->rmask[l][d] = s->rdropout > 0 ? nn_take(&at, &n, B * H) : NULL;
 		}
-		s->y[l] = take(&at, &n, N * P);
+		s->y[l] = nn_take(&at, &n, N * P);
 	}
-	s->dy = take(&at, &n, N * P);
-	s->din = take(&at, &n, N * I0);
-	s->dxd = take(&at, &n, N * I0);
+	s->dy = nn_take(&at, &n, N * P);
+	s->din = nn_take(&at, &n, N * I0);
+	s->dxd = nn_take(&at, &n, N * I0);
 	for (unsigned d = 0; d < s->dirs; d++) {
-		s->tmp[d] = gru ? take(&at, &n, B * GH) : NULL;
-		s->dyd[d] = take(&at, &n, N * H);
-		s->dgx[d] = take(&at, &n, N * GH);
-		s->dgh[d] = gru ? take(&at, &n, N * GH) : NULL;
-		s->dc[d] = lstm ? take(&at, &n, B * H) : NULL;
-		s->dhm[d] = s->rdropout > 0 ? take(&at, &n, B * H) : NULL;
+		s->tmp[d] = gru ? nn_take(&at, &n, B * GH) : NULL;
+		s->dyd[d] = nn_take(&at, &n, N * H);
+		s->dgx[d] = nn_take(&at, &n, N * GH);
+		s->dgh[d] = gru ? nn_take(&at, &n, N * GH) : NULL;
+		s->dc[d] = lstm ? nn_take(&at, &n, B * H) : NULL;
+		s->dhm[d] = s->rdropout > 0 ? nn_take(&at, &n, B * H) : NULL;
 	}
 	return n;
 }

@@ -6,6 +6,7 @@
 
 #include "nn/act.h"
 #include "nn/layers.h"
+#include "nn/params.h"
 #include "nn/rnn.h"
 #include "nn/xent.h"
 #include "s2s/decode.h"
@@ -24,7 +25,7 @@ struct s2s_decoder {
 	unsigned layers;
 	size_t D, J, O, V, E;
 	struct s2s_run *run;            /* the encoder's */
-	void *mem;
+	float *mem;
 	float *hs[S2S_MAX_LAYERS];      /* [2][R][D] each layer's state before and after a step */
 	float *cs[S2S_MAX_LAYERS];      /* [2][R][D] lstm */
 	float *gates[S2S_MAX_LAYERS];   /* [R][G D] */
@@ -52,50 +53,45 @@ struct s2s_decoder {
 	struct cand *cand;              /* [Kw Kw] */
 };
 
-/* Takes n bytes from *at (or counts them when *at is NULL), 64-byte aligned. */
-static void *take(char **at, size_t *total, size_t n)
-{
-	void *p = *at ? *at + *total : NULL;
+/* Floats enough for n bytes. */
+#define FL(n) (((n) + sizeof(float) - 1) / sizeof(float))
 
-	*total += (n + 63) / 64 * 64;
-	return p;
-}
-
-static size_t layout(struct s2s_decoder *d, const struct s2s_model *m, char *mem)
+/* Lays the arrays out from mem (NULL: only counts); returns the floats. */
+static size_t layout(struct s2s_decoder *d, const struct s2s_model *m, float *mem)
 {
-	size_t R = d->R, D = d->D, S = d->S, L1 = d->maxlen + 1, n = 0, f = sizeof(float);
+	size_t R = d->R, D = d->D, S = d->S, L1 = d->maxlen + 1, n = 0;
 	size_t GD = nn_cell_gates(m->c.cell) * D, Kw = d->Kw, B = d->B;
-	char *at = mem;
+	float *at = mem;
 
 	for (unsigned l = 0; l < d->layers; l++) {
-		d->hs[l] = take(&at, &n, 2 * R * D * f);
-		d->cs[l] = m->c.cell == NN_CELL_LSTM ? take(&at, &n, 2 * R * D * f) : NULL;
-		d->gates[l] = take(&at, &n, R * GD * f);
-		d->hn[l] = m->c.cell == NN_CELL_GRU ? take(&at, &n, R * D * f) : NULL;
+		d->hs[l] = nn_take(&at, &n, 2 * R * D);
+		d->cs[l] = m->c.cell == NN_CELL_LSTM ? nn_take(&at, &n, 2 * R * D) : NULL;
+		d->gates[l] = nn_take(&at, &n, R * GD);
+		d->hn[l] = m->c.cell == NN_CELL_GRU ? nn_take(&at, &n, R * D) : NULL;
 	}
-	d->tmp = m->c.cell == NN_CELL_GRU ? take(&at, &n, R * GD * f) : NULL;
-	d->x = take(&at, &n, R * d->J * f);
-	d->q = take(&at, &n, R * D * f);
-	d->z = take(&at, &n, S * D * f);
-	d->a = take(&at, &n, R * S * f);
-	d->cat = take(&at, &n, R * 2 * D * f);
-	d->xo = take(&at, &n, R * D * f);
-	d->oin = take(&at, &n, R * d->O * f);
-	d->logits = take(&at, &n, R * d->V * f);
-	d->prev = take(&at, &n, R * sizeof(uint32_t));
+	d->tmp = m->c.cell == NN_CELL_GRU ? nn_take(&at, &n, R * GD) : NULL;
+	d->x = nn_take(&at, &n, R * d->J);
+	d->q = nn_take(&at, &n, R * D);
+	d->z = nn_take(&at, &n, S * D);
+	d->a = nn_take(&at, &n, R * S);
+	d->cat = nn_take(&at, &n, R * 2 * D);
+	d->xo = nn_take(&at, &n, R * D);
+	d->oin = nn_take(&at, &n, R * d->O);
+	d->logits = nn_take(&at, &n, R * d->V);
+	d->prev = (void *)nn_take(&at, &n, FL(R * sizeof(uint32_t)));
 	for (int i = 0; i < 2; i++) {
-		d->ids[i] = take(&at, &n, R * d->maxlen * sizeof(uint32_t));
-		d->hist[i] = d->weights ? take(&at, &n, R * L1 * S * f) : NULL;
-		d->score[i] = take(&at, &n, R * sizeof(double));
+		d->ids[i] = (void *)nn_take(&at, &n, FL(R * d->maxlen * sizeof(uint32_t)));
+		d->hist[i] = d->weights ? nn_take(&at, &n, R * L1 * S) : NULL;
+		d->score[i] = (void *)nn_take(&at, &n, FL(R * sizeof(double)));
 	}
-	d->parent = take(&at, &n, R * sizeof(uint32_t));
-	d->fids = take(&at, &n, B * Kw * d->maxlen * sizeof(uint32_t));
-	d->fatt = d->weights ? take(&at, &n, B * Kw * L1 * S * f) : NULL;
-	d->fscore = take(&at, &n, B * Kw * sizeof(double));
-	d->flen = take(&at, &n, B * Kw * sizeof(size_t));
-	d->nfin = take(&at, &n, B * sizeof(size_t));
-	d->done = take(&at, &n, B);
-	d->cand = take(&at, &n, Kw * Kw * sizeof(struct cand));
+	d->parent = (void *)nn_take(&at, &n, FL(R * sizeof(uint32_t)));
+	d->fids = (void *)nn_take(&at, &n, FL(B * Kw * d->maxlen * sizeof(uint32_t)));
+	d->fatt = d->weights ? nn_take(&at, &n, B * Kw * L1 * S) : NULL;
+	d->fscore = (void *)nn_take(&at, &n, FL(B * Kw * sizeof(double)));
+	d->flen = (void *)nn_take(&at, &n, FL(B * Kw * sizeof(size_t)));
+	d->nfin = (void *)nn_take(&at, &n, FL(B * sizeof(size_t)));
+	d->done = (void *)nn_take(&at, &n, FL(B));
+	d->cand = (void *)nn_take(&at, &n, FL(Kw * Kw * sizeof(struct cand)));
 	return n;
 }
 
@@ -124,7 +120,7 @@ uint64_t s2s_decoder_bytes(const struct s2s_model *m, size_t B, size_t S, size_t
 
 	memset(&d, 0, sizeof(d));
 	sizes(&d, m, B, S, maxlen, K, weights);
-	return layout(&d, m, NULL) + sizeof(d) + s2s_run_bytes(m, S, 1, B, 0);
+	return layout(&d, m, NULL) * sizeof(float) + sizeof(d) + s2s_run_bytes(m, S, 1, B, 0);
 }
 
 struct s2s_decoder *s2s_decoder_new(const struct s2s_model *m, size_t B, size_t S,
@@ -137,11 +133,11 @@ struct s2s_decoder *s2s_decoder_new(const struct s2s_model *m, size_t B, size_t 
 		goto nomem;
 	sizes(d, m, B, S, maxlen, K, weights);
 	n = layout(d, m, NULL);
-	if (posix_memalign(&d->mem, 64, n) != 0) {
+	if (posix_memalign((void **)&d->mem, 64, n * sizeof(float)) != 0) {
 		d->mem = NULL;
 		goto nomem;
 	}
-	memset(d->mem, 0, n);
+	memset(d->mem, 0, n * sizeof(float));
 	layout(d, m, d->mem);
 	if (!(d->run = s2s_run_new(m, S, 1, B, 0, e))) {
 		s2s_decoder_free(d);

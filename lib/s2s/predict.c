@@ -12,7 +12,7 @@ struct job {
 	const struct s2s_data *d;
 	const uint32_t *ord;        /* [n] the sentences by source length */
 	const size_t *bstart;       /* [nb + 1] batch k is ord[bstart[k] .. bstart[k+1]) */
-	size_t nb, K, maxlen, Smax, Lmax;
+	size_t nb, K, maxlen, Smax, Lmax, bmax;
 	int weights;
 	struct s2s_results *res;
 	const uint64_t *ioff, *aoff; /* [n] where sentence i's ids and rows go */
@@ -30,13 +30,13 @@ static void run(void *ctx, int t, int nt)
 	struct job *j = ctx;
 	struct error e;
 	struct s2s_decoder *dec;
-	uint32_t *src = malloc((j->Smax * S2S_DECODE_BATCH + 1) * sizeof(uint32_t));
+	uint32_t *src = malloc((j->Smax * j->bmax + 1) * sizeof(uint32_t));
 	struct s2s_out out[S2S_DECODE_BATCH];
 	int was = nn_gemm_local();
 
 	if (nt > 1)
 		nn_gemm_threads(1);
-	dec = src ? s2s_decoder_new(j->m, S2S_DECODE_BATCH, j->Smax, j->Lmax, j->K, j->weights,
+	dec = src ? s2s_decoder_new(j->m, j->bmax, j->Smax, j->Lmax, j->K, j->weights,
 	                            &e)
 	          : NULL;
 	if (!dec) {
@@ -124,13 +124,21 @@ int s2s_translate_all(const struct s2s_model *m, const struct s2s_data *d, size_
 		j.Lmax = ml > j.Lmax ? ml : j.Lmax;
 	}
 	qsort_r(ord, d->n, sizeof(uint32_t), by_length, (void *)d);
+	/* fewer sentences a batch when the beam's rows or the attention's history would be large */
+	j.bmax = S2S_DECODE_BATCH;
+	while (j.bmax > 1 && j.bmax * (K ? K : 1) > 1024)
+		j.bmax /= 2;
+	while (j.bmax > 1 && j.weights &&
+	       (uint64_t)j.bmax * (K ? K : 1) * (j.Lmax + 1) * j.Smax * 3 * sizeof(float) >
+	           ((uint64_t)256 << 20))
+		j.bmax /= 2;
 	for (size_t i = 0; i < d->n; i++) {
 		size_t S, S0;
 
 		s2s_src(d, ord[i], &S);
 		if (i > 0)
 			s2s_src(d, ord[bstart[j.nb]], &S0);
-		if (i == 0 || S != S0 || i - bstart[j.nb] == S2S_DECODE_BATCH)
+		if (i == 0 || S != S0 || i - bstart[j.nb] == j.bmax)
 			bstart[i == 0 ? 0 : ++j.nb] = i;
 	}
 	if (d->n)
@@ -188,4 +196,90 @@ int s2s_exact(const struct s2s_data *d, size_t i, const struct s2s_out *o)
 		if (t[k] != o->ids[k] || t[k] == S2S_UNK)
 			return 0;
 	return 1;
+}
+
+int s2s_score_all(const struct s2s_model *m, const struct s2s_data *d, double *scores,
+                  struct error *e)
+{
+	size_t Smax = 0, Tmax = 0, B = S2S_DECODE_BATCH, n = d->n;
+	uint32_t *ord = malloc((n + 1) * sizeof(uint32_t)), *src = NULL, *in = NULL, *out = NULL;
+	double *lp = NULL;
+	struct s2s_run *r = NULL;
+	int ret = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t S, T;
+
+		s2s_src(d, i, &S);
+		s2s_tgt(d, i, &T);
+		Smax = S > Smax ? S : Smax;
+		Tmax = T + 1 > Tmax ? T + 1 : Tmax;
+		scores[i] = 0;
+	}
+	if (!ord || !(src = malloc((Smax * B + 1) * sizeof(uint32_t))) ||
+	    !(in = malloc((Tmax * B + 1) * sizeof(uint32_t))) ||
+	    !(out = malloc((Tmax * B + 1) * sizeof(uint32_t))) ||
+	    !(lp = malloc((Tmax * B + 1) * sizeof(double)))) {
+		error_set(e, -1, ENOMEM, NULL, 0, "the scores of %zu pairs", n);
+		goto done;
+	}
+	if (n == 0 || Smax == 0) {
+		ret = 0;
+		goto done;
+	}
+	if (!(r = s2s_run_new(m, Smax, Tmax, B, 0, e)))
+		goto done;
+	for (size_t i = 0; i < n; i++)
+		ord[i] = (uint32_t)i;
+	qsort_r(ord, n, sizeof(uint32_t), by_length, (void *)d);
+	for (size_t i = 0, j; i < n; i = j) {
+		size_t S, T = 0, Bk;
+		struct s2s_batch bt;
+
+		s2s_src(d, ord[i], &S);
+		for (j = i + 1; j < n && j - i < B; j++) {
+			size_t Sj;
+
+			s2s_src(d, ord[j], &Sj);
+			if (Sj != S)
+				break;
+		}
+		if (S == 0)
+			continue;
+		Bk = j - i;
+		for (size_t b = 0; b < Bk; b++) {
+			size_t tl;
+
+			s2s_tgt(d, ord[i + b], &tl);
+			T = tl + 1 > T ? tl + 1 : T;
+		}
+		for (size_t b = 0; b < Bk; b++) {
+			size_t len, tl;
+			const uint32_t *x = s2s_src(d, ord[i + b], &len);
+			const uint32_t *y = s2s_tgt(d, ord[i + b], &tl);
+
+			for (size_t s = 0; s < S; s++)
+				src[s * Bk + b] = x[s];
+			for (size_t t = 0; t < T; t++) {
+				in[t * Bk + b] = t == 0 ? S2S_BOS : t - 1 < tl ? y[t - 1] : S2S_EOS;
+				out[t * Bk + b] = t < tl ? y[t] : t == tl ? S2S_EOS : S2S_PAD;
+			}
+		}
+		bt = (struct s2s_batch){src, in, out, S, T, Bk};
+		s2s_forward(r, m, &bt, 0, NULL);
+		s2s_backward(r, m, NULL, 1, lp);
+		for (size_t t = 0; t < T; t++)
+			for (size_t b = 0; b < Bk; b++)
+				if (out[t * Bk + b] != S2S_PAD)
+					scores[ord[i + b]] += lp[t * Bk + b];
+	}
+	ret = 0;
+done:
+	s2s_run_free(r);
+	free(ord);
+	free(src);
+	free(in);
+	free(out);
+	free(lp);
+	return ret;
 }

@@ -36,6 +36,12 @@ int s2s_translate_all(const struct s2s_model *m, const struct s2s_data *d, size_
                       struct error *e);
 void s2s_results_free(struct s2s_results *res);
 
+/* scores [d->n] = the natural log probability of each pair's target (its units and `</s>`)
+ * given its source under teacher forcing (an empty source: 0, as it has no translation).
+ * Returns 0, or -1 with e filled (memory). */
+int s2s_score_all(const struct s2s_model *m, const struct s2s_data *d, double *scores,
+                  struct error *e);
+
 /* Whether output o is pair i's target of d exactly (a target with a unit the model does not
  * know never is). */
 int s2s_exact(const struct s2s_data *d, size_t i, const struct s2s_out *o);

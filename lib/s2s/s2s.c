@@ -7,6 +7,7 @@
 #include "nn/act.h"
 #include "nn/gemm.h"
 #include "nn/layers.h"
+#include "nn/params.h"
 #include "nn/xent.h"
 #include "s2s/s2s.h"
 
@@ -14,15 +15,6 @@
 #define G(m, g, i) nn_tensor(&(m)->L, (g), (i))
 
 /* ---- the run ---- */
-
-/* Takes n floats from *at (or counts them when *at is NULL), 16-float aligned. */
-static float *take(float **at, size_t *total, size_t n)
-{
-	float *p = *at ? *at + *total : NULL;
-
-	*total += (n + 15) / 16 * 16;
-	return p;
-}
 
 static void sizes(struct s2s_run *r, const struct s2s_model *m, size_t S, size_t T, size_t B)
 {
@@ -47,34 +39,34 @@ static size_t run_layout(struct s2s_run *r, float *mem)
 	float *at = mem;
 	int att = r->att != S2S_ATT_NONE;
 
-	r->xs = take(&at, &n, S * B * r->E);
-	r->xt = take(&at, &n, T * B * r->J);
+	r->xs = nn_take(&at, &n, S * B * r->E);
+	r->xt = nn_take(&at, &n, T * B * r->J);
 	for (unsigned l = 0; l < r->layers; l++) {
-		r->hfin[l] = take(&at, &n, B * D);
-		r->dh0[l] = take(&at, &n, B * D);
+		r->hfin[l] = nn_take(&at, &n, B * D);
+		r->dh0[l] = nn_take(&at, &n, B * D);
 		for (unsigned d = 0; d < r->dirs; d++)
-			r->dfin[l][d] = take(&at, &n, B * r->H);
+			r->dfin[l][d] = nn_take(&at, &n, B * r->H);
 	}
-	r->dhfin = take(&at, &n, B * D);
-	r->keys = r->att >= S2S_ATT_GENERAL ? take(&at, &n, S * B * D) : NULL;
-	r->dkeys = r->att >= S2S_ATT_GENERAL ? take(&at, &n, S * B * D) : NULL;
-	r->q = r->att == S2S_ATT_ADDITIVE ? take(&at, &n, T * B * D) : NULL;
-	r->dq = r->att == S2S_ATT_ADDITIVE ? take(&at, &n, T * B * D) : NULL;
-	r->z = r->att == S2S_ATT_ADDITIVE ? take(&at, &n, B * T * S * D) : NULL;
-	r->a = att ? take(&at, &n, B * T * S) : NULL;
-	r->da = att ? take(&at, &n, B * T * S) : NULL;
-	r->cat = att ? take(&at, &n, T * B * 2 * D) : NULL;
-	r->dcat = att ? take(&at, &n, T * B * 2 * D) : NULL;
-	r->xo = att ? take(&at, &n, T * B * D) : NULL;
-	r->oin = r->peeky ? take(&at, &n, T * B * r->O) : NULL;
-	r->doin = take(&at, &n, T * B * r->O);
-	r->gin = take(&at, &n, T * B * r->O);
-	r->dgin = take(&at, &n, T * B * r->O);
-	r->logits = take(&at, &n, T * B * r->V);
-	r->de = take(&at, &n, (S > T ? S : T) * B * (D > r->J ? D : r->J));
-	r->lpb = (double *)take(&at, &n, 2 * T * B);
-	r->pos = (uint32_t *)take(&at, &n, T * B);
-	r->gold = (uint32_t *)take(&at, &n, T * B);
+	r->dhfin = nn_take(&at, &n, B * D);
+	r->keys = r->att >= S2S_ATT_GENERAL ? nn_take(&at, &n, S * B * D) : NULL;
+	r->dkeys = r->att >= S2S_ATT_GENERAL ? nn_take(&at, &n, S * B * D) : NULL;
+	r->q = r->att == S2S_ATT_ADDITIVE ? nn_take(&at, &n, T * B * D) : NULL;
+	r->dq = r->att == S2S_ATT_ADDITIVE ? nn_take(&at, &n, T * B * D) : NULL;
+	r->z = r->att == S2S_ATT_ADDITIVE ? nn_take(&at, &n, B * T * S * D) : NULL;
+	r->a = att ? nn_take(&at, &n, B * T * S) : NULL;
+	r->da = att ? nn_take(&at, &n, B * T * S) : NULL;
+	r->cat = att ? nn_take(&at, &n, T * B * 2 * D) : NULL;
+	r->dcat = att ? nn_take(&at, &n, T * B * 2 * D) : NULL;
+	r->xo = att ? nn_take(&at, &n, T * B * D) : NULL;
+	r->oin = r->peeky ? nn_take(&at, &n, T * B * r->O) : NULL;
+	r->doin = nn_take(&at, &n, T * B * r->O);
+	r->gin = nn_take(&at, &n, T * B * r->O);
+	r->dgin = nn_take(&at, &n, T * B * r->O);
+	r->logits = nn_take(&at, &n, T * B * r->V);
+	r->de = nn_take(&at, &n, (S > T ? S : T) * B * (D > r->J ? D : r->J));
+	r->lpb = (void *)nn_take(&at, &n, 2 * T * B);
+	r->pos = (void *)nn_take(&at, &n, T * B);
+	r->gold = (void *)nn_take(&at, &n, T * B);
 	return n;
 }
 

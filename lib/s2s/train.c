@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/par.h"
 #include "base/rng.h"
 #include "nn/gemm.h"
 #include "nn/optim.h"
@@ -18,18 +19,37 @@ struct item {
 	uint32_t i;
 };
 
+/* A batch is cut into shards of at most S2S_SHARD pairs (at most S2S_SHARDS of them), each with
+ * its own activations and gradients, run on the threads at once and their gradients summed in
+ * order: the cut depends on the batch alone, so a seeded run repeats bit for bit whatever the
+ * threads. */
+#define S2S_SHARD 32
+#define S2S_SHARDS 8
+
+struct shard {
+	struct s2s_run *run;
+	float *grad;                    /* [L.size] */
+	uint32_t *src, *in, *out;       /* [Smax b], [Tmax b], [Tmax b] */
+	const struct item *it;          /* its pairs */
+	size_t B;
+	struct rng rng;                 /* its dropout's */
+	double loss;
+};
+
 struct trainer {
 	struct s2s_model *m;
 	const struct s2s_data *d, *va;
 	const struct s2s_train_opts *o;
 	float *grad, *m1, *v2, *best;   /* [L.size] each */
-	struct s2s_run *run;
+	struct shard sh[S2S_SHARDS];
+	size_t nsh, shb;                /* shards, pairs a shard at most */
+	float scale;                    /* the batch's 1 / target units */
 	struct item *it;                /* [n] */
 	size_t *bstart;                 /* [nb + 1] batch k is it[bstart[k] .. bstart[k+1]) */
 	uint32_t *border;               /* [nb] the epoch's order of the batches */
 	size_t nb, Smax, Tmax;
-	uint32_t *src, *in, *out;       /* [Smax B], [Tmax B], [Tmax B] */
 	uint64_t units;                 /* target units of an epoch, </s> included */
+	float lr;                       /* the epoch's */
 	struct rng rng;
 	struct adam adam;
 };
@@ -53,13 +73,16 @@ static void trainer_free(struct trainer *t)
 	free(t->m1);
 	free(t->v2);
 	free(t->best);
-	s2s_run_free(t->run);
+	for (size_t k = 0; k < S2S_SHARDS; k++) {
+		s2s_run_free(t->sh[k].run);
+		free(t->sh[k].grad);
+		free(t->sh[k].src);
+		free(t->sh[k].in);
+		free(t->sh[k].out);
+	}
 	free(t->it);
 	free(t->bstart);
 	free(t->border);
-	free(t->src);
-	free(t->in);
-	free(t->out);
 }
 
 static int trainer_init(struct trainer *t, struct s2s_model *m, const struct s2s_data *d,
@@ -84,19 +107,31 @@ static int trainer_init(struct trainer *t, struct s2s_model *m, const struct s2s
 	t->it = malloc((n + 1) * sizeof(*t->it));
 	t->bstart = malloc((n + 1) * sizeof(size_t));
 	t->border = malloc((n + 1) * sizeof(uint32_t));
-	t->src = malloc((t->Smax * B + 1) * sizeof(uint32_t));
-	t->in = malloc((t->Tmax * B + 1) * sizeof(uint32_t));
-	t->out = malloc((t->Tmax * B + 1) * sizeof(uint32_t));
-	if (!t->it || !t->bstart || !t->border || !t->src || !t->in || !t->out)
+	if (!t->it || !t->bstart || !t->border)
 		return error_set(e, -1, ENOMEM, NULL, 0, "the batches of %zu pairs", n);
 	if (!(t->grad = nn_block_alloc(&m->L, "the gradients", e)) ||
 	    !(t->m1 = nn_block_alloc(&m->L, "Adam's moments", e)) ||
 	    !(t->v2 = nn_block_alloc(&m->L, "Adam's moments", e)) ||
 	    !(t->best = nn_block_alloc(&m->L, "the best epoch's parameters", e)))
 		return -1;
-	if (!(t->run = s2s_run_new(m, t->Smax, t->Tmax, B, o->dropout, e)))
-		return -1;
+	t->nsh = (B + S2S_SHARD - 1) / S2S_SHARD;
+	t->nsh = t->nsh > S2S_SHARDS ? S2S_SHARDS : t->nsh;
+	t->shb = (B + t->nsh - 1) / t->nsh;
+	for (size_t k = 0; k < t->nsh; k++) {
+		struct shard *h = &t->sh[k];
+		size_t b = t->shb;
+
+		h->src = malloc((t->Smax * b + 1) * sizeof(uint32_t));
+		h->in = malloc((t->Tmax * b + 1) * sizeof(uint32_t));
+		h->out = malloc((t->Tmax * b + 1) * sizeof(uint32_t));
+		if (!h->src || !h->in || !h->out)
+			return error_set(e, -1, ENOMEM, NULL, 0, "the batches of %zu pairs", n);
+		if (!(h->grad = nn_block_alloc(&m->L, "the gradients", e)) ||
+		    !(h->run = s2s_run_new(m, t->Smax, t->Tmax, b, o->dropout, e)))
+			return -1;
+	}
 	t->adam = (struct adam){0.9f, 0.999f, 1e-8f, 0};
+	t->lr = o->lr;
 	for (size_t i = 0; i < n; i++) {
 		size_t S, T;
 
@@ -134,37 +169,83 @@ static void batches(struct trainer *t)
 	}
 }
 
+/* A shard's forward and backward into its gradient. */
+static void shard_run(struct trainer *t, struct shard *h)
+{
+	size_t B = h->B, S = h->it[0].S, T = 0;
+	struct s2s_batch bt;
+
+	for (size_t b = 0; b < B; b++)
+		T = h->it[b].T > T ? h->it[b].T : T;
+	for (size_t b = 0; b < B; b++) {
+		size_t len, tl;
+		const uint32_t *x = s2s_src(t->d, h->it[b].i, &len);
+		const uint32_t *y = s2s_tgt(t->d, h->it[b].i, &tl);
+
+		for (size_t s = 0; s < S; s++)
+			h->src[s * B + b] = x[s];
+		for (size_t j = 0; j < T; j++) {
+			h->in[j * B + b] = j == 0 ? S2S_BOS : j - 1 < tl ? y[j - 1] : S2S_EOS;
+			h->out[j * B + b] = j < tl ? y[j] : j == tl ? S2S_EOS : S2S_PAD;
+		}
+	}
+	bt = (struct s2s_batch){h->src, h->in, h->out, S, T, B};
+	s2s_forward(h->run, t->m, &bt, 1, &h->rng);
+	memset(h->grad, 0, t->m->L.size * sizeof(float));
+	h->loss = s2s_backward(h->run, t->m, h->grad, t->scale, NULL);
+}
+
+static void shards_run(void *ctx, int th, int nt)
+{
+	struct trainer *t = ctx;
+	int was = nn_gemm_local();
+
+	if (nt > 1)
+		nn_gemm_threads(1);
+	for (size_t k = (size_t)th; k < t->nsh; k += (size_t)nt)
+		if (t->sh[k].B)
+			shard_run(t, &t->sh[k]);
+	nn_gemm_threads(was);
+}
+
 /* One batch's step; returns its summed loss, *units its target units. */
 static double batch_step(struct trainer *t, size_t k, uint64_t *units)
 {
 	const struct item *it = t->it + t->bstart[k];
-	size_t B = t->bstart[k + 1] - t->bstart[k], S = it[0].S, T = 0;
+	size_t B = t->bstart[k + 1] - t->bstart[k], nt = (size_t)t->o->threads;
 	struct s2s_model *m = t->m;
-	struct s2s_batch bt;
-	double loss;
+	uint64_t N = 0;
+	double loss = 0;
 
 	for (size_t b = 0; b < B; b++)
-		T = it[b].T > T ? it[b].T : T;
-	for (size_t b = 0; b < B; b++) {
-		size_t len, tl;
-		const uint32_t *x = s2s_src(t->d, it[b].i, &len);
-		const uint32_t *y = s2s_tgt(t->d, it[b].i, &tl);
+		N += it[b].T;
+	t->scale = 1.0f / (float)N;
+	for (size_t j = 0; j < t->nsh; j++) {
+		struct shard *h = &t->sh[j];
+		size_t from = j * t->shb;
 
-		for (size_t s = 0; s < S; s++)
-			t->src[s * B + b] = x[s];
-		for (size_t j = 0; j < T; j++) {
-			t->in[j * B + b] = j == 0 ? S2S_BOS : j - 1 < tl ? y[j - 1] : S2S_EOS;
-			t->out[j * B + b] = j < tl ? y[j] : j == tl ? S2S_EOS : S2S_PAD;
-		}
+		h->it = it + from;
+		h->B = from < B ? (B - from < t->shb ? B - from : t->shb) : 0;
+		rng_seed(&h->rng, rng_next(&t->rng));
 	}
-	bt = (struct s2s_batch){t->src, t->in, t->out, S, T, B};
-	s2s_forward(t->run, m, &bt, 1, &t->rng);
-	memset(t->grad, 0, m->L.size * sizeof(float));
-	*units = t->run->real;
-	loss = s2s_backward(t->run, m, t->grad, 1.0f / (float)t->run->real, NULL);
+	nt = nt < t->nsh ? nt : t->nsh;
+	if (nt > 1 && B > t->shb)
+		par_run((int)nt, shards_run, t);
+	else
+		shards_run(t, 0, 1);
+	memcpy(t->grad, t->sh[0].grad, m->L.size * sizeof(float));
+	loss = t->sh[0].loss;
+	for (size_t j = 1; j < t->nsh && t->sh[j].B; j++) {
+		const float *g = t->sh[j].grad;
+
+		for (size_t i = 0; i < m->L.size; i++)
+			t->grad[i] += g[i];
+		loss += t->sh[j].loss;
+	}
+	*units = N;
 	if (t->o->clip > 0)
 		nn_clip(t->grad, m->L.size, t->o->clip);
-	adam_update(m->w, t->grad, t->m1, t->v2, m->L.size, t->o->lr, &t->adam);
+	adam_update(m->w, t->grad, t->m1, t->v2, m->L.size, t->lr, &t->adam);
 	return loss;
 }
 
@@ -216,7 +297,7 @@ static int train_epochs(struct trainer *t, const struct s2s_hooks *h, struct err
 	int valid = t->va && t->va->n;
 
 	for (unsigned k = 1; k <= o->epochs; k++) {
-		struct s2s_epoch ep = {.epoch = k, .epochs = o->epochs};
+		struct s2s_epoch ep = {.epoch = k, .epochs = o->epochs, .lr = t->lr};
 
 		if (epoch(t, &ep, h) < 0 || validate(t, &ep.valid_acc, e) < 0)
 			return -1;
@@ -233,6 +314,7 @@ static int train_epochs(struct trainer *t, const struct s2s_hooks *h, struct err
 			return -1;
 		if (o->patience && valid && since >= o->patience)
 			break;
+		t->lr *= o->decay;
 	}
 	memcpy(t->m->w, t->best, t->m->L.size * sizeof(float));
 	t->m->c.epochs = best_epoch;
@@ -246,10 +328,11 @@ int s2s_train(struct s2s_model *m, const struct s2s_data *train, const struct s2
 	struct trainer t;
 	int ret = -1;
 
-	if (o->epochs < 1 || o->batch < 1 || !(o->lr > 0) || !(o->clip >= 0) ||
+	if (o->epochs < 1 || o->batch < 1 || !(o->lr > 0) || !(o->decay > 0 && o->decay <= 1) ||
+	    !(o->clip >= 0) ||
 	    !(o->dropout >= 0 && o->dropout < 1) || !(o->init >= 0))
 		return error_bad(e, NULL, 0, "training settings out of range (epochs, batch, rate, "
-		                 "clipping, dropout or init)");
+		                 "decay, clipping, dropout or init)");
 	if (train->n == 0)
 		return error_bad(e, NULL, 0, "no pairs to learn from");
 	memset(&t, 0, sizeof(t));
@@ -257,8 +340,8 @@ int s2s_train(struct s2s_model *m, const struct s2s_data *train, const struct s2
 	nn_init_uniform(&m->L, m->w, (float)o->init, &t.rng);
 	if (trainer_init(&t, m, train, valid, o, e) == 0) {
 		if (h && h->begin)
-			h->begin(h->ctx, m, (uint64_t)m->L.size * sizeof(float) * 5 +
-			                    s2s_run_bytes(m, t.Smax, t.Tmax, o->batch, o->dropout));
+			h->begin(h->ctx, m, (uint64_t)m->L.size * sizeof(float) * (4 + t.nsh) +
+			                    t.nsh * s2s_run_bytes(m, t.Smax, t.Tmax, t.shb, o->dropout));
 		ret = train_epochs(&t, h, e);
 	}
 	trainer_free(&t);

@@ -5,19 +5,11 @@
 
 #include "nn/charcnn.h"
 #include "nn/layers.h"
+#include "nn/params.h"
 #include "nn/xent.h"
 #include "tag/tagrnn.h"
 
 /* ---- the run ---- */
-
-/* Takes n floats from *at (or counts them when *at is NULL), 16-float aligned. */
-static float *take(float **at, size_t *total, size_t n)
-{
-	float *p = *at ? *at + *total : NULL;
-
-	*total += (n + 15) / 16 * 16;
-	return p;
-}
 
 static void sizes(struct tag_run *r, const struct tag_model *m, size_t N, size_t B,
                   float dropout)
@@ -41,15 +33,15 @@ static size_t run_layout(struct tag_run *r, float *mem)
 	size_t N = r->N, n = 0;
 	float *at = mem;
 
-	r->xw = take(&at, &n, N * r->E);
-	r->xc = r->F ? take(&at, &n, N * r->F) : NULL;
-	r->carg = r->F ? (uint32_t *)take(&at, &n, N * r->F) : NULL;
-	r->x = r->F ? take(&at, &n, N * r->I) : NULL;
-	r->ydrop = r->dropout > 0 ? take(&at, &n, N * r->P) : NULL;
-	r->ymask = r->dropout > 0 ? take(&at, &n, N * r->P) : NULL;
-	r->logits = take(&at, &n, N * r->C);
-	r->dxc = r->F ? take(&at, &n, N * r->F) : NULL;
-	r->dxw = take(&at, &n, N * r->E);
+	r->xw = nn_take(&at, &n, N * r->E);
+	r->xc = r->F ? nn_take(&at, &n, N * r->F) : NULL;
+	r->carg = r->F ? (uint32_t *)nn_take(&at, &n, N * r->F) : NULL;
+	r->x = r->F ? nn_take(&at, &n, N * r->I) : NULL;
+	r->ydrop = r->dropout > 0 ? nn_take(&at, &n, N * r->P) : NULL;
+	r->ymask = r->dropout > 0 ? nn_take(&at, &n, N * r->P) : NULL;
+	r->logits = nn_take(&at, &n, N * r->C);
+	r->dxc = r->F ? nn_take(&at, &n, N * r->F) : NULL;
+	r->dxw = nn_take(&at, &n, N * r->E);
 	return n;
 }
 
