@@ -117,13 +117,15 @@ static int add_line(void *ctx, const char *s, size_t n, struct buf *o, const cha
 /* Reads the pairs of files [n] (stdin when none) into d, set up for units, reversed sources
  * and the tables of m (NULL: its own). Returns the exit status. */
 static int read_pairs(struct s2s_data *d, char **files, int n, enum s2s_units units,
-                      int reverse, const struct s2s_model *m, int policy, int progress)
+                      int reverse, const struct s2s_model *m, int policy, int progress,
+                      int need_source)
 {
 	struct filter f = {.policy = policy, .progress = progress, .fn_err = add_line, .ctx = d};
 	struct error e;
 
 	if (s2s_data_init(d, units, 1, reverse, m, &e) < 0)
 		eprint_error(&e);
+	d->need_source = need_source;
 	return filter_lines(&f, files, n);
 }
 
@@ -298,14 +300,15 @@ static int train_main(int argc, char **argv)
 	nn_set_threads(a.o.threads);
 	progress_init(a.progress);
 	ret = read_pairs(&train, argv + optind, argc - optind, a.c.units, (int)a.c.reverse, NULL,
-	                 a.policy, a.progress);
+	                 a.policy, a.progress, 0);
 	if (ret) {
 		progress_abort();
 		s2s_data_free(&train);
 		return ret;
 	}
 	if (train.skipped)
-		weprintf("%llu pairs with an empty source skipped", (unsigned long long)train.skipped);
+		weprintf("%llu pair%s with an empty source skipped", (unsigned long long)train.skipped,
+		         train.skipped > 1 ? "s" : "");
 	if (train.n == 0)
 		eprintf("%s: no pairs to learn from", inputs_name(argc, argv));
 	if (s2s_data_tables(&train, &st, &tt, &e) < 0)
@@ -321,7 +324,7 @@ static int train_main(int argc, char **argv)
 		eprint_error(&e);
 	if (a.valid) {
 		if ((ret = read_pairs(&valid, (char **)&a.valid, 1, a.c.units, (int)a.c.reverse, &m,
-		                      a.policy, a.progress)) != 0) {
+		                      a.policy, a.progress, 0)) != 0) {
 			progress_abort();
 			return ret;
 		}
@@ -667,7 +670,7 @@ static int eval_main(int argc, char **argv)
 	nn_set_threads(a.threads);
 	progress_init(a.progress);
 	ret = read_pairs(&d, argv + optind, argc - optind, m.c.units, (int)m.c.reverse, &m,
-	                 a.policy, a.progress);
+	                 a.policy, a.progress, 0);
 	if (ret) {
 		s2s_data_free(&d);
 		s2s_model_free(&m);
@@ -701,7 +704,8 @@ static int eval_main(int argc, char **argv)
 			     (unsigned long long)units);
 	}
 	if (d.skipped)
-		weprintf("%llu pairs with an empty source left out", (unsigned long long)d.skipped);
+		weprintf("%llu pair%s with an empty source left out", (unsigned long long)d.skipped,
+		         d.skipped > 1 ? "s" : "");
 	s2s_results_free(&res);
 	s2s_data_free(&d);
 	s2s_model_free(&m);
@@ -722,14 +726,12 @@ static int score_main(int argc, char **argv)
 	nn_set_threads(a.threads);
 	progress_init(a.progress);
 	ret = read_pairs(&d, argv + optind, argc - optind, m.c.units, (int)m.c.reverse, &m,
-	                 a.policy, a.progress);
+	                 a.policy, a.progress, 1);
 	if (ret) {
 		s2s_data_free(&d);
 		s2s_model_free(&m);
 		return ret;
 	}
-	if (d.skipped)
-		eprintf("%s: a pair with an empty source has no score", inputs_name(argc, argv));
 	sc = emalloc((d.n + 1) * sizeof(*sc));
 	if (s2s_score_all(&m, &d, sc, &e) < 0)
 		eprint_error(&e);
