@@ -244,9 +244,15 @@ static void train_option(struct train_args *a, struct train_ctx *tc, int ch)
 		break;
 	case OPT_REVERSE: c->reverse = 1; break;
 	case OPT_PEEKY: c->peeky = 1; break;
-	case OPT_DROPOUT: o->dropout = (float)estrtod(optarg, 0, 0.99, "--dropout"); break;
+	case OPT_DROPOUT:
+		c->dropout = estrtod(optarg, 0, 0.99, "--dropout");
+		o->dropout = (float)c->dropout;
+		break;
 	case OPT_INIT: o->init = estrtod(optarg, 0, 10, "--init"); break;
-	case OPT_LR: o->lr = (float)estrtod(optarg, 1e-9, 1000, "--lr"); break;
+	case OPT_LR:
+		c->lr = estrtod(optarg, 1e-9, 1000, "--lr");
+		o->lr = (float)c->lr;
+		break;
 	case OPT_DECAY: o->decay = (float)estrtod(optarg, 1e-6, 1, "--lr-decay"); break;
 	case OPT_BATCH: o->batch = (size_t)estrtonum(optarg, 1, 65536, "--batch"); break;
 	case OPT_CLIP: o->clip = estrtod(optarg, 0, 1e9, "--clip"); break;
@@ -271,7 +277,7 @@ static int train_main(int argc, char **argv)
 {
 	struct train_args a = {
 	    .c = {.units = S2S_CHARS, .cell = NN_CELL_LSTM, .layers = 1, .hidden = 128, .emb = 32,
-	          .attention = S2S_ATT_DOT},
+	          .attention = S2S_ATT_DOT, .lr = 0.001},
 	    .o = {.epochs = 10, .lr = 0.001f, .decay = 1, .batch = 64, .clip = 5, .init = 0.1, .seed = 1},
 	    .policy = UTF8_REPLACE};
 	struct train_ctx tc = {0};
@@ -312,8 +318,6 @@ static int train_main(int argc, char **argv)
 	a.c.src = (uint32_t)st.n;
 	a.c.tgt = (uint32_t)tt.n;
 	a.c.batch = (uint32_t)a.o.batch;
-	a.c.lr = a.o.lr;
-	a.c.dropout = a.o.dropout;
 	a.c.seed = a.o.seed;
 	a.c.valid_acc = NAN;
 	if (s2s_model_init(&m, &a.c, &st, &tt, &e) < 0)
