@@ -24,7 +24,7 @@ ASAN_BINS = $(BINS:bin/%=build/asan/bin/%)
 MAN1 = man/man1/nlp.1 $(PROGS:%=man/man1/nlp-%.1)
 MAN5 = man/man5/nlp-matrix.5 man/man5/nlp-w2v-model.5 man/man5/nlp-arpa.5 man/man5/nlp-rnnlm-model.5 \
 	man/man5/nlp-classify-model.5 man/man5/nlp-glove-model.5 man/man5/nlp-bpe.5 \
-	man/man5/nlp-tag-model.5
+	man/man5/nlp-tag-model.5 man/man5/nlp-seq2seq-model.5
 MAN7 = man/man7/nlp.7
 TESTS = $(PROGS:%=tests/nlp-%.bats)
 DATA = $(wildcard share/nlp/stopwords/*.txt)

@@ -1,8 +1,15 @@
 #!/bin/sh
-# make demo: the text, counting, vector, language-model, classifier and tagger stages of nlp on
-# the bundled samples (share/nlp/examples/: sample.txt, reviews.tsv, tagged.tsv, spaced-ko.txt),
-# step by step.
+# make demo: the text, counting, vector, language-model, classifier, tagger and seq2seq stages of
+# nlp on the bundled samples (share/nlp/examples/: sample.txt, reviews.tsv, tagged.tsv,
+# spaced-ko.txt, dates.tsv), step by step. Everything it makes goes to a temporary directory
+# removed at the end, except the picture of the seq2seq model's attention, which stays for the
+# user to open: NLP_DEMO_DIR/attention.svg (default build/demo, beside the build).
 set -eu
+# a relative NLP_DEMO_DIR is from where the demo was started
+case ${NLP_DEMO_DIR:-} in
+"" | /*) ;;
+*) NLP_DEMO_DIR=$PWD/$NLP_DEMO_DIR ;;
+esac
 cd "$(dirname "$0")/.."
 PATH="$PWD/bin:$PATH"
 sample=share/nlp/examples/sample.txt
@@ -113,3 +120,26 @@ echo "small model learns the spaces of 40 spaced lines (share/nlp/examples/space
 echo "restores those of a sentence written without them, and shows its characters' tags:"
 show "nlp-tag train --spacing --emb 16 --hidden 16 --epochs 30 --lr 0.02 --output $tmp/ko.tag share/nlp/examples/spaced-ko.txt; echo '동생은학교에서친구를만났다.' | nlp-tag --model $tmp/ko.tag"
 show "echo '동생은학교에서친구를만났다.' | nlp-tag --model $tmp/ko.tag --tags-only"
+echo
+echo "Sequence to sequence, many to many of another length: an LSTM encoder and decoder with dot"
+echo "attention learns to write dates in ISO 8601 from 2,500 pairs of the course's data"
+echo "(share/nlp/examples/dates.tsv), validated on the other 500 (the log: epoch, loss, exact"
+echo "match), then writes dates it never saw:"
+dates=share/nlp/examples/dates.tsv
+show "head -n 2500 $dates > $tmp/dates-train.tsv; tail -n 500 $dates > $tmp/dates-test.tsv; head -n 2 $dates"
+show "nlp-seq2seq train --hidden 32 --emb 16 --lr 0.01 --batch 16 --epochs 10 -T 2 --seed 1 --valid $tmp/dates-test.tsv --log $tmp/dates.log --output $tmp/dates.s2s $tmp/dates-train.tsv; cut -f 1,3,4 $tmp/dates.log | sed -n '1,3p;\$p'; nlp-seq2seq eval --model $tmp/dates.s2s $tmp/dates-test.tsv"
+show "printf 'september 27, 1994\\nTUESDAY, SEPTEMBER 25, 1984\\n2/10/93\\njun 17, 2013\\n' | nlp-seq2seq --model $tmp/dates.s2s"
+echo
+echo "The attention: for each unit written (</s> last), its weights over the units read. The"
+echo "month's digits look at the 9 of 9/27/94, the day's at the 2 and the 7:"
+show "echo '9/27/94' | nlp-seq2seq --model $tmp/dates.s2s --weights"
+echo
+echo "A longer date's weights shaded in the terminal (' .:+#@' from 0 to 1; the month is read"
+echo "at the p of september, which tells it from the other months in s), then drawn as an SVG"
+echo "heat map, as the lecture notes draw it:"
+show "echo 'september 27, 1994' | nlp-seq2seq --model $tmp/dates.s2s --weights | awk -F '\\t' 'NR == 2 { h = \"      \"; for (i = 3; i <= NF; i++) h = h (\$i ~ /^<U/ ? \"_\" : \$i); print h } NR > 2 { r = sprintf(\"%5s \", \$2); for (i = 3; i <= NF; i++) r = r substr(\" .:+#@\", int(\$i * 5.999) + 1, 1); print r }'"
+maps=${NLP_DEMO_DIR:-build/demo}
+mkdir -p "$maps"
+show "echo 'september 27, 1994' | nlp-seq2seq --model $tmp/dates.s2s --attention-map $maps/attention.svg; grep -c '^<rect.*<title>' $maps/attention.svg"
+echo
+echo "The picture is $maps/attention.svg (18 columns by 11 rows): open it in a web browser."

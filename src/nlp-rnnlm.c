@@ -167,11 +167,9 @@ static void on_step(void *ctx, const struct rnn_epoch *ep, uint64_t done, uint64
 {
 	struct train_ctx *tc = ctx;
 
-	if (done == 0 || tc->phase[0] == '\0') {
-		snprintf(tc->phase, sizeof(tc->phase), "epoch %u/%u", ep->epoch, ep->epochs);
-		progress_phase(tc->phase, total, "tokens");
-	}
-	if (progress_due())
+	if (done == 0)
+		tc->phase[0] = '\0';
+	if (progress_epoch(tc->phase, sizeof(tc->phase), ep->epoch, ep->epochs, total, "tokens"))
 		progress_show(done, "loss %.3f, ppl %.1f, lr %.3g", loss, exp(loss), ep->lr);
 }
 

@@ -28,7 +28,7 @@ static const char train_synopsis[] =
     "nlp-seq2seq train --output model [--units chars|tokens] [--cell rnn|lstm|gru] "
     "[--layers n] [--hidden n] [--emb n] [--bidirectional] "
     "[--attention none|dot|general|additive] [--reverse-source] [--peeky] [--dropout p] "
-    "[--init a] [--lr rate] [--batch n] [--clip norm] [--epochs n] [--valid file] "
+    "[--init a] [--lr rate] [--lr-decay f] [--batch n] [--clip norm] [--epochs n] [--valid file] "
     "[--patience n] [-T threads] [--seed n] [--log file] [--invalid policy] [--progress] "
     "[file ...]";
 static const char translate_synopsis[] =
@@ -58,6 +58,7 @@ static const char help[] =
     "      --dropout P          on each recurrent layer's input (default 0)\n"
     "      --init A             parameters uniform in [-A, A] (default 0.1)\n"
     "      --lr RATE            Adam's learning rate (default 0.001)\n"
+    "      --lr-decay F         the rate multiplied by F after each epoch (default 1)\n"
     "      --batch N            pairs a batch (default 64)\n"
     "      --clip NORM          the gradient's norm at most NORM (default 5; 0: never)\n"
     "      --epochs N           passes over the data (default 10)\n"
@@ -84,7 +85,7 @@ static const char help[] =
 
 enum { OPT_OUTPUT = OPT_FIRST_PRIVATE, OPT_UNITS, OPT_CELL, OPT_LAYERS,
        OPT_HIDDEN, OPT_EMB, OPT_BIDIR, OPT_ATTENTION, OPT_REVERSE, OPT_PEEKY, OPT_DROPOUT,
-       OPT_INIT, OPT_LR, OPT_BATCH, OPT_CLIP, OPT_EPOCHS, OPT_VALID, OPT_PATIENCE, OPT_SEED,
+       OPT_INIT, OPT_LR, OPT_DECAY, OPT_BATCH, OPT_CLIP, OPT_EPOCHS, OPT_VALID, OPT_PATIENCE, OPT_SEED,
        OPT_LOG, OPT_MODEL, OPT_BEAM, OPT_MAXLEN, OPT_WEIGHTS, OPT_MAP, OPT_JSON };
 
 static const char *const cells[] = {"rnn", "lstm", "gru", NULL};
@@ -116,13 +117,15 @@ static int add_line(void *ctx, const char *s, size_t n, struct buf *o, const cha
 /* Reads the pairs of files [n] (stdin when none) into d, set up for units, reversed sources
  * and the tables of m (NULL: its own). Returns the exit status. */
 static int read_pairs(struct s2s_data *d, char **files, int n, enum s2s_units units,
-                      int reverse, const struct s2s_model *m, int policy, int progress)
+                      int reverse, const struct s2s_model *m, int policy, int progress,
+                      int need_source)
 {
 	struct filter f = {.policy = policy, .progress = progress, .fn_err = add_line, .ctx = d};
 	struct error e;
 
 	if (s2s_data_init(d, units, 1, reverse, m, &e) < 0)
 		eprint_error(&e);
+	d->need_source = need_source;
 	return filter_lines(&f, files, n);
 }
 
@@ -164,11 +167,7 @@ static void on_step(void *ctx, const struct s2s_epoch *ep, uint64_t done, uint64
 {
 	struct train_ctx *tc = ctx;
 
-	if (tc->phase[0] == '\0') {
-		snprintf(tc->phase, sizeof(tc->phase), "epoch %u/%u", ep->epoch, ep->epochs);
-		progress_phase(tc->phase, total, "units");
-	}
-	if (progress_due())
+	if (progress_epoch(tc->phase, sizeof(tc->phase), ep->epoch, ep->epochs, total, "units"))
 		progress_show(done, "loss %.4f", loss);
 }
 
@@ -192,8 +191,8 @@ static int on_epoch(void *ctx, const struct s2s_epoch *ep, struct error *e)
 		              ep->epoch, ep->train_loss, ep->valid_acc, ep->best ? " (best)" : "",
 		              ep->units_per_s);
 	if (tc->log) {
-		fprintf(tc->log, "%u\t%.6f\t%.6f\t%.1f\t%.3f\n", ep->epoch, ep->train_loss,
-		        ep->valid_acc, ep->units_per_s, ep->seconds);
+		fprintf(tc->log, "%u\t%.6g\t%.6f\t%.6f\t%.1f\t%.3f\n", ep->epoch, ep->lr,
+		        ep->train_loss, ep->valid_acc, ep->units_per_s, ep->seconds);
 		if (fflush(tc->log) != 0)
 			eprintf("write %s:", tc->log_path);
 	}
@@ -210,7 +209,8 @@ static const struct option train_longopts[] = {
     {"attention", required_argument, NULL, OPT_ATTENTION},
     {"reverse-source", no_argument, NULL, OPT_REVERSE}, {"peeky", no_argument, NULL, OPT_PEEKY},
     {"dropout", required_argument, NULL, OPT_DROPOUT}, {"init", required_argument, NULL, OPT_INIT},
-    {"lr", required_argument, NULL, OPT_LR}, {"batch", required_argument, NULL, OPT_BATCH},
+    {"lr", required_argument, NULL, OPT_LR}, {"lr-decay", required_argument, NULL, OPT_DECAY},
+    {"batch", required_argument, NULL, OPT_BATCH},
     {"clip", required_argument, NULL, OPT_CLIP}, {"epochs", required_argument, NULL, OPT_EPOCHS},
     {"valid", required_argument, NULL, OPT_VALID},
     {"patience", required_argument, NULL, OPT_PATIENCE},
@@ -244,9 +244,16 @@ static void train_option(struct train_args *a, struct train_ctx *tc, int ch)
 		break;
 	case OPT_REVERSE: c->reverse = 1; break;
 	case OPT_PEEKY: c->peeky = 1; break;
-	case OPT_DROPOUT: o->dropout = (float)estrtod(optarg, 0, 0.99, "--dropout"); break;
+	case OPT_DROPOUT:
+		c->dropout = estrtod(optarg, 0, 0.99, "--dropout");
+		o->dropout = (float)c->dropout;
+		break;
 	case OPT_INIT: o->init = estrtod(optarg, 0, 10, "--init"); break;
-	case OPT_LR: o->lr = (float)estrtod(optarg, 1e-9, 1000, "--lr"); break;
+	case OPT_LR:
+		c->lr = estrtod(optarg, 1e-9, 1000, "--lr");
+		o->lr = (float)c->lr;
+		break;
+	case OPT_DECAY: o->decay = (float)estrtod(optarg, 1e-6, 1, "--lr-decay"); break;
 	case OPT_BATCH: o->batch = (size_t)estrtonum(optarg, 1, 65536, "--batch"); break;
 	case OPT_CLIP: o->clip = estrtod(optarg, 0, 1e9, "--clip"); break;
 	case OPT_EPOCHS: o->epochs = (unsigned)estrtonum(optarg, 1, 1000000, "--epochs"); break;
@@ -270,8 +277,8 @@ static int train_main(int argc, char **argv)
 {
 	struct train_args a = {
 	    .c = {.units = S2S_CHARS, .cell = NN_CELL_LSTM, .layers = 1, .hidden = 128, .emb = 32,
-	          .attention = S2S_ATT_DOT},
-	    .o = {.epochs = 10, .lr = 0.001f, .batch = 64, .clip = 5, .init = 0.1, .seed = 1},
+	          .attention = S2S_ATT_DOT, .lr = 0.001},
+	    .o = {.epochs = 10, .lr = 0.001f, .decay = 1, .batch = 64, .clip = 5, .init = 0.1, .seed = 1},
 	    .policy = UTF8_REPLACE};
 	struct train_ctx tc = {0};
 	struct s2s_hooks hooks = {&tc, on_begin, on_step, on_epoch};
@@ -295,14 +302,15 @@ static int train_main(int argc, char **argv)
 	nn_set_threads(a.o.threads);
 	progress_init(a.progress);
 	ret = read_pairs(&train, argv + optind, argc - optind, a.c.units, (int)a.c.reverse, NULL,
-	                 a.policy, a.progress);
+	                 a.policy, a.progress, 0);
 	if (ret) {
 		progress_abort();
 		s2s_data_free(&train);
 		return ret;
 	}
 	if (train.skipped)
-		weprintf("%llu pairs with an empty source skipped", (unsigned long long)train.skipped);
+		weprintf("%llu pair%s with an empty source skipped", (unsigned long long)train.skipped,
+		         train.skipped > 1 ? "s" : "");
 	if (train.n == 0)
 		eprintf("%s: no pairs to learn from", inputs_name(argc, argv));
 	if (s2s_data_tables(&train, &st, &tt, &e) < 0)
@@ -310,15 +318,13 @@ static int train_main(int argc, char **argv)
 	a.c.src = (uint32_t)st.n;
 	a.c.tgt = (uint32_t)tt.n;
 	a.c.batch = (uint32_t)a.o.batch;
-	a.c.lr = a.o.lr;
-	a.c.dropout = a.o.dropout;
 	a.c.seed = a.o.seed;
 	a.c.valid_acc = NAN;
 	if (s2s_model_init(&m, &a.c, &st, &tt, &e) < 0)
 		eprint_error(&e);
 	if (a.valid) {
 		if ((ret = read_pairs(&valid, (char **)&a.valid, 1, a.c.units, (int)a.c.reverse, &m,
-		                      a.policy, a.progress)) != 0) {
+		                      a.policy, a.progress, 0)) != 0) {
 			progress_abort();
 			return ret;
 		}
@@ -331,7 +337,7 @@ static int train_main(int argc, char **argv)
 	if (tc.log_path) {
 		if (!(tc.log = fopen(tc.log_path, "w")))
 			eprintf("open %s:", tc.log_path);
-		fprintf(tc.log, "epoch\ttrain_loss\tvalid_exact\tunits_per_s\tseconds\n");
+		fprintf(tc.log, "epoch\tlr\ttrain_loss\tvalid_exact\tunits_per_s\tseconds\n");
 	}
 	if (s2s_train(&m, &train, a.valid ? &valid : NULL, &a.o, &hooks, &e) < 0) {
 		progress_abort();
@@ -664,7 +670,7 @@ static int eval_main(int argc, char **argv)
 	nn_set_threads(a.threads);
 	progress_init(a.progress);
 	ret = read_pairs(&d, argv + optind, argc - optind, m.c.units, (int)m.c.reverse, &m,
-	                 a.policy, a.progress);
+	                 a.policy, a.progress, 0);
 	if (ret) {
 		s2s_data_free(&d);
 		s2s_model_free(&m);
@@ -698,7 +704,8 @@ static int eval_main(int argc, char **argv)
 			     (unsigned long long)units);
 	}
 	if (d.skipped)
-		weprintf("%llu pairs with an empty source left out", (unsigned long long)d.skipped);
+		weprintf("%llu pair%s with an empty source left out", (unsigned long long)d.skipped,
+		         d.skipped > 1 ? "s" : "");
 	s2s_results_free(&res);
 	s2s_data_free(&d);
 	s2s_model_free(&m);
@@ -719,14 +726,12 @@ static int score_main(int argc, char **argv)
 	nn_set_threads(a.threads);
 	progress_init(a.progress);
 	ret = read_pairs(&d, argv + optind, argc - optind, m.c.units, (int)m.c.reverse, &m,
-	                 a.policy, a.progress);
+	                 a.policy, a.progress, 1);
 	if (ret) {
 		s2s_data_free(&d);
 		s2s_model_free(&m);
 		return ret;
 	}
-	if (d.skipped)
-		eprintf("%s: a pair with an empty source has no score", inputs_name(argc, argv));
 	sc = emalloc((d.n + 1) * sizeof(*sc));
 	if (s2s_score_all(&m, &d, sc, &e) < 0)
 		eprint_error(&e);

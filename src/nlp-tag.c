@@ -180,11 +180,7 @@ static void on_step(void *ctx, const struct tag_epoch *ep, uint64_t done, uint64
 {
 	struct train_ctx *tc = ctx;
 
-	if (tc->phase[0] == '\0') {
-		snprintf(tc->phase, sizeof(tc->phase), "epoch %u/%u", ep->epoch, ep->epochs);
-		progress_phase(tc->phase, total, "tokens");
-	}
-	if (progress_due())
+	if (progress_epoch(tc->phase, sizeof(tc->phase), ep->epoch, ep->epochs, total, "tokens"))
 		progress_show(done, "loss %.4f", loss);
 }
 

@@ -162,6 +162,7 @@ check_page() {
 @test "examples: nlp-perplexity(1)" { check_page man/man1/nlp-perplexity.1; }
 @test "examples: nlp-ppmi(1)" { check_page man/man1/nlp-ppmi.1; }
 @test "examples: nlp-rnnlm(1)" { check_page man/man1/nlp-rnnlm.1; }
+@test "examples: nlp-seq2seq(1)" { check_page man/man1/nlp-seq2seq.1; }
 @test "examples: nlp-similar(1)" { check_page man/man1/nlp-similar.1; }
 @test "examples: nlp-stem(1)" { check_page man/man1/nlp-stem.1; }
 @test "examples: nlp-stopword(1)" { check_page man/man1/nlp-stopword.1; }
@@ -177,6 +178,7 @@ check_page() {
 @test "examples: nlp-glove-model(5)" { check_page man/man5/nlp-glove-model.5; }
 @test "examples: nlp-matrix(5)" { check_page man/man5/nlp-matrix.5; }
 @test "examples: nlp-rnnlm-model(5)" { check_page man/man5/nlp-rnnlm-model.5; }
+@test "examples: nlp-seq2seq-model(5)" { check_page man/man5/nlp-seq2seq-model.5; }
 @test "examples: nlp-tag-model(5)" { check_page man/man5/nlp-tag-model.5; }
 @test "examples: nlp-w2v-model(5)" { check_page man/man5/nlp-w2v-model.5; }
 @test "examples: nlp(7)" { check_page man/man7/nlp.7; }

@@ -7,6 +7,21 @@ load helper
 
 SAMPLE="$NLP_TOP/share/nlp/examples/sample.txt"
 
+# make demo runs once for the file (its tests read its output), its attention map written in the
+# file's temporary directory rather than in build/demo
+setup_file() {
+	export DEMO_DIR="$BATS_FILE_TMPDIR/demo"
+	mkdir -p "$DEMO_DIR"
+	NLP_DEMO_DIR="$DEMO_DIR" sh "$NLP_TOP/examples/demo.sh" > "$DEMO_DIR/out" 2>&1
+	echo $? > "$DEMO_DIR/status"
+}
+
+# run_demo: what `run sh examples/demo.sh` would give, from setup_file's run
+run_demo() {
+	run cat "$DEMO_DIR/out"
+	status=$(< "$DEMO_DIR/status")
+}
+
 @test "pipeline: normalize | tokenize | stopword on the bundled sample" {
 	run bash -o pipefail -c "nlp-normalize --lower '$SAMPLE' | nlp-tokenize | nlp-stopword --lang en,ko --split-particles"
 	assert_success
@@ -32,7 +47,7 @@ SAMPLE="$NLP_TOP/share/nlp/examples/sample.txt"
 }
 
 @test "pipeline: make demo's main job runs from the README" {
-	run sh "$NLP_TOP/examples/demo.sh"
+	run_demo
 	assert_success
 	assert_output --partial 'alice'
 	assert_output --partial '<date>'
@@ -55,7 +70,7 @@ SAMPLE="$NLP_TOP/share/nlp/examples/sample.txt"
 }
 
 @test "pipeline: make demo's GloVe vectors: the cost falls, 39 words of 10 dimensions" {
-	run sh "$NLP_TOP/examples/demo.sh"
+	run_demo
 	assert_success
 	run awk '/^\$ nlp-cooccur .*nlp-glove /{on = 1; next} on && /^$/{exit} on' <<<"$output"
 	echo "$output"
@@ -68,7 +83,7 @@ SAMPLE="$NLP_TOP/share/nlp/examples/sample.txt"
 }
 
 @test "pipeline: make demo's classifiers: held-out accuracy and the attention weights" {
-	run sh "$NLP_TOP/examples/demo.sh"
+	run_demo
 	assert_success
 	local demo=$output
 	# two evaluations of the 400 held-out reviews
@@ -85,7 +100,7 @@ SAMPLE="$NLP_TOP/share/nlp/examples/sample.txt"
 }
 
 @test "pipeline: make demo's taggers: parts of speech scored and given, a Korean sentence spaced" {
-	run sh "$NLP_TOP/examples/demo.sh"
+	run_demo
 	assert_success
 	local demo=$output l
 	# the report on the 6 held-out sentences: all of them, the known and the unknown words
@@ -108,4 +123,50 @@ SAMPLE="$NLP_TOP/share/nlp/examples/sample.txt"
 	assert_output '동생은 학교에서 친구를 만났다.'
 	run awk '/^\$ echo .* --tags-only$/{on = 1; next} on && /^$/{exit} on' <<<"$demo"
 	[[ $output =~ ^[S-]( [S-]){13}$ ]] || fail "not the tags of 14 characters: $output"
+}
+
+@test "pipeline: make demo's seq2seq: dates learnt and written, their attention as weights and as a picture" {
+	run_demo
+	assert_success
+	local demo=$output
+	# the log's first epochs and its last, then eval on the 500 held-out pairs
+	run awk '/^\$ nlp-seq2seq train /{on = 1; next} on && /^$/{exit} on' <<<"$demo"
+	[ "${#lines[@]}" -eq 6 ] || fail "not 4 lines of log and 2 of eval: $output"
+	assert_line -n 0 $'epoch\ttrain_loss\tvalid_exact'
+	assert_line -n 3 --regexp $'^10\t0\\.[0-9]{6}\t(0\\.9[0-9]{5}|1\\.000000)$'
+	assert_line -n 4 --regexp '^exact match: (0\.9[0-9]{3}|1\.0000) \([0-9]+ of 500\)$'
+	assert_line -n 5 --regexp '^unit accuracy: (0\.9[0-9]{3}|1\.0000) \([0-9]+ of [0-9]+\)$'
+	# four dates it never saw, written right
+	run awk '/^\$ printf .*\| nlp-seq2seq --model /{on = 1; next} on && /^$/{exit} on' <<<"$demo"
+	assert_output "$(printf '%s\n' 1994-09-27 1984-09-25 1993-02-10 2013-06-17)"
+	# --weights: the translation, the 7 input units, then a row for each output unit and </s>,
+	# each of 7 weights summing to 1
+	run awk '/ --weights$/{on = 1; next} on && /^$/{exit} on' <<<"$demo"
+	[ "${#lines[@]}" -eq 13 ] || fail "not a translation and 12 # lines: $output"
+	assert_line -n 0 '1994-09-27'
+	assert_line -n 1 $'#\t\t9\t/\t2\t7\t/\t9\t4'
+	assert_equal "$(awk -F '\t' 'NR > 2 { printf "%s ", $2 }' <<<"$output")" '1 9 9 4 - 0 9 - 2 7 </s> '
+	awk -F '\t' 'NR > 2 { s = 0; for (i = 3; i <= NF; i++) s += $i
+		if (NF != 9 || s < 0.99999 || s > 1.00001) { print "row " NR - 2 ": " NF - 2 " weights, sum " s; exit 1 } }' \
+		<<<"$output" || fail "a row of weights is not 7 summing to 1"
+	# the weights shaded in the terminal: the input's 18 characters, then 11 rows
+	run awk '/ --weights \| awk /{on = 1; next} on && /^$/{exit} on' <<<"$demo"
+	[ "${#lines[@]}" -eq 12 ] || fail "not a header and 11 shaded rows: $output"
+	assert_line -n 0 '      september_27,_1994'
+	# the attention map: 18 x 11 cells, the labels of both sides, in the file it names
+	grep -qxF "The picture is $DEMO_DIR/attention.svg (18 columns by 11 rows): open it in a web browser." \
+		<<<"$demo" || fail "the demo does not say where the picture is"
+	[ -s "$DEMO_DIR/attention.svg" ] || fail "no $DEMO_DIR/attention.svg"
+	run $PY - "$DEMO_DIR/attention.svg" <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+N = '{http://www.w3.org/2000/svg}'
+root = ET.parse(sys.argv[1]).getroot()
+g = {e.get('id'): e for e in root.iter(N + 'g')}
+src = ''.join(e.text for e in g['input'].findall(N + 'text'))
+tgt = [e.text for e in g['output'].findall(N + 'text')]
+print(src, ' '.join(tgt), len(g['cells'].findall(N + 'rect')))
+EOF
+	assert_success
+	assert_output 'september␣27,␣1994 1 9 9 4 - 0 9 - 2 7 </s> 198'
 }

@@ -399,3 +399,13 @@ void progress_done(const char *fmt, ...)
 	p.drawn = 0;
 	progress_abort();
 }
+
+int progress_epoch(char *phase, size_t size, unsigned epoch, unsigned epochs, uint64_t total,
+                   const char *unit)
+{
+	if (phase[0] == '\0') {
+		snprintf(phase, size, "epoch %u/%u", epoch, epochs);
+		progress_phase(phase, total, unit);
+	}
+	return progress_due();
+}

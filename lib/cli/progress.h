@@ -50,6 +50,12 @@ void progress_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Ends the display without a summary (a failed run): clears the line, leaves the lock. */
 void progress_abort(void);
 
+/* A trainer's epoch as a phase: when phase [size] is empty (the epoch's first step; the caller
+ * empties it after each epoch) starts the phase "epoch E/N" over total units, its name kept in
+ * phase; then returns whether a draw is due (progress_show with the trainer's figures). */
+int progress_epoch(char *phase, size_t size, unsigned epoch, unsigned epochs, uint64_t total,
+                   const char *unit);
+
 /* Formats n bytes as "512 B", "12.3 kB", "45.6 MB", "7.89 GB" into buf; returns buf. */
 char *progress_bytes(char *buf, size_t size, uint64_t n);
 /* Formats a count as "999", "12.3k", "4.56M", "7.89G", "2.06T" into buf; returns buf. */

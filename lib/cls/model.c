@@ -7,10 +7,7 @@
 
 #include "base/le.h"
 #include "cls/model.h"
-#include "lm/lmbin.h"
-#include "lm/rnnlm.h"
 #include "nn/nnfile.h"
-#include "vec/w2vmodel.h"
 
 #define WHAT "an nlp-classify model"
 
@@ -225,21 +222,6 @@ static void read_config(struct cls_config *c, const unsigned char *h)
 	c->valid_acc = le_get_f64(h + 176);
 }
 
-/* Another kind of model file, named, or NULL. */
-static const char *other_kind(const unsigned char *d, size_t size)
-{
-	static const struct {
-		const char *magic, *what;
-	} k[] = {{RNNLM_MAGIC, "an nlp-rnnlm language model"},
-	         {LMBIN_MAGIC, "an nlp-lm binary n-gram model"},
-	         {W2VMODEL_MAGIC, "an nlp-w2v model"}};
-
-	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
-		if (size >= NNFILE_MAGIC_LEN && memcmp(d, k[i].magic, NNFILE_MAGIC_LEN) == 0)
-			return k[i].what;
-	return NULL;
-}
-
 /* Copies the file's parameters into m->w, each finite; the linear model's kept buckets
  * increasing integers below its buckets. */
 static int read_params(struct cls_model *m, const struct nnfile *f, const char *name,
@@ -276,7 +258,7 @@ int cls_model_parse(struct cls_model *m, const unsigned char *d, size_t size, co
 {
 	struct nnfile f;
 	struct cls_config c = {0};
-	const char *other = other_kind(d, size);
+	const char *other = nnfile_other_kind(d, size, CLS_MAGIC);
 
 	memset(m, 0, sizeof(*m));
 	if (other)

@@ -307,3 +307,26 @@ int nnfile_read_params(const struct nnfile *f, const struct nn_layout *L, float 
 	}
 	return 0;
 }
+
+const char *nnfile_other_kind(const unsigned char *d, size_t size, const char *mine)
+{
+	/* the magics of lm/rnnlm.h, lm/lmbin.h, vec/w2vmodel.h, cls/model.h, tag/model.h,
+	 * s2s/model.h, vec/glove.h and mat/matrix.h */
+	static const struct {
+		const char *magic, *what;
+	} k[] = {{"NLPRNNLM", "an nlp-rnnlm language model"},
+	         {"NLPLMBIN", "an nlp-lm binary n-gram model"},
+	         {"NLPW2VMD", "an nlp-w2v model"},
+	         {"NLPCLSFY", "an nlp-classify model"},
+	         {"NLPTAGGR", "an nlp-tag model"},
+	         {"NLPS2SEQ", "an nlp-seq2seq model"},
+	         {"NLPGLOVE", "an nlp-glove model"},
+	         {"NLPMATRX", "an nlp matrix"}};
+
+	if (size < NNFILE_MAGIC_LEN || memcmp(d, mine, NNFILE_MAGIC_LEN) == 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		if (memcmp(d, k[i].magic, NNFILE_MAGIC_LEN) == 0)
+			return k[i].what;
+	return NULL;
+}

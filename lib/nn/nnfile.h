@@ -62,6 +62,12 @@ int nnfile_parse(struct nnfile *f, const unsigned char *data, size_t size, const
                  const char *magic, uint32_t version, uint32_t header, uint32_t ntables,
                  const char *what, struct error *e);
 
+/* Names the kind of file whose first bytes are d [size] when its magic is one of the suite's
+ * files' (the models of lib/nn's container, nlp-lm's binary model, nlp-w2v's model, the matrix
+ * format) other than mine ("an nlp-tag model"), else NULL: so that a reader given another
+ * program's file says which it is. */
+const char *nnfile_other_kind(const unsigned char *d, size_t size, const char *mine);
+
 /* Reads the file path whole into *data (free with free()), *size its bytes. Returns 0 or -1 with
  * e filled. */
 int nnfile_slurp(const char *path, unsigned char **data, size_t *size, struct error *e);

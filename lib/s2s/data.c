@@ -103,6 +103,8 @@ int s2s_data_add(struct s2s_data *d, const char *s, size_t n, const char *name, 
 	if (d->pairs && !tab)
 		return error_bad(e, name, lineno, "no tab between a source and its target");
 	if (d->pairs && sn == 0) {
+		if (d->need_source)
+			return error_bad(e, name, lineno, "an empty source");
 		d->skipped++;
 		return 0;
 	}

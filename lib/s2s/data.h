@@ -19,6 +19,7 @@ struct s2s_data {
 	enum s2s_units units;
 	int pairs;                  /* the lines are pairs; else sources alone */
 	int reverse;                /* the sources are kept reversed (the model's order) */
+	int need_source;            /* a pair with an empty source is an error, not skipped */
 	const struct s2s_model *m;  /* the tables to look the units up in, or NULL */
 	struct strtab src, tgt;     /* without m: every unit, vals its count, ids by first sight */
 	uint32_t *ids;              /* [nids] every unit's id: each source then its target */
@@ -38,7 +39,8 @@ void s2s_data_free(struct s2s_data *d);
 /* Adds the line s [n] (valid UTF-8, no newline; line lineno of the file name). Returns 0, or
  * -1 with e filled naming them: a pair's line without a tab, a source or a target of more than
  * S2S_MAX_LEN units, a token of more than NNFILE_WORD_MAX bytes or with a NUL byte (tokens),
- * memory. A pair with an empty source is skipped and counted; a source alone may be empty. */
+ * memory. A pair with an empty source is skipped and counted (an error when d->need_source);
+ * a source alone may be empty. */
 int s2s_data_add(struct s2s_data *d, const char *s, size_t n, const char *name, uint64_t lineno,
                  struct error *e);
 

@@ -6,16 +6,9 @@
 
 #include "base/le.h"
 #include "base/spans.h"
-#include "cls/model.h"
-#include "lm/lmbin.h"
-#include "lm/rnnlm.h"
-#include "mat/matrix.h"
 #include "nn/nnfile.h"
 #include "s2s/model.h"
-#include "tag/model.h"
 #include "text/utf8.h"
-#include "vec/glove.h"
-#include "vec/w2vmodel.h"
 
 #define WHAT "an nlp-seq2seq model"
 
@@ -219,31 +212,12 @@ static void read_config(struct s2s_config *c, const unsigned char *h)
 	c->seed = le_get_u64(h + 144);
 }
 
-/* Another kind of model file, named, or NULL. */
-static const char *other_kind(const unsigned char *d, size_t size)
-{
-	static const struct {
-		const char *magic, *what;
-	} k[] = {{RNNLM_MAGIC, "an nlp-rnnlm language model"},
-	         {LMBIN_MAGIC, "an nlp-lm binary n-gram model"},
-	         {W2VMODEL_MAGIC, "an nlp-w2v model"},
-	         {CLS_MAGIC, "an nlp-classify model"},
-	         {TAG_MAGIC, "an nlp-tag model"},
-	         {GLOVE_MAGIC, "an nlp-glove model"},
-	         {MAT_MAGIC, "an nlp matrix"}};
-
-	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
-		if (size >= NNFILE_MAGIC_LEN && memcmp(d, k[i].magic, NNFILE_MAGIC_LEN) == 0)
-			return k[i].what;
-	return NULL;
-}
-
 int s2s_model_parse(struct s2s_model *m, const unsigned char *d, size_t size, const char *name,
                     struct error *e)
 {
 	struct nnfile f;
 	struct s2s_config c = {0};
-	const char *other = other_kind(d, size), *why;
+	const char *other = nnfile_other_kind(d, size, S2S_MAGIC), *why;
 
 	memset(m, 0, sizeof(*m));
 	if (other)

@@ -49,6 +49,7 @@ struct trainer {
 	uint32_t *border;               /* [nb] the epoch's order of the batches */
 	size_t nb, Smax, Tmax;
 	uint64_t units;                 /* target units of an epoch, </s> included */
+	float lr;                       /* the epoch's */
 	struct rng rng;
 	struct adam adam;
 };
@@ -130,6 +131,7 @@ static int trainer_init(struct trainer *t, struct s2s_model *m, const struct s2s
 			return -1;
 	}
 	t->adam = (struct adam){0.9f, 0.999f, 1e-8f, 0};
+	t->lr = o->lr;
 	for (size_t i = 0; i < n; i++) {
 		size_t S, T;
 
@@ -243,7 +245,7 @@ static double batch_step(struct trainer *t, size_t k, uint64_t *units)
 	*units = N;
 	if (t->o->clip > 0)
 		nn_clip(t->grad, m->L.size, t->o->clip);
-	adam_update(m->w, t->grad, t->m1, t->v2, m->L.size, t->o->lr, &t->adam);
+	adam_update(m->w, t->grad, t->m1, t->v2, m->L.size, t->lr, &t->adam);
 	return loss;
 }
 
@@ -295,7 +297,7 @@ static int train_epochs(struct trainer *t, const struct s2s_hooks *h, struct err
 	int valid = t->va && t->va->n;
 
 	for (unsigned k = 1; k <= o->epochs; k++) {
-		struct s2s_epoch ep = {.epoch = k, .epochs = o->epochs};
+		struct s2s_epoch ep = {.epoch = k, .epochs = o->epochs, .lr = t->lr};
 
 		if (epoch(t, &ep, h) < 0 || validate(t, &ep.valid_acc, e) < 0)
 			return -1;
@@ -312,6 +314,7 @@ static int train_epochs(struct trainer *t, const struct s2s_hooks *h, struct err
 			return -1;
 		if (o->patience && valid && since >= o->patience)
 			break;
+		t->lr *= o->decay;
 	}
 	memcpy(t->m->w, t->best, t->m->L.size * sizeof(float));
 	t->m->c.epochs = best_epoch;
@@ -325,10 +328,11 @@ int s2s_train(struct s2s_model *m, const struct s2s_data *train, const struct s2
 	struct trainer t;
 	int ret = -1;
 
-	if (o->epochs < 1 || o->batch < 1 || !(o->lr > 0) || !(o->clip >= 0) ||
+	if (o->epochs < 1 || o->batch < 1 || !(o->lr > 0) || !(o->decay > 0 && o->decay <= 1) ||
+	    !(o->clip >= 0) ||
 	    !(o->dropout >= 0 && o->dropout < 1) || !(o->init >= 0))
 		return error_bad(e, NULL, 0, "training settings out of range (epochs, batch, rate, "
-		                 "clipping, dropout or init)");
+		                 "decay, clipping, dropout or init)");
 	if (train->n == 0)
 		return error_bad(e, NULL, 0, "no pairs to learn from");
 	memset(&t, 0, sizeof(t));

@@ -21,6 +21,7 @@ struct s2s_train_opts {
 	int threads;
 	uint64_t seed;
 	float lr;                /* Adam's */
+	float decay;             /* the rate's factor after each epoch (1: constant) */
 	size_t batch;            /* pairs a batch (at most) */
 	double clip;             /* the gradient's norm at most this (0: never) */
 	float dropout;           /* on each recurrent layer's input */
@@ -29,6 +30,7 @@ struct s2s_train_opts {
 
 struct s2s_epoch {
 	unsigned epoch, epochs;
+	double lr;               /* the epoch's learning rate */
 	double train_loss;       /* the epoch's mean cross-entropy a target unit (natural log) */
 	double valid_acc;        /* exact match; NaN without validation pairs */
 	double units_per_s, seconds;   /* of the training alone (target units, </s> included) */

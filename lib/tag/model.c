@@ -6,15 +6,11 @@
 #include <string.h>
 
 #include "base/le.h"
-#include "cls/model.h"
-#include "lm/lmbin.h"
-#include "lm/rnnlm.h"
 #include "nn/nnfile.h"
 #include "tag/linear.h"
 #include "tag/model.h"
 #include "text/pystr.h"
 #include "text/utf8.h"
-#include "vec/w2vmodel.h"
 
 #define WHAT "an nlp-tag model"
 
@@ -306,22 +302,6 @@ static void read_config(struct tag_config *c, const unsigned char *h)
 	c->seed = le_get_u64(h + 168);
 }
 
-/* Another kind of model file, named, or NULL. */
-static const char *other_kind(const unsigned char *d, size_t size)
-{
-	static const struct {
-		const char *magic, *what;
-	} k[] = {{RNNLM_MAGIC, "an nlp-rnnlm language model"},
-	         {LMBIN_MAGIC, "an nlp-lm binary n-gram model"},
-	         {W2VMODEL_MAGIC, "an nlp-w2v model"},
-	         {CLS_MAGIC, "an nlp-classify model"}};
-
-	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
-		if (size >= NNFILE_MAGIC_LEN && memcmp(d, k[i].magic, NNFILE_MAGIC_LEN) == 0)
-			return k[i].what;
-	return NULL;
-}
-
 /* Copies the file's parameters into m->w, each finite; the linear tagger's index. */
 static int read_params(struct tag_model *m, const struct nnfile *f, const char *name,
                        struct error *e)
@@ -340,7 +320,7 @@ int tag_model_parse(struct tag_model *m, const unsigned char *d, size_t size, co
 {
 	struct nnfile f;
 	struct tag_config c = {0};
-	const char *other = other_kind(d, size), *why;
+	const char *other = nnfile_other_kind(d, size, TAG_MAGIC), *why;
 
 	memset(m, 0, sizeof(*m));
 	if (other)
