@@ -326,6 +326,9 @@ static int train_main(int argc, char **argv)
 		if ((ret = read_pairs(&valid, (char **)&a.valid, 1, a.c.units, (int)a.c.reverse, &m,
 		                      a.policy, a.progress, 0)) != 0) {
 			progress_abort();
+			s2s_data_free(&valid);
+			s2s_data_free(&train);
+			s2s_model_free(&m);
 			return ret;
 		}
 		if (valid.n == 0)
@@ -458,7 +461,7 @@ struct translator {
 /* The source part of a line: before its first tab. */
 static size_t source_len(const char *s, size_t n)
 {
-	const char *tab = memchr(s, '\t', n);
+	const char *tab = n ? memchr(s, '\t', n) : NULL;
 
 	return tab ? (size_t)(tab - s) : n;
 }
@@ -655,6 +658,15 @@ static int translate_main(int argc, char **argv)
 	return out_close() || ret;
 }
 
+/* x in %.6f, or null when it is NaN (no pairs). */
+static const char *json_num(char *b, double x)
+{
+	if (isnan(x))
+		return strcpy(b, "null");
+	snprintf(b, 32, "%.6f", x);
+	return b;
+}
+
 static int eval_main(int argc, char **argv)
 {
 	struct use_args a = {0};
@@ -676,8 +688,6 @@ static int eval_main(int argc, char **argv)
 		s2s_model_free(&m);
 		return ret;
 	}
-	if (d.n == 0)
-		eprintf("%s: no pairs to evaluate", inputs_name(argc, argv));
 	if (s2s_translate_all(&m, &d, a.beam, a.maxlen, 0, a.threads, &res, &e) < 0)
 		eprint_error(&e);
 	for (size_t i = 0; i < d.n; i++) {
@@ -693,11 +703,13 @@ static int eval_main(int argc, char **argv)
 	progress_clear();
 	out_init();
 	{
-		double em = (double)exact / (double)d.n, ua = units ? (double)right / (double)units : 1;
+		double em = d.n ? (double)exact / (double)d.n : NAN;
+		double ua = units ? (double)right / (double)units : d.n ? 1 : NAN;
+		char j1[32], j2[32];
 
 		if (a.json)
-			outf("{\"lines\":%zu,\"exact\":%llu,\"exact_match\":%.6f,\"unit_accuracy\":%.6f}\n",
-			     d.n, (unsigned long long)exact, em, ua);
+			outf("{\"lines\":%zu,\"exact\":%llu,\"exact_match\":%s,\"unit_accuracy\":%s}\n",
+			     d.n, (unsigned long long)exact, json_num(j1, em), json_num(j2, ua));
 		else
 			outf("exact match: %.4f (%llu of %zu)\nunit accuracy: %.4f (%llu of %llu)\n", em,
 			     (unsigned long long)exact, d.n, ua, (unsigned long long)right,

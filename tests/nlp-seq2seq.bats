@@ -804,21 +804,23 @@ EOF
 	[[ "$stderr" == 'nlp-seq2seq: <stdin>: line 2: '*'empty source'* ]] || fail "$stderr"
 }
 
-@test "empty input: translate and score write nothing; eval has no figures without a pair (exit 1)" {
+@test "empty input: translate and score write nothing; eval's figures are nan without a pair (exit 0)" {
 	run -0 --separate-stderr nlp-seq2seq score --model "$R" < /dev/null
 	assert_output ''
 	assert_equal "$stderr" ''
 	run -0 --separate-stderr nlp-seq2seq --model "$R" < /dev/null
 	assert_output ''
 	assert_equal "$stderr" ''
-	# (nlp-seq2seq(1): input without a pair is an error, empty sources left out)
-	for json in "" --json; do
-		run -1 --separate-stderr nlp-seq2seq eval --model "$R" $json < /dev/null
-		assert_equal "$stderr" 'nlp-seq2seq: <stdin>: no pairs to evaluate'
-		assert_output ''
-	done
-	run -1 --separate-stderr nlp-seq2seq eval --model "$R" <<< $'\tx'
-	assert_equal "$stderr" $'nlp-seq2seq: 1 pair with an empty source left out\nnlp-seq2seq: <stdin>: no pairs to evaluate'
+	# (nlp-seq2seq(1): input without a pair gives nan figures, as nlp-tag eval; empty sources
+	# left out with a warning)
+	run -0 --separate-stderr nlp-seq2seq eval --model "$R" < /dev/null
+	assert_equal "$stderr" ''
+	assert_output $'exact match: nan (0 of 0)\nunit accuracy: nan (0 of 0)'
+	run -0 --separate-stderr nlp-seq2seq eval --model "$R" --json < /dev/null
+	assert_output '{"lines":0,"exact":0,"exact_match":null,"unit_accuracy":null}'
+	run -0 --separate-stderr nlp-seq2seq eval --model "$R" <<< $'\tx'
+	assert_equal "$stderr" 'nlp-seq2seq: 1 pair with an empty source left out'
+	assert_output $'exact match: nan (0 of 0)\nunit accuracy: nan (0 of 0)'
 }
 
 # ---- bad input ----

@@ -190,7 +190,7 @@ int s2s_exact(const struct s2s_data *d, size_t i, const struct s2s_out *o)
 	size_t n;
 	const uint32_t *t = s2s_tgt(d, i, &n);
 
-	if (n != o->len || !o->ended)
+	if (n != o->len)
 		return 0;
 	for (size_t k = 0; k < n; k++)
 		if (t[k] != o->ids[k] || t[k] == S2S_UNK)

@@ -42,8 +42,8 @@ void s2s_results_free(struct s2s_results *res);
 int s2s_score_all(const struct s2s_model *m, const struct s2s_data *d, double *scores,
                   struct error *e);
 
-/* Whether output o is pair i's target of d exactly (a target with a unit the model does not
- * know never is). */
+/* Whether output o is pair i's target of d exactly, as it is written (an output cut at the
+ * length limit too; a target with a unit the model does not know never is). */
 int s2s_exact(const struct s2s_data *d, size_t i, const struct s2s_out *o);
 
 #endif
