@@ -658,6 +658,26 @@ static int translate_main(int argc, char **argv)
 	return out_close() || ret;
 }
 
+/* eval's and score's start: the options, the model, the pairs of the files. Returns the exit
+ * status of reading them (not 0: everything freed). */
+static int model_and_pairs(struct use_args *a, struct s2s_model *m, struct s2s_data *d, int argc,
+                           char **argv, enum command cmd)
+{
+	int ret;
+
+	use_options(a, argc, argv, cmd);
+	load_model(m, a->model);
+	nn_set_threads(a->threads);
+	progress_init(a->progress);
+	ret = read_pairs(d, argv + optind, argc - optind, m->c.units, (int)m->c.reverse, m,
+	                 a->policy, a->progress, cmd == CMD_SCORE);
+	if (ret) {
+		s2s_data_free(d);
+		s2s_model_free(m);
+	}
+	return ret;
+}
+
 /* x in %.6f, or null when it is NaN (no pairs). */
 static const char *json_num(char *b, double x)
 {
@@ -677,17 +697,8 @@ static int eval_main(int argc, char **argv)
 	uint64_t exact = 0, right = 0, units = 0;
 	int ret;
 
-	use_options(&a, argc, argv, CMD_EVAL);
-	load_model(&m, a.model);
-	nn_set_threads(a.threads);
-	progress_init(a.progress);
-	ret = read_pairs(&d, argv + optind, argc - optind, m.c.units, (int)m.c.reverse, &m,
-	                 a.policy, a.progress, 0);
-	if (ret) {
-		s2s_data_free(&d);
-		s2s_model_free(&m);
+	if ((ret = model_and_pairs(&a, &m, &d, argc, argv, CMD_EVAL)) != 0)
 		return ret;
-	}
 	if (s2s_translate_all(&m, &d, a.beam, a.maxlen, 0, a.threads, &res, &e) < 0)
 		eprint_error(&e);
 	for (size_t i = 0; i < d.n; i++) {
@@ -733,17 +744,8 @@ static int score_main(int argc, char **argv)
 	double *sc;
 	int ret;
 
-	use_options(&a, argc, argv, CMD_SCORE);
-	load_model(&m, a.model);
-	nn_set_threads(a.threads);
-	progress_init(a.progress);
-	ret = read_pairs(&d, argv + optind, argc - optind, m.c.units, (int)m.c.reverse, &m,
-	                 a.policy, a.progress, 1);
-	if (ret) {
-		s2s_data_free(&d);
-		s2s_model_free(&m);
+	if ((ret = model_and_pairs(&a, &m, &d, argc, argv, CMD_SCORE)) != 0)
 		return ret;
-	}
 	sc = emalloc((d.n + 1) * sizeof(*sc));
 	if (s2s_score_all(&m, &d, sc, &e) < 0)
 		eprint_error(&e);
