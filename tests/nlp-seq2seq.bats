@@ -274,8 +274,9 @@ EOF
 	! cmp -s "$T/rev" "$T/lstm"
 	nlp-seq2seq train "${small[@]}" --output "$T/default" "$T/in"
 	cmp "$T/default" "$T/lstm"
-	# each one translates: a line a line, within the limit
-	for m in rnn gru l3 bi bi2 none general additive peeky peekynone rev; do
+	# each kind translates: a line a line, within the limit (tests/s2s-parity.bats checks the
+	# translations of every variant against PyTorch's)
+	for m in l3 bi2 additive peekynone; do
 		nlp-seq2seq --model "$T/$m" --max-length 4 "$T/in" > "$T/$m.out"
 		assert_equal "$(wc -l < "$T/$m.out")" 30
 	done
