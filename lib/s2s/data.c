@@ -130,6 +130,34 @@ undo:
 	return -1;
 }
 
+size_t s2s_data_batch(const struct s2s_data *d, const uint32_t *idx, size_t B, uint32_t *src,
+                      uint32_t *in, uint32_t *out)
+{
+	size_t T = 0;
+
+	for (size_t b = 0; b < B; b++) {
+		size_t S, tl;
+		const uint32_t *x = s2s_src(d, idx[b], &S);
+
+		for (size_t s = 0; s < S; s++)
+			src[s * B + b] = x[s];
+		s2s_tgt(d, idx[b], &tl);
+		T = tl + 1 > T ? tl + 1 : T;
+	}
+	if (!in || !out)
+		return 0;
+	for (size_t b = 0; b < B; b++) {
+		size_t tl;
+		const uint32_t *y = s2s_tgt(d, idx[b], &tl);
+
+		for (size_t t = 0; t < T; t++) {
+			in[t * B + b] = t == 0 ? S2S_BOS : t - 1 < tl ? y[t - 1] : S2S_EOS;
+			out[t * B + b] = t < tl ? y[t] : t == tl ? S2S_EOS : S2S_PAD;
+		}
+	}
+	return T;
+}
+
 /* Appends the units of own to t in the order of a vocabulary, into map [own->n] their ids. */
 static int add_sorted(struct strtab *t, const struct strtab *own, uint32_t *map)
 {

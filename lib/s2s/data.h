@@ -55,6 +55,13 @@ static inline const uint32_t *s2s_tgt(const struct s2s_data *d, size_t i, size_t
 	return d->ids + d->start[2 * i + 1];
 }
 
+/* The pairs idx [B] of d, whose sources have one length S, as a batch, time-major: the sources
+ * into src [S][B]; with in and out (not NULL), teacher forcing's decoder inputs into in [T][B]
+ * (`<s>`, then the target's units) and its targets into out [T][B] (the units, then `</s>`, then
+ * S2S_PAD), T the longest target's units + 1, which is returned (0 without them). */
+size_t s2s_data_batch(const struct s2s_data *d, const uint32_t *idx, size_t B, uint32_t *src,
+                      uint32_t *in, uint32_t *out);
+
 /* A model's tables from d's interned units: the source's `<unk>` then its units, the target's
  * `<unk>`, `<s>`, `</s>` then its units, each by count (equal counts by bytes); a target unit
  * spelt as one of the three is that one. Then d's ids are made the tables' (d->m stays NULL).

@@ -40,6 +40,7 @@
 #define S2S_UNK 0
 #define S2S_BOS 1                 /* target: <s>, the decoder's first input */
 #define S2S_EOS 2                 /* target: </s>, its last output */
+#define S2S_PAD UINT32_MAX        /* a batch's target past a shorter target's end */
 
 enum s2s_units { S2S_CHARS = 0, S2S_TOKENS = 1 };
 enum s2s_attention { S2S_ATT_NONE = 0, S2S_ATT_DOT = 1, S2S_ATT_GENERAL = 2,

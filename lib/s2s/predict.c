@@ -25,6 +25,42 @@ static size_t limit(const struct job *j, size_t S)
 	return j->maxlen ? j->maxlen : s2s_default_maxlen(S);
 }
 
+static int by_length(const void *pa, const void *pb, void *ctx)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	size_t la, lb;
+
+	s2s_src(ctx, a, &la);
+	s2s_src(ctx, b, &lb);
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* The n sentences of d in order of source length into ord [n], cut into batches of one length
+ * and at most bmax sentences: batch k is ord[bstart[k] .. bstart[k+1]). Returns the batches. */
+static size_t length_batches(const struct s2s_data *d, size_t bmax, uint32_t *ord,
+                             size_t *bstart)
+{
+	size_t nb = 0, S0 = 0;
+
+	for (size_t i = 0; i < d->n; i++)
+		ord[i] = (uint32_t)i;
+	qsort_r(ord, d->n, sizeof(uint32_t), by_length, (void *)d);
+	for (size_t i = 0; i < d->n; i++) {
+		size_t S;
+
+		s2s_src(d, ord[i], &S);
+		if (i == 0 || S != S0 || i - bstart[nb] == bmax) {
+			bstart[i == 0 ? 0 : ++nb] = i;
+			S0 = S;
+		}
+	}
+	if (d->n)
+		bstart[++nb] = d->n;
+	return nb;
+}
+
 static void run(void *ctx, int t, int nt)
 {
 	struct job *j = ctx;
@@ -55,13 +91,7 @@ static void run(void *ctx, int t, int nt)
 		s2s_src(j->d, ord[0], &S);
 		if (S == 0)
 			continue;
-		for (size_t b = 0; b < B; b++) {
-			size_t len;
-			const uint32_t *x = s2s_src(j->d, ord[b], &len);
-
-			for (size_t s = 0; s < S; s++)
-				src[s * B + b] = x[s];
-		}
+		s2s_data_batch(j->d, ord, B, src, NULL, NULL);
 		ml = limit(j, S);
 		s2s_decode(dec, j->m, src, S, B, ml, out);
 		for (size_t b = 0; b < B; b++) {
@@ -80,18 +110,6 @@ static void run(void *ctx, int t, int nt)
 	s2s_decoder_free(dec);
 	free(src);
 	nn_gemm_threads(was);
-}
-
-static int by_length(const void *pa, const void *pb, void *ctx)
-{
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	size_t la, lb;
-
-	s2s_src(ctx, a, &la);
-	s2s_src(ctx, b, &lb);
-	if (la != lb)
-		return la < lb ? -1 : 1;
-	return a < b ? -1 : a > b;
 }
 
 int s2s_translate_all(const struct s2s_model *m, const struct s2s_data *d, size_t K,
@@ -115,7 +133,6 @@ int s2s_translate_all(const struct s2s_model *m, const struct s2s_data *d, size_
 
 		s2s_src(d, i, &S);
 		ml = S ? limit(&j, S) : 0;
-		ord[i] = (uint32_t)i;
 		ioff[i] = ni;
 		aoff[i] = na;
 		ni += ml;
@@ -123,7 +140,6 @@ int s2s_translate_all(const struct s2s_model *m, const struct s2s_data *d, size_
 		j.Smax = S > j.Smax ? S : j.Smax;
 		j.Lmax = ml > j.Lmax ? ml : j.Lmax;
 	}
-	qsort_r(ord, d->n, sizeof(uint32_t), by_length, (void *)d);
 	/* fewer sentences a batch when the beam's rows or the attention's history would be large */
 	j.bmax = S2S_DECODE_BATCH;
 	while (j.bmax > 1 && j.bmax * (K ? K : 1) > 1024)
@@ -132,17 +148,7 @@ int s2s_translate_all(const struct s2s_model *m, const struct s2s_data *d, size_
 	       (uint64_t)j.bmax * (K ? K : 1) * (j.Lmax + 1) * j.Smax * 3 * sizeof(float) >
 	           ((uint64_t)256 << 20))
 		j.bmax /= 2;
-	for (size_t i = 0; i < d->n; i++) {
-		size_t S, S0;
-
-		s2s_src(d, ord[i], &S);
-		if (i > 0)
-			s2s_src(d, ord[bstart[j.nb]], &S0);
-		if (i == 0 || S != S0 || i - bstart[j.nb] == j.bmax)
-			bstart[i == 0 ? 0 : ++j.nb] = i;
-	}
-	if (d->n)
-		bstart[++j.nb] = d->n;
+	j.nb = length_batches(d, j.bmax, ord, bstart);
 	res->n = d->n;
 	res->out = calloc(d->n + 1, sizeof(struct s2s_out));
 	res->ids = malloc((ni + 1) * sizeof(uint32_t));
@@ -201,8 +207,9 @@ int s2s_exact(const struct s2s_data *d, size_t i, const struct s2s_out *o)
 int s2s_score_all(const struct s2s_model *m, const struct s2s_data *d, double *scores,
                   struct error *e)
 {
-	size_t Smax = 0, Tmax = 0, B = S2S_DECODE_BATCH, n = d->n;
+	size_t Smax = 0, Tmax = 0, B = S2S_DECODE_BATCH, n = d->n, nb;
 	uint32_t *ord = malloc((n + 1) * sizeof(uint32_t)), *src = NULL, *in = NULL, *out = NULL;
+	size_t *bstart = malloc((n + 1) * sizeof(size_t));
 	double *lp = NULL;
 	struct s2s_run *r = NULL;
 	int ret = -1;
@@ -216,7 +223,7 @@ int s2s_score_all(const struct s2s_model *m, const struct s2s_data *d, double *s
 		Tmax = T + 1 > Tmax ? T + 1 : Tmax;
 		scores[i] = 0;
 	}
-	if (!ord || !(src = malloc((Smax * B + 1) * sizeof(uint32_t))) ||
+	if (!ord || !bstart || !(src = malloc((Smax * B + 1) * sizeof(uint32_t))) ||
 	    !(in = malloc((Tmax * B + 1) * sizeof(uint32_t))) ||
 	    !(out = malloc((Tmax * B + 1) * sizeof(uint32_t))) ||
 	    !(lp = malloc((Tmax * B + 1) * sizeof(double)))) {
@@ -229,54 +236,29 @@ int s2s_score_all(const struct s2s_model *m, const struct s2s_data *d, double *s
 	}
 	if (!(r = s2s_run_new(m, Smax, Tmax, B, 0, e)))
 		goto done;
-	for (size_t i = 0; i < n; i++)
-		ord[i] = (uint32_t)i;
-	qsort_r(ord, n, sizeof(uint32_t), by_length, (void *)d);
-	for (size_t i = 0, j; i < n; i = j) {
-		size_t S, T = 0, Bk;
+	nb = length_batches(d, B, ord, bstart);
+	for (size_t k = 0; k < nb; k++) {
+		const uint32_t *idx = ord + bstart[k];
+		size_t S, T, Bk = bstart[k + 1] - bstart[k];
 		struct s2s_batch bt;
 
-		s2s_src(d, ord[i], &S);
-		for (j = i + 1; j < n && j - i < B; j++) {
-			size_t Sj;
-
-			s2s_src(d, ord[j], &Sj);
-			if (Sj != S)
-				break;
-		}
+		s2s_src(d, idx[0], &S);
 		if (S == 0)
 			continue;
-		Bk = j - i;
-		for (size_t b = 0; b < Bk; b++) {
-			size_t tl;
-
-			s2s_tgt(d, ord[i + b], &tl);
-			T = tl + 1 > T ? tl + 1 : T;
-		}
-		for (size_t b = 0; b < Bk; b++) {
-			size_t len, tl;
-			const uint32_t *x = s2s_src(d, ord[i + b], &len);
-			const uint32_t *y = s2s_tgt(d, ord[i + b], &tl);
-
-			for (size_t s = 0; s < S; s++)
-				src[s * Bk + b] = x[s];
-			for (size_t t = 0; t < T; t++) {
-				in[t * Bk + b] = t == 0 ? S2S_BOS : t - 1 < tl ? y[t - 1] : S2S_EOS;
-				out[t * Bk + b] = t < tl ? y[t] : t == tl ? S2S_EOS : S2S_PAD;
-			}
-		}
+		T = s2s_data_batch(d, idx, Bk, src, in, out);
 		bt = (struct s2s_batch){src, in, out, S, T, Bk};
 		s2s_forward(r, m, &bt, 0, NULL);
 		s2s_backward(r, m, NULL, 1, lp);
 		for (size_t t = 0; t < T; t++)
 			for (size_t b = 0; b < Bk; b++)
 				if (out[t * Bk + b] != S2S_PAD)
-					scores[ord[i + b]] += lp[t * Bk + b];
+					scores[idx[b]] += lp[t * Bk + b];
 	}
 	ret = 0;
 done:
 	s2s_run_free(r);
 	free(ord);
+	free(bstart);
 	free(src);
 	free(in);
 	free(out);

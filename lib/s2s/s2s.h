@@ -61,7 +61,6 @@ struct s2s_run {
 /* A batch: B pairs, source ids [S][B] (time-major, already reversed when the model says so),
  * the decoder's inputs [T][B] (`<s>` then the target's units, padded with anything valid) and
  * its targets [T][B] (the units then `</s>`; S2S_PAD where padded). */
-#define S2S_PAD UINT32_MAX
 struct s2s_batch {
 	const uint32_t *src;
 	const uint32_t *in;

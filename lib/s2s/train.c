@@ -30,6 +30,7 @@ struct shard {
 	struct s2s_run *run;
 	float *grad;                    /* [L.size] */
 	uint32_t *src, *in, *out;       /* [Smax b], [Tmax b], [Tmax b] */
+	uint32_t *idx;                  /* [b] its pairs' indices in the data */
 	const struct item *it;          /* its pairs */
 	size_t B;
 	struct rng rng;                 /* its dropout's */
@@ -79,6 +80,7 @@ static void trainer_free(struct trainer *t)
 		free(t->sh[k].src);
 		free(t->sh[k].in);
 		free(t->sh[k].out);
+		free(t->sh[k].idx);
 	}
 	free(t->it);
 	free(t->bstart);
@@ -95,20 +97,21 @@ static int trainer_init(struct trainer *t, struct s2s_model *m, const struct s2s
 	t->d = d;
 	t->va = va;
 	t->o = o;
-	for (size_t i = 0; i < n; i++) {
-		size_t S, T;
-
-		s2s_src(d, i, &S);
-		s2s_tgt(d, i, &T);
-		t->Smax = S > t->Smax ? S : t->Smax;
-		t->Tmax = T + 1 > t->Tmax ? T + 1 : t->Tmax;
-		t->units += T + 1;
-	}
 	t->it = malloc((n + 1) * sizeof(*t->it));
 	t->bstart = malloc((n + 1) * sizeof(size_t));
 	t->border = malloc((n + 1) * sizeof(uint32_t));
 	if (!t->it || !t->bstart || !t->border)
 		return error_set(e, -1, ENOMEM, NULL, 0, "the batches of %zu pairs", n);
+	for (size_t i = 0; i < n; i++) {
+		size_t S, T;
+
+		s2s_src(d, i, &S);
+		s2s_tgt(d, i, &T);
+		t->it[i] = (struct item){(uint32_t)S, (uint32_t)(T + 1), 0, (uint32_t)i};
+		t->Smax = S > t->Smax ? S : t->Smax;
+		t->Tmax = T + 1 > t->Tmax ? T + 1 : t->Tmax;
+		t->units += T + 1;
+	}
 	if (!(t->grad = nn_block_alloc(&m->L, "the gradients", e)) ||
 	    !(t->m1 = nn_block_alloc(&m->L, "Adam's moments", e)) ||
 	    !(t->v2 = nn_block_alloc(&m->L, "Adam's moments", e)) ||
@@ -124,7 +127,8 @@ static int trainer_init(struct trainer *t, struct s2s_model *m, const struct s2s
 		h->src = malloc((t->Smax * b + 1) * sizeof(uint32_t));
 		h->in = malloc((t->Tmax * b + 1) * sizeof(uint32_t));
 		h->out = malloc((t->Tmax * b + 1) * sizeof(uint32_t));
-		if (!h->src || !h->in || !h->out)
+		h->idx = malloc((b + 1) * sizeof(uint32_t));
+		if (!h->src || !h->in || !h->out || !h->idx)
 			return error_set(e, -1, ENOMEM, NULL, 0, "the batches of %zu pairs", n);
 		if (!(h->grad = nn_block_alloc(&m->L, "the gradients", e)) ||
 		    !(h->run = s2s_run_new(m, t->Smax, t->Tmax, b, o->dropout, e)))
@@ -132,13 +136,6 @@ static int trainer_init(struct trainer *t, struct s2s_model *m, const struct s2s
 	}
 	t->adam = (struct adam){0.9f, 0.999f, 1e-8f, 0};
 	t->lr = o->lr;
-	for (size_t i = 0; i < n; i++) {
-		size_t S, T;
-
-		s2s_src(d, i, &S);
-		s2s_tgt(d, i, &T);
-		t->it[i] = (struct item){(uint32_t)S, (uint32_t)(T + 1), 0, (uint32_t)i};
-	}
 	return 0;
 }
 
@@ -172,23 +169,12 @@ static void batches(struct trainer *t)
 /* A shard's forward and backward into its gradient. */
 static void shard_run(struct trainer *t, struct shard *h)
 {
-	size_t B = h->B, S = h->it[0].S, T = 0;
+	size_t B = h->B, S = h->it[0].S, T;
 	struct s2s_batch bt;
 
 	for (size_t b = 0; b < B; b++)
-		T = h->it[b].T > T ? h->it[b].T : T;
-	for (size_t b = 0; b < B; b++) {
-		size_t len, tl;
-		const uint32_t *x = s2s_src(t->d, h->it[b].i, &len);
-		const uint32_t *y = s2s_tgt(t->d, h->it[b].i, &tl);
-
-		for (size_t s = 0; s < S; s++)
-			h->src[s * B + b] = x[s];
-		for (size_t j = 0; j < T; j++) {
-			h->in[j * B + b] = j == 0 ? S2S_BOS : j - 1 < tl ? y[j - 1] : S2S_EOS;
-			h->out[j * B + b] = j < tl ? y[j] : j == tl ? S2S_EOS : S2S_PAD;
-		}
-	}
+		h->idx[b] = h->it[b].i;
+	T = s2s_data_batch(t->d, h->idx, B, h->src, h->in, h->out);
 	bt = (struct s2s_batch){h->src, h->in, h->out, S, T, B};
 	s2s_forward(h->run, t->m, &bt, 1, &h->rng);
 	memset(h->grad, 0, t->m->L.size * sizeof(float));
