@@ -491,7 +491,7 @@ static void put_weights(struct translator *tr, const char *s, size_t n, const st
 		writer_write(&out, "#\t", 2);
 		writer_write(&out, k, len);
 		for (size_t j = 0; j < S; j++)
-			outf("\t%.6f", (double)o->att[t * S + (m->c.reverse ? S - 1 - j : j)]);
+			outf("\t%.6f", (double)o->att[t * S + j]);
 		writer_putc(&out, '\n');
 	}
 }
@@ -504,7 +504,6 @@ static void put_map(struct translator *tr, const char *s, size_t n, const struct
 	const char *path = tr->a->map, *pct = strstr(path, "%d");
 	size_t S, rows = o->len + (size_t)o->ended;
 	const char **src, **tgt;
-	float *w;
 	struct writer fw;
 	struct buf lab = {0};
 	size_t *off;
@@ -515,7 +514,6 @@ static void put_map(struct translator *tr, const char *s, size_t n, const struct
 	src = emalloc((S + 1) * sizeof(*src));
 	tgt = emalloc((rows + 1) * sizeof(*tgt));
 	off = emalloc((S + rows + 1) * sizeof(*off));
-	w = emalloc((rows * S + 1) * sizeof(*w));
 	for (size_t j = 0; j < S; j++) {
 		off[j] = lab.len;
 		buf_put(&lab, tr->sp.v[j].p, tr->sp.v[j].n);
@@ -531,8 +529,6 @@ static void put_map(struct translator *tr, const char *s, size_t n, const struct
 		else
 			buf_put(&lab, k, len);
 		buf_putc(&lab, '\0');
-		for (size_t j = 0; j < S; j++)
-			w[t * S + j] = o->att[t * S + (m->c.reverse ? S - 1 - j : j)];
 	}
 	for (size_t j = 0; j < S; j++)
 		src[j] = lab.p + off[j];
@@ -553,13 +549,12 @@ static void put_map(struct translator *tr, const char *s, size_t n, const struct
 	}
 	buf_putc(&tr->name, '\0');
 	fd = out_file_open(&fw, tr->name.p);
-	attmap_svg(&fw, src, S, tgt, rows, w);
+	attmap_svg(&fw, src, S, tgt, rows, o->att);
 	out_file_close(&fw, fd, tr->name.p);
 	buf_free(&lab);
 	free(src);
 	free(tgt);
 	free(off);
-	free(w);
 }
 
 /* Translates the chunk's lines and writes them. */

@@ -25,7 +25,7 @@ struct s2s_out {
 	size_t len;
 	int ended;            /* it said </s> */
 	double score;         /* the sum of ln p of its units (and of </s> when ended) */
-	float *att;           /* [len + ended][S] or NULL */
+	float *att;           /* [len + ended][S] or NULL, over the source in the model's order */
 };
 
 struct s2s_decoder;

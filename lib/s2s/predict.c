@@ -102,8 +102,13 @@ static void run(void *ctx, int t, int nt)
 			o->ids = j->res->ids + j->ioff[ord[b]];
 			memcpy(o->ids, out[b].ids, out[b].len * sizeof(uint32_t));
 			if (out[b].att) {
+				/* the columns in the input's order: the model's reversed when it reads the
+				 * source backwards */
 				o->att = j->res->att + j->aoff[ord[b]];
-				memcpy(o->att, out[b].att, rows * S * sizeof(float));
+				for (size_t r = 0; r < rows; r++)
+					for (size_t c = 0; c < S; c++)
+						o->att[r * S + c] =
+						    out[b].att[r * S + (j->m->c.reverse ? S - 1 - c : c)];
 			}
 		}
 	}

@@ -28,7 +28,8 @@ static inline size_t s2s_default_maxlen(size_t S)
 }
 
 /* Translates every source of d (ids in m's tables) with beam width K (0: greedy), outputs of
- * at most maxlen units (0: s2s_default_maxlen of each), the attention rows kept when weights,
+ * at most maxlen units (0: s2s_default_maxlen of each), the attention rows kept when weights
+ * (their columns in the input's order, also when the model reverses the source),
  * on nt threads, into res (free with s2s_results_free). An empty source has an empty output.
  * Returns 0, or -1 with e filled (memory). */
 int s2s_translate_all(const struct s2s_model *m, const struct s2s_data *d, size_t K,
