@@ -12,7 +12,7 @@
  * or NaN (a diff that is not finite) and nothing changed. */
 #include <math.h>
 
-#include "fuzz.h"
+#include "fuzznn.h"
 #include "base/le.h"
 #include "base/spans.h"
 #include "nn/nnfile.h"
@@ -100,15 +100,11 @@ static void fit(struct glove_model *m)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t opt = fuzz_take(&data, &size);
-	uint8_t *fixed = malloc(size ? size : 1);
+	uint8_t *fixed = fuzz_nnfile_copy(data, size, GLOVE_HEADER, opt & 2);
 	struct glove_model m;
 	struct strtab words;
 	struct error e;
 
-	assert(fixed);
-	memcpy(fixed, data, size);
-	if (!(opt & 2) && size >= GLOVE_HEADER)
-		le_put_u64(fixed + 40, nnfile_checksum(fixed + GLOVE_HEADER, size - GLOVE_HEADER));
 	if (glove_model_parse(&m, &words, fixed, size, "model", &e) < 0) {
 		assert(e.msg[0]);
 		free(fixed);

@@ -10,7 +10,7 @@
  * word, an unseen one, one of more than TAG_WORD_CHARS characters; a model of characters gets
  * the characters of those) and the same as a data set (tag_predict_data, in batches): every tag
  * one of the model's. */
-#include "fuzz.h"
+#include "fuzznn.h"
 #include "base/le.h"
 #include "nn/gemm.h"
 #include "nn/nnfile.h"
@@ -156,15 +156,11 @@ static void tag_some(const struct tag_model *m)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t opt = fuzz_take(&data, &size);
-	uint8_t *fixed = malloc(size ? size : 1);
+	uint8_t *fixed = fuzz_nnfile_copy(data, size, TAG_HEADER, opt & 2);
 	struct tag_model m;
 	struct error e;
 	int fds;
 
-	assert(fixed);
-	memcpy(fixed, data, size);
-	if (!(opt & 2) && size >= TAG_HEADER)
-		le_put_u64(fixed + 40, nnfile_checksum(fixed + TAG_HEADER, size - TAG_HEADER));
 	data = fixed;
 	fuzz_file_init(&in, "model");
 	fuzz_file_init(&out, "again");
@@ -181,16 +177,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_tensors(&m, le_get_u64(data + 32));
 	{
 		struct writer w;
-		unsigned char *x = malloc(size);
 
 		fuzz_writer(&w, &out);
 		tag_model_write(&m, &w);
-		assert(writer_flush(&w) == 0);
-		fuzz_writer_free(&w);
-		assert(x && (size_t)lseek(out.fd, 0, SEEK_END) == size);
-		assert(pread(out.fd, x, size, 0) == (ssize_t)size);
-		assert(memcmp(x, data, size) == 0);
-		free(x);
+		fuzz_wrote_back(&w, &out, data, size);
 	}
 	/* tagging costs the parameters' size: only for small models */
 	if ((opt & 1) && m.L.used < 1 << 20) {
